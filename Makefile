@@ -1,0 +1,46 @@
+# Readout: the two commands. `make run` serves the app on 127.0.0.1:8000 (SQLite), `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-dev seed worker bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+seed: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py import_articles fixtures/seeds/*.txt
+
+run: seed
+	@echo "Readout on http://$(HOST):$(PORT)/ (worker running; Ctrl-C stops both)"
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(PY) manage.py db_worker --interval 0.5 & \
+	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+worker: install
+	$(PY) manage.py db_worker
+
+test: install-dev
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: install-dev
+	$(PY) bench/import_bench.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles test-artifacts

@@ -1,0 +1,107 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+
+class Theme(models.Model):
+    """A frame analysts tag spans with. Supervisors manage the taxonomy; deactivating keeps existing spans."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    colour = models.CharField(
+        max_length=7, default="#ffd54f", validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use #rrggbb.")]
+    )
+    shortcut = models.CharField(max_length=1, blank=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    order = models.PositiveIntegerField(default=0)
+    active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shortcut"], condition=~Q(shortcut="") & Q(active=True), name="unique_active_theme_shortcut"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Annotation(models.Model):
+    """An analyst's span [start, end) of an article's text, tagged with one or more themes."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    article = models.ForeignKey("corpus.Article", on_delete=models.CASCADE, related_name="annotations")
+    annotator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()  # copy of article.text[start:end], verified by `manage.py check_spans`
+    themes = models.ManyToManyField(Theme, related_name="annotations", blank=True)
+    note = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    version = models.PositiveIntegerField(default=1)  # optimistic concurrency
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords(m2m_fields=[themes])
+
+    class Meta:
+        ordering = ["article", "start", "end"]
+        indexes = [
+            models.Index(fields=["article", "annotator"], name="annotation_article_user_idx"),
+            models.Index(fields=["annotator", "updated_at"], name="annotation_user_updated_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="annotation_start_before_end"),
+            models.UniqueConstraint(
+                fields=["article", "start", "end", "annotator"],
+                condition=Q(deleted_at__isnull=True),
+                name="unique_live_span_per_annotator",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class EntityMention(models.Model):
+    """A named entity spaCy suggested at import; analysts accept or reject it."""
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested", "Suggested"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    article = models.ForeignKey("corpus.Article", on_delete=models.CASCADE, related_name="entities")
+    label = models.CharField(max_length=20)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.CharField(max_length=500)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUGGESTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["article", "start"]
+        indexes = [models.Index(fields=["article", "start"], name="entity_article_start_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="entity_start_before_end"),
+            models.UniqueConstraint(fields=["article", "start", "end", "label"], name="unique_entity_mention"),
+        ]
+
+    def __str__(self):
+        return f"{self.text} ({self.label})"

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from apps.review.selectors import articles_visible_to
+
+from .selectors import article_search, outlet_list
+from .text import Mark, paragraphs_with_marks
+
+PAGE_SIZE = 50
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@require_GET
+@login_required
+def article_list(request):
+    q = request.GET.get("q", "")
+    outlet_id = _int_or_none(request.GET.get("outlet"))
+    articles = article_search(articles=articles_visible_to(request.user), q=q, outlet_id=outlet_id)
+    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    base = params.urlencode()
+    context = {
+        "page_obj": page,
+        "articles": page.object_list,
+        "q": q,
+        "outlet_id": outlet_id,
+        "outlets": outlet_list(),
+        "querystring_prev": f"{base}&page={page.number - 1}" if base else f"page={page.number - 1}",
+        "querystring_next": f"{base}&page={page.number + 1}" if base else f"page={page.number + 1}",
+    }
+    template = "corpus/article_list.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, context)
+
+
+@require_GET
+@login_required
+def article_detail(request, pk: int):
+    article = get_object_or_404(articles_visible_to(request.user).select_related("outlet"), pk=pk)
+    entities = list(article.entities.exclude(status="rejected").only("id", "label", "start", "end", "status"))
+    quotes = list(
+        article.quotes.filter(deleted_at__isnull=True)
+        .select_related("speaker")
+        .only("id", "start", "end", "text", "kind", "cue", "confidence", "speaker__name")
+    )
+    marks = [Mark(e.start, e.end, "ent", f"ent-{e.id}", e.label) for e in entities]
+    marks += [Mark(q.start, q.end, "quote", f"quote-{q.id}", q.speaker.name if q.speaker else "unattributed") for q in quotes]
+    context = {
+        "article": article,
+        "paragraphs": paragraphs_with_marks(article.text, marks),
+        "entity_count": len(entities),
+        "quotes": quotes,
+        "labels": sorted({e.label for e in entities}),
+    }
+    return render(request, "corpus/article_detail.html", context)

@@ -1,0 +1,50 @@
+from django.core.management import BaseCommand, CommandError
+from tqdm import tqdm
+
+from apps.ingest.models import ImportBatch
+from apps.ingest.services import import_sources, local_sources
+
+FORMATS = ["auto", "txt", "jsonl", "csv", "html"]
+
+
+class Command(BaseCommand):
+    help = "Import articles from plain text (several per file), JSONL, CSV or HTML files, with spaCy pre-tagging."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", help="files to import")
+        parser.add_argument("--format", dest="fmt", choices=FORMATS, default="auto")
+        parser.add_argument("--outlet", default="", help="outlet for articles whose file names none")
+        parser.add_argument("--dry-run", action="store_true", help="read and split only; write nothing")
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args, paths, fmt, outlet, dry_run, no_progress, **options):
+        for path in paths:
+            try:
+                open(path, "rb").close()
+            except OSError as err:
+                raise CommandError(f"{path}: {err.strerror}") from err
+        batch = ImportBatch.objects.create(fmt=fmt, default_outlet=outlet, files=[{"name": p} for p in paths])
+        bar = tqdm(total=0, unit="article", disable=no_progress or dry_run, file=self.stderr._out)
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        batch = import_sources(batch=batch, sources=local_sources(paths), progress=progress, dry_run=dry_run)
+        bar.close()
+        for result in batch.results:
+            line = (
+                f"{result['name']}: {result['articles']} articles, {result['created']} created, "
+                f"{result['skipped']} skipped (already imported), {result['failed']} failed"
+            )
+            self.stdout.write(line)
+            for error in result["errors"]:
+                self.stderr.write(f"  error: {error}")
+        if dry_run:
+            self.stdout.write(f"Dry run: {batch.total} new articles would be imported; nothing written.")
+            batch.delete()
+        if batch.status == ImportBatch.Status.FAILED:
+            raise CommandError(batch.error)
+        if batch.failed and not batch.created and not batch.skipped:
+            raise CommandError("Nothing could be imported.")

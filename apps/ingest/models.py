@@ -1,0 +1,48 @@
+from django.conf import settings
+from django.db import models
+
+
+class ImportBatch(models.Model):
+    """One import run: files in, articles out, with progress and a result per file."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a worker"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    fmt = models.CharField(max_length=10, default="auto")
+    default_outlet = models.CharField(max_length=200, blank=True)
+    # [{"name": "a.txt", "path": "imports/3/a.txt"}]; files live in MEDIA_ROOT until the batch has run.
+    files = models.JSONField(default=list, blank=True)
+    total = models.PositiveIntegerField(default=0)  # articles found
+    processed = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    # [{"name": ..., "created": n, "skipped": n, "errors": ["a.txt, line 3: ..."]}]
+    results = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    articles = models.ManyToManyField("corpus.Article", related_name="import_batches", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self):
+        return f"Import #{self.pk} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.processed / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

@@ -1,0 +1,56 @@
+"""One record (a JSONL object or a CSV row) -> RawArticle; shared by the JSONL and CSV readers."""
+
+from __future__ import annotations
+
+from .base import RawArticle, ReaderError
+from .dates import parse_iso
+from .text import clean
+
+# Accepted spellings of each RawArticle field, canonical name first.
+FIELDS = {
+    "title": ("title", "headline"),
+    "text": ("text", "body", "content"),
+    "outlet": ("outlet", "source"),
+    "byline": ("byline", "author"),
+    "published": ("published", "date"),
+    "url": ("url",),
+    "dateline": ("dateline",),
+}
+ALIASES = {alias: canonical for canonical, aliases in FIELDS.items() for alias in aliases}
+
+
+def record_to_article(record: dict, *, name: str, line: int, default_outlet: str | None) -> RawArticle:
+    values: dict[str, object] = {}
+    metadata: dict = {}
+    for key, value in record.items():
+        canonical = ALIASES.get(str(key).strip().lower())
+        if canonical and canonical not in values:  # the first spelling wins; a second one is kept as metadata
+            values[canonical] = value
+        elif key == "metadata" and isinstance(value, dict):  # our own JSONL export nests it
+            metadata.update(value)
+        elif value not in (None, ""):
+            metadata[str(key)] = value
+    for key, value in values.items():
+        if value is not None and not isinstance(value, (str, int, float)):
+            raise ReaderError(f"field {key!r} must be text, not {type(value).__name__}", name=name, line=line)
+    title, text = clean(values.get("title")), clean(values.get("text"))
+    for key, value in (("title", title), ("text", text)):
+        if not value:
+            raise ReaderError(f"missing or empty {key!r}", name=name, line=line, code="missing_field")
+    published = None
+    if raw := clean(values.get("published")):
+        try:
+            published = parse_iso(raw)
+        except ValueError:
+            raise ReaderError(f"'published' is not an ISO date: {raw!r}", name=name, line=line) from None
+    return RawArticle(
+        title=title,
+        text=text,
+        outlet=clean(values.get("outlet")) or default_outlet or "",
+        byline=clean(values.get("byline")),
+        published=published,
+        url=clean(values.get("url")),
+        dateline=clean(values.get("dateline")),
+        metadata=metadata,
+        source_line=line,
+    )

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from apps.accounts.roles import supervisor_required
+
+from .forms import UploadForm
+from .models import ImportBatch
+from .services import batch_create_from_uploads
+from .tasks import run_import_batch
+
+
+@require_http_methods(["GET", "POST"])
+@supervisor_required
+def upload(request):
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            batch = batch_create_from_uploads(
+                user=request.user,
+                uploads=form.cleaned_data["files"],
+                fmt=form.cleaned_data["fmt"],
+                default_outlet=form.cleaned_data["default_outlet"],
+            )
+            transaction.on_commit(lambda: run_import_batch.enqueue(batch.pk))
+            return redirect("ingest:batch_detail", pk=batch.pk)
+    else:
+        form = UploadForm()
+    batches = ImportBatch.objects.select_related("created_by")[:20]
+    return render(request, "ingest/upload.html", {"form": form, "batches": batches})
+
+
+@require_GET
+@supervisor_required
+def batch_detail(request, pk: int):
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    template = "ingest/batch_detail.html"
+    if request.htmx:
+        template += "#progress"
+    return render(request, template, {"batch": batch})

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NlpConfig(AppConfig):
+    name = "apps.nlp"
+    label = "nlp"

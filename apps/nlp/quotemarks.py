@@ -1,0 +1,154 @@
+"""Quotation-mark regions in plain text: pairing straight, curly, guillemet and single marks.
+
+Works on the string alone (no parse), in one left-to-right pass. News text is messy: straight marks are
+ambiguous, ``'`` and ``’`` double as apostrophes, and a quotation that runs over several paragraphs reopens
+the mark at each paragraph without closing the previous one. Unpaired marks are dropped, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+DOUBLE_OPEN = "“„«"
+DOUBLE_CLOSE = "”»"
+DOUBLE_AMBIGUOUS = '"‟'
+SINGLE_OPEN = "‘‹‚"
+SINGLE_CLOSE = "›"
+SINGLE_AMBIGUOUS = "'’"  # also apostrophes
+
+ALL_MARKS = DOUBLE_OPEN + DOUBLE_CLOSE + DOUBLE_AMBIGUOUS + SINGLE_OPEN + SINGLE_CLOSE + SINGLE_AMBIGUOUS
+_MARK_RE = re.compile(f"[{re.escape(ALL_MARKS)}]")
+_PARA_RE = re.compile(r"[^\r\n]+")
+_OPENING_CONTEXT = set(" \t\u00a0([{-–—/:;" + DOUBLE_OPEN + SINGLE_OPEN + DOUBLE_AMBIGUOUS)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteRegion:
+    """A paired quotation: ``open`` and ``close`` are the indices of the marks themselves."""
+
+    open: int
+    close: int
+    double: bool
+    paragraphs: int = 1  # > 1 for a quotation continued over paragraphs
+
+    @property
+    def inner_start(self) -> int:
+        return self.open + 1
+
+    @property
+    def inner_end(self) -> int:
+        return self.close
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Non-blank lines as ``(start, end)``, trailing whitespace excluded."""
+    spans = []
+    for m in _PARA_RE.finditer(text):
+        start, end = m.span()
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        while start < end and text[start].isspace():
+            start += 1
+        if start < end:
+            spans.append((start, end))
+    return spans
+
+
+def _family(ch: str) -> bool:
+    """True for the double-mark family."""
+    return ch in DOUBLE_OPEN or ch in DOUBLE_CLOSE or ch in DOUBLE_AMBIGUOUS
+
+
+def _role(text: str, i: int, para_start: int, para_end: int) -> str:
+    """'open', 'close', 'either' or 'none' (an apostrophe) from the mark and its neighbours."""
+    ch = text[i]
+    prev = text[i - 1] if i > para_start else " "
+    nxt = text[i + 1] if i + 1 < para_end else " "
+    left_flank = prev in _OPENING_CONTEXT or prev.isspace()
+    right_flank = nxt.isspace() or (not nxt.isalnum() and nxt not in "$£€#@")
+    if ch in DOUBLE_OPEN or ch in SINGLE_OPEN:
+        return "open"
+    if ch in DOUBLE_CLOSE or ch in SINGLE_CLOSE:
+        return "close"
+    if ch in SINGLE_AMBIGUOUS:
+        if prev.isalnum() and nxt.isalnum():
+            return "none"  # don't, Ukraine's
+        if left_flank and not nxt.isspace():
+            return "open"
+        if not prev.isspace() and right_flank:
+            return "close"  # may still be a plural possessive: decided by the stack
+        return "none"
+    if left_flank and not nxt.isspace():
+        return "open"
+    if not prev.isspace() and right_flank:
+        return "close"
+    return "either"
+
+
+def find_regions(text: str, paras: list[tuple[int, int]] | None = None) -> list[QuoteRegion]:
+    """Paired quotation regions, sorted by opening mark; nested single-in-double regions included."""
+    if paras is None:
+        paras = paragraphs(text)
+    regions: list[QuoteRegion] = []
+    carried: tuple[int, int] | None = None  # (open index, paragraphs so far) of a quotation left open
+    for p, (start, end) in enumerate(paras):
+        stack: list[tuple[int, bool]] = []
+        reopened = False
+        if carried is not None:
+            first = text[start] if start < end else ""
+            if first and _family(first) and _role(text, start, start, end) == "open":
+                stack.append((carried[0], True))
+                reopened = True
+            else:
+                carried = None
+        for m in _MARK_RE.finditer(text, start, end):
+            i = m.start()
+            if reopened and i == start:
+                continue  # the reopening mark of a continued quotation
+            role = _role(text, i, start, end)
+            if role == "none":
+                continue
+            double = _family(text[i])
+            if role in ("close", "either") and stack:
+                # close the innermost open mark of the same family; a stray single mark inside a
+                # double quotation is an apostrophe, a stray single open before a double close is dropped
+                if stack[-1][1] == double:
+                    o, _ = stack.pop()
+                    n_paras = carried[1] + 1 if (carried and o == carried[0]) else 1
+                    regions.append(QuoteRegion(o, i, double, n_paras))
+                    if carried and o == carried[0]:
+                        carried = None
+                    continue
+                if double and any(d for _, d in stack):
+                    while stack and not stack[-1][1]:
+                        stack.pop()
+                    o, _ = stack.pop()
+                    n_paras = carried[1] + 1 if (carried and o == carried[0]) else 1
+                    regions.append(QuoteRegion(o, i, True, n_paras))
+                    if carried and o == carried[0]:
+                        carried = None
+                    continue
+                if not double:
+                    continue
+            if role in ("open", "either"):
+                stack.append((i, double))
+        # a double quotation still open at the paragraph end may continue in the next paragraph
+        outer = next(((o, d) for o, d in stack if d), None)
+        if outer is not None:
+            carried = (outer[0], (carried[1] + 1) if (carried and carried[0] == outer[0]) else 1)
+            # the next paragraph decides; remember where this one ends in case the chain stops here
+            carried = (carried[0], carried[1])
+            last_end = end
+            nxt_starts = paras[p + 1][0] if p + 1 < len(paras) else None
+            if nxt_starts is None or not (
+                _family(text[nxt_starts]) and _role(text, nxt_starts, *paras[p + 1]) == "open"
+            ):
+                # chain ends unclosed: a chain of two or more paragraphs is still a quotation
+                if carried[1] > 1:
+                    regions.append(QuoteRegion(carried[0], last_end, True, carried[1]))
+                carried = None
+        else:
+            carried = None
+    regions.sort(key=lambda r: r.open)
+    return regions

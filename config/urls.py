@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="corpus:article_list", permanent=False)),
+    path("accounts/", include("apps.accounts.urls")),
+    path("articles/", include("apps.corpus.urls")),
+    path("imports/", include("apps.ingest.urls")),
+    path("quotes/", include("apps.quotes.urls")),
+    path("annotate/", include("apps.annotations.urls")),
+    path("review/", include("apps.review.urls")),
+    path("exports/", include("apps.exports.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,45 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_renders_and_logs_in(client, analyst):
+    response = client.get(reverse("accounts:login"))
+    assert response.status_code == 200
+    assert b'name="username"' in response.content
+    response = client.post(reverse("accounts:login"), {"username": "ana", "password": "pass-for-tests"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("corpus:article_list")
+
+
+def test_wrong_password_is_refused_with_a_message(client, analyst):
+    response = client.post(reverse("accounts:login"), {"username": "ana", "password": "nope"})
+    assert response.status_code == 200
+    assert b"didn&#x27;t match" in response.content or b"didn't match" in response.content
+
+
+def test_repeated_failures_are_throttled_even_with_the_right_password(client, analyst, settings):
+    settings.LOGIN_MAX_FAILURES = 3
+    for _ in range(3):
+        client.post(reverse("accounts:login"), {"username": "ana", "password": "wrong"})
+    response = client.post(reverse("accounts:login"), {"username": "ana", "password": "pass-for-tests"})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_logout_needs_post_and_ends_the_session(client, analyst):
+    client.force_login(analyst)
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    response = client.post(reverse("accounts:logout"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_pages_send_a_csp_that_forbids_inline_script(client, analyst):
+    client.force_login(analyst)
+    response = client.get(reverse("corpus:article_list"))
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert b"<script>" not in response.content

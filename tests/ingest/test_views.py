@@ -1,0 +1,45 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from apps.corpus.models import Article
+from apps.ingest.models import ImportBatch
+
+pytestmark = pytest.mark.django_db
+
+
+def _upload(client, *files, **data):
+    return client.post(reverse("ingest:upload"), {"files": list(files), "fmt": "auto", **data})
+
+
+def test_analyst_and_anonymous_cannot_import(client, client_for, analyst):
+    assert client.get(reverse("ingest:upload")).status_code == 302
+    client = client_for(analyst)
+    assert client.get(reverse("ingest:upload")).status_code == 403
+    response = _upload(client, SimpleUploadedFile("a.txt", b"Title\nBody text here."))
+    assert response.status_code == 403
+    assert not ImportBatch.objects.exists()
+
+
+def test_supervisor_upload_runs_in_the_background_and_shows_per_file_results(client_for, supervisor):
+    client = client_for(supervisor)
+    jsonl = SimpleUploadedFile(
+        "feed.jsonl",
+        b'{"title": "Summit ends", "text": "Leaders agreed on trade, the minister said.", "outlet": "TASS"}\n',
+    )
+    broken = SimpleUploadedFile("broken.csv", b"title,summary\nA,B\n")
+    response = _upload(client, jsonl, broken, default_outlet="Fallback")
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("ingest:batch_detail", args=[batch.pk])
+    assert batch.status == "done" and batch.created == 1 and batch.failed == 1
+    assert Article.objects.get().outlet.name == "TASS"
+    page = client.get(response["Location"]).content.decode()
+    assert "feed.jsonl" in page and "broken.csv" in page and "text" in page.lower()
+    partial = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert partial.lstrip().startswith('<section id="progress"') and "every 1s" not in partial
+
+
+def test_upload_without_files_shows_a_form_error(client_for, supervisor):
+    response = client_for(supervisor).post(reverse("ingest:upload"), {"fmt": "auto"})
+    assert response.status_code == 200
+    assert b"This field is required" in response.content
