@@ -25,3 +25,21 @@ def articles_visible_to(user) -> QuerySet[Article]:
 
 def article_visible_to(user, article_id: int) -> bool:
     return articles_visible_to(user).filter(pk=article_id).exists()
+
+
+OPEN_STATES = (Assignment.State.ASSIGNED, Assignment.State.IN_PROGRESS, Assignment.State.CHANGES_REQUESTED)
+
+
+def queue_for(user) -> QuerySet[Assignment]:
+    """The analyst's queue: open assignments (returned ones included), by due date then age."""
+    from django.db.models import F
+
+    return (
+        Assignment.objects.filter(analyst=user, state__in=OPEN_STATES)
+        .select_related("article", "article__outlet")
+        .order_by(F("due_date").asc(nulls_last=True), "created_at", "id")
+    )
+
+
+def assignment_for(user, article_id: int) -> Assignment | None:
+    return Assignment.objects.filter(analyst=user, article_id=article_id).first()
