@@ -21,14 +21,18 @@ def test_analyst_and_anonymous_cannot_import(client, client_for, analyst):
     assert not ImportBatch.objects.exists()
 
 
-def test_supervisor_upload_runs_in_the_background_and_shows_per_file_results(client_for, supervisor):
+def test_supervisor_upload_runs_in_the_background_and_shows_per_file_results(
+    client_for, supervisor, django_capture_on_commit_callbacks
+):
     client = client_for(supervisor)
     jsonl = SimpleUploadedFile(
         "feed.jsonl",
         b'{"title": "Summit ends", "text": "Leaders agreed on trade, the minister said.", "outlet": "TASS"}\n',
     )
     broken = SimpleUploadedFile("broken.csv", b"title,summary\nA,B\n")
-    response = _upload(client, jsonl, broken, default_outlet="Fallback")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = _upload(client, jsonl, broken, default_outlet="Fallback")
+    assert len(callbacks) == 1  # the task is enqueued only once the batch is committed
     batch = ImportBatch.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("ingest:batch_detail", args=[batch.pk])
     assert batch.status == "done" and batch.created == 1 and batch.failed == 1

@@ -28,7 +28,8 @@ DATE = re.compile(
 )
 # What may follow a date on a date line: a time and a zone ("10:32 AM GMT", "at 14:05 BST", "T09:00:00+08:00").
 TIME_TAIL = re.compile(
-    r"[\s,]*(?:at\s+|T)?\d{1,2}[:.]\d{2}(?::\d{2})?(?:\.\d+)?\s*(?:[ap]\.?m\.?)?\s*(?:Z|[A-Z]{2,5}|[+-]\d{2}:?\d{2})?",
+    r"[\s,]*(?:at\s+|T)?\d{1,2}[:.]\d{2}(?::\d{2})?(?:\.\d+)?(?:\s*[ap]\.?m\.?)?"
+    r"(?:\s*(?-i:Z|[A-Z]{2,5}(?![A-Za-z])(?:[+-]\d{1,2}(?::?\d{2})?)?)|\s*[+-]\d{2}:?\d{2})?",
     re.IGNORECASE,
 )
 

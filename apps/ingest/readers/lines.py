@@ -88,11 +88,17 @@ _PROMO = re.compile(
 )
 _CREDIT_LINE = re.compile(
     r"^\(?(?:additional\s+)?(?:reporting|writing|editing|edited|compiled|translated|produced|research|graphics?"
-    r"|photography)\s+by\b|\bcontributed to this (?:report|story)\b.{0,20}$",
+    r"|photography)\s+by\b|\bcontributed to this (?:report|story)\b.{0,20}$|^(?:editor|source)s?\s*:\s*\S",
+    re.I,
+)
+# Page furniture left over from copying a web page: buttons, ad slots, relative times.
+_FURNITURE = re.compile(
+    r"^(?:share|save|listen|print|comments?|advertisement|skip advert|getty images|\d+ (?:minutes?|hours?|days?) ago)$",
     re.I,
 )
 
-CAPTION, SUMMARY, BULLET, PROMO, CREDIT, SUBHEAD, TEXT = "caption", "summary", "bullet", "promo", "credit", "subhead", "text"
+CAPTION, SUMMARY, BULLET, PROMO, CREDIT, FURNITURE, SUBHEAD, TEXT = (
+    "caption", "summary", "bullet", "promo", "credit", "furniture", "subhead", "text")
 
 
 def is_subhead(line: str) -> bool:
@@ -112,6 +118,8 @@ def classify(line: str) -> str:
         return BULLET
     if caption_credit(line):
         return CAPTION
+    if _FURNITURE.match(line):
+        return FURNITURE
     if len(line) <= 250 and _PROMO.search(line):
         return PROMO
     if len(line) <= 400 and _CREDIT_LINE.search(line):
@@ -121,14 +129,14 @@ def classify(line: str) -> str:
     return TEXT
 
 
-_PLACE = r"[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3}"  # MOSCOW, NEW YORK, RIO DE JANEIRO
+_PLACE = r"[A-Z][A-Za-z.'’-]+(?:\s+[A-Z][A-Za-z.'’-]+){0,3}"  # MOSCOW, NEW YORK, Paris
 DATELINE = re.compile(
-    r"^(?P<dateline>" + _PLACE
+    r"^(?P<dateline>(?P<place>" + _PLACE + r")?"
     + r"(?P<region>,\s*[A-Z][A-Za-z.'’-]+(?:\s+[A-Z][A-Za-z.'’-]+){0,2})?"  # , Ukraine
     + r"(?P<day>,?\s*(?i:" + MONTH + r")\s+\d{1,2})?"  # , May 8
     + r"(?:\s*\((?P<agency>[A-Za-z][\w .&'’-]{0,40})\)\s*(?:--|[-–—:])"  # (Reuters) -
     + r"|[.,]?\s*/(?P<slash>[A-Za-z][\w .-]{1,20})/\.?"  # . /TASS/.
-    + r"|\s*(?:--|[–—]))"  # — (place-only datelines need a long dash)
+    + r"|\s*(?:--|[–—]))"  # KYIV — (only with an upper-case place, checked below)
     + r")(?:\s+|$)"
 )
 
@@ -136,11 +144,14 @@ DATELINE = re.compile(
 def split_dateline(line: str) -> tuple[str, str, str | None]:
     """("MOSCOW, May 8 (Reuters) - Text", ...) -> (dateline, rest, outlet named in it)."""
     m = DATELINE.match(line)
-    if not m or not (m["agency"] or m["slash"] or m["region"] or m["day"]):
+    if not m or (rest := line[m.end():])[:1].islower():
+        return "", line, None  # "NATO — the alliance ..." is prose: a dateline is followed by a sentence
+    agency, place = m["agency"] or m["slash"], m["place"] or ""
+    # Without a place, only a known agency makes a dateline ("(Bloomberg) --"); without an agency, only an
+    # upper-case place does ("KYIV —"), since "Officials — ..." is prose.
+    if not ((agency and (place or known_outlet(agency))) or (place.isupper() and len(place) >= 3)):
         return "", line, None
-    agency = m["agency"] or m["slash"]
-    outlet = (known_outlet(agency) or agency.strip()) if agency else None
-    return m["dateline"], line[m.end():], outlet
+    return m["dateline"], rest, (known_outlet(agency) or agency.strip()) if agency else None
 
 
 @dataclass(slots=True)
@@ -178,6 +189,8 @@ def build_body(lines: list[str]) -> Body:
             body.keep("promos", line)
         elif kind == CREDIT:
             body.keep("credits", line)
+        elif kind == FURNITURE:
+            body.keep("furniture", line)
         elif not body.lines and not body.dateline and (split := split_dateline(line))[0]:
             body.dateline, line, body.dateline_outlet = split
             if line:

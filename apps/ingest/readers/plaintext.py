@@ -27,6 +27,8 @@ _MARKER = re.compile(r"^date\s*:?\s+(?P<date>\d{4}-\d{2}-\d{2})(?:[T ]\d{1,2}:\d
 _CONNECTORS = {"and", "&", "in", "of", "for", "de", "da", "del", "der", "van", "von", "al", "el", "bin", "le", "la", "du", "y"}
 _SEPARATORS = re.compile(r"\s*(?:,|\||·|\s[-–—]\s)\s*")
 _STRIP = " ,|·-–—"
+_SOURCE = re.compile(r"^source\s*:\s*(?P<who>[^.]{2,60})$", re.I)  # Xinhua pages: "Source: Xinhua"
+_MULTIWORD_AGENCIES = sorted((alias for alias in AGENCIES if " " in alias), key=len, reverse=True)
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sen", "rep", "gov", "no", "vs", "jr", "sr", "prof"}
 
 
@@ -44,35 +46,36 @@ class Byline:
     byline: str
     outlet: str | None
     published: dt.date | None
-    republished_by: str
+    role: str = ""  # "China correspondent"
+    republished_by: str = ""
 
 
 def parse_byline(line: str) -> Byline | None:
-    """"By Dmitry Antonov May 8, 2025", "By Xinhua May 09, 2025 Global Times", "By JANE SMITH, Associated Press"."""
-    if not (m := _BYLINE.match(line)):
+    """"By Dmitry Antonov May 8, 2025", "By Xinhua May 09, 2025 Global Times", "By Jane Smith, BBC News"."""
+    if not (m := _BYLINE.match(line)) or len(line) > 200:
         return None
     rest, published, tail = m["rest"], None, ""
     if d := DATE.search(rest):
         rest, published, tail = rest[: d.start()], date_from_match(d), rest[d.end():]
         if t := TIME_TAIL.match(tail):
             tail = tail[t.end():]
-    who, tail = rest.strip(_STRIP), tail.strip(_STRIP)
-    if not _name_like(who):
+    who, *extra = _SEPARATORS.split(rest.strip(_STRIP))
+    # Names first; what follows a comma is a role or an outlet, short and not a sentence ("By Monday, they left.")
+    if not _name_like(who) or any(len(p.split()) > 8 or p.endswith((".", "!", "?", ";", ":")) for p in extra):
         return None
     outlet = known_outlet(who)
     if outlet:  # agency byline: the agency is both author and outlet
         who = outlet
     else:
-        parts = _SEPARATORS.split(who)
-        if len(parts) > 1 and known_outlet(parts[-1]):  # "Jane Smith, Reuters"
-            outlet, who = known_outlet(parts[-1]), ", ".join(parts[:-1])
-        else:  # "JANE SMITH Associated Press"
-            for alias in sorted((a for a in AGENCIES if " " in a), key=len, reverse=True):
-                if who.lower().endswith(" " + alias):
-                    outlet, who = known_outlet(alias), who[: -len(alias)].strip(_STRIP)
-                    break
+        for alias in _MULTIWORD_AGENCIES:  # "JANE SMITH Associated Press"
+            if who.lower().endswith(" " + alias):
+                outlet, who = known_outlet(alias), who[: -len(alias)].strip(_STRIP)
+                break
+    roles = [p for p in extra if p and not known_outlet(p)]
+    outlet = outlet or next((known_outlet(p) for p in extra if known_outlet(p)), None)
     # Whatever follows the date is the site that carried the item ("... May 09, 2025 Global Times").
-    return Byline(who, outlet, published, tail if _name_like(tail) else "")
+    tail = tail.strip(_STRIP)
+    return Byline(who, outlet, published, ", ".join(roles), tail if _name_like(tail) else "")
 
 
 def parse_date_line(line: str) -> tuple[str, dt.date] | None:
@@ -92,6 +95,7 @@ class _Draft:
     start: int  # 1-based line
     title: str = ""
     byline: Byline | None = None
+    source: str = ""  # outlet named by a "Source: ..." line
     published: dt.date | None = None
     updated: dt.date | None = None
     content: list[str] = field(default_factory=list)
@@ -103,6 +107,19 @@ class _Draft:
         self.has_body = self.has_body or classify(line) in (TEXT, SUBHEAD)
 
 
+def _header(line: str) -> tuple[str, object] | None:
+    """Header lines that carry an article's fields rather than its text."""
+    if byline := parse_byline(line):
+        return "byline", byline
+    if marker := _MARKER.match(line):
+        return "marker", marker
+    if source := _SOURCE.match(line):
+        return "source", source["who"].strip()
+    if date_line := parse_date_line(line):
+        return "date", date_line
+    return None
+
+
 def _is_prose(line: str) -> bool:
     return len(line.split()) >= 6 and line.rstrip("\"”’')").endswith((".", "!", "?"))
 
@@ -112,24 +129,21 @@ def _headline_shape(line: str, *, bare: bool) -> bool:
     if len(line) > 250 or len(words) > 30 or classify(line) != TEXT:
         return False
     if bare:  # stricter: must not read as a crosshead, a label or the end of a sentence
-        return len(words) >= 4 and (line[0].isupper() or line[0].isdigit()) and not line.endswith((".", ",", ";", ":", "!", "?"))
+        return len(words) >= 4 and line[0].isalnum() and not line.endswith((".", ",", ";", ":", "!", "?"))
     return not line.endswith((".", ",", ";", ":"))
-
-
-def _is_header_line(line: str) -> bool:
-    return bool(parse_byline(line) or parse_date_line(line) or _MARKER.match(line))
 
 
 def read_plaintext(text: str, *, name: str, default_outlet: str | None = None) -> Iterator[RawArticle]:
     lines = [line.strip() for line in text.split("\n")]
-    following = [""] * len(lines)  # next non-blank line after each line
-    nxt = ""
-    for i in range(len(lines) - 1, -1, -1):
-        following[i], nxt = nxt, lines[i] or nxt
+    headers = [_header(line) if line else None for line in lines]
+    following: list[int | None] = [None] * len(lines)  # index of the next non-blank line
+    for i in range(len(lines) - 2, -1, -1):
+        following[i] = i + 1 if lines[i + 1] else following[i + 1]
 
     headed = {
         i for i, line in enumerate(lines)
-        if line and _headline_shape(line, bare=False) and not _is_header_line(line) and _is_header_line(following[i])
+        if line and not headers[i] and _headline_shape(line, bare=False)
+        and following[i] is not None and headers[following[i]]
     }
     compilation = len(headed) >= 2
 
@@ -138,33 +152,34 @@ def read_plaintext(text: str, *, name: str, default_outlet: str | None = None) -
     for i, line in enumerate(lines):
         if not line:
             continue
-        bare = _headline_shape(line, bare=True) and _is_prose(following[i])
-        if i in headed or (bare and (cur is None or (compilation and cur.has_body))):
-            cur = _Draft(start=i + 1, title=line)
+        bare = (
+            not headers[i] and _headline_shape(line, bare=True)
+            and following[i] is not None and _is_prose(lines[following[i]])
+        )
+        kind, value = headers[i] or ("", None)
+        opens = i in headed or (bare and (cur is None or (compilation and cur.has_body)))
+        # A byline or date marker after body text belongs to the next item, whose headline was lost.
+        if opens or cur is None or (kind in ("byline", "marker") and cur.has_body):
+            cur = _Draft(start=i + 1, title=line if opens else "")
             drafts.append(cur)
-            continue
-        byline, date_line, marker = parse_byline(line), parse_date_line(line), _MARKER.match(line)
-        if byline or marker:
-            if cur is None or cur.has_body:
-                cur = _Draft(start=i + 1)
-                drafts.append(cur)
-            if byline:
-                cur.byline = byline
-                cur.published = cur.published or byline.published
-            else:
-                cur.published = cur.published or dt.date.fromisoformat(marker["date"])
-                if marker["rest"]:
-                    cur.add(marker["rest"])
-        elif date_line and cur is not None:
-            label, published = date_line
+            if opens:
+                continue
+        if kind == "byline":
+            cur.byline = value
+            cur.published = cur.published or value.published
+        elif kind == "marker":
+            cur.published = cur.published or dt.date.fromisoformat(value["date"])
+            if value["rest"]:
+                cur.add(value["rest"])
+        elif kind == "source":
+            cur.source = cur.source or known_outlet(value) or value
+        elif kind == "date":
+            label, published = value
             if label in ("updated", "last updated"):
                 cur.updated = cur.updated or published
             else:
                 cur.published = cur.published or published
         else:
-            if cur is None:
-                cur = _Draft(start=i + 1)
-                drafts.append(cur)
             if bare:
                 cur.crossheads.add(line)
             cur.add(line)
@@ -179,24 +194,24 @@ def read_plaintext(text: str, *, name: str, default_outlet: str | None = None) -
 def _finish(draft: _Draft, *, name: str, default_outlet: str | None, previous_outlet: str | None) -> RawArticle:
     body = build_body(draft.content)
     if not body.lines:
-        raise ReaderError(f"article {draft.title or ''!r} has no body text", name=name, line=draft.start, code="no_body")
+        raise ReaderError(f"article {draft.title!r} has no body text", name=name, line=draft.start, code="no_body")
     metadata = body.metadata
     if draft.crossheads:  # sentence-case crossheads join the ALL-CAPS ones, in body order
-        metadata["subheadings"] = [l for l in body.lines if l in draft.crossheads or classify(l) == SUBHEAD]
+        metadata["subheadings"] = [ln for ln in body.lines if ln in draft.crossheads or classify(ln) == SUBHEAD]
     title = draft.title
     if not title:
-        title = derive_title(next((line for line in body.lines if classify(line) != SUBHEAD), body.lines[0]))
+        title = derive_title(next((ln for ln in body.lines if classify(ln) != SUBHEAD), body.lines[0]))
         metadata["title_derived"] = True
-    byline = draft.byline
-    if byline and byline.republished_by:
-        metadata["republished_by"] = byline.republished_by
-    if draft.updated:
-        metadata["updated"] = draft.updated.isoformat()
-    # Strongest evidence first; an item that names no source inherits its neighbour's (feed dumps come from one
-    # source), after the caller's default.
+    byline = draft.byline or Byline("", None, None)
+    for key, value in (("byline_role", byline.role), ("republished_by", byline.republished_by),
+                       ("updated", draft.updated and draft.updated.isoformat())):
+        if value:
+            metadata[key] = value
+    # Strongest evidence first. An item that names no source takes the caller's default, else its neighbour's
+    # (a feed dump comes from one source).
     candidates = (
-        ("byline", byline and byline.outlet), ("dateline", body.dateline_outlet), ("credit", body.credit_outlet),
-        ("default", default_outlet), ("previous item", previous_outlet),
+        ("byline", byline.outlet), ("source line", draft.source), ("dateline", body.dateline_outlet),
+        ("credit", body.credit_outlet), ("default", default_outlet), ("previous item", previous_outlet),
     )
     source, outlet = next(((s, o) for s, o in candidates if o), ("", ""))
     if source:
@@ -205,7 +220,7 @@ def _finish(draft: _Draft, *, name: str, default_outlet: str | None, previous_ou
         title=title,
         text="\n".join(body.lines),
         outlet=outlet,
-        byline=byline.byline if byline else "",
+        byline=byline.byline,
         published=draft.published,
         dateline=body.dateline,
         metadata=metadata,

@@ -1,0 +1,54 @@
+"""The cue lexicon: verbs (and a few verb + noun/particle frames) that introduce reported speech.
+
+Three classes, after the usual split in the reported-speech literature (e.g. Pareti's PARC, Newell et
+al.'s quote extraction for news):
+
+- ``SPEECH``: assertives whose content is a clause ("said (that) X", "X, he said").
+- ``DIRECTIVE``: may also take ``object + to-infinitive``; the object (addressee) stays in the content
+  ("urged countries not to send ...").
+- ``COMMISSIVE``: may take a bare ``to-infinitive`` ("threatened to walk away").
+
+Noun or gerund complements ("called for talks", "accused X of Y", "hailed X as Y") are deliberately not
+quotes: annotators treat them as borderline at best, and they are the main source of false positives.
+"""
+
+from __future__ import annotations
+
+SPEECH = frozenset(
+    """
+    say tell add note stress emphasize emphasise reiterate point warn insist deny explain argue claim
+    state announce declare confirm acknowledge admit assert report write reply respond recall remark
+    observe suggest underline underscore highlight reaffirm assure inform predict caution repeat concede
+    contend maintain mention complain ask welcome propose promise pledge vow threaten urge demand hint
+    indicate tweet answer retort disclose reveal allege estimate forecast recommend request stipulate
+    affirm proclaim comment lament concur signal express voice call remind order
+    """.split()
+)
+
+DIRECTIVE = frozenset(
+    "urge ask tell call press encourage advise warn order instruct appeal implore exhort beg request "
+    "demand remind".split()
+)
+
+COMMISSIVE = frozenset("threaten pledge vow promise propose swear undertake".split())
+
+# Lemmas that are cues only with a particle or preposition: point *out*, call *on/for/upon*.
+REQUIRED_PARTICLE = {
+    "point": frozenset({"out"}),
+    "call": frozenset({"for", "on", "upon"}),
+}
+
+# "express hope that ...", "voiced concern that ...": the verb is a cue only with one of these objects.
+NOUN_FRAMES = {
+    "express": frozenset(
+        "hope hopes concern concerns confidence belief conviction view views regret satisfaction wish "
+        "readiness willingness desire opinion fear fears doubt doubts".split()
+    ),
+    "voice": frozenset("hope concern concerns confidence belief view regret fear fears doubt doubts".split()),
+}
+
+# Cues that need a clausal (not a noun-phrase) complement to count: everything except these frames.
+ALL_LEMMAS = SPEECH | DIRECTIVE | COMMISSIVE | frozenset(NOUN_FRAMES)
+
+# Cues that introduce sources with "according to": the pobj must look like a source (see quotes.py).
+ACCORDING = "according"
