@@ -136,7 +136,7 @@ DATELINE = re.compile(
     + r"(?P<day>,?\s*(?i:" + MONTH + r")\s+\d{1,2})?"  # , May 8
     + r"(?:\s*\((?P<agency>[A-Za-z][\w .&'’-]{0,40})\)\s*(?:--|[-–—:])"  # (Reuters) -
     + r"|[.,]?\s*/(?P<slash>[A-Za-z][\w .-]{1,20})/\.?"  # . /TASS/.
-    + r"|\s*(?:--|[–—]))"  # KYIV — (only with an upper-case place, checked below)
+    + r"|\s*(?P<dash>--|[-–—]))"  # KYIV — (only with an upper-case place, checked below)
     + r")(?:\s+|$)"
 )
 
@@ -148,8 +148,9 @@ def split_dateline(line: str) -> tuple[str, str, str | None]:
         return "", line, None  # "NATO — the alliance ..." is prose: a dateline is followed by a sentence
     agency, place = m["agency"] or m["slash"], m["place"] or ""
     # Without a place, only a known agency makes a dateline ("(Bloomberg) --"); without an agency, only an
-    # upper-case place does ("KYIV —"), since "Officials — ..." is prose.
-    if not ((agency and (place or known_outlet(agency))) or (place.isupper() and len(place) >= 3)):
+    # upper-case place does ("KYIV —", "BEIJING, June 3 -"), since "Officials — ..." is prose.
+    bare_place = place.isupper() and len(place) >= 3 and (m["dash"] != "-" or m["day"] or m["region"])
+    if not ((agency and (place or known_outlet(agency))) or bare_place):
         return "", line, None
     return m["dateline"], rest, (known_outlet(agency) or agency.strip()) if agency else None
 

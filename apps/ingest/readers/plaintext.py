@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from .base import RawArticle, ReaderError
 from .dates import DATE, TIME_TAIL, date_from_match
-from .lines import AGENCIES, SUBHEAD, TEXT, build_body, classify, known_outlet
+from .lines import AGENCIES, CAPTION, FURNITURE, SUBHEAD, TEXT, build_body, classify, known_outlet
 
 _BYLINE = re.compile(r"^(?:By|BY)\s+(?P<rest>\S.*)$")
 _DATE_LABEL = re.compile(r"^(?P<label>published|updated|posted|last updated|first published)?\s*(?:on\s*)?:?\s*", re.I)
@@ -124,9 +124,9 @@ def _is_prose(line: str) -> bool:
     return len(line.split()) >= 6 and line.rstrip("\"”’')").endswith((".", "!", "?"))
 
 
-def _headline_shape(line: str, *, bare: bool) -> bool:
+def _headline_shape(line: str, kind: str, *, bare: bool) -> bool:
     words = line.split()
-    if len(line) > 250 or len(words) > 30 or classify(line) != TEXT:
+    if len(line) > 250 or len(words) > 30 or kind != TEXT:
         return False
     if bare:  # stricter: must not read as a crosshead, a label or the end of a sentence
         return len(words) >= 4 and line[0].isalnum() and not line.endswith((".", ",", ";", ":", "!", "?"))
@@ -136,13 +136,15 @@ def _headline_shape(line: str, *, bare: bool) -> bool:
 def read_plaintext(text: str, *, name: str, default_outlet: str | None = None) -> Iterator[RawArticle]:
     lines = [line.strip() for line in text.split("\n")]
     headers = [_header(line) if line else None for line in lines]
-    following: list[int | None] = [None] * len(lines)  # index of the next non-blank line
+    kinds = [classify(line) if line else "" for line in lines]
+    # Index of the next line that says something; captions and share buttons may sit between headline and byline.
+    following: list[int | None] = [None] * len(lines)
     for i in range(len(lines) - 2, -1, -1):
-        following[i] = i + 1 if lines[i + 1] else following[i + 1]
+        following[i] = i + 1 if kinds[i + 1] not in ("", CAPTION, FURNITURE) else following[i + 1]
 
     headed = {
         i for i, line in enumerate(lines)
-        if line and not headers[i] and _headline_shape(line, bare=False)
+        if line and not headers[i] and _headline_shape(line, kinds[i], bare=False)
         and following[i] is not None and headers[following[i]]
     }
     compilation = len(headed) >= 2
@@ -153,7 +155,7 @@ def read_plaintext(text: str, *, name: str, default_outlet: str | None = None) -
         if not line:
             continue
         bare = (
-            not headers[i] and _headline_shape(line, bare=True)
+            not headers[i] and _headline_shape(line, kinds[i], bare=True)
             and following[i] is not None and _is_prose(lines[following[i]])
         )
         kind, value = headers[i] or ("", None)

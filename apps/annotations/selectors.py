@@ -1,0 +1,202 @@
+"""Reads for the annotation workspace: who may read or write an article's spans, and the rows each layer draws.
+
+Access always goes through apps.review.selectors (articles_visible_to, assignment_for): the review app owns the
+policy of which analyst may open which article.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from apps.accounts.roles import is_admin, is_supervisor
+from apps.corpus.models import Article
+
+from .models import Annotation, EntityMention, Theme
+
+# Analysts' work is read-only while a supervisor looks at it.
+LOCKED_ASSIGNMENT_STATES = {"submitted", "approved"}
+
+
+def article_for_reading(*, user, article_id: int, fields: tuple[str, ...] | None = None) -> Article:
+    """The article if ``user`` may read it; 404 if it does not exist, 403 if it exists but is not theirs."""
+    from apps.review.selectors import articles_visible_to
+
+    articles = articles_visible_to(user).select_related("outlet")
+    if fields:
+        articles = articles.only(*fields)
+    article = articles.filter(pk=article_id).first()
+    if article is None:
+        if Article.objects.filter(pk=article_id).exists():
+            raise PermissionDenied("This article is not assigned to you.")
+        raise Http404("No such article.")
+    return article
+
+
+@dataclass(frozen=True)
+class WriteAccess:
+    allowed: bool
+    reason: str = ""
+    assignment: object = None  # apps.review.models.Assignment or None
+
+
+def write_access(*, user, article_id: int) -> WriteAccess:
+    """May ``user`` create and edit their spans on this article? Supervisors and admins always; analysts need an
+    assignment that is not under review."""
+    from apps.review.selectors import assignment_for
+
+    if not user.is_authenticated:
+        return WriteAccess(False, "Log in first.")
+    assignment = assignment_for(user, article_id)
+    if is_supervisor(user):
+        return WriteAccess(True, assignment=assignment)
+    if assignment is None:
+        return WriteAccess(False, "This article is not assigned to you: you can read it but not annotate it.")
+    if assignment.state in LOCKED_ASSIGNMENT_STATES:
+        return WriteAccess(
+            False,
+            f"Your work on this article is {assignment.get_state_display().lower()}: it is read-only until a "
+            "supervisor returns it.",
+            assignment,
+        )
+    return WriteAccess(True, assignment=assignment)
+
+
+def require_write_access(*, user, article_id: int) -> WriteAccess:
+    access = write_access(user=user, article_id=article_id)
+    if not access.allowed:
+        raise PermissionDenied(access.reason)
+    return access
+
+
+def can_edit_annotation(user, annotation: Annotation) -> bool:
+    """Own spans; an admin may edit anyone's (supervisors change others' spans only through review decisions)."""
+    return annotation.annotator_id == user.pk or is_admin(user)
+
+
+def theme_list(*, include_inactive: bool = True) -> list[Theme]:
+    themes = Theme.objects.all()
+    if not include_inactive:
+        themes = themes.filter(active=True)
+    return list(themes)
+
+
+def live_annotations(*, article_id: int) -> QuerySet[Annotation]:
+    return Annotation.objects.filter(article_id=article_id, deleted_at__isnull=True)
+
+
+def annotations_shown_to(*, user, article_id: int) -> QuerySet[Annotation]:
+    """The spans a user sees in the workspace: their own, plus everyone's for supervisors and admins."""
+    spans = live_annotations(article_id=article_id)
+    if not is_supervisor(user):
+        spans = spans.filter(annotator=user)
+    return spans
+
+
+def annotation_rows(*, spans: QuerySet[Annotation]) -> list[Annotation]:
+    """Spans with their theme ids in ``theme_ids`` and the author's name loaded: two queries whatever the count.
+
+    Theme ids come from the through table directly (tuples, not model instances): at 2,000 spans that is several
+    times faster than prefetch_related, and the Theme objects come from one theme_list() per page.
+    """
+    rows = list(
+        spans.select_related("annotator")
+        .only("id", "start", "end", "text", "note", "status", "version", "annotator_id",
+              "annotator__username", "annotator__first_name", "annotator__last_name")
+        .order_by("start", "end", "id")
+    )
+    if not rows:
+        return rows
+    through = Annotation.themes.through
+    by_span: dict[int, list[int]] = defaultdict(list)
+    links = through.objects.filter(annotation__in=spans.values("id")).values_list("annotation_id", "theme_id")
+    for span_id, theme_id in links.order_by("id"):
+        by_span[span_id].append(theme_id)
+    for row in rows:
+        row.theme_ids = by_span.get(row.id, [])
+    return rows
+
+
+def overlapping(qs: QuerySet, start: int, end: int) -> QuerySet:
+    return qs.filter(start__lt=end, end__gt=start)
+
+
+def entity_mentions(*, article_id: int, start: int | None = None, end: int | None = None) -> QuerySet[EntityMention]:
+    """Suggestions still to show in the text (rejected ones disappear)."""
+    qs = EntityMention.objects.filter(article_id=article_id).exclude(status=EntityMention.Status.REJECTED)
+    if start is not None:
+        qs = overlapping(qs, start, end)
+    return qs.only("id", "label", "start", "end", "status", "text").order_by("start", "end")
+
+
+def entity_panel(*, article_id: int) -> list[dict]:
+    """Entity suggestions grouped by label for the side panel: [{label, suggested: [...], accepted, rejected}]."""
+    groups: dict[str, dict] = {}
+    mentions = EntityMention.objects.filter(article_id=article_id).only("id", "label", "start", "end", "text", "status")
+    for mention in mentions.order_by("label", "start"):
+        group = groups.setdefault(mention.label, {"label": mention.label, "suggested": [], "accepted": [], "rejected": 0})
+        if mention.status == EntityMention.Status.SUGGESTED:
+            group["suggested"].append(mention)
+        elif mention.status == EntityMention.Status.ACCEPTED:
+            group["accepted"].append(mention)
+        else:
+            group["rejected"] += 1
+    return sorted(groups.values(), key=lambda g: (-len(g["suggested"]) - len(g["accepted"]), g["label"]))
+
+
+def quotes_for_layer(*, article_id: int, start: int | None = None, end: int | None = None) -> list:
+    """Live quotes with their speaker's name, for the quote layer."""
+    from apps.quotes.models import Quote
+
+    qs = Quote.objects.filter(article_id=article_id, deleted_at__isnull=True)
+    if start is not None:
+        qs = overlapping(qs, start, end)
+    return list(qs.select_related("speaker").only("id", "start", "end", "speaker__name").order_by("start"))
+
+
+def paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The [start, end) of the whole lines (paragraphs) that the span [start, end) touches."""
+    p_start = text.rfind("\n", 0, start) + 1
+    p_end = text.find("\n", max(end - 1, start))
+    return p_start, (len(text) if p_end == -1 else p_end)
+
+
+def queue_neighbours(*, user, article_id: int) -> dict:
+    """Previous / next article in the user's queue, and the position of this one (None when not queued)."""
+    from apps.review.selectors import queue_for
+
+    ids = list(queue_for(user).values_list("article_id", flat=True))
+    if article_id not in ids:
+        return {"prev_id": None, "next_id": ids[0] if ids else None, "position": None, "total": len(ids)}
+    i = ids.index(article_id)
+    return {
+        "prev_id": ids[i - 1] if i > 0 else None,
+        "next_id": ids[i + 1] if i + 1 < len(ids) else None,
+        "position": i + 1,
+        "total": len(ids),
+    }
+
+
+def progress_for(*, user, article: Article, paragraphs_total: int) -> dict:
+    """How far the user is on this article: their spans, and how many non-empty paragraphs they touched."""
+    text = article.text
+    mine = list(live_annotations(article_id=article.pk).filter(annotator=user).values_list("start", "end"))
+    starts = [i for i, ch in enumerate(text) if ch == "\n"]
+    touched = set()
+    import bisect
+
+    for s, e in mine:
+        first = bisect.bisect_right(starts, s - 1)
+        last = bisect.bisect_right(starts, e - 1)
+        touched.update(range(first, last + 1))
+    percent = round(100 * len(touched) / paragraphs_total) if paragraphs_total else 0
+    return {"spans": len(mine), "paragraphs_touched": len(touched), "paragraphs_total": paragraphs_total,
+            "percent": min(percent, 100)}
+
+
+def q_overlap(start: int, end: int) -> Q:
+    return Q(start__lt=end, end__gt=start)
