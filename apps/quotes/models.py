@@ -15,6 +15,7 @@ class Speaker(models.Model):
     name = models.CharField(max_length=200)  # canonical: full name without titles
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
     role = models.CharField(max_length=200, blank=True)  # titles seen most recently ("Chinese President")
+    roles = models.JSONField(default=list, blank=True)  # every title seen, first seen first
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

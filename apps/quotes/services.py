@@ -1,17 +1,37 @@
-"""Writes for speakers and quotes. Speaker resolution across the corpus lives here."""
+"""Writes for speakers and quotes: corpus-wide speaker resolution, analysts' quote edits, merges and splits.
+
+Every write keeps history (django-simple-history; the acting user is set on each instance, so services called
+from commands or tasks record who too) and every edit of an existing quote or speaker is checked against the
+``version`` the user edited: ``UPDATE ... WHERE version = n``, else ``StaleVersion``.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from apps.nlp.types import SpeakerInfo
 
-from .models import Speaker, SpeakerAlias
+from .models import Quote, Speaker, SpeakerAlias
 
 _TOKEN = re.compile(r"[\w'’.-]+", re.UNICODE)
+_UNSET = object()
+
+
+class StaleVersion(ValidationError):
+    """Someone else saved the object after the user loaded it; nothing was written."""
+
+    def __init__(self, message: str):
+        super().__init__(message, code="stale_version")
+
+
+# --- names -------------------------------------------------------------------------------------------------
 
 
 def alias_key(surface: str) -> str:
@@ -28,11 +48,48 @@ def _contains(a: str, b: str) -> bool:
     return bool(ta and tb) and (ta <= tb or tb <= ta)
 
 
-def _alias_add(speaker: Speaker, surface: str, known: set[str]) -> None:
+def _by(instance, actor, reason: str = ""):
+    """Mark who makes the next save/delete of ``instance`` (and why) for its history row."""
+    if actor is not None:
+        instance._history_user = actor
+    if reason:
+        instance._change_reason = reason
+    return instance
+
+
+def _alias_add(speaker: Speaker, surface: str, known: set[str], actor=None) -> None:
     key = alias_key(surface)
     if key and key not in known:
-        SpeakerAlias.objects.get_or_create(speaker=speaker, alias_key=key, defaults={"alias": surface})
+        if not SpeakerAlias.objects.filter(speaker=speaker, alias_key=key).exists():
+            _by(SpeakerAlias(speaker=speaker, alias=surface.strip()[:200], alias_key=key[:200]), actor).save()
         known.add(key)
+
+
+def _role_seen(speaker: Speaker, role: str) -> bool:
+    """Record ``role`` as the speaker's latest title; returns whether anything changed."""
+    role = " ".join((role or "").split())[:200]
+    if not role:
+        return False
+    changed = False
+    if role not in speaker.roles:
+        speaker.roles = [*speaker.roles, role]
+        changed = True
+    if speaker.role != role:
+        speaker.role = role
+        changed = True
+    return changed
+
+
+def _token_candidates(tokens: set[str]) -> Q:
+    """Aliases holding one of ``tokens`` as a whole word ("xi" finds "xi jinping"), wherever it sits."""
+    q = Q()
+    for t in tokens:
+        q |= Q(alias_key=t) | Q(alias_key__startswith=f"{t} ") | Q(alias_key__endswith=f" {t}")
+        q |= Q(alias_key__contains=f" {t} ")
+    return q
+
+
+# --- corpus-wide speaker resolution (used by the import) ---------------------------------------------------
 
 
 @transaction.atomic
@@ -40,28 +97,36 @@ def speakers_resolve(*, infos: Iterable[SpeakerInfo]) -> dict[str, Speaker]:
     """Map each extracted speaker to a corpus Speaker, creating one only when no existing speaker fits.
 
     An existing speaker fits when one of the info's forms is a known alias, or, for people, when the name
-    tokens of one contain the other's ("Xi" joins "Xi Jinping"). Ambiguous bare names (two candidates) get a
-    speaker of their own rather than a guess. Every form seen is recorded as an alias; a longer full name
-    replaces a shorter canonical one.
+    tokens of one of its aliases contain the info's name or the reverse ("Xi" joins "Xi Jinping", "Xi Jinping"
+    joins a speaker so far known as "Xi"; name order does not matter). Ambiguous names (two candidates) get a
+    speaker of their own rather than a guess. Every form seen is recorded as an alias, every title in
+    ``roles``; a longer full name replaces a shorter canonical one. Merged speakers resolve to their survivor.
     """
     infos = list(infos)
     if not infos:
         return {}
-    forms = {alias_key(f) for info in infos for f in (info.name, *info.aliases)}
-    tokens = {t for info in infos if info.kind == Speaker.Kind.PERSON for t in name_tokens(info.name)}
+    forms = {alias_key(f) for info in infos for f in (info.name, *info.aliases)} - {""}
+    tokens = {
+        t for info in infos if info.kind == Speaker.Kind.PERSON for t in name_tokens(info.name) if len(t) > 1
+    }
     candidates = (
-        SpeakerAlias.objects.filter(alias_key__in=forms | tokens)
+        SpeakerAlias.objects.filter(Q(alias_key__in=forms) | _token_candidates(tokens))
         .select_related("speaker")
-        .only("alias_key", "speaker__name", "speaker__kind", "speaker__role", "speaker__merged_into_id")
+        .only("alias_key", "speaker__name", "speaker__kind", "speaker__role", "speaker__roles",
+              "speaker__version", "speaker__merged_into_id")
     )
     by_key: dict[str, set[int]] = {}
+    keys_of: dict[int, set[str]] = {}
     speakers: dict[int, Speaker] = {}
     for alias in candidates:
         speaker = alias.speaker
-        while speaker.merged_into_id:  # follow merges to the surviving speaker
+        seen = {speaker.pk}
+        while speaker.merged_into_id and speaker.merged_into_id not in seen:  # follow merges to the survivor
+            seen.add(speaker.merged_into_id)
             speaker = Speaker.objects.get(pk=speaker.merged_into_id)
-        speakers[speaker.pk] = speaker
+        speaker = speakers.setdefault(speaker.pk, speaker)
         by_key.setdefault(alias.alias_key, set()).add(speaker.pk)
+        keys_of.setdefault(speaker.pk, set()).add(alias.alias_key)
 
     resolved: dict[str, Speaker] = {}
     for info in infos:
@@ -72,23 +137,366 @@ def speakers_resolve(*, infos: Iterable[SpeakerInfo]) -> dict[str, Speaker]:
             fitting = [
                 pk
                 for pk, s in speakers.items()
-                if s.kind == Speaker.Kind.PERSON and _contains(s.name, info.name)
+                if s.kind == Speaker.Kind.PERSON
+                and any(_contains(key, info.name) for key in (alias_key(s.name), *keys_of.get(pk, ())))
             ]
         if len(fitting) == 1:
             speaker = speakers[fitting[0]]
+            changed = []
             if len(name_tokens(info.name)) > len(name_tokens(speaker.name)) and _contains(speaker.name, info.name):
                 speaker.name = info.name
+                changed.append("name")
+            if _role_seen(speaker, info.role):
+                changed += ["role", "roles"]
+            if changed:
                 speaker.version += 1
-                speaker.save(update_fields=["name", "version", "updated_at"])
-            if info.role and not speaker.role:
-                speaker.role = info.role
-                speaker.save(update_fields=["role", "updated_at"])
+                speaker.save(update_fields=[*changed, "version", "updated_at"])
         else:
-            speaker = Speaker.objects.create(name=info.name, kind=info.kind, role=info.role)
+            speaker = Speaker(name=info.name, kind=info.kind)
+            _role_seen(speaker, info.role)
+            speaker.save()
             speakers[speaker.pk] = speaker
-        known = {k for k, pks in by_key.items() if speaker.pk in pks}
+        known = set(keys_of.setdefault(speaker.pk, set()))
         for form in (info.name, *info.aliases):
             _alias_add(speaker, form, known)
             by_key.setdefault(alias_key(form), set()).add(speaker.pk)
+            keys_of[speaker.pk].add(alias_key(form))
         resolved[info.name] = speaker
     return resolved
+
+
+# --- quotes ------------------------------------------------------------------------------------------------
+
+
+def _checked_span(article, start, end) -> tuple[int, int]:
+    try:
+        start, end = int(start), int(end)
+    except (TypeError, ValueError):
+        raise ValidationError("Start and end must be whole numbers.", code="bad_offsets") from None
+    if not 0 <= start < end <= len(article.text):
+        raise ValidationError(
+            f"The span {start}–{end} is outside the article text (0–{len(article.text)}) or empty.",
+            code="bad_offsets",
+        )
+    if not article.text[start:end].strip():
+        raise ValidationError("The selection holds only white space.", code="blank_span")
+    return start, end
+
+
+def _checked_kind(kind: str) -> str:
+    if kind not in Quote.Kind.values:
+        raise ValidationError(f"Unknown quote kind “{kind}”.", code="bad_kind")
+    return kind
+
+
+def _live_speaker(speaker: Speaker | None) -> Speaker | None:
+    if speaker is not None and speaker.merged_into_id:
+        raise ValidationError(f"“{speaker.name}” was merged into another speaker; choose that one.", code="merged")
+    return speaker
+
+
+def _claim(model, pk: int, version: int, what: str):
+    """Take the row at ``version`` (UPDATE ... WHERE version = n) and return it locked, version bumped."""
+    try:
+        version = int(version)
+    except (TypeError, ValueError):
+        raise ValidationError("The form did not say which version you edited.", code="bad_version") from None
+    if not model.objects.filter(pk=pk, version=version).update(version=version + 1):
+        raise StaleVersion(
+            f"This {what} was changed by someone else after you opened it. Nothing was saved; "
+            "the current version is shown."
+        )
+    return model.objects.select_for_update().get(pk=pk)
+
+
+@transaction.atomic
+def quote_create(
+    *,
+    article,
+    start,
+    end,
+    actor,
+    speaker: Speaker | None = None,
+    kind: str = Quote.Kind.DIRECT,
+    cue: str = "",
+) -> Quote:
+    """Add a quote a human found: the span is checked against the article and its text copied from it.
+
+    A quote added by a person counts as confirmed by that person. The same span twice is refused.
+    """
+    start, end = _checked_span(article, start, end)
+    kind = _checked_kind(kind)
+    _live_speaker(speaker)
+    if Quote.objects.filter(article=article, start=start, end=end, deleted_at__isnull=True).exists():
+        raise ValidationError("This passage is already a quote.", code="duplicate")
+    quote = Quote(
+        article=article,
+        speaker=speaker,
+        start=start,
+        end=end,
+        text=article.text[start:end],
+        kind=kind,
+        cue=cue[:60],
+        confidence=1.0,
+        confirmed=True,
+        confirmed_by=actor,
+        created_by=actor,
+    )
+    quote.full_clean(exclude=["article", "speaker", "confirmed_by", "created_by", "deleted_by"])
+    _by(quote, actor, "added by hand").save()
+    return quote
+
+
+@transaction.atomic
+def quote_update(*, quote: Quote, version, actor, start=None, end=None, kind=None, speaker=_UNSET) -> Quote:
+    """Change a quote's span, kind and/or speaker if nobody saved it since ``version``.
+
+    The span is re-checked against the article and the text copied again. ``speaker=None`` unattributes.
+    """
+    article = quote.article
+    if start is not None or end is not None:
+        start, end = _checked_span(
+            article, quote.start if start is None else start, quote.end if end is None else end
+        )
+    if kind is not None:
+        kind = _checked_kind(kind)
+    if speaker is not _UNSET:
+        _live_speaker(speaker)
+    locked = _claim(Quote, quote.pk, version, "quote")
+    if locked.deleted_at:
+        raise ValidationError("This quote has been deleted; restore it first.", code="deleted")
+    changes = []
+    if start is not None and (start, end) != (locked.start, locked.end):
+        if Quote.objects.filter(article_id=locked.article_id, start=start, end=end, deleted_at__isnull=True).exclude(
+            pk=locked.pk
+        ).exists():
+            raise ValidationError("Another quote already covers exactly this passage.", code="duplicate")
+        locked.start, locked.end, locked.text = start, end, article.text[start:end]
+        changes.append("span")
+    if kind is not None and kind != locked.kind:
+        locked.kind = kind
+        changes.append("kind")
+    if speaker is not _UNSET and (speaker.pk if speaker else None) != locked.speaker_id:
+        locked.speaker = speaker
+        changes.append("speaker")
+    _by(locked, actor, "changed " + ", ".join(changes) if changes else "saved").save()
+    return locked
+
+
+@transaction.atomic
+def quote_confirm(*, quote: Quote, version, actor) -> Quote:
+    """A person vouches for the quote as it stands (span, kind, speaker)."""
+    locked = _claim(Quote, quote.pk, version, "quote")
+    if locked.deleted_at:
+        raise ValidationError("This quote has been deleted; restore it first.", code="deleted")
+    locked.confirmed = True
+    locked.confirmed_by = actor
+    _by(locked, actor, "confirmed").save()
+    return locked
+
+
+@transaction.atomic
+def quote_delete(*, quote: Quote, version, actor) -> Quote:
+    """Soft delete: the quote leaves every page and export but stays, with who and when, for undo and audit."""
+    locked = _claim(Quote, quote.pk, version, "quote")
+    if locked.deleted_at:
+        raise ValidationError("This quote is already deleted.", code="deleted")
+    locked.deleted_at = timezone.now()
+    locked.deleted_by = actor
+    _by(locked, actor, "deleted").save()
+    return locked
+
+
+@transaction.atomic
+def quote_restore(*, quote: Quote, version, actor) -> Quote:
+    """Undo a deletion (the span must still be free)."""
+    locked = _claim(Quote, quote.pk, version, "quote")
+    if not locked.deleted_at:
+        raise ValidationError("This quote is not deleted.", code="not_deleted")
+    if Quote.objects.filter(
+        article_id=locked.article_id, start=locked.start, end=locked.end, deleted_at__isnull=True
+    ).exists():
+        raise ValidationError("Another quote now covers exactly this passage.", code="duplicate")
+    locked.deleted_at = None
+    locked.deleted_by = None
+    _by(locked, actor, "restored").save()
+    return locked
+
+
+# --- speakers ----------------------------------------------------------------------------------------------
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError("A speaker needs a name.", code="blank_name")
+    if len(name) > 200:
+        raise ValidationError("A speaker's name has at most 200 characters.", code="long_name")
+    return name
+
+
+def _checked_speaker_kind(kind: str) -> str:
+    if kind not in Speaker.Kind.values:
+        raise ValidationError(f"Unknown speaker kind “{kind}”.", code="bad_kind")
+    return kind
+
+
+@transaction.atomic
+def speaker_create(*, name: str, actor, kind: str = Speaker.Kind.PERSON, role: str = "") -> Speaker:
+    """A new speaker, its name recorded as an alias. Refused when a speaker of that kind has that name already."""
+    name = _clean_name(name)
+    kind = _checked_speaker_kind(kind)
+    key = alias_key(name)
+    clash = Speaker.objects.filter(merged_into__isnull=True, kind=kind).filter(
+        Q(aliases__alias_key=key) | Q(name__iexact=name)
+    )
+    if clash.exists():
+        raise ValidationError(f"A speaker called “{name}” already exists: choose it from the list.", code="exists")
+    speaker = Speaker(name=name, kind=kind)
+    _role_seen(speaker, role)
+    _by(speaker, actor, "created by hand").save()
+    _alias_add(speaker, name, set(), actor)
+    return speaker
+
+
+@transaction.atomic
+def speaker_update(*, speaker: Speaker, version, actor, name: str, kind: str, role: str = "") -> Speaker:
+    """Rename a speaker, change its kind or its current title; the new name becomes an alias too."""
+    name = _clean_name(name)
+    kind = _checked_speaker_kind(kind)
+    locked = _claim(Speaker, speaker.pk, version, "speaker")
+    locked.name, locked.kind = name, kind
+    if role.strip():
+        _role_seen(locked, role)
+    else:
+        locked.role = ""
+    _by(locked, actor, "edited").save()
+    _alias_add(locked, name, set(locked.aliases.values_list("alias_key", flat=True)), actor)
+    return locked
+
+
+@transaction.atomic
+def speaker_alias_add(*, speaker: Speaker, alias: str, actor) -> SpeakerAlias:
+    """Add a surface form; future imports resolve it to this speaker."""
+    surface = " ".join((alias or "").split())
+    key = alias_key(surface)
+    if not key:
+        raise ValidationError("An alias cannot be empty.", code="blank_alias")
+    if len(surface) > 200:
+        raise ValidationError("An alias has at most 200 characters.", code="long_alias")
+    if speaker.merged_into_id:
+        raise ValidationError("This speaker was merged into another one.", code="merged")
+    if SpeakerAlias.objects.filter(speaker=speaker, alias_key=key).exists():
+        raise ValidationError(f"“{surface}” is already an alias of {speaker.name}.", code="duplicate")
+    created = _by(SpeakerAlias(speaker=speaker, alias=surface, alias_key=key), actor, "alias added")
+    created.save()
+    return created
+
+
+@transaction.atomic
+def speaker_alias_remove(*, alias: SpeakerAlias, actor) -> None:
+    """Drop a surface form (recorded in history). The canonical name's own alias stays."""
+    if alias.alias_key == alias_key(alias.speaker.name):
+        raise ValidationError("The speaker's own name cannot be removed from its aliases.", code="own_name")
+    _by(alias, actor, "alias removed").delete()
+
+
+def _move_quotes(quotes: Iterable[Quote], to: Speaker, actor, reason: str) -> int:
+    quotes = list(quotes)
+    for q in quotes:
+        q.speaker = to
+        q.version += 1
+    if quotes:
+        bulk_update_with_history(
+            quotes, Quote, ["speaker", "version", "updated_at"], batch_size=500,
+            default_user=actor, default_change_reason=reason,
+        )
+    return len(quotes)
+
+
+def _move_aliases(aliases: Iterable[SpeakerAlias], to: Speaker, actor, reason: str) -> None:
+    taken = set(SpeakerAlias.objects.filter(speaker=to).values_list("alias_key", flat=True))
+    for alias in aliases:
+        if alias.alias_key in taken:  # the target knows this form already: one row is enough
+            _by(alias, actor, reason).delete()
+        else:
+            alias.speaker = to
+            _by(alias, actor, reason).save()
+            taken.add(alias.alias_key)
+
+
+@transaction.atomic
+def speaker_merge(*, source: Speaker, target: Speaker, actor, source_version=None, target_version=None) -> Speaker:
+    """Merge ``source`` into ``target``: its quotes and aliases move, its titles join, it stays as a tombstone.
+
+    The source is kept with ``merged_into = target`` (its pages redirect, imports resolve through it), and
+    every moved quote and alias gets a history row naming ``actor``. Returns the target.
+    """
+    if source.pk == target.pk:
+        raise ValidationError("A speaker cannot be merged into itself.", code="same_speaker")
+    src = _claim(Speaker, source.pk, source.version if source_version is None else source_version, "speaker")
+    dst = _claim(Speaker, target.pk, target.version if target_version is None else target_version, "speaker")
+    if src.merged_into_id or dst.merged_into_id:
+        raise ValidationError("One of these speakers was already merged into another.", code="merged")
+    reason = f"merged “{src.name}” (#{src.pk}) into “{dst.name}” (#{dst.pk})"
+    _move_quotes(Quote.objects.select_for_update().filter(speaker=src), dst, actor, reason)
+    _move_aliases(SpeakerAlias.objects.select_for_update().filter(speaker=src), dst, actor, reason)
+    _alias_add(dst, src.name, set(dst.aliases.values_list("alias_key", flat=True)), actor)
+    for role in src.roles:
+        if role not in dst.roles:
+            dst.roles = [*dst.roles, role]
+    if not dst.role and src.role:
+        dst.role = src.role
+    _by(dst, actor, reason).save()
+    # earlier tombstones of the source now point at the survivor directly
+    for old in Speaker.objects.select_for_update().filter(merged_into=src):
+        old.merged_into = dst
+        old.version += 1
+        _by(old, actor, reason).save()
+    src.merged_into = dst
+    _by(src, actor, reason).save()
+    return dst
+
+
+@transaction.atomic
+def speaker_split(
+    *,
+    speaker: Speaker,
+    actor,
+    name: str,
+    kind: str | None = None,
+    role: str = "",
+    alias_ids: Iterable[int] = (),
+    quote_ids: Iterable[int] = (),
+    version=None,
+) -> Speaker:
+    """Move some aliases and/or quotes of ``speaker`` to a new speaker called ``name``; returns the new one.
+
+    Only aliases and quotes that belong to ``speaker`` can move; at least one must. The speaker's own name
+    stays with it.
+    """
+    name = _clean_name(name)
+    kind = _checked_speaker_kind(kind or speaker.kind)
+    alias_ids, quote_ids = {int(i) for i in alias_ids}, {int(i) for i in quote_ids}
+    if not alias_ids and not quote_ids:
+        raise ValidationError("Choose the aliases or quotes that belong to the new speaker.", code="nothing_chosen")
+    locked = _claim(Speaker, speaker.pk, speaker.version if version is None else version, "speaker")
+    if locked.merged_into_id:
+        raise ValidationError("This speaker was merged into another one.", code="merged")
+    aliases = list(SpeakerAlias.objects.select_for_update().filter(pk__in=alias_ids, speaker=locked))
+    quotes = list(Quote.objects.select_for_update().filter(pk__in=quote_ids, speaker=locked))
+    if len(aliases) != len(alias_ids) or len(quotes) != len(quote_ids):
+        raise ValidationError("Some of the chosen aliases or quotes do not belong to this speaker.", code="foreign")
+    if any(a.alias_key == alias_key(locked.name) for a in aliases):
+        raise ValidationError(
+            f"“{locked.name}” is this speaker's own name; rename the speaker first to move it.", code="own_name"
+        )
+    new = Speaker(name=name, kind=kind)
+    _role_seen(new, role)
+    reason = f"split from “{locked.name}” (#{locked.pk})"
+    _by(new, actor, reason).save()
+    _move_aliases(aliases, new, actor, reason)
+    _alias_add(new, name, set(new.aliases.values_list("alias_key", flat=True)), actor)
+    _move_quotes(quotes, new, actor, f"{reason} into “{new.name}”")
+    _by(locked, actor, f"split off “{new.name}” (#{new.pk})").save()
+    return new

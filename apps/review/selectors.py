@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 
 from apps.accounts.roles import is_supervisor
 from apps.corpus.models import Article
@@ -32,8 +32,6 @@ OPEN_STATES = (Assignment.State.ASSIGNED, Assignment.State.IN_PROGRESS, Assignme
 
 def queue_for(user) -> QuerySet[Assignment]:
     """The analyst's queue: open assignments (returned ones included), by due date then age."""
-    from django.db.models import F
-
     return (
         Assignment.objects.filter(analyst=user, state__in=OPEN_STATES)
         .select_related("article", "article__outlet")
@@ -43,3 +41,288 @@ def queue_for(user) -> QuerySet[Assignment]:
 
 def assignment_for(user, article_id: int) -> Assignment | None:
     return Assignment.objects.filter(analyst=user, article_id=article_id).first()
+
+
+def queue_next(user, *, after_article_id: int | None = None) -> Assignment | None:
+    """The queue item after ``after_article_id`` (the first one when it's None or not in the queue)."""
+    items = list(queue_for(user).values_list("article_id", flat=True)[:500])
+    if not items:
+        return None
+    if after_article_id in items:
+        index = items.index(after_article_id) + 1
+        if index >= len(items):
+            return None
+        return queue_for(user).filter(article_id=items[index]).first()
+    return queue_for(user).first()
+
+
+def recently_submitted(user, limit: int = 10) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.filter(analyst=user, state__in=(Assignment.State.SUBMITTED, Assignment.State.APPROVED))
+        .select_related("article", "article__outlet")
+        .order_by("-updated_at")[:limit]
+    )
+
+
+def latest_comments_for(assignment_ids) -> dict:
+    """{assignment_id: latest ArticleComment addressed to it} in one query."""
+    from .models import ArticleComment
+
+    latest: dict = {}
+    for comment in (
+        ArticleComment.objects.filter(assignment_id__in=list(assignment_ids))
+        .select_related("author")
+        .order_by("assignment_id", "created_at", "id")
+    ):
+        latest[comment.assignment_id] = comment
+    return latest
+
+
+# --- supervisor: filters over articles (assigning) and assignments (the queue list) -----------------------------
+
+
+def articles_matching(
+    *,
+    outlet_id: int | None = None,
+    published_from=None,
+    published_to=None,
+    batch_id: int | None = None,
+    entity: str = "",
+    speaker: str = "",
+    unassigned: bool = False,
+) -> QuerySet[Article]:
+    """Articles for bulk assignment: every filter narrows; entity / speaker match names case-insensitively."""
+    from apps.annotations.models import EntityMention
+    from apps.quotes.models import Quote
+
+    articles = Article.objects.all()
+    if outlet_id:
+        articles = articles.filter(outlet_id=outlet_id)
+    if published_from:
+        articles = articles.filter(published__gte=published_from)
+    if published_to:
+        articles = articles.filter(published__lte=published_to)
+    if batch_id:
+        articles = articles.filter(import_batches__id=batch_id)
+    if entity.strip():
+        articles = articles.filter(
+            Exists(EntityMention.objects.filter(article=OuterRef("pk"), text__icontains=entity.strip()).exclude(
+                status="rejected"
+            ))
+        )
+    if speaker.strip():
+        articles = articles.filter(
+            Exists(
+                Quote.objects.filter(
+                    article=OuterRef("pk"), deleted_at__isnull=True, speaker__name__icontains=speaker.strip()
+                )
+            )
+        )
+    if unassigned:
+        articles = articles.filter(~Exists(Assignment.objects.filter(article=OuterRef("pk"))))
+    return articles.select_related("outlet").only("id", "title", "published", "outlet__name").order_by("id")
+
+
+QUEUE_SORTS = {
+    "due": (F("due_date").asc(nulls_last=True), "id"),
+    "-due": (F("due_date").desc(nulls_last=True), "-id"),
+    "age": ("updated_at", "id"),  # oldest change first: what has waited longest
+    "-age": ("-updated_at", "-id"),
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+    "published": (F("article__published").asc(nulls_last=True), "id"),
+    "-published": (F("article__published").desc(nulls_last=True), "-id"),
+}
+
+
+def assignment_search(
+    *,
+    state: str = "",
+    analyst_id: int | None = None,
+    outlet_id: int | None = None,
+    published_from=None,
+    published_to=None,
+    batch_id: int | None = None,
+    overdue: bool = False,
+    q: str = "",
+    sort: str = "age",
+) -> QuerySet[Assignment]:
+    """The supervisor's queue list: every assignment, filtered and sorted; columns for one table row each."""
+    from django.utils import timezone
+
+    items = Assignment.objects.all()
+    if state:
+        items = items.filter(state=state)
+    if analyst_id:
+        items = items.filter(analyst_id=analyst_id)
+    if outlet_id:
+        items = items.filter(article__outlet_id=outlet_id)
+    if published_from:
+        items = items.filter(article__published__gte=published_from)
+    if published_to:
+        items = items.filter(article__published__lte=published_to)
+    if batch_id:
+        items = items.filter(article__import_batches__id=batch_id)
+    if overdue:
+        items = items.filter(due_date__lt=timezone.localdate()).exclude(state=Assignment.State.APPROVED)
+    if q.strip():
+        items = items.filter(article__title__icontains=q.strip())
+    return (
+        items.select_related("article", "article__outlet", "analyst")
+        .only(
+            "id", "state", "due_date", "created_at", "updated_at", "article_id", "analyst_id",
+            "article__title", "article__published", "article__outlet__name",
+            "analyst__username", "analyst__first_name", "analyst__last_name",
+        )
+        .order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["age"]))
+    )
+
+
+# --- supervisor dashboard ------------------------------------------------------------------------------------------
+
+
+def dashboard_stats(*, days: int = 14, oldest: int = 10) -> dict:
+    """Counts per state and per analyst, items submitted / approved per day, the oldest work waiting for review.
+
+    A fixed number of aggregate queries, each served by an index (see the migrations), whatever the corpus size.
+    """
+    from datetime import datetime, time, timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+    from django.db.models.functions import TruncDate
+    from django.utils import timezone
+
+    from .models import AssignmentEvent
+
+    S = Assignment.State
+    by_state = {row["state"]: row["n"] for row in Assignment.objects.values("state").annotate(n=Count("id")).order_by()}
+    per_state = [{"state": value, "label": label, "n": by_state.get(value, 0)} for value, label in S.choices]
+
+    pivot: dict = {}
+    for row in Assignment.objects.values("analyst_id", "state").annotate(n=Count("id")).order_by():
+        pivot.setdefault(row["analyst_id"], {})[row["state"]] = row["n"]
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=list(pivot))}
+    per_analyst = sorted(
+        (
+            {
+                "analyst": users[uid],
+                "counts": [counts.get(value, 0) for value, _ in S.choices],
+                "total": sum(counts.values()),
+            }
+            for uid, counts in pivot.items()
+            if uid in users
+        ),
+        key=lambda row: str(row["analyst"]).lower(),
+    )
+
+    today = timezone.localdate()
+    since = today - timedelta(days=days - 1)
+    done: dict = {}
+    for row in (
+        AssignmentEvent.objects.filter(
+            to_state__in=(S.SUBMITTED, S.APPROVED),
+            created_at__gte=timezone.make_aware(datetime.combine(since, time.min)),
+        )
+        .annotate(day=TruncDate("created_at"))
+        .values("day", "to_state")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        done.setdefault(row["day"], {})[row["to_state"]] = row["n"]
+    per_day = []
+    for i in range(days):
+        day = since + timedelta(days=i)
+        per_day.append(
+            {"day": day, "submitted": done.get(day, {}).get(S.SUBMITTED, 0), "approved": done.get(day, {}).get(S.APPROVED, 0)}
+        )
+    peak = max([max(d["submitted"], d["approved"]) for d in per_day] + [1])
+    for d in per_day:
+        d["submitted_pct"] = round(100 * d["submitted"] / peak)
+        d["approved_pct"] = round(100 * d["approved"] / peak)
+
+    waiting = list(
+        Assignment.objects.filter(state=S.SUBMITTED)
+        .select_related("article", "analyst")
+        .only("id", "updated_at", "article_id", "article__title", "analyst__username", "analyst__first_name",
+              "analyst__last_name")
+        .order_by("updated_at", "id")[:oldest]
+    )
+    return {
+        "per_state": per_state,
+        "total": sum(by_state.values()),
+        "per_analyst": per_analyst,
+        "per_day": per_day,
+        "oldest_waiting": waiting,
+        "state_labels": [label for _, label in S.choices],
+    }
+
+
+def unassigned_count() -> int:
+    return Article.objects.filter(~Exists(Assignment.objects.filter(article=OuterRef("pk")))).count()
+
+
+# --- agreement data -----------------------------------------------------------------------------------------------
+
+
+def spans_for_agreement(article_ids) -> dict:
+    """{article_id: {analyst_id: [Span]}} for the analysts assigned to each article (2 queries)."""
+    from apps.annotations.models import Annotation
+
+    from .agreement import Span
+
+    article_ids = list(article_ids)
+    result: dict = {}
+    for article_id, analyst_id in Assignment.objects.filter(article_id__in=article_ids).values_list(
+        "article_id", "analyst_id"
+    ):
+        result.setdefault(article_id, {})[analyst_id] = []
+    theme_rows: dict = {}
+    Through = Annotation.themes.through
+    for ann_id, theme_id in Through.objects.filter(
+        annotation__article_id__in=article_ids, annotation__deleted_at__isnull=True
+    ).values_list("annotation_id", "theme_id"):
+        theme_rows.setdefault(ann_id, set()).add(theme_id)
+    for ann_id, article_id, annotator_id, start, end in Annotation.objects.filter(
+        article_id__in=article_ids, deleted_at__isnull=True
+    ).values_list("id", "article_id", "annotator_id", "start", "end"):
+        per_user = result.get(article_id, {})
+        if annotator_id in per_user:
+            per_user[annotator_id].append(Span(start, end, frozenset(theme_rows.get(ann_id, ()))))
+    return result
+
+
+AGREEMENT_SAMPLE = 200
+
+
+def pooled_agreement_recent(*, limit: int = AGREEMENT_SAMPLE, analyst_id: int | None = None):
+    """Pooled agreement over the ``limit`` most recently finished double-annotated articles.
+
+    "Finished" means at least two assignments submitted or approved; the analysts counted on each article are
+    those whose work is finished there.
+    """
+    from django.db.models import Count, Max
+
+    from .agreement import pooled_agreement
+
+    done = (Assignment.State.SUBMITTED, Assignment.State.APPROVED)
+    finished = Assignment.objects.filter(state__in=done)
+    if analyst_id:
+        finished = finished.filter(article__assignments__analyst_id=analyst_id)
+    article_ids = list(
+        finished.values("article_id")
+        .annotate(n=Count("id", distinct=True), last=Max("updated_at"))
+        .filter(n__gte=2)
+        .order_by("-last")
+        .values_list("article_id", flat=True)[:limit]
+    )
+    finished_pairs = set(
+        Assignment.objects.filter(article_id__in=article_ids, state__in=done).values_list("article_id", "analyst_id")
+    )
+    spans = spans_for_agreement(article_ids)
+    texts = dict(Article.objects.filter(pk__in=article_ids).values_list("id", "text"))
+    docs = []
+    for article_id in article_ids:
+        per_user = {u: s for u, s in spans.get(article_id, {}).items() if (article_id, u) in finished_pairs}
+        docs.append((texts[article_id], per_user))
+    return pooled_agreement(docs)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 
 @dataclass(slots=True)
@@ -48,6 +49,9 @@ def read_articles(
     iterator is consumed, so a bad record raises after the good ones before it were yielded.
     ``max_bytes`` is the caller's limit (``settings.IMPORT_MAX_BYTES``).
     """
+    if fmt != "auto" and fmt not in FORMATS:
+        expected = ", ".join(FORMATS)
+        raise ReaderError(f"unknown format {fmt!r} (expected one of {expected} or auto)", name=name, code="format")
     # Imported here: the reader modules import ReaderError and RawArticle from this module.
     from .csvfile import read_csv
     from .html import read_html
@@ -63,14 +67,12 @@ def read_articles(
         return read_jsonl(text, name=name, default_outlet=default_outlet)
     if fmt == "csv":
         return read_csv(text, name=name, default_outlet=default_outlet, max_bytes=max_bytes)
-    if fmt == "html":
-        return iter(read_html(text, name=name, default_outlet=default_outlet))
-    raise ReaderError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)} or auto)", name=name, code="format")
+    return iter(read_html(text, name=name, default_outlet=default_outlet))
 
 
 def detect_format(name: str, text: str) -> str:
     """By extension; otherwise by the look of the first non-blank line."""
-    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    suffix = PurePath(name).suffix.lower()
     if suffix in _EXTENSIONS:
         return _EXTENSIONS[suffix]
     head = text.lstrip()[:2000].lower()
@@ -80,8 +82,10 @@ def detect_format(name: str, text: str) -> str:
     if first.startswith("{"):
         return "jsonl"
     if first.startswith("["):
-        raise ReaderError("a JSON array is not supported; write one JSON object per line (JSONL)", name=name, code="format")
-    from .records import ALIASES
+        raise ReaderError(
+            "a JSON array is not supported; write one JSON object per line (JSONL)", name=name, code="format"
+        )
+    from .records import ALIASES  # here for the same reason as the readers above
 
     columns = [c.strip().strip('"').lower() for c in first.replace(";", ",").replace("\t", ",").split(",")]
     if len(columns) > 1 and any(ALIASES.get(c) == "text" for c in columns):

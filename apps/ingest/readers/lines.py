@@ -59,13 +59,17 @@ class Credit:
 
 
 # "(Photo: Xinhua)", "(File photo: AFP)"
-_CREDIT_LABEL = re.compile(r"\((?:[A-Z]{2,}\s+)?(?:file\s+)?(?:photos?|pictures?|images?|credit|video)\s*:\s*(?P<who>[^()]+)\)$", re.I)
+_CREDIT_LABEL = re.compile(
+    r"\((?:[A-Z]{2,}\s+)?(?:file\s+)?(?:photos?|pictures?|images?|credit|video)\s*:\s*(?P<who>[^()]+)\)$", re.I
+)
 # "(Xinhua/Zhai Jianlan)", "(AP Photo/Evan Vucci)"
 _CREDIT_SLASH = re.compile(r"\((?P<who>[A-Z][\w.&'’ -]{1,40}?)(?:\s+photo)?/[^()/]{2,80}\)$", re.I)
 # "REUTERS/Maxim Shemetov", "Sputnik/Pool via REUTERS"
 _CREDIT_TRAIL = re.compile(r"(?:\bvia\s+(?P<via>[A-Z][\w&.' -]{1,30})|\b(?P<caps>[A-Z]{2,})/[A-Z][\w.'’ -]+)$")
 # BBC and web captions carry a label instead of a credit: "Image source, Getty Images", "Image caption, ..."
-_CAPTION_LABEL = re.compile(r"^(?:image|photo|picture|video)\s+(?:source|caption|credit)\s*[,:]|^(?:caption|file photo)\s*:", re.I)
+_CAPTION_LABEL = re.compile(
+    r"^(?:image|photo|picture|video)\s+(?:source|caption|credit)\s*[,:]|^(?:caption|file photo)\s*:", re.I
+)
 
 
 def caption_credit(line: str) -> Credit | None:
@@ -116,7 +120,7 @@ def classify(line: str) -> str:
         return SUMMARY
     if _BULLET.match(line):
         return BULLET
-    if caption_credit(line):
+    if len(line) <= 500 and caption_credit(line):  # a long paragraph ending in "(Reuters/Ipsos)" is body text
         return CAPTION
     if _FURNITURE.match(line):
         return FURNITURE

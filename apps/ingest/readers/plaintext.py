@@ -23,13 +23,16 @@ from .lines import AGENCIES, CAPTION, FURNITURE, SUBHEAD, TEXT, build_body, clas
 
 _BYLINE = re.compile(r"^(?:By|BY)\s+(?P<rest>\S.*)$")
 _DATE_LABEL = re.compile(r"^(?P<label>published|updated|posted|last updated|first published)?\s*(?:on\s*)?:?\s*", re.I)
-_MARKER = re.compile(r"^date\s*:?\s+(?P<date>\d{4}-\d{2}-\d{2})(?:[T ]\d{1,2}:\d{2}(?::\d{2})?Z?)?(?:\s+(?P<rest>.*))?$", re.I)
-_CONNECTORS = {"and", "&", "in", "of", "for", "de", "da", "del", "der", "van", "von", "al", "el", "bin", "le", "la", "du", "y"}
+# "date 2025-05-09 <caption>": a scraper's marker line, which may carry the photo caption after it.
+_MARKER = re.compile(
+    r"^date\s*:?\s+(?P<date>\d{4}-\d{2}-\d{2})(?:[T ]\d{1,2}:\d{2}(?::\d{2})?Z?)?(?:\s+(?P<rest>.*))?$", re.I
+)
+_CONNECTORS = {"and", "&", "in", "of", "for", "de", "da", "del", "der", "van", "von", "al", "el", "bin", "le", "la"}
 _SEPARATORS = re.compile(r"\s*(?:,|\||·|\s[-–—]\s)\s*")
 _STRIP = " ,|·-–—"
 _SOURCE = re.compile(r"^source\s*:\s*(?P<who>[^.]{2,60})$", re.I)  # Xinhua pages: "Source: Xinhua"
 _MULTIWORD_AGENCIES = sorted((alias for alias in AGENCIES if " " in alias), key=len, reverse=True)
-_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sen", "rep", "gov", "no", "vs", "jr", "sr", "prof"}
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sen", "rep", "gov", "no", "vs", "jr", "prof"}
 
 
 def _name_like(text: str) -> bool:
@@ -85,7 +88,7 @@ def parse_date_line(line: str) -> tuple[str, dt.date] | None:
     if len(line) > 80 or not (d := DATE.match(rest)) or not (published := date_from_match(d)):
         return None
     tail = rest[d.end():]
-    if tail.strip() and not ((t := TIME_TAIL.fullmatch(tail)) and t.group().strip()):
+    if tail.strip() and not TIME_TAIL.fullmatch(tail):
         return None
     return (label["label"] or "published").lower(), published
 
@@ -99,6 +102,7 @@ class _Draft:
     published: dt.date | None = None
     updated: dt.date | None = None
     content: list[str] = field(default_factory=list)
+    preamble: list[str] = field(default_factory=list)  # breadcrumbs or kicker lines above the headline
     has_body: bool = False  # any body text yet (captions and bylines do not count)
     crossheads: set[str] = field(default_factory=set)  # headline-shaped lines that did not open an article
 
@@ -125,12 +129,12 @@ def _is_prose(line: str) -> bool:
 
 
 def _headline_shape(line: str, kind: str, *, bare: bool) -> bool:
-    words = line.split()
-    if len(line) > 250 or len(words) > 30 or kind != TEXT:
+    words, end = line.split(), line.rstrip("\"”’')")[-1:]
+    if len(line) > 250 or len(words) > 30 or kind != TEXT or end in (".", ",", ";", ":"):
         return False
-    if bare:  # stricter: must not read as a crosshead, a label or the end of a sentence
-        return len(words) >= 4 and line[0].isalnum() and not line.endswith((".", ",", ";", ":", "!", "?"))
-    return not line.endswith((".", ",", ";", ":"))
+    # A bare headline must not read as a crosshead, a label, a wrapped line or an exclamation.
+    starts_well = line[0].isupper() or line[0].isdigit() or line[0] in "\"“‘'"
+    return not bare or (len(words) >= 4 and starts_well and end not in "!?")
 
 
 def read_plaintext(text: str, *, name: str, default_outlet: str | None = None) -> Iterator[RawArticle]:
@@ -162,7 +166,10 @@ def read_plaintext(text: str, *, name: str, default_outlet: str | None = None) -
         opens = i in headed or (bare and (cur is None or (compilation and cur.has_body)))
         # A byline or date marker after body text belongs to the next item, whose headline was lost.
         if opens or cur is None or (kind in ("byline", "marker") and cur.has_body):
-            cur = _Draft(start=i + 1, title=line if opens else "")
+            preamble = []
+            if opens and cur and not (cur.title or cur.byline or cur.published or any(map(_is_prose, cur.content))):
+                preamble = drafts.pop().content  # no sentence before the first headline: page furniture
+            cur = _Draft(start=i + 1, title=line if opens else "", preamble=preamble)
             drafts.append(cur)
             if opens:
                 continue
@@ -196,8 +203,11 @@ def read_plaintext(text: str, *, name: str, default_outlet: str | None = None) -
 def _finish(draft: _Draft, *, name: str, default_outlet: str | None, previous_outlet: str | None) -> RawArticle:
     body = build_body(draft.content)
     if not body.lines:
-        raise ReaderError(f"article {draft.title!r} has no body text", name=name, line=draft.start, code="no_body")
+        what = f"article {draft.title!r}" if draft.title else "article"
+        raise ReaderError(f"{what} has no body text", name=name, line=draft.start, code="no_body")
     metadata = body.metadata
+    if draft.preamble:
+        metadata["preamble"] = draft.preamble
     if draft.crossheads:  # sentence-case crossheads join the ALL-CAPS ones, in body order
         metadata["subheadings"] = [ln for ln in body.lines if ln in draft.crossheads or classify(ln) == SUBHEAD]
     title = draft.title

@@ -24,7 +24,9 @@ def decode_text(data: bytes, *, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -
     Raises ``ReaderError`` for oversize, empty, binary or non-UTF-8 input, naming the line of the first bad byte.
     """
     if len(data) > max_bytes:
-        raise ReaderError(f"file is {len(data):,} bytes, more than the limit of {max_bytes:,}", name=name, code="too_large")
+        raise ReaderError(
+            f"file is {len(data):,} bytes, more than the limit of {max_bytes:,}", name=name, code="too_large"
+        )
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise ReaderError("UTF-16 text is not supported; save the file as UTF-8", name=name, code="encoding")
     kind = next((label for magic, label in _MAGIC.items() if data.startswith(magic)), None)

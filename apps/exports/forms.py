@@ -1,0 +1,154 @@
+"""The export filters: one form shared by the export page and ``manage.py export_spans``.
+
+Every field is plain text so that a value that does not exist is named in the error ("No theme 'xyz'.") instead
+of Django's generic choice message, and so the command can feed its options through the same validation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.db.models import Exists, OuterRef
+
+from apps.accounts.models import User
+from apps.annotations.models import Annotation, Theme
+from apps.corpus.models import Outlet
+from apps.ingest.models import ImportBatch
+from apps.quotes.models import Speaker
+
+from .selectors import SpanFilters
+
+FORMATS = {"csv": "CSV (one row per span and theme)", "jsonl": "JSONL (whole database, lossless)",
+           "docbin": "spaCy DocBin (accepted spans)"}
+
+
+def _date(value: str, label: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise forms.ValidationError(f"{label} '{value}' is not a date (use YYYY-MM-DD).", code="bad_date") from None
+
+
+class SpanFilterForm(forms.Form):
+    theme = forms.CharField(required=False, max_length=120, widget=forms.Select)
+    outlet = forms.CharField(required=False, max_length=200, widget=forms.Select)
+    date_from = forms.CharField(label="Published from", required=False, max_length=10,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.CharField(label="Published to", required=False, max_length=10,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.CharField(label="Review state", required=False, max_length=10, widget=forms.Select)
+    annotator = forms.CharField(required=False, max_length=150, widget=forms.Select)
+    speaker = forms.CharField(required=False, max_length=200, help_text="Speaker id or exact name",
+                              widget=forms.TextInput(attrs={"placeholder": "id or name"}))
+    batch = forms.CharField(label="Import batch", required=False, max_length=20,
+                            widget=forms.TextInput(attrs={"placeholder": "batch #", "inputmode": "numeric"}))
+
+    def __init__(self, *args, with_choices: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if with_choices:  # the page shows selects; the command needs no choice lists
+            self.fields["theme"].widget.choices = [("", "Any theme")] + list(
+                Theme.objects.order_by("order", "name").values_list("slug", "name")
+            )
+            self.fields["outlet"].widget.choices = [("", "Any outlet")] + [
+                (str(pk), name) for pk, name in Outlet.objects.order_by("name").values_list("pk", "name")
+            ]
+            self.fields["status"].widget.choices = [("", "Any state")] + list(Annotation.Status.choices)
+            self.fields["annotator"].widget.choices = [("", "Anyone")] + list(
+                User.objects.filter(Exists(Annotation.objects.filter(annotator=OuterRef("pk"))))
+                .order_by("username").values_list("username", "username")
+            )
+
+    def clean_theme(self) -> Theme | None:
+        slug = self.cleaned_data["theme"].strip()
+        if not slug:
+            return None
+        theme = Theme.objects.filter(slug=slug).first()
+        if theme is None:
+            raise forms.ValidationError(f"No theme '{slug}'.", code="unknown_theme")
+        return theme
+
+    def clean_outlet(self) -> Outlet | None:
+        value = self.cleaned_data["outlet"].strip()
+        if not value:
+            return None
+        outlet = Outlet.objects.filter(pk=int(value)).first() if value.isdigit() else None
+        outlet = outlet or Outlet.objects.filter(name=value).first()
+        if outlet is None:
+            raise forms.ValidationError(f"No outlet '{value}'.", code="unknown_outlet")
+        return outlet
+
+    def clean_date_from(self) -> dt.date | None:
+        return _date(self.cleaned_data["date_from"].strip(), "Date from")
+
+    def clean_date_to(self) -> dt.date | None:
+        return _date(self.cleaned_data["date_to"].strip(), "Date to")
+
+    def clean_status(self) -> str:
+        value = self.cleaned_data["status"].strip()
+        if value and value not in Annotation.Status.values:
+            raise forms.ValidationError(
+                f"No review state '{value}' (use {', '.join(Annotation.Status.values)}).", code="unknown_status"
+            )
+        return value
+
+    def clean_annotator(self) -> User | None:
+        value = self.cleaned_data["annotator"].strip()
+        if not value:
+            return None
+        user = User.objects.filter(username=value).first()
+        if user is None:
+            raise forms.ValidationError(f"No user '{value}'.", code="unknown_annotator")
+        return user
+
+    def clean_speaker(self) -> Speaker | None:
+        value = self.cleaned_data["speaker"].strip()
+        if not value:
+            return None
+        if value.isdigit():
+            speaker = Speaker.objects.filter(pk=int(value)).first()
+            if speaker is None:
+                raise forms.ValidationError(f"No speaker #{value}.", code="unknown_speaker")
+            return speaker
+        matches = list(Speaker.objects.filter(name__iexact=value)[:2])
+        if not matches:
+            raise forms.ValidationError(f"No speaker '{value}'.", code="unknown_speaker")
+        if len(matches) > 1:
+            raise forms.ValidationError(
+                f"Several speakers are called '{value}'; give the speaker's id.", code="ambiguous_speaker"
+            )
+        return matches[0]
+
+    def clean_batch(self) -> ImportBatch | None:
+        value = self.cleaned_data["batch"].strip().lstrip("#")
+        if not value:
+            return None
+        batch = ImportBatch.objects.filter(pk=int(value)).first() if value.isdigit() else None
+        if batch is None:
+            raise forms.ValidationError(f"No import batch '{value}'.", code="unknown_batch")
+        return batch
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError("'Published from' is after 'Published to'.", code="bad_range")
+        return data
+
+    def filters(self) -> SpanFilters:
+        d = self.cleaned_data
+        return SpanFilters(
+            theme_id=d["theme"].pk if d.get("theme") else None,
+            outlet_id=d["outlet"].pk if d.get("outlet") else None,
+            date_from=d.get("date_from"),
+            date_to=d.get("date_to"),
+            status=d.get("status") or "",
+            annotator_id=d["annotator"].pk if d.get("annotator") else None,
+            speaker_id=d["speaker"].pk if d.get("speaker") else None,
+            batch_id=d["batch"].pk if d.get("batch") else None,
+        )
+
+    def error_text(self) -> str:
+        """All errors as one plain sentence list, for a 400 body or a CommandError."""
+        return " ".join(str(message) for errors in self.errors.values() for message in errors)

@@ -1,0 +1,190 @@
+"""Reads for exports: the filtered (span, theme) rows, their count, and the per-article context.
+
+Queries return ``values_list`` rows ordered by article so the dataset can look up one article's text and
+quotes at a time; nothing here loads all rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+
+from django.apps import apps
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from apps.annotations.models import Annotation, EntityMention
+from apps.corpus.models import Article
+from apps.ingest.models import ImportBatch
+from apps.quotes.models import Quote
+
+SpanTheme = Annotation.themes.through
+
+
+@dataclass(frozen=True)
+class SpanFilters:
+    theme_id: int | None = None
+    outlet_id: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    status: str = ""
+    annotator_id: int | None = None
+    speaker_id: int | None = None
+    batch_id: int | None = None
+
+    def is_empty(self) -> bool:
+        return not any(getattr(self, f.name) for f in fields(self))
+
+
+def _review_decision_model():
+    """The review app's decision model when it exists here (with its table), else None."""
+    try:
+        model = apps.get_model("review", "ReviewDecision")
+    except LookupError:
+        return None
+    names = {f.name for f in model._meta.get_fields()}
+    if not {"annotation", "reviewer"} <= names:
+        return None
+    if model._meta.db_table not in connection.introspection.table_names():
+        return None
+    return model
+
+
+def reviewer_expression(span_ref: str = "annotation_id"):
+    """Username of the latest review decision on the span (or the decision that created it as an edit)."""
+    model = _review_decision_model()
+    if model is None:
+        return Value("")
+    names = {f.name for f in model._meta.get_fields()}
+    match = Q(annotation_id=OuterRef(span_ref))
+    if "replacement" in names:
+        match |= Q(replacement_id=OuterRef(span_ref))
+    order = ["-created_at", "-pk"] if "created_at" in names else ["-pk"]
+    latest = model.objects.filter(match).order_by(*order).values("reviewer__username")[:1]
+    return Coalesce(Subquery(latest), Value(""))
+
+
+def _filter_spans(qs: QuerySet, filters: SpanFilters, prefix: str) -> QuerySet:
+    """Apply ``filters`` to a queryset whose span is reached through ``prefix`` ("" or "annotation__")."""
+    p = prefix
+    qs = qs.filter(**{f"{p}deleted_at__isnull": True})
+    if filters.outlet_id:
+        qs = qs.filter(**{f"{p}article__outlet_id": filters.outlet_id})
+    if filters.date_from:
+        qs = qs.filter(**{f"{p}article__published__gte": filters.date_from})
+    if filters.date_to:
+        qs = qs.filter(**{f"{p}article__published__lte": filters.date_to})
+    if filters.status:
+        qs = qs.filter(**{f"{p}status": filters.status})
+    if filters.annotator_id:
+        qs = qs.filter(**{f"{p}annotator_id": filters.annotator_id})
+    if filters.batch_id:
+        qs = qs.filter(
+            Exists(
+                ImportBatch.articles.through.objects.filter(
+                    importbatch_id=filters.batch_id, article_id=OuterRef(f"{p}article_id")
+                )
+            )
+        )
+    if filters.speaker_id:
+        qs = qs.filter(
+            Exists(
+                Quote.objects.filter(
+                    article_id=OuterRef(f"{p}article_id"),
+                    deleted_at__isnull=True,
+                    speaker_id=filters.speaker_id,
+                    start__lte=OuterRef(f"{p}start"),
+                    end__gte=OuterRef(f"{p}end"),
+                )
+            )
+        )
+    return qs
+
+
+def span_themes(filters: SpanFilters) -> QuerySet:
+    """(span, theme) pairs of live spans matching ``filters``; spans without a theme have no row."""
+    qs = _filter_spans(SpanTheme.objects.all(), filters, "annotation__")
+    if filters.theme_id:
+        qs = qs.filter(theme_id=filters.theme_id)
+    return qs
+
+
+def span_theme_count(filters: SpanFilters) -> int:
+    return span_themes(filters).count()
+
+
+# Column order of span_theme_rows(); the dataset unpacks rows by position.
+SPAN_ROW_FIELDS = (
+    "annotation_id",
+    "annotation__article_id",
+    "annotation__start",
+    "annotation__end",
+    "annotation__text",
+    "theme__slug",
+    "theme__name",
+    "annotation__annotator__username",
+    "annotation__status",
+    "reviewer",
+    "annotation__note",
+    "annotation__created_at",
+    "annotation__updated_at",
+)
+
+
+def span_theme_rows(filters: SpanFilters) -> QuerySet:
+    """Rows of SPAN_ROW_FIELDS, ordered by article, span, theme: iterate with ``.iterator(chunk_size=...)``."""
+    return (
+        span_themes(filters)
+        .annotate(reviewer=reviewer_expression("annotation_id"))
+        .order_by("annotation__article_id", "annotation_id", "theme__order", "theme__name")
+        .values_list(*SPAN_ROW_FIELDS)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleContext:
+    id: int
+    title: str
+    url: str
+    published: dt.date | None
+    outlet: str
+    text: str
+    quotes: tuple[tuple[int, int, int, str], ...]  # (start, end, quote id, speaker name), by start
+
+
+def article_context(article_id: int) -> ArticleContext:
+    """One article's metadata, text and live quotes: what every row of its spans needs."""
+    row = Article.objects.filter(pk=article_id).values_list("title", "url", "published", "outlet__name", "text").get()
+    quotes = tuple(
+        (start, end, pk, name or "")
+        for start, end, pk, name in Quote.objects.filter(article_id=article_id, deleted_at__isnull=True)
+        .order_by("start", "end", "pk")
+        .values_list("start", "end", "pk", "speaker__name")
+    )
+    title, url, published, outlet, text = row
+    return ArticleContext(article_id, title, url, published, outlet or "", text, quotes)
+
+
+def accepted_span_labels(filters: SpanFilters) -> QuerySet:
+    """(article id, start, end, theme slug) of accepted live spans, by article: the DocBin's span categories."""
+    return (
+        span_themes(filters)
+        .filter(annotation__status=Annotation.Status.ACCEPTED)
+        .order_by("annotation__article_id", "annotation__start", "annotation__end", "theme__slug")
+        .values_list("annotation__article_id", "annotation__start", "annotation__end", "theme__slug")
+    )
+
+
+def article_entities(article_id: int) -> list[tuple[int, int, str]]:
+    """Entity mentions that were not rejected: the DocBin's ``doc.ents``."""
+    return list(
+        EntityMention.objects.filter(article_id=article_id)
+        .exclude(status=EntityMention.Status.REJECTED)
+        .order_by("start", "end")
+        .values_list("start", "end", "label")
+    )
+
+
+def article_text(article_id: int) -> str:
+    return Article.objects.filter(pk=article_id).values_list("text", flat=True).get()

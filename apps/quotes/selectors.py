@@ -1,0 +1,119 @@
+"""Reads for quotes and speakers. Quotes are only ever listed from articles the user may read."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from apps.accounts.roles import is_supervisor
+from apps.review.selectors import articles_visible_to
+
+from .models import Quote, Speaker, SpeakerAlias
+
+UNDO_WINDOW = timedelta(minutes=10)
+
+
+def article_quotes(*, article_id: int) -> QuerySet[Quote]:
+    """The article's live quotes in reading order, with what the panel shows."""
+    return (
+        Quote.objects.filter(article_id=article_id, deleted_at__isnull=True)
+        .select_related("speaker", "confirmed_by", "created_by")
+        .order_by("start", "end", "id")
+    )
+
+
+def article_deleted_quotes(*, article_id: int) -> QuerySet[Quote]:
+    return (
+        Quote.objects.filter(article_id=article_id, deleted_at__isnull=False)
+        .select_related("speaker", "deleted_by")
+        .order_by("-deleted_at", "-id")
+    )
+
+
+def last_deletion_by(*, article_id: int, user) -> Quote | None:
+    """The user's most recent deletion on this article, while an undo still makes sense."""
+    return (
+        article_deleted_quotes(article_id=article_id)
+        .filter(deleted_by=user, deleted_at__gte=timezone.now() - UNDO_WINDOW)
+        .first()
+    )
+
+
+def speaker_search(*, q: str, limit: int = 10, exclude_id: int | None = None) -> list[Speaker]:
+    """Live speakers whose name or an alias contains ``q`` (case-insensitive); prefix matches first."""
+    q = " ".join((q or "").split())
+    if not q:
+        return []
+    key = q.casefold()
+    alias_hit = SpeakerAlias.objects.filter(speaker=OuterRef("pk"), alias_key__contains=key)
+    alias_prefix = SpeakerAlias.objects.filter(speaker=OuterRef("pk"), alias_key__startswith=key)
+    speakers = (
+        Speaker.objects.filter(merged_into__isnull=True)
+        .filter(Q(name__icontains=q) | Exists(alias_hit))
+        .annotate(prefix=Exists(alias_prefix), n_quotes=Count("quotes", filter=Q(quotes__deleted_at__isnull=True)))
+        .order_by("-prefix", "-n_quotes", "name")
+    )
+    if exclude_id:
+        speakers = speakers.exclude(pk=exclude_id)
+    return list(speakers[:limit])
+
+
+def speaker_list(*, user, q: str = "", kind: str = "") -> QuerySet[Speaker]:
+    """Live speakers with the number of their quotes the user can see, most quoted first."""
+    quotes = Q(quotes__deleted_at__isnull=True)
+    if not is_supervisor(user):
+        quotes &= Q(quotes__article__in=articles_visible_to(user).values("pk"))
+    speakers = Speaker.objects.filter(merged_into__isnull=True)
+    q = " ".join((q or "").split())
+    if q:
+        speakers = speakers.filter(
+            Q(name__icontains=q)
+            | Exists(SpeakerAlias.objects.filter(speaker=OuterRef("pk"), alias_key__contains=q.casefold()))
+        )
+    if kind in Speaker.Kind.values:
+        speakers = speakers.filter(kind=kind)
+    return speakers.annotate(n_quotes=Count("quotes", filter=quotes)).order_by("-n_quotes", "name", "id")
+
+
+def speaker_quotes(*, speaker: Speaker, user) -> QuerySet[Quote]:
+    """Every live quote of the speaker in articles the user can read, newest articles first."""
+    return (
+        Quote.objects.filter(speaker=speaker, deleted_at__isnull=True, article__in=articles_visible_to(user).values("pk"))
+        .select_related("article", "article__outlet", "confirmed_by")
+        .order_by("-article__published", "-article_id", "start")
+    )
+
+
+def speaker_outlets(*, speaker: Speaker, user) -> list[dict]:
+    """Outlets the speaker is quoted in (visible articles only), with counts."""
+    return list(
+        speaker_quotes(speaker=speaker, user=user)
+        .order_by()
+        .values("article__outlet__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "article__outlet__name")
+    )
+
+
+def speaker_history(*, speaker: Speaker, limit: int = 50):
+    return speaker.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit]
+
+
+def speakers_merged_into(*, speaker: Speaker) -> QuerySet[Speaker]:
+    return Speaker.objects.filter(merged_into=speaker).order_by("name")
+
+
+def quote_history(*, quote: Quote):
+    """History rows of a quote, newest first, each with the fields that changed from the row before it."""
+    rows = list(
+        quote.history.select_related("history_user", "speaker").order_by("-history_date", "-history_id")
+    )
+    for newer, older in zip(rows, rows[1:] + [None]):
+        newer.changes = []
+        if older is None:
+            continue
+        delta = newer.diff_against(older, included_fields=["start", "end", "kind", "speaker", "confirmed", "deleted_at"])
+        newer.changes = [c.field for c in delta.changes]
+    return rows
