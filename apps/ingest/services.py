@@ -68,6 +68,10 @@ def _read_all(batch: ImportBatch, sources: Iterable[SourceFile]) -> tuple[list[_
                 default_outlet=batch.default_outlet or None,
                 max_bytes=settings.IMPORT_MAX_BYTES,
             ):
+                if isinstance(raw, ReaderError):  # one bad record: report it, keep reading
+                    result["failed"] += 1
+                    result["errors"].append(str(raw))
+                    continue
                 result["articles"] += 1
                 text = normalize_text(raw.text)
                 if not text:

@@ -180,10 +180,16 @@ def test_file_without_headline_is_one_article_titled_by_its_first_sentence():
     assert article.text == text.strip()
 
 
-def test_article_with_headline_but_no_body_is_an_error_naming_its_line():
-    with pytest.raises(ReaderError) as err:
-        read("Short item with headline\nBy Xinhua May 9, 2025\n")
-    assert err.value.line == 1 and "no body" in str(err.value)
+def test_article_with_headline_but_no_body_is_an_error_naming_its_line_and_the_next_item_still_reads():
+    items = list(
+        read_articles(
+            b"Short item with headline\nBy Xinhua May 9, 2025\nSecond item\nBy Xinhua May 9, 2025\nBody text here.\n",
+            name="wire.txt",
+        )
+    )
+    err, article = items
+    assert isinstance(err, ReaderError) and err.line == 1 and "no body" in str(err)
+    assert (article.title, article.text) == ("Second item", "Body text here.")
 
 
 # --- JSONL and CSV ------------------------------------------------------------------------------------------------
@@ -211,12 +217,11 @@ def test_jsonl_reads_fields_and_keeps_unknown_ones_as_metadata():
      ('{"title": "T", "text": "x", "published": "9 May"}', "ISO date")],
 )
 def test_jsonl_bad_line_is_an_error_naming_the_line(bad_line, message):
-    data = '{"title": "One", "text": "Fine."}\n' + bad_line + "\n"
-    articles = read_articles(data.encode(), name="batch.jsonl")
-    assert next(articles).title == "One"  # records before the bad line are not lost
-    with pytest.raises(ReaderError) as err:
-        next(articles)
-    assert err.value.line == 2 and message in str(err.value) and str(err.value).startswith("batch.jsonl, line 2:")
+    data = '{"title": "One", "text": "Fine."}\n' + bad_line + '\n{"title": "Three", "text": "Also fine."}\n'
+    one, err, three = read_articles(data.encode(), name="batch.jsonl")
+    assert (one.title, three.title) == ("One", "Three")  # records around the bad line are not lost
+    assert isinstance(err, ReaderError)
+    assert err.line == 2 and message in str(err) and str(err).startswith("batch.jsonl, line 2:")
 
 
 def test_csv_reads_aliases_case_insensitively_with_multiline_and_large_cells():
@@ -240,11 +245,9 @@ def test_csv_without_text_column_is_an_error():
 
 
 def test_csv_bad_row_is_an_error_naming_its_line():
-    rows = read_articles(b"title,text\nOne,Body one\nTwo,Body,extra\n", name="export.csv")
-    assert next(rows).title == "One"
-    with pytest.raises(ReaderError, match="3 fields") as err:
-        next(rows)
-    assert err.value.line == 3
+    one, err, three = read_articles(b"title,text\nOne,Body one\nTwo,Body,extra\nThree,Body three\n", name="export.csv")
+    assert (one.title, three.title) == ("One", "Three")
+    assert isinstance(err, ReaderError) and "3 fields" in str(err) and err.line == 3
 
 
 # --- HTML -----------------------------------------------------------------------------------------------------------

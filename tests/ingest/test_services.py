@@ -35,15 +35,18 @@ def test_reimporting_the_same_content_is_skipped_and_reported(seed_articles):
 def test_a_broken_file_is_reported_by_name_and_the_others_still_import():
     good = SourceFile("good.txt", "A headline\nBy Jane Doe May 8, 2025\nLeaders met on Thursday in Moscow.\n".encode())
     binary = SourceFile("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00")
-    bad_json = SourceFile("records.jsonl", b'{"title": "One", "text": "First body."}\n{"title": oops}\n')
+    bad_json = SourceFile(
+        "records.jsonl",
+        b'{"title": "One", "text": "First body."}\n{"title": oops}\n{"title": "Three", "text": "Third body."}\n',
+    )
     batch = import_sources(batch=ImportBatch.objects.create(), sources=[good, binary, bad_json])
     assert batch.status == "done"
     results = {r["name"]: r for r in batch.results}
     assert results["good.txt"]["created"] == 1
     assert results["photo.txt"]["errors"] and "photo.txt" in results["photo.txt"]["errors"][0]
     assert "line 2" in results["records.jsonl"]["errors"][0]
-    assert results["records.jsonl"]["created"] == 1  # the good record before the bad line is kept
-    assert Article.objects.count() == 2
+    assert results["records.jsonl"]["created"] == 2  # the good records around the bad line are kept
+    assert Article.objects.count() == 3
 
 
 def test_each_article_is_atomic_a_failing_write_leaves_nothing_behind(monkeypatch):

@@ -42,11 +42,12 @@ def read_articles(
     fmt: str = "auto",
     default_outlet: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
-) -> Iterator[RawArticle]:
+) -> Iterator[RawArticle | ReaderError]:
     """Articles of one file, in file order.
 
-    Size, encoding and format are checked at once (``ReaderError`` from this call); records are parsed as the
-    iterator is consumed, so a bad record raises after the good ones before it were yielded.
+    Size, encoding and format are checked at once (``ReaderError`` raised by this call); records are parsed as the
+    iterator is consumed, and a bad record is *yielded* as a ``ReaderError`` in its place, so that the caller
+    reports it and the good records before and after it still import.
     ``max_bytes`` is the caller's limit (``settings.IMPORT_MAX_BYTES``).
     """
     if fmt != "auto" and fmt not in FORMATS:

@@ -15,7 +15,10 @@ def _delimiter(header: str) -> str:
     return max(",;\t", key=header.count)
 
 
-def read_csv(text: str, *, name: str, default_outlet: str | None = None, max_bytes: int) -> Iterator[RawArticle]:
+def read_csv(
+    text: str, *, name: str, default_outlet: str | None = None, max_bytes: int
+) -> Iterator[RawArticle | ReaderError]:
+    """Rows in file order; a bad row is yielded as a ReaderError so the rows after it still import."""
     # A whole article sits in one cell; the default limit (128 KiB) is too small. Raising it is process-wide.
     csv.field_size_limit(max(csv.field_size_limit(), max_bytes))
     stream = io.StringIO(text)
@@ -31,9 +34,12 @@ def read_csv(text: str, *, name: str, default_outlet: str | None = None, max_byt
         for row in reader:
             if any(cell.strip() for cell in row):
                 if len(row) > len(header):
-                    raise ReaderError(f"row has {len(row)} fields, the header has {len(header)}", name=name, line=start)
-                record = dict(zip(header, row))
-                yield record_to_article(record, name=name, line=start, default_outlet=default_outlet)
+                    yield ReaderError(f"row has {len(row)} fields, the header has {len(header)}", name=name, line=start)
+                else:
+                    try:
+                        yield record_to_article(dict(zip(header, row)), name=name, line=start, default_outlet=default_outlet)
+                    except ReaderError as err:
+                        yield err
             start = reader.line_num + 1
     except csv.Error as err:
         raise ReaderError(f"malformed CSV ({err})", name=name, line=reader.line_num) from None

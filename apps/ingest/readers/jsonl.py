@@ -9,14 +9,20 @@ from .base import RawArticle, ReaderError
 from .records import record_to_article
 
 
-def read_jsonl(text: str, *, name: str, default_outlet: str | None = None) -> Iterator[RawArticle]:
+def read_jsonl(text: str, *, name: str, default_outlet: str | None = None) -> Iterator[RawArticle | ReaderError]:
+    """Records in file order; a bad record is yielded as a ReaderError so the records after it still import."""
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as err:
-            raise ReaderError(f"malformed JSON ({err.msg}, column {err.colno})", name=name, line=number) from None
+            yield ReaderError(f"malformed JSON ({err.msg}, column {err.colno})", name=name, line=number)
+            continue
         if not isinstance(record, dict):
-            raise ReaderError(f"expected a JSON object, got {type(record).__name__}", name=name, line=number)
-        yield record_to_article(record, name=name, line=number, default_outlet=default_outlet)
+            yield ReaderError(f"expected a JSON object, got {type(record).__name__}", name=name, line=number)
+            continue
+        try:
+            yield record_to_article(record, name=name, line=number, default_outlet=default_outlet)
+        except ReaderError as err:
+            yield err

@@ -137,7 +137,7 @@ def _headline_shape(line: str, kind: str, *, bare: bool) -> bool:
     return not bare or (len(words) >= 4 and starts_well and end not in "!?")
 
 
-def read_plaintext(text: str, *, name: str, default_outlet: str | None = None) -> Iterator[RawArticle]:
+def read_plaintext(text: str, *, name: str, default_outlet: str | None = None) -> Iterator[RawArticle | ReaderError]:
     lines = [line.strip() for line in text.split("\n")]
     headers = [_header(line) if line else None for line in lines]
     kinds = [classify(line) if line else "" for line in lines]
@@ -195,7 +195,11 @@ def read_plaintext(text: str, *, name: str, default_outlet: str | None = None) -
 
     previous_outlet = None
     for draft in drafts:
-        article = _finish(draft, name=name, default_outlet=default_outlet, previous_outlet=previous_outlet)
+        try:
+            article = _finish(draft, name=name, default_outlet=default_outlet, previous_outlet=previous_outlet)
+        except ReaderError as err:  # one bad item; the items after it still import
+            yield err
+            continue
         previous_outlet = article.outlet or previous_outlet
         yield article
 
