@@ -153,6 +153,6 @@ def theme_css(themes: Iterable) -> SafeString:
     for t in themes:
         if not COLOUR.fullmatch(t.colour or ""):
             continue
-        rules.append(f".ws-text .t{t.id},.chip.t{t.id}{{background:{t.colour}55}}")
+        rules.append(f".ws-text .t{t.id},.chip.t{t.id},.swatch.t{t.id}{{background:{t.colour}55}}")
         rules.append(f".ws-text .o.t{t.id}{{border-bottom-color:{t.colour}}}")
     return mark_safe("\n".join(rules))

@@ -6,11 +6,12 @@ policy of which analyst may open which article.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from apps.accounts.roles import is_admin, is_supervisor
@@ -181,22 +182,14 @@ def queue_neighbours(*, user, article_id: int) -> dict:
     }
 
 
-def progress_for(*, user, article: Article, paragraphs_total: int) -> dict:
-    """How far the user is on this article: their spans, and how many non-empty paragraphs they touched."""
-    text = article.text
-    mine = list(live_annotations(article_id=article.pk).filter(annotator=user).values_list("start", "end"))
-    starts = [i for i, ch in enumerate(text) if ch == "\n"]
+def progress_for(*, text: str, spans: list[tuple[int, int]], paragraphs_total: int) -> dict:
+    """How far the user is on this article: their spans, and how many text paragraphs those spans touch."""
+    newlines = [i for i, ch in enumerate(text) if ch == "\n"]
     touched = set()
-    import bisect
-
-    for s, e in mine:
-        first = bisect.bisect_right(starts, s - 1)
-        last = bisect.bisect_right(starts, e - 1)
+    for s, e in spans:
+        first = bisect.bisect_left(newlines, s)  # paragraph index = newlines before the offset
+        last = bisect.bisect_left(newlines, e - 1)
         touched.update(range(first, last + 1))
     percent = round(100 * len(touched) / paragraphs_total) if paragraphs_total else 0
-    return {"spans": len(mine), "paragraphs_touched": len(touched), "paragraphs_total": paragraphs_total,
-            "percent": min(percent, 100)}
-
-
-def q_overlap(start: int, end: int) -> Q:
-    return Q(start__lt=end, end__gt=start)
+    return {"spans": len(spans), "paragraphs_touched": min(len(touched), paragraphs_total),
+            "paragraphs_total": paragraphs_total, "percent": min(percent, 100)}

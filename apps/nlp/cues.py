@@ -50,5 +50,14 @@ NOUN_FRAMES = {
 # Cues that need a clausal (not a noun-phrase) complement to count: everything except these frames.
 ALL_LEMMAS = SPEECH | DIRECTIVE | COMMISSIVE | frozenset(NOUN_FRAMES)
 
+# Addressees of "call on/for X to ...": agents, not things ("called for talks to end the war" is not one).
+ADDRESSEE_NOUNS = frozenset(
+    """
+    country countries nation nations party parties side sides state states government governments
+    community leader leaders member members people official officials authority authorities all
+    everyone everybody both each world international
+    """.split()
+)
+
 # Cues that introduce sources with "according to": the pobj must look like a source (see quotes.py).
 ACCORDING = "according"

@@ -117,6 +117,7 @@ class _Extractor:
         self.n = len(doc)
         self.paras = paragraphs(self.text)
         self.regions = find_regions(self.text, self.paras)
+        self.region_closes = {r.close for r in self.regions}
         arr = doc.to_array([IDX, SENT_START, ORTH, IS_TITLE, IS_UPPER, SPACY, POS, LEMMA, LOWER, ENT_TYPE]).astype(
             np.int64
         )
@@ -280,7 +281,10 @@ class _Extractor:
             head = self.doc[k]
             k += 1
         # only at the end of the clause: the rest is punctuation or a date
-        rest = [t for t in self.doc[k:hi] if not (t.is_punct or t.is_space)]
+        stop = k
+        while stop < hi and self.doc[stop].text not in (".", "!", "?", ";"):
+            stop += 1
+        rest = [t for t in self.doc[k:stop] if not (t.is_punct or t.is_space)]
         if len(rest) > 4:
             return None
         return head
@@ -342,6 +346,8 @@ class _Extractor:
             if author is not None:
                 return self.describe(author, lo, hi)
             return _Source(left, right, "organisation", name=strip_possessive(bare), penalty=0.15)
+        if head in PERSON_NOUNS and subj.ent_type_ not in _BODY_LABELS:
+            return _Source(left, right, "person", name=strip_possessive(bare), penalty=0.05)
         if ents & _BODY_LABELS or head in ORG_NOUNS:
             org = [t for t in doc[left:right] if t.ent_type_ == "ORG"]
             extra = ()
@@ -350,8 +356,6 @@ class _Extractor:
                 if ent_text != bare:
                     extra = (strip_determiner(ent_text),)
             return _Source(left, right, "organisation", name=strip_possessive(bare), extra_aliases=extra)
-        if head in PERSON_NOUNS:
-            return _Source(left, right, "person", name=strip_possessive(bare), penalty=0.05)
         if subj.pos_ == "PROPN":
             return _Source(left, right, "person", name=strip_possessive(name or bare), role=role, penalty=0.1)
         return _Source(left, right, None)
@@ -401,27 +405,33 @@ class _Extractor:
             if cue.frame == "forward" and tok.tag_ == "VBG" and tok.dep_ == "advcl":
                 cue.frame = "participle"
             end = s_hi
-            if tok.head.i > tok.i and tok.head is not tok:
-                end = min(end, tok.right_edge.i + 1)  # "Noting that X, Xi said ..."
+            if tok.head.i > tok.i and tok.head is not tok and tok.head.lemma_.lower() not in lex.ALL_LEMMAS:
+                end = min(end, tok.right_edge.i + 1)  # "Noting that X, the minister left"
+            for c in tok.children:  # "has called for X and has accused Y": a second predicate
+                if c.dep_ == "conj" and c.i > start and (c.tag_ == tok.tag_ or any(g.dep_ == "aux" for g in c.children)):
+                    end = min(end, c.left_edge.i)
             end = self._cut_gloss(start, end)
             cue.content = (start, end)
             if subj is None:
-                inv = self.inverted_subject(cue, s_hi)
-                cue.source = inv
+                cue.source = self.inverted_subject(cue, hi)
             return
 
         # backward: "X, Xi said" / "X, said Xi" / "X, Xi noted, stressing that ..."
         if subj is None:
-            subj = self.inverted_subject(cue, s_hi)
+            subj = self.inverted_subject(cue, hi)
             cue.source = subj
+            own = subj is not None
             if subj is not None:
                 m_lo, m_hi = self.mention_span(subj, lo, hi)
                 cue.block = (min(block_lo, m_lo), max(block_hi, m_hi))
                 block_lo, block_hi = cue.block
+        if subj is None or not own:
+            return  # "X, saying ...": a participle never attributes backwards
         k = block_lo - 1
         while k >= s_lo and self.doc[k].is_space:
             k -= 1
-        if k <= s_lo or not (self.doc[k].text in (",", ":", "—", "–") or self.doc[k].text in ALL_MARKS):
+        closes = k > s_lo and self.doc[k].idx in self.region_closes
+        if k <= s_lo or not (self.doc[k].text in (",", ":", "—", "–") or closes):
             return
         start = s_lo
         m = _DATELINE_RE.match(self.text[self.doc[start].idx : self.doc[start].idx + 80])
@@ -444,7 +454,7 @@ class _Extractor:
             cue.content = (start, s_hi)
         else:
             cue.frame = "backward"
-            cue.content = (start, k if self.doc[k].text not in ALL_MARKS else k + 1)
+            cue.content = (start, k + 1 if closes else k)
 
     def _forward_complement(self, cue: _Cue, lo: int, hi: int) -> tuple[Token | None, int | None]:
         tok = cue.token
@@ -482,8 +492,11 @@ class _Extractor:
                 t.tag_ == "VB" and any(g.dep_ == "aux" and g.lower_ == "to" for g in t.children)
                 for t in self.doc[part.i + 1 : span_end]
             )
-            if pobj is None or not has_inf:
-                return None, None  # "called for talks": a noun phrase, not reported content
+            agent = pobj is not None and (
+                pobj.ent_type_ in _PERSON_LABELS | _BODY_LABELS or pobj.lemma_.lower() in lex.ADDRESSEE_NOUNS
+            )
+            if not (agent and has_inf):
+                return None, None  # "called for talks (to end X)": a noun phrase, not reported content
             return pobj, pobj.left_edge.i
         if comp is None and (cue.lemma in lex.DIRECTIVE or cue.lemma in lex.COMMISSIVE):
             x = next(
@@ -744,11 +757,9 @@ def _attribute_region(ex: _Extractor, r: QuoteRegion, by_token: dict[int, _Cue])
         t = doc[k]
         cue = by_token.get(k)
         if cue is not None and not cue.used and cue.frame != "according":
-            if cue.content is None or (cue.comp is not None and a <= cue.comp.i < b):
+            if cue.content is None or a - 1 <= cue.content[0] <= b:
                 return cue
-            if cue.content[0] >= a - 1 and cue.content[0] <= b:
-                return cue
-            return None
+            return None  # 'said they would "..."': a mixed quote
         if t.text in ".!?" or t.text in ALL_MARKS:
             return None
         if t.pos_ == "VERB":
@@ -919,7 +930,11 @@ def _add_entity_aliases(ex: _Extractor, registry: SpeakerRegistry) -> None:
         if k is None:
             continue
         registry.add_surface(k, name)
-        left = ent.root.left_edge.i
+        # the titled form: "Chinese President" + "Xi Jinping", within the same paragraph
+        lo, _ = ex.para_bounds(ent.start)
+        left = max(ent.root.left_edge.i, lo)
+        while left < ent.start and (ex.doc[left].is_punct or ex.doc[left].is_space):
+            left += 1
         if kind == "person" and left < ent.start:
             surface = strip_possessive(strip_determiner(ex.text[ex.doc[left].idx : ent.end_char]))
             n, role = speaker_name_parts(surface)

@@ -326,3 +326,151 @@ def pooled_agreement_recent(*, limit: int = AGREEMENT_SAMPLE, analyst_id: int | 
         per_user = {u: s for u, s in spans.get(article_id, {}).items() if (article_id, u) in finished_pairs}
         docs.append((texts[article_id], per_user))
     return pooled_agreement(docs)
+
+
+# --- the review page --------------------------------------------------------------------------------------------
+
+
+def article_review_data(article: Article) -> dict:
+    """Everything the review page shows, in a fixed number of queries whatever the number of spans.
+
+    ``columns``: one per assigned analyst, their text with spans marked ``agree`` (every other analyst has a span
+    with the same offsets and themes), ``diff`` or ``rej`` (rejected by review); ``merged``: all analysts' spans
+    by offsets; ``rows``: one per distinct offsets with each analyst's span (or None) for the decision controls.
+    """
+    from apps.annotations.models import Annotation, Theme
+    from apps.corpus.text import Mark, paragraphs_with_marks
+
+    from .agreement import Span, article_agreement
+    from .models import ArticleComment, AssignmentEvent, ReviewDecision
+
+    assignments = list(
+        Assignment.objects.filter(article=article).select_related("analyst", "assigned_by").order_by("id")
+    )
+    analyst_ids = [a.analyst_id for a in assignments]
+    annotations = list(
+        Annotation.objects.filter(article=article, deleted_at__isnull=True)
+        .select_related("annotator")
+        .prefetch_related("themes")
+        .order_by("start", "end", "id")
+    )
+    themes = list(Theme.objects.all())
+    theme_names = {t.pk: t.name for t in themes}
+    decisions = list(
+        ReviewDecision.objects.filter(article=article).select_related("reviewer", "annotation__annotator")
+    )
+    last_decision = {d.annotation_id: d for d in decisions}
+
+    by_analyst: dict = {uid: [] for uid in analyst_ids}
+    reviewer_spans = []
+    for ann in annotations:
+        ann.theme_ids = frozenset(t.pk for t in ann.themes.all())
+        ann.theme_label = ", ".join(t.name for t in ann.themes.all()) or "no theme"
+        ann.decision = last_decision.get(ann.pk)
+        if ann.annotator_id in by_analyst:
+            by_analyst[ann.annotator_id].append(ann)
+        else:
+            reviewer_spans.append(ann)
+
+    # offsets → {analyst_id: annotation}
+    groups: dict = {}
+    for uid, anns in by_analyst.items():
+        for ann in anns:
+            groups.setdefault((ann.start, ann.end), {}).setdefault(uid, ann)
+
+    def agreed(key) -> bool:
+        group = groups[key]
+        return len(analyst_ids) > 1 and len(group) == len(analyst_ids) and len({a.theme_ids for a in group.values()}) == 1
+
+    columns = []
+    for assignment in assignments:
+        anns = by_analyst[assignment.analyst_id]
+        marks = [
+            Mark(
+                a.start, a.end,
+                "rej" if a.status == Annotation.Status.REJECTED else ("agree" if agreed((a.start, a.end)) else "diff"),
+                f"span-{a.pk}", a.theme_label,
+            )
+            for a in anns
+        ]
+        columns.append(
+            {"assignment": assignment, "analyst": assignment.analyst, "n_spans": len(anns),
+             "paragraphs": paragraphs_with_marks(article.text, marks)}
+        )
+    merged_marks = [
+        Mark(s, e, "agree" if agreed((s, e)) else "diff", f"merged-{s}-{e}",
+             "; ".join(f"{a.annotator.display_name}: {a.theme_label}" for a in group.values()))
+        for (s, e), group in groups.items()
+    ]
+    merged_marks += [Mark(a.start, a.end, "edit", f"span-{a.pk}", f"reviewer: {a.theme_label}") for a in reviewer_spans]
+    rows = [
+        {"start": s, "end": e, "text": article.text[s:e], "agreed": agreed((s, e)),
+         "cells": [groups[(s, e)].get(uid) for uid in analyst_ids]}
+        for (s, e) in sorted(groups)
+    ]
+
+    agreement = article_agreement(
+        article.text,
+        {uid: [Span(a.start, a.end, a.theme_ids) for a in by_analyst[uid]] for uid in analyst_ids},
+        theme_ids=sorted({t for anns in by_analyst.values() for a in anns for t in a.theme_ids}),
+    )
+    names = {a.analyst_id: a.analyst.display_name for a in assignments}
+    agreement_pairs = [
+        {"a": names[p["a"]], "b": names[p["b"]], "exact": p["exact"].f1, "overlap": p["overlap"].f1} for p in agreement.pairs
+    ]
+    agreement_themes = [
+        {"theme": theme_names.get(t, t), "exact": v["exact"].f1, "overlap": v["overlap"].f1, "alpha": v["alpha"]}
+        for t, v in agreement.themes.items()
+    ]
+
+    comments = list(
+        ArticleComment.objects.filter(article=article).select_related("author", "assignment__analyst")
+    )
+    events = list(
+        AssignmentEvent.objects.filter(assignment__article=article).select_related("actor", "assignment__analyst")
+    )
+    history = sorted(
+        [{"kind": "event", "at": e.created_at, "item": e} for e in events]
+        + [{"kind": "decision", "at": d.created_at, "item": d} for d in decisions]
+        + [{"kind": "comment", "at": c.created_at, "item": c} for c in comments],
+        key=lambda h: h["at"],
+    )
+    for decision in decisions:
+        decision.before_themes = ", ".join(theme_names.get(t, str(t)) for t in decision.before.get("themes", []))
+        decision.after_themes = ", ".join(theme_names.get(t, str(t)) for t in decision.after.get("themes", []))
+    return {
+        "assignments": assignments,
+        "columns": columns,
+        "merged": paragraphs_with_marks(article.text, merged_marks),
+        "rows": rows,
+        "n_diff": sum(1 for r in rows if not r["agreed"]),
+        "reviewer_spans": reviewer_spans,
+        "themes": [t for t in themes if t.active],
+        "agreement": agreement,
+        "agreement_pairs": agreement_pairs,
+        "agreement_themes": agreement_themes,
+        "comments": comments,
+        "history": history,
+    }
+
+
+def article_feedback_data(article: Article, assignment: Assignment) -> dict:
+    """What an analyst sees of the review of their work: the thread, their assignment's history, decisions on
+    their spans (never the other analysts' spans: double annotation stays blind)."""
+    from .models import ArticleComment, ReviewDecision
+
+    events = list(assignment.events.select_related("actor"))
+    decisions = list(
+        ReviewDecision.objects.filter(article=article, annotation__annotator=assignment.analyst)
+        .select_related("reviewer", "annotation")
+    )
+    comments = list(ArticleComment.objects.filter(article=article).select_related("author", "assignment__analyst"))
+    # an analyst reads the general thread and what is addressed to them, not what is addressed to others
+    comments = [c for c in comments if c.assignment_id in (None, assignment.pk)]
+    history = sorted(
+        [{"kind": "event", "at": e.created_at, "item": e} for e in events]
+        + [{"kind": "decision", "at": d.created_at, "item": d} for d in decisions]
+        + [{"kind": "comment", "at": c.created_at, "item": c} for c in comments],
+        key=lambda h: h["at"],
+    )
+    return {"assignment": assignment, "comments": comments, "history": history, "decisions": decisions}

@@ -1,0 +1,418 @@
+"""The annotation workspace, its HTMX actions, and the supervisors' theme pages.
+
+Access: reading goes through articles_visible_to (apps.review.selectors); writing needs an assignment (or the
+supervisor/admin role): selectors.require_write_access. Each change answers with only what changed: the touched
+paragraphs and the span-list row as out-of-band swaps, plus the progress box.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+
+from apps.accounts.roles import is_supervisor, supervisor_required
+
+from . import rendering, selectors, services
+from .forms import ThemeForm
+from .models import Annotation, EntityMention, Theme
+
+TEXT_FIELDS = ("id", "text")
+
+
+def _bad_request(message: str, status: int = 400) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+def _error_message(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _optional_url(name: str, *args) -> str | None:
+    """A URL another engineer's app may not define yet: None instead of an error."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _mark_started(access: selectors.WriteAccess, user) -> None:
+    """The analyst's first edit moves their assignment to in progress."""
+    assignment = access.assignment
+    if assignment is not None and assignment.analyst_id == user.pk:
+        from apps.review.services import assignment_start
+
+        assignment_start(assignment=assignment, actor=user)
+
+
+def _themes_by_id() -> dict[int, Theme]:
+    return {t.id: t for t in selectors.theme_list()}
+
+
+def _progress_context(request, article, access=None) -> dict:
+    user = request.user
+    access = access or selectors.write_access(user=user, article_id=article.pk)
+    mine = list(selectors.live_annotations(article_id=article.pk).filter(annotator=user).values_list("start", "end"))
+    paragraphs_total = sum(1 for line in article.text.split("\n") if line)
+    return {
+        "article": article,
+        "access": access,
+        "assignment": access.assignment,
+        "progress": selectors.progress_for(text=article.text, spans=mine, paragraphs_total=paragraphs_total),
+    }
+
+
+def _changed_parts(request, article, *, start: int, end: int, row_id: int | None, row_mode: str) -> str:
+    """Out-of-band HTML for a change on [start, end): its paragraphs, the span row (``row_mode``: "new",
+    "replace", "delete" or "" for none) and the progress box."""
+    user = request.user
+    p_start, p_end = selectors.paragraph_bounds(article.text, start, end)
+    shown = selectors.annotations_shown_to(user=user, article_id=article.pk)
+    spans = selectors.annotation_rows(spans=selectors.overlapping(shown, p_start, p_end))
+    entities = selectors.entity_mentions(article_id=article.pk, start=p_start, end=p_end)
+    quotes = selectors.quotes_for_layer(article_id=article.pk, start=p_start, end=p_end)
+    marks = rendering.build_marks(user_id=user.pk, spans=spans, entities=entities, quotes=quotes)
+    parts = [rendering.paragraphs_html_between(article.text, marks, start, end)]
+    if row_mode == "delete":
+        parts.append(f'<li id="s{row_id}" hx-swap-oob="delete"></li>')
+    elif row_mode:
+        span = next(s for s in spans if s.id == row_id)
+        themes_by_id = _themes_by_id()
+        if row_mode == "replace":
+            oob = "true"
+        else:
+            before = (
+                shown.filter(Q(start__lt=span.start) | Q(start=span.start, end__lt=span.end)
+                             | Q(start=span.start, end=span.end, id__lt=span.id))
+                .order_by("-start", "-end", "-id").values_list("id", flat=True).first()
+            )
+            oob = f"afterend:#s{before}" if before else "afterbegin:#span-list"
+        parts.append(rendering.span_row_html(span, themes_by_id=themes_by_id, user_id=user.pk, oob=oob))
+    parts.append(render_to_string("annotations/workspace.html#progress",
+                                  {**_progress_context(request, article), "oob": True}, request=request))
+    return "\n".join(parts)
+
+
+# --- the workspace ------------------------------------------------------------------------------------------------
+
+@require_http_methods(["GET"])
+@login_required
+def workspace(request, article_id: int):
+    user = request.user
+    article = selectors.article_for_reading(user=user, article_id=article_id)
+    access = selectors.write_access(user=user, article_id=article.pk)
+    themes = selectors.theme_list()
+    themes_by_id = {t.id: t for t in themes}
+    spans = selectors.annotation_rows(spans=selectors.annotations_shown_to(user=user, article_id=article.pk))
+    entities = list(selectors.entity_mentions(article_id=article.pk))
+    quotes = selectors.quotes_for_layer(article_id=article.pk)
+    marks = rendering.build_marks(user_id=user.pk, spans=spans, entities=entities, quotes=quotes)
+    text, paragraphs_total = rendering.text_html(article.text, marks)
+    mine = [(s.start, s.end) for s in spans if s.annotator_id == user.pk]
+    supervisor = is_supervisor(user)
+    context = {
+        "article": article,
+        "access": access,
+        "assignment": access.assignment,
+        "progress": selectors.progress_for(text=article.text, spans=mine, paragraphs_total=paragraphs_total),
+        "text_html": text,
+        "span_list_html": rendering.span_list_html(spans, themes_by_id=themes_by_id, user_id=user.pk),
+        "span_count": len(spans),
+        "others_count": len(spans) - len(mine),
+        "show_others_layer": supervisor,
+        "entity_count": len(entities),
+        "quote_count": len(quotes),
+        "picker_themes": [t for t in themes if t.active],
+        "theme_css": rendering.theme_css(themes),
+        "queue": selectors.queue_neighbours(user=user, article_id=article.pk),
+        "quotes_panel_url": _optional_url("quotes:panel", article.pk),
+        "quote_create_url": _optional_url("quotes:quote_create", article.pk),
+    }
+    return render(request, "annotations/workspace.html", context)
+
+
+@require_http_methods(["GET"])
+@login_required
+def workspace_text(request, article_id: int):
+    """The article text with every layer, for re-rendering after quotes or entity decisions change."""
+    user = request.user
+    article = selectors.article_for_reading(user=user, article_id=article_id, fields=TEXT_FIELDS)
+    spans = selectors.annotation_rows(spans=selectors.annotations_shown_to(user=user, article_id=article.pk))
+    marks = rendering.build_marks(
+        user_id=user.pk, spans=spans, entities=selectors.entity_mentions(article_id=article.pk),
+        quotes=selectors.quotes_for_layer(article_id=article.pk),
+    )
+    html, _ = rendering.text_html(article.text, marks)
+    return HttpResponse(html)
+
+
+@require_http_methods(["GET"])
+@login_required
+def workspace_start(request):
+    """/annotate/: the first article of my queue, or the article list when it is empty."""
+    from apps.review.selectors import queue_for
+
+    first = queue_for(request.user).values_list("article_id", flat=True).first()
+    if first:
+        return redirect("annotations:workspace", article_id=first)
+    messages.info(request, "Your queue is empty.")
+    return redirect("corpus:article_list")
+
+
+@require_http_methods(["POST"])
+@login_required
+def span_create(request, article_id: int):
+    user = request.user
+    article = selectors.article_for_reading(user=user, article_id=article_id, fields=TEXT_FIELDS)
+    access = selectors.require_write_access(user=user, article_id=article.pk)
+    try:
+        span, created = services.annotation_create(
+            article=article, annotator=user, start=request.POST.get("start"), end=request.POST.get("end"),
+            theme_ids=request.POST.getlist("theme"), note=request.POST.get("note", ""),
+        )
+    except ValidationError as error:
+        return _bad_request(_error_message(error))
+    _mark_started(access, user)
+    if not request.htmx:
+        return redirect("annotations:workspace", article_id=article.pk)
+    html = _changed_parts(request, article, start=span.start, end=span.end, row_id=span.id,
+                          row_mode="new" if created else "replace")
+    response = HttpResponse(html, status=201 if created else 200)
+    response["X-Span-Id"] = str(span.id)
+    return trigger_client_event(response, "spanChanged", {"id": span.id, "article": article.pk})
+
+
+def _span_for(request, pk: int, *, live: bool = True) -> tuple[Annotation, object]:
+    """The span and its article (text only) if the user may see it; 403 / 404 otherwise."""
+    spans = Annotation.objects.all() if not live else Annotation.objects.filter(deleted_at__isnull=True)
+    span = get_object_or_404(spans, pk=pk)
+    article = selectors.article_for_reading(user=request.user, article_id=span.article_id, fields=("id", "text", "title"))
+    if span.annotator_id != request.user.pk and not is_supervisor(request.user):
+        raise PermissionDenied("This is another analyst's span.")
+    return span, article
+
+
+def _editor_context(request, span: Annotation, **extra) -> dict:
+    user = request.user
+    current = set(span.themes.values_list("id", flat=True))
+    themes = [t for t in selectors.theme_list() if t.active or t.id in current]
+    access = selectors.write_access(user=user, article_id=span.article_id)
+    return {
+        "span": span,
+        "themes": themes,
+        "checked": current,
+        "can_edit": access.allowed and selectors.can_edit_annotation(user, span),
+        "author": span.annotator,
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def span_detail(request, pk: int):
+    """GET: the span editor (themes, note, delete). POST: save themes and note if nobody saved in between."""
+    span, article = _span_for(request, pk)
+    if request.method == "GET":
+        template = "annotations/span_page.html"
+        if request.htmx:
+            template = "annotations/workspace.html#editor"
+        return render(request, template, {**_editor_context(request, span), "article": article})
+    access = selectors.require_write_access(user=request.user, article_id=article.pk)
+    if not selectors.can_edit_annotation(request.user, span):
+        raise PermissionDenied("You can only edit your own spans.")
+    theme_ids = request.POST.getlist("theme") if request.POST.get("themes_present") else None
+    try:
+        services.annotation_update(annotation=span, actor=request.user, version=request.POST.get("version"),
+                                   theme_ids=theme_ids, note=request.POST.get("note"))
+    except ValidationError as error:
+        return _bad_request(_error_message(error))
+    except services.AnnotationConflict as conflict:
+        if conflict.current is None:
+            return _bad_request(conflict.message, status=409)
+        context = _editor_context(request, conflict.current, conflict=conflict.message)
+        response = render(request, "annotations/workspace.html#editor", context, status=409)
+        # the row and paragraphs may be stale too: bring them up to date with the editor
+        current = conflict.current
+        response.content += _changed_parts(request, article, start=current.start, end=current.end,
+                                           row_id=current.id, row_mode="replace").encode()
+        return response
+    _mark_started(access, request.user)
+    if not request.htmx:
+        return redirect("annotations:workspace", article_id=article.pk)
+    response = render(request, "annotations/workspace.html#editor", _editor_context(request, span, saved=True))
+    response.content += _changed_parts(request, article, start=span.start, end=span.end, row_id=span.id,
+                                       row_mode="replace").encode()
+    return trigger_client_event(response, "spanChanged", {"id": span.id, "article": article.pk})
+
+
+@require_http_methods(["POST"])
+@login_required
+def span_delete(request, pk: int):
+    span, article = _span_for(request, pk)
+    access = selectors.require_write_access(user=request.user, article_id=article.pk)
+    try:
+        services.annotation_delete(annotation=span, actor=request.user, version=request.POST.get("version"))
+    except ValidationError as error:
+        return _bad_request(_error_message(error))
+    except services.AnnotationConflict as conflict:
+        return _bad_request(conflict.message + " Nothing was deleted.", status=409)
+    _mark_started(access, request.user)
+    if not request.htmx:
+        return redirect("annotations:workspace", article_id=article.pk)
+    response = render(request, "annotations/workspace.html#deleted", {"span": span})
+    response.content += _changed_parts(request, article, start=span.start, end=span.end, row_id=span.id,
+                                       row_mode="delete").encode()
+    return trigger_client_event(response, "spanChanged", {"id": span.id, "article": article.pk})
+
+
+@require_http_methods(["POST"])
+@login_required
+def span_restore(request, pk: int):
+    """Undo a delete."""
+    span, article = _span_for(request, pk, live=False)
+    selectors.require_write_access(user=request.user, article_id=article.pk)
+    try:
+        services.annotation_restore(annotation=span, actor=request.user)
+    except ValidationError as error:
+        return _bad_request(_error_message(error))
+    if not request.htmx:
+        return redirect("annotations:workspace", article_id=article.pk)
+    response = render(request, "annotations/workspace.html#editor", _editor_context(request, span, restored=True))
+    response.content += _changed_parts(request, article, start=span.start, end=span.end, row_id=span.id,
+                                       row_mode="new").encode()
+    return trigger_client_event(response, "spanChanged", {"id": span.id, "article": article.pk})
+
+
+@require_http_methods(["POST"])
+@login_required
+def assignment_submit(request, article_id: int):
+    """"Submit for review": the review app's state machine decides whether it may."""
+    from apps.review.services import assignment_submit as submit
+
+    article = selectors.article_for_reading(user=request.user, article_id=article_id, fields=("id",))
+    from apps.review.selectors import assignment_for
+
+    assignment = assignment_for(request.user, article.pk)
+    if assignment is None:
+        return _bad_request("You have no assignment on this article to submit.")
+    try:
+        submit(assignment=assignment, actor=request.user)
+    except ValidationError as error:
+        return _bad_request(_error_message(error))
+    messages.success(request, "Submitted for review. Thank you!")
+    neighbours = selectors.queue_neighbours(user=request.user, article_id=article.pk)
+    target = (reverse("annotations:workspace", args=[neighbours["next_id"]]) if neighbours["next_id"]
+              else reverse("annotations:workspace", args=[article.pk]))
+    if request.htmx:
+        return HttpResponseClientRedirect(target)
+    return redirect(target)
+
+
+# --- entity suggestions -------------------------------------------------------------------------------------------
+
+def _entity_panel_response(request, article, *, status: int = 200) -> HttpResponse:
+    context = {
+        "article": article,
+        "groups": selectors.entity_panel(article_id=article.pk),
+        "can_write": selectors.write_access(user=request.user, article_id=article.pk).allowed,
+    }
+    return render(request, "annotations/workspace.html#entity-panel", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def entity_panel(request, article_id: int):
+    """GET: the suggestions grouped by label. POST label + status: accept or reject all of a label at once."""
+    article = selectors.article_for_reading(user=request.user, article_id=article_id, fields=TEXT_FIELDS)
+    if request.method == "GET":
+        return _entity_panel_response(request, article)
+    selectors.require_write_access(user=request.user, article_id=article.pk)
+    label = request.POST.get("label", "")
+    try:
+        services.entity_decide_label(article=article, label=label, actor=request.user,
+                                     status=request.POST.get("status", ""))
+    except ValidationError as error:
+        return _bad_request(_error_message(error))
+    if not request.htmx:
+        return redirect("annotations:workspace", article_id=article.pk)
+    return trigger_client_event(_entity_panel_response(request, article), "entitiesChanged")
+
+
+@require_http_methods(["POST"])
+@login_required
+def entity_decide(request, pk: int):
+    mention = get_object_or_404(EntityMention, pk=pk)
+    article = selectors.article_for_reading(user=request.user, article_id=mention.article_id, fields=TEXT_FIELDS)
+    selectors.require_write_access(user=request.user, article_id=article.pk)
+    try:
+        services.entity_decide(mention=mention, actor=request.user, status=request.POST.get("status", ""))
+    except ValidationError as error:
+        return _bad_request(_error_message(error))
+    if not request.htmx:
+        return redirect("annotations:workspace", article_id=article.pk)
+    response = _entity_panel_response(request, article)
+    response.content += _changed_parts(request, article, start=mention.start, end=mention.end, row_id=None,
+                                       row_mode="").encode()
+    return response
+
+
+# --- themes (supervisors) -----------------------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+@supervisor_required
+def theme_list(request):
+    """The taxonomy: every theme with its span count; the form below adds one."""
+    from django.db.models import Count
+
+    form = ThemeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        theme = services.theme_save(theme=form.save(commit=False), actor=request.user)
+        messages.success(request, f"Theme “{theme.name}” created.")
+        return redirect("annotations:theme_list")
+    themes = Theme.objects.select_related("parent").annotate(
+        n_spans=Count("annotations", filter=Q(annotations__deleted_at__isnull=True))
+    )
+    status = 400 if request.method == "POST" else 200
+    return render(request, "annotations/theme_list.html", {"themes": themes, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@supervisor_required
+def theme_edit(request, pk: int):
+    theme = get_object_or_404(Theme, pk=pk)
+    form = ThemeForm(request.POST or None, instance=theme)
+    if request.method == "POST" and form.is_valid():
+        services.theme_save(theme=form.save(commit=False), actor=request.user)
+        messages.success(request, f"Theme “{theme.name}” saved.")
+        return redirect("annotations:theme_list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "annotations/theme_form.html", {"theme": theme, "form": form}, status=status)
+
+
+@require_http_methods(["POST"])
+@supervisor_required
+def theme_move(request, pk: int):
+    theme = get_object_or_404(Theme, pk=pk)
+    try:
+        services.theme_move(theme=theme, direction=request.POST.get("direction", ""))
+    except ValidationError as error:
+        return _bad_request(_error_message(error))
+    return redirect("annotations:theme_list")
+
+
+@require_http_methods(["POST"])
+@supervisor_required
+def theme_set_active(request, pk: int):
+    theme = get_object_or_404(Theme, pk=pk)
+    active = request.POST.get("active") == "1"
+    services.theme_set_active(theme=theme, active=active, actor=request.user)
+    verb = "reactivated" if active else "deactivated; its spans keep it"
+    messages.success(request, f"Theme “{theme.name}” {verb}.")
+    return redirect("annotations:theme_list")

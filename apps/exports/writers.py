@@ -1,0 +1,67 @@
+"""Writers: formatted records → bytes, as a stream of chunks the view and the command both consume.
+
+dataset (``dataset.py``) → formatter (``formatters.py``) → writer (here). Each writer is a generator of
+``bytes`` chunks of a few hundred rows, so a response or a file grows without the export ever being in memory.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable, Iterator
+
+import defusedcsv
+
+from apps.nlp.docbin import DEFAULT_SPANS_KEY, DocBinResult, docbin_build
+
+from .dataset import SpanRecord, span_records, training_texts
+from .formatters import CSV_COLUMNS, span_csv_row
+from .jsonl import jsonl_lines
+from .selectors import SpanFilters
+
+ROWS_PER_CHUNK = 500
+
+Progress = Callable[[int], None] | None
+
+
+def csv_chunks(records: Iterable[SpanRecord], *, progress: Progress = None) -> Iterator[bytes]:
+    """UTF-8 CSV with a header row; formula-like cells neutralised (see formatters)."""
+    buffer = io.StringIO()
+    writer = defusedcsv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    pending = 0
+    for record in records:
+        writer.writerow(span_csv_row(record))
+        pending += 1
+        if pending == ROWS_PER_CHUNK:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+            if progress:
+                progress(pending)
+            pending = 0
+    yield buffer.getvalue().encode("utf-8")
+    if progress and pending:
+        progress(pending)
+
+
+def span_csv_chunks(filters: SpanFilters, *, progress: Progress = None) -> Iterator[bytes]:
+    return csv_chunks(span_records(filters), progress=progress)
+
+
+def jsonl_chunks(*, progress: Progress = None) -> Iterator[bytes]:
+    lines: list[str] = []
+    for line in jsonl_lines():
+        lines.append(line)
+        if len(lines) == ROWS_PER_CHUNK:
+            yield "".join(lines).encode("utf-8")
+            if progress:
+                progress(len(lines))
+            lines = []
+    yield "".join(lines).encode("utf-8")
+    if progress and lines:
+        progress(len(lines))
+
+
+def docbin_export(filters: SpanFilters, *, spans_key: str = DEFAULT_SPANS_KEY) -> DocBinResult:
+    """Accepted spans as a spaCy DocBin (built in memory: a DocBin is one serialised blob)."""
+    return docbin_build(training_texts(filters), spans_key=spans_key)

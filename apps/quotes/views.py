@@ -1,0 +1,402 @@
+"""The quotes panel (an HTMX fragment embedded by the article pages) and the speaker pages.
+
+Access: reading an article's quotes needs the article to be visible (``articles_visible_to``, 404 otherwise);
+writing needs an assignment on it or the Supervisor/Admin role (403). Speaker pages are open to every logged-in
+user but list only quotes from articles they can read; merge, split, rename and aliases are for supervisors.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.db import transaction
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
+
+from apps.accounts.roles import is_supervisor, supervisor_required
+from apps.review.selectors import articles_visible_to, assignment_for
+
+from . import selectors, services
+from .forms import (
+    AliasForm,
+    QuoteCreateForm,
+    QuoteSpanForm,
+    QuoteSpeakerForm,
+    SpeakerEditForm,
+    SpeakerMergeForm,
+    SpeakerSplitForm,
+    VersionForm,
+    form_error_text,
+)
+from .models import Quote, Speaker, SpeakerAlias
+
+QUOTES_PER_PAGE = 50
+SPEAKERS_PER_PAGE = 50
+
+
+# --- access ------------------------------------------------------------------------------------------------
+
+
+def can_edit_quotes(user, article_id: int) -> bool:
+    return is_supervisor(user) or assignment_for(user, article_id) is not None
+
+
+def _visible_article(request, article_id: int):
+    return get_object_or_404(articles_visible_to(request.user).only("id", "text", "title"), pk=article_id)
+
+
+def _article_for_write(request, article_id: int):
+    article = _visible_article(request, article_id)
+    if not can_edit_quotes(request.user, article.pk):
+        raise PermissionDenied("Only analysts assigned to this article, supervisors and admins can change its quotes.")
+    return article
+
+
+def _quote_for_write(request, pk: int) -> Quote:
+    quote = get_object_or_404(Quote.objects.only("id", "article_id", "version", "start", "end"), pk=pk)
+    quote.article = _article_for_write(request, quote.article_id)
+    return quote
+
+
+def _plain(message: str, status: int = 400) -> HttpResponse:
+    """A plain-text error: app.js shows it in the toast."""
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+def _error_text(err: ValidationError) -> str:
+    return " ".join(err.messages)
+
+
+# --- the panel ---------------------------------------------------------------------------------------------
+
+
+def _panel(request, article, *, status: int = 200, notice: str = "", conflict: str = "", changed: bool = False):
+    can_edit = can_edit_quotes(request.user, article.pk)
+    quotes = list(selectors.article_quotes(article_id=article.pk))
+    context = {
+        "article": article,
+        "quotes": quotes,
+        "can_edit": can_edit,
+        "undo": selectors.last_deletion_by(article_id=article.pk, user=request.user) if can_edit else None,
+        "deleted": list(selectors.article_deleted_quotes(article_id=article.pk)[:20]),
+        "notice": notice,
+        "conflict": conflict,
+        "kinds": Quote.Kind.choices,
+        "speaker_kinds": Speaker.Kind.choices,
+    }
+    response = render(request, "quotes/panel.html", context, status=status)
+    if changed:
+        trigger_client_event(response, "quoteChanged", {"article": article.pk})
+    return response
+
+
+def _written(request, article, notice: str):
+    """Answer a successful write: the fresh panel plus the event other widgets listen to."""
+    if not request.htmx:
+        messages.success(request, notice)
+        return redirect("corpus:article_detail", pk=article.pk)
+    return _panel(request, article, notice=notice, changed=True)
+
+
+def _refused(request, article, err: ValidationError):
+    if isinstance(err, services.StaleVersion):
+        return _panel(request, article, status=409, conflict=_error_text(err))
+    return _plain(_error_text(err))
+
+
+@require_GET
+@login_required
+def panel(request, article_id: int):
+    return _panel(request, _visible_article(request, article_id))
+
+
+@require_POST
+@login_required
+def quote_create(request, article_id: int):
+    article = _article_for_write(request, article_id)
+    form = QuoteCreateForm(request.POST)
+    if not form.is_valid():
+        return _plain(form_error_text(form))
+    speaker = None
+    if form.cleaned_data["speaker"]:
+        speaker = Speaker.objects.filter(pk=form.cleaned_data["speaker"]).first()
+        if speaker is None:
+            return _plain("That speaker does not exist.")
+    try:
+        services.quote_create(
+            article=article,
+            start=form.cleaned_data["start"],
+            end=form.cleaned_data["end"],
+            kind=form.cleaned_data["kind"] or Quote.Kind.DIRECT,
+            speaker=speaker,
+            actor=request.user,
+        )
+    except ValidationError as err:
+        return _refused(request, article, err)
+    return _written(request, article, "Quote added.")
+
+
+@require_POST
+@login_required
+def quote_confirm(request, pk: int):
+    quote = _quote_for_write(request, pk)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return _plain(form_error_text(form))
+    try:
+        services.quote_confirm(quote=quote, version=form.cleaned_data["version"], actor=request.user)
+    except ValidationError as err:
+        return _refused(request, quote.article, err)
+    return _written(request, quote.article, "Quote confirmed.")
+
+
+@require_POST
+@login_required
+def quote_span(request, pk: int):
+    quote = _quote_for_write(request, pk)
+    form = QuoteSpanForm(request.POST)
+    if not form.is_valid():
+        return _plain(form_error_text(form))
+    try:
+        services.quote_update(
+            quote=quote,
+            version=form.cleaned_data["version"],
+            actor=request.user,
+            start=form.cleaned_data["start"],
+            end=form.cleaned_data["end"],
+            kind=form.cleaned_data["kind"] or None,
+        )
+    except ValidationError as err:
+        return _refused(request, quote.article, err)
+    return _written(request, quote.article, "Quote span saved.")
+
+
+@require_POST
+@login_required
+def quote_speaker(request, pk: int):
+    """Attribute a quote: to an existing speaker, to a new one (``action=new``), or to nobody (empty)."""
+    quote = _quote_for_write(request, pk)
+    form = QuoteSpeakerForm(request.POST)
+    if not form.is_valid():
+        return _plain(form_error_text(form))
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            if data["action"] == "new":
+                speaker = services.speaker_create(
+                    name=data["new_name"], kind=data["new_kind"] or Speaker.Kind.PERSON, actor=request.user
+                )
+            elif data["speaker"]:
+                speaker = Speaker.objects.filter(pk=data["speaker"]).first()
+                if speaker is None:
+                    return _plain("That speaker does not exist.")
+            else:
+                speaker = None
+            services.quote_update(quote=quote, version=data["version"], actor=request.user, speaker=speaker)
+    except ValidationError as err:
+        return _refused(request, quote.article, err)
+    name = speaker.name if speaker else "nobody"
+    return _written(request, quote.article, f"Quote attributed to {name}.")
+
+
+@require_POST
+@login_required
+def quote_delete(request, pk: int):
+    quote = _quote_for_write(request, pk)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return _plain(form_error_text(form))
+    try:
+        services.quote_delete(quote=quote, version=form.cleaned_data["version"], actor=request.user)
+    except ValidationError as err:
+        return _refused(request, quote.article, err)
+    return _written(request, quote.article, "Quote deleted.")
+
+
+@require_POST
+@login_required
+def quote_restore(request, pk: int):
+    quote = _quote_for_write(request, pk)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return _plain(form_error_text(form))
+    try:
+        services.quote_restore(quote=quote, version=form.cleaned_data["version"], actor=request.user)
+    except ValidationError as err:
+        return _refused(request, quote.article, err)
+    return _written(request, quote.article, "Quote restored.")
+
+
+@require_GET
+@login_required
+def quote_history(request, pk: int):
+    quote = get_object_or_404(Quote, pk=pk)
+    _visible_article(request, quote.article_id)
+    return render(request, "quotes/panel.html#quote-history", {"rows": selectors.quote_history(quote=quote)})
+
+
+@require_GET
+@login_required
+def speaker_autocomplete(request):
+    """Speakers matching ``q`` by name or alias, as submit buttons (``field=speaker``) or radios (``source``)."""
+    field = request.GET.get("field", "speaker")
+    if field not in {"speaker", "source"}:
+        return _plain("Unknown field.")
+    try:
+        exclude = int(request.GET.get("exclude") or 0) or None
+    except ValueError:
+        return _plain("exclude must be a speaker id.")
+    speakers = selectors.speaker_search(q=request.GET.get("q", ""), exclude_id=exclude)
+    aliases: dict[int, list[str]] = {}
+    for a in SpeakerAlias.objects.filter(speaker__in=speakers).only("speaker_id", "alias"):
+        aliases.setdefault(a.speaker_id, []).append(a.alias)
+    for s in speakers:
+        s.other_names = [a for a in aliases.get(s.pk, []) if a.casefold() != s.name.casefold()][:4]
+    return render(
+        request,
+        "quotes/panel.html#speaker-options",
+        {"speakers": speakers, "field": field, "q": request.GET.get("q", "")},
+    )
+
+
+# --- speaker pages -----------------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def speaker_list(request):
+    q = request.GET.get("q", "")
+    kind = request.GET.get("kind", "")
+    speakers = selectors.speaker_list(user=request.user, q=q, kind=kind)
+    page = Paginator(speakers, SPEAKERS_PER_PAGE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    base = params.urlencode()
+    context = {
+        "page_obj": page,
+        "speakers": page.object_list,
+        "q": q,
+        "kind": kind,
+        "kinds": Speaker.Kind.choices,
+        "querystring_prev": f"{base}&page={page.number - 1}" if base else f"page={page.number - 1}",
+        "querystring_next": f"{base}&page={page.number + 1}" if base else f"page={page.number + 1}",
+    }
+    template = "quotes/speaker_list.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, context)
+
+
+@require_GET
+@login_required
+def speaker_detail(request, pk: int):
+    speaker = get_object_or_404(Speaker, pk=pk)
+    if speaker.merged_into_id:
+        messages.info(request, f"“{speaker.name}” was merged into this speaker.")
+        return redirect("quotes:speaker_detail", pk=speaker.merged_into_id)
+    quotes = selectors.speaker_quotes(speaker=speaker, user=request.user)
+    page = Paginator(quotes, QUOTES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "speaker": speaker,
+        "aliases": list(speaker.aliases.all()),
+        "page_obj": page,
+        "quotes": page.object_list,
+        "outlets": selectors.speaker_outlets(speaker=speaker, user=request.user),
+        "merged": list(selectors.speakers_merged_into(speaker=speaker)),
+        "history": selectors.speaker_history(speaker=speaker) if is_supervisor(request.user) else [],
+        "kinds": Speaker.Kind.choices,
+        "own_alias_key": services.alias_key(speaker.name),
+        "querystring_prev": f"page={page.number - 1}",
+        "querystring_next": f"page={page.number + 1}",
+    }
+    return render(request, "quotes/speaker_detail.html", context)
+
+
+def _back_to(speaker_pk: int):
+    return redirect("quotes:speaker_detail", pk=speaker_pk)
+
+
+def _speaker_write(request, pk: int, form, action):
+    """Run a supervisor's speaker action from a page form; report the outcome as a message."""
+    speaker = get_object_or_404(Speaker, pk=pk)
+    if not form.is_valid():
+        messages.error(request, form_error_text(form))
+        return _back_to(pk) if not request.htmx else _plain(form_error_text(form))
+    try:
+        target_pk, notice = action(speaker, form.cleaned_data)
+    except services.StaleVersion as err:
+        messages.error(request, _error_text(err))
+        return _back_to(pk) if not request.htmx else _plain(_error_text(err), status=409)
+    except ValidationError as err:
+        messages.error(request, _error_text(err))
+        return _back_to(pk) if not request.htmx else _plain(_error_text(err))
+    messages.success(request, notice)
+    return _back_to(target_pk)
+
+
+@require_POST
+@supervisor_required
+def speaker_edit(request, pk: int):
+    def action(speaker, data):
+        services.speaker_update(
+            speaker=speaker, version=data["version"], actor=request.user,
+            name=data["name"], kind=data["kind"], role=data["role"],
+        )
+        return speaker.pk, "Speaker saved."
+
+    return _speaker_write(request, pk, SpeakerEditForm(request.POST), action)
+
+
+@require_POST
+@supervisor_required
+def speaker_merge(request, pk: int):
+    """Merge the chosen ``source`` speaker into this one."""
+
+    def action(speaker, data):
+        source = Speaker.objects.filter(pk=data["source"]).first()
+        if source is None:
+            raise ValidationError("That speaker does not exist.", code="missing")
+        services.speaker_merge(source=source, target=speaker, actor=request.user, target_version=data["version"])
+        return speaker.pk, f"“{source.name}” merged into “{speaker.name}”: its quotes and aliases moved here."
+
+    return _speaker_write(request, pk, SpeakerMergeForm(request.POST), action)
+
+
+@require_POST
+@supervisor_required
+def speaker_split(request, pk: int):
+    def action(speaker, data):
+        new = services.speaker_split(
+            speaker=speaker, version=data["version"], actor=request.user, name=data["name"], kind=data["kind"],
+            role=data["role"], alias_ids=data["aliases"], quote_ids=data["quotes"],
+        )
+        return new.pk, f"“{new.name}” split off “{speaker.name}”."
+
+    return _speaker_write(request, pk, SpeakerSplitForm(request.POST), action)
+
+
+@require_POST
+@supervisor_required
+def speaker_alias_add(request, pk: int):
+    def action(speaker, data):
+        alias = services.speaker_alias_add(speaker=speaker, alias=data["alias"], actor=request.user)
+        return speaker.pk, f"Alias “{alias.alias}” added."
+
+    return _speaker_write(request, pk, AliasForm(request.POST), action)
+
+
+@require_POST
+@supervisor_required
+def speaker_alias_remove(request, pk: int, alias_id: int):
+    alias = get_object_or_404(SpeakerAlias.objects.select_related("speaker"), pk=alias_id, speaker_id=pk)
+    try:
+        services.speaker_alias_remove(alias=alias, actor=request.user)
+    except ValidationError as err:
+        messages.error(request, _error_text(err))
+        return _back_to(pk)
+    messages.success(request, f"Alias “{alias.alias}” removed.")
+    return _back_to(pk)

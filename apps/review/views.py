@@ -1,0 +1,389 @@
+"""Queues, assignment, the supervisor dashboard and the review page. Role checks happen here, in every view."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+
+from apps.accounts.roles import ANALYST, is_analyst, is_supervisor, supervisor_required
+from apps.corpus.models import Article, Outlet
+
+from . import selectors, services
+from .models import Assignment, ReviewDecision
+from .templatetags.review_tags import work_url
+
+PAGE_SIZE = 50
+
+
+class BadInput(ValueError):
+    pass
+
+
+def _message(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def _refuse(request, exc: ValidationError, to: str):
+    """Bad input: HTMX gets a 400 with the reason in plain text (app.js shows it); a plain form a message."""
+    if request.htmx:
+        return HttpResponseBadRequest(_message(exc), content_type="text/plain; charset=utf-8")
+    messages.error(request, _message(exc))
+    return redirect(to)
+
+
+def _int(value, name: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise BadInput(f"“{name}” must be a whole number.") from None
+
+
+def _date(value, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"“{name}” must be a date like 2025-05-08.") from None
+
+
+def _bad(exc: BadInput) -> HttpResponse:
+    return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+
+
+def _querystrings(request, page) -> dict:
+    params = request.GET.copy()
+    params.pop("page", None)
+    base = params.urlencode()
+    prefix = f"{base}&" if base else ""
+    return {
+        "querystring_prev": f"{prefix}page={page.number - 1}",
+        "querystring_next": f"{prefix}page={page.number + 1}",
+        "querystring_base": base,
+    }
+
+
+# --- analysts: my queue ---------------------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def my_queue(request):
+    items = list(selectors.queue_for(request.user)[:200])
+    latest = selectors.latest_comments_for(a.pk for a in items if a.state == Assignment.State.CHANGES_REQUESTED)
+    for item in items:
+        item.latest_comment = latest.get(item.pk)
+    context = {"items": items, "recent": selectors.recently_submitted(request.user)}
+    return render(request, "review/queue.html", context)
+
+
+@require_GET
+@login_required
+def queue_next(request):
+    """Open the next article of my queue (after ``?after=<article id>``) in the workspace."""
+    try:
+        after = _int(request.GET.get("after"), "after")
+    except BadInput as exc:
+        return _bad(exc)
+    item = selectors.queue_next(request.user, after_article_id=after)
+    if item is None:
+        messages.info(request, "Your queue is empty.")
+        return redirect("review:queue")
+    return redirect(work_url(item.article_id))
+
+
+@require_POST
+@login_required
+def pool_pull(request):
+    if not is_analyst(request.user):
+        raise PermissionDenied("Only users with a role pull work from the pool.")
+    assignment = services.assignment_pull(analyst=request.user)
+    if assignment is None:
+        messages.info(request, "The open pool is empty: every article is assigned.")
+        return redirect("review:queue")
+    messages.success(request, "A new article was added to your queue.")
+    return redirect(work_url(assignment.article_id))
+
+
+@require_POST
+@login_required
+def assignment_submit(request, pk: int):
+    assignment = get_object_or_404(Assignment, pk=pk, analyst=request.user)
+    try:
+        services.assignment_submit(assignment=assignment, actor=request.user)
+    except ValidationError as exc:
+        return _refuse(request, exc, reverse("review:queue"))
+    messages.success(request, "Submitted for review.")
+    return redirect("review:queue")
+
+
+@require_GET
+@login_required
+def article_feedback(request, article_id: int):
+    """The analyst's view of the review of their work on one article: thread, decisions, history."""
+    article = get_object_or_404(Article.objects.select_related("outlet"), pk=article_id)
+    assignment = selectors.assignment_for(request.user, article_id)
+    if assignment is None:
+        if is_supervisor(request.user):
+            return redirect("review:article", article_id=article_id)
+        raise Http404("No assignment of yours on this article.")
+    context = {"article": article, **selectors.article_feedback_data(article, assignment)}
+    return render(request, "review/feedback.html", context)
+
+
+@require_POST
+@login_required
+def comment_create(request, article_id: int):
+    article = get_object_or_404(Article.objects.only("id"), pk=article_id)
+    own = selectors.assignment_for(request.user, article_id)
+    supervisor = is_supervisor(request.user)
+    if own is None and not supervisor:
+        raise Http404("No assignment of yours on this article.")
+    back = reverse("review:article" if supervisor else "review:feedback", args=[article_id])
+    try:
+        addressed = _int(request.POST.get("assignment"), "assignment")
+    except BadInput as exc:
+        return _bad(exc)
+    assignment = own
+    if supervisor and addressed:
+        assignment = Assignment.objects.filter(pk=addressed, article=article).first()
+    try:
+        services.article_comment_create(
+            article_id=article.pk, author=request.user, body=request.POST.get("body", ""), assignment=assignment
+        )
+    except ValidationError as exc:
+        return _refuse(request, exc, back)
+    return redirect(back)
+
+
+# --- supervisors: dashboard, queue list, assigning ---------------------------------------------------------------------
+
+
+def _queue_filters(params) -> dict:
+    state = params.get("state", "")
+    if state and state not in Assignment.State.values:
+        raise BadInput(f"Unknown state “{state}”.")
+    sort = params.get("sort", "age") or "age"
+    if sort not in selectors.QUEUE_SORTS:
+        raise BadInput(f"Unknown sort “{sort}”.")
+    return {
+        "state": state,
+        "analyst_id": _int(params.get("analyst"), "analyst"),
+        "outlet_id": _int(params.get("outlet"), "outlet"),
+        "published_from": _date(params.get("from"), "from"),
+        "published_to": _date(params.get("to"), "to"),
+        "batch_id": _int(params.get("batch"), "batch"),
+        "overdue": params.get("overdue") == "1",
+        "q": params.get("q", ""),
+        "sort": sort,
+    }
+
+
+def _queue_context(request) -> dict:
+    filters = _queue_filters(request.GET)
+    page = Paginator(selectors.assignment_search(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    return {
+        "filters": filters,
+        "page_obj": page,
+        "items": page.object_list,
+        "states": Assignment.State.choices,
+        "sorts": [
+            ("age", "Waiting longest"), ("-age", "Recently changed"), ("due", "Due soonest"), ("-due", "Due latest"),
+            ("created", "Assigned first"), ("-created", "Assigned last"), ("published", "Published first"),
+            ("-published", "Published last"),
+        ],
+        "analysts": get_user_model().objects.filter(groups__name=ANALYST).order_by("username"),
+        "outlets": Outlet.objects.order_by("name"),
+        **_querystrings(request, page),
+    }
+
+
+@require_GET
+@supervisor_required
+def dashboard(request):
+    try:
+        queue = _queue_context(request)
+    except BadInput as exc:
+        return _bad(exc)
+    if request.htmx and request.htmx.target == "queue-list":
+        return render(request, "review/dashboard.html#queue-list", queue)
+    context = {**queue, **selectors.dashboard_stats(), "unassigned": selectors.unassigned_count()}
+    return render(request, "review/dashboard.html", context)
+
+
+@require_GET
+@supervisor_required
+def agreement_panel(request):
+    """Pooled agreement over recent double-annotated articles; loaded after the dashboard (it reads span data)."""
+    from apps.annotations.models import Theme
+
+    pooled = selectors.pooled_agreement_recent()
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in={u for pair in pooled.pairs for u in pair})}
+    themes = {t.pk: t.name for t in Theme.objects.all()}
+    context = {
+        "pooled": pooled,
+        "sample": selectors.AGREEMENT_SAMPLE,
+        "pairs": [
+            {"a": users[a], "b": users[b], **entry} for (a, b), entry in sorted(pooled.pairs.items()) if a in users and b in users
+        ],
+        "theme_rows": [
+            {"theme": themes.get(t, t), **entry}
+            for t, entry in sorted(pooled.themes.items(), key=lambda kv: str(themes.get(kv[0], kv[0])))
+        ],
+    }
+    return render(request, "review/agreement_panel.html", context)
+
+
+def _assign_filters(params) -> dict:
+    return {
+        "outlet_id": _int(params.get("outlet"), "outlet"),
+        "published_from": _date(params.get("from"), "from"),
+        "published_to": _date(params.get("to"), "to"),
+        "batch_id": _int(params.get("batch"), "batch"),
+        "entity": params.get("entity", "")[:200],
+        "speaker": params.get("speaker", "")[:200],
+        "unassigned": params.get("unassigned") == "1",
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@supervisor_required
+def assign(request):
+    """Assign articles to analysts: the ticked ones, or every article matching the filter (bulk)."""
+    from apps.ingest.models import ImportBatch
+
+    params = request.POST if request.method == "POST" else request.GET
+    try:
+        filters = _assign_filters(params)
+    except BadInput as exc:
+        return _bad(exc)
+    matching = selectors.articles_matching(**filters)
+    if request.method == "POST":
+        User = get_user_model()
+        try:
+            analyst_ids = [_int(v, "analyst") for v in request.POST.getlist("analysts")]
+            due = _date(request.POST.get("due_date"), "due date")
+            ticked = [_int(v, "article") for v in request.POST.getlist("articles")]
+        except BadInput as exc:
+            return _bad(exc)
+        analysts = list(User.objects.filter(pk__in=analyst_ids, groups__name=ANALYST).distinct())
+        if len(analysts) != len(set(analyst_ids)):
+            return _bad(BadInput("Assign only to analysts."))
+        if request.POST.get("scope") == "all":
+            article_ids = list(matching.values_list("id", flat=True)[: services.BULK_ASSIGN_LIMIT + 1])
+        else:
+            article_ids = list(Article.objects.filter(pk__in=ticked).values_list("id", flat=True))
+        back = f"{reverse('review:assign')}?{request.POST.get('filters', '')}"
+        try:
+            n = services.assignments_bulk_create(
+                article_ids=article_ids, analysts=analysts, assigned_by=request.user, due_date=due
+            )
+        except ValidationError as exc:
+            return _refuse(request, exc, back)
+        messages.success(request, f"{n} assignment{'s' if n != 1 else ''} created.")
+        return redirect(back)
+    page = Paginator(matching, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filters": filters,
+        "page_obj": page,
+        "articles": page.object_list,
+        "outlets": Outlet.objects.order_by("name"),
+        "batches": ImportBatch.objects.order_by("-created_at")[:50],
+        "analysts": get_user_model().objects.filter(groups__name=ANALYST).order_by("username"),
+        "limit": services.BULK_ASSIGN_LIMIT,
+        **_querystrings(request, page),
+    }
+    template = "review/assign.html#results" if request.htmx else "review/assign.html"
+    return render(request, template, context)
+
+
+# --- supervisors: the review page -------------------------------------------------------------------------------------
+
+
+def _review_context(article: Article) -> dict:
+    return {
+        "article": article,
+        "decision_kinds": ReviewDecision.Kind,
+        **selectors.article_review_data(article),
+    }
+
+
+@require_GET
+@supervisor_required
+def article_review(request, article_id: int):
+    article = get_object_or_404(Article.objects.select_related("outlet"), pk=article_id)
+    template = "review/article.html#review-body" if request.htmx else "review/article.html"
+    return render(request, template, _review_context(article))
+
+
+@require_POST
+@supervisor_required
+def span_decide(request, annotation_id: int):
+    """Accept, reject or edit one analyst span (recorded as a ReviewDecision; the original is kept)."""
+    from apps.annotations.models import Annotation
+
+    annotation = get_object_or_404(Annotation.objects.only("id", "article_id"), pk=annotation_id)
+    back = reverse("review:article", args=[annotation.article_id])
+    try:
+        version = _int(request.POST.get("version"), "version")
+        start = _int(request.POST.get("start"), "start")
+        end = _int(request.POST.get("end"), "end")
+        theme_ids = [_int(t, "theme") for t in request.POST.getlist("themes")]
+    except BadInput as exc:
+        return _bad(exc)
+    if version is None:
+        return _bad(BadInput("The span's version is missing; reload the page."))
+    try:
+        services.review_decision_create(
+            annotation_id=annotation.pk,
+            reviewer=request.user,
+            decision=request.POST.get("decision", ""),
+            expected_version=version,
+            comment=request.POST.get("comment", ""),
+            start=start,
+            end=end,
+            theme_ids=theme_ids,
+        )
+    except ValidationError as exc:
+        return _refuse(request, exc, back)
+    if request.htmx:
+        article = Article.objects.select_related("outlet").get(pk=annotation.article_id)
+        response = render(request, "review/article.html#review-body", _review_context(article))
+        return trigger_client_event(response, "reviewChanged")
+    return redirect(back)
+
+
+@require_POST
+@supervisor_required
+def assignment_decide(request, pk: int):
+    """Approve submitted work, or request changes (it returns to the analyst's queue with the comment)."""
+    assignment = get_object_or_404(Assignment, pk=pk)
+    back = reverse("review:article", args=[assignment.article_id])
+    action = request.POST.get("action")
+    comment = request.POST.get("comment", "")
+    try:
+        if action == "approve":
+            services.assignment_approve(assignment=assignment, actor=request.user, comment=comment)
+            messages.success(request, f"Approved the work of {assignment.analyst.display_name}.")
+        elif action == "request_changes":
+            services.assignment_request_changes(assignment=assignment, actor=request.user, comment=comment)
+            messages.success(request, f"Sent back to {assignment.analyst.display_name} with your comment.")
+        else:
+            return _bad(BadInput("Choose approve or request changes."))
+    except ValidationError as exc:
+        return _refuse(request, exc, back)
+    if request.htmx:
+        return HttpResponseClientRedirect(back)
+    return redirect(back)
