@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from html import escape  # the stdlib one: same escaping as Django's, without the lazy-string wrapper
 
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from apps.corpus.text import Mark, Paragraph, paragraphs_with_marks
@@ -31,8 +31,7 @@ def build_marks(*, user_id: int, spans: Iterable, entities: Iterable, quotes: It
     for e in entities:
         marks.append(Mark(e.start, e.end, "ent", f"e{e.id}", e.label, (e.status == "accepted",)))
     for q in quotes:
-        speaker = q.speaker.name if q.speaker_id and q.speaker else "unattributed"
-        marks.append(Mark(q.start, q.end, "quote", f"q{q.id}", speaker))
+        marks.append(Mark(q.start, q.end, "quote", f"q{q.id}", q.speaker_name))
     for s in spans:
         layer = "mine" if s.annotator_id == user_id else "other"
         theme = s.theme_ids[0] if s.theme_ids else 0
@@ -110,12 +109,7 @@ def paragraphs_html_between(text: str, marks: list[Mark], start: int, end: int) 
     return mark_safe("\n".join(out))
 
 
-def _author(user) -> str:
-    full = f"{user.first_name} {user.last_name}".strip()
-    return full or user.username
-
-
-def span_row_html(span, *, themes_by_id: dict, user_id: int, oob: str = "") -> str:
+def span_row_html(span, *, themes_by_id: dict, user_id: int, oob: str = "", url_prefix: str | None = None) -> str:
     """One row of the span list. ``oob``: "" (in place), "true" (replace by id) or e.g. "afterend:#s12"."""
     text = span.text if len(span.text) <= 140 else span.text[:137] + "…"
     chips = []
@@ -128,12 +122,11 @@ def span_row_html(span, *, themes_by_id: dict, user_id: int, oob: str = "") -> s
         chips.append('<span class="chip none">no theme</span>')
     note = f'<p class="note">{escape(span.note)}</p>' if span.note else ""
     mine = span.annotator_id == user_id
-    by = "" if mine else f'<span class="by">{escape(_author(span.annotator))}</span>'
+    by = "" if mine else f'<span class="by">{escape(span.author)}</span>'
     status = "" if span.status == "pending" else f'<span class="status st-{span.status}">{span.status}</span>'
-    url = reverse("annotations:span", args=[span.id])
+    url = f"{url_prefix or span_url_prefix()}{span.id}/"
     row = (
-        f'<li id="s{span.id}" class="span-row{"" if mine else " other"}" data-start="{span.start}" '
-        f'data-end="{span.end}"><a class="span-open" href="{url}" data-span="{span.id}">'
+        f'<li id="s{span.id}" class="span-row{"" if mine else " other"}"><a class="span-open" href="{url}">'
         f'“{escape(text)}”</a> <span class="chips">{"".join(chips)}</span>{by}{status}{note}</li>'
     )
     if oob == "true":
@@ -143,8 +136,16 @@ def span_row_html(span, *, themes_by_id: dict, user_id: int, oob: str = "") -> s
     return row
 
 
+def span_url_prefix() -> str:
+    """"/annotate/span/" — reverse() once per page instead of once per row."""
+    return reverse("annotations:span", args=[0])[:-2]
+
+
 def span_list_html(spans: list, *, themes_by_id: dict, user_id: int) -> SafeString:
-    return mark_safe("\n".join(span_row_html(s, themes_by_id=themes_by_id, user_id=user_id) for s in spans))
+    prefix = span_url_prefix()
+    return mark_safe("\n".join(
+        span_row_html(s, themes_by_id=themes_by_id, user_id=user_id, url_prefix=prefix) for s in spans
+    ))
 
 
 def theme_css(themes: Iterable) -> SafeString:

@@ -252,11 +252,11 @@ def theme_save(*, theme: Theme, actor) -> Theme:
 @transaction.atomic
 def theme_move(*, theme: Theme, direction: str) -> None:
     """Swap a theme with its neighbour above ("up") or below ("down"); renumbers so orders stay distinct."""
+    if direction not in {"up", "down"}:
+        raise ValidationError("Move a theme up or down.", code="bad_direction")
     themes = list(Theme.objects.select_for_update().order_by("order", "name"))
     i = next(k for k, t in enumerate(themes) if t.pk == theme.pk)
     j = i - 1 if direction == "up" else i + 1
-    if direction not in {"up", "down"}:
-        raise ValidationError("Move a theme up or down.", code="bad_direction")
     if 0 <= j < len(themes):
         themes[i], themes[j] = themes[j], themes[i]
     for order, t in enumerate(themes, start=1):

@@ -25,6 +25,7 @@ from .forms import ThemeForm
 from .models import Annotation, EntityMention, Theme
 
 TEXT_FIELDS = ("id", "text")
+SPAN_LIST_FIRST = 200
 
 
 def _bad_request(message: str, status: int = 400) -> HttpResponse:
@@ -43,13 +44,15 @@ def _optional_url(name: str, *args) -> str | None:
         return None
 
 
-def _mark_started(access: selectors.WriteAccess, user) -> None:
-    """The analyst's first edit moves their assignment to in progress."""
+def _mark_started(access: selectors.WriteAccess, user) -> selectors.WriteAccess:
+    """The analyst's first edit moves their assignment to in progress; returns the access with it updated."""
     assignment = access.assignment
     if assignment is not None and assignment.analyst_id == user.pk:
         from apps.review.services import assignment_start
 
-        assignment_start(assignment=assignment, actor=user)
+        assignment = assignment_start(assignment=assignment, actor=user)
+        return selectors.WriteAccess(access.allowed, access.reason, assignment)
+    return access
 
 
 def _themes_by_id() -> dict[int, Theme]:
@@ -69,7 +72,8 @@ def _progress_context(request, article, access=None) -> dict:
     }
 
 
-def _changed_parts(request, article, *, start: int, end: int, row_id: int | None, row_mode: str) -> str:
+def _changed_parts(request, article, *, start: int, end: int, row_id: int | None, row_mode: str,
+                   access: selectors.WriteAccess | None = None) -> str:
     """Out-of-band HTML for a change on [start, end): its paragraphs, the span row (``row_mode``: "new",
     "replace", "delete" or "" for none) and the progress box."""
     user = request.user
@@ -96,7 +100,7 @@ def _changed_parts(request, article, *, start: int, end: int, row_id: int | None
             oob = f"afterend:#s{before}" if before else "afterbegin:#span-list"
         parts.append(rendering.span_row_html(span, themes_by_id=themes_by_id, user_id=user.pk, oob=oob))
     parts.append(render_to_string("annotations/workspace.html#progress",
-                                  {**_progress_context(request, article), "oob": True}, request=request))
+                                  {**_progress_context(request, article, access), "oob": True}, request=request))
     return "\n".join(parts)
 
 
@@ -123,7 +127,11 @@ def workspace(request, article_id: int):
         "assignment": access.assignment,
         "progress": selectors.progress_for(text=article.text, spans=mine, paragraphs_total=paragraphs_total),
         "text_html": text,
-        "span_list_html": rendering.span_list_html(spans, themes_by_id=themes_by_id, user_id=user.pk),
+        # the first rows now, the rest when the list is scrolled to its end (keeps a 2,000-span page light)
+        "span_list_html": rendering.span_list_html(spans[:SPAN_LIST_FIRST], themes_by_id=themes_by_id,
+                                                   user_id=user.pk),
+        "span_list_rest": len(spans) - SPAN_LIST_FIRST if len(spans) > SPAN_LIST_FIRST else 0,
+        "span_list_rest_url": f'{reverse("annotations:span_list", args=[article.pk])}?offset={SPAN_LIST_FIRST}',
         "span_count": len(spans),
         "others_count": len(spans) - len(mine),
         "show_others_layer": supervisor,
@@ -155,6 +163,20 @@ def workspace_text(request, article_id: int):
 
 @require_http_methods(["GET"])
 @login_required
+def span_list(request, article_id: int):
+    """Rows of the span list from ?offset= on (the workspace page renders the first SPAN_LIST_FIRST)."""
+    user = request.user
+    article = selectors.article_for_reading(user=user, article_id=article_id, fields=("id",))
+    try:
+        offset = max(0, int(request.GET.get("offset", "0")))
+    except ValueError:
+        return _bad_request("offset must be a whole number.")
+    spans = selectors.annotation_rows(spans=selectors.annotations_shown_to(user=user, article_id=article.pk))
+    return HttpResponse(rendering.span_list_html(spans[offset:], themes_by_id=_themes_by_id(), user_id=user.pk))
+
+
+@require_http_methods(["GET"])
+@login_required
 def workspace_start(request):
     """/annotate/: the first article of my queue, or the article list when it is empty."""
     from apps.review.selectors import queue_for
@@ -179,11 +201,11 @@ def span_create(request, article_id: int):
         )
     except ValidationError as error:
         return _bad_request(_error_message(error))
-    _mark_started(access, user)
+    access = _mark_started(access, user)
     if not request.htmx:
         return redirect("annotations:workspace", article_id=article.pk)
     html = _changed_parts(request, article, start=span.start, end=span.end, row_id=span.id,
-                          row_mode="new" if created else "replace")
+                          row_mode="new" if created else "replace", access=access)
     response = HttpResponse(html, status=201 if created else 200)
     response["X-Span-Id"] = str(span.id)
     return trigger_client_event(response, "spanChanged", {"id": span.id, "article": article.pk})

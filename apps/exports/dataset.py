@@ -30,6 +30,8 @@ CHUNK_SIZE = 2000
 # A sentence ends at . ! or ? (possibly followed by closing quotes or brackets) and whitespace, or at a newline.
 # Cheap on purpose: no parser per row. Abbreviations ("U.S. officials") cut a sentence short; good enough context.
 _SENTENCE_END = re.compile(r"[.!?][\"'”’»)\]]*\s+|\n")
+# The greedy prefix runs to the span and backtracks to the nearest boundary: cost ~ the sentence, not the window.
+_LAST_SENTENCE_END = re.compile(r"(?s).*(?:[.!?][\"'”’»)\]]*\s+|\n)")
 _WINDOW = 1000  # characters searched each side of the span
 
 
@@ -37,9 +39,8 @@ def sentence_around(text: str, start: int, end: int) -> str:
     """The sentence(s) holding text[start:end]: from the last boundary before ``start`` to the first at/after
     the span's last character."""
     lo = max(0, start - _WINDOW)
-    left = lo
-    for m in _SENTENCE_END.finditer(text, lo, start):
-        left = m.end()
+    m = _LAST_SENTENCE_END.match(text, lo, start)
+    left = m.end() if m else lo
     m = _SENTENCE_END.search(text, max(start, end - 1), min(len(text), end + _WINDOW))
     right = m.end() if m else min(len(text), end + _WINDOW)
     return text[left:right].strip()

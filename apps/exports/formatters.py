@@ -1,13 +1,15 @@
 """Formatters: a dataset record → the cells or object a writer writes.
 
-CSV cells are neutralised against spreadsheet formula injection: defusedcsv prefixes ``'`` to cells starting
-with ``= + - @ | %`` (numbers such as ``-3`` stay numbers); it does not cover tab and carriage return, which
-spreadsheets also treat as formula starters (OWASP), so :func:`csv_cell` adds those.
+CSV cells are neutralised against spreadsheet formula injection with defusedcsv's rule (pinned 3.0.0): a text
+cell starting with ``= + - @ | %`` gets a leading ``'`` (and ``|`` escaped), while numbers such as ``-3`` stay
+numbers. defusedcsv does not cover tab and carriage return, which spreadsheets also treat as formula starters
+(OWASP), so :func:`csv_cell` adds those. The rule is applied only to text cells whose first character is a
+trigger; calling the library's writer on every cell cost a third of the export's time.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from defusedcsv.csv import _escape as defused_escape
 
 from .dataset import SpanRecord
 
@@ -34,19 +36,23 @@ CSV_COLUMNS = (
     "updated_at",
 )
 
-_EXTRA_FORMULA_STARTS = ("\t", "\r")
+_TRIGGERS = frozenset("=+-@|%\t\r")
+_EXTRA_TRIGGERS = frozenset("\t\r")  # not covered by defusedcsv
 
 
-def csv_cell(value):
-    """A cell value for defusedcsv: dates as ISO 8601, None as empty, tab/CR-led text neutralised."""
-    if value is None:
-        return ""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, str) and value.startswith(_EXTRA_FORMULA_STARTS):
-        return "'" + value
+def csv_cell(value: str) -> str:
+    """A text cell a spreadsheet will show as text, never run as a formula."""
+    if value and value[0] in _TRIGGERS:
+        return "'" + value if value[0] in _EXTRA_TRIGGERS else defused_escape(value)
     return value
 
 
-def span_csv_row(record: SpanRecord) -> list:
-    return [csv_cell(getattr(record, name)) for name in CSV_COLUMNS]
+def span_csv_row(r: SpanRecord) -> list:
+    """Cells in CSV_COLUMNS order: numbers as numbers, dates in ISO 8601, None as empty."""
+    c = csv_cell
+    return [
+        r.span_id, r.article_id, c(r.title), c(r.outlet), r.published.isoformat() if r.published else "", c(r.url),
+        r.start, r.end, c(r.span_text), c(r.theme), c(r.theme_name), c(r.annotator), c(r.status), c(r.reviewer),
+        "" if r.quote_id is None else r.quote_id, c(r.speaker), c(r.sentence), c(r.note),
+        r.created_at.isoformat(), r.updated_at.isoformat(),
+    ]

@@ -152,3 +152,22 @@ class SpanFilterForm(forms.Form):
     def error_text(self) -> str:
         """All errors as one plain sentence list, for a 400 body or a CommandError."""
         return " ".join(str(message) for errors in self.errors.values() for message in errors)
+
+
+class ExportRefused(ValueError):
+    """Input that names nothing exportable; the message says which value and why."""
+
+
+def export_format(value: str | None) -> str:
+    fmt = (value or "csv").strip().lower()
+    if fmt not in FORMATS:
+        raise ExportRefused(f"Unknown format '{fmt}' (use {', '.join(FORMATS)}).")
+    return fmt
+
+
+def check_filters_for(fmt: str, filters: SpanFilters) -> None:
+    """Shared with the command: JSONL is the whole database; a DocBin holds accepted spans only."""
+    if fmt == "jsonl" and not filters.is_empty():
+        raise ExportRefused("JSONL is a full, lossless dump of the database: filters do not apply to it.")
+    if fmt == "docbin" and filters.status not in ("", Annotation.Status.ACCEPTED):
+        raise ExportRefused(f"A DocBin holds accepted spans only; review state '{filters.status}' cannot apply.")

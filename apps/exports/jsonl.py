@@ -152,7 +152,9 @@ def _m2m_lists(field, ids: list, refs: RefMaps) -> dict:
     src = through._meta.get_field(field.m2m_field_name()).attname
     tgt = through._meta.get_field(field.m2m_reverse_field_name()).attname
     lists: dict = {}
-    for owner, target in through.objects.filter(**{f"{src}__in": ids}).values_list(src, tgt):
+    # ids come sorted by pk: a range keeps the query small whatever the chunk size (no 2,000-item IN list)
+    links = through.objects.filter(**{f"{src}__gte": ids[0], f"{src}__lte": ids[-1]}).values_list(src, tgt)
+    for owner, target in links:
         lists.setdefault(owner, []).append(refs.encode_ref(field.related_model, target))
     return {k: sorted(v, key=lambda x: (str(type(x)), x)) for k, v in lists.items()}
 

@@ -1,2 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "exports"
-urlpatterns = []
+urlpatterns = [
+    path("", views.export_page, name="page"),
+    path("download/", views.export_download, name="download"),
+]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable, Iterator
 
-import defusedcsv
+import csv
 
 from apps.nlp.docbin import DEFAULT_SPANS_KEY, DocBinResult, docbin_build
 
@@ -26,7 +26,7 @@ Progress = Callable[[int], None] | None
 def csv_chunks(records: Iterable[SpanRecord], *, progress: Progress = None) -> Iterator[bytes]:
     """UTF-8 CSV with a header row; formula-like cells neutralised (see formatters)."""
     buffer = io.StringIO()
-    writer = defusedcsv.writer(buffer)
+    writer = csv.writer(buffer)  # cells are neutralised by the formatter (defusedcsv's rule + tab/CR)
     writer.writerow(CSV_COLUMNS)
     pending = 0
     for record in records:

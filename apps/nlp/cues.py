@@ -21,7 +21,7 @@ SPEECH = frozenset(
     observe suggest underline underscore highlight reaffirm assure inform predict caution repeat concede
     contend maintain mention complain ask welcome propose promise pledge vow threaten urge demand hint
     indicate tweet answer retort disclose reveal allege estimate forecast recommend request stipulate
-    affirm proclaim comment lament concur signal express voice call remind order
+    affirm comment lament concur signal express voice call remind order
     """.split()
 )
 
@@ -57,6 +57,23 @@ ADDRESSEE_NOUNS = frozenset(
     community leader leaders member members people official officials authority authorities all
     everyone everybody both each world international
     """.split()
+)
+
+# Cues that are also used of things ("The move signals that ...", "This underscores that ..."): they report
+# speech only when the subject can speak.
+WEAK = frozenset(
+    "indicate signal suggest reveal predict forecast estimate highlight underline underscore confirm state "
+    "mention show reflect".split()
+)
+
+# Cues whose object is the addressee, not part of what was said ("told Reuters that ...").
+ADDRESSEE_CUES = frozenset("tell assure inform remind warn notify brief advise urge ask caution".split())
+
+# Participles that frame an utterance rather than report one: "Speaking at the forum, Xi said ...",
+# "Responding to a question, he said ...". A clause headed by one of them is never reported content.
+FRAMING_VERBS = frozenset(
+    "speak respond reply answer comment address refer talk write ask meet visit attend deliver "
+    "brief interview open close wrap conclude chair".split()
 )
 
 # Cues that introduce sources with "according to": the pobj must look like a source (see quotes.py).

@@ -11,11 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from spacy.tokens import DocBin
-from spacy.util import filter_spans
-
-from .pipeline import get_nlp
-
 DEFAULT_SPANS_KEY = "sc"
 
 
@@ -47,6 +42,13 @@ def docbin_build(
     texts: Iterable[TrainingText], *, spans_key: str = DEFAULT_SPANS_KEY, model: str | None = None
 ) -> DocBinResult:
     """Serialise ``texts`` as a DocBin; returns the bytes and counts of what went in."""
+    # spaCy is imported here, not at module level: the plain types above are used by processes (CSV exports)
+    # that should not pay for loading spaCy.
+    from spacy.tokens import DocBin
+    from spacy.util import filter_spans
+
+    from .pipeline import get_nlp
+
     nlp = get_nlp(model)
     docbin = DocBin(store_user_data=True)
     result = DocBinResult(data=b"")

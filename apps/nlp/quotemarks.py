@@ -28,9 +28,9 @@ class QuoteRegion:
     """A paired quotation: ``open`` and ``close`` are the indices of the marks themselves."""
 
     open: int
-    close: int
+    close: int  # the paragraph end for a quotation continued over paragraphs and never closed
     double: bool
-    paragraphs: int = 1  # > 1 for a quotation continued over paragraphs
+    reopens: tuple[int, ...] = ()  # reopening marks of the following paragraphs, for a continued quotation
 
     @property
     def inner_start(self) -> int:
@@ -91,21 +91,25 @@ def find_regions(text: str, paras: list[tuple[int, int]] | None = None) -> list[
     if paras is None:
         paras = paragraphs(text)
     regions: list[QuoteRegion] = []
-    carried: tuple[int, int] | None = None  # (open index, paragraphs so far) of a quotation left open
+    chain: tuple[int, list[int]] | None = None  # a double quotation left open: (open index, reopening marks)
+
+    def close(o: int, i: int, double: bool) -> None:
+        nonlocal chain
+        if chain is not None and o == chain[0]:
+            regions.append(QuoteRegion(o, i, double, tuple(chain[1])))
+            chain = None
+        else:
+            regions.append(QuoteRegion(o, i, double))
+
     for p, (start, end) in enumerate(paras):
-        stack: list[tuple[int, bool]] = []
-        reopened = False
-        if carried is not None:
-            first = text[start] if start < end else ""
-            if first and _family(first) and _role(text, start, start, end) == "open":
-                stack.append((carried[0], True))
-                reopened = True
-            else:
-                carried = None
+        stack: list[tuple[int, bool]] = []  # open marks: (index, double?)
+        if chain is not None:
+            stack.append((chain[0], True))
+            chain[1].append(start)  # the paragraph reopens the quotation (checked below)
         for m in _MARK_RE.finditer(text, start, end):
             i = m.start()
-            if reopened and i == start:
-                continue  # the reopening mark of a continued quotation
+            if chain is not None and i == start and chain[1][-1] == start:
+                continue  # the reopening mark itself
             role = _role(text, i, start, end)
             if role == "none":
                 continue
@@ -114,41 +118,28 @@ def find_regions(text: str, paras: list[tuple[int, int]] | None = None) -> list[
                 # close the innermost open mark of the same family; a stray single mark inside a
                 # double quotation is an apostrophe, a stray single open before a double close is dropped
                 if stack[-1][1] == double:
-                    o, _ = stack.pop()
-                    n_paras = carried[1] + 1 if (carried and o == carried[0]) else 1
-                    regions.append(QuoteRegion(o, i, double, n_paras))
-                    if carried and o == carried[0]:
-                        carried = None
+                    close(stack.pop()[0], i, double)
                     continue
                 if double and any(d for _, d in stack):
-                    while stack and not stack[-1][1]:
+                    while not stack[-1][1]:
                         stack.pop()
-                    o, _ = stack.pop()
-                    n_paras = carried[1] + 1 if (carried and o == carried[0]) else 1
-                    regions.append(QuoteRegion(o, i, True, n_paras))
-                    if carried and o == carried[0]:
-                        carried = None
+                    close(stack.pop()[0], i, True)
                     continue
                 if not double:
                     continue
             if role in ("open", "either"):
                 stack.append((i, double))
-        # a double quotation still open at the paragraph end may continue in the next paragraph
-        outer = next(((o, d) for o, d in stack if d), None)
-        if outer is not None:
-            carried = (outer[0], (carried[1] + 1) if (carried and carried[0] == outer[0]) else 1)
-            # the next paragraph decides; remember where this one ends in case the chain stops here
-            carried = (carried[0], carried[1])
-            last_end = end
-            nxt_starts = paras[p + 1][0] if p + 1 < len(paras) else None
-            if nxt_starts is None or not (
-                _family(text[nxt_starts]) and _role(text, nxt_starts, *paras[p + 1]) == "open"
-            ):
-                # chain ends unclosed: a chain of two or more paragraphs is still a quotation
-                if carried[1] > 1:
-                    regions.append(QuoteRegion(carried[0], last_end, True, carried[1]))
-                carried = None
-        else:
-            carried = None
+        # a double quotation still open at the paragraph end continues if the next paragraph reopens it
+        outer = next((o for o, d in stack if d), None)
+        if outer is None:
+            chain = None
+            continue
+        if chain is None or chain[0] != outer:
+            chain = (outer, [])
+        nxt = paras[p + 1][0] if p + 1 < len(paras) else None
+        if nxt is None or not (_family(text[nxt]) and _role(text, nxt, *paras[p + 1]) == "open"):
+            if chain[1]:  # a chain of two or more paragraphs is a quotation even left unclosed
+                regions.append(QuoteRegion(chain[0], end, True, tuple(chain[1])))
+            chain = None
     regions.sort(key=lambda r: r.open)
     return regions

@@ -8,6 +8,7 @@ Chinese, Korean, Hungarian... names put the family name first, and "Xi" must mat
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -153,6 +154,7 @@ def speaker_name_parts(surface: str) -> tuple[str, str]:
     return " ".join(tokens), ""
 
 
+@functools.lru_cache(maxsize=8192)
 def name_tokens(name: str) -> tuple[str, ...]:
     """Case- and accent-insensitive tokens of a name, titles and possessives removed."""
     bare, _ = speaker_name_parts(name)
@@ -204,6 +206,18 @@ def same_speaker(name_a: str, name_b: str, *, allow_generic: bool = False) -> bo
     return True
 
 
+def _compatible(name: str, canonical: str, kind: str) -> bool:
+    """Same speaker inside one text. Bodies are named head-last, so a shorter name must be the end of the
+    longer one ("Foreign Ministry" of "Ukraine's Foreign Ministry", never "China" of "China's news agency")."""
+    if kind != "organisation":
+        return same_speaker(name, canonical, allow_generic=True)
+    a, b = name_tokens(name), name_tokens(canonical)
+    if not a or not b:
+        return False
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return long[len(long) - len(short) :] == short
+
+
 @dataclass(slots=True)
 class SpeakerMention:
     """One naming of a source in a text (never a pronoun: those are resolved before registering)."""
@@ -241,22 +255,41 @@ class SpeakerRegistry:
     def __init__(self) -> None:
         self._clusters: list[_Cluster] = []
         self._mention_cluster: list[int] = []
+        self._by_key: dict[str, set[int]] = {}  # token key -> clusters, so matching stays cheap
+
+    @staticmethod
+    def _keys(name: str) -> set[str]:
+        # long tokens by prefix, so that transliteration variants still meet
+        return {t[:3] if len(t) >= 5 else t for t in name_tokens(name)}
+
+    def _candidates(self, name: str, kind: str) -> list[int]:
+        found: set[int] = set()
+        for key in self._keys(name):
+            found |= self._by_key.get(key, set())
+        return sorted(k for k in found if self._clusters[k].kind == kind)
+
+    def _add_name(self, cluster: int, name: str) -> None:
+        cl = self._clusters[cluster]
+        if name not in cl.names:
+            cl.names.append(name)
+            for key in self._keys(name):
+                self._by_key.setdefault(key, set()).add(cluster)
 
     def add(self, mention: SpeakerMention) -> int:
         """Register a mention; returns its id (use :meth:`name_of` after all mentions are added)."""
         best = None
-        for k, cl in enumerate(self._clusters):
-            if cl.kind != mention.kind:
-                continue
-            if any(same_speaker(mention.name, n, allow_generic=True) for n in cl.names):
+        for k in self._candidates(mention.name, mention.kind):
+            cl = self._clusters[k]
+            # compatible with the fullest name, not just any alias: "Li Qiang" must not join "Li Haidong"
+            # through "Li"
+            if _compatible(mention.name, cl.canonical, mention.kind):
                 if best is None or cl.last_position > self._clusters[best].last_position:
                     best = k
         if best is None:
             self._clusters.append(_Cluster(kind=mention.kind))
             best = len(self._clusters) - 1
         cl = self._clusters[best]
-        if mention.name not in cl.names:
-            cl.names.append(mention.name)
+        self._add_name(best, mention.name)
         if mention.role:
             cl.roles.append(mention.role)
         for surface in (mention.surface, *mention.extra_aliases):
@@ -274,22 +307,34 @@ class SpeakerRegistry:
     def name_of(self, mention_id: int) -> str:
         return self._clusters[self._mention_cluster[mention_id]].canonical
 
+    def set_kind(self, mention_id: int, kind: str) -> None:
+        self._clusters[self._mention_cluster[mention_id]].kind = kind
+
+    def roles_of(self, mention_id: int) -> list[str]:
+        return self._clusters[self._mention_cluster[mention_id]].roles
+
     def kind_of(self, mention_id: int) -> str:
         return self._clusters[self._mention_cluster[mention_id]].kind
 
     def match(self, name: str, kind: str) -> int | None:
         """Index of the most recent cluster of ``kind`` whose names contain ``name`` (for aliases)."""
         best = None
-        for k, cl in enumerate(self._clusters):
-            if cl.kind == kind and any(same_speaker(name, n) for n in cl.names):
+        for k in self._candidates(name, kind):
+            cl = self._clusters[k]
+            if same_speaker(name, cl.canonical) if kind == "person" else _compatible(name, cl.canonical, kind):
                 if best is None or cl.last_position > self._clusters[best].last_position:
                     best = k
         return best
 
-    def add_surface(self, cluster: int, surface: str) -> None:
+    def add_surface(self, cluster: int, surface: str, *, as_name: bool = False, role: str = "") -> None:
+        """Record another surface form; with ``as_name``, a fuller name may become the canonical one."""
         cl = self._clusters[cluster]
         if surface and surface not in cl.surfaces:
             cl.surfaces.append(surface)
+        if role and not cl.roles:
+            cl.roles.append(role)
+        if as_name:
+            self._add_name(cluster, surface)
 
     def speakers(self, used: Iterable[int] | None = None) -> list[SpeakerInfo]:
         """SpeakerInfo for the clusters of the given mention ids (all when None), in first-seen order."""

@@ -13,6 +13,7 @@ from apps.review.selectors import articles_visible_to
 from .models import Quote, Speaker, SpeakerAlias
 
 UNDO_WINDOW = timedelta(minutes=10)
+HISTORY_FIELDS = ["start", "end", "kind", "speaker", "confirmed", "deleted_at"]
 
 
 def article_quotes(*, article_id: int) -> QuerySet[Quote]:
@@ -80,7 +81,9 @@ def speaker_list(*, user, q: str = "", kind: str = "") -> QuerySet[Speaker]:
 def speaker_quotes(*, speaker: Speaker, user) -> QuerySet[Quote]:
     """Every live quote of the speaker in articles the user can read, newest articles first."""
     return (
-        Quote.objects.filter(speaker=speaker, deleted_at__isnull=True, article__in=articles_visible_to(user).values("pk"))
+        Quote.objects.filter(
+            speaker=speaker, deleted_at__isnull=True, article__in=articles_visible_to(user).values("pk")
+        )
         .select_related("article", "article__outlet", "confirmed_by")
         .order_by("-article__published", "-article_id", "start")
     )
@@ -114,6 +117,6 @@ def quote_history(*, quote: Quote):
         newer.changes = []
         if older is None:
             continue
-        delta = newer.diff_against(older, included_fields=["start", "end", "kind", "speaker", "confirmed", "deleted_at"])
+        delta = newer.diff_against(older, included_fields=HISTORY_FIELDS)
         newer.changes = [c.field for c in delta.changes]
     return rows

@@ -111,21 +111,28 @@ def token_labels(tokens: Sequence[tuple[int, int]], spans: Iterable[Span]) -> li
     return [frozenset(label) for label in labels]
 
 
-def alpha_nominal(rows: list[list]) -> float | None:
-    """Krippendorff's alpha (nominal) of coders × units with hashable values; None for missing."""
-    if len(rows) < 2 or not rows[0]:
-        return None
-    codes: dict = {}
-    data = np.array(
-        [[np.nan if v is None else codes.setdefault(v, len(codes)) for v in row] for row in rows], dtype=float
-    )
-    if len(codes) < 2:
+def alpha_nominal(rows) -> float | None:
+    """Krippendorff's alpha (nominal) of coders × units; values are hashable, None is missing.
+
+    ``rows`` may also be a float array of codes with NaN for missing (the fast path of the pooled figures).
+    """
+    if isinstance(rows, np.ndarray):
+        data = rows
+    else:
+        if len(rows) < 2 or not len(rows[0]):
+            return None
+        codes: dict = {}
+        data = np.array(
+            [[np.nan if v is None else codes.setdefault(v, len(codes)) for v in row] for row in rows], dtype=float
+        )
+    if data.shape[0] < 2 or data.shape[1] == 0:
         return None
     # units coded by fewer than two coders carry no information on agreement
-    pairable = (~np.isnan(data)).sum(axis=0) >= 2
-    if not pairable.any() or len(np.unique(data[:, pairable][~np.isnan(data[:, pairable])])) < 2:
+    data = data[:, (~np.isnan(data)).sum(axis=0) >= 2]
+    values = data[~np.isnan(data)]
+    if values.size == 0 or np.unique(values).size < 2:
         return None
-    return float(krippendorff.alpha(reliability_data=data[:, pairable], level_of_measurement="nominal"))
+    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
 
 
 @dataclass(slots=True)
@@ -178,39 +185,46 @@ def pooled_agreement(documents: Iterable[tuple[str, dict]], theme_ids: Iterable 
         theme_ids = sorted({t for _, spans in docs for ss in spans.values() for s in ss for t in s.themes})
     theme_ids = list(theme_ids)
     users = sorted({u for _, spans in docs for u in spans})
-    # columns: one block of units per article; rows: every user (missing where not an annotator)
-    overall: dict = {u: [] for u in users}
-    per_theme: dict = {t: {u: [] for u in users} for t in theme_ids}
-    pair_rows: dict = {}
+    row_of = {u: i for i, u in enumerate(users)}
+    # token labels coded as integers once; a users × units matrix, NaN where a user didn't annotate the article
+    codes: dict = {frozenset(): 0}
+    blocks: list[np.ndarray] = []
+    pair_cols: dict = {}
+    col = 0
     for text, spans in docs:
         tokens = token_bounds(text)
-        labels = {u: token_labels(tokens, spans[u]) for u in spans}
-        for u in users:
-            overall[u].extend(labels[u] if u in labels else [None] * len(tokens))
-            for t in theme_ids:
-                per_theme[t][u].extend(
-                    [t in label for label in labels[u]] if u in labels else [None] * len(tokens)
-                )
+        block = np.full((len(users), len(tokens)), np.nan)
+        for u, user_spans in spans.items():
+            block[row_of[u]] = [codes.setdefault(label, len(codes)) for label in token_labels(tokens, user_spans)]
+        blocks.append(block)
         for a, b in combinations(sorted(spans), 2):
-            entry = pair_rows.setdefault(
-                (a, b), {"exact": F1Count(), "overlap": F1Count(), "articles": 0, "rows": ([], [])}
+            entry = pair_cols.setdefault(
+                (a, b), {"exact": F1Count(), "overlap": F1Count(), "articles": 0, "cols": []}
             )
             entry["exact"] += exact_count(spans[a], spans[b])
             entry["overlap"] += overlap_count(spans[a], spans[b])
             entry["articles"] += 1
-            entry["rows"][0].extend(labels[a])
-            entry["rows"][1].extend(labels[b])
+            entry["cols"].append((col, col + len(tokens)))
         for t in theme_ids:
             entry = result.themes.setdefault(t, {"exact": F1Count(), "overlap": F1Count()})
             keep = {u: [s for s in spans[u] if t in s.themes] for u in spans}
             for a, b in combinations(sorted(spans), 2):
                 entry["exact"] += exact_count(keep[a], keep[b])
                 entry["overlap"] += overlap_count(keep[a], keep[b])
-    for pair, entry in pair_rows.items():
-        rows = entry.pop("rows")
-        entry["alpha"] = alpha_nominal(list(rows))
-        result.pairs[pair] = entry
+        col += len(tokens)
+    matrix = np.concatenate(blocks, axis=1) if blocks else np.zeros((0, 0))
+    labels = [None] * len(codes)
+    for label, code in codes.items():
+        labels[code] = label
+    for (a, b), entry in pair_cols.items():
+        cols = np.concatenate([np.arange(lo, hi) for lo, hi in entry.pop("cols")])
+        entry["alpha"] = alpha_nominal(matrix[[row_of[a], row_of[b]]][:, cols])
+        result.pairs[(a, b)] = entry
+    finite = ~np.isnan(matrix)
+    safe = np.where(finite, matrix, 0).astype(int)
     for t in theme_ids:
+        has = np.array([t in label for label in labels], dtype=float)
+        binary = np.where(finite, has[safe], np.nan)
         result.themes.setdefault(t, {"exact": F1Count(), "overlap": F1Count()})
-        result.themes[t]["alpha"] = alpha_nominal([per_theme[t][u] for u in users])
+        result.themes[t]["alpha"] = alpha_nominal(binary)
     return result

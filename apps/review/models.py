@@ -28,6 +28,9 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["analyst", "state", "due_date"], name="assignment_queue_idx"),
             models.Index(fields=["state", "updated_at"], name="assignment_state_age_idx"),
+            # the supervisor's queue list, unfiltered, sorted by age or due date
+            models.Index(fields=["updated_at", "id"], name="assignment_age_idx"),
+            models.Index(fields=["due_date", "id"], name="assignment_due_idx"),
         ]
         constraints = [models.UniqueConstraint(fields=["article", "analyst"], name="unique_assignment")]
 

@@ -196,12 +196,14 @@ def dashboard_stats(*, days: int = 14, oldest: int = 10) -> dict:
     from .models import AssignmentEvent
 
     S = Assignment.State
-    by_state = {row["state"]: row["n"] for row in Assignment.objects.values("state").annotate(n=Count("id")).order_by()}
-    per_state = [{"state": value, "label": label, "n": by_state.get(value, 0)} for value, label in S.choices]
-
+    # one pass over assignments gives both the per-analyst and the per-state counts
     pivot: dict = {}
+    by_state: dict = {}
     for row in Assignment.objects.values("analyst_id", "state").annotate(n=Count("id")).order_by():
         pivot.setdefault(row["analyst_id"], {})[row["state"]] = row["n"]
+        by_state[row["state"]] = by_state.get(row["state"], 0) + row["n"]
+    per_state = [{"state": value, "label": label, "n": by_state.get(value, 0)} for value, label in S.choices]
+
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in=list(pivot))}
     per_analyst = sorted(
         (
@@ -474,3 +476,25 @@ def article_feedback_data(article: Article, assignment: Assignment) -> dict:
         key=lambda h: h["at"],
     )
     return {"assignment": assignment, "comments": comments, "history": history, "decisions": decisions}
+
+
+AGREEMENT_CACHE_SECONDS = 300
+
+
+def pooled_agreement_cached(*, limit: int = AGREEMENT_SAMPLE):
+    """``pooled_agreement_recent`` cached until a finished assignment changes (or 5 minutes pass).
+
+    The key carries the count and latest change of submitted / approved assignments, so a new submission or
+    approval shows at once; span edits on finished work show within the timeout.
+    """
+    from django.core.cache import cache
+    from django.db.models import Count, Max
+
+    done = (Assignment.State.SUBMITTED, Assignment.State.APPROVED)
+    stamp = Assignment.objects.filter(state__in=done).aggregate(n=Count("id"), last=Max("updated_at"))
+    key = f"review:agreement:{limit}:{stamp['n']}:{stamp['last'].timestamp() if stamp['last'] else 0}"
+    result = cache.get(key)
+    if result is None:
+        result = pooled_agreement_recent(limit=limit)
+        cache.set(key, result, AGREEMENT_CACHE_SECONDS)
+    return result

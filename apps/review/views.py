@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
@@ -81,11 +82,17 @@ def _querystrings(request, page) -> dict:
 @require_GET
 @login_required
 def my_queue(request):
-    items = list(selectors.queue_for(request.user)[:200])
+    page = Paginator(selectors.queue_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    items = list(page.object_list)
     latest = selectors.latest_comments_for(a.pk for a in items if a.state == Assignment.State.CHANGES_REQUESTED)
     for item in items:
         item.latest_comment = latest.get(item.pk)
-    context = {"items": items, "recent": selectors.recently_submitted(request.user)}
+    context = {
+        "items": items,
+        "page_obj": page,
+        "recent": selectors.recently_submitted(request.user),
+        **_querystrings(request, page),
+    }
     return render(request, "review/queue.html", context)
 
 
@@ -229,7 +236,7 @@ def agreement_panel(request):
     """Pooled agreement over recent double-annotated articles; loaded after the dashboard (it reads span data)."""
     from apps.annotations.models import Theme
 
-    pooled = selectors.pooled_agreement_recent()
+    pooled = selectors.pooled_agreement_cached()
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in={u for pair in pooled.pairs for u in pair})}
     themes = {t.pk: t.name for t in Theme.objects.all()}
     context = {
@@ -243,7 +250,8 @@ def agreement_panel(request):
             for t, entry in sorted(pooled.themes.items(), key=lambda kv: str(themes.get(kv[0], kv[0])))
         ],
     }
-    return render(request, "review/agreement_panel.html", context)
+    template = "review/agreement_panel.html#panel" if request.htmx else "review/agreement_panel.html"
+    return render(request, template, context)
 
 
 def _assign_filters(params) -> dict:
@@ -286,6 +294,8 @@ def assign(request):
         else:
             article_ids = list(Article.objects.filter(pk__in=ticked).values_list("id", flat=True))
         back = f"{reverse('review:assign')}?{request.POST.get('filters', '')}"
+        if url_has_allowed_host_and_scheme(request.POST.get("next", ""), allowed_hosts={request.get_host()}):
+            back = request.POST["next"]
         try:
             n = services.assignments_bulk_create(
                 article_ids=article_ids, analysts=analysts, assigned_by=request.user, due_date=due
@@ -324,8 +334,11 @@ def _review_context(article: Article) -> dict:
 @supervisor_required
 def article_review(request, article_id: int):
     article = get_object_or_404(Article.objects.select_related("outlet"), pk=article_id)
-    template = "review/article.html#review-body" if request.htmx else "review/article.html"
-    return render(request, template, _review_context(article))
+    if request.htmx:
+        return render(request, "review/article.html#review-body", _review_context(article))
+    assigned = Assignment.objects.filter(article=article).values("analyst_id")
+    analysts = get_user_model().objects.filter(groups__name=ANALYST).exclude(pk__in=assigned).order_by("username")
+    return render(request, "review/article.html", {**_review_context(article), "analysts": analysts})
 
 
 @require_POST

@@ -1,0 +1,185 @@
+"""A read-only view of a parsed ``Doc`` for the quote rules: token arrays, paragraphs, segments, entities.
+
+Built once per document from ``doc.to_array`` (a few vectorised passes), so that the rules themselves can stay
+local to a handful of tokens. ``doc.ents`` and ``doc.sents`` are avoided on purpose: both build a ``Token``
+object for every token of the text, which costs as much as the rules do.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+
+import numpy as np
+from spacy.attrs import (
+    DEP,
+    ENT_IOB,
+    ENT_TYPE,
+    HEAD,
+    IDX,
+    IS_TITLE,
+    IS_UPPER,
+    LEMMA,
+    LOWER,
+    ORTH,
+    POS,
+    SENT_START,
+    SPACY,
+)
+from spacy.strings import get_string_id
+from spacy.tokens import Doc, Token
+
+from .quotemarks import find_regions, paragraphs
+from .speakers import speaker_name_parts, strip_determiner, strip_possessive
+
+_ATTRS = [IDX, SENT_START, ORTH, IS_TITLE, IS_UPPER, SPACY, POS, LEMMA, LOWER, ENT_TYPE, ENT_IOB, DEP, HEAD]
+
+
+@functools.cache
+def ids(*strings: str) -> np.ndarray:
+    """Hash ids of strings as int64, the dtype of the token arrays."""
+    return np.array([get_string_id(s) for s in strings], dtype=np.uint64).view(np.int64)
+
+
+class DocView:
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.n = len(doc)
+        self.paras = paragraphs(self.text)
+        self.para_starts = [s for s, _ in self.paras] or [0]
+        self.regions = find_regions(self.text, self.paras)  # quotation-mark regions
+        self.region_starts = [r.open for r in self.regions]
+        self.region_opens = set(self.region_starts)
+        self.region_closes = {r.close for r in self.regions}
+
+        arr = doc.to_array(_ATTRS).view(np.int64)
+        self.idx, self.pos, self.lemma, self.lower = arr[:, 0], arr[:, 6], arr[:, 7], arr[:, 8]
+        self.ent, self.ent_iob, self.dep, self.head = arr[:, 9], arr[:, 10], arr[:, 11], arr[:, 12]
+        self.tok_para = np.searchsorted(np.array(self.para_starts, dtype=np.int64), self.idx, side="right") - 1
+        self._segments(arr)
+        self._entities: list[tuple[int, int, str]] | None = None
+        self._labels: dict[str, str] | None = None
+        self._titled: list[tuple[int, str, str, str]] | None = None
+
+    def _segments(self, arr: np.ndarray) -> None:
+        """Sentence-like segments: spaCy's sentences, cut again at paragraphs and at clear full stops.
+
+        The small model often runs a sentence across a line break or a full stop; reported speech never does.
+        """
+        n = self.n
+        boundary = np.zeros(n, dtype=bool)
+        if n == 0:
+            self.seg_start = self.seg_end = np.zeros(0, dtype=np.int64)
+            return
+        boundary[0] = True
+        boundary |= arr[:, 1] == 1
+        boundary[1:] |= self.tok_para[1:] != self.tok_para[:-1]
+        stops = np.isin(arr[:, 2], ids(".", "!", "?"))
+        capital = (arr[:, 3] == 1) | (arr[:, 4] == 1)
+        spaced = arr[:, 5] == 1
+        boundary[1:] |= stops[:-1] & spaced[:-1] & capital[1:]
+        marks = np.isin(arr[:, 2], ids('"', "”", "’", "'", "»"))
+        if n > 2:
+            boundary[2:] |= stops[:-2] & marks[1:-1] & spaced[1:-1] & capital[2:]
+        seg_ids = np.cumsum(boundary) - 1
+        starts = np.flatnonzero(boundary)
+        ends = np.append(starts[1:], n)
+        self.seg_start = starts[seg_ids]
+        self.seg_end = ends[seg_ids]
+
+    # ---- positions -------------------------------------------------------------------------------
+
+    def para_of(self, char: int) -> int:
+        return bisect.bisect_right(self.para_starts, char) - 1
+
+    def para_bounds(self, i: int) -> tuple[int, int]:
+        """Token range of the paragraph of token ``i``."""
+        p = self.tok_para[i]
+        return int(np.searchsorted(self.tok_para, p, side="left")), int(np.searchsorted(self.tok_para, p, side="right"))
+
+    def segment(self, i: int) -> tuple[int, int]:
+        """Token range of the segment (sentence within its paragraph) of token ``i``."""
+        lo, hi = self.para_bounds(i)
+        return max(int(self.seg_start[i]), lo), min(int(self.seg_end[i]), hi)
+
+    def char_to_token(self, char: int) -> int:
+        """Index of the token containing ``char``, or of the first token after it."""
+        k = int(np.searchsorted(self.idx, char, side="right")) - 1
+        if k < 0:
+            return 0
+        if char >= self.tok_end(k):
+            k += 1
+        return k
+
+    def tok_end(self, i: int) -> int:
+        tok = self.doc[i]
+        return tok.idx + len(tok.text)
+
+    def span_text(self, start: int, end: int) -> str:
+        """Text of tokens [start, end)."""
+        return self.text[self.doc[start].idx : self.tok_end(end - 1)]
+
+    @staticmethod
+    def descends(tok: Token, ancestor: Token) -> bool:
+        cur = tok
+        for _ in range(64):
+            if cur.i == ancestor.i:
+                return True
+            if cur.head.i == cur.i:
+                return False
+            cur = cur.head
+        return False
+
+    # ---- entities --------------------------------------------------------------------------------
+
+    def entities(self) -> list[tuple[int, int, str]]:
+        """Named-entity token ranges with labels, read from the IOB arrays."""
+        if self._entities is None:
+            inside = self.ent_iob == 1
+            out = []
+            for b in np.flatnonzero(self.ent_iob == 3):
+                e = int(b) + 1
+                while e < self.n and inside[e]:
+                    e += 1
+                out.append((int(b), e, self.doc.vocab.strings[int(self.ent[b])]))
+            self._entities = out
+        return self._entities
+
+    def usual_label(self, tok: Token) -> str:
+        """The label NER gives this word most often in the text ("Trump" is PERSON even where tagged ORG)."""
+        if self._labels is None:
+            counts: dict[str, dict[str, int]] = {}
+            for start, end, label in self.entities():
+                for t in self.doc[start:end]:
+                    if t.pos_ == "PROPN":
+                        c = counts.setdefault(t.text, {})
+                        c[label] = c.get(label, 0) + 1
+            self._labels = {w: max(c, key=c.get) for w, c in counts.items()}
+        return self._labels.get(tok.text, "")
+
+    def titled_persons(self) -> list[tuple[int, str, str, str]]:
+        """``(token, name, role, surface)`` for each PERSON entity written after a title in the same
+        paragraph: "Chinese President" + "Xi Jinping"."""
+        if self._titled is None:
+            self._titled = []
+            for start, end, label in self.entities():
+                if label != "PERSON":
+                    continue
+                ent = self.doc[start:end]
+                if "\n" in ent.text:
+                    continue
+                lo, _ = self.para_bounds(start)
+                left = start
+                while left > lo and self.doc[left - 1].dep_ in ("compound", "amod", "nmod") and any(
+                    ch.isalpha() for ch in self.doc[left - 1].text
+                ):
+                    left -= 1
+                if left == start:
+                    continue
+                name = strip_possessive(ent.text)
+                surface = strip_possessive(strip_determiner(self.text[self.doc[left].idx : ent.end_char]))
+                n, role = speaker_name_parts(surface)
+                if role and n == name:
+                    self._titled.append((start, name, role, surface))
+        return self._titled

@@ -1,0 +1,401 @@
+"""Cue frames: for each cue word, the attribution block, the source token and the content's token range.
+
+Frames, after the dependency patterns of rule-based reported-speech extractors:
+
+- ``forward``: the clausal complement after the cue, "Xi said (that) X", "..., adding that X";
+- ``participle``: the same from a participle, "Noting that X, Xi said ..." (ends where its head clause starts);
+- ``infinitive``: directives and commissives, "urged countries not to X", "threatened to X";
+- ``backward``: a post-posed attribution, "X, Xi said" / "X, said Xi";
+- ``parenthetical``: an attribution inside the sentence, "The talks, Lavrov said, were useful";
+- ``according``: "according to X, Y" / "Y, according to X".
+
+A forward content runs to the end of its segment, because the small model often attaches coordinated
+that-clauses or trailing adjuncts to the cue rather than to the complement; the content is then cut where
+another attribution starts, at a journalist's gloss after a dash, or at a second predicate of the cue.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from spacy.tokens import Token
+
+from . import cues as lex
+from .docview import DocView, ids
+from .sources import (
+    BODY_LABELS,
+    PERSON_LABELS,
+    SUBJECT_DEPS,
+    can_speak,
+    inverted_subject,
+    mention_span,
+    subject_of,
+)
+from .speakers import DOCUMENT_NOUNS, ORG_NOUNS, PERSON_NOUNS
+
+_DASHES = frozenset({"-", "–", "—", "--", "―"})
+_LEAD_SKIP = frozenset({",", ":", ";", "-", "–", "—", "--", "that"})
+_CLAUSE_DEPS = frozenset({"ccomp", "advcl", "parataxis", "dep", "csubj"})
+_SUBORDINATORS = frozenset("when after before if because since although though once until unless whereas".split())
+_ADJUNCT_DEPS = frozenset(
+    "prep pobj det amod compound acl npadvmod advmod nummod poss case agent quantmod".split()
+)
+# "MOSCOW, May 8 (Reuters) -": a dateline is not part of a backward content
+_DATELINE_RE = re.compile(r"^[A-Z][A-Z .,'’-]{2,40}(?:,? [A-Z][a-z]{2,9}\.? \d{1,2})?(?: \([^)]{1,40}\))? ?[-–—] ")
+
+
+@dataclass(slots=True)
+class Cue:
+    token: Token
+    lemma: str
+    tokens: tuple[int, ...]  # the cue words: "said", "pointed out", "expressed hope", "according to"
+    frame: str = ""
+    content: tuple[int, int] | None = None  # token range of what was said
+    block: tuple[int, int] = (0, 0)  # token range of the attribution (source + cue)
+    comp: Token | None = None  # head of the complement, for nesting checks
+    source: Token | None = None
+    used: bool = False  # taken by a direct quotation
+    coordinated: bool = False  # "X said A and said B", the second cue misparsed into A
+
+    def text(self, view: DocView) -> tuple[str, int, int]:
+        """The cue as written, lower case, with its character span."""
+        first, last = self.tokens[0], self.tokens[-1]
+        start, end = view.doc[first].idx, view.tok_end(last)
+        if last - first <= 2:
+            return " ".join(view.text[start:end].lower().split()), start, end
+        return f"{view.doc[first].lower_} {view.doc[last].lower_}", start, end
+
+
+def find_cues(view: DocView) -> list[Cue]:
+    """Cue candidates (a vectorised lemma lookup), each framed; cues with no content keep ``content`` None."""
+    verb = view.pos == ids("VERB")[0]
+    cue_ids = ids(*sorted(lex.ALL_LEMMAS))
+    hits = (np.isin(view.lemma, cue_ids) & verb) | (np.isin(view.lower, cue_ids) & verb)
+    hits |= view.lower == ids(lex.ACCORDING)[0]
+    found = [cue for i in np.flatnonzero(hits) if (cue := _make_cue(view, view.doc[int(i)])) is not None]
+    for cue in found:
+        _frame(view, cue)
+    _adopt_coordinated(view, found)
+    _cut_at_other_attributions(view, found)
+    return found
+
+
+def _make_cue(view: DocView, tok: Token) -> Cue | None:
+    lower = tok.lower_
+    if lower == lex.ACCORDING:
+        to = next((c for c in tok.children if c.lower_ == "to"), None)
+        if to is None or not any(c.dep_ == "pobj" for c in to.children):
+            return None
+        return Cue(tok, "according", (tok.i, to.i), frame="according")
+    lemma = tok.lemma_.lower()
+    if lemma not in lex.ALL_LEMMAS:
+        lemma = lower
+    if lemma not in lex.ALL_LEMMAS:
+        return None
+    if any(c.dep_ in ("auxpass", "nsubjpass", "neg") for c in tok.children):
+        return None  # "was told", "is said to": not the source; "did not say when": no content
+    if (
+        tok.tag_ in ("VBN", "VBD")
+        and tok.dep_ in ("advcl", "acl", "amod")
+        and not any(c.dep_ in ("aux", "nsubj") for c in tok.children)
+    ):
+        return None  # "when asked whether ...", "Asked about X, he said": a reduced passive
+    if lemma in lex.REQUIRED_PARTICLE:
+        wanted = lex.REQUIRED_PARTICLE[lemma]
+        part = next((c for c in tok.children if c.dep_ in ("prt", "prep") and c.lower_ in wanted), None)
+        return Cue(tok, lemma, (tok.i, part.i)) if part is not None else None
+    if lemma in lex.NOUN_FRAMES:
+        wanted = lex.NOUN_FRAMES[lemma]
+        noun = next((c for c in tok.children if c.dep_ == "dobj" and c.lower_ in wanted), None)
+        return Cue(tok, lemma, (tok.i, noun.i)) if noun is not None else None
+    if lower == "said" and 0 < tok.i < view.n - 1 and tok.nbor(-1).lower_ == "that" and tok.nbor(1).lower_ == ",":
+        return None  # "That said, ..."
+    return Cue(tok, lemma, (tok.i,))
+
+
+def _frame(view: DocView, cue: Cue) -> None:
+    tok, doc = cue.token, view.doc
+    lo, hi = view.para_bounds(tok.i)
+    s_lo, s_hi = view.segment(tok.i)
+    if cue.frame == "according":
+        _frame_according(view, cue, s_lo, s_hi)
+        return
+    subj, own = subject_of(tok, lo, hi)
+    if cue.lemma in lex.WEAK and subj is not None and not can_speak(subj):
+        return  # "The move signals that ...": no speaker, no speech
+    block_lo, block_hi = min(cue.tokens), max(cue.tokens) + 1
+    if subj is not None and own:
+        m_lo, m_hi = mention_span(view, subj, lo, hi)
+        if m_hi <= block_lo:
+            gap = [t for t in doc[m_hi:block_lo] if t.dep_ not in ("aux", "neg", "advmod", "npadvmod")]
+            if not any(not t.is_punct for t in gap) or all(t.head.i == tok.i for t in gap):
+                block_lo = min(block_lo, m_lo)
+        elif m_lo >= block_hi and m_lo - block_hi <= 1:
+            block_hi = max(block_hi, m_hi)
+    cue.source = subj
+    for c in tok.children:  # "also said", "has said"
+        if c.dep_ in ("aux", "neg", "advmod") and c.i == block_lo - 1:
+            block_lo = c.i
+    cue.block = (block_lo, block_hi)
+
+    comp, start = _forward_complement(view, cue, lo, hi)
+    if comp is not None and start is not None:
+        cue.comp = comp
+        cue.frame = "infinitive" if comp.dep_ == "xcomp" or cue.lemma in lex.REQUIRED_PARTICLE else "forward"
+        if cue.frame == "forward" and tok.tag_ == "VBG" and tok.dep_ == "advcl":
+            cue.frame = "participle"
+        end = s_hi
+        if tok.head.i > tok.i and tok.head.lemma_.lower() not in lex.ALL_LEMMAS:
+            end = min(end, tok.right_edge.i + 1)  # "Noting that X, the minister left"
+        for c in tok.children:  # "has called for X and has accused Y": a second predicate of the source
+            if c.dep_ == "conj" and c.i > start and c.tag_ == tok.tag_:
+                end = min(end, c.left_edge.i)
+        cue.content = (start, _cut_gloss(view, start, end))
+        if subj is None:
+            cue.source = inverted_subject(view, cue.tokens[-1], hi)
+        return
+    _frame_backward(view, cue, subj, own, s_lo, s_hi, lo, hi)
+
+
+def _frame_backward(
+    view: DocView, cue: Cue, subj: Token | None, own: bool, s_lo: int, s_hi: int, lo: int, hi: int
+) -> None:
+    """ "X, Xi said" / "X, said Xi" / "X, Xi noted, stressing that ..." / "The talks, Lavrov said, were useful"."""
+    tok, doc = cue.token, view.doc
+    block_lo, block_hi = cue.block
+    if subj is None:
+        subj = inverted_subject(view, cue.tokens[-1], hi)
+        cue.source, own = subj, subj is not None
+        if subj is not None:
+            m_lo, m_hi = mention_span(view, subj, lo, hi)
+            block_lo, block_hi = cue.block = (min(block_lo, m_lo), max(block_hi, m_hi))
+    if subj is None or not own:
+        return  # "X, saying ...": a participle never attributes backwards
+    nxt = block_hi
+    while nxt < s_hi and doc[nxt].is_space:
+        nxt += 1
+    if nxt < s_hi and (doc[nxt].text == ":" or doc[nxt].idx in view.region_opens):
+        return  # 'Asked about X, Peskov replied: "..."': the cue points forward to a quotation
+    left_clauses = [c for c in tok.children if c.i < block_lo and c.dep_ in _CLAUSE_DEPS]
+    if left_clauses and all(_subordinate(c) for c in left_clauses):
+        return  # "When asked about X, he said." / "Replying to a question, he said.": no reported content
+    k = block_lo - 1
+    while k >= s_lo and doc[k].is_space:
+        k -= 1
+    closes = k > s_lo and doc[k].idx in view.region_closes
+    if k <= s_lo or not (doc[k].text in (",", ":", "—", "–") or closes):
+        return
+    start = s_lo
+    m = _DATELINE_RE.match(view.text[doc[start].idx : doc[start].idx + 80])
+    if m:
+        start = view.char_to_token(doc[start].idx + m.end())
+    after = block_hi
+    while after < s_hi and (doc[after].is_punct or doc[after].is_space):
+        after += 1
+    rest = doc[after] if after < s_hi else None
+    parenthetical = rest is not None and not (
+        view.descends(rest, tok) or (rest.dep_ == "cc" and rest.head.i == tok.i)
+    )
+    clause = [t for t in doc[start : s_hi if parenthetical else k] if not block_lo <= t.i < block_hi]
+    if len(clause) < 3 or not any(t.pos_ in ("VERB", "AUX") for t in clause):
+        return
+    if parenthetical:
+        cue.frame = "parenthetical"  # one span over the whole sentence, attribution included
+        cue.content = (start, s_hi)
+    else:
+        cue.frame = "backward"
+        cue.content = (start, k + 1 if closes else k)
+
+
+def _forward_complement(view: DocView, cue: Cue, lo: int, hi: int) -> tuple[Token | None, int | None]:
+    """The complement after the cue and the token where the content starts, or (None, None)."""
+    tok, doc = cue.token, view.doc
+    after = max(cue.tokens)
+    kids = [c for c in tok.children if lo <= c.i < hi]
+    comp = x = None
+    for c in kids:
+        if c.i <= after:
+            continue
+        marks = [g.lower_ for g in c.children if g.dep_ == "mark"]
+        if c.dep_ == "ccomp" or (
+            c.dep_ in ("advcl", "dep", "parataxis")
+            and (
+                any(m in ("that", "whether", "if") for m in marks)
+                or (not marks and any(g.dep_ in SUBJECT_DEPS for g in c.children))  # a misparsed ccomp
+            )
+        ):
+            comp = c
+            break
+    if cue.lemma in lex.NOUN_FRAMES:  # "expressed hope that X"
+        noun = doc[cue.tokens[-1]]
+        comp = next(
+            (
+                c
+                for c in noun.children
+                if c.dep_ in ("acl", "ccomp", "relcl", "advcl")
+                and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") for g in c.children)
+            ),
+            None,
+        )
+        return (comp, _skip_lead(view, comp.left_edge.i, hi)) if comp is not None else (None, None)
+    if cue.lemma == "call":  # "called on X to ...", "called for X to ..."
+        part = doc[cue.tokens[-1]]
+        pobj = next((c for c in part.children if c.dep_ in ("pobj", "nsubj")), None)
+        span_end = min(max(tok.right_edge.i, part.right_edge.i) + 1, hi)
+        has_inf = any(
+            t.tag_ == "VB" and any(g.dep_ == "aux" and g.lower_ == "to" for g in t.children)
+            for t in doc[part.i + 1 : span_end]
+        )
+        agent = pobj is not None and (
+            pobj.ent_type_ in PERSON_LABELS | BODY_LABELS or pobj.lemma_.lower() in lex.ADDRESSEE_NOUNS
+        )
+        if not (agent and has_inf):
+            return None, None  # "called for talks (to end X)": a noun phrase, not reported content
+        return pobj, pobj.left_edge.i
+    if cue.lemma in lex.DIRECTIVE or cue.lemma in lex.COMMISSIVE:
+        x = next(
+            (
+                c
+                for c in kids
+                if c.i > after
+                and c.dep_ == "xcomp"
+                and c.tag_ == "VB"
+                and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+            ),
+            None,
+        )
+        if x is not None and comp is not None and comp.i < x.i:
+            x = None
+    if x is not None:
+        obj = next((c for c in kids if c.dep_ in ("dobj", "dative") and after < c.i < x.i), None)
+        if obj is not None and cue.lemma in lex.DIRECTIVE:
+            return x, obj.left_edge.i  # directives keep their addressee
+        if obj is not None:
+            return None, None  # "promised him a job to ...": not a commissive frame
+        return x, x.left_edge.i
+    if comp is None:
+        comp = _displaced_that_clause(view, tok, after, hi)
+    if comp is None:
+        return None, None
+    start = comp.left_edge.i
+    if cue.lemma not in lex.ADDRESSEE_CUES and not any(g.lower_ == "that" for g in comp.children):
+        obj = next((c for c in kids if c.dep_ == "dobj" and after < c.i < comp.i), None)
+        if obj is not None:  # "adding [the region's participation] [must be handled ...]"
+            start = min(start, obj.left_edge.i)
+    if start <= after:
+        start = after + 1
+    return comp, _skip_lead(view, start, hi)
+
+
+def _displaced_that_clause(view: DocView, tok: Token, after: int, hi: int) -> Token | None:
+    """The parser often hangs the that-clause on an adjunct ("said in remarks published on Saturday that
+    ...", "told a press briefing that ..."): take the first complementiser a few words on, when only
+    adjuncts (and, for tell-like cues, the addressee) come between."""
+    allowed = _ADJUNCT_DEPS | ({"dobj", "dative"} if tok.lemma_ in lex.ADDRESSEE_CUES else set())
+    for k in range(after + 1, min(after + 12, hi)):
+        t = view.doc[k]
+        if t.is_punct and t.text != ",":
+            return None
+        if t.lower_ == "that" and t.dep_ == "mark" and t.head.i > k and view.descends(t.head, tok):
+            between = view.doc[after + 1 : k]
+            return t.head if all(b.dep_ in allowed or b.is_punct for b in between) else None
+        if t.pos_ == "VERB" and t.dep_ not in ("acl", "relcl", "amod"):
+            return None
+    return None
+
+
+def _skip_lead(view: DocView, start: int, hi: int) -> int:
+    """Skip the complementiser "that" and joining punctuation (a pronoun "that" stays)."""
+    doc = view.doc
+    while start < hi and (doc[start].lower_ in _LEAD_SKIP or doc[start].is_space):
+        if doc[start].lower_ == "that" and doc[start].dep_ != "mark":
+            break
+        start += 1
+    return start
+
+
+def _cut_gloss(view: DocView, start: int, end: int) -> int:
+    """Cut a journalist's gloss after a single spaced dash ('... "bullying" - an implied reference to ...');
+    a pair of dashes is a parenthesis inside the content and stays."""
+    doc = view.doc
+    dashes = [
+        k for k in range(start + 1, end) if doc[k].text in _DASHES and doc[k - 1].whitespace_ and doc[k].whitespace_
+    ]
+    if len(dashes) == 1 and dashes[0] - start >= 3:
+        return dashes[0]
+    return end
+
+
+def _frame_according(view: DocView, cue: Cue, s_lo: int, s_hi: int) -> None:
+    tok, doc = cue.token, view.doc
+    pobj = next(c for c in doc[cue.tokens[-1]].children if c.dep_ == "pobj")
+    if not (
+        pobj.ent_type_ in PERSON_LABELS | BODY_LABELS
+        or pobj.pos_ == "PROPN"
+        or pobj.lemma_.lower() in PERSON_NOUNS | ORG_NOUNS | DOCUMENT_NOUNS
+    ):
+        return  # "according to the plan", "according to international law"
+    cue.source = pobj
+    p_lo, p_hi = max(tok.left_edge.i, s_lo), min(tok.right_edge.i + 1, s_hi)
+    cue.block = (p_lo, p_hi)
+    if all(t.is_punct or t.is_space for t in doc[s_lo:p_lo]):
+        cue.content = (_skip_lead(view, p_hi, s_hi), s_hi)
+    elif all(t.is_punct or t.is_space for t in doc[p_hi:s_hi]):
+        cue.content = (s_lo, p_lo)
+    else:
+        cue.frame = "parenthetical"
+        cue.content = (s_lo, s_hi)
+
+
+def _subordinate(clause: Token) -> bool:
+    """An adverbial clause that frames the cue rather than being what was said.
+
+    Any participle clause is not enough: "Imposing tariffs backfires, Putin said" is often parsed as one.
+    """
+    if clause.dep_ != "advcl":
+        return False
+    if clause.tag_ in ("VBG", "VBN") and clause.lemma_ in lex.FRAMING_VERBS:
+        return True  # "Replying to a question, he said ..."
+    return any(c.dep_ == "mark" and c.lower_ in _SUBORDINATORS for c in clause.children)
+
+
+def _adopt_coordinated(view: DocView, found: list[Cue]) -> None:
+    """ "Raab said the meeting showed X and said Y": the parser hangs the second "said" on "showed", inside
+    the first content, and gives it the subject "the meeting". A subjectless conjunct cue under another cue's
+    complement is that cue's second predicate: same source, and not nested in its content."""
+    with_comp = [c for c in found if c.comp is not None and c.content is not None]
+    for cue in found:
+        tok = cue.token
+        if cue.content is None or tok.dep_ != "conj" or any(c.dep_ in SUBJECT_DEPS for c in tok.children):
+            continue
+        if tok.head.lemma_.lower() in lex.ALL_LEMMAS:
+            continue  # a real coordination of cues: "said X and added Y" keeps its parse
+        outer = next(
+            (o for o in with_comp if o is not cue and o.token.i < tok.i and view.descends(tok, o.comp)), None
+        )
+        if outer is not None and outer.token.lemma_ == tok.lemma_:
+            cue.source, cue.coordinated = outer.source, True
+
+
+def _cut_at_other_attributions(view: DocView, found: list[Cue]) -> None:
+    """A forward content stops where another attribution starts ("..., adding that"), unless that
+    attribution is nested inside the content ("Xi said Putin told him that ...")."""
+    by_token = {cue.token.i: cue for cue in found}
+    blocks = sorted((cue.block[0], cue.token.i) for cue in found if cue.content is not None)
+    block_starts = [b for b, _ in blocks]
+    for cue in found:
+        if cue.content is None or cue.frame not in ("forward", "participle", "infinitive"):
+            continue
+        start, end = cue.content
+        k = bisect.bisect_right(block_starts, start)
+        while k < len(blocks) and blocks[k][0] < end:
+            other = by_token[blocks[k][1]]
+            nested = cue.comp is not None and view.descends(other.token, cue.comp) and not other.coordinated
+            if other is not cue and not nested and other.token.i > start:
+                end = blocks[k][0]
+                break
+            k += 1
+        cue.content = (start, end)

@@ -1,0 +1,491 @@
+"""Sources of quotes: finding the subject of a cue, reading it as a speaker, resolving pronouns.
+
+``describe`` reads a subject as a named person ("Chinese President Xi Jinping" -> "Xi Jinping", role "Chinese
+President"), a body ("Ukraine's Foreign Ministry", "Washington"), a described person ("A Ukrainian military
+spokesperson"), a pronoun, or unknown (joint sources, documents without an author). ``SpeakerResolver`` turns
+the sources of a text's quotes into speakers: pronouns and definite descriptions ("the Russian leader") go to
+an earlier source, and names merge by token containment (``speakers.SpeakerRegistry``).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+import numpy as np
+from spacy.tokens import Token
+
+from .docview import DocView, ids
+from .speakers import (
+    DOCUMENT_NOUNS,
+    HONORIFICS,
+    NAME_PARTICLES,
+    ORG_NOUNS,
+    PERSON_NOUNS,
+    PERSON_PRONOUNS,
+    THING_PRONOUNS,
+    TITLE_WORDS,
+    SpeakerMention,
+    SpeakerRegistry,
+    same_speaker,
+    speaker_name_parts,
+    strip_determiner,
+    strip_possessive,
+)
+from .types import SpeakerInfo
+
+SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+PERSON_LABELS = frozenset({"PERSON"})
+BODY_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC", "LOC"})
+_JOINT_HEADS = frozenset({"side", "sides", "leader", "leaders", "country", "countries", "party", "parties"})
+# top titles, any of which a description like "the Russian leader" may stand for
+_LEADER_WORDS = frozenset(
+    {"leader", "president", "premier", "chancellor", "king", "head", "minister", "emir", "counterpart"}
+)
+
+
+@dataclass(slots=True)
+class Source:
+    """A reading of the subject of a cue; ``start``/``end`` are the mention's token range."""
+
+    start: int
+    end: int
+    kind: str | None  # person | organisation | None (unknown, joint)
+    pronoun: str | None = None  # "person" (he/she) or "thing" (it): to resolve
+    plural: bool = False  # "officials", "sources": never the antecedent of he/she
+    maybe_person: bool = False  # a bare one-word name NER tagged ORG/GPE ("Erdogan"): he/she may refer to it
+    name: str = ""
+    role: str = ""
+    extra_aliases: tuple[str, ...] = ()
+    penalty: float = 0.0  # confidence lost to a shaky reading
+
+
+# ---- the subject of a cue ----------------------------------------------------------------------------
+
+
+def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
+    """The cue's source token (within token range [lo, hi)) and whether it is the cue's own subject rather
+    than one inherited from the clause it depends on ("..., adding that", "Noting that ..., Xi said")."""
+    cur, own = tok, True
+    for _ in range(4):
+        # "Xi was quoted as saying": the passive subject of quote/cite is the source
+        deps = SUBJECT_DEPS if cur.lemma_ not in ("quote", "cite") else SUBJECT_DEPS | {"nsubjpass"}
+        subjects = [c for c in cur.children if c.dep_ in deps and lo <= c.i < hi]
+        # two subjects side by side ("news agency Xinhua reported"): the name, nearest the verb
+        subj = subjects[-1] if len(subjects) > 1 and subjects[-1].i < cur.i else next(iter(subjects), None)
+        if subj is not None:
+            if subj.lower_ in ("who", "which", "that") and cur.dep_ == "relcl" and lo <= cur.head.i < hi:
+                subj = cur.head
+            return subj, own
+        head = cur.head
+        if head is cur or not lo <= head.i < hi:
+            break
+        if cur.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN"):
+            return head, False  # "the ministry, saying ..."
+        if cur.dep_ == "pcomp" and head.lower_ == "as" and lo <= head.head.i < hi:
+            cur, own = head.head, False
+            if cur.lemma_ in ("quote", "cite"):  # "the ministry quoted Ryabkov as saying"
+                obj = next((c for c in cur.children if c.dep_ == "dobj" and lo <= c.i < hi), None)
+                if obj is not None:
+                    return obj, False
+            continue
+        if cur.dep_ in ("advcl", "conj", "xcomp"):
+            cur, own = head, False
+            continue
+        break
+    return None, own
+
+
+def inverted_subject(view: DocView, last_cue_token: int, hi: int) -> Token | None:
+    """'..., said Xi.' when the parse lost the subject: the noun phrase right after the cue, at the end of
+    its clause."""
+    doc = view.doc
+    j = last_cue_token + 1
+    while j < hi and doc[j].is_space:
+        j += 1
+    if j >= hi:
+        return None
+    first = doc[j]
+    if first.pos_ not in ("PROPN", "NOUN", "PRON", "DET", "ADJ") and first.ent_type_ not in PERSON_LABELS:
+        return None
+    head, k = first, j
+    while k < hi and (doc[k].pos_ in ("PROPN", "NOUN", "ADJ", "DET") or doc[k].ent_type_) and not doc[k].is_punct:
+        head = doc[k]
+        k += 1
+    stop = k
+    while stop < hi and doc[stop].text not in (".", "!", "?", ";"):
+        stop += 1
+    rest = [t for t in doc[k:stop] if not (t.is_punct or t.is_space)]
+    return head if len(rest) <= 4 else None
+
+
+def mention_span(view: DocView, subj: Token, lo: int, hi: int) -> tuple[int, int]:
+    """Token range naming the source: the subject with its pre-modifiers ("Chinese President Xi Jinping")."""
+    doc = view.doc
+    left = max(subj.left_edge.i, lo)
+    while left < subj.i and (doc[left].is_punct or doc[left].is_space):
+        left += 1
+    for k in range(subj.i - 1, left - 1, -1):  # contiguous pre-modifiers only
+        if doc[k].is_punct and doc[k].text not in ("'s", "’s", "'", ".", "-"):
+            left = k + 1
+            break
+    # "news agency TASS said": the parser often detaches the describing noun from the name
+    if subj.pos_ == "PROPN" and left == subj.i and left - 1 >= lo:
+        prev = doc[left - 1]
+        if prev.pos_ == "NOUN" and prev.lemma_.lower() in ORG_NOUNS | PERSON_NOUNS and (
+            prev.head.i in (subj.i, subj.head.i) or subj.head.head.i == prev.i
+        ):
+            left = max(prev.left_edge.i, lo)
+    right = subj.i + 1
+    while right < hi and doc[right].dep_ in ("flat", "case") and doc[right].head.i == subj.i:
+        right += 1
+    return left, right
+
+
+# ---- reading a subject ---------------------------------------------------------------------------------
+
+
+def can_speak(subj: Token) -> bool:
+    """A person, a body, a document or a pronoun for one, as opposed to "the move", "this", "history"."""
+    if subj.pos_ == "PROPN" or subj.ent_type_ in PERSON_LABELS | BODY_LABELS:
+        return True
+    low = subj.lemma_.lower()
+    if subj.pos_ == "PRON":
+        return subj.lower_ in PERSON_PRONOUNS or subj.lower_ in ("they", "we", "i", "you", "who")
+    return low in PERSON_NOUNS or low in ORG_NOUNS or low in DOCUMENT_NOUNS or low in _JOINT_HEADS
+
+
+def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
+    """Read a subject as a named person, a described person or body, a pronoun, or unknown."""
+    doc = view.doc
+    left, right = mention_span(view, subj, lo, hi)
+    low = subj.lower_
+    if subj.pos_ == "PRON" or low in PERSON_PRONOUNS or low in THING_PRONOUNS:
+        if low in PERSON_PRONOUNS:
+            return Source(subj.i, subj.i + 1, "person", pronoun="person")
+        if low in THING_PRONOUNS:
+            return Source(subj.i, subj.i + 1, "organisation", pronoun="thing")
+        return Source(subj.i, subj.i + 1, None)  # they, we, I: no single source
+    if any(c.dep_ == "conj" for c in subj.children):
+        return Source(left, min(subj.right_edge.i + 1, hi), None)  # joint source: "Xi and Putin"
+    if low in _JOINT_HEADS and any(c.lower_ in ("both", "two", "all") for c in subj.children):
+        return Source(left, right, None)
+    bare = strip_determiner(view.span_text(left, right))
+    person = _read_person(view, subj, left, right, lo, hi, bare)
+    if person is not None:
+        return person
+    appos = next((c for c in subj.children if c.dep_ == "appos" and c.ent_type_ in PERSON_LABELS), None)
+    if appos is not None:  # "Putin's spokesman, Dmitry Peskov, said"
+        a_left, a_right = mention_span(view, appos, lo, hi)
+        return Source(left, right, "person", name=strip_possessive(view.span_text(a_left, a_right)), role=bare)
+    name, role = speaker_name_parts(bare)
+    if role and name and subj.pos_ == "PROPN":  # a titled name NER missed
+        return Source(left, right, "person", name=name, role=role, penalty=0.05)
+    head = subj.lemma_.lower()
+    ents = {t.ent_type_ for t in doc[left:right]} - {""}
+    if head in DOCUMENT_NOUNS:
+        author = _document_author(subj, lo, hi)
+        if author is not None:
+            return describe(view, author, lo, hi)
+        return Source(left, right, None)  # "the statement said": the author is not named
+    if subj.pos_ == "PROPN" and (
+        (subj.ent_type_ in BODY_LABELS and view.usual_label(subj) == "PERSON")
+        or (not ents - {"ORG"} and _looks_like_person_name(bare))  # "Ursula von der Leyen" tagged ORG
+    ):
+        return Source(left, right, "person", name=strip_possessive(bare), penalty=0.1)
+    if head in PERSON_NOUNS and subj.ent_type_ not in BODY_LABELS:
+        plural = subj.tag_ in ("NNS", "NNPS")
+        return Source(left, right, "person", name=strip_possessive(bare), penalty=0.05, plural=plural)
+    if ents & BODY_LABELS or head in ORG_NOUNS:
+        return _read_body(view, subj, left, right, bare, head)
+    if subj.pos_ == "PROPN":
+        return Source(left, right, "person", name=strip_possessive(name or bare), role=role, penalty=0.1)
+    if subj.pos_ == "NOUN":  # "Protesters said": the subject of a speech verb is, as a rule, someone
+        return Source(left, right, "person", name=strip_possessive(bare), penalty=0.15, plural=subj.tag_ == "NNS")
+    return Source(left, right, None)
+
+
+def _read_person(
+    view: DocView, subj: Token, left: int, right: int, lo: int, hi: int, bare: str
+) -> Source | None:
+    """A PERSON name heading the mention; what precedes it is the role. The run of name tokens must end at
+    the head: in "Putin's spokesman" Putin is not the speaker."""
+    doc = view.doc
+    before = subj.i > left and doc[subj.i - 1].ent_type_ in PERSON_LABELS and doc[subj.i - 1].pos_ == "PROPN"
+    if not (
+        subj.ent_type_ in PERSON_LABELS or (subj.pos_ == "PROPN" and (before or view.usual_label(subj) == "PERSON"))
+    ):
+        return None
+    p0 = subj.i
+    while p0 > left and doc[p0 - 1].pos_ == "PROPN" and (
+        doc[p0].ent_iob_ == "I" or doc[p0 - 1].ent_type_ in PERSON_LABELS or not doc[p0].ent_type_
+    ):
+        if doc[p0 - 1].ent_type_ and doc[p0 - 1].ent_type_ not in PERSON_LABELS:
+            break  # "Kremlin spokesman Peskov": an ORG word is not part of the name
+        p0 -= 1
+    name = strip_possessive(view.span_text(p0, subj.i + 1))
+    role = strip_determiner(view.text[doc[left].idx : doc[p0].idx]).strip(" ,")
+    name2, role2 = speaker_name_parts(name)  # NER sometimes swallows a title or "Mr"
+    if name2:
+        name, role = name2, f"{role} {role2}".strip()
+    name3, role3 = speaker_name_parts(bare)  # ... or leaves a first name out ("Kremlin Aide Yury" + "Ushakov")
+    if role3 and len(name3) > len(name) and name3.endswith(name):
+        name, role = name3, role3
+    role = " ".join(w for w in role.split() if w.casefold() not in HONORIFICS)  # "Mr Raab": no role
+    if not role:  # "Kaja Kallas, the EU's foreign policy chief"
+        appos = next((c for c in subj.children if c.dep_ == "appos" and not c.like_num and c.i > subj.i), None)
+        if appos is not None:
+            a_left, _ = mention_span(view, appos, lo, hi)
+            role = strip_determiner(view.span_text(a_left, appos.right_edge.i + 1))
+    return Source(left, right, "person", name=name, role=role)
+
+
+def _read_body(view: DocView, subj: Token, left: int, right: int, bare: str, head: str) -> Source:
+    """An organisation or a place speaking for its government, named as written ("Ukraine's Foreign
+    Ministry"); a descriptive prefix becomes the role ("state news agency" + "Xinhua")."""
+    doc = view.doc
+    org = [t for t in doc[left:right] if t.ent_type_ == "ORG"]
+    extra = ()
+    if org:
+        ent_text = view.span_text(org[0].i, org[-1].i + 1)
+        if ent_text != bare:
+            extra = (strip_determiner(ent_text),)
+    name, role = strip_possessive(bare), ""
+    if subj.pos_ == "PROPN" and org:
+        o0 = org[-1].i
+        while o0 > left and doc[o0].ent_iob_ != "B" and doc[o0 - 1].ent_type_ == "ORG":
+            o0 -= 1
+        if any(t.pos_ == "NOUN" and t.is_lower for t in doc[left:o0]):
+            name = strip_possessive(view.span_text(o0, right))
+            role = strip_determiner(view.text[doc[left].idx : doc[o0].idx]).strip(" ,")
+    maybe_person = (
+        left == subj.i
+        and subj.ent_type_ in ("ORG", "GPE")
+        and subj.pos_ == "PROPN"
+        and not subj.is_upper
+        and head not in ORG_NOUNS
+    )
+    return Source(left, right, "organisation", name=name, role=role, extra_aliases=extra, maybe_person=maybe_person)
+
+
+def _document_author(noun: Token, lo: int, hi: int) -> Token | None:
+    """'a statement from the ministry', 'the ministry's statement', 'a Reuters tally'."""
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ in ("from", "by", "of"):
+            pobj = next((g for g in c.children if g.dep_ == "pobj" and lo <= g.i < hi), None)
+            if pobj is not None and (pobj.ent_type_ or pobj.lemma_.lower() in ORG_NOUNS | PERSON_NOUNS):
+                return pobj
+        if c.dep_ in ("poss", "compound") and c.ent_type_ in BODY_LABELS | PERSON_LABELS:
+            return c
+    return None
+
+
+def _looks_like_person_name(surface: str) -> bool:
+    """'Ursula von der Leyen' (which NER may tag ORG) as opposed to 'European Commission', 'NATO',
+    'Kremlin': two to five titlecase words, none of them a body or title word."""
+    words = surface.split()
+    if not 2 <= len(words) <= 5:
+        return False
+    caps = 0
+    for w in words:
+        low = w.casefold().strip(".,")
+        if low in ORG_NOUNS or low in TITLE_WORDS or low in ("of", "for", "and", "the"):
+            return False
+        if w[:1].isupper() and not w.isupper():
+            caps += 1
+        elif low not in NAME_PARTICLES:
+            return False
+    return caps >= 2
+
+
+def bare_definite(surface: str, src: Source) -> bool:
+    """'the spokesperson', 'The official': a bare definite description. Unless it can be linked to an
+    earlier source it is not a name worth storing, and the quote keeps speaker None."""
+    words = surface.split()
+    return src.kind == "person" and src.pronoun is None and len(words) == 2 and words[0].casefold() == "the"
+
+
+# ---- resolving the sources of a text -----------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Resolution:
+    mention_id: int | None  # registry id, None when unknown
+    surface: str | None  # as written ("he", "Chinese President Xi Jinping")
+    span: tuple[int, int] | None  # characters of the surface
+    penalty: float = 0.0  # confidence lost by this resolution
+
+
+class SpeakerResolver:
+    """Resolves the sources of one text's quotes, in text order.
+
+    ``contents`` are the character spans of the accepted quotes: names inside quoted content are never
+    antecedents. Antecedents for he/she: a person named earlier in the same sentence when the pronoun's clause
+    is subordinate ("for Putin, though he acknowledged"), else the nearest earlier quote source or
+    main-clause subject of the right kind.
+    """
+
+    def __init__(self, view: DocView, contents: list[tuple[int, int]]) -> None:
+        self.view = view
+        self.registry = SpeakerRegistry()
+        self._contents = sorted(contents)
+        self._content_starts = [s for s, _ in self._contents]
+        self._person_id, self._nsubj_id = ids("PERSON")[0], ids("nsubj")[0]
+        person = view.ent == self._person_id
+        body = np.isin(view.ent, ids("ORG", "GPE", "NORP"))
+        # main-clause subjects only: "the possibility that China will ..." is not a salient subject
+        heads = np.arange(view.n) + view.head
+        main = np.isin(view.dep[heads], ids("ROOT", "conj")) if view.n else np.zeros(0, dtype=bool)
+        self._subj_rows = np.flatnonzero((view.dep == self._nsubj_id) & (person | body) & main)
+        self._subj_pos = [int(view.idx[i]) for i in self._subj_rows]
+        self._log: list[tuple[int, int, Source]] = []  # quote sources so far: (char, mention id, reading)
+        self._subjects: dict[int, tuple[int | None, Source]] = {}
+
+    def resolve(self, subj: Token) -> Resolution:
+        view = self.view
+        lo, hi = view.para_bounds(subj.i)
+        src = describe(view, subj, lo, hi)
+        span = (view.doc[src.start].idx, view.tok_end(src.end - 1))
+        surface = view.text[span[0] : span[1]]
+        mid, penalty = None, 0.0
+        if src.pronoun is not None:
+            mid, penalty = self._antecedent(span[0], src.pronoun, src.start), 0.1
+        elif src.kind is not None:
+            mid = self._described(src, span[0])
+            if mid is None and not bare_definite(surface, src):
+                mid, penalty = self._register(src, span[0]), src.penalty
+        if mid is not None:
+            self._log.append((span[0], mid, src))
+        return Resolution(mid, surface, span, penalty)
+
+    def name_of(self, mention_id: int) -> str:
+        return self.registry.name_of(mention_id)
+
+    def speakers(self, used: list[int]) -> list[SpeakerInfo]:
+        """The speakers of the given mentions, once every quote is resolved (fuller names found elsewhere in
+        the text may still become canonical here, so call it before ``name_of``)."""
+        self._add_entity_aliases()
+        return self.registry.speakers(used)
+
+    # ---- internals ------------------------------------------------------------------------------
+
+    def _in_content(self, char: int) -> bool:
+        k = bisect.bisect_right(self._content_starts, char) - 1
+        return k >= 0 and self._contents[k][0] <= char < self._contents[k][1]
+
+    def _register(self, src: Source, position: int) -> int:
+        surface = strip_determiner(self.view.span_text(src.start, src.end))
+        mention = SpeakerMention(
+            surface=surface,
+            name=src.name or surface,
+            role=src.role,
+            kind=src.kind or "person",
+            position=position,
+            extra_aliases=src.extra_aliases,
+        )
+        return self.registry.add(mention)
+
+    def _subject(self, row: int, pos: int) -> tuple[int | None, Source]:
+        if row not in self._subjects:
+            lo, hi = self.view.para_bounds(row)
+            src = describe(self.view, self.view.doc[row], lo, hi)
+            ok = src.kind is not None and src.pronoun is None
+            self._subjects[row] = (self._register(src, pos) if ok else None, src)
+        return self._subjects[row]
+
+    def _fits(self, src: Source, mid: int, pronoun: str, pos: int, char: int, quoted: bool) -> bool:
+        kind, distance = self.registry.kind_of(mid), self.view.para_of(char) - self.view.para_of(pos)
+        if pronoun == "thing":
+            return kind == "organisation" and distance <= 3
+        if src.plural:
+            return False
+        if kind == "person":
+            return True
+        # "Erdogan said X. He added ...": a one-word name NER took for a body (quote sources only)
+        return quoted and src.maybe_person and distance <= 1
+
+    def _same_sentence_person(self, pronoun_tok: int) -> int | None:
+        view = self.view
+        s_lo, _ = view.segment(pronoun_tok)
+        rows = [
+            k
+            for k in range(s_lo, pronoun_tok)
+            if view.ent[k] == self._person_id
+            and (k + 1 >= view.n or view.ent_iob[k + 1] != 1)  # last token of the name
+            and not self._in_content(int(view.idx[k]))
+        ]
+        rows.sort(key=lambda k: (view.dep[k] == self._nsubj_id, k))  # subjects first, then the nearest
+        for k in reversed(rows):
+            mid, src = self._subject(k, int(view.idx[k]))
+            if mid is not None and src.kind == "person" and not src.plural:
+                return mid
+        return None
+
+    def _antecedent(self, char: int, pronoun: str, pronoun_tok: int) -> int | None:
+        if pronoun == "person" and self.view.doc[pronoun_tok].head.dep_ != "ROOT":  # not "After X, he said"
+            mid = self._same_sentence_person(pronoun_tok)
+            if mid is not None:
+                return mid
+        best_pos, best_id = -1, None
+        for pos, mid, src in reversed(self._log):
+            if pos < char and self._fits(src, mid, pronoun, pos, char, quoted=True):
+                best_pos, best_id = pos, mid
+                break
+        j = bisect.bisect_left(self._subj_pos, char) - 1
+        while j >= 0 and self._subj_pos[j] > best_pos:
+            pos = self._subj_pos[j]
+            if not self._in_content(pos):
+                mid, src = self._subject(int(self._subj_rows[j]), pos)
+                if mid is not None and self._fits(src, mid, pronoun, pos, char, quoted=False):
+                    best_id = mid
+                    break
+            j -= 1
+        if best_id is not None and pronoun == "person" and self.registry.kind_of(best_id) != "person":
+            self.registry.set_kind(best_id, "person")
+        return best_id
+
+    def _described(self, src: Source, char: int) -> int | None:
+        """'The spokesman said' after 'State Department spokesman Ned Price said'; 'the Russian leader' after
+        'Russian President Vladimir Putin': the latest person source whose titles fit the description."""
+        view = self.view
+        words = view.span_text(src.start, src.end).split()
+        if src.kind != "person" or len(words) < 2 or words[0].casefold() != "the":
+            return None
+        wanted = [w.casefold().strip(",") for w in words[1:]]
+        for pos, mid, prev in reversed(self._log):
+            if pos >= char or self.registry.kind_of(mid) != "person" or prev.plural:
+                continue
+            if view.para_of(char) - view.para_of(pos) > 5:
+                return None
+            name = self.registry.name_of(mid)
+            titled = (r for _, n, r, _ in view.titled_persons() if same_speaker(n, name))
+            roles = [*self.registry.roles_of(mid), *titled]
+            role_words = {w.casefold() for role in roles for w in role.split()}
+            head_ok = wanted[-1] in role_words or (
+                wanted[-1] in _LEADER_WORDS and not role_words.isdisjoint(_LEADER_WORDS)
+            )
+            if head_ok and set(wanted[:-1]) <= role_words and name.casefold() != " ".join(wanted):
+                return mid
+            if len(wanted) < 2:
+                return None  # a bare "the spokesman" can only be the latest source
+        return None
+
+    def _add_entity_aliases(self) -> None:
+        """Other surface forms of the speakers in this text ("Russian President Vladimir Putin" for "Putin");
+        a fuller PERSON name becomes the canonical one."""
+        view, registry = self.view, self.registry
+        for start, end, label in view.entities():
+            if label not in ("PERSON", "ORG"):
+                continue
+            ent = view.doc[start:end]
+            if "\n" in ent.text or not ent[-1].text[:1].isupper():
+                continue
+            kind = "person" if label == "PERSON" else "organisation"
+            name = strip_possessive(strip_determiner(ent.text))
+            k = registry.match(name, kind)
+            if k is not None:
+                registry.add_surface(k, name, as_name=kind == "person")
+        for _, name, role, surface in view.titled_persons():
+            k = registry.match(name, "person")
+            if k is not None:
+                registry.add_surface(k, surface, role=role)

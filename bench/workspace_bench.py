@@ -1,0 +1,180 @@
+"""Server cost of the annotation workspace: a 10,000-word article with 2,000 spans (overlapping and nested),
+1,000 entity suggestions and 60 quotes.
+
+Measures, through the Django test client (the whole request: middleware, session, view, template):
+- render: GET /annotate/<id>/ — median time and the number of SQL queries (also for the same article with 20
+  spans, to show the count does not grow with spans);
+- create: POST /annotate/<id>/spans/ as HTMX (the span, its history, the re-rendered paragraph and row).
+
+    .venv/bin/python bench/workspace_bench.py [--runs 15]      # SQLite in a temp dir unless DATABASE_URL is set
+
+Last line: {"render_ms": ..., "render_queries": ..., "create_ms": ..., "create_queries": ...}
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+WORDS = ("China Russia partnership strategic cooperation energy trade Beijing Moscow summit leaders world order "
+         "multipolar sanctions Ukraine dialogue security development mutual trust people exchange Xi Putin said "
+         "the of and to in on for with a that is will both sides").split()
+
+
+def make_text(n_words: int, rng: random.Random) -> str:
+    paragraphs, words = [], 0
+    while words < n_words:
+        k = min(rng.randint(25, 55), n_words - words)
+        paragraphs.append(" ".join(rng.choice(WORDS) for _ in range(k)).capitalize() + ".")
+        words += k
+    return "\n".join(paragraphs)
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    import re
+
+    return [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+
+
+def build(n_spans: int, text: str, rng: random.Random, *, title: str):
+    from apps.accounts.models import User
+    from apps.annotations.models import Annotation, EntityMention, Theme
+    from apps.corpus.models import Article
+    from apps.corpus.text import content_hash
+    from apps.quotes.models import Quote, Speaker
+    from apps.review.models import Assignment
+
+    analyst = User.objects.get(username="bench")
+    article = Article.objects.create(title=title, text=text, content_hash=content_hash(text + title),
+                                     n_words=len(text.split()))
+    Assignment.objects.create(article=article, analyst=analyst, state="in_progress")
+    words = word_spans(text)
+    seen, spans = set(), []
+    while len(spans) < n_spans:
+        i = rng.randrange(len(words))
+        j = min(len(words) - 1, i + rng.choice([0, 0, 1, 2, 3, 5, 8]))
+        start, end = words[i][0], words[j][1]
+        if (start, end) in seen:
+            continue
+        seen.add((start, end))
+        spans.append(Annotation(article=article, annotator=analyst, start=start, end=end, text=text[start:end],
+                                note="note" if rng.random() < 0.1 else ""))
+    Annotation.objects.bulk_create(spans, batch_size=500)
+    theme_ids = list(Theme.objects.values_list("id", flat=True))
+    through = Annotation.themes.through
+    links = []
+    for span in Annotation.objects.filter(article=article).only("id"):
+        for theme_id in rng.sample(theme_ids, rng.choice([1, 1, 2])):
+            links.append(through(annotation_id=span.id, theme_id=theme_id))
+    through.objects.bulk_create(links, batch_size=1000)
+    picks = rng.sample(words, min(1000, len(words)))
+    EntityMention.objects.bulk_create(
+        [EntityMention(article=article, label=rng.choice(["PERSON", "GPE", "ORG"]), start=s, end=e, text=text[s:e])
+         for s, e in picks], batch_size=500, ignore_conflicts=True)
+    speaker = Speaker.objects.create(name="Xi Jinping")
+    quotes = []
+    for k in range(60):
+        i = rng.randrange(len(words) - 20)
+        s, e = words[i][0], words[i + 12][1]
+        quotes.append(Quote(article=article, speaker=speaker, start=s, end=e, text=text[s:e]))
+    Quote.objects.bulk_create(quotes)
+    return article
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--words", type=int, default=10_000)
+    parser.add_argument("--spans", type=int, default=2_000)
+    args = parser.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="readout-bench-")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.urls import reverse
+
+    from apps.accounts.services import roles_setup
+    from apps.annotations.models import Annotation
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    call_command("loaddata", "themes", verbosity=0)
+    from apps.accounts.models import User
+
+    user = User.objects.create_user(username="bench", password="x")
+    user.groups.add(roles_setup()["Analyst"])
+
+    rng = random.Random(7)
+    text = make_text(args.words, rng)
+    t0 = time.perf_counter()
+    big = build(args.spans, text, rng, title="big")
+    small = build(20, text, rng, title="small")
+    print(f"built: {len(text.split())} words, {Annotation.objects.filter(article=big).count()} spans "
+          f"in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+
+    client = Client()
+    client.force_login(user)
+
+    def render(article) -> tuple[float, int, int]:
+        url = reverse("annotations:workspace", args=[article.pk])
+        client.get(url)  # warm-up
+        times = []
+        for _ in range(args.runs):
+            t = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - t) * 1000)
+            assert response.status_code == 200
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        return statistics.median(times), len(ctx.captured_queries), len(response.content)
+
+    render_ms, render_queries, size = render(big)
+    small_ms, small_queries, small_size = render(small)
+    print(f"render 20 spans:    {small_ms:7.1f} ms, {small_queries} queries, {small_size / 1024:.0f} KiB")
+    print(f"render {args.spans} spans: {render_ms:7.1f} ms, {render_queries} queries, {size / 1024:.0f} KiB")
+
+    words = word_spans(text)
+    existing = set(Annotation.objects.filter(article=big).values_list("start", "end"))
+    free = [(s, e) for s, e in words if (s, e) not in existing]
+    url = reverse("annotations:span_create", args=[big.pk])
+    times, queries = [], []
+    for k in range(args.runs + 1):
+        start, end = free[k * 7]
+        with CaptureQueriesContext(connection) as ctx:
+            t = time.perf_counter()
+            response = client.post(url, {"start": start, "end": end, "theme": ["1", "2"]}, HTTP_HX_REQUEST="true")
+            elapsed = (time.perf_counter() - t) * 1000
+        assert response.status_code == 201, response.content[:200]
+        if k:  # the first one is a warm-up
+            times.append(elapsed)
+            queries.append(len(ctx.captured_queries))
+    create_ms = statistics.median(times)
+    print(f"create one span:    {create_ms:7.1f} ms, {max(queries)} queries, "
+          f"{len(response.content) / 1024:.1f} KiB answer")
+    print(f"targets: render < 150 ms ({'ok' if render_ms < 150 else 'MISSED'}), queries constant "
+          f"({'ok' if render_queries == small_queries else 'MISSED'}), create < 30 ms "
+          f"({'ok' if create_ms < 30 else 'MISSED'})")
+    print(json.dumps({"render_ms": round(render_ms, 1), "render_queries": render_queries,
+                      "create_ms": round(create_ms, 1), "create_queries": max(queries)}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+// Readout quotes panel: text selection -> code-point offsets for "Add quote from selection" and "Fix span",
+// 409 conflicts shown in the panel, and jumping from a quote in the panel to its highlight. No inline script (CSP).
+(function () {
+  "use strict";
+
+  // Browsers count UTF-16 code units; the server counts code points (Python str indices). An emoji is two
+  // units but one code point, so lengths are counted by hand.
+  function codePoints(s) {
+    var n = 0;
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+        var d = s.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) i++;
+      }
+      n++;
+    }
+    return n;
+  }
+
+  function paragraphsOf(container) {
+    return Array.prototype.slice.call(container.querySelectorAll("p[data-start]"));
+  }
+
+  // A DOM point (node, offset) inside `container` -> code-point offset into the article text. Paragraphs carry
+  // data-start/data-end; a point outside any of them snaps to the start of the next paragraph.
+  function pointToOffset(container, node, offset) {
+    var el = node.nodeType === 1 ? node : node.parentNode;
+    var para = el && el.closest ? el.closest("p[data-start]") : null;
+    if (para && container.contains(para)) {
+      var r = document.createRange();
+      r.selectNodeContents(para);
+      r.setEnd(node, offset);
+      return Number(para.dataset.start) + codePoints(r.toString());
+    }
+    var paras = paragraphsOf(container);
+    var point = document.createRange();
+    point.setStart(node, offset);
+    point.collapse(true);
+    for (var i = 0; i < paras.length; i++) {
+      if (point.comparePoint(paras[i], 0) >= 0) return Number(paras[i].dataset.start);
+    }
+    return paras.length ? Number(paras[paras.length - 1].dataset.end) : 0;
+  }
+
+  function leadingSpace(s) { return codePoints(s) - codePoints(s.replace(/^\s+/, "")); }
+  function trailingSpace(s) { return codePoints(s) - codePoints(s.replace(/\s+$/, "")); }
+
+  // The current selection inside `container` as {start, end, text}, or null. White space at either end is
+  // dropped, and a start sitting on a paragraph end moves to the next paragraph.
+  function selectionOffsets(container) {
+    var sel = window.getSelection();
+    if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
+    var range = sel.getRangeAt(0);
+    if (!container.contains(range.commonAncestorContainer)) return null;
+    var text = range.toString();
+    var start, end;
+    if (window.ReadoutOffsets) { // the workspace's shared converter (static/js/offsets.js) when the page has it
+      var found = window.ReadoutOffsets.rangeToOffsets(container, range);
+      if (!found) return null;
+      start = found.start;
+      end = found.end;
+    } else {
+      start = pointToOffset(container, range.startContainer, range.startOffset);
+      end = pointToOffset(container, range.endContainer, range.endOffset);
+    }
+    start += leadingSpace(text);
+    end -= trailingSpace(text);
+    paragraphsOf(container).forEach(function (p, i, all) {
+      if (start === Number(p.dataset.end) && all[i + 1]) start = Number(all[i + 1].dataset.start);
+    });
+    if (!(start < end)) return null;
+    return { start: start, end: end, text: text.trim() };
+  }
+
+  window.ReadoutQuotes = { codePoints: codePoints, selectionOffsets: selectionOffsets };
+
+  var last = null; // the last selection made inside an article text: survives clicks in the panel
+
+  function textContainer(form) {
+    return document.querySelector(form.dataset.text || "#article-text");
+  }
+
+  function syncAddForms() {
+    document.querySelectorAll("form[data-quote-add]").forEach(function (form) {
+      var container = textContainer(form);
+      form.hidden = !container; // no article text on this page: nothing to select from
+      if (!container) return;
+      var button = form.querySelector("[data-add-button]");
+      var preview = form.querySelector("[data-selection-preview]");
+      form.elements.start.value = last ? last.start : "";
+      form.elements.end.value = last ? last.end : "";
+      button.disabled = !last;
+      if (preview) {
+        preview.textContent = last
+          ? "Selected: “" + (last.text.length > 140 ? last.text.slice(0, 140) + "…" : last.text) + "”"
+          : "Select a passage in the article to add a missed quote.";
+      }
+    });
+  }
+
+  document.addEventListener("selectionchange", function () {
+    var form = document.querySelector("form[data-quote-add]");
+    var container = form ? textContainer(form) : document.getElementById("article-text");
+    if (!container) return;
+    var found = selectionOffsets(container);
+    if (found) {
+      last = found;
+      syncAddForms();
+    }
+  });
+
+  // Fix span: copy the current selection into the quote's start/end inputs.
+  document.addEventListener("click", function (event) {
+    var use = event.target.closest("[data-use-selection]");
+    if (use) {
+      var form = use.closest("form");
+      if (!last) {
+        if (window.readoutToast) window.readoutToast("Select the passage in the article text first.");
+        return;
+      }
+      form.elements.start.value = last.start;
+      form.elements.end.value = last.end;
+      return;
+    }
+    // A quote in the panel -> its highlight in the text.
+    var goto = event.target.closest(".qp-text[data-goto]");
+    if (goto && !window.getSelection().toString()) {
+      var mark = document.querySelector('[data-marks~="' + goto.dataset.goto + '"]');
+      if (mark) {
+        mark.scrollIntoView({ behavior: "smooth", block: "center" });
+        document.querySelectorAll('[data-marks~="' + goto.dataset.goto + '"]').forEach(function (m) {
+          m.classList.add("m-flash");
+          setTimeout(function () { m.classList.remove("m-flash"); }, 1500);
+        });
+      }
+    }
+  });
+
+  document.addEventListener("htmx:load", syncAddForms);
+  document.addEventListener("DOMContentLoaded", syncAddForms);
+
+  // A quote was added: forget the selection it came from.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var elt = event.detail.elt;
+    if (event.detail.successful && elt && elt.matches && elt.matches("form[data-quote-add]")) {
+      last = null;
+      var sel = window.getSelection();
+      if (sel) sel.removeAllRanges();
+    }
+  });
+
+  // A write made inside the panel already answers with the fresh panel: its own quoteChanged event must not
+  // make the panel load itself a second time (that reload would close what the user just opened in it).
+  document.addEventListener("htmx:confirm", function (event) {
+    var elt = event.detail.elt;
+    var trigger = event.detail.triggeringEvent;
+    if (!trigger || trigger.type !== "quoteChanged" || !elt || elt.id !== "quotes-panel") return;
+    if (trigger.target && trigger.target.nodeType === 1 && elt.contains(trigger.target)) event.preventDefault();
+  });
+
+  // 409 (someone else saved first): the server sends the current panel with the explanation; show it.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    var target = event.detail.target;
+    if (xhr.status === 409 && target && target.closest && target.closest(".quotes-panel, #quotes-panel")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+})();

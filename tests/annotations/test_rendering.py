@@ -1,0 +1,21 @@
+from apps.annotations.rendering import build_marks, text_html
+from apps.annotations.selectors import EntityRow, QuoteRow, SpanRow
+
+
+def span(pk, start, end, theme, annotator=1):
+    return SpanRow(pk, start, end, "", "", "pending", 1, annotator, "ana", [theme])
+
+
+def test_nested_and_overlapping_spans_render_as_flat_segments_listing_every_span():
+    text = "Xi Jinping met Vladimir Putin in Moscow."
+    spans = [span(1, 0, 29, 3), span(2, 15, 29, 7), span(3, 11, 23, 5, annotator=2)]
+    marks = build_marks(user_id=1, spans=spans, entities=[EntityRow(9, "GPE", 33, 39, "suggested")],
+                        quotes=[QuoteRow(4, 0, 10, "<Xi>")])
+    html, paragraphs = text_html(text, marks)
+    assert paragraphs == 1
+    assert "<span" in html and html.count("<p ") == 1  # no nested highlight elements: one level of spans
+    # "Vladimir" is inside all three: the innermost of my spans (a2, theme 7) colours it; the others' span shows
+    assert '<span class="a t7 o a2 b" data-m="a1 a3 a2">Vladimir</span>' in html
+    assert 'data-m="a1 a3">met </span>' in html
+    assert 'title="Quote: &lt;Xi&gt;"' in html
+    assert '<span class="e e-GPE" data-m="e9">Moscow</span>' in html

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from apps.nlp.pipeline import get_nlp
+
+    return get_nlp()
+
+
+@pytest.fixture(scope="session")
+def extract(nlp):
+    """text -> (quotes, speakers), checking on every call that offsets index the text exactly."""
+    from apps.nlp.quotes import extract_quotes
+
+    def run(text: str):
+        quotes, speakers = extract_quotes(nlp(text))
+        for q in quotes:
+            assert text[q.start : q.end] == q.text
+            assert 0.0 <= q.confidence <= 1.0
+            if q.cue_start is not None:
+                assert text[q.cue_start : q.cue_end].lower().startswith(q.cue.split()[0])
+            if q.mention_start is not None:
+                assert text[q.mention_start : q.mention_end] == q.speaker_mention
+        return quotes, speakers
+
+    return run

@@ -1,0 +1,284 @@
+"""Quote extraction, one construction per test, on small crafted texts (none taken from the seed files)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from spacy.tokens import Doc
+
+
+def only(quotes):
+    assert len(quotes) == 1, [(q.text, q.cue) for q in quotes]
+    return quotes[0]
+
+
+def test_direct_quote_attributed_after_the_closing_mark(extract):
+    quotes, speakers = extract('"We will not back down," Foreign Minister Wang Yi told reporters on Monday.')
+    q = only(quotes)
+    assert (q.text, q.kind, q.cue, q.speaker) == ("We will not back down", "direct", "told", "Wang Yi")
+    assert q.speaker_mention == "Foreign Minister Wang Yi"
+    assert speakers[0].role == "Foreign Minister"
+
+
+def test_direct_quote_introduced_by_a_colon(extract):
+    q = only(extract('Lavrov told reporters after the talks: "We had a frank exchange."')[0])
+    assert (q.text, q.kind, q.cue, q.speaker) == ("We had a frank exchange", "direct", "told", "Lavrov")
+
+
+def test_british_single_quotes(extract):
+    q = only(extract("‘This is a historic day for both nations,’ the prime minister said.")[0])
+    assert (q.text, q.kind, q.speaker) == ("This is a historic day for both nations", "direct", "prime minister")
+
+
+def test_parataxis_and_inverted_parataxis(extract):
+    quotes, _ = extract(
+        "The two countries should deepen cooperation in energy and trade, Xi said.\n"
+        "Both sides must respect each other's core interests, said Putin."
+    )
+    assert [(q.text, q.cue, q.speaker, q.kind) for q in quotes] == [
+        ("The two countries should deepen cooperation in energy and trade", "said", "Xi", "indirect"),
+        ("Both sides must respect each other's core interests", "said", "Putin", "indirect"),
+    ]
+
+
+def test_that_clause_drops_the_complementiser_and_keeps_coordinated_clauses_together(extract):
+    q = only(extract("Xi emphasized that China is ready to work with all parties, and that it will never yield.")[0])
+    assert q.text == "China is ready to work with all parties, and that it will never yield"
+    assert q.cue == "emphasized"
+
+
+def test_tell_excludes_the_addressee(extract):
+    q = only(extract("A Ukrainian military spokesperson told Reuters that the front line had held overnight.")[0])
+    assert q.text == "the front line had held overnight"
+    assert q.speaker == "Ukrainian military spokesperson"
+
+
+def test_noting_that_gives_two_quotes(extract):
+    quotes, _ = extract(
+        "Noting that this year marks the 80th anniversary of the victory, Xi said that the two peoples "
+        "had made tremendous sacrifices."
+    )
+    assert [(q.cue, q.text) for q in quotes] == [
+        ("noting", "this year marks the 80th anniversary of the victory"),
+        ("said", "the two peoples had made tremendous sacrifices"),
+    ]
+    assert {q.speaker for q in quotes} == {"Xi"}
+
+
+def test_said_adding_that_gives_two_quotes(extract):
+    quotes, _ = extract(
+        "Imposing high tariffs only backfires, Putin said, adding that the two sides should resist bloc confrontation."
+    )
+    assert [(q.cue, q.text) for q in quotes] == [
+        ("said", "Imposing high tariffs only backfires"),
+        ("adding", "the two sides should resist bloc confrontation"),
+    ]
+
+
+def test_according_to(extract):
+    q = only(extract("The talks were constructive and lasted three hours, according to the Kremlin.")[0])
+    assert (q.text, q.cue, q.speaker) == (
+        "The talks were constructive and lasted three hours",
+        "according to",
+        "Kremlin",
+    )
+    assert not extract("The troops were deployed according to the plan.")[0]
+
+
+def test_directive_keeps_the_addressee_and_commissive_keeps_to(extract):
+    quotes, speakers = extract(
+        "Ukraine's Foreign Ministry urged countries not to send their troops to the parade.\n"
+        "Washington has threatened to walk away from the talks unless there is progress."
+    )
+    assert [(q.cue, q.text, q.speaker) for q in quotes] == [
+        ("urged", "countries not to send their troops to the parade", "Ukraine's Foreign Ministry"),
+        ("threatened", "to walk away from the talks unless there is progress", "Washington"),
+    ]
+    assert {s.name: s.kind for s in speakers} == {
+        "Ukraine's Foreign Ministry": "organisation",
+        "Washington": "organisation",
+    }
+
+
+def test_noun_phrase_complements_are_not_quotes(extract):
+    quotes, _ = extract("Xi has called for talks to end the conflict and has accused the bloc of stoking it.")
+    assert quotes == []
+
+
+def test_mixed_quote_keeps_inner_marks_and_drops_a_dash_gloss(extract):
+    quotes, _ = extract(
+        'Xi said the two countries would work together to counter "unilateralism and bullying" - an implied '
+        "reference to the United States.\n"
+        'He said they would "jointly promote the correct view of history".'
+    )
+    assert [(q.kind, q.text, q.speaker) for q in quotes] == [
+        ("mixed", 'the two countries would work together to counter "unilateralism and bullying"', "Xi"),
+        ("mixed", 'they would "jointly promote the correct view of history"', "Xi"),
+    ]
+
+
+def test_follow_on_sentence_without_attribution_is_not_a_quote(extract):
+    quotes, _ = extract(
+        "Xi said this is his 11th visit to Russia. On Friday, he will attend the parade in Red Square.\n"
+        "Eighty years ago, the two peoples stood united against a common enemy, he said."
+    )
+    assert [q.text for q in quotes] == [
+        "this is his 11th visit to Russia",
+        "Eighty years ago, the two peoples stood united against a common enemy",
+    ]
+    assert quotes[1].speaker_mention == "he" and quotes[1].speaker == "Xi"
+
+
+def test_continuation_paragraph_is_a_second_quote_with_the_same_speaker(extract):
+    quotes, _ = extract(
+        '"The victory over fascism is of lasting significance," Putin told Xi on Thursday.\n'
+        '"Together with our friends, we stand guard over historical truth."\n'
+        "The two men then shook hands."
+    )
+    assert [(q.text, q.cue, q.speaker, q.kind) for q in quotes] == [
+        ("The victory over fascism is of lasting significance", "told", "Putin", "direct"),
+        ("Together with our friends, we stand guard over historical truth", None, "Putin", "direct"),
+    ]
+    assert quotes[1].confidence < quotes[0].confidence
+
+
+def test_quote_reopened_over_paragraphs_is_one_quote(extract):
+    text = '"We will fight on.\n\n"We will never surrender," the prime minister said.'
+    q = only(extract(text)[0])
+    assert q.text == 'We will fight on.\n\n"We will never surrender'
+    assert (q.cue, q.speaker) == ("said", "prime minister")
+
+
+def test_quote_with_no_cue_and_no_previous_quote_has_no_speaker(extract):
+    q = only(extract('"We have nothing to hide and we will cooperate fully."\nThe hearing resumes on Monday.')[0])
+    assert q.speaker is None and q.cue is None
+    assert q.confidence < 0.5
+
+
+def test_passive_and_negated_cues_are_not_quotes(extract):
+    assert extract("The minister did not say when the talks would resume.")[0] == []
+    assert extract("Asked whether the talks would continue, Peskov declined to comment.")[0] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\n ",
+        '"',
+        '“Unbalanced ” ” quotes “ here, he said.',
+        'He said: "',
+        '"He told me \'we will never give up\' and left," she said.',
+        '"A," "B," "C," he said.',
+        "According to , the plan.",
+        '"' * 300 + " he said",
+        "x" * 5000,
+    ],
+)
+def test_malformed_input_does_not_crash(extract, text):
+    extract(text)  # offsets and confidences are checked by the fixture
+
+
+def test_unbalanced_quote_mark_is_ignored_not_guessed(extract):
+    q = only(extract('She said "this is nonsense and it will not happen.\nThe session closed.')[0])
+    assert q.text == "this is nonsense and it will not happen"
+    assert q.kind == "indirect"
+
+
+def test_offsets_are_code_points_with_emoji_and_cjk(extract):
+    text = (
+        "🙂🇨🇳 Beijing hosted the forum. Café owner José said that the naïve plan would fail.\n"
+        '"我们 will win 🙂," Foreign Minister Wang Yi told reporters.'
+    )
+    quotes, _ = extract(text)
+    assert [q.text for q in quotes] == ["the naïve plan would fail", "我们 will win 🙂"]
+    assert quotes[1].start == text.index("我们")
+
+
+def test_large_text_is_handled(nlp):
+    """100,000+ words built from parsed copies (Doc.from_docs keeps the parse): no crash, sane output."""
+    from apps.nlp.quotes import extract_quotes
+
+    para = nlp(
+        "The two sides should expand trade and investment, Xi said, adding that China is ready to work with "
+        'Russia. "We will never accept bullying," he said. The talks lasted three hours and covered energy, '
+        "finance and security.\n"
+    )
+    doc = Doc.from_docs([para] * 2500)
+    assert len(doc) > 100_000
+    quotes, speakers = extract_quotes(doc)
+    assert len(quotes) == 3 * 2500
+    assert [s.name for s in speakers] == ["Xi"]
+    assert all(doc.text[q.start : q.end] == q.text for q in quotes[-6:])
+
+
+def test_extract_quotes_command_prints_one_json_object(tmp_path, capsys):
+    from django.core.management import call_command
+
+    text = '"We are ready," Xi told Putin. 🙂\nThe two countries must stand together, said Xi Jinping.\n'
+    path = tmp_path / "article.txt"
+    path.write_text(text, encoding="utf-8")
+    call_command("extract_quotes", str(path), "--json")
+    payload = json.loads(capsys.readouterr().out)
+    assert set(payload) == {"quotes", "speakers"}
+    assert [(q["text"], q["kind"], q["cue"], q["speaker"]) for q in payload["quotes"]] == [
+        ("We are ready", "direct", "told", "Xi Jinping"),
+        ("The two countries must stand together", "indirect", "said", "Xi Jinping"),
+    ]
+    for q in payload["quotes"]:
+        assert text[q["start"] : q["end"]] == q["text"]
+    assert payload["speakers"] == [{"name": "Xi Jinping", "aliases": ["Xi"], "kind": "person", "role": ""}]
+
+
+def test_quoted_as_saying_and_split_quotation(extract):
+    quotes, _ = extract(
+        '"The situation is not conducive to talks," the ministry quoted Deputy Minister Sergei Ryabkov as saying.\n'
+        '"We are ready," he said, "to discuss any proposal that respects our sovereignty."'
+    )
+    assert [(q.text, q.cue, q.speaker) for q in quotes] == [
+        ("The situation is not conducive to talks", "saying", "Sergei Ryabkov"),
+        ("We are ready", "said", "Sergei Ryabkov"),
+        ("to discuss any proposal that respects our sovereignty", None, "Sergei Ryabkov"),
+    ]
+
+
+def test_parenthetical_attribution_covers_the_sentence(extract):
+    q = only(extract("The talks, Lavrov said, were useful but difficult.")[0])
+    assert (q.text, q.cue, q.speaker) == ("The talks, Lavrov said, were useful but difficult", "said", "Lavrov")
+    assert q.confidence < 0.7
+
+
+def test_framing_participles_and_things_are_not_sources(extract):
+    quotes, _ = extract(
+        "Replying to a question about the islands, he said the situation was steadily improving.\n"
+        "The move signals that Beijing is losing patience with Washington.\n"
+        "The ministry underscored that the alliance remains strong."
+    )
+    assert [(q.cue, q.text) for q in quotes] == [
+        ("said", "the situation was steadily improving"),
+        ("underscored", "the alliance remains strong"),
+    ]
+
+
+def test_mixed_quote_over_two_paragraphs_continues(extract):
+    quotes, _ = extract(
+        'A Downing Street statement said the pair "discussed the close alignment of their policies.\n\n'
+        '"They agreed that cooperation will be instrumental in achieving progress."'
+    )
+    assert [(q.kind, q.cue, q.speaker) for q in quotes] == [
+        ("mixed", "said", "Downing Street"),
+        ("direct", None, "Downing Street"),
+    ]
+    assert quotes[1].text == "They agreed that cooperation will be instrumental in achieving progress"
+
+
+def test_quotation_regions_record_reopened_paragraphs():
+    from apps.nlp.quotemarks import find_regions
+
+    text = '"A.\n"B.\n"C," he said. Ukraine\'s allies called it \'sacred\'.'
+    regions = find_regions(text)
+    assert [(text[r.inner_start : r.inner_end], r.reopens) for r in regions] == [
+        ('A.\n"B.\n"C,', (4, 8)),
+        ("sacred", ()),
+    ]

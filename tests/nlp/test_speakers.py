@@ -1,0 +1,168 @@
+"""Speaker names: title splitting, alias matching (order-free), in-text merging and pronoun resolution."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.nlp.speakers import SpeakerMention, SpeakerRegistry, same_speaker, speaker_name_parts
+
+
+@pytest.mark.parametrize(
+    ("surface", "name", "role"),
+    [
+        ("Chinese President Xi Jinping", "Xi Jinping", "Chinese President"),
+        ("Russian Foreign Minister Sergei Lavrov", "Sergei Lavrov", "Russian Foreign Minister"),
+        ("U.S. Secretary of State Marco Rubio", "Marco Rubio", "U.S. Secretary of State"),
+        ("UN Secretary-General António Guterres", "António Guterres", "UN Secretary-General"),
+        ("Foreign Ministry spokesperson Mao Ning", "Mao Ning", "Foreign Ministry spokesperson"),
+        ("Kremlin spokesman Dmitry Peskov", "Dmitry Peskov", "Kremlin spokesman"),
+        ("President Xi", "Xi", "President"),
+        ("Mr. Putin", "Putin", ""),
+        ("Xi's", "Xi", ""),
+        ("European Commission President Ursula von der Leyen", "Ursula von der Leyen", "European Commission President"),
+        # descriptions and bodies stay whole
+        ("A Ukrainian military spokesperson", "Ukrainian military spokesperson", ""),
+        ("Ukraine's Foreign Ministry", "Ukraine's Foreign Ministry", ""),
+        ("The air force", "air force", ""),
+        ("Martin Luther King", "Martin Luther King", ""),
+    ],
+)
+def test_speaker_name_parts(surface, name, role):
+    assert speaker_name_parts(surface) == (name, role)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("Xi", "Xi Jinping", True),  # family name first
+        ("Jinping", "Xi Jinping", True),
+        ("xi jinping", "Chinese President Xi Jinping", True),  # case and titles ignored
+        ("Putin", "Vladimir Putin", True),
+        ("Zelensky", "Volodymyr Zelenskiy", True),  # transliteration variant of a long token
+        ("Guterres", "António Guterres", True),  # accents ignored
+        ("Li", "Xi Jinping", False),
+        ("Xi", "Xin", False),  # short tokens must match exactly
+        ("Wang Yi", "Wang Wenbin", False),
+        ("Vladimir Putin", "Vladimir Zelensky", False),
+        ("", "Xi Jinping", False),
+    ],
+)
+def test_same_speaker(a, b, expected):
+    assert same_speaker(a, b) is expected
+    assert same_speaker(b, a) is expected
+
+
+def test_generic_names_match_only_inside_one_text():
+    assert not same_speaker("Foreign Ministry", "Ukraine's Foreign Ministry")
+    assert same_speaker("Foreign Ministry", "Ukraine's Foreign Ministry", allow_generic=True)
+    assert same_speaker("Foreign Ministry", "foreign ministry")
+
+
+def _mention(surface, position, kind="person"):
+    name, role = speaker_name_parts(surface)
+    return SpeakerMention(surface=surface, name=name, role=role, kind=kind, position=position)
+
+
+def test_registry_merges_short_and_full_names_whatever_comes_first():
+    reg = SpeakerRegistry()
+    short = reg.add(_mention("Xi", 0))
+    full = reg.add(_mention("Chinese President Xi Jinping", 10))
+    other = reg.add(_mention("Putin", 20))
+    assert reg.name_of(short) == reg.name_of(full) == "Xi Jinping"
+    assert reg.name_of(other) == "Putin"
+    xi = next(s for s in reg.speakers() if s.name == "Xi Jinping")
+    assert xi.role == "Chinese President"
+    assert set(xi.aliases) == {"Xi", "Chinese President Xi Jinping"}
+
+
+def test_registry_attaches_an_ambiguous_short_name_to_the_most_recent_full_name():
+    reg = SpeakerRegistry()
+    reg.add(_mention("Wang Yi", 0))
+    reg.add(_mention("Wang Wenbin", 10))
+    wang = reg.add(_mention("Wang", 20))
+    assert reg.name_of(wang) == "Wang Wenbin"
+
+
+def test_registry_keeps_kinds_apart():
+    reg = SpeakerRegistry()
+    person = reg.add(_mention("Washington", 0))
+    body = reg.add(_mention("Washington", 5, kind="organisation"))
+    assert reg.kind_of(person) == "person" and reg.kind_of(body) == "organisation"
+    assert len(reg.speakers()) == 2
+
+
+def test_extracted_speakers_merge_aliases_and_resolve_pronouns(extract):
+    quotes, speakers = extract(
+        "Chinese President Xi Jinping said on Thursday that the two countries should deepen trust.\n"
+        "Russian President Vladimir Putin said that relations were at their best.\n"
+        "He added that Russia supports China's position.\n"
+        "Xi said the world is undergoing profound changes.\n"
+        "China stands ready to work with Russia, he said.\n"
+        "Ukraine's Foreign Ministry said it would protest. The air force said drones had been shot down."
+    )
+    assert [(q.speaker_mention, q.speaker) for q in quotes] == [
+        ("Chinese President Xi Jinping", "Xi Jinping"),
+        ("Russian President Vladimir Putin", "Vladimir Putin"),
+        ("He", "Vladimir Putin"),
+        ("Xi", "Xi Jinping"),
+        ("he", "Xi Jinping"),
+        ("Ukraine's Foreign Ministry", "Ukraine's Foreign Ministry"),
+        ("The air force", "air force"),
+    ]
+    by_name = {s.name: s for s in speakers}
+    assert by_name["Xi Jinping"].role == "Chinese President"
+    assert "Xi" in by_name["Xi Jinping"].aliases
+    assert by_name["Vladimir Putin"].role == "Russian President"
+    assert by_name["air force"].kind == "organisation"
+    assert all("He" not in s.aliases and "he" not in s.aliases for s in speakers)
+
+
+def test_pronoun_skips_plural_sources_and_quoted_content(extract):
+    quotes, _ = extract(
+        "Prime Minister Narendra Modi said India would never compromise.\n"
+        "Officials said Putin was expected in Delhi next month.\n"
+        "He said the partnership was special."
+    )
+    assert [q.speaker for q in quotes] == ["Narendra Modi", "Officials", "Narendra Modi"]
+
+
+def test_joint_and_unnamed_sources_get_no_speaker(extract):
+    quotes, _ = extract(
+        "Xi and Putin said in a joint statement that they opposed hegemonism.\n"
+        "The statement said the two sides would deepen cooperation."
+    )
+    assert [q.speaker for q in quotes] == [None, None]
+    assert all(q.confidence < 0.6 for q in quotes)
+
+
+def test_registry_does_not_chain_two_people_through_a_shared_family_name():
+    reg = SpeakerRegistry()
+    first = reg.add(_mention("Li Haidong", 0))
+    short = reg.add(_mention("Li", 10))
+    other = reg.add(_mention("Premier Li Qiang", 20))
+    assert reg.name_of(first) == reg.name_of(short) == "Li Haidong"
+    assert reg.name_of(other) == "Li Qiang"
+
+
+def test_definite_descriptions_and_agency_names(extract):
+    quotes, speakers = extract(
+        "Russian President Vladimir Putin met Xi Jinping on Monday.\n"
+        '"We are always open to negotiations," Putin told Xi.\n'
+        '"We will discuss all these issues," the Russian leader added.\n'
+        "The two leaders will meet again next year, Russian state news agency TASS said.\n"
+        "The spokesman said the talks had been useful."
+    )
+    assert [(q.speaker_mention, q.speaker) for q in quotes] == [
+        ("Putin", "Vladimir Putin"),
+        ("the Russian leader", "Vladimir Putin"),
+        ("Russian state news agency TASS", "TASS"),
+        ("The spokesman", None),  # nobody with that title before: no guess
+    ]
+    by_name = {s.name: s for s in speakers}
+    assert by_name["Vladimir Putin"].role == "Russian President"
+    assert by_name["TASS"].kind == "organisation" and by_name["TASS"].role == "Russian state news agency"
+
+
+def test_honorific_is_not_a_role(extract):
+    (q,), (speaker,) = extract('"The door is open," Mr Raab said.')
+    assert (q.speaker, speaker.role, speaker.aliases) == ("Raab", "", ("Mr Raab",))

@@ -1,0 +1,277 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from apps.nlp.types import SpeakerInfo
+from apps.quotes import services
+from apps.quotes.models import Quote, Speaker, SpeakerAlias
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "Xi Jinping said China 🇨🇳 will work with Russia. “Cooperation is key,” Putin said. Beijing welcomed it."
+
+
+def speaker(name, kind=Speaker.Kind.PERSON, aliases=()):
+    s = Speaker.objects.create(name=name, kind=kind)
+    for alias in (name, *aliases):
+        SpeakerAlias.objects.create(speaker=s, alias=alias, alias_key=services.alias_key(alias))
+    return s
+
+
+def span_of(article, fragment):
+    start = article.text.index(fragment)
+    return start, start + len(fragment)
+
+
+@pytest.fixture
+def article():
+    return ArticleFactory(text=TEXT)
+
+
+# --- quotes ------------------------------------------------------------------------------------------------
+
+
+def test_quote_create_copies_the_text_at_code_point_offsets_and_counts_as_confirmed(article, analyst):
+    start, end = span_of(article, "China 🇨🇳 will work with Russia")
+    quote = services.quote_create(article=article, start=start, end=end, actor=analyst)
+    assert quote.text == "China 🇨🇳 will work with Russia"
+    assert article.text[quote.start : quote.end] == quote.text
+    assert quote.created_by == analyst and quote.confirmed and quote.confirmed_by == analyst
+    row = quote.history.get()
+    assert row.history_type == "+" and row.history_user == analyst
+
+
+@pytest.mark.parametrize("start,end", [(-1, 5), (5, 5), (9, 3), (0, len(TEXT) + 1), ("a", 4), (None, 3)])
+def test_quote_create_refuses_offsets_outside_the_text(article, analyst, start, end):
+    with pytest.raises(ValidationError) as err:
+        services.quote_create(article=article, start=start, end=end, actor=analyst)
+    assert err.value.code == "bad_offsets"
+    assert not Quote.objects.exists()
+
+
+def test_quote_create_refuses_blank_and_duplicate_spans(article, analyst):
+    gap = article.text.index(" ")
+    with pytest.raises(ValidationError):
+        services.quote_create(article=article, start=gap, end=gap + 1, actor=analyst)
+    start, end = span_of(article, "Cooperation is key")
+    services.quote_create(article=article, start=start, end=end, actor=analyst)
+    with pytest.raises(ValidationError) as err:
+        services.quote_create(article=article, start=start, end=end, actor=analyst)
+    assert err.value.code == "duplicate"
+
+
+def test_quote_update_fixes_the_span_kind_and_speaker_and_records_who(article, analyst, supervisor):
+    putin = speaker("Vladimir Putin")
+    start, end = span_of(article, "Cooperation is")
+    quote = services.quote_create(article=article, start=start, end=end, actor=analyst, kind=Quote.Kind.INDIRECT)
+    start, end = span_of(article, "Cooperation is key")
+    updated = services.quote_update(
+        quote=quote, version=quote.version, actor=supervisor, start=start, end=end, kind="direct", speaker=putin
+    )
+    assert (updated.text, updated.kind, updated.speaker, updated.version) == ("Cooperation is key", "direct", putin, 2)
+    last = updated.history.latest()
+    assert last.history_user == supervisor and last.speaker_id == putin.pk and last.text == "Cooperation is key"
+
+
+def test_quote_update_with_a_stale_version_is_refused_and_writes_nothing(article, analyst, other_analyst):
+    start, end = span_of(article, "Cooperation is key")
+    quote = services.quote_create(article=article, start=start, end=end, actor=analyst)
+    services.quote_confirm(quote=quote, version=1, actor=other_analyst)  # someone else saved first: version 2
+    with pytest.raises(services.StaleVersion):
+        services.quote_update(quote=quote, version=1, actor=analyst, kind="mixed")
+    fresh = Quote.objects.get(pk=quote.pk)
+    assert fresh.kind == "direct" and fresh.version == 2
+    assert fresh.history.count() == 2
+
+
+def test_quote_update_refuses_a_span_outside_the_text(article, analyst):
+    quote = services.quote_create(article=article, start=0, end=10, actor=analyst)
+    with pytest.raises(ValidationError):
+        services.quote_update(quote=quote, version=1, actor=analyst, start=3, end=10_000)
+    assert Quote.objects.get(pk=quote.pk).version == 1
+
+
+def test_quote_cannot_go_to_a_merged_speaker(article, analyst, supervisor):
+    xi, dup = speaker("Xi Jinping"), speaker("Xi")
+    services.speaker_merge(source=dup, target=xi, actor=supervisor)
+    quote = services.quote_create(article=article, start=0, end=10, actor=analyst)
+    dup.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.quote_update(quote=quote, version=1, actor=analyst, speaker=dup)
+
+
+def test_quote_delete_is_soft_and_restore_brings_it_back(article, analyst):
+    quote = services.quote_create(article=article, start=0, end=10, actor=analyst)
+    deleted = services.quote_delete(quote=quote, version=1, actor=analyst)
+    assert deleted.deleted_at and deleted.deleted_by == analyst
+    assert Quote.objects.filter(pk=quote.pk).exists()
+    with pytest.raises(ValidationError):
+        services.quote_confirm(quote=quote, version=deleted.version, actor=analyst)
+    restored = services.quote_restore(quote=quote, version=deleted.version, actor=analyst)
+    assert restored.deleted_at is None and restored.deleted_by is None
+    reasons = list(quote.history.order_by("history_id").values_list("history_change_reason", flat=True))
+    assert reasons == ["added by hand", "deleted", "restored"]
+
+
+def test_quote_confirm_records_the_confirming_user(article, analyst):
+    quote = Quote.objects.create(article=article, start=0, end=10, text=article.text[:10], confidence=0.7)
+    confirmed = services.quote_confirm(quote=quote, version=1, actor=analyst)
+    assert confirmed.confirmed and confirmed.confirmed_by == analyst
+    assert confirmed.history.latest().history_user == analyst
+
+
+# --- speakers ----------------------------------------------------------------------------------------------
+
+
+def test_speaker_create_records_its_name_as_alias_and_refuses_a_duplicate(analyst):
+    ministry = services.speaker_create(name="Ukraine's Foreign Ministry", kind="organisation", actor=analyst)
+    assert list(ministry.aliases.values_list("alias_key", flat=True)) == ["ukraine's foreign ministry"]
+    assert ministry.history.get().history_user == analyst
+    with pytest.raises(ValidationError) as err:
+        services.speaker_create(name="ukraine's  foreign ministry", kind="organisation", actor=analyst)
+    assert err.value.code == "exists"
+
+
+def test_speaker_merge_moves_quotes_and_aliases_and_keeps_the_source_as_a_pointer(article, supervisor, analyst):
+    xi = speaker("Xi Jinping", aliases=["President Xi"])
+    dup = speaker("Xi", aliases=["President Xi", "Xi Jinping's"])
+    dup.roles = ["Chinese President"]
+    dup.save()
+    q1 = services.quote_create(article=article, start=0, end=10, actor=analyst, speaker=dup)
+    q2 = services.quote_create(article=article, start=11, end=20, actor=analyst, speaker=xi)
+
+    survivor = services.speaker_merge(source=dup, target=xi, actor=supervisor)
+
+    assert survivor == xi
+    assert set(Quote.objects.filter(speaker=xi).values_list("pk", flat=True)) == {q1.pk, q2.pk}
+    assert set(xi.aliases.values_list("alias_key", flat=True)) == {"xi jinping", "president xi", "xi", "xi jinping's"}
+    assert not SpeakerAlias.objects.filter(speaker=dup).exists()
+    dup.refresh_from_db()
+    xi.refresh_from_db()
+    assert dup.merged_into == xi and "Chinese President" in xi.roles
+    # every move is in history, by the supervisor
+    moved = Quote.history.filter(id=q1.pk).latest()
+    assert moved.speaker_id == xi.pk and moved.history_user == supervisor and "merged" in moved.history_change_reason
+    assert dup.history.latest().history_user == supervisor
+    assert SpeakerAlias.history.filter(speaker_id=xi.pk, alias_key="xi", history_user=supervisor).exists()
+    assert SpeakerAlias.history.filter(alias_key="president xi", history_type="-", history_user=supervisor).exists()
+
+
+def test_speaker_merge_refuses_itself_and_a_stale_version(supervisor):
+    a, b = speaker("A Person"), speaker("B Person")
+    with pytest.raises(ValidationError):
+        services.speaker_merge(source=a, target=a, actor=supervisor)
+    with pytest.raises(services.StaleVersion):
+        services.speaker_merge(source=b, target=a, actor=supervisor, target_version=a.version + 5)
+    b.refresh_from_db()
+    assert b.merged_into is None
+
+
+def test_merged_speakers_point_at_the_last_survivor_and_imports_resolve_through_them(supervisor):
+    a, b, c = speaker("Sergei Lavrov"), speaker("Lavrov"), speaker("S. Lavrov")
+    services.speaker_merge(source=b, target=c, actor=supervisor)
+    c.refresh_from_db()
+    services.speaker_merge(source=c, target=a, actor=supervisor)
+    b.refresh_from_db()
+    assert b.merged_into == a
+    resolved = services.speakers_resolve(infos=[SpeakerInfo(name="Lavrov", kind="person")])
+    assert resolved["Lavrov"] == a
+
+
+def test_speaker_split_moves_the_chosen_aliases_and_quotes_to_a_new_speaker(article, supervisor, analyst):
+    wang = speaker("Wang", aliases=["Wang Yi", "Wang Wenbin"])
+    q1 = services.quote_create(article=article, start=0, end=10, actor=analyst, speaker=wang)
+    q2 = services.quote_create(article=article, start=11, end=20, actor=analyst, speaker=wang)
+    wenbin = wang.aliases.get(alias_key="wang wenbin")
+
+    new = services.speaker_split(
+        speaker=wang, actor=supervisor, name="Wang Wenbin", role="Foreign Ministry spokesperson",
+        alias_ids=[wenbin.pk], quote_ids=[q2.pk],
+    )
+
+    assert new.name == "Wang Wenbin" and new.roles == ["Foreign Ministry spokesperson"]
+    assert list(new.aliases.values_list("alias_key", flat=True)) == ["wang wenbin"]
+    assert set(wang.aliases.values_list("alias_key", flat=True)) == {"wang", "wang yi"}
+    assert Quote.objects.get(pk=q2.pk).speaker == new and Quote.objects.get(pk=q1.pk).speaker == wang
+    assert Quote.history.filter(id=q2.pk).latest().history_user == supervisor
+    assert new.history.get().history_user == supervisor
+    assert "split" in Speaker.objects.get(pk=wang.pk).history.latest().history_change_reason
+
+
+def test_speaker_split_refuses_foreign_items_the_own_name_and_an_empty_choice(article, supervisor, analyst):
+    a, b = speaker("Anna Person", aliases=["Anna"]), speaker("Bob Person")
+    foreign = services.quote_create(article=article, start=0, end=10, actor=analyst, speaker=b)
+    with pytest.raises(ValidationError):
+        services.speaker_split(speaker=a, actor=supervisor, name="X", quote_ids=[foreign.pk])
+    with pytest.raises(ValidationError):
+        own = a.aliases.get(alias_key="anna person")
+        services.speaker_split(speaker=a, actor=supervisor, name="X", alias_ids=[own.pk])
+    with pytest.raises(ValidationError):
+        services.speaker_split(speaker=a, actor=supervisor, name="X")
+    assert Speaker.objects.count() == 2 and Quote.objects.get(pk=foreign.pk).speaker == b
+
+
+def test_alias_add_and_remove_are_recorded_and_the_own_name_stays(supervisor):
+    putin = speaker("Vladimir Putin")
+    alias = services.speaker_alias_add(speaker=putin, alias="  Putin ", actor=supervisor)
+    assert (alias.alias, alias.alias_key) == ("Putin", "putin")
+    with pytest.raises(ValidationError):
+        services.speaker_alias_add(speaker=putin, alias="PUTIN", actor=supervisor)
+    services.speaker_alias_remove(alias=alias, actor=supervisor)
+    assert SpeakerAlias.history.filter(alias_key="putin", history_type="-", history_user=supervisor).exists()
+    with pytest.raises(ValidationError):
+        services.speaker_alias_remove(alias=putin.aliases.get(), actor=supervisor)
+
+
+# --- corpus-wide resolution --------------------------------------------------------------------------------
+
+
+def test_a_bare_surname_in_a_new_article_joins_the_full_name_already_in_the_corpus():
+    xi = speaker("Xi Jinping")
+    resolved = services.speakers_resolve(infos=[SpeakerInfo(name="Xi", kind="person")])
+    assert resolved["Xi"] == xi
+    assert set(xi.aliases.values_list("alias_key", flat=True)) == {"xi jinping", "xi"}
+
+
+def test_a_full_name_upgrades_a_speaker_known_by_one_token_whatever_the_name_order():
+    xi = speaker("Xi")
+    info = SpeakerInfo(name="Xi Jinping", kind="person", role="Chinese President")
+    resolved = services.speakers_resolve(infos=[info])
+    xi.refresh_from_db()
+    assert resolved["Xi Jinping"] == xi and xi.name == "Xi Jinping" and xi.roles == ["Chinese President"]
+
+
+def test_an_ambiguous_bare_name_gets_its_own_speaker_rather_than_a_guess():
+    speaker("Wang Yi"), speaker("Wang Wenbin")
+    resolved = services.speakers_resolve(infos=[SpeakerInfo(name="Wang", kind="person")])
+    assert resolved["Wang"].name == "Wang"
+    assert Speaker.objects.count() == 3
+
+
+def test_organisations_resolve_by_alias_not_by_shared_words():
+    ministry = speaker("Foreign Ministry", kind="organisation")
+    resolved = services.speakers_resolve(
+        infos=[
+            SpeakerInfo(name="Foreign Ministry", kind="organisation"),
+            SpeakerInfo(name="Ukraine's Foreign Ministry", kind="organisation"),
+        ]
+    )
+    assert resolved["Foreign Ministry"] == ministry
+    assert resolved["Ukraine's Foreign Ministry"] != ministry
+
+
+def test_every_title_seen_is_kept_in_roles_and_the_latest_in_role():
+    services.speakers_resolve(infos=[SpeakerInfo(name="Vladimir Putin", kind="person", role="Russian President")])
+    services.speakers_resolve(infos=[SpeakerInfo(name="Putin", kind="person", role="President")])
+    putin = Speaker.objects.get()
+    assert putin.roles == ["Russian President", "President"] and putin.role == "President"
+
+
+def test_seed_import_resolves_xi_and_putin_to_one_speaker_each_across_articles(seed_articles):
+    xi = Speaker.objects.get(aliases__alias_key="xi")
+    putin = Speaker.objects.get(aliases__alias_key="putin")
+    assert (xi.name, putin.name) == ("Xi Jinping", "Vladimir Putin")
+    assert Quote.objects.filter(speaker=xi).values("article").distinct().count() >= 2
+    assert Quote.objects.filter(speaker=putin).values("article").distinct().count() >= 2
+    assert "Chinese President" in xi.roles and "Russian President" in putin.roles
+    assert not Speaker.objects.filter(name__in=["Xi", "Putin"]).exists()
