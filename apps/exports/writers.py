@@ -6,10 +6,9 @@ dataset (``dataset.py``) → formatter (``formatters.py``) → writer (here). Ea
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
-
-import csv
 
 from apps.nlp.docbin import DEFAULT_SPANS_KEY, DocBinResult, docbin_build
 

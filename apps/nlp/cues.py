@@ -1,7 +1,7 @@
 """The cue lexicon: verbs (and a few verb + noun/particle frames) that introduce reported speech.
 
-Three classes, after the usual split in the reported-speech literature (e.g. Pareti's PARC, Newell et
-al.'s quote extraction for news):
+Three classes, after the usual split in attribution corpora and rule-based extractors (Pareti's PARC,
+Newell et al.'s PolNeAR for political news):
 
 - ``SPEECH``: assertives whose content is a clause ("said (that) X", "X, he said").
 - ``DIRECTIVE``: may also take ``object + to-infinitive``; the object (addressee) stays in the content
@@ -47,7 +47,7 @@ NOUN_FRAMES = {
     "voice": frozenset("hope concern concerns confidence belief view regret fear fears doubt doubts".split()),
 }
 
-# Cues that need a clausal (not a noun-phrase) complement to count: everything except these frames.
+# The lookup set; apart from the noun frames, a cue counts only with a clausal or infinitival complement.
 ALL_LEMMAS = SPEECH | DIRECTIVE | COMMISSIVE | frozenset(NOUN_FRAMES)
 
 # Addressees of "call on/for X to ...": agents, not things ("called for talks to end the war" is not one).
@@ -63,7 +63,7 @@ ADDRESSEE_NOUNS = frozenset(
 # speech only when the subject can speak.
 WEAK = frozenset(
     "indicate signal suggest reveal predict forecast estimate highlight underline underscore confirm state "
-    "mention show reflect".split()
+    "mention".split()
 )
 
 # Cues whose object is the addressee, not part of what was said ("told Reuters that ...").
@@ -76,5 +76,5 @@ FRAMING_VERBS = frozenset(
     "brief interview open close wrap conclude chair".split()
 )
 
-# Cues that introduce sources with "according to": the pobj must look like a source (see quotes.py).
+# "according to X": X must look like a source, not "the plan" or "international law" (see frames.py).
 ACCORDING = "according"

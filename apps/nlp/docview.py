@@ -17,6 +17,8 @@ from spacy.attrs import (
     ENT_TYPE,
     HEAD,
     IDX,
+    IS_PUNCT,
+    IS_SPACE,
     IS_TITLE,
     IS_UPPER,
     LEMMA,
@@ -33,12 +35,21 @@ from .quotemarks import find_regions, paragraphs
 from .speakers import speaker_name_parts, strip_determiner, strip_possessive
 
 _ATTRS = [IDX, SENT_START, ORTH, IS_TITLE, IS_UPPER, SPACY, POS, LEMMA, LOWER, ENT_TYPE, ENT_IOB, DEP, HEAD]
+_ATTRS += [IS_PUNCT, IS_SPACE]
 
 
 @functools.cache
 def ids(*strings: str) -> np.ndarray:
     """Hash ids of strings as int64, the dtype of the token arrays."""
     return np.array([get_string_id(s) for s in strings], dtype=np.uint64).view(np.int64)
+
+
+def any_of(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """``np.isin`` for a handful of ids: comparisons beat its sort."""
+    out = np.zeros(len(values), dtype=bool)
+    for w in wanted:
+        out |= values == w
+    return out
 
 
 class DocView:
@@ -56,10 +67,19 @@ class DocView:
         arr = doc.to_array(_ATTRS).view(np.int64)
         self.idx, self.pos, self.lemma, self.lower = arr[:, 0], arr[:, 6], arr[:, 7], arr[:, 8]
         self.ent, self.ent_iob, self.dep, self.head = arr[:, 9], arr[:, 10], arr[:, 11], arr[:, 12]
+        self.orth = arr[:, 2]
+        self.word = (arr[:, 13] == 0) & (arr[:, 14] == 0)  # neither punctuation nor space
+        spaced = arr[:, 5] == 1
+        dash = any_of(self.orth, ids("-", "–", "—", "--", "―"))
+        # dashes with a space on both sides: where a journalist's gloss may start
+        self.spaced_dashes = np.flatnonzero(dash & spaced & np.concatenate(([False], spaced[:-1]))).tolist()
         self.tok_para = np.searchsorted(np.array(self.para_starts, dtype=np.int64), self.idx, side="right") - 1
+        n_paras = len(self.para_starts)
+        self._para_lo = np.searchsorted(self.tok_para, np.arange(n_paras), side="left")
+        self._para_hi = np.searchsorted(self.tok_para, np.arange(n_paras), side="right")
         self._segments(arr)
         self._entities: list[tuple[int, int, str]] | None = None
-        self._labels: dict[str, str] | None = None
+        self._labels: dict[int, str] | None = None
         self._titled: list[tuple[int, str, str, str]] | None = None
 
     def _segments(self, arr: np.ndarray) -> None:
@@ -75,11 +95,11 @@ class DocView:
         boundary[0] = True
         boundary |= arr[:, 1] == 1
         boundary[1:] |= self.tok_para[1:] != self.tok_para[:-1]
-        stops = np.isin(arr[:, 2], ids(".", "!", "?"))
+        stops = any_of(arr[:, 2], ids(".", "!", "?"))
         capital = (arr[:, 3] == 1) | (arr[:, 4] == 1)
         spaced = arr[:, 5] == 1
         boundary[1:] |= stops[:-1] & spaced[:-1] & capital[1:]
-        marks = np.isin(arr[:, 2], ids('"', "”", "’", "'", "»"))
+        marks = any_of(arr[:, 2], ids('"', "”", "’", "'", "»"))
         if n > 2:
             boundary[2:] |= stops[:-2] & marks[1:-1] & spaced[1:-1] & capital[2:]
         seg_ids = np.cumsum(boundary) - 1
@@ -96,7 +116,9 @@ class DocView:
     def para_bounds(self, i: int) -> tuple[int, int]:
         """Token range of the paragraph of token ``i``."""
         p = self.tok_para[i]
-        return int(np.searchsorted(self.tok_para, p, side="left")), int(np.searchsorted(self.tok_para, p, side="right"))
+        if p < 0:  # whitespace before the first paragraph
+            return 0, int(self._para_lo[0]) if len(self._para_lo) else self.n
+        return int(self._para_lo[p]), int(self._para_hi[p])
 
     def segment(self, i: int) -> tuple[int, int]:
         """Token range of the segment (sentence within its paragraph) of token ``i``."""
@@ -149,14 +171,15 @@ class DocView:
     def usual_label(self, tok: Token) -> str:
         """The label NER gives this word most often in the text ("Trump" is PERSON even where tagged ORG)."""
         if self._labels is None:
-            counts: dict[str, dict[str, int]] = {}
+            counts: dict[int, dict[str, int]] = {}
+            propn = self.pos == ids("PROPN")[0]
             for start, end, label in self.entities():
-                for t in self.doc[start:end]:
-                    if t.pos_ == "PROPN":
-                        c = counts.setdefault(t.text, {})
+                for k in range(start, end):
+                    if propn[k]:
+                        c = counts.setdefault(int(self.orth[k]) % 2**64, {})  # back to the unsigned id
                         c[label] = c.get(label, 0) + 1
             self._labels = {w: max(c, key=c.get) for w, c in counts.items()}
-        return self._labels.get(tok.text, "")
+        return self._labels.get(tok.orth, "")
 
     def titled_persons(self) -> list[tuple[int, str, str, str]]:
         """``(token, name, role, surface)`` for each PERSON entity written after a title in the same
@@ -171,10 +194,16 @@ class DocView:
                     continue
                 lo, _ = self.para_bounds(start)
                 left = start
-                while left > lo and self.doc[left - 1].dep_ in ("compound", "amod", "nmod") and any(
-                    ch.isalpha() for ch in self.doc[left - 1].text
+                while left > lo and (
+                    self.doc[left - 1].text == "-"  # "Secretary-General"
+                    or (
+                        self.doc[left - 1].dep_ in ("compound", "amod", "nmod")
+                        and any(ch.isalpha() for ch in self.doc[left - 1].text)
+                    )
                 ):
                     left -= 1
+                while left < start and self.doc[left].text == "-":
+                    left += 1
                 if left == start:
                     continue
                 name = strip_possessive(ent.text)

@@ -36,7 +36,6 @@ from .sources import (
 )
 from .speakers import DOCUMENT_NOUNS, ORG_NOUNS, PERSON_NOUNS
 
-_DASHES = frozenset({"-", "–", "—", "--", "―"})
 _LEAD_SKIP = frozenset({",", ":", ";", "-", "–", "—", "--", "that"})
 _CLAUSE_DEPS = frozenset({"ccomp", "advcl", "parataxis", "dep", "csubj"})
 _SUBORDINATORS = frozenset("when after before if because since although though once until unless whereas".split())
@@ -71,11 +70,11 @@ class Cue:
 
 def find_cues(view: DocView) -> list[Cue]:
     """Cue candidates (a vectorised lemma lookup), each framed; cues with no content keep ``content`` None."""
-    verb = view.pos == ids("VERB")[0]
+    verbs = np.flatnonzero(view.pos == ids("VERB")[0])
     cue_ids = ids(*sorted(lex.ALL_LEMMAS))
-    hits = (np.isin(view.lemma, cue_ids) & verb) | (np.isin(view.lower, cue_ids) & verb)
-    hits |= view.lower == ids(lex.ACCORDING)[0]
-    found = [cue for i in np.flatnonzero(hits) if (cue := _make_cue(view, view.doc[int(i)])) is not None]
+    hits = verbs[np.isin(view.lemma[verbs], cue_ids) | np.isin(view.lower[verbs], cue_ids)]
+    hits = np.union1d(hits, np.flatnonzero(view.lower == ids(lex.ACCORDING)[0]))
+    found = [cue for i in hits if (cue := _make_cue(view, view.doc[int(i)])) is not None]
     for cue in found:
         _frame(view, cue)
     _adopt_coordinated(view, found)
@@ -320,12 +319,10 @@ def _skip_lead(view: DocView, start: int, hi: int) -> int:
 def _cut_gloss(view: DocView, start: int, end: int) -> int:
     """Cut a journalist's gloss after a single spaced dash ('... "bullying" - an implied reference to ...');
     a pair of dashes is a parenthesis inside the content and stays."""
-    doc = view.doc
-    dashes = [
-        k for k in range(start + 1, end) if doc[k].text in _DASHES and doc[k - 1].whitespace_ and doc[k].whitespace_
-    ]
-    if len(dashes) == 1 and dashes[0] - start >= 3:
-        return dashes[0]
+    lo = bisect.bisect_right(view.spaced_dashes, start)
+    hi = bisect.bisect_left(view.spaced_dashes, end)
+    if hi - lo == 1 and view.spaced_dashes[lo] - start >= 3:
+        return view.spaced_dashes[lo]
     return end
 
 

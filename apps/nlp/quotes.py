@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from .docview import DocView
+from .docview import DocView, any_of, ids
 from .frames import Cue, find_cues
 from .quotemarks import ALL_MARKS, QuoteRegion
 from .sources import SpeakerResolver
@@ -214,10 +214,10 @@ def _region_tokens(view: DocView, r: QuoteRegion) -> tuple[int, int]:
 def _sentence_like(view: DocView, r: QuoteRegion) -> bool:
     """A quotation that can stand as a direct quote, not a scare-quoted word ("sacred", "no limits")."""
     a, b = _region_tokens(view, r)
-    words = [t for t in view.doc[a:b] if not (t.is_punct or t.is_space)]
-    if len(words) >= 4 and any(t.pos_ in ("VERB", "AUX") for t in words):
+    words = int(view.word[a:b].sum())
+    if words >= 4 and bool(any_of(view.pos[a:b], ids("VERB", "AUX")).any()):
         return True
-    return bool(words) and view.text[r.inner_start : r.inner_end].rstrip()[-1:] in ",.?!"  # '"No," he said'
+    return words > 0 and view.text[r.inner_start : r.inner_end].rstrip()[-1:] in ",.?!"  # '"No," he said'
 
 
 def _direct_inner(view: DocView, r: QuoteRegion) -> tuple[int, int] | None:

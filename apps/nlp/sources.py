@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from spacy.tokens import Token
 
-from .docview import DocView, ids
+from .docview import DocView, any_of, ids
 from .speakers import (
     DOCUMENT_NOUNS,
     HONORIFICS,
@@ -332,10 +332,9 @@ class SpeakerResolver:
         self._content_starts = [s for s, _ in self._contents]
         self._person_id, self._nsubj_id = ids("PERSON")[0], ids("nsubj")[0]
         person = view.ent == self._person_id
-        body = np.isin(view.ent, ids("ORG", "GPE", "NORP"))
+        body = any_of(view.ent, ids("ORG", "GPE", "NORP"))
         # main-clause subjects only: "the possibility that China will ..." is not a salient subject
-        heads = np.arange(view.n) + view.head
-        main = np.isin(view.dep[heads], ids("ROOT", "conj")) if view.n else np.zeros(0, dtype=bool)
+        main = any_of(view.dep[np.arange(view.n) + view.head], ids("ROOT", "conj"))
         self._subj_rows = np.flatnonzero((view.dep == self._nsubj_id) & (person | body) & main)
         self._subj_pos = [int(view.idx[i]) for i in self._subj_rows]
         self._log: list[tuple[int, int, Source]] = []  # quote sources so far: (char, mention id, reading)
@@ -477,11 +476,11 @@ class SpeakerResolver:
         for start, end, label in view.entities():
             if label not in ("PERSON", "ORG"):
                 continue
-            ent = view.doc[start:end]
-            if "\n" in ent.text or not ent[-1].text[:1].isupper():
+            text = view.span_text(start, end)
+            if "\n" in text or not text.split()[-1][:1].isupper():
                 continue
             kind = "person" if label == "PERSON" else "organisation"
-            name = strip_possessive(strip_determiner(ent.text))
+            name = strip_possessive(strip_determiner(text))
             k = registry.match(name, kind)
             if k is not None:
                 registry.add_surface(k, name, as_name=kind == "person")

@@ -123,6 +123,12 @@ def test_a_selection_after_an_emoji_is_stored_at_code_point_offsets(page, screen
     assert quote.text == "We stand together"
     assert (quote.start, quote.end) == (article.text.index("We"), article.text.index("We") + len("We stand together"))
 
+    # the text re-renders with the new highlight (quoteChanged); select only once it has, as a user would
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#article-text .m-quote')].some(m => m.textContent.includes('We stand'))"
+    )
+    page.wait_for_load_state("networkidle")
+
     # fix the span by re-selecting another passage (a CJK name inside it)
     card = quote_card(page, "We stand together")
     card.locator("summary", has_text="Fix span").click()
