@@ -21,7 +21,7 @@ from simple_history.utils import bulk_create_with_history
 from apps.annotations.models import EntityMention
 from apps.corpus.models import Article, Outlet
 from apps.corpus.text import content_hash, normalize_text
-from apps.nlp.pipeline import analyze_texts
+from apps.nlp.pipeline import analyze_texts_ahead
 from apps.nlp.types import TextAnalysis
 from apps.quotes.models import Quote
 from apps.quotes.services import speakers_resolve
@@ -196,33 +196,32 @@ def import_sources(
 
 
 def _import_pending(batch: ImportBatch, todo: list[_Pending], progress: Progress | None) -> None:
+    """Parse ahead in a background thread while this thread writes, so writes overlap spaCy's work."""
     outlets: dict[str, Outlet] = {}
-    processed = 0
-    batch_size = settings.SPACY_BATCH_SIZE
-    for chunk in _chunks(todo, batch_size * 4):
-        analyses = analyze_texts([p.text for p in chunk], batch_size=batch_size)
-        for item, analysis in zip(chunk, analyses):
-            try:
-                article_create_from_analysis(
-                    raw=item.raw,
-                    text=item.text,
-                    digest=item.digest,
-                    analysis=analysis,
-                    outlet=_outlet_for(item.raw.outlet or batch.default_outlet, outlets),
-                    batch=batch,
-                )
-                item.file_result["created"] += 1
-            except IntegrityError as err:
-                if Article.objects.filter(content_hash=item.digest).exists():  # imported meanwhile elsewhere
-                    item.file_result["skipped"] += 1
-                else:
-                    item.file_result["failed"] += 1
-                    item.file_result["errors"].append(f"{_where(item)}: {err}")
-            processed += 1
-        batch.processed = processed
-        batch.save(update_fields=["processed", "results"])
-        if progress:
-            progress(processed, len(todo))
+    every = max(1, min(settings.SPACY_BATCH_SIZE, len(todo) // 100 or 1))  # ~100 progress updates at most
+    analyses = analyze_texts_ahead([p.text for p in todo], batch_size=settings.SPACY_BATCH_SIZE)
+    for processed, (item, analysis) in enumerate(zip(todo, analyses), start=1):
+        try:
+            article_create_from_analysis(
+                raw=item.raw,
+                text=item.text,
+                digest=item.digest,
+                analysis=analysis,
+                outlet=_outlet_for(item.raw.outlet or batch.default_outlet, outlets),
+                batch=batch,
+            )
+            item.file_result["created"] += 1
+        except IntegrityError as err:
+            if Article.objects.filter(content_hash=item.digest).exists():  # imported meanwhile elsewhere
+                item.file_result["skipped"] += 1
+            else:
+                item.file_result["failed"] += 1
+                item.file_result["errors"].append(f"{_where(item)}: {err}")
+        if processed % every == 0 or processed == len(todo):
+            batch.processed = processed
+            batch.save(update_fields=["processed", "results"])
+            if progress:
+                progress(processed, len(todo))
 
 
 def _where(item: _Pending) -> str:

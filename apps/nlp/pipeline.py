@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import queue
+import threading
 from collections.abc import Iterable, Iterator
 
 import spacy
@@ -43,7 +45,7 @@ def analyze_doc(doc: Doc) -> TextAnalysis:
     from .quotes import extract_quotes  # local: quotes imports pipeline helpers
 
     quotes, speakers = extract_quotes(doc)
-    n_words = sum(1 for t in doc if not (t.is_punct or t.is_space))
+    n_words = int((~(doc.to_array("IS_PUNCT").astype(bool) | doc.to_array("IS_SPACE").astype(bool))).sum()) if len(doc) else 0
     return TextAnalysis(entities=doc_entities(doc), quotes=quotes, speakers=speakers, n_words=n_words)
 
 
@@ -56,6 +58,54 @@ def analyze_texts(
     n_process = n_process or _settings_value("SPACY_N_PROCESS", 1)
     for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
         yield analyze_doc(doc)
+
+
+_DONE = object()
+
+
+def analyze_texts_ahead(
+    texts: Iterable[str], *, batch_size: int | None = None, n_process: int | None = None, ahead: int = 64
+) -> Iterator[TextAnalysis]:
+    """``analyze_texts`` run in a background thread, ``ahead`` results in advance.
+
+    spaCy spends most of its time in code that releases the GIL, so the caller's work on each result (database
+    writes, in the import) overlaps the parsing of the next texts instead of adding to it. Results come in
+    order; an exception in the pipeline is raised here; closing this generator early stops the thread.
+    """
+    results: queue.Queue = queue.Queue(maxsize=max(ahead, 1))
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                results.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for analysis in analyze_texts(texts, batch_size=batch_size, n_process=n_process):
+                if not put(analysis):
+                    return
+            put(_DONE)
+        except BaseException as err:  # handed to the consumer, raised there
+            put(err)
+
+    worker = threading.Thread(target=produce, name="nlp-ahead", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = results.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join(timeout=5)
 
 
 def analyze_text(text: str) -> TextAnalysis:
