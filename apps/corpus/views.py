@@ -27,17 +27,12 @@ def article_list(request):
     outlet_id = _int_or_none(request.GET.get("outlet"))
     articles = article_search(articles=articles_visible_to(request.user), q=q, outlet_id=outlet_id)
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    base = params.urlencode()
     context = {
         "page_obj": page,
         "articles": page.object_list,
         "q": q,
         "outlet_id": outlet_id,
         "outlets": outlet_list(),
-        "querystring_prev": f"{base}&page={page.number - 1}" if base else f"page={page.number - 1}",
-        "querystring_next": f"{base}&page={page.number + 1}" if base else f"page={page.number + 1}",
     }
     template = "corpus/article_list.html"
     if request.htmx:

@@ -273,17 +273,12 @@ def speaker_list(request):
     kind = request.GET.get("kind", "")
     speakers = selectors.speaker_list(user=request.user, q=q, kind=kind)
     page = Paginator(speakers, SPEAKERS_PER_PAGE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    base = params.urlencode()
     context = {
         "page_obj": page,
         "speakers": page.object_list,
         "q": q,
         "kind": kind,
         "kinds": Speaker.Kind.choices,
-        "querystring_prev": f"{base}&page={page.number - 1}" if base else f"page={page.number - 1}",
-        "querystring_next": f"{base}&page={page.number + 1}" if base else f"page={page.number + 1}",
     }
     template = "quotes/speaker_list.html"
     if request.htmx:
@@ -310,8 +305,6 @@ def speaker_detail(request, pk: int):
         "history": selectors.speaker_history(speaker=speaker) if is_supervisor(request.user) else [],
         "kinds": Speaker.Kind.choices,
         "own_alias_key": services.alias_key(speaker.name),
-        "querystring_prev": f"page={page.number - 1}",
-        "querystring_next": f"page={page.number + 1}",
     }
     return render(request, "quotes/speaker_detail.html", context)
 

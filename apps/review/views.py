@@ -65,15 +65,10 @@ def _bad(exc: BadInput) -> HttpResponse:
 
 
 def _querystrings(request, page) -> dict:
+    """The current filters without the page (paging links come from {% querystring %} in the template)."""
     params = request.GET.copy()
     params.pop("page", None)
-    base = params.urlencode()
-    prefix = f"{base}&" if base else ""
-    return {
-        "querystring_prev": f"{prefix}page={page.number - 1}",
-        "querystring_next": f"{prefix}page={page.number + 1}",
-        "querystring_base": base,
-    }
+    return {"querystring_base": params.urlencode()}
 
 
 # --- analysts: my queue ---------------------------------------------------------------------------------------------
