@@ -1,4 +1,5 @@
 from django.core.management import BaseCommand, CommandError
+from django.template.defaultfilters import pluralize
 from tqdm import tqdm
 
 from apps.ingest.models import ImportBatch
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         bar.close()
         for result in batch.results:
             line = (
-                f"{result['name']}: {result['articles']} articles, {result['created']} created, "
+                f"{result['name']}: {result['articles']} article{pluralize(result['articles'])}, {result['created']} created, "
                 f"{result['skipped']} skipped (already imported), {result['failed']} failed"
             )
             self.stdout.write(line)
