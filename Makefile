@@ -39,8 +39,13 @@ worker: install
 test: install-dev
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# All benchmarks (several minutes; queue_bench builds 100,000 articles: point DATABASE_URL at a spare PostgreSQL).
 bench: install-dev
 	$(PY) bench/import_bench.py
+	$(PY) bench/workspace_bench.py
+	$(PY) bench/workspace_browser_bench.py
+	$(PY) bench/export_bench.py
+	$(PY) bench/queue_bench.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles test-artifacts
