@@ -78,3 +78,20 @@ FRAMING_VERBS = frozenset(
 
 # "according to X": X must look like a source, not "the plan" or "international law" (see frames.py).
 ACCORDING = "according"
+
+# Speech verbs that, coordinated with a reporting verb and sharing its subject, are a second speech act of
+# the same source ("said X, and cautioned that Y"), not part of what was said.
+STRONG = frozenset(
+    """
+    say tell add note stress emphasize emphasise reiterate warn insist deny argue claim assert reply
+    respond recall remark underline underscore reaffirm assure caution concede contend complain urge
+    demand call accuse vow pledge threaten propose promise
+    """.split()
+)
+
+# Participles that characterise what was said rather than report it ("..., calling the talks
+# 'constructive'"): they end a reported content.
+CHARACTERISING = frozenset("call describe hail label brand praise condemn criticise criticize dismiss".split())
+
+# Appositive nouns of a journalist's gloss at the end of a content ("..., a claim X denied").
+GLOSS_NOUNS = frozenset("claim allegation accusation charge assertion reference statement remark".split())

@@ -38,6 +38,7 @@ from .speakers import DOCUMENT_NOUNS, ORG_NOUNS, PERSON_NOUNS
 
 _LEAD_SKIP = frozenset({",", ":", ";", "-", "–", "—", "--", "that"})
 _CLAUSE_DEPS = frozenset({"ccomp", "advcl", "parataxis", "dep", "csubj"})
+_TRAILING_SUBORDINATORS = frozenset("after as while before amid".split())
 _SUBORDINATORS = frozenset("when after before if because since although though once until unless whereas".split())
 _ADJUNCT_DEPS = frozenset(
     "prep pobj det amod compound acl npadvmod advmod nummod poss case agent quantmod".split()
@@ -128,6 +129,7 @@ def _frame(view: DocView, cue: Cue) -> None:
     block_lo, block_hi = min(cue.tokens), max(cue.tokens) + 1
     if subj is not None and own:
         m_lo, m_hi = mention_span(view, subj, lo, hi)
+        m_hi = _skip_parenthesis(view, m_hi, block_lo)
         if m_hi <= block_lo:
             gap = [t for t in doc[m_hi:block_lo] if t.dep_ not in ("aux", "neg", "advmod", "npadvmod")]
             if not any(not t.is_punct for t in gap) or all(t.head.i == tok.i for t in gap):
@@ -152,11 +154,39 @@ def _frame(view: DocView, cue: Cue) -> None:
         for c in tok.children:  # "has called for X and has accused Y": a second predicate of the source
             if c.dep_ == "conj" and c.i > start and c.tag_ == tok.tag_:
                 end = min(end, c.left_edge.i)
+        end = _cut_trailing_adjuncts(view, tok, start, end)
         cue.content = (start, _cut_gloss(view, start, end))
         if subj is None:
             cue.source = inverted_subject(view, cue.tokens[-1], hi)
         return
     _frame_backward(view, cue, subj, own, s_lo, s_hi, lo, hi)
+
+
+def _adjacent_subject(view: DocView, tok: Token, lo: int) -> Token | None:
+    """The name right before a post-posed cue, between commas: "..., Maria Zakharova, said"."""
+    doc = view.doc
+    k = tok.i - 1
+    while k > lo and doc[k].dep_ in ("aux", "advmod"):
+        k -= 1
+    if k > lo and doc[k].text == ",":
+        k -= 1
+    if k <= lo or doc[k].ent_type_ not in PERSON_LABELS or doc[k].pos_ != "PROPN":
+        return None
+    tok_k = doc[k]
+    if tok_k.dep_ == "appos" and tok_k.head.pos_ == "NOUN" and tok_k.head.i < k:
+        tok_k = tok_k.head  # "the official representative of the ministry, Maria Zakharova,"
+    start = tok_k.left_edge.i
+    return tok_k if start > lo and doc[start - 1].text == "," else None
+
+
+def _skip_parenthesis(view: DocView, k: int, limit: int) -> int:
+    """Past a short parenthesis right after a mention ("the Ministry of External Affairs (MEA)")."""
+    doc = view.doc
+    if k < limit and doc[k].text == "(":
+        for j in range(k + 1, min(k + 6, limit)):
+            if doc[j].text == ")":
+                return j + 1
+    return k
 
 
 def _frame_backward(
@@ -165,6 +195,15 @@ def _frame_backward(
     """ "X, Xi said" / "X, said Xi" / "X, Xi noted, stressing that ..." / "The talks, Lavrov said, were useful"."""
     tok, doc = cue.token, view.doc
     block_lo, block_hi = cue.block
+    if not own and tok.dep_ == "conj":
+        adj = _adjacent_subject(view, tok, lo)
+        if adj is not None:  # "X, the official representative of ..., Maria Zakharova, said": misparsed as
+            subj, own = adj, True  # a conjunct of X's verb
+            m_lo, _ = mention_span(view, adj, lo, hi)
+            while m_lo > lo and doc[m_lo - 1].dep_ in ("det", "amod", "compound", "poss", "case"):
+                m_lo -= 1
+            cue.source, cue.block = adj, (min(block_lo, m_lo, adj.left_edge.i), block_hi)
+            block_lo = cue.block[0]
     if subj is None:
         subj = inverted_subject(view, cue.tokens[-1], hi)
         cue.source, own = subj, subj is not None
@@ -306,6 +345,33 @@ def _displaced_that_clause(view: DocView, tok: Token, after: int, hi: int) -> To
     return None
 
 
+def _cut_trailing_adjuncts(view: DocView, tok: Token, start: int, end: int) -> int:
+    """Cut what the journalist adds after the content, behind a comma:
+
+    - a subordinate clause of the cue itself: "urged X to stop Y, after Washington approved ...", "says X,
+      as Israeli forces pushed deeper ..." (the parse hangs it on the cue, not on the complement);
+    - a participle that characterises rather than reports: "..., calling the talks 'positive'" (borderline);
+    - an appositive gloss: "..., a claim the coast guard dismissed as ...".
+    """
+    doc = view.doc
+    for c in tok.children:
+        if c.dep_ == "advcl" and start < c.left_edge.i < end and doc[c.left_edge.i - 1].text == ",":
+            marks = {g.lower_ for g in c.children if g.dep_ == "mark"}
+            if marks & _TRAILING_SUBORDINATORS:
+                end = min(end, c.left_edge.i - 1)
+    for k in range(start + 1, end - 1):
+        if doc[k].text != ",":
+            continue
+        nxt = doc[k + 1]
+        if nxt.tag_ == "VBG" and nxt.lemma_.lower() in lex.CHARACTERISING and nxt.dep_ in ("advcl", "xcomp", "conj"):
+            return k
+        if nxt.lower_ in ("a", "an") and any(
+            t.lemma_.lower() in lex.GLOSS_NOUNS and t.pos_ == "NOUN" for t in doc[k + 2 : min(k + 4, end)]
+        ):
+            return k
+    return end
+
+
 def _skip_lead(view: DocView, start: int, hi: int) -> int:
     """Skip the complementiser "that" and joining punctuation (a pronoun "that" stays)."""
     doc = view.doc
@@ -363,25 +429,58 @@ def _adopt_coordinated(view: DocView, found: list[Cue]) -> None:
     """ "Raab said the meeting showed X and said Y": the parser hangs the second "said" on "showed", inside
     the first content, and gives it the subject "the meeting". A subjectless conjunct cue under another cue's
     complement is that cue's second predicate: same source, and not nested in its content."""
-    with_comp = [c for c in found if c.comp is not None and c.content is not None]
+    with_comp = sorted((c for c in found if c.comp is not None and c.content is not None), key=lambda c: c.content[0])
+    if not with_comp:
+        return
+    comp_starts = [c.content[0] for c in with_comp]
+    doc = view.doc
     for cue in found:
         tok = cue.token
-        if cue.content is None or tok.dep_ != "conj" or any(c.dep_ in SUBJECT_DEPS for c in tok.children):
+        if cue.frame == "according" or any(c.dep_ in SUBJECT_DEPS for c in tok.children):
             continue
-        if tok.head.lemma_.lower() in lex.ALL_LEMMAS:
-            continue  # a real coordination of cues: "said X and added Y" keeps its parse
+        if tok.dep_ == "conj":
+            if tok.head.lemma_.lower() in lex.ALL_LEMMAS:
+                continue  # a real coordination of cues: "said X and added Y" keeps its parse
+        elif not (tok.tag_ == "VBG" and tok.dep_ == "advcl" and tok.i > 0 and doc[tok.i - 1].text == ","):
+            continue
+        k = bisect.bisect_right(comp_starts, tok.i)  # only the contents that hold the cue: local, not quadratic
         outer = next(
-            (o for o in with_comp if o is not cue and o.token.i < tok.i and view.descends(tok, o.comp)), None
+            (
+                o
+                for o in reversed(with_comp[max(0, k - 8) : k])
+                if o is not cue and o.token.i < tok.i < o.content[1] and view.descends(tok, o.comp)
+            ),
+            None,
         )
-        if outer is not None and outer.token.lemma_ == tok.lemma_:
-            cue.source, cue.coordinated = outer.source, True
+        if outer is None:
+            continue
+        if tok.dep_ == "conj":
+            same = outer.token.lemma_ == tok.lemma_
+            # "said X, and cautioned that Y": another speech act of the same source, in the same tense
+            other = tok.tag_ == outer.token.tag_ and cue.lemma in lex.STRONG and outer.source is not None
+            if not (same or other):
+                continue
+            if not same:
+                cut = tok.left_edge.i
+                while cut > outer.content[0] and (doc[cut - 1].dep_ == "cc" or doc[cut - 1].is_punct):
+                    cut -= 1
+                outer.content = (outer.content[0], cut)
+        else:  # "reiterated that X is impartial, saying Y": the participle belongs to the reporting clause
+            if cue.content is None or outer.source is None:
+                continue
+            outer.content = (outer.content[0], tok.i - 1)
+        cue.source, cue.coordinated = outer.source, True
 
 
 def _cut_at_other_attributions(view: DocView, found: list[Cue]) -> None:
     """A forward content stops where another attribution starts ("..., adding that"), unless that
     attribution is nested inside the content ("Xi said Putin told him that ...")."""
     by_token = {cue.token.i: cue for cue in found}
-    blocks = sorted((cue.block[0], cue.token.i) for cue in found if cue.content is not None)
+    blocks = sorted(
+        (cue.block[0], cue.token.i)
+        for cue in found
+        if cue.content is not None or (cue.source is not None and cue.block[1] > cue.block[0] and _ends_segment(view, cue))
+    )
     block_starts = [b for b, _ in blocks]
     for cue in found:
         if cue.content is None or cue.frame not in ("forward", "participle", "infinitive"):
@@ -391,8 +490,24 @@ def _cut_at_other_attributions(view: DocView, found: list[Cue]) -> None:
         while k < len(blocks) and blocks[k][0] < end:
             other = by_token[blocks[k][1]]
             nested = cue.comp is not None and view.descends(other.token, cue.comp) and not other.coordinated
+            if nested and (other.frame == "according" or other.source is not None) and _ends_segment(view, other):
+                nested = False  # "Wang said X, according to the ministry": the channel, not part of X
             if other is not cue and not nested and other.token.i > start:
                 end = blocks[k][0]
                 break
             k += 1
         cue.content = (start, end)
+
+
+def _ends_segment(view: DocView, cue: Cue) -> bool:
+    """The attribution closes its sentence, after a comma: "..., according to X." / "..., KCNA reported."."""
+    doc = view.doc
+    lo, hi = view.segment(cue.token.i)
+    b0, b1 = cue.block
+    if b0 <= lo + 1:
+        return False
+    comma = doc[b0 - 1].text == "," or (doc[b0 - 1].idx in view.region_closes and doc[b0 - 2].text == ",")
+    if not comma:
+        return False
+    end = b1 if cue.frame != "according" else max(b1, cue.token.right_edge.i + 1)
+    return all(t.is_punct or t.is_space for t in doc[end:hi])

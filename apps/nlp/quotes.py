@@ -107,8 +107,8 @@ def _reported_candidates(view: DocView, cues: list[Cue]) -> list[_Candidate]:
         kind, span = _kind_of(view, span)
         conf = _CONFIDENCE.get(cue.frame, _CONFIDENCE["forward"])
         out.append(_Candidate(*span, cue, cue.frame, _REPORTED, kind, conf, cue.source))
-    # a report whose cue lies inside another report's content is nested in it ("According to X, Putin
-    # said Y" is X's quote; "Xi said Putin told him Z" is Xi's)
+    # a report whose cue lies inside another report's content is nested in it ("Xi said Putin told him Z" is
+    # Xi's); but see below for "according to" and post-posed reports that hold a whole attributed clause
     spans = sorted((c.start, c.end) for c in out)
     starts = [s for s, _ in spans]
     for c in out:
@@ -118,6 +118,20 @@ def _reported_candidates(view: DocView, cues: list[Cue]) -> list[_Candidate]:
             if st <= pos < en and (st, en) != (c.start, c.end):
                 c.priority = _NESTED
                 break
+    # "Kim said X, the agency reported" / "Wang said X, according to the ministry": a report that holds a whole
+    # attributed clause names the channel; the speaker is the one inside
+    for c in out:
+        if c.priority == _NESTED and c.frame == "forward" and c.source is not None and c.cue.source is not None:
+            outer = next(
+                (
+                    o
+                    for o in out
+                    if o is not c and o.frame in ("according", "backward") and o.start <= c.source.idx < c.end <= o.end
+                ),
+                None,
+            )
+            if outer is not None:
+                c.priority, outer.priority = _REPORTED, _NESTED
     return out
 
 
@@ -239,7 +253,9 @@ def _attribute_region(view: DocView, r: QuoteRegion, by_token: dict[int, Cue]) -
     close_tok = view.char_to_token(r.close)
     lo, hi = view.para_bounds(min(close_tok, len(doc) - 1))
     k = close_tok + 1 if close_tok < len(doc) and doc[close_tok].idx == r.close else close_tok
-    seen = 0
+    # a post-posed attribution takes a quotation that starts its sentence; a quoted fragment inside running
+    # text ('the weapon would "contain rivals," KCNA reported') belongs to the reported clause around it
+    seen = 0 if _opens_unit(view, r) else 12
     while k < hi and seen < 12:
         t = doc[k]
         if t.text in ".!?" or (t.text in ALL_MARKS and k > close_tok + 1):

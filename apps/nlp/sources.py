@@ -44,6 +44,12 @@ _LEADER_WORDS = frozenset(
 )
 
 
+# "the spokeswoman" for a "Foreign Ministry spokesperson"; "the Russian top diplomat" for its foreign minister
+_SYNONYM = {"spokesman": "spokesperson", "spokeswoman": "spokesperson", "spokespeople": "spokesperson"}
+_DIPLOMAT_WORDS = frozenset({"foreign", "ambassador", "envoy", "diplomat", "consul", "mfa"})
+_LOOSE_MODIFIERS = frozenset({"top", "senior", "chief", "veteran", "country's", "nation's", "official"})
+
+
 @dataclass(slots=True)
 class Source:
     """A reading of the subject of a cue; ``start``/``end`` are the mention's token range."""
@@ -72,6 +78,16 @@ def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
         deps = SUBJECT_DEPS if cur.lemma_ not in ("quote", "cite") else SUBJECT_DEPS | {"nsubjpass"}
         subjects = [c for c in cur.children if c.dep_ in deps and lo <= c.i < hi]
         # two subjects side by side ("news agency Xinhua reported"): the name, nearest the verb
+        if len(subjects) > 1:  # "UNITED NATIONS (AP) - The U.S. ...": a dateline is not a subject
+            subjects = [
+                c
+                for n, c in enumerate(subjects)
+                if not (
+                    c.is_upper
+                    and n + 1 < len(subjects)
+                    and any(t.text in ("—", "–", "-", "--") for t in c.doc[c.i + 1 : subjects[n + 1].i])
+                )
+            ]
         subj = subjects[-1] if len(subjects) > 1 and subjects[-1].i < cur.i else next(iter(subjects), None)
         if subj is not None:
             if subj.lower_ in ("who", "which", "that") and cur.dep_ == "relcl" and lo <= cur.head.i < hi:
@@ -139,7 +155,40 @@ def mention_span(view: DocView, subj: Token, lo: int, hi: int) -> tuple[int, int
     right = subj.i + 1
     while right < hi and doc[right].dep_ in ("flat", "case") and doc[right].head.i == subj.i:
         right += 1
+    if subj.ent_type_ == "ORG" or subj.lemma_.lower() in ORG_NOUNS or subj.lower_ in _SPOKES:
+        right = _named_complements(subj, right, hi)
     return left, right
+
+
+_SPOKES = frozenset({"spokesperson", "spokesman", "spokeswoman"})
+_NAMING_PREPS = frozenset({"of", "for", "to", "in"})
+
+
+def _named_complements(head: Token, right: int, hi: int) -> int:
+    """Extend a body's mention over the prepositional phrases that are part of its name: "the Ministry of
+    Health in Gaza", "the UN Office for the Coordination of Humanitarian Affairs", "The China Chamber of
+    Commerce to the EU", "A spokeswoman for the German Economy Ministry". Each object must be a name."""
+    heads = [head]
+    for _ in range(4):
+        prep = next((c for h in heads for c in h.children if c.dep_ == "prep" and c.i == right), None)
+        if prep is None or prep.lower_ not in _NAMING_PREPS:
+            break
+        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if pobj is None or pobj.pos_ != "PROPN" or pobj.ent_type_ in ("DATE", "TIME", "CARDINAL"):
+            break
+        end = pobj.i + 1
+        while end < hi and doc_flat(pobj, end):
+            end += 1
+        if end > hi:
+            break
+        right = end
+        heads.append(pobj)
+    return right
+
+
+def doc_flat(pobj: Token, k: int) -> bool:
+    tok = pobj.doc[k]
+    return tok.dep_ in ("flat", "case") and tok.head.i == pobj.i
 
 
 # ---- reading a subject ---------------------------------------------------------------------------------
@@ -175,6 +224,19 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
     if person is not None:
         return person
     appos = next((c for c in subj.children if c.dep_ == "appos" and c.ent_type_ in PERSON_LABELS), None)
+    if appos is None:  # "Beijing's envoy to India, Xu Feihong, wrote": the name hangs on the last noun
+        appos = next(
+            (
+                g
+                for p in subj.children
+                if p.dep_ == "prep" and p.i > subj.i
+                for o in p.children
+                if o.dep_ == "pobj"
+                for g in o.children
+                if g.dep_ == "appos" and g.ent_type_ in PERSON_LABELS and g.i > o.i + 1 and o.nbor(1).text == ","
+            ),
+            None,
+        )
     if appos is not None:  # "Putin's spokesman, Dmitry Peskov, said"
         a_left, a_right = mention_span(view, appos, lo, hi)
         return Source(left, right, "person", name=strip_possessive(view.span_text(a_left, a_right)), role=bare)
@@ -450,7 +512,8 @@ class SpeakerResolver:
         words = view.span_text(src.start, src.end).split()
         if src.kind != "person" or len(words) < 2 or words[0].casefold() != "the":
             return None
-        wanted = [w.casefold().strip(",") for w in words[1:]]
+        wanted = [_SYNONYM.get(w, w) for w in (w.casefold().strip(",") for w in words[1:])]
+        wanted = [w for w in wanted[:-1] if w not in _LOOSE_MODIFIERS] + wanted[-1:]
         for pos, mid, prev in reversed(self._log):
             if pos >= char or self.registry.kind_of(mid) != "person" or prev.plural:
                 continue
@@ -459,9 +522,14 @@ class SpeakerResolver:
             name = self.registry.name_of(mid)
             titled = (r for _, n, r, _ in view.titled_persons() if same_speaker(n, name))
             roles = [*self.registry.roles_of(mid), *titled]
-            role_words = {w.casefold() for role in roles for w in role.split()}
-            head_ok = wanted[-1] in role_words or (
-                wanted[-1] in _LEADER_WORDS and not role_words.isdisjoint(_LEADER_WORDS)
+            if name.split()[0].casefold() in PERSON_NOUNS:
+                roles.append(name)  # a described speaker: "spokeswoman for the German Economy Ministry"
+            role_words = {_SYNONYM.get(w, w) for role in roles for w in role.casefold().split()}
+            head_ok = (
+                wanted[-1] in role_words
+                or (wanted[-1] in _LEADER_WORDS and not role_words.isdisjoint(_LEADER_WORDS))
+                or (wanted[-1] == "diplomat" and not role_words.isdisjoint(_DIPLOMAT_WORDS))
+                or (wanted[-1] == "official" and bool(role_words))
             )
             if head_ok and set(wanted[:-1]) <= role_words and name.casefold() != " ".join(wanted):
                 return mid

@@ -282,3 +282,123 @@ def test_quotation_regions_record_reopened_paragraphs():
         ('A.\n"B.\n"C,', (4, 8)),
         ("sacred", ()),
     ]
+
+
+# ---- constructions added for the held-out development set (tests/nlp/data/heldout) ------------------------
+
+
+def test_trailing_subordinate_clause_of_the_cue_is_not_content(extract):
+    quotes, _ = extract(
+        "Tokyo on Friday urged Seoul to halt the drills, after three warships entered the disputed waters."
+    )
+    q = only(quotes)
+    assert (q.text, q.cue, q.speaker) == ("Seoul to halt the drills", "urged", "Tokyo")
+
+
+def test_characterising_participle_ends_the_content(extract):
+    q = only(extract('The Kremlin said the envoys had met for two hours, calling the meeting "useful".')[0])
+    assert q.text == "the envoys had met for two hours"
+
+
+def test_appositive_gloss_ends_the_content(extract):
+    q = only(extract("The army claimed that rebels had shelled the airport, a claim the rebels denied.")[0])
+    assert q.text == "rebels had shelled the airport"
+
+
+def test_coordinated_speech_verb_is_a_second_quote_of_the_same_speaker(extract):
+    quotes, _ = extract(
+        "Foreign Minister Penny Marsh said the treaty remained the basis of the relationship, "
+        'and cautioned that the process was "far from over."'
+    )
+    assert [(q.text, q.cue, q.speaker) for q in quotes] == [
+        ("the treaty remained the basis of the relationship", "said", "Penny Marsh"),
+        ('the process was "far from over."', "cautioned", "Penny Marsh"),
+    ]
+
+
+def test_participle_inside_the_content_belongs_to_the_reporting_clause(extract):
+    quotes, _ = extract(
+        "On the border dispute, Minister Okafor reiterated that Nigeria's stance is firm, saying talks are the "
+        "only way forward."
+    )
+    assert [(q.text, q.cue, q.speaker) for q in quotes] == [
+        ("Nigeria's stance is firm", "reiterated", "Okafor"),
+        ("talks are the only way forward", "saying", "Okafor"),
+    ]
+
+
+def test_quoted_fragment_before_a_channel_attribution_is_the_inner_speakers(extract):
+    q = only(
+        extract(
+            'President Lula said the summit would "open a new chapter for the region," the state news agency '
+            "reported."
+        )[0]
+    )
+    assert q.text == 'the summit would "open a new chapter for the region,"'
+    assert (q.kind, q.cue, q.speaker) == ("mixed", "said", "Lula")
+
+
+def test_according_to_after_an_attributed_clause_names_the_channel(extract):
+    q = only(extract("Ortega said the two sides had agreed on a timetable, according to the Foreign Ministry.")[0])
+    assert (q.text, q.cue, q.speaker) == ("the two sides had agreed on a timetable", "said", "Ortega")
+
+
+def test_parenthesised_acronym_between_source_and_cue(extract):
+    q = only(extract("The ceasefire held overnight, the Joint Chiefs of Staff (JCS) said on Sunday.")[0])
+    assert (q.text, q.cue) == ("The ceasefire held overnight", "said")
+    assert q.speaker == "Joint Chiefs of Staff"
+
+
+def test_body_named_with_prepositional_phrases(extract):
+    quotes, _ = extract(
+        "At least 12 people died in the floods, according to the Ministry of Health in Sindh.\n"
+        "The China Chamber of Commerce to the EU said its members were worried."
+    )
+    assert [q.speaker for q in quotes] == ["Ministry of Health in Sindh", "China Chamber of Commerce to the EU"]
+
+
+def test_spokeswoman_resolves_to_a_spokesperson(extract):
+    quotes, _ = extract(
+        "Foreign Ministry spokesperson Hua Lin told a press briefing that the visit was a private matter.\n"
+        "The spokeswoman said Beijing would follow the case closely."
+    )
+    assert [q.speaker for q in quotes] == ["Hua Lin", "Hua Lin"]
+
+
+def test_top_diplomat_and_minister_resolve_to_the_foreign_minister(extract):
+    quotes, _ = extract(
+        "Peace is possible within months, Russian Foreign Minister Sergey Lavrov said on Tuesday.\n"
+        '"We are ready to talk," the Russian top diplomat stressed.\n'
+        "The minister also said the West should stop arming Kyiv."
+    )
+    assert [q.speaker for q in quotes] == ["Sergey Lavrov"] * 3
+
+
+def test_described_spokeswoman_for_a_ministry(extract):
+    quotes, _ = extract(
+        "A spokeswoman for the French Foreign Ministry said Paris backed the proposal.\n"
+        '"We need a deal this year," the spokeswoman added.'
+    )
+    assert [q.speaker for q in quotes] == ["spokeswoman for the French Foreign Ministry"] * 2
+
+
+def test_name_in_apposition_to_a_postmodified_title(extract):
+    q = only(extract("Beijing's envoy to Brazil, Zhu Qingqiao, wrote on X that the two countries were partners.")[0])
+    assert q.speaker == "Zhu Qingqiao"
+
+
+def test_name_after_a_long_apposition_before_a_postposed_cue(extract):
+    q = only(
+        extract(
+            "Moscow will answer the new sanctions, the official representative of the Russian Foreign Ministry, "
+            "Maria Zakharova, said at a briefing."
+        )[0]
+    )
+    assert (q.text, q.speaker) == ("Moscow will answer the new sanctions", "Maria Zakharova")
+
+
+def test_dateline_is_not_the_subject(extract):
+    q = only(
+        extract("UNITED NATIONS (AP) — The United States on Tuesday vetoed the draft, saying it would harm talks.")[0]
+    )
+    assert (q.text, q.speaker) == ("it would harm talks", "United States")
