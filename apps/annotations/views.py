@@ -400,7 +400,7 @@ def theme_list(request):
         return redirect("annotations:theme_list")
     themes = Theme.objects.select_related("parent").annotate(
         n_spans=Count("annotations", filter=Q(annotations__deleted_at__isnull=True))
-    )
+    ).order_by("order", "name")  # Meta.ordering does not apply to a GROUP BY query
     status = 400 if request.method == "POST" else 200
     return render(request, "annotations/theme_list.html", {"themes": themes, "form": form}, status=status)
 

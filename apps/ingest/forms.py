@@ -14,7 +14,10 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(widget=MultipleFileInput(attrs={"accept": ".txt,.jsonl,.ndjson,.csv,.html,.htm"}))
+    # An empty file is not a form error: the import reports it by name and the other files still import.
+    files = MultipleFileField(
+        widget=MultipleFileInput(attrs={"accept": ".txt,.jsonl,.ndjson,.csv,.html,.htm"}), allow_empty_file=True
+    )
     fmt = forms.ChoiceField(
         label="Format",
         choices=[("auto", "Detect from file"), ("txt", "Plain text"), ("jsonl", "JSONL"), ("csv", "CSV"), ("html", "HTML")],

@@ -363,6 +363,12 @@
     textEl.addEventListener("keydown", onTextKey);
     document.addEventListener("keydown", onPickerKey, true);
     pickerSearch.addEventListener("input", filterPicker);
+    chooser.addEventListener("keydown", function (e) {
+      if (e.key !== "Escape") return;
+      e.preventDefault();
+      closeChooser();
+      textEl.focus({ preventScroll: true });
+    });
     pickerList.addEventListener("click", function (e) {
       var li = e.target.closest("li[data-theme]");
       if (li) createSpan(li.dataset.theme);

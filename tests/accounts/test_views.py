@@ -43,3 +43,21 @@ def test_pages_send_a_csp_that_forbids_inline_script(client, analyst):
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
     assert b"<script>" not in response.content
+
+
+def test_only_staff_get_a_link_to_the_admin_site(client, analyst, supervisor, admin_user):
+    admin_link = f'href="{reverse("admin:index")}"'.encode()
+    for user, linked in ((analyst, False), (supervisor, False), (admin_user, True)):
+        client.force_login(user)
+        assert (admin_link in client.get(reverse("corpus:article_list")).content) is linked, user.username
+
+
+def test_403_and_404_pages_say_why_and_keep_the_navigation(client, analyst):
+    client.force_login(analyst)
+    forbidden = client.get(reverse("review:dashboard"))
+    assert forbidden.status_code == 403
+    html = forbidden.content.decode()
+    assert "Supervisors only." in html and f'href="{reverse("review:queue")}"' in html
+    missing = client.get(reverse("corpus:article_detail", args=[999999]))
+    assert missing.status_code == 404
+    assert f'href="{reverse("review:queue")}"' in missing.content.decode()

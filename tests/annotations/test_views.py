@@ -337,6 +337,15 @@ def test_supervisor_creates_edits_reorders_and_deactivates_a_theme(client_for, s
     assert f'<span class="chip t{theme.pk} off">Belt and Road Initiative</span>' in html
 
 
+def test_theme_list_shows_the_order_after_a_move(client_for, supervisor, themes):
+    """The list annotates span counts (a GROUP BY, where Meta.ordering does not apply): it must still follow order."""
+    client = client_for(supervisor)
+    client.post(reverse("annotations:theme_move", args=[themes[0].pk]), {"direction": "down"})
+    html = client.get(reverse("annotations:theme_list")).content.decode()
+    rows = re.findall(r'<tr id="theme-(\d+)"', html)
+    assert [int(pk) for pk in rows[:2]] == [themes[1].pk, themes[0].pk]
+
+
 def test_a_theme_cannot_become_its_own_ancestor(client_for, supervisor, themes):
     child = themes[1]
     child.parent = themes[0]

@@ -122,3 +122,20 @@ def test_supervisor_assigns_two_analysts_reviews_requests_changes_and_approves(p
     assert "Changes requested" in history and history.count("Approved") >= 2
     screenshot(page, "approved")
     assert page.js_errors == []
+
+
+@pytest.mark.parametrize("width", [1400, 1024])
+def test_dashboard_tables_stay_inside_their_columns(page, width):
+    UserFactory(username="sue", role="Supervisor", first_name="Sue")
+    for name in ("Anastasia-Maria", "Bartholomew"):
+        analyst = UserFactory(username=name.lower(), role="Analyst", first_name=name, last_name="Longname")
+        Assignment.objects.create(article=ArticleFactory(), analyst=analyst)
+    page.set_viewport_size({"width": width, "height": 900})
+    login(page, "sue")
+    page.goto("/review/")
+    overflows = page.evaluate("""() => [...document.querySelectorAll('.dash-grid > section')].flatMap(s => {
+        const box = s.getBoundingClientRect();
+        return [...s.querySelectorAll('table, ol')].filter(t => t.getBoundingClientRect().right > box.right + 1)
+                                                  .map(t => t.id); })""")
+    assert overflows == []
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -3,8 +3,10 @@ two-tab conflicts, failed requests, and code-point offsets with emoji / CJK / co
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from apps.annotations.models import Annotation, EntityMention
+from apps.quotes.models import Quote
 from apps.review.models import Assignment
 from tests.browser.conftest import login
 from tests.factories import ArticleFactory, UserFactory
@@ -267,3 +269,42 @@ def test_supervisor_sees_layers_and_manages_themes(page, setup, screenshot):
     page.wait_for_selector("text=deactivated; its spans keep it")
     screenshot(page, "themes")
     assert span.themes.get().active is False
+
+
+def test_escape_closes_the_highlight_chooser_and_gives_the_focus_back_to_the_text(page, setup):
+    analyst, article, _ = setup
+    start, end = offsets(article, "Vladimir Putin")
+    mention = EntityMention.objects.create(article=article, label="PERSON", start=start, end=end, text="Vladimir Putin")
+    login(page, "ana")
+    open_workspace(page, article)
+    page.locator(f"#article-text [data-m~='e{mention.pk}']").first.click()
+    page.wait_for_selector("#chooser:not([hidden])")
+    assert page.evaluate("document.getElementById('chooser').contains(document.activeElement)")
+
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#chooser", state="hidden")
+    assert page.evaluate("document.activeElement.id") == "article-text"
+    assert page.js_errors == []
+
+
+def test_fix_span_in_the_workspace_quotes_panel_takes_the_selected_text(page, setup):
+    analyst, article, _ = setup
+    start, end = offsets(article, "Both leaders praised the strategic partnership")
+    quote = Quote.objects.create(article=article, start=start, end=end, text=article.text[start:end])
+    login(page, "ana")
+    open_workspace(page, article)
+    card = page.locator(f"#qp-quote-{quote.pk}")
+    card.locator("summary", has_text="Fix span").click()
+
+    drag_select(page, article, "strategic", "partnership")
+    page.wait_for_selector("#picker:not([hidden])")
+    page.keyboard.press("Escape")  # close the theme picker: this selection is for the quote
+    card.get_by_role("button", name="Use the selected text").click()
+    want = offsets(article, "strategic partnership")
+    assert card.locator("input[name=start]").input_value() == str(want[0])
+    assert card.locator("input[name=end]").input_value() == str(want[1])
+    card.get_by_role("button", name="Save span").click()
+    expect(page.locator(f"#qp-quote-{quote.pk} .qp-text")).to_have_text("strategic partnership")
+    quote.refresh_from_db()
+    assert (quote.start, quote.end, quote.text) == (*want, "strategic partnership")
+    assert page.js_errors == []

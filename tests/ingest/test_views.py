@@ -47,3 +47,18 @@ def test_upload_without_files_shows_a_form_error(client_for, supervisor):
     response = client_for(supervisor).post(reverse("ingest:upload"), {"fmt": "auto"})
     assert response.status_code == 200
     assert b"This field is required" in response.content
+
+
+def test_an_empty_file_is_reported_by_name_and_the_other_files_still_import(
+    client_for, supervisor, django_capture_on_commit_callbacks
+):
+    client = client_for(supervisor)
+    good = SimpleUploadedFile("feed.jsonl", b'{"title": "Summit ends", "text": "Leaders agreed on trade."}\n')
+    empty = SimpleUploadedFile("empty.jsonl", b"")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(client, empty, good)
+    assert response.status_code == 302
+    batch = ImportBatch.objects.get()
+    assert batch.created == 1 and batch.failed == 1
+    page = client.get(response["Location"]).content.decode()
+    assert "empty.jsonl: empty file" in page

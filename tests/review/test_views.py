@@ -339,3 +339,10 @@ def test_my_queue_pages_through_long_queues(client_for, analyst):
     first = client.get(reverse("review:queue"))
     assert len(first.context["items"]) == 50 and "Page 1 of 2" in first.content.decode()
     assert len(client.get(reverse("review:queue"), {"page": 2}).context["items"]) == 5
+
+
+def test_agreement_figures_never_show_a_negative_zero():
+    from apps.review.templatetags.review_tags import pct
+
+    assert pct(-0.0000001) == "0.00"
+    assert pct(-0.25) == "-0.25" and pct(0.8) == "0.80" and pct(None) == "—"

@@ -15,8 +15,8 @@ def work_url(article_id) -> str:
 
 @register.filter
 def pct(value) -> str:
-    """0.8 → "0.80"; None (undefined) → "—"."""
-    return "—" if value is None else f"{value:.2f}"
+    """0.8 → "0.80"; None (undefined) → "—"; a tiny negative α prints as "0.00", not "-0.00"."""
+    return "—" if value is None else f"{value:.2f}".replace("-0.00", "0.00")
 
 
 @register.filter
