@@ -16,11 +16,9 @@ from django.http import Http404
 from apps.accounts.roles import is_admin, is_supervisor
 from apps.corpus.models import Article
 
+from apps.review.selectors import WriteAccess, article_write_access
+
 from .models import Annotation, EntityMention, Theme
-
-# Analysts' work is read-only while a supervisor looks at it.
-LOCKED_ASSIGNMENT_STATES = {"submitted", "approved"}
-
 
 def article_for_reading(*, user, article_id: int, fields: tuple[str, ...] | None = None) -> Article:
     """The article if ``user`` may read it; 404 if it does not exist, 403 if it exists but is not theirs."""
@@ -36,33 +34,9 @@ def article_for_reading(*, user, article_id: int, fields: tuple[str, ...] | None
     return article
 
 
-@dataclass(frozen=True)
-class WriteAccess:
-    allowed: bool
-    reason: str = ""
-    assignment: object = None  # apps.review.models.Assignment or None
-
-
 def write_access(*, user, article_id: int) -> WriteAccess:
-    """May ``user`` create and edit their spans on this article? Supervisors and admins always; analysts need an
-    assignment that is not under review."""
-    from apps.review.selectors import assignment_for
-
-    if not user.is_authenticated:
-        return WriteAccess(False, "Log in first.")
-    assignment = assignment_for(user, article_id)
-    if is_supervisor(user):
-        return WriteAccess(True, assignment=assignment)
-    if assignment is None:
-        return WriteAccess(False, "This article is not assigned to you: you can read it but not annotate it.")
-    if assignment.state in LOCKED_ASSIGNMENT_STATES:
-        return WriteAccess(
-            False,
-            f"Your work on this article is {assignment.get_state_display().lower()}: it is read-only until a "
-            "supervisor returns it.",
-            assignment,
-        )
-    return WriteAccess(True, assignment=assignment)
+    """The review app's write policy (apps.review.selectors.article_write_access)."""
+    return article_write_access(user=user, article_id=article_id)
 
 
 def require_write_access(*, user, article_id: int) -> WriteAccess:

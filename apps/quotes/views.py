@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from apps.accounts.roles import is_supervisor, supervisor_required
-from apps.review.selectors import articles_visible_to, assignment_for
+from apps.review.selectors import article_write_access, articles_visible_to
 
 from . import selectors, services
 from .forms import (
@@ -42,7 +42,7 @@ SPEAKERS_PER_PAGE = 50
 
 
 def can_edit_quotes(user, article_id: int) -> bool:
-    return is_supervisor(user) or assignment_for(user, article_id) is not None
+    return article_write_access(user=user, article_id=article_id).allowed
 
 
 def _visible_article(request, article_id: int):
@@ -51,8 +51,9 @@ def _visible_article(request, article_id: int):
 
 def _article_for_write(request, article_id: int):
     article = _visible_article(request, article_id)
-    if not can_edit_quotes(request.user, article.pk):
-        raise PermissionDenied("Only analysts assigned to this article, supervisors and admins can change its quotes.")
+    access = article_write_access(user=request.user, article_id=article.pk)
+    if not access.allowed:
+        raise PermissionDenied(access.reason)
     return article
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, F, OuterRef, QuerySet
 
 from apps.accounts.roles import is_supervisor
@@ -21,6 +23,37 @@ def articles_visible_to(user) -> QuerySet[Article]:
         Exists(Assignment.objects.filter(article=OuterRef("pk"), analyst=user))
         | Exists(Annotation.objects.filter(article=OuterRef("pk"), annotator=user))
     )
+
+
+# Analysts' work is read-only while a supervisor looks at it.
+LOCKED_ASSIGNMENT_STATES = {Assignment.State.SUBMITTED, Assignment.State.APPROVED}
+
+
+@dataclass(frozen=True)
+class WriteAccess:
+    allowed: bool
+    reason: str = ""
+    assignment: Assignment | None = None
+
+
+def article_write_access(*, user, article_id: int) -> WriteAccess:
+    """May ``user`` change spans and quotes on this article? Supervisors and admins always; analysts need an
+    assignment that is not under review (submitted or approved work is read-only until it is returned)."""
+    if not user.is_authenticated:
+        return WriteAccess(False, "Log in first.")
+    assignment = assignment_for(user, article_id)
+    if is_supervisor(user):
+        return WriteAccess(True, assignment=assignment)
+    if assignment is None:
+        return WriteAccess(False, "This article is not assigned to you: you can read it but not change it.")
+    if assignment.state in LOCKED_ASSIGNMENT_STATES:
+        return WriteAccess(
+            False,
+            f"Your work on this article is {assignment.get_state_display().lower()}: it is read-only until a "
+            "supervisor returns it.",
+            assignment,
+        )
+    return WriteAccess(True, assignment=assignment)
 
 
 def article_visible_to(user, article_id: int) -> bool:

@@ -66,3 +66,19 @@ def test_article_text_and_entities_are_escaped_and_highlighted(client_for, super
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert 'class="m-ent ent-PERSON"' in page and ">Xi Jinping</span>" in page
+
+
+def _meta_line(client, article) -> str:
+    import re
+
+    page = client.get(reverse("corpus:article_detail", args=[article.pk])).content.decode()
+    meta = re.search(r'<p class="meta">(.*?)</p>', page, re.S).group(1)
+    return " ".join(re.sub(r"<[^>]+>", " ", meta).split())
+
+
+def test_an_agency_byline_is_not_repeated_after_its_outlet(client_for, supervisor):
+    agency = ArticleFactory(outlet__name="Xinhua", byline="Xinhua")
+    person = ArticleFactory(outlet__name="Reuters", byline="Dmitry Antonov")
+    client = client_for(supervisor)
+    assert _meta_line(client, agency) == "Xinhua"
+    assert _meta_line(client, person) == "Reuters · Dmitry Antonov"

@@ -90,6 +90,25 @@ def test_an_analyst_who_can_read_but_is_not_assigned_cannot_write(client_for, ot
     assert not Quote.objects.get(pk=world["quote"].pk).confirmed
 
 
+def test_submitted_work_is_read_only_for_quotes_too_until_it_is_returned(client_for, analyst, supervisor, world):
+    from apps.review.models import Assignment
+    from apps.review.services import assignment_submit, assignment_transition
+
+    assignment = Assignment.objects.get(article=world["article"], analyst=analyst)
+    assignment_submit(assignment=assignment, actor=analyst)
+    client = client_for(analyst)
+    panel = client.get(reverse("quotes:panel", args=[world["article"].pk])).content.decode()
+    assert "Confirm" not in panel
+    response = client.post(reverse("quotes:quote_confirm", args=[world["quote"].pk]), {"version": 1})
+    assert response.status_code == 403 and b"read-only" in response.content
+    assert not Quote.objects.get(pk=world["quote"].pk).confirmed
+
+    assignment_transition(assignment=assignment, to_state="changes_requested", actor=supervisor, comment="Fix it")
+    response = client.post(reverse("quotes:quote_confirm", args=[world["quote"].pk]), {"version": 1})
+    assert response.status_code in {200, 302}
+    assert Quote.objects.get(pk=world["quote"].pk).confirmed
+
+
 def test_panel_is_a_fragment_listing_live_quotes_with_speaker_kind_cue_and_confidence(client_for, analyst, world):
     Quote.objects.create(article=world["article"], start=0, end=2, text="Xi", deleted_at="2025-01-01T00:00Z")
     html = client_for(analyst).get(reverse("quotes:panel", args=[world["article"].pk])).content.decode()
