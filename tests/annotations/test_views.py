@@ -369,3 +369,15 @@ def test_long_span_lists_load_their_tail_separately(client_for, analyst, themes)
     assert html.count('class="span-row"') == SPAN_LIST_FIRST and "Loading 5 more spans" in html
     rest = client.get(reverse("annotations:span_list", args=[article.pk]) + f"?offset={SPAN_LIST_FIRST}")
     assert rest.content.decode().count('class="span-row"') == 5
+
+
+def test_returned_work_points_the_analyst_to_the_supervisors_comments(client_for, analyst, supervisor, article, assigned):
+    from apps.review.services import assignment_submit, assignment_transition
+
+    feedback = reverse("review:feedback", args=[article.pk])
+    client = client_for(analyst)
+    assert "Returned for changes" not in client.get(workspace_url(article)).content.decode()
+    assignment_submit(assignment=assigned, actor=analyst)
+    assignment_transition(assignment=assigned, to_state="changes_requested", actor=supervisor, comment="More themes")
+    html = client.get(workspace_url(article)).content.decode()
+    assert "Returned for changes" in html and f'href="{feedback}"' in html
