@@ -10,6 +10,12 @@
     if (text) text.classList.toggle("hide-" + box.dataset.layer, !box.checked);
   });
 
+  // <form data-confirm="..."> asks before it submits (no inline script under the CSP).
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) event.preventDefault();
+  }, true);
+
   // Failed HTMX requests say so instead of failing silently; the page keeps its state.
   function toast(message) {
     var el = document.getElementById("toast");

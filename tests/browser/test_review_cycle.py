@@ -62,8 +62,11 @@ def test_supervisor_assigns_two_analysts_reviews_requests_changes_and_approves(p
         switch_user(page, user.username)
         page.goto("/review/queue/")
         row = page.locator("#my-queue tr", has_text=article.title)
+        dialogs = []
+        page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
         row.get_by_role("button", name="Submit").click()
         page.wait_for_selector("text=Submitted for review.")
+        assert "read-only until a supervisor returns it" in dialogs[0]
     assert set(Assignment.objects.values_list("state", flat=True)) == {"submitted"}
 
     # 3. the supervisor sees both in the dashboard and their agreement on the review page
@@ -106,6 +109,7 @@ def test_supervisor_assigns_two_analysts_reviews_requests_changes_and_approves(p
     screenshot(page, "returned-to-analyst")
     annotate(article, bob, "unilateral sanctions", theme["sanctions and tariffs"])
     assignment_start(assignment=Assignment.objects.get(analyst=bob), actor=bob)
+    page.once("dialog", lambda dialog: dialog.accept())
     row.get_by_role("button", name="Submit").click()
     page.wait_for_selector("text=Submitted for review.")
 
