@@ -44,7 +44,12 @@ _ADJUNCT_DEPS = frozenset(
     "prep pobj det amod compound acl npadvmod advmod nummod poss case agent quantmod".split()
 )
 # "MOSCOW, May 8 (Reuters) -": a dateline is not part of a backward content
-_DATELINE_RE = re.compile(r"^[A-Z][A-Z .,'’-]{2,40}(?:,? [A-Z][a-z]{2,9}\.? \d{1,2})?(?: \([^)]{1,40}\))? ?[-–—] ")
+_DATELINE_RE = re.compile(
+    r"^(?:[A-Z][A-Z .,'’-]{2,40}(?:,? [A-Z][a-z]{2,9}\.? \d{1,2})?(?: \([^)]{1,40}\))?"
+    # "Tehran (AFP) -", "Beijing, May 8 (Xinhua) --": a place in title case needs the agency in brackets
+    r"|[A-Z][A-Za-z.'’-]+(?: [A-Z][A-Za-z.'’-]+){0,3}(?:,? [A-Z][a-z]{2,9}\.? \d{1,2})? \([A-Z][A-Za-z .]{1,30}\))"
+    r" ?[-–—]{1,2} "
+)
 
 
 @dataclass(slots=True)
@@ -105,7 +110,10 @@ def _make_cue(view: DocView, tok: Token) -> Cue | None:
         return None  # "when asked whether ...", "Asked about X, he said": a reduced passive
     if lemma in lex.REQUIRED_PARTICLE:
         wanted = lex.REQUIRED_PARTICLE[lemma]
-        part = next((c for c in tok.children if c.dep_ in ("prt", "prep") and c.lower_ in wanted), None)
+        # the particle follows the verb: in "on Monday called on X to ...", the first "on" is a date
+        part = next(
+            (c for c in tok.children if c.dep_ in ("prt", "prep") and c.lower_ in wanted and c.i > tok.i), None
+        )
         return Cue(tok, lemma, (tok.i, part.i)) if part is not None else None
     if lemma in lex.NOUN_FRAMES:
         wanted = lex.NOUN_FRAMES[lemma]
@@ -179,6 +187,35 @@ def _adjacent_subject(view: DocView, tok: Token, lo: int) -> Token | None:
     return tok_k if start > lo and doc[start - 1].text == "," else None
 
 
+def _preceding_subject(view: DocView, tok: Token, s_lo: int) -> Token | None:
+    """The noun phrase between the last comma and a subjectless post-posed cue ("..., the Ministry of
+    External Affairs (MEA) said"), which the parser hung on the clause before it: its head, when it can speak
+    and holds no verb."""
+    doc = view.doc
+    k = tok.i - 1
+    while k > s_lo and doc[k].dep_ in ("aux", "advmod", "neg"):
+        k -= 1
+    if k > s_lo and doc[k].text == ")":  # "(MEA)"
+        j = k - 1
+        while j > max(s_lo, k - 6) and doc[j].text != "(":
+            j -= 1
+        if doc[j].text != "(":
+            return None
+        k = j - 1
+    end = k + 1
+    while k > s_lo and doc[k].text != "," and end - k <= 10:
+        if doc[k].pos_ in ("VERB", "AUX") or doc[k].is_punct and doc[k].text not in ("'s", "’s", ".", "-"):
+            return None
+        k -= 1
+    if doc[k].text != "," or end - k > 10 or end <= k + 1:
+        return None
+    phrase = range(k + 1, end)
+    heads = [doc[i] for i in phrase if not k < doc[i].head.i < end or doc[i].head.i == doc[i].i]
+    if len(heads) != 1 or not can_speak(heads[0]) or heads[0].pos_ not in ("NOUN", "PROPN"):
+        return None
+    return heads[0]
+
+
 def _skip_parenthesis(view: DocView, k: int, limit: int) -> int:
     """Past a short parenthesis right after a mention ("the Ministry of External Affairs (MEA)")."""
     doc = view.doc
@@ -204,6 +241,13 @@ def _frame_backward(
                 m_lo -= 1
             cue.source, cue.block = adj, (min(block_lo, m_lo, adj.left_edge.i), block_hi)
             block_lo = cue.block[0]
+    if subj is None and tok.dep_ == "ROOT":
+        subj = _preceding_subject(view, tok, s_lo)
+        if subj is not None:  # "X, the Ministry of External Affairs (MEA) said", the name parsed into X
+            cue.source, own = subj, True
+            m_lo, _ = mention_span(view, subj, lo, hi)
+            block_lo = min(block_lo, m_lo)
+            cue.block = (block_lo, block_hi)
     if subj is None:
         subj = inverted_subject(view, cue.tokens[-1], hi)
         cue.source, own = subj, subj is not None
@@ -332,17 +376,32 @@ def _displaced_that_clause(view: DocView, tok: Token, after: int, hi: int) -> To
     """The parser often hangs the that-clause on an adjunct ("said in remarks published on Saturday that
     ...", "told a press briefing that ..."): take the first complementiser a few words on, when only
     adjuncts (and, for tell-like cues, the addressee) come between."""
-    allowed = _ADJUNCT_DEPS | ({"dobj", "dative"} if tok.lemma_ in lex.ADDRESSEE_CUES else set())
+    allowed = _ADJUNCT_DEPS | ({"dobj", "dative", "appos"} if tok.lemma_ in lex.ADDRESSEE_CUES else set())
     for k in range(after + 1, min(after + 12, hi)):
         t = view.doc[k]
         if t.is_punct and t.text != ",":
             return None
-        if t.lower_ == "that" and t.dep_ == "mark" and t.head.i > k and view.descends(t.head, tok):
+        if t.lower_ == "that" and _complementiser(t) and t.head.i > k and view.descends(t.head, tok):
             between = view.doc[after + 1 : k]
             return t.head if all(b.dep_ in allowed or b.is_punct for b in between) else None
         if t.pos_ == "VERB" and t.dep_ not in ("acl", "relcl", "amod"):
             return None
     return None
+
+
+def _complementiser(that: Token) -> bool:
+    """A "that" introducing a clause. The parser often reads "told a press briefing that Beijing opposed
+    sanctions" as a relative clause on "briefing", with "that" as its object; a clause that already has its
+    own subject and object (or complement) has no room for a relative pronoun, so "that" is the complementiser."""
+    if that.dep_ == "mark":
+        return True
+    verb = that.head
+    if that.dep_ not in ("dobj", "dative") or verb.dep_ != "relcl" or verb.i < that.i:
+        return False
+    kids = [c for c in verb.children if c.i != that.i]
+    return any(c.dep_ in ("nsubj", "nsubjpass") for c in kids) and any(
+        c.dep_ in ("dobj", "ccomp", "xcomp", "acomp", "attr", "oprd", "auxpass") for c in kids
+    )
 
 
 def _cut_trailing_adjuncts(view: DocView, tok: Token, start: int, end: int) -> int:
@@ -376,7 +435,7 @@ def _skip_lead(view: DocView, start: int, hi: int) -> int:
     """Skip the complementiser "that" and joining punctuation (a pronoun "that" stays)."""
     doc = view.doc
     while start < hi and (doc[start].lower_ in _LEAD_SKIP or doc[start].is_space):
-        if doc[start].lower_ == "that" and doc[start].dep_ != "mark":
+        if doc[start].lower_ == "that" and not _complementiser(doc[start]):
             break
         start += 1
     return start
@@ -399,6 +458,7 @@ def _frame_according(view: DocView, cue: Cue, s_lo: int, s_hi: int) -> None:
         pobj.ent_type_ in PERSON_LABELS | BODY_LABELS
         or pobj.pos_ == "PROPN"
         or pobj.lemma_.lower() in PERSON_NOUNS | ORG_NOUNS | DOCUMENT_NOUNS
+        or pobj.lower_ in ORG_NOUNS  # "media", which the lemmatiser makes "medium"
     ):
         return  # "according to the plan", "according to international law"
     cue.source = pobj

@@ -285,7 +285,11 @@ def _attribute_region(view: DocView, r: QuoteRegion, by_token: dict[int, Cue]) -
         t = doc[k]
         cue = by_token.get(k)
         if cue is not None and not cue.used and cue.frame != "according":
-            return cue if cue.content is None or a - 1 <= cue.content[0] <= b else None
+            if cue.content is None or a - 1 <= cue.content[0] <= b:
+                return cue
+            # 'Responding to X, the minister said, "A. B."': the parser took the quotation for the main clause
+            # and the attribution for a parenthesis inside it
+            return cue if cue.frame in ("parenthetical", "backward") and cue.content[1] > a else None
         if t.text in ".!?" or t.text in ALL_MARKS or t.pos_ == "VERB":
             return None
         seen += 1

@@ -89,6 +89,12 @@ def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
                 )
             ]
         subj = subjects[-1] if len(subjects) > 1 and subjects[-1].i < cur.i else next(iter(subjects), None)
+        if subj is not None and _dateline_dash(subj, cur) is not None:
+            # "UNITED NATIONS (AP) — The United States vetoed ...", with the real subject hung on the dateline
+            dash = _dateline_dash(subj, cur)
+            subj = next((c for c in subj.children if c.dep_ in ("appos", "conj") and c.i > dash), None)
+            if subj is None:
+                return None, own
         if subj is not None:
             if subj.lower_ in ("who", "which", "that") and cur.dep_ == "relcl" and lo <= cur.head.i < hi:
                 subj = cur.head
@@ -110,6 +116,20 @@ def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
             continue
         break
     return None, own
+
+
+_DASHES = frozenset({"—", "–", "-", "--"})
+
+
+def _dateline_dash(subj: Token, verb: Token) -> int | None:
+    """The dash closing a dateline read as the subject ("UNITED NATIONS (AP) — ..."): an upper-case name
+    followed, before the verb, by a dash within a few tokens."""
+    if not (subj.is_upper and subj.is_alpha and len(subj.text) > 1) or verb.i < subj.i:
+        return None
+    for t in subj.doc[subj.i + 1 : min(verb.i, subj.i + 6)]:
+        if t.text in _DASHES:
+            return t.i
+    return None
 
 
 def inverted_subject(view: DocView, last_cue_token: int, hi: int) -> Token | None:

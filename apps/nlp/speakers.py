@@ -148,6 +148,8 @@ def speaker_name_parts(surface: str) -> tuple[str, str]:
             and _is_capitalised(rest[0])
             and all(_is_capitalised(t) or t.casefold() in NAME_PARTICLES for t in rest)
             and not _is_generic(_clean_token(t).casefold() for t in rest)
+            # "Israel's Prime Minister's Office": a body named after a title is not a titled person
+            and strip_possessive(_clean_token(rest[-1])).casefold() not in ORG_NOUNS
         ):
             role = " ".join(tokens[: last_title + 1]).strip(",")
             return " ".join(rest).strip(","), role

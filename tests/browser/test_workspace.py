@@ -102,7 +102,8 @@ def test_mouse_flow_create_reload_second_theme_note_delete_and_undo(page, setup,
     span.refresh_from_db()
     assert span.note == "Framed as <b>mutual</b> benefit"
     assert set(span.themes.values_list("name", flat=True)) == {"strategic partnership and mutual trust", "multipolarity"}
-    assert page.locator(f"#s{span.pk} .note").inner_text() == "Framed as <b>mutual</b> benefit"
+    page.locator(f"#s{span.pk}").scroll_into_view_if_needed()  # rows off screen are not rendered (content-visibility)
+    expect(page.locator(f"#s{span.pk} .note")).to_have_text("Framed as <b>mutual</b> benefit", use_inner_text=True)
     screenshot(page, "edited")
 
     # delete, then undo

@@ -402,3 +402,102 @@ def test_dateline_is_not_the_subject(extract):
         extract("UNITED NATIONS (AP) — The United States on Tuesday vetoed the draft, saying it would harm talks.")[0]
     )
     assert (q.text, q.speaker) == ("it would harm talks", "United States")
+
+
+# ---- coordinated cues, tell + object + that-clause, back-references, datelines (crafted sentences) --------
+
+
+def test_coordinated_cue_shares_the_subject(extract):
+    quotes, _ = extract(
+        "Turkish President Recep Tayyip Erdogan said in Ankara that the talks had been fruitful, but warned "
+        "that any attack on Syria would be answered."
+    )
+    assert [(q.cue, q.text, q.speaker) for q in quotes] == [
+        ("said", "the talks had been fruitful", "Recep Tayyip Erdogan"),
+        ("warned", "any attack on Syria would be answered", "Recep Tayyip Erdogan"),
+    ]
+
+
+def test_tell_with_an_event_object_and_a_that_clause_then_a_described_back_reference(extract):
+    quotes, _ = extract(
+        "Indonesia's foreign ministry spokesperson Rolliansyah Soemirat told a weekly news conference that "
+        "Jakarta rejected the new export quotas.\n"
+        "The spokesperson said Indonesia would keep talking to its partners."
+    )
+    assert [(q.cue, q.text, q.speaker) for q in quotes] == [
+        ("told", "Jakarta rejected the new export quotas", "Rolliansyah Soemirat"),
+        ("said", "Indonesia would keep talking to its partners", "Rolliansyah Soemirat"),
+    ]
+
+
+def test_tell_with_an_appositive_addressee_and_an_adjunct_before_the_that_clause(extract):
+    q = only(
+        extract(
+            "Australian Prime Minister Anthony Albanese told his Indian counterpart Narendra Modi during a phone "
+            "call that Canberra valued the new trade pact."
+        )[0]
+    )
+    assert (q.cue, q.text, q.speaker) == ("told", "Canberra valued the new trade pact", "Anthony Albanese")
+
+
+def test_a_relative_clause_on_the_object_of_tell_is_not_reported_speech(extract):
+    assert extract("He told reporters a story that he had heard in Moscow.")[0] == []
+
+
+def test_call_on_takes_the_particle_after_the_verb_not_a_date(extract):
+    q = only(
+        extract(
+            "NEW DELHI, June 3 (PTI) -- Indian External Affairs Minister S. Jaishankar on Tuesday called on G20 "
+            "members to reform global lending and share climate finance fairly."
+        )[0]
+    )
+    assert q.cue == "called on"
+    assert q.text == "G20 members to reform global lending and share climate finance fairly"
+
+
+def test_according_to_state_media(extract):
+    q = only(extract("The delegation would travel to Geneva next week, according to Egyptian state media.")[0])
+    assert (q.text, q.speaker) == ("The delegation would travel to Geneva next week", "Egyptian state media")
+
+
+def test_a_body_named_after_a_title_keeps_its_whole_name(extract):
+    q = only(extract("Japan's Prime Minister's Office said in a statement that the summit would go ahead.")[0])
+    assert q.speaker == "Japan's Prime Minister's Office"
+
+
+def test_an_upper_case_dateline_is_never_the_subject(extract):
+    quotes, _ = extract(
+        "GENEVA (AP) — The European Union on Friday rejected a draft trade declaration, saying it would "
+        "undermine fair competition."
+    )
+    q = only(quotes)
+    assert (q.cue, q.text, q.speaker) == ("saying", "it would undermine fair competition", "European Union")
+
+
+def test_a_title_case_dateline_with_an_agency_stays_out_of_a_backward_content(extract):
+    quotes, _ = extract(
+        "Cairo (AFP) - Egypt and Qatar hosted a new round of ceasefire talks on Sunday, Egyptian Foreign "
+        "Minister Badr Abdelatty said, adding that progress had been made."
+    )
+    assert [(q.cue, q.text, q.speaker) for q in quotes] == [
+        ("said", "Egypt and Qatar hosted a new round of ceasefire talks on Sunday", "Badr Abdelatty"),
+        ("adding", "progress had been made", "Badr Abdelatty"),
+    ]
+
+
+def test_post_posed_body_that_the_parser_hangs_on_the_content(extract):
+    q = only(
+        extract(
+            "The agreements were signed at a meeting between Trade Secretary Sunil Barthwal and Australian "
+            "Deputy Trade Minister Tim Ayres in Canberra, the Ministry of External Trade (MET) said "
+            "in a statement."
+        )[0]
+    )
+    assert q.cue == "said"
+    assert q.text.startswith("The agreements were signed") and q.text.endswith("in Canberra")
+    assert q.speaker == "Ministry of External Trade"
+
+
+def test_multi_sentence_direct_quote_after_a_framing_participle(extract):
+    q = only(extract('Asked about the delay, the ambassador said, "We must be patient. Peace takes time."')[0])
+    assert (q.kind, q.text) == ("direct", "We must be patient. Peace takes time")
