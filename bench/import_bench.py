@@ -13,15 +13,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from benchenv import REPO, django_setup  # bench/ is on sys.path when run as a script
 
 
 def main() -> None:
@@ -29,21 +24,14 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=40, help="copies of the seed articles (each made unique)")
     args = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="readout-bench-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
+    django_setup()
     from django.conf import settings
-    from django.core.management import call_command
 
     from apps.ingest.models import ImportBatch
     from apps.ingest.readers import read_articles
     from apps.ingest.services import SourceFile, import_sources
     from apps.nlp.pipeline import get_nlp
 
-    call_command("migrate", verbosity=0)
     seeds = sorted((REPO / "fixtures" / "seeds").glob("*.txt"))
     bodies = [a for s in seeds for a in read_articles(s.read_bytes(), name=s.name)]
     records, texts = [], []

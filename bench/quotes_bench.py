@@ -18,15 +18,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from benchenv import django_setup, timed_get  # bench/ is on sys.path when run as a script
 
 SENTENCE = "Officials said that the partnership, trade and mutual trust between both sides keep growing. "
 
@@ -39,17 +35,8 @@ def main() -> None:
     parser.add_argument("--aliases", type=int, default=20_000)
     args = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="readout-bench-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
+    django_setup(test_environment=True)
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
     from django.urls import reverse
 
     from apps.accounts.models import User
@@ -61,8 +48,6 @@ def main() -> None:
     from apps.quotes.services import alias_key, speakers_resolve
     from apps.review.models import Assignment
 
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
     roles = roles_setup()
     analyst = User.objects.create_user(username="bench")
     analyst.groups.add(roles["Analyst"])
@@ -112,22 +97,14 @@ def main() -> None:
     print(f"built: {Quote.objects.count()} quotes, {SpeakerAlias.objects.count()} aliases "
           f"in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
 
-    def timed_get(client, url) -> tuple[float, int]:
-        client.get(url)
-        times = []
-        for _ in range(args.runs):
-            t = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - t) * 1000)
-            assert response.status_code == 200
-        with CaptureQueriesContext(connection) as ctx:
-            client.get(url)
-        return statistics.median(times), len(ctx.captured_queries)
+    def timed(client, url) -> tuple[float, int]:
+        ms, queries, _ = timed_get(client, url, runs=args.runs)
+        return ms, queries
 
     client = Client()
     client.force_login(analyst)
-    panel_ms, panel_q = timed_get(client, reverse("quotes:panel", args=[big.pk]))
-    small_ms, small_q = timed_get(client, reverse("quotes:panel", args=[small.pk]))
+    panel_ms, panel_q = timed(client, reverse("quotes:panel", args=[big.pk]))
+    small_ms, small_q = timed(client, reverse("quotes:panel", args=[small.pk]))
     print(f"panel, 5 quotes:            {small_ms:7.1f} ms, {small_q} queries")
     print(f"panel, {args.quotes} quotes:          {panel_ms:7.1f} ms, {panel_q} queries")
 
@@ -143,14 +120,14 @@ def main() -> None:
     create_ms = statistics.median(times)
     print(f"create a quote (HTMX):      {create_ms:7.1f} ms")
 
-    page_analyst_ms, page_analyst_q = timed_get(client, reverse("quotes:speaker_detail", args=[xi.pk]))
+    page_analyst_ms, page_analyst_q = timed(client, reverse("quotes:speaker_detail", args=[xi.pk]))
     boss = Client()
     boss.force_login(supervisor)
-    page_ms, page_q = timed_get(boss, reverse("quotes:speaker_detail", args=[xi.pk]))
+    page_ms, page_q = timed(boss, reverse("quotes:speaker_detail", args=[xi.pk]))
     n_quotes = Quote.objects.filter(speaker=xi).count()
     print(f"speaker page, supervisor:   {page_ms:7.1f} ms, {page_q} queries ({n_quotes} quotes)")
     print(f"speaker page, analyst:      {page_analyst_ms:7.1f} ms, {page_analyst_q} queries")
-    list_ms, list_q = timed_get(boss, reverse("quotes:speaker_list"))
+    list_ms, list_q = timed(boss, reverse("quotes:speaker_list"))
     print(f"speaker list (page 1):      {list_ms:7.1f} ms, {list_q} queries ({Speaker.objects.count()} speakers)")
 
     infos = [SpeakerInfo(name="Xi", kind="person"), SpeakerInfo(name="Vladimir Putin", kind="person", role="President"),

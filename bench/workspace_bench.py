@@ -15,16 +15,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from benchenv import django_setup, timed_get  # bench/ is on sys.path when run as a script
 
 WORDS = ("China Russia partnership strategic cooperation energy trade Beijing Moscow summit leaders world order "
          "multipolar sanctions Ukraine dialogue security development mutual trust people exchange Xi Putin said "
@@ -98,24 +94,16 @@ def main() -> None:
     parser.add_argument("--spans", type=int, default=2_000)
     args = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="readout-bench-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
+    django_setup(test_environment=True)
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from apps.accounts.services import roles_setup
     from apps.annotations.models import Annotation
 
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
     call_command("loaddata", "themes", verbosity=0)
     from apps.accounts.models import User
 
@@ -134,17 +122,8 @@ def main() -> None:
     client.force_login(user)
 
     def render(article) -> tuple[float, int, int]:
-        url = reverse("annotations:workspace", args=[article.pk])
-        client.get(url)  # warm-up
-        times = []
-        for _ in range(args.runs):
-            t = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - t) * 1000)
-            assert response.status_code == 200
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(url)
-        return statistics.median(times), len(ctx.captured_queries), len(response.content)
+        ms, queries, response = timed_get(client, reverse("annotations:workspace", args=[article.pk]), runs=args.runs)
+        return ms, queries, len(response.content)
 
     render_ms, render_queries, size = render(big)
     small_ms, small_queries, small_size = render(small)

@@ -1,0 +1,49 @@
+"""What every benchmark starts with: Django on a throwaway database, and a timed GET through the test client."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def django_setup(*, migrate: bool = True, test_environment: bool = False) -> None:
+    """Configure Django for a benchmark: SQLite in a temporary directory unless DATABASE_URL is set."""
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tempfile.mkdtemp(prefix='readout-bench-')}/bench.sqlite3")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    if test_environment:  # lets the test client record templates and allows 'testserver'
+        from django.test.utils import setup_test_environment
+
+        setup_test_environment()
+    if migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+
+
+def timed_get(client, url: str, *, runs: int):
+    """Median server time (ms) of ``runs`` warm GETs of ``url``, its query count, and the last response."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm-up
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - t) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    return statistics.median(times), len(ctx.captured_queries), response
