@@ -128,15 +128,10 @@ def articles_matching(
     from apps.annotations.models import EntityMention
     from apps.quotes.models import Quote
 
-    articles = Article.objects.all()
-    if outlet_id:
-        articles = articles.filter(outlet_id=outlet_id)
-    if published_from:
-        articles = articles.filter(published__gte=published_from)
-    if published_to:
-        articles = articles.filter(published__lte=published_to)
-    if batch_id:
-        articles = articles.filter(import_batches__id=batch_id)
+    articles = _with_article_filters(
+        Article.objects.all(), outlet_id=outlet_id, published_from=published_from, published_to=published_to,
+        batch_id=batch_id,
+    )
     if entity.strip():
         articles = articles.filter(
             Exists(EntityMention.objects.filter(article=OuterRef("pk"), text__icontains=entity.strip()).exclude(
@@ -154,6 +149,21 @@ def articles_matching(
     if unassigned:
         articles = articles.filter(~Exists(Assignment.objects.filter(article=OuterRef("pk"))))
     return articles.select_related("outlet").only("id", "title", "published", "outlet__name").order_by("id")
+
+
+def _with_article_filters(
+    queryset: QuerySet, *, prefix: str = "", outlet_id=None, published_from=None, published_to=None, batch_id=None
+) -> QuerySet:
+    """The article filters shared by bulk assignment and the queue list; ``prefix`` reaches the article."""
+    if outlet_id:
+        queryset = queryset.filter(**{f"{prefix}outlet_id": outlet_id})
+    if published_from:
+        queryset = queryset.filter(**{f"{prefix}published__gte": published_from})
+    if published_to:
+        queryset = queryset.filter(**{f"{prefix}published__lte": published_to})
+    if batch_id:
+        queryset = queryset.filter(**{f"{prefix}import_batches__id": batch_id})
+    return queryset
 
 
 QUEUE_SORTS = {
@@ -188,14 +198,10 @@ def assignment_search(
         items = items.filter(state=state)
     if analyst_id:
         items = items.filter(analyst_id=analyst_id)
-    if outlet_id:
-        items = items.filter(article__outlet_id=outlet_id)
-    if published_from:
-        items = items.filter(article__published__gte=published_from)
-    if published_to:
-        items = items.filter(article__published__lte=published_to)
-    if batch_id:
-        items = items.filter(article__import_batches__id=batch_id)
+    items = _with_article_filters(
+        items, prefix="article__", outlet_id=outlet_id, published_from=published_from, published_to=published_to,
+        batch_id=batch_id,
+    )
     if overdue:
         items = items.filter(due_date__lt=timezone.localdate()).exclude(state=Assignment.State.APPROVED)
     if q.strip():
