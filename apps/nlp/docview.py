@@ -32,7 +32,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
 from .quotemarks import find_regions, paragraphs
-from .speakers import speaker_name_parts, strip_determiner, strip_possessive
+from .speakers import TITLE_WORDS, speaker_name_parts, strip_determiner, strip_possessive
 
 _ATTRS = [IDX, SENT_START, ORTH, IS_TITLE, IS_UPPER, SPACY, POS, LEMMA, LOWER, ENT_TYPE, ENT_IOB, DEP, HEAD]
 _ATTRS += [IS_PUNCT, IS_SPACE]
@@ -204,6 +204,19 @@ class DocView:
                     left -= 1
                 while left < start and self.doc[left].text == "-":
                     left += 1
+                root = ent.root
+                if (  # "his Lithuanian counterpart Kestutis Budrys": the name hangs on the title as appos
+                    left == start
+                    and start > lo
+                    and root.dep_ == "appos"
+                    and root.head.i == start - 1
+                    and root.head.lower_ in TITLE_WORDS
+                ):
+                    left = start - 1
+                    while left > lo and self.doc[left - 1].dep_ in ("compound", "amod") and self.doc[
+                        left - 1
+                    ].text[:1].isalpha():
+                        left -= 1
                 if left == start:
                     continue
                 name = strip_possessive(ent.text)

@@ -10,6 +10,7 @@ an earlier source, and names merge by token containment (``speakers.SpeakerRegis
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,6 +49,14 @@ _LEADER_WORDS = frozenset(
 _SYNONYM = {"spokesman": "spokesperson", "spokeswoman": "spokesperson", "spokespeople": "spokesperson"}
 _DIPLOMAT_WORDS = frozenset({"foreign", "ambassador", "envoy", "diplomat", "consul", "mfa"})
 _LOOSE_MODIFIERS = frozenset({"top", "senior", "chief", "veteran", "country's", "nation's", "official"})
+
+
+_EXECUTIVE_RE = re.compile(r"^(?:eu|european union|bloc)(?:'s|’s) executive(?: arm| branch| body)?$")
+_BLOCS = frozenset(
+    "eu;european union;asean;nato;brics;sco;shanghai cooperation organisation;shanghai cooperation organization;"
+    "g7;g20;african union;au;gcc;gulf cooperation council;mercosur;opec;opec+;csto;eaeu;eurasian economic union;"
+    "arab league;quad;aukus;ecowas;saarc;apec".split(";")
+)
 
 
 @dataclass(slots=True)
@@ -89,6 +98,8 @@ def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
                 )
             ]
         subj = subjects[-1] if len(subjects) > 1 and subjects[-1].i < cur.i else next(iter(subjects), None)
+        if len(subjects) > 1 and subj is subjects[-1]:
+            subj = _name_before_description(subjects[-2], subj)
         if subj is not None and _dateline_dash(subj, cur) is not None:
             # "UNITED NATIONS (AP) — The United States vetoed ...", with the real subject hung on the dateline
             dash = _dateline_dash(subj, cur)
@@ -119,6 +130,19 @@ def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
 
 
 _DASHES = frozenset({"—", "–", "-", "--"})
+
+
+def _name_before_description(name: Token, desc: Token) -> Token:
+    """'Commodore Jay Tarriela, its spokesman for the West Philippine Sea, said': the parser reads the
+    description set off by commas as a second subject; the person's name before it is the source."""
+    if (
+        name.ent_type_ in PERSON_LABELS
+        and desc.pos_ == "NOUN"
+        and desc.left_edge.i > name.i
+        and any(t.text == "," for t in name.doc[name.i + 1 : desc.left_edge.i])
+    ):
+        return name
+    return desc
 
 
 def _dateline_dash(subj: Token, verb: Token) -> int | None:
@@ -199,6 +223,21 @@ def _named_complements(head: Token, right: int, hi: int) -> int:
         end = pobj.i + 1
         while end < hi and doc_flat(pobj, end):
             end += 1
+        # "the Ministry of Commerce and Industry": a name coordinated inside the body's name
+        conj = next((c for c in pobj.children if c.dep_ == "conj" and c.i > pobj.i), None)
+        if (
+            conj is not None
+            and conj.pos_ == "PROPN"
+            and conj.ent_type_ not in PERSON_LABELS
+            and conj.i < hi
+            and end < hi
+            and pobj.doc[end].lower_ in ("and", "&")
+            and conj.left_edge.i == end + 1
+            and all(t.text[:1].isupper() for t in pobj.doc[end + 1 : conj.i + 1])
+        ):
+            end = conj.i + 1
+            while end < hi and doc_flat(conj, end):
+                end += 1
         if end > hi:
             break
         right = end
@@ -234,12 +273,19 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
             return Source(subj.i, subj.i + 1, "person", pronoun="person")
         if low in THING_PRONOUNS:
             return Source(subj.i, subj.i + 1, "organisation", pronoun="thing")
-        return Source(subj.i, subj.i + 1, None)  # they, we, I: no single source
+        if low == "they":  # an organisation or a group named in the previous attribution
+            return Source(subj.i, subj.i + 1, None, pronoun="group")
+        return Source(subj.i, subj.i + 1, None)  # we, I: no single source
     if any(c.dep_ == "conj" for c in subj.children):
         return Source(left, min(subj.right_edge.i + 1, hi), None)  # joint source: "Xi and Putin"
     if low in _JOINT_HEADS and any(c.lower_ in ("both", "two", "all") for c in subj.children):
         return Source(left, right, None)
     bare = strip_determiner(view.span_text(left, right))
+    head = subj.lemma_.lower()
+    if subj.pos_ == "PROPN" and any(
+        c.dep_ == "appos" and c.pos_ == "NOUN" and c.lemma_.lower() in ORG_NOUNS for c in subj.children
+    ):  # "The Samyukt Kisan Morcha, an umbrella body of farmers' unions, said": a body, whatever NER says
+        return _read_body(view, subj, left, right, bare, head)
     person = _read_person(view, subj, left, right, lo, hi, bare)
     if person is not None:
         return person
@@ -421,6 +467,7 @@ class SpeakerResolver:
         self._subj_pos = [int(view.idx[i]) for i in self._subj_rows]
         self._log: list[tuple[int, int, Source]] = []  # quote sources so far: (char, mention id, reading)
         self._subjects: dict[int, tuple[int | None, Source]] = {}
+        self._last_unresolved = -1  # position of the latest source left unresolved (joint, unknown)
 
     def resolve(self, subj: Token) -> Resolution:
         view = self.view
@@ -432,15 +479,35 @@ class SpeakerResolver:
         if src.pronoun is not None:
             mid, penalty = self._antecedent(span[0], src.pronoun, src.start), 0.1
         elif src.kind is not None:
+            if src.kind == "organisation":
+                self._name_epithet(src, surface, src.start)
             mid = self._described(src, span[0])
             if mid is None and not bare_definite(surface, src):
                 mid, penalty = self._register(src, span[0]), src.penalty
         if mid is not None:
             self._log.append((span[0], mid, src))
+        else:
+            self._last_unresolved = max(self._last_unresolved, span[0])
         return Resolution(mid, surface, span, penalty)
 
     def name_of(self, mention_id: int) -> str:
         return self.registry.name_of(mention_id)
+
+    def _name_epithet(self, src: Source, surface: str, tok: int) -> None:
+        """Stock epithets of blocs: "the EU's executive arm" is the European Commission; "the bloc" is the
+        latest bloc named before it ("EU", "ASEAN", "NATO")."""
+        low = " ".join(strip_determiner(surface).casefold().split())
+        if _EXECUTIVE_RE.match(low):
+            src.name = "European Commission"
+        elif low in ("bloc", "alliance", "grouping", "union"):
+            view = self.view
+            for start, end, label in reversed(view.entities()):
+                if start >= tok or label != "ORG":
+                    continue
+                name = strip_possessive(strip_determiner(view.span_text(start, end)))
+                if name.casefold() in _BLOCS:
+                    src.name = name
+                    return
 
     def speakers(self, used: list[int]) -> list[SpeakerInfo]:
         """The speakers of the given mentions, once every quote is resolved (fuller names found elsewhere in
@@ -502,7 +569,22 @@ class SpeakerResolver:
                 return mid
         return None
 
+    def _group_antecedent(self, char: int) -> int | None:
+        """'The Liberal Democrats said X. They urged ...': "they" is the previous source when that is a body
+        or a plural description ("officials") at most a paragraph back, and no other source came between."""
+        for pos, mid, src in reversed(self._log):
+            if pos >= char:
+                continue
+            if pos < self._last_unresolved or self.view.para_of(char) - self.view.para_of(pos) > 1:
+                return None
+            if self.registry.kind_of(mid) == "organisation" and not src.maybe_person:
+                return mid
+            return mid if src.plural else None
+        return None
+
     def _antecedent(self, char: int, pronoun: str, pronoun_tok: int) -> int | None:
+        if pronoun == "group":
+            return self._group_antecedent(char)
         if pronoun == "person" and self.view.doc[pronoun_tok].head.dep_ != "ROOT":  # not "After X, he said"
             mid = self._same_sentence_person(pronoun_tok)
             if mid is not None:
@@ -532,12 +614,16 @@ class SpeakerResolver:
         words = view.span_text(src.start, src.end).split()
         if src.kind != "person" or len(words) < 2 or words[0].casefold() != "the":
             return None
+        if src.name and src.name.casefold() not in " ".join(words).casefold():
+            return None  # "The foreign secretary, David Lammy, said": named by its appositive
         wanted = [_SYNONYM.get(w, w) for w in (w.casefold().strip(",") for w in words[1:])]
         wanted = [w for w in wanted[:-1] if w not in _LOOSE_MODIFIERS] + wanted[-1:]
+        first = True
         for pos, mid, prev in reversed(self._log):
             if pos >= char or self.registry.kind_of(mid) != "person" or prev.plural:
                 continue
-            if view.para_of(char) - view.para_of(pos) > 5:
+            distance = view.para_of(char) - view.para_of(pos)
+            if distance > 5:
                 return None
             name = self.registry.name_of(mid)
             titled = (r for _, n, r, _ in view.titled_persons() if same_speaker(n, name))
@@ -553,8 +639,16 @@ class SpeakerResolver:
             )
             if head_ok and set(wanted[:-1]) <= role_words and name.casefold() != " ".join(wanted):
                 return mid
-            if len(wanted) < 2:
-                return None  # a bare "the spokesman" can only be the latest source
+            if (  # "Keir Starmer has said. ... the prime minister said": the latest source, its title unstated
+                first
+                and not role_words
+                and distance <= 1
+                and wanted[-1] in TITLE_WORDS
+                and not name.split()[0].casefold() in PERSON_NOUNS
+            ):
+                return mid
+            first = False
+            # a bare "the spokesman" goes back past sources whose role does not fit, within the window
         return None
 
     def _add_entity_aliases(self) -> None:

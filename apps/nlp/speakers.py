@@ -33,12 +33,12 @@ TITLE_WORDS = frozenset(
     justice president-elect ceo chief-executive founder executive chairman-elect consul consul-general
     military army naval navy air force press assistant acting former incumbent then top senior
     high-ranking veteran opposition party communist parliamentary parliament cabinet federal regional
-    provincial state-run government presidential royal
+    provincial state-run government presidential royal counterpart
     """.split()
 )
 # Honorifics are dropped from the name and not kept as a role.
 HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame madam mme lord lady".split())
-DETERMINERS = frozenset("a an the this that these those".split())
+DETERMINERS = frozenset("a an the this that these those its their".split())
 PERSON_PRONOUNS = frozenset("he she him her".split())
 THING_PRONOUNS = frozenset(["it"])
 OTHER_PRONOUNS = frozenset("they them we us i me you who which one".split())
@@ -64,7 +64,7 @@ ORG_NOUNS = frozenset(
     court cabinet presidency kremlin palace white house company firm bank fund union alliance bloc
     organization organisation association federation group coalition service services command staff
     secretariat legislature regime authorities authority police guard guards corps campaign team board
-    newspaper broadcaster outlet media network
+    newspaper broadcaster outlet media network body
     """.split()
 )
 # Documents that "say" things; their author, when named, is the speaker.
@@ -217,7 +217,13 @@ def _compatible(name: str, canonical: str, kind: str) -> bool:
     if not a or not b:
         return False
     short, long = (a, b) if len(a) <= len(b) else (b, a)
-    return long[len(long) - len(short) :] == short
+    if long[len(long) - len(short) :] == short:
+        return True
+    # "the ministry" of "Ministry of Commerce and Industry": the head comes before "of"
+    if "of" in long:
+        head = long[: long.index("of")]
+        return len(short) <= len(head) and head[len(head) - len(short) :] == short
+    return False
 
 
 @dataclass(slots=True)

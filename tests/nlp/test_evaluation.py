@@ -104,7 +104,7 @@ HELDOUT = Path(__file__).resolve().parent / "data" / "heldout"
 # RIA, Global Times, Al Jazeera, PTI, Kyodo, Yonhap, DW), annotated by the gold README's rules before the
 # extractor was run on them. Reached: lenient 1.000, strict 0.993, speaker 0.960 (from 0.983 / 0.969 / 0.944,
 # and before that 0.955 / 0.886 / 0.855); the floors are those minus a hair (one quote in 149 is about 0.007).
-HELDOUT_FLOOR = {"lenient_f1": 0.993, "strict_f1": 0.985, "speaker_accuracy": 0.952}
+HELDOUT_FLOOR = {"lenient_f1": 0.993, "strict_f1": 0.985, "speaker_accuracy": 0.959}
 
 
 def test_heldout_set_scores_stay_at_the_level_reached():
@@ -114,4 +114,23 @@ def test_heldout_set_scores_stay_at_the_level_reached():
     summary = report.summary()
     assert summary["gold"] == 149
     for key, floor in HELDOUT_FLOOR.items():
+        assert summary[key] >= floor, (key, summary)
+
+
+HELDOUT2 = Path(__file__).resolve().parent / "data" / "heldout2"
+# Second held-out set: 7 articles in yet other styles (NHK, Anadolu, The Guardian, POLITICO, Sputnik, SCMP,
+# Times of India), annotated by the gold README's rules before the extractor was run on them. First run (the
+# honest generalisation estimate): lenient 0.982, strict 0.936, speaker 0.845. After fixing back-references
+# ("they", "the bloc", bare descriptions, "Ministry of X and Y"): lenient 0.982, strict 0.936, speaker 1.000.
+# Floors: those minus a hair (one quote in 86 is about 0.012).
+HELDOUT2_FLOOR = {"lenient_f1": 0.975, "strict_f1": 0.925, "speaker_accuracy": 0.985}
+
+
+def test_second_heldout_set_scores_stay_at_the_level_reached():
+    from apps.nlp.evaluation import spacy_extractor
+
+    report = evaluate(HELDOUT2, HELDOUT2, spacy_extractor)
+    summary = report.summary()
+    assert summary["gold"] == 86
+    for key, floor in HELDOUT2_FLOOR.items():
         assert summary[key] >= floor, (key, summary)

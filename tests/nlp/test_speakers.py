@@ -166,3 +166,80 @@ def test_definite_descriptions_and_agency_names(extract):
 def test_honorific_is_not_a_role(extract):
     (q,), (speaker,) = extract('"The door is open," Mr Raab said.')
     assert (q.speaker, speaker.role, speaker.aliases) == ("Raab", "", ("Mr Raab",))
+
+
+# ---- back-references found on the second held-out set (new sentences, not from the gold) ----------------
+
+
+def _speakers_by_text(extract, text):
+    quotes, _ = extract(text)
+    return {q.text: q.speaker for q in quotes}
+
+
+def test_they_refers_to_the_previous_body_or_plural_source(extract):
+    got = _speakers_by_text(
+        extract,
+        "The Green Party said the budget was a missed opportunity. They urged ministers to raise the carbon tax.\n"
+        "Chinese officials said the talks were productive. They added that a second round was planned.\n"
+        "Ms. Lopez said she was disappointed. They said the vote would be held again.\n",
+    )
+    assert got["ministers to raise the carbon tax"] == "Green Party"
+    assert got["a second round was planned"] == "Chinese officials"
+    assert got["the vote would be held again"] is None  # a single person is not "they"
+
+
+def test_bare_description_goes_back_past_a_source_whose_role_does_not_fit(extract):
+    got = _speakers_by_text(
+        extract,
+        "Foreign Ministry spokeswoman Hua Chunying said the drills were routine.\n"
+        "Vietnamese Prime Minister Pham Minh Chinh, who spoke on Monday, said Hanoi would protest.\n"
+        '"No country should be surprised by routine exercises," the spokeswoman said.\n',
+    )
+    assert got["No country should be surprised by routine exercises"] == "Hua Chunying"
+
+
+def test_title_description_after_a_source_with_no_stated_role(extract):
+    got = _speakers_by_text(
+        extract,
+        "Canada will double its aid to Sudan, Mark Carney has said.\n"
+        "Speaking in Ottawa, the prime minister said the money would go to food and medicine.\n",
+    )
+    assert got["the money would go to food and medicine"] == "Mark Carney"
+
+
+def test_named_speaker_before_a_comma_description_and_counterpart_roles(extract):
+    got = _speakers_by_text(
+        extract,
+        "After talks with his Estonian counterpart Margus Tsahkna in Rome, Antonio Tajani said Italy backed new"
+        " sanctions. Tsahkna said Estonia welcomed the move.\n"
+        '"Europe must stay united," the Estonian minister said.\n'
+        "Colonel Anna Berg, a spokeswoman for the Swedish navy, said the submarine had left the area.\n",
+    )
+    assert got["Europe must stay united"] == "Margus Tsahkna"
+    assert got["the submarine had left the area"] == "Anna Berg"
+
+
+def test_body_names_with_and_and_an_appositive_body_noun(extract):
+    quotes, speakers = extract(
+        "The Ministry of Petroleum and Natural Gas said fuel prices would stay unchanged. The ministry added"
+        " that stocks were sufficient.\n"
+        "The Bharatiya Kisan Union, a farmers' body, said it would hold protests. It warned that yields were"
+        " falling.\n"
+    )
+    got = {q.text: q.speaker for q in quotes}
+    assert got["fuel prices would stay unchanged"] == "Ministry of Petroleum and Natural Gas"
+    assert got["stocks were sufficient"] == "Ministry of Petroleum and Natural Gas"
+    assert got["it would hold protests"] == "Bharatiya Kisan Union"
+    assert got["yields were falling"] == "Bharatiya Kisan Union"
+
+
+def test_bloc_epithets_and_possessive_determiners(extract):
+    got = _speakers_by_text(
+        extract,
+        "ASEAN foreign ministers met in Kuala Lumpur. The bloc said it was concerned about the fighting.\n"
+        "The EU's executive arm said it would propose new rules on steel.\n"
+        "Israel reacted angrily. Its foreign ministry said the decision was a mistake.\n",
+    )
+    assert got["it was concerned about the fighting"] == "ASEAN"
+    assert got["it would propose new rules on steel"] == "European Commission"
+    assert got["the decision was a mistake"].casefold() == "foreign ministry"
