@@ -39,8 +39,29 @@ def get_nlp(model: str | None = None) -> Language:
 
     name = model or _settings_value("SPACY_MODEL", DEFAULT_MODEL)
     nlp = spacy.load(name)
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe(_register_line_breaks(), before="parser")
     nlp.max_length = max(nlp.max_length, 5_000_000)
     return nlp
+
+
+def _register_line_breaks() -> str:
+    """A component that starts a sentence after every line break, placed before the parser (which keeps preset
+    boundaries): paragraphs and headlines never run into the next line's sentence, so a name at the end of one
+    line and the subject of the next are not parsed as one clause."""
+    from spacy.language import Language
+
+    name = "readout_line_breaks"
+    if not Language.has_factory(name):
+
+        @Language.component(name)
+        def line_breaks(doc):
+            for token in doc[1:]:
+                if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
+                    token.is_sent_start = True
+            return doc
+
+    return name
 
 
 def doc_entities(doc: Doc) -> list[EntitySpan]:

@@ -53,3 +53,13 @@ def test_a_quote_extractor_failure_keeps_the_entities_and_the_next_texts(monkeyp
     assert first.quotes == []
     assert [q.text for q in second.quotes] == ["the talks were useful"]
     assert "quote extraction failed" in caplog.text
+
+
+def test_a_line_break_always_ends_a_sentence_so_a_headline_does_not_swallow_the_first_line():
+    from apps.nlp.pipeline import get_nlp
+
+    doc = get_nlp()("Minister says talks open but warns allies\nThe minister said on Monday that talks remained open.")
+    assert [s.text.strip() for s in doc.sents] == [
+        "Minister says talks open but warns allies",
+        "The minister said on Monday that talks remained open.",
+    ]
