@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 urlpatterns = [
@@ -12,4 +14,6 @@ urlpatterns = [
     path("review/", include("apps.review.urls")),
     path("exports/", include("apps.exports.urls")),
     path("admin/", admin.site.urls),
+    # the admin's pages have no <link rel=icon>: browsers ask for /favicon.ico
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=False)),
 ]

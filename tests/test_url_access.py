@@ -44,3 +44,13 @@ def test_anonymous_users_are_sent_to_login(client, name, pattern):
         assert response.status_code in {302, 403, 405}, f"{method.__name__.upper()} {url}: {response.status_code}"
         if response.status_code == 302:
             assert response["Location"].startswith(reverse("accounts:login")), response["Location"]
+
+
+@pytest.mark.django_db
+def test_favicon_ico_redirects_to_the_static_svg(client, admin_user):
+    # admin pages have no <link rel=icon>, so browsers ask for /favicon.ico
+    client.force_login(admin_user)
+    assert b"favicon" not in client.get(reverse("admin:index")).content
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"].endswith("favicon.svg")
+    assert client.get(response["Location"]).status_code == 200

@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
@@ -149,16 +150,17 @@ def workspace(request, article_id: int):
 @require_http_methods(["GET"])
 @login_required
 def workspace_text(request, article_id: int):
-    """The article text with every layer, for re-rendering after quotes or entity decisions change."""
+    """The article text with every layer, for re-rendering after quotes or entity decisions change; the layer
+    switch's quote count comes along out of band."""
     user = request.user
     article = selectors.article_for_reading(user=user, article_id=article_id, fields=TEXT_FIELDS)
     spans = selectors.annotation_rows(spans=selectors.annotations_shown_to(user=user, article_id=article.pk))
+    quotes = selectors.quotes_for_layer(article_id=article.pk)
     marks = rendering.build_marks(
-        user_id=user.pk, spans=spans, entities=selectors.entity_mentions(article_id=article.pk),
-        quotes=selectors.quotes_for_layer(article_id=article.pk),
+        user_id=user.pk, spans=spans, entities=selectors.entity_mentions(article_id=article.pk), quotes=quotes,
     )
     html, _ = rendering.text_html(article.text, marks)
-    return HttpResponse(html)
+    return HttpResponse(format_html('{}<span id="quote-count" hx-swap-oob="true">{}</span>', html, len(quotes)))
 
 
 @require_http_methods(["GET"])

@@ -197,7 +197,7 @@
     chooser.textContent = "";
     var title = document.createElement("p");
     title.className = "picker-hint";
-    title.textContent = "Several highlights here: choose one";
+    title.textContent = keys.length === 1 ? "One highlight here" : keys.length + " highlights here: choose one";
     chooser.appendChild(title);
     spanKeys.forEach(function (key) {
       var row = $("s" + key.slice(1));
@@ -328,6 +328,15 @@
     var key = event.key;
     var searching = document.activeElement === pickerSearch && pickerSearch.value !== "";
     if (key === "Escape") { event.preventDefault(); event.stopPropagation(); closePicker(); textEl.focus({ preventScroll: true }); if (sel) showSelection(sel); return; }
+    if (key === "Tab") {
+      // keep the focus inside the picker: cycle through its search field and buttons
+      event.preventDefault();
+      var stops = Array.prototype.slice.call(picker.querySelectorAll("input, button"));
+      var at = stops.indexOf(document.activeElement);
+      var step = event.shiftKey ? -1 : 1;
+      stops[at < 0 ? (step > 0 ? 0 : stops.length - 1) : (at + step + stops.length) % stops.length].focus();
+      return;
+    }
     if (key === "ArrowDown") { event.preventDefault(); moveActive(1); return; }
     if (key === "ArrowUp") { event.preventDefault(); moveActive(-1); return; }
     if (key === "Enter") {

@@ -381,3 +381,14 @@ def test_returned_work_points_the_analyst_to_the_supervisors_comments(client_for
     assignment_transition(assignment=assigned, to_state="changes_requested", actor=supervisor, comment="More themes")
     html = client.get(workspace_url(article)).content.decode()
     assert "Returned for changes" in html and f'href="{feedback}"' in html
+
+
+def test_workspace_text_also_refreshes_the_quote_count(client_for, analyst, article, assigned):
+    from apps.quotes.models import Quote
+
+    client = client_for(analyst)
+    assert 'id="quote-count">0<' in client.get(workspace_url(article)).content.decode()
+    start, end = span_of(article, "Moscow")
+    Quote.objects.create(article=article, start=start, end=end, text="Moscow")
+    html = client.get(reverse("annotations:workspace_text", args=[article.pk]), **HTMX).content.decode()
+    assert '<span id="quote-count" hx-swap-oob="true">1</span>' in html

@@ -309,3 +309,58 @@ def test_fix_span_in_the_workspace_quotes_panel_takes_the_selected_text(page, se
     quote.refresh_from_db()
     assert (quote.start, quote.end, quote.text) == (*want, "strategic partnership")
     assert page.js_errors == []
+
+
+def test_quote_count_follows_quotes_added_and_deleted(page, setup):
+    analyst, article, _ = setup
+    login(page, "ana")
+    open_workspace(page, article)
+    count = page.locator("label", has=page.locator("input[data-layer=quote]"))
+    expect(count).to_have_text("Quotes (0)")
+
+    drag_select(page, article, "strategic", "partnership")
+    page.wait_for_selector("#picker:not([hidden])")
+    page.keyboard.press("q")
+    expect(count).to_have_text("Quotes (1)")
+    quote = Quote.objects.get()
+
+    page.locator(f"#qp-quote-{quote.pk}").get_by_role("button", name="Delete").click()
+    expect(count).to_have_text("Quotes (0)")
+    assert page.js_errors == []
+
+
+def test_tab_stays_in_the_theme_picker_and_escape_gives_the_focus_back_to_the_text(page, setup):
+    analyst, article, _ = setup
+    login(page, "ana")
+    open_workspace(page, article)
+    page.locator("#article-text").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#picker:not([hidden])")
+    in_picker = "document.getElementById('picker').contains(document.activeElement)"
+    for key in ["Tab", "Tab", "Tab", "Shift+Tab", "Shift+Tab", "Shift+Tab"]:
+        page.keyboard.press(key)
+        assert page.evaluate(in_picker), key
+    assert page.locator("#picker").is_visible()
+
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#picker", state="hidden")
+    assert page.evaluate("document.activeElement.id") == "article-text"
+    assert page.js_errors == []
+
+
+def test_highlight_chooser_heading_follows_the_number_of_items(page, setup):
+    analyst, article, _ = setup
+    start, end = offsets(article, "Vladimir Putin")
+    mention = EntityMention.objects.create(article=article, label="PERSON", start=start, end=end, text="Vladimir Putin")
+    Quote.objects.create(article=article, start=start, end=end + len(" on Thursday"), text=article.text[start:end])
+    other = EntityMention.objects.create(article=article, label="GPE", start=article.text.index("北京"),
+                                         end=article.text.index("北京") + 2, text="北京")
+    login(page, "ana")
+    open_workspace(page, article)
+    page.locator(f"#article-text [data-m~='e{other.pk}']").first.click()
+    expect(page.locator("#chooser .picker-hint")).to_have_text("One highlight here")
+    page.keyboard.press("Escape")
+    page.locator(f"#article-text [data-m~='e{mention.pk}']").first.click()
+    expect(page.locator("#chooser .picker-hint")).to_have_text("2 highlights here: choose one")
+    assert page.js_errors == []

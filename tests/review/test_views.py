@@ -134,6 +134,12 @@ def test_agreement_panel_shows_pooled_pair_and_theme_figures(client_for, supervi
     assert "<html" not in html and "ana · bob" in html and "0.12" in html
 
 
+def test_agreement_panel_without_finished_pairs_shows_only_the_empty_message(client_for, supervisor):
+    html = client_for(supervisor).get(reverse("review:agreement"), HTTP_HX_REQUEST="true").content.decode()
+    assert "No article has two finished annotations yet." in html
+    assert "most recently finished" not in html
+
+
 # --- assigning --------------------------------------------------------------------------------------------------------
 
 
