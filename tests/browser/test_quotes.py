@@ -114,6 +114,7 @@ def test_a_selection_after_an_emoji_is_stored_at_code_point_offsets(page, screen
     login(page, "ana")
     page.goto(f"/articles/{article.pk}/")
     page.locator("#quotes-panel .quotes-panel").wait_for()
+    assert page.locator("#quote-count").inner_text() == "0"
     page.evaluate(SELECT, "We stand together")
     page.wait_for_function("() => !document.querySelector('[data-add-button]').disabled")
     page.locator("[data-add-button]").click()
@@ -128,6 +129,7 @@ def test_a_selection_after_an_emoji_is_stored_at_code_point_offsets(page, screen
         "() => [...document.querySelectorAll('#article-text .m-quote')].some(m => m.textContent.includes('We stand'))"
     )
     page.wait_for_load_state("networkidle")
+    assert page.locator("#quote-count").inner_text() == "1"  # the layer switch counts the new quote
 
     # fix the span by re-selecting another passage (a CJK name inside it)
     card = quote_card(page, "We stand together")
