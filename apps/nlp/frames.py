@@ -160,9 +160,9 @@ def _frame(view: DocView, cue: Cue) -> None:
         if tok.head.i > tok.i and tok.head.lemma_.lower() not in lex.ALL_LEMMAS:
             end = min(end, tok.right_edge.i + 1)  # "Noting that X, the minister left"
         for c in tok.children:  # "has called for X and has accused Y": a second predicate of the source
-            if c.dep_ == "conj" and c.i > start and c.tag_ == tok.tag_:
+            if c.dep_ == "conj" and c.i > start and (c.tag_ == tok.tag_ or _coordinated_clause(view, c)):
                 end = min(end, c.left_edge.i)
-        end = _cut_trailing_adjuncts(view, tok, start, end)
+        end = _cut_trailing_adjuncts(view, tok, comp, start, end)
         cue.content = (start, _cut_gloss(view, start, end))
         if subj is None:
             cue.source = inverted_subject(view, cue.tokens[-1], hi)
@@ -185,6 +185,23 @@ def _adjacent_subject(view: DocView, tok: Token, lo: int) -> Token | None:
         tok_k = tok_k.head  # "the official representative of the ministry, Maria Zakharova,"
     start = tok_k.left_edge.i
     return tok_k if start > lo and doc[start - 1].text == "," else None
+
+
+def _titled_name(view: DocView, tok: Token, lo: int) -> tuple[Token, int] | None:
+    """ "..., commerce and industry minister Piyush Goyal said": a person's name with a lower-case title,
+    between a comma and a post-posed cue. The name and the first token of the title."""
+    doc = view.doc
+    k = tok.i - 1
+    while k > lo and doc[k].dep_ in ("aux", "advmod"):
+        k -= 1
+    if k <= lo or doc[k].ent_type_ not in PERSON_LABELS or doc[k].pos_ != "PROPN":
+        return None
+    name, j = doc[k], k - 1
+    while j > lo and k - j <= 10 and (doc[j].pos_ in ("PROPN", "NOUN", "ADJ", "CCONJ") or doc[j].text == "-"):
+        j -= 1
+    if doc[j].text != "," or j + 1 >= k or not any(t.pos_ == "NOUN" for t in doc[j + 1 : k]):
+        return None
+    return name, j + 1
 
 
 def _preceding_subject(view: DocView, tok: Token, s_lo: int) -> Token | None:
@@ -241,6 +258,12 @@ def _frame_backward(
                 m_lo -= 1
             cue.source, cue.block = adj, (min(block_lo, m_lo, adj.left_edge.i), block_hi)
             block_lo = cue.block[0]
+        else:
+            named = _titled_name(view, tok, lo)
+            if named is not None:  # "X, commerce minister Piyush Goyal said": the name parsed into X
+                subj, own = named[0], True
+                cue.source, cue.block = subj, (named[1], block_hi)
+                block_lo = named[1]
     if subj is None and tok.dep_ == "ROOT":
         subj = _preceding_subject(view, tok, s_lo)
         if subj is not None:  # "X, the Ministry of External Affairs (MEA) said", the name parsed into X
@@ -404,13 +427,28 @@ def _complementiser(that: Token) -> bool:
     )
 
 
-def _cut_trailing_adjuncts(view: DocView, tok: Token, start: int, end: int) -> int:
+def _coordinated_clause(view: DocView, conj: Token) -> bool:
+    """ "said X, but No 10 did not say Y": a clause coordinated with the reporting clause, behind a comma and a
+    conjunction, with a subject of its own and no complementiser, is the journalist's, not part of X."""
+    doc = view.doc
+    left = conj.left_edge.i
+    if left < 2 or doc[left - 1].dep_ != "cc" or doc[left - 2].text != ",":
+        return False
+    kids = list(conj.children)
+    return any(c.dep_ in SUBJECT_DEPS for c in kids) and not any(c.dep_ == "mark" for c in kids)
+
+
+def _cut_trailing_adjuncts(view: DocView, tok: Token, comp: Token, start: int, end: int) -> int:
     """Cut what the journalist adds after the content, behind a comma:
 
     - a subordinate clause of the cue itself: "urged X to stop Y, after Washington approved ...", "says X,
       as Israeli forces pushed deeper ..." (the parse hangs it on the cue, not on the complement);
+    - a past-tense clause of time or cause hung on an infinitival complement, comma or not: "warned X to stop
+      Y after ships fired on ...": what was urged lies ahead, the finite past clause is the occasion;
     - a participle that characterises rather than reports: "..., calling the talks 'positive'" (borderline);
-    - an appositive gloss: "..., a claim the coast guard dismissed as ...".
+    - a sentence-final copular participle on a full clause: "..., becoming the first country to do so";
+    - an appositive gloss: "..., a claim the coast guard dismissed as ...", "..., an offer X has rejected",
+      "..., its second in a month".
     """
     doc = view.doc
     for c in tok.children:
@@ -418,6 +456,18 @@ def _cut_trailing_adjuncts(view: DocView, tok: Token, start: int, end: int) -> i
             marks = {g.lower_ for g in c.children if g.dep_ == "mark"}
             if marks & _TRAILING_SUBORDINATORS:
                 end = min(end, c.left_edge.i - 1)
+    infinitive = comp.dep_ == "xcomp" and comp.tag_ == "VB"
+    if infinitive or tok.tag_ in ("VBZ", "VBP"):  # "says X, as forces pushed ...": the past is narration
+        for c in comp.children:
+            if not (c.dep_ == "advcl" and c.tag_ == "VBD" and start < c.left_edge.i < end):
+                continue
+            if infinitive or doc[c.left_edge.i - 1].text == ",":
+                kids = list(c.children)
+                marks = {g.lower_ for g in kids if g.dep_ == "mark"}
+                if marks & _TRAILING_SUBORDINATORS and any(g.dep_ in SUBJECT_DEPS for g in kids):
+                    cut = c.left_edge.i
+                    end = min(end, cut - 1 if doc[cut - 1].text == "," else cut)
+    full_clause = comp.dep_ != "xcomp" and any(g.dep_ in SUBJECT_DEPS for g in comp.children)
     for k in range(start + 1, end - 1):
         if doc[k].text != ",":
             continue
@@ -428,7 +478,40 @@ def _cut_trailing_adjuncts(view: DocView, tok: Token, start: int, end: int) -> i
             t.lemma_.lower() in lex.GLOSS_NOUNS and t.pos_ == "NOUN" for t in doc[k + 2 : min(k + 4, end)]
         ):
             return k
+        if full_clause and k > comp.i and _final_gloss(view, comp, k, end):
+            return k
     return end
+
+
+def _final_gloss(view: DocView, comp: Token, k: int, end: int) -> bool:
+    """The words from the comma at ``k`` to the end of the content comment on the whole clause before it."""
+    doc = view.doc
+    tail = doc[k + 1 : end]
+    while len(tail) and (tail[-1].is_punct or tail[-1].is_space):
+        tail = tail[:-1]
+    if len(tail) < 2 or any(t.text in (",", ";", ":") or t.dep_ == "cc" for t in tail):
+        return False
+    first = tail[0]
+    if first.tag_ == "VBG" and first.dep_ == "advcl" and first.head.i == comp.i:
+        kids = list(first.children)  # "..., becoming the first G7 country to do so"
+        return not any(g.dep_ in SUBJECT_DEPS or g.dep_ == "mark" for g in kids) and any(
+            g.dep_ in ("attr", "acomp", "oprd") for g in kids
+        )
+    prev = doc[k - 1]
+    if prev.pos_ == "PROPN" or first.lower_ not in ("a", "an") and first.tag_ != "PRP$":
+        return False  # "met Lavrov, his Russian counterpart": an apposition to a name inside the content
+    noun = next((t for t in tail[1:4] if t.pos_ in ("NOUN", "PROPN", "NUM", "ADJ")), None)
+    if noun is None or noun.pos_ == "PROPN" or noun.lemma_.lower() in PERSON_NOUNS:
+        return False
+    if first.tag_ == "PRP$":
+        return True  # "..., its second in a month"
+    # "..., an offer Washington has so far rejected": a relative clause with a subject of its own
+    nominal = False
+    for t in doc[noun.i + 1 : tail.end]:
+        if t.pos_ in ("VERB", "AUX") and t.tag_ in ("VBD", "VBZ", "VBP", "MD"):
+            return nominal
+        nominal = nominal or t.pos_ in ("PROPN", "NOUN") or (t.pos_ == "PRON" and t.tag_ not in ("WDT", "WP"))
+    return False
 
 
 def _skip_lead(view: DocView, start: int, hi: int) -> int:

@@ -501,3 +501,71 @@ def test_post_posed_body_that_the_parser_hangs_on_the_content(extract):
 def test_multi_sentence_direct_quote_after_a_framing_participle(extract):
     q = only(extract('Asked about the delay, the ambassador said, "We must be patient. Peace takes time."')[0])
     assert (q.kind, q.text) == ("direct", "We must be patient. Peace takes time")
+
+
+def test_a_clause_coordinated_with_the_reporting_clause_stays_out(extract):
+    q = only(
+        extract(
+            "The foreign ministry said the envoy had met the Iranian delegation in Oman, but it did not say "
+            "what had been agreed."
+        )[0]
+    )
+    assert (q.cue, q.text) == ("said", "the envoy had met the Iranian delegation in Oman")
+
+
+def test_a_final_copular_participle_glossing_the_clause_stays_out(extract):
+    q = only(
+        extract(
+            "Spain announced on Tuesday that it would expel the ambassador, becoming the first EU state to do so."
+        )[0]
+    )
+    assert (q.cue, q.text, q.speaker) == ("announced", "it would expel the ambassador", "Spain")
+
+
+def test_a_final_appositive_gloss_on_the_clause_stays_out(extract):
+    quotes, _ = extract(
+        "The ministry said it would lodge a formal complaint, its third this year.\n"
+        "Canada has said it wants a joint inquiry into the crash, a proposal Moscow has repeatedly rejected."
+    )
+    assert [(q.cue, q.text) for q in quotes] == [
+        ("said", "it would lodge a formal complaint"),
+        ("said", "it wants a joint inquiry into the crash"),
+    ]
+
+
+def test_an_appositive_on_a_name_inside_the_content_stays_in(extract):
+    q = only(extract("The ministry said the minister would meet Sergei Lavrov, his Russian counterpart.")[0])
+    assert q.text == "the minister would meet Sergei Lavrov, his Russian counterpart"
+
+
+def test_a_past_clause_of_time_on_a_directive_infinitive_stays_out(extract):
+    q = only(
+        extract(
+            "Tokyo has urged Beijing to halt its military drills near Taiwan after Chinese warships "
+            "encircled the island on Monday."
+        )[0]
+    )
+    assert (q.cue, q.text) == ("urged", "Beijing to halt its military drills near Taiwan")
+
+
+def test_a_past_narrative_clause_after_a_present_cue_stays_out(extract):
+    q = only(
+        extract(
+            "Egypt says the talks on a new truce have entered a decisive stage, as Israeli tanks advanced "
+            "into Rafah."
+        )[0]
+    )
+    assert (q.cue, q.text, q.speaker) == ("says", "the talks on a new truce have entered a decisive stage", "Egypt")
+
+
+def test_a_lower_case_title_before_a_name_in_a_final_attribution(extract):
+    q = only(
+        extract(
+            "The two countries have agreed to double bilateral trade and are working to sign a pact by "
+            "March, external affairs minister Subrahmanyam Jaishankar said on Friday."
+        )[0]
+    )
+    assert q.cue == "said" and q.speaker == "Subrahmanyam Jaishankar"
+    assert q.text == (
+        "The two countries have agreed to double bilateral trade and are working to sign a pact by March"
+    )
