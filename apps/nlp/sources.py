@@ -103,7 +103,10 @@ def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
         if subj is not None and _dateline_dash(subj, cur) is not None:
             # "UNITED NATIONS (AP) — The United States vetoed ...", with the real subject hung on the dateline
             dash = _dateline_dash(subj, cur)
-            subj = next((c for c in subj.children if c.dep_ in ("appos", "conj") and c.i > dash), None)
+            after = [c for c in subj.children if c.dep_ in ("appos", "conj") and c.i > dash]
+            # "ISLAMABAD, Jun 12 (APP): Deputy Prime Minister and ... Mohammad Ishaq Dar said": the named
+            # person among the nouns hung on the dateline
+            subj = next((c for c in after if c.ent_type_ in PERSON_LABELS), next(iter(after), None))
             if subj is None:
                 return None, own
         if subj is not None:
@@ -148,12 +151,26 @@ def _name_before_description(name: Token, desc: Token) -> Token:
 def _dateline_dash(subj: Token, verb: Token) -> int | None:
     """The dash closing a dateline read as the subject ("UNITED NATIONS (AP) — ..."): an upper-case name
     followed, before the verb, by a dash within a few tokens."""
-    if not (subj.is_upper and subj.is_alpha and len(subj.text) > 1) or verb.i < subj.i:
+    if verb.i < subj.i:
+        return None
+    if subj.is_upper and subj.is_alpha and len(subj.text) > 1:
+        closers = _DASHES
+    elif subj.lower_.rstrip(".") in _MONTHS and subj.i + 1 < len(subj.doc) and subj.nbor(1).like_num:
+        # "ISLAMABAD, Jun 12 (APP): ...": the date of the dateline read as the subject
+        closers = _DASHES | _COLONS
+    else:
         return None
     for t in subj.doc[subj.i + 1 : min(verb.i, subj.i + 6)]:
-        if t.text in _DASHES:
+        if t.text in closers:
             return t.i
     return None
+
+
+_COLONS = frozenset({":", "):"})
+_MONTHS = frozenset(
+    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august "
+    "september october november december".split()
+)
 
 
 def inverted_subject(view: DocView, last_cue_token: int, hi: int) -> Token | None:

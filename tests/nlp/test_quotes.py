@@ -569,3 +569,20 @@ def test_a_lower_case_title_before_a_name_in_a_final_attribution(extract):
     assert q.text == (
         "The two countries have agreed to double bilateral trade and are working to sign a pact by March"
     )
+
+
+def test_a_dated_agency_dateline_with_a_colon_is_not_the_subject(extract):
+    # "CITY, Mon DD (AGENCY):" (APP style): the parser takes the date for the subject and hangs the titled
+    # name on it; the source is the named person after the colon
+    quotes, _ = extract(
+        "\n".join(
+            [
+                "Minister meets envoy",
+                "LAHORE, Mar 4 (APP): Federal Planning Minister Ahsan Iqbal on Monday said the government"
+                " would complete the motorway project by next year.",
+            ]
+        )
+    )
+    q = only(quotes)
+    assert q.text == "the government would complete the motorway project by next year"
+    assert q.speaker == "Ahsan Iqbal"
