@@ -34,6 +34,40 @@ from spacy.tokens import Doc, Token
 from .quotemarks import find_regions, paragraphs
 from .speakers import TITLE_WORDS, speaker_name_parts, strip_determiner, strip_possessive
 
+
+def _title_token(tok: Token) -> bool:
+    """A capitalised title word ("Minister", "Deputy", "Vice-Premier")."""
+    text = tok.text
+    if not text[:1].isupper():
+        return False
+    low = tok.lower_
+    return low in TITLE_WORDS or ("-" in low and all(p in TITLE_WORDS for p in low.split("-") if p))
+
+
+def coordinated_title_start(doc: Doc, left: int, lo: int) -> int:
+    """Extend a titled mention's left edge over a coordinated title: in "Deputy Prime Minister and Foreign
+    Minister Senator Mohammad Ishaq Dar" the mention starting at "Foreign" (or "Senator", the parser often
+    leaves the first title outside the name's subtree) also takes "Deputy Prime Minister and Foreign
+    Minister". The words crossed may only be title words or nationality / place words ("Chinese Vice Premier
+    and Foreign Minister Wang Yi"), the word before "and" must be a title word, and nothing changes unless
+    an "and" is crossed."""
+
+    def titled(k: int) -> bool:
+        tok = doc[k]
+        return _title_token(tok) or (tok.ent_type_ in ("NORP", "GPE") and tok.text[:1].isupper())
+
+    if left >= len(doc) or not _title_token(doc[left]):
+        return left
+    k = left
+    while k - 1 >= lo and titled(k - 1):
+        k -= 1
+    if not (k - 2 >= lo and doc[k - 1].lower_ == "and" and _title_token(doc[k - 2])):
+        return left
+    k -= 2
+    while k - 1 >= lo and titled(k - 1):
+        k -= 1
+    return k
+
 _ATTRS = [IDX, SENT_START, ORTH, IS_TITLE, IS_UPPER, SPACY, POS, LEMMA, LOWER, ENT_TYPE, ENT_IOB, DEP, HEAD]
 _ATTRS += [IS_PUNCT, IS_SPACE]
 
@@ -204,6 +238,8 @@ class DocView:
                     left -= 1
                 while left < start and self.doc[left].text == "-":
                     left += 1
+                if left < start:
+                    left = coordinated_title_start(self.doc, left, lo)
                 root = ent.root
                 if (  # "his Lithuanian counterpart Kestutis Budrys": the name hangs on the title as appos
                     left == start

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from spacy.tokens import Token
 
-from .docview import DocView, any_of, ids
+from .docview import DocView, any_of, coordinated_title_start, ids
 from .speakers import (
     DOCUMENT_NOUNS,
     HONORIFICS,
@@ -28,6 +28,7 @@ from .speakers import (
     TITLE_WORDS,
     SpeakerMention,
     SpeakerRegistry,
+    compatible_names,
     same_speaker,
     speaker_name_parts,
     strip_determiner,
@@ -213,14 +214,53 @@ def mention_span(view: DocView, subj: Token, lo: int, hi: int) -> tuple[int, int
             prev.head.i in (subj.i, subj.head.i) or subj.head.head.i == prev.i
         ):
             left = max(prev.left_edge.i, lo)
+    if left < subj.i and subj.pos_ == "PROPN":  # "Deputy Prime Minister and Foreign Minister X"
+        left = coordinated_title_start(doc, left, lo)
     right = subj.i + 1
     while right < hi and doc[right].dep_ in ("flat", "case") and doc[right].head.i == subj.i:
         right += 1
     if subj.ent_type_ == "ORG" or subj.lemma_.lower() in ORG_NOUNS or subj.lower_ in _SPOKES:
         right = _named_complements(subj, right, hi)
+    else:
+        named = _title_complement_name(subj, right, hi)
+        if named is not None:
+            right = named[1]
     return left, right
 
 
+def _title_complement_name(subj: Token, right: int, hi: int) -> tuple[int, int] | None:
+    """'Federal Minister for Planning Ahsan Iqbal': a capitalised title whose "for/of" complement ends in a
+    PERSON name (the parser hangs the name on the preposition). Returns the name's token range. The words
+    between the preposition and the name must be capitalised ("the aide of Trump" is not a title)."""
+    if not (subj.text[:1].isupper() and subj.lower_ in TITLE_WORDS) or right >= hi:
+        return None
+    doc = subj.doc
+    prep = doc[right]
+    if prep.dep_ != "prep" or prep.head.i != subj.i or prep.lower_ not in ("for", "of"):
+        return None
+    pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if pobj is None or pobj.ent_type_ not in PERSON_LABELS or pobj.i >= hi:
+        return None
+    end = pobj.i + 1
+    if end < len(doc) and doc[end].ent_iob_ == "I":
+        return None  # the name goes on past its head
+    start = pobj.i
+    while start > prep.i + 1 and doc[start].ent_iob_ == "I":
+        start -= 1
+    if start <= prep.i + 1 or any(
+        not t.text[:1].isupper() or t.ent_type_ in PERSON_LABELS for t in doc[prep.i + 1 : start]
+    ):
+        return None
+    return start, end
+
+
+# verbs whose subject reports what someone said ("the ministry quoted X as saying", "state media reported")
+_REPORT_VERBS = frozenset(
+    "say quote cite report state announce tell confirm add note publish release issue write post deny claim "
+    "stress warn insist".split()
+)
+_REPORT_IDS = ids(*sorted(_REPORT_VERBS))
+_ORG_IDS = ids(*sorted(ORG_NOUNS))
 _SPOKES = frozenset({"spokesperson", "spokesman", "spokeswoman"})
 _NAMING_PREPS = frozenset({"of", "for", "to", "in"})
 
@@ -293,6 +333,9 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
         if low == "they":  # an organisation or a group named in the previous attribution
             return Source(subj.i, subj.i + 1, None, pronoun="group")
         return Source(subj.i, subj.i + 1, None)  # we, I: no single source
+    titled = _coordinated_title_person(view, subj, left, hi)
+    if titled is not None:
+        return titled
     if any(c.dep_ == "conj" for c in subj.children):
         return Source(left, min(subj.right_edge.i + 1, hi), None)  # joint source: "Xi and Putin"
     if low in _JOINT_HEADS and any(c.lower_ in ("both", "two", "all") for c in subj.children):
@@ -306,6 +349,10 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
     person = _read_person(view, subj, left, right, lo, hi, bare)
     if person is not None:
         return person
+    named = _title_complement_name(subj, subj.i + 1, hi)
+    if named is not None and named[1] == right:  # "Federal Minister for Planning Ahsan Iqbal"
+        role = strip_determiner(view.text[doc[left].idx : doc[named[0]].idx]).strip(" ,")
+        return Source(left, right, "person", name=strip_possessive(view.span_text(*named)), role=role)
     appos = next((c for c in subj.children if c.dep_ == "appos" and c.ent_type_ in PERSON_LABELS), None)
     if appos is None:  # "Beijing's envoy to India, Xu Feihong, wrote": the name hangs on the last noun
         appos = next(
@@ -348,6 +395,33 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
     if subj.pos_ == "NOUN":  # "Protesters said": the subject of a speech verb is, as a rule, someone
         return Source(left, right, "person", name=strip_possessive(bare), penalty=0.15, plural=subj.tag_ == "NNS")
     return Source(left, right, None)
+
+
+def _coordinated_title_person(view: DocView, subj: Token, left: int, hi: int) -> Source | None:
+    """'Vice President and Defence Minister General Ramon Castell said', parsed as "Vice President" and
+    "Castell": a subject that is a bare title coordinated with a titled name is that one person. Everything
+    before the name must be title words (or nationality words) and the one "and"."""
+    if subj.ent_type_ or subj.lower_ not in TITLE_WORDS or not subj.text[:1].isupper():
+        return None
+    conj = [c for c in subj.children if c.dep_ == "conj"]
+    if len(conj) != 1 or conj[0].ent_type_ not in PERSON_LABELS or conj[0].i >= hi:
+        return None
+    doc, name_end = view.doc, conj[0].i + 1
+    if name_end < len(doc) and doc[name_end].ent_iob_ == "I":
+        return None
+    start = conj[0].i
+    while start > subj.i and doc[start].ent_iob_ == "I":
+        start -= 1
+    between = doc[left:start]
+    if sum(t.lower_ == "and" for t in between) != 1 or not all(
+        t.lower_ == "and"
+        or (t.text[:1].isupper() and not t.ent_type_ and (t.lower_ in TITLE_WORDS))
+        or t.ent_type_ in ("NORP", "GPE")
+        for t in between
+    ):
+        return None
+    role = strip_determiner(view.text[doc[left].idx : doc[start].idx]).strip(" ,")
+    return Source(left, name_end, "person", name=strip_possessive(view.span_text(start, name_end)), role=role)
 
 
 def _read_person(
@@ -481,6 +555,10 @@ class SpeakerResolver:
         # main-clause subjects only: "the possibility that China will ..." is not a salient subject
         main = any_of(view.dep[np.arange(view.n) + view.head], ids("ROOT", "conj"))
         self._subj_rows = np.flatnonzero((view.dep == self._nsubj_id) & (person | body) & main)
+        # bodies that report without being quoted: "the Japanese Foreign Ministry quoted Iwaya as saying"
+        report = any_of(view.lemma[np.arange(view.n) + view.head], _REPORT_IDS)
+        org_word = any_of(view.lower, _ORG_IDS) | (view.ent == ids("ORG")[0])
+        self._report_rows = np.flatnonzero((view.dep == self._nsubj_id) & report & org_word)
         self._subj_pos = [int(view.idx[i]) for i in self._subj_rows]
         self._log: list[tuple[int, int, Source]] = []  # quote sources so far: (char, mention id, reading)
         self._subjects: dict[int, tuple[int | None, Source]] = {}
@@ -499,6 +577,8 @@ class SpeakerResolver:
             if src.kind == "organisation":
                 self._name_epithet(src, surface, src.start)
             mid = self._described(src, span[0])
+            if mid is None and src.kind == "organisation":
+                mid = self._reporting_body(surface, span[0])
             if mid is None and not bare_definite(surface, src):
                 mid, penalty = self._register(src, span[0]), src.penalty
         if mid is not None:
@@ -623,6 +703,36 @@ class SpeakerResolver:
         if best_id is not None and pronoun == "person" and self.registry.kind_of(best_id) != "person":
             self.registry.set_kind(best_id, "person")
         return best_id
+
+    def _reporting_body(self, surface: str, char: int) -> int | None:
+        """'the ministry said' after 'the Japanese Foreign Ministry quoted Iwaya as saying': a bare definite
+        body goes back to the latest body that was the subject of a reporting verb without being a quote
+        source, when no compatible quote source came after it (within five paragraphs)."""
+        words = surface.casefold().split()
+        if len(words) != 2 or words[0] != "the" or words[1] not in ORG_NOUNS:
+            return None
+        view, registry = self.view, self.registry
+        latest = -1  # the latest compatible body among the quote sources
+        for pos, mid, _ in reversed(self._log):
+            if pos < char and registry.kind_of(mid) == "organisation" and compatible_names(
+                words[1], registry.name_of(mid), "organisation"
+            ):
+                latest = pos
+                break
+        for row in reversed(self._report_rows.tolist()):
+            pos = int(view.idx[row])
+            if pos >= char or pos <= latest:
+                continue
+            if view.para_of(char) - view.para_of(pos) > 5:
+                break
+            if self._in_content(pos):
+                continue
+            mid, src = self._subject(row, pos)
+            if mid is None or src.kind != "organisation" or src.plural:
+                continue
+            if compatible_names(words[1], registry.name_of(mid), "organisation"):
+                return mid
+        return None
 
     def _described(self, src: Source, char: int) -> int | None:
         """'The spokesman said' after 'State Department spokesman Ned Price said'; 'the Russian leader' after

@@ -226,6 +226,11 @@ def _compatible(name: str, canonical: str, kind: str) -> bool:
     return False
 
 
+def compatible_names(name: str, canonical: str, kind: str) -> bool:
+    """Public form of the in-text compatibility test (see ``_compatible``)."""
+    return _compatible(name, canonical, kind)
+
+
 @dataclass(slots=True)
 class SpeakerMention:
     """One naming of a source in a text (never a pronoun: those are resolved before registering)."""

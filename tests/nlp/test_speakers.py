@@ -243,3 +243,32 @@ def test_bloc_epithets_and_possessive_determiners(extract):
     assert got["it was concerned about the fighting"] == "ASEAN"
     assert got["it would propose new rules on steel"] == "European Commission"
     assert got["the decision was a mistake"].casefold() == "foreign ministry"
+
+
+def test_coordinated_titles_are_kept_and_match_a_later_description(extract):
+    quotes, speakers = extract(
+        "Vice President and Defence Minister General Ramon Castell said on Monday the border would stay closed.\n"
+        "The Vice President said the army had been put on alert.\n"
+        "Interior Minister for Coastal Affairs Lina Okafor said fishing boats would be escorted.\n"
+        '"We will not abandon our fishermen," she said.\n'
+    )
+    got = {q.text: q.speaker for q in quotes}
+    assert got["the border would stay closed"] == "Ramon Castell"
+    assert got["the army had been put on alert"] == "Ramon Castell"
+    assert got["fishing boats would be escorted"] == "Lina Okafor"
+    assert got["We will not abandon our fishermen"] == "Lina Okafor"
+    castell = next(s for s in speakers if s.name == "Ramon Castell")
+    assert castell.role.startswith("Vice President and Defence Minister")
+    okafor = next(s for s in speakers if s.name == "Lina Okafor")
+    assert okafor.role == "Interior Minister for Coastal Affairs"
+
+
+def test_the_ministry_goes_back_to_a_body_that_reported_without_being_quoted(extract):
+    quotes, _ = extract(
+        "Defence Minister Piotr Nowak met his Lithuanian counterpart in Warsaw on Friday.\n"
+        '"Our eastern flank must be impregnable," the Polish Defence Ministry quoted Nowak as saying.\n'
+        "The two ministers also agreed to hold joint exercises next spring, the ministry said.\n"
+    )
+    got = {q.text: q.speaker for q in quotes}
+    assert got["Our eastern flank must be impregnable"] == "Piotr Nowak"
+    assert got["The two ministers also agreed to hold joint exercises next spring"] == "Polish Defence Ministry"
