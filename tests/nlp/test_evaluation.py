@@ -108,15 +108,6 @@ HELDOUT = Path(__file__).resolve().parent / "data" / "heldout"
 HELDOUT_FLOOR = {"lenient_f1": 0.993, "strict_f1": 0.993, "speaker_accuracy": 0.959}
 
 
-def test_heldout_set_scores_stay_at_the_level_reached():
-    from apps.nlp.evaluation import spacy_extractor
-
-    report = evaluate(HELDOUT, HELDOUT, spacy_extractor)
-    summary = report.summary()
-    assert summary["gold"] == 149
-    for key, floor in HELDOUT_FLOOR.items():
-        assert summary[key] >= floor, (key, summary)
-
 
 HELDOUT2 = Path(__file__).resolve().parent / "data" / "heldout2"
 # Second held-out set: 7 articles in yet other styles (NHK, Anadolu, The Guardian, POLITICO, Sputnik, SCMP,
@@ -129,15 +120,6 @@ HELDOUT2 = Path(__file__).resolve().parent / "data" / "heldout2"
 # Floors: those minus a hair (one quote in 86 is about 0.012).
 HELDOUT2_FLOOR = {"lenient_f1": 0.988, "strict_f1": 0.988, "speaker_accuracy": 0.985}
 
-
-def test_second_heldout_set_scores_stay_at_the_level_reached():
-    from apps.nlp.evaluation import spacy_extractor
-
-    report = evaluate(HELDOUT2, HELDOUT2, spacy_extractor)
-    summary = report.summary()
-    assert summary["gold"] == 86
-    for key, floor in HELDOUT2_FLOOR.items():
-        assert summary[key] >= floor, (key, summary)
 
 
 HELDOUT3 = Path(__file__).resolve().parent / "data" / "heldout3"
@@ -153,11 +135,15 @@ HELDOUT3 = Path(__file__).resolve().parent / "data" / "heldout3"
 HELDOUT3_FLOOR = {"lenient_f1": 0.99, "strict_f1": 0.96, "speaker_accuracy": 0.96}
 
 
-def test_third_heldout_set_scores_stay_at_the_level_reached():
+@pytest.mark.parametrize(
+    "folder, gold, floors",
+    [(HELDOUT, 149, HELDOUT_FLOOR), (HELDOUT2, 86, HELDOUT2_FLOOR), (HELDOUT3, 62, HELDOUT3_FLOOR)],
+    ids=["heldout", "heldout2", "heldout3"],
+)
+def test_heldout_set_scores_stay_at_the_level_reached(folder, gold, floors):
     from apps.nlp.evaluation import spacy_extractor
 
-    report = evaluate(HELDOUT3, HELDOUT3, spacy_extractor)
-    summary = report.summary()
-    assert summary["gold"] == 62
-    for key, floor in HELDOUT3_FLOOR.items():
+    summary = evaluate(folder, folder, spacy_extractor).summary()
+    assert summary["gold"] == gold
+    for key, floor in floors.items():
         assert summary[key] >= floor, (key, summary)
