@@ -20,6 +20,9 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from apps.accounts.roles import is_supervisor, supervisor_required
+from apps.review.selectors import assignment_for, queue_for
+from apps.review.services import assignment_start
+from apps.review.services import assignment_submit as assignment_submit_service
 
 from . import rendering, selectors, services
 from .forms import ThemeForm
@@ -49,8 +52,6 @@ def _mark_started(access: selectors.WriteAccess, user) -> selectors.WriteAccess:
     """The analyst's first edit moves their assignment to in progress; returns the access with it updated."""
     assignment = access.assignment
     if assignment is not None and assignment.analyst_id == user.pk:
-        from apps.review.services import assignment_start
-
         assignment = assignment_start(assignment=assignment, actor=user)
         return selectors.WriteAccess(access.allowed, access.reason, assignment)
     return access
@@ -181,8 +182,6 @@ def span_list(request, article_id: int):
 @login_required
 def workspace_start(request):
     """/annotate/: the first article of my queue, or the article list when it is empty."""
-    from apps.review.selectors import queue_for
-
     first = queue_for(request.user).values_list("article_id", flat=True).first()
     if first:
         return redirect("annotations:workspace", article_id=first)
@@ -210,6 +209,13 @@ def span_create(request, article_id: int):
                           row_mode="new" if created else "replace", access=access)
     response = HttpResponse(html, status=201 if created else 200)
     response["X-Span-Id"] = str(span.id)
+    return trigger_client_event(response, "spanChanged", {"id": span.id, "article": article.pk})
+
+
+def _span_changed(request, article, span: Annotation, response: HttpResponse, *, row_mode: str) -> HttpResponse:
+    """``response`` (the editor or the undo bar) plus the changed paragraph(s), row and progress, and the event."""
+    response.content += _changed_parts(request, article, start=span.start, end=span.end, row_id=span.id,
+                                       row_mode=row_mode).encode()
     return trigger_client_event(response, "spanChanged", {"id": span.id, "article": article.pk})
 
 
@@ -271,9 +277,7 @@ def span_detail(request, pk: int):
     if not request.htmx:
         return redirect("annotations:workspace", article_id=article.pk)
     response = render(request, "annotations/workspace.html#editor", _editor_context(request, span, saved=True))
-    response.content += _changed_parts(request, article, start=span.start, end=span.end, row_id=span.id,
-                                       row_mode="replace").encode()
-    return trigger_client_event(response, "spanChanged", {"id": span.id, "article": article.pk})
+    return _span_changed(request, article, span, response, row_mode="replace")
 
 
 @require_http_methods(["POST"])
@@ -291,9 +295,7 @@ def span_delete(request, pk: int):
     if not request.htmx:
         return redirect("annotations:workspace", article_id=article.pk)
     response = render(request, "annotations/workspace.html#deleted", {"span": span})
-    response.content += _changed_parts(request, article, start=span.start, end=span.end, row_id=span.id,
-                                       row_mode="delete").encode()
-    return trigger_client_event(response, "spanChanged", {"id": span.id, "article": article.pk})
+    return _span_changed(request, article, span, response, row_mode="delete")
 
 
 @require_http_methods(["POST"])
@@ -309,25 +311,19 @@ def span_restore(request, pk: int):
     if not request.htmx:
         return redirect("annotations:workspace", article_id=article.pk)
     response = render(request, "annotations/workspace.html#editor", _editor_context(request, span, restored=True))
-    response.content += _changed_parts(request, article, start=span.start, end=span.end, row_id=span.id,
-                                       row_mode="new").encode()
-    return trigger_client_event(response, "spanChanged", {"id": span.id, "article": article.pk})
+    return _span_changed(request, article, span, response, row_mode="new")
 
 
 @require_http_methods(["POST"])
 @login_required
 def assignment_submit(request, article_id: int):
     """"Submit for review": the review app's state machine decides whether it may."""
-    from apps.review.services import assignment_submit as submit
-
     article = selectors.article_for_reading(user=request.user, article_id=article_id, fields=("id",))
-    from apps.review.selectors import assignment_for
-
     assignment = assignment_for(request.user, article.pk)
     if assignment is None:
         return _bad_request("You have no assignment on this article to submit.")
     try:
-        submit(assignment=assignment, actor=request.user)
+        assignment_submit_service(assignment=assignment, actor=request.user)
     except ValidationError as error:
         return _bad_request(_error_message(error))
     messages.success(request, "Submitted for review. Thank you!")
