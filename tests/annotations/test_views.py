@@ -8,7 +8,7 @@ from django.urls import reverse
 from apps.annotations.models import Annotation, EntityMention, Theme
 from apps.review.models import Assignment
 from tests.annotations.conftest import span_of
-from tests.factories import AnnotationFactory, ArticleFactory, UserFactory
+from tests.factories import AnnotationFactory, ArticleFactory
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
