@@ -111,7 +111,7 @@ def build(args, connection) -> None:
     from apps.accounts.services import roles_setup
     from apps.annotations.models import Annotation, Theme
     from apps.corpus.models import Article, Outlet
-    from apps.review.models import Assignment, AssignmentEvent
+    from apps.assignments.models import Assignment, AssignmentEvent
 
     rng = random.Random(7)
     groups = roles_setup()
@@ -254,7 +254,7 @@ def measure(args) -> dict:
 
     from apps.accounts.models import User
     from apps.corpus.models import Outlet
-    from apps.review.models import Assignment
+    from apps.assignments.models import Assignment
 
     supervisor = User.objects.get(username="bench-supervisor")
     client = Client()

@@ -46,7 +46,7 @@ def main() -> None:
     from apps.nlp.types import SpeakerInfo
     from apps.quotes.models import Quote, Speaker, SpeakerAlias
     from apps.quotes.services import alias_key, speakers_resolve
-    from apps.review.models import Assignment
+    from apps.assignments.models import Assignment
 
     roles = roles_setup()
     analyst = User.objects.create_user(username="bench")

@@ -48,7 +48,7 @@ def build(n_spans: int, text: str, rng: random.Random, *, title: str):
     from apps.corpus.models import Article
     from apps.corpus.text import content_hash
     from apps.quotes.models import Quote, Speaker
-    from apps.review.models import Assignment
+    from apps.assignments.models import Assignment
 
     analyst = User.objects.get(username="bench")
     article = Article.objects.create(title=title, text=text, content_hash=content_hash(text + title),

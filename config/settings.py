@@ -53,8 +53,10 @@ INSTALLED_APPS = [
     "apps.corpus",
     "apps.quotes",
     "apps.annotations",
+    "apps.assignments",
     "apps.review",
     "apps.ingest",
+    "apps.reading",
     "apps.exports",
 ]
 
@@ -106,7 +108,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "corpus:article_list"
+LOGIN_REDIRECT_URL = "reading:article_list"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [

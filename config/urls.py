@@ -5,9 +5,9 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="corpus:article_list", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="reading:article_list", permanent=False)),
     path("accounts/", include("apps.accounts.urls")),
-    path("articles/", include("apps.corpus.urls")),
+    path("articles/", include("apps.reading.urls")),
     path("imports/", include("apps.ingest.urls")),
     path("quotes/", include("apps.quotes.urls")),
     path("annotate/", include("apps.annotations.urls")),

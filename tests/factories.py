@@ -9,7 +9,7 @@ from apps.accounts.services import roles_setup
 from apps.annotations.models import Annotation, Theme
 from apps.corpus.models import Article, Outlet
 from apps.corpus.text import content_hash, normalize_text
-from apps.review.models import Assignment
+from apps.assignments.models import Assignment
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -30,7 +30,7 @@ NAMED = sorted(_patterns(), key=lambda item: item[0])
 
 def test_the_url_list_covers_every_app():
     namespaces = {name.split(":")[0] for name, _ in NAMED}
-    assert {"accounts", "corpus", "ingest"} <= namespaces
+    assert {"accounts", "reading", "ingest", "quotes", "annotations", "review", "exports"} <= namespaces
 
 
 @pytest.mark.django_db

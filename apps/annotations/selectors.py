@@ -1,7 +1,7 @@
 """Reads for the annotation workspace: who may read or write an article's spans, and the rows each layer draws.
 
-Access always goes through apps.review.selectors (articles_visible_to, assignment_for): the review app owns the
-policy of which analyst may open which article.
+Access always goes through apps.assignments.selectors (articles_visible_to, assignment_for): the assignments app
+owns the policy of which analyst may open which article.
 """
 
 from __future__ import annotations
@@ -14,16 +14,14 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from apps.accounts.roles import is_admin, is_supervisor
+from apps.assignments.selectors import WriteAccess, article_write_access, articles_visible_to, queue_for
 from apps.corpus.models import Article
-
-from apps.review.selectors import WriteAccess, article_write_access
+from apps.quotes.models import Quote
 
 from .models import Annotation, EntityMention, Theme
 
 def article_for_reading(*, user, article_id: int, fields: tuple[str, ...] | None = None) -> Article:
     """The article if ``user`` may read it; 404 if it does not exist, 403 if it exists but is not theirs."""
-    from apps.review.selectors import articles_visible_to
-
     articles = articles_visible_to(user)
     articles = articles.only(*fields) if fields else articles.select_related("outlet")
     article = articles.filter(pk=article_id).first()
@@ -35,7 +33,7 @@ def article_for_reading(*, user, article_id: int, fields: tuple[str, ...] | None
 
 
 def write_access(*, user, article_id: int) -> WriteAccess:
-    """The review app's write policy (apps.review.selectors.article_write_access)."""
+    """The assignments app's write policy (apps.assignments.selectors.article_write_access)."""
     return article_write_access(user=user, article_id=article_id)
 
 
@@ -158,8 +156,6 @@ def entity_panel(*, article_id: int) -> list[dict]:
 
 def quotes_for_layer(*, article_id: int, start: int | None = None, end: int | None = None) -> list[QuoteRow]:
     """Live quotes with their speaker's name, for the quote layer."""
-    from apps.quotes.models import Quote
-
     qs = Quote.objects.filter(article_id=article_id, deleted_at__isnull=True)
     if start is not None:
         qs = overlapping(qs, start, end)
@@ -176,8 +172,6 @@ def paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 def queue_neighbours(*, user, article_id: int) -> dict:
     """Previous / next article in the user's queue, and the position of this one (None when not queued)."""
-    from apps.review.selectors import queue_for
-
     ids = list(queue_for(user).values_list("article_id", flat=True))
     if article_id not in ids:
         return {"prev_id": None, "next_id": ids[0] if ids else None, "position": None, "total": len(ids)}

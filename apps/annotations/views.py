@@ -1,6 +1,6 @@
 """The annotation workspace, its HTMX actions, and the supervisors' theme pages.
 
-Access: reading goes through articles_visible_to (apps.review.selectors); writing needs an assignment (or the
+Access: reading goes through articles_visible_to (apps.assignments.selectors); writing needs an assignment (or the
 supervisor/admin role): selectors.require_write_access. Each change answers with only what changed: the touched
 paragraphs and the span-list row as out-of-band swaps, plus the progress box.
 """
@@ -14,15 +14,15 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from apps.accounts.roles import is_supervisor, supervisor_required
-from apps.review.selectors import assignment_for, queue_for
-from apps.review.services import assignment_start
-from apps.review.services import assignment_submit as assignment_submit_service
+from apps.assignments.selectors import assignment_for, queue_for
+from apps.assignments.services import assignment_start
+from apps.assignments.services import assignment_submit as assignment_submit_service
 
 from . import rendering, selectors, services
 from .forms import ThemeForm
@@ -38,14 +38,6 @@ def _bad_request(message: str, status: int = 400) -> HttpResponse:
 
 def _error_message(error: ValidationError) -> str:
     return " ".join(error.messages)
-
-
-def _optional_url(name: str, *args) -> str | None:
-    """A URL another engineer's app may not define yet: None instead of an error."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def _mark_started(access: selectors.WriteAccess, user) -> selectors.WriteAccess:
@@ -142,8 +134,8 @@ def workspace(request, article_id: int):
         "picker_themes": [t for t in themes if t.active],
         "theme_css": rendering.theme_css(themes),
         "queue": selectors.queue_neighbours(user=user, article_id=article.pk),
-        "quotes_panel_url": _optional_url("quotes:panel", article.pk),
-        "quote_create_url": _optional_url("quotes:quote_create", article.pk),
+        "quotes_panel_url": reverse("quotes:panel", args=[article.pk]),
+        "quote_create_url": reverse("quotes:quote_create", args=[article.pk]),
     }
     return render(request, "annotations/workspace.html", context)
 
@@ -186,7 +178,7 @@ def workspace_start(request):
     if first:
         return redirect("annotations:workspace", article_id=first)
     messages.info(request, "Your queue is empty.")
-    return redirect("corpus:article_list")
+    return redirect("reading:article_list")
 
 
 @require_http_methods(["POST"])

@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 
-from django.apps import apps
-from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -18,6 +16,7 @@ from apps.annotations.models import Annotation, EntityMention
 from apps.corpus.models import Article
 from apps.ingest.models import ImportBatch
 from apps.quotes.models import Quote
+from apps.review.models import ReviewDecision
 
 SpanTheme = Annotation.themes.through
 
@@ -37,31 +36,10 @@ class SpanFilters:
         return not any(getattr(self, f.name) for f in fields(self))
 
 
-def _review_decision_model():
-    """The review app's decision model when it exists here (with its table), else None."""
-    try:
-        model = apps.get_model("review", "ReviewDecision")
-    except LookupError:
-        return None
-    names = {f.name for f in model._meta.get_fields()}
-    if not {"annotation", "reviewer"} <= names:
-        return None
-    if model._meta.db_table not in connection.introspection.table_names():
-        return None
-    return model
-
-
 def reviewer_expression(span_ref: str = "annotation_id"):
     """Username of the latest review decision on the span (or the decision that created it as an edit)."""
-    model = _review_decision_model()
-    if model is None:
-        return Value("")
-    names = {f.name for f in model._meta.get_fields()}
-    match = Q(annotation_id=OuterRef(span_ref))
-    if "replacement" in names:
-        match |= Q(replacement_id=OuterRef(span_ref))
-    order = ["-created_at", "-pk"] if "created_at" in names else ["-pk"]
-    latest = model.objects.filter(match).order_by(*order).values("reviewer__username")[:1]
+    match = Q(annotation_id=OuterRef(span_ref)) | Q(replacement_id=OuterRef(span_ref))
+    latest = ReviewDecision.objects.filter(match).order_by("-created_at", "-pk").values("reviewer__username")[:1]
     return Coalesce(Subquery(latest), Value(""))
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-from .jsonl import FORMAT, USER_FIELDS, USER_LABEL, VERSION, export_models, m2m_fields, stored_fields
+from .jsonl import FORMAT, MOVED_LABELS, USER_FIELDS, USER_LABEL, VERSION, export_models, m2m_fields, stored_fields
 
 BATCH_SIZE = 1000
 
@@ -136,7 +136,7 @@ def jsonl_import(*, lines: Iterable[str], progress: Callable[[int], None] | None
             _refuse_non_empty(models_)
             header_seen = True
             continue
-        label = record.get("model")
+        label = MOVED_LABELS.get(record.get("model"), record.get("model"))
         if label == USER_LABEL:
             loader.user(record["fields"])
         elif label in loader.models:

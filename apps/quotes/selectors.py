@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.roles import is_supervisor
-from apps.review.selectors import articles_visible_to
+from apps.assignments.selectors import articles_visible_to
 
 from .models import Quote, Speaker, SpeakerAlias
 

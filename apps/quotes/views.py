@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from apps.accounts.roles import is_supervisor, supervisor_required
-from apps.review.selectors import article_write_access, articles_visible_to
+from apps.assignments.selectors import article_write_access, articles_visible_to
 
 from . import selectors, services
 from .forms import (
@@ -99,7 +99,7 @@ def _written(request, article, notice: str):
     """Answer a successful write: the fresh panel plus the event other widgets listen to."""
     if not request.htmx:
         messages.success(request, notice)
-        return redirect("corpus:article_detail", pk=article.pk)
+        return redirect("reading:article_detail", pk=article.pk)
     return _panel(request, article, notice=notice, changed=True)
 
 

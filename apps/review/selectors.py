@@ -1,106 +1,28 @@
-"""Who may see which article: the access policy every article-reading view goes through."""
+"""What the supervisor reads: the review page, the analyst's feedback, the dashboard and agreement data."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
-from apps.accounts.roles import is_supervisor
+from apps.annotations.models import Annotation, EntityMention, Theme
+from apps.assignments.models import Assignment, AssignmentEvent
+from apps.assignments.selectors import with_article_filters
 from apps.corpus.models import Article
+from apps.corpus.text import Mark, paragraphs_with_marks
+from apps.quotes.models import Quote
 
-from .models import Assignment
-
-
-def articles_visible_to(user) -> QuerySet[Article]:
-    """Supervisors and admins see every article; analysts the ones assigned to them or that they annotated."""
-    articles = Article.objects.all()
-    if is_supervisor(user):
-        return articles
-    from apps.annotations.models import Annotation
-
-    return articles.filter(
-        Exists(Assignment.objects.filter(article=OuterRef("pk"), analyst=user))
-        | Exists(Annotation.objects.filter(article=OuterRef("pk"), annotator=user))
-    )
-
-
-# Analysts' work is read-only while a supervisor looks at it.
-LOCKED_ASSIGNMENT_STATES = {Assignment.State.SUBMITTED, Assignment.State.APPROVED}
-
-
-@dataclass(frozen=True)
-class WriteAccess:
-    allowed: bool
-    reason: str = ""
-    assignment: Assignment | None = None
-
-
-def article_write_access(*, user, article_id: int) -> WriteAccess:
-    """May ``user`` change spans and quotes on this article? Supervisors and admins always; analysts need an
-    assignment that is not under review (submitted or approved work is read-only until it is returned)."""
-    if not user.is_authenticated:
-        return WriteAccess(False, "Log in first.")
-    assignment = assignment_for(user, article_id)
-    if is_supervisor(user):
-        return WriteAccess(True, assignment=assignment)
-    if assignment is None:
-        return WriteAccess(False, "This article is not assigned to you: you can read it but not change it.")
-    if assignment.state in LOCKED_ASSIGNMENT_STATES:
-        return WriteAccess(
-            False,
-            f"Your work on this article is {assignment.get_state_display().lower()}: it is read-only until a "
-            "supervisor returns it.",
-            assignment,
-        )
-    return WriteAccess(True, assignment=assignment)
-
-
-def article_visible_to(user, article_id: int) -> bool:
-    return articles_visible_to(user).filter(pk=article_id).exists()
-
-
-OPEN_STATES = (Assignment.State.ASSIGNED, Assignment.State.IN_PROGRESS, Assignment.State.CHANGES_REQUESTED)
-
-
-def queue_for(user) -> QuerySet[Assignment]:
-    """The analyst's queue: open assignments (returned ones included), by due date then age."""
-    return (
-        Assignment.objects.filter(analyst=user, state__in=OPEN_STATES)
-        .select_related("article", "article__outlet")
-        .order_by(F("due_date").asc(nulls_last=True), "created_at", "id")
-    )
-
-
-def assignment_for(user, article_id: int) -> Assignment | None:
-    return Assignment.objects.filter(analyst=user, article_id=article_id).first()
-
-
-def queue_next(user, *, after_article_id: int | None = None) -> Assignment | None:
-    """The queue item after ``after_article_id`` (the first one when it's None or not in the queue)."""
-    items = list(queue_for(user).values_list("article_id", flat=True)[:500])
-    if not items:
-        return None
-    if after_article_id in items:
-        index = items.index(after_article_id) + 1
-        if index >= len(items):
-            return None
-        return queue_for(user).filter(article_id=items[index]).first()
-    return queue_for(user).first()
-
-
-def recently_submitted(user, limit: int = 10) -> QuerySet[Assignment]:
-    return (
-        Assignment.objects.filter(analyst=user, state__in=(Assignment.State.SUBMITTED, Assignment.State.APPROVED))
-        .select_related("article", "article__outlet")
-        .order_by("-updated_at")[:limit]
-    )
+from .agreement import Span, article_agreement, pooled_agreement
+from .models import ArticleComment, ReviewDecision
 
 
 def latest_comments_for(assignment_ids) -> dict:
     """{assignment_id: latest ArticleComment addressed to it} in one query."""
-    from .models import ArticleComment
-
     latest: dict = {}
     for comment in (
         ArticleComment.objects.filter(assignment_id__in=list(assignment_ids))
@@ -125,10 +47,7 @@ def articles_matching(
     unassigned: bool = False,
 ) -> QuerySet[Article]:
     """Articles for bulk assignment: every filter narrows; entity / speaker match names case-insensitively."""
-    from apps.annotations.models import EntityMention
-    from apps.quotes.models import Quote
-
-    articles = _with_article_filters(
+    articles = with_article_filters(
         Article.objects.all(), outlet_id=outlet_id, published_from=published_from, published_to=published_to,
         batch_id=batch_id,
     )
@@ -151,72 +70,6 @@ def articles_matching(
     return articles.select_related("outlet").only("id", "title", "published", "outlet__name").order_by("id")
 
 
-def _with_article_filters(
-    queryset: QuerySet, *, prefix: str = "", outlet_id=None, published_from=None, published_to=None, batch_id=None
-) -> QuerySet:
-    """The article filters shared by bulk assignment and the queue list; ``prefix`` reaches the article."""
-    if outlet_id:
-        queryset = queryset.filter(**{f"{prefix}outlet_id": outlet_id})
-    if published_from:
-        queryset = queryset.filter(**{f"{prefix}published__gte": published_from})
-    if published_to:
-        queryset = queryset.filter(**{f"{prefix}published__lte": published_to})
-    if batch_id:
-        queryset = queryset.filter(**{f"{prefix}import_batches__id": batch_id})
-    return queryset
-
-
-QUEUE_SORTS = {
-    "due": (F("due_date").asc(nulls_last=True), "id"),
-    "-due": (F("due_date").desc(nulls_last=True), "-id"),
-    "age": ("updated_at", "id"),  # oldest change first: what has waited longest
-    "-age": ("-updated_at", "-id"),
-    "created": ("created_at", "id"),
-    "-created": ("-created_at", "-id"),
-    "published": (F("article__published").asc(nulls_last=True), "id"),
-    "-published": (F("article__published").desc(nulls_last=True), "-id"),
-}
-
-
-def assignment_search(
-    *,
-    state: str = "",
-    analyst_id: int | None = None,
-    outlet_id: int | None = None,
-    published_from=None,
-    published_to=None,
-    batch_id: int | None = None,
-    overdue: bool = False,
-    q: str = "",
-    sort: str = "age",
-) -> QuerySet[Assignment]:
-    """The supervisor's queue list: every assignment, filtered and sorted; columns for one table row each."""
-    from django.utils import timezone
-
-    items = Assignment.objects.all()
-    if state:
-        items = items.filter(state=state)
-    if analyst_id:
-        items = items.filter(analyst_id=analyst_id)
-    items = _with_article_filters(
-        items, prefix="article__", outlet_id=outlet_id, published_from=published_from, published_to=published_to,
-        batch_id=batch_id,
-    )
-    if overdue:
-        items = items.filter(due_date__lt=timezone.localdate()).exclude(state=Assignment.State.APPROVED)
-    if q.strip():
-        items = items.filter(article__title__icontains=q.strip())
-    return (
-        items.select_related("article", "article__outlet", "analyst")
-        .only(
-            "id", "state", "due_date", "created_at", "updated_at", "article_id", "analyst_id",
-            "article__title", "article__published", "article__outlet__name",
-            "analyst__username", "analyst__first_name", "analyst__last_name",
-        )
-        .order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["age"]))
-    )
-
-
 # --- supervisor dashboard ------------------------------------------------------------------------------------------
 
 
@@ -225,15 +78,6 @@ def dashboard_stats(*, days: int = 14, oldest: int = 10) -> dict:
 
     A fixed number of aggregate queries, each served by an index (see the migrations), whatever the corpus size.
     """
-    from datetime import datetime, time, timedelta
-
-    from django.contrib.auth import get_user_model
-    from django.db.models import Count
-    from django.db.models.functions import TruncDate
-    from django.utils import timezone
-
-    from .models import AssignmentEvent
-
     S = Assignment.State
     # one pass over assignments gives both the per-analyst and the per-state counts
     pivot: dict = {}
@@ -299,19 +143,11 @@ def dashboard_stats(*, days: int = 14, oldest: int = 10) -> dict:
     }
 
 
-def unassigned_count() -> int:
-    return Article.objects.filter(~Exists(Assignment.objects.filter(article=OuterRef("pk")))).count()
-
-
 # --- agreement data -----------------------------------------------------------------------------------------------
 
 
 def spans_for_agreement(article_ids) -> dict:
     """{article_id: {analyst_id: [Span]}} for the analysts assigned to each article (2 queries)."""
-    from apps.annotations.models import Annotation
-
-    from .agreement import Span
-
     article_ids = list(article_ids)
     result: dict = {}
     for article_id, analyst_id in Assignment.objects.filter(article_id__in=article_ids).values_list(
@@ -342,10 +178,6 @@ def pooled_agreement_recent(*, limit: int = AGREEMENT_SAMPLE, analyst_id: int | 
     "Finished" means at least two assignments submitted or approved; the analysts counted on each article are
     those whose work is finished there.
     """
-    from django.db.models import Count, Max
-
-    from .agreement import pooled_agreement
-
     done = (Assignment.State.SUBMITTED, Assignment.State.APPROVED)
     finished = Assignment.objects.filter(state__in=done)
     if analyst_id:
@@ -379,12 +211,6 @@ def article_review_data(article: Article) -> dict:
     with the same offsets and themes), ``diff`` or ``rej`` (rejected by review); ``merged``: all analysts' spans
     by offsets; ``rows``: one per distinct offsets with each analyst's span (or None) for the decision controls.
     """
-    from apps.annotations.models import Annotation, Theme
-    from apps.corpus.text import Mark, paragraphs_with_marks
-
-    from .agreement import Span, article_agreement
-    from .models import ArticleComment, AssignmentEvent, ReviewDecision
-
     assignments = list(
         Assignment.objects.filter(article=article).select_related("analyst", "assigned_by").order_by("id")
     )
@@ -498,8 +324,6 @@ def article_review_data(article: Article) -> dict:
 def article_feedback_data(article: Article, assignment: Assignment) -> dict:
     """What an analyst sees of the review of their work: the thread, their assignment's history, decisions on
     their spans (never the other analysts' spans: double annotation stays blind)."""
-    from .models import ArticleComment, ReviewDecision
-
     events = list(assignment.events.select_related("actor"))
     decisions = list(
         ReviewDecision.objects.filter(article=article, annotation__annotator=assignment.analyst)
@@ -526,9 +350,6 @@ def pooled_agreement_cached(*, limit: int = AGREEMENT_SAMPLE):
     The key carries the count and latest change of submitted / approved assignments, so a new submission or
     approval shows at once; span edits on finished work show within the timeout.
     """
-    from django.core.cache import cache
-    from django.db.models import Count, Max
-
     done = (Assignment.State.SUBMITTED, Assignment.State.APPROVED)
     stamp = Assignment.objects.filter(state__in=done).aggregate(n=Count("id"), last=Max("updated_at"))
     key = f"review:agreement:{limit}:{stamp['n']}:{stamp['last'].timestamp() if stamp['last'] else 0}"

@@ -1,136 +1,18 @@
-"""Assignment workflow: the state machine of design.md §5, every transition recorded."""
+"""Review: approval and return of submitted work, the comment thread, and reviewers' decisions on spans."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from .models import Assignment, AssignmentEvent
+from apps.annotations.models import Annotation, Theme
+from apps.assignments.models import Assignment
+from apps.assignments.services import assignment_transition
+
+from .models import ArticleComment, ReviewDecision
 
 S = Assignment.State
-TRANSITIONS = {
-    S.ASSIGNED: {S.IN_PROGRESS, S.SUBMITTED},
-    S.IN_PROGRESS: {S.SUBMITTED},
-    S.SUBMITTED: {S.APPROVED, S.CHANGES_REQUESTED},
-    S.CHANGES_REQUESTED: {S.IN_PROGRESS, S.SUBMITTED},
-    S.APPROVED: {S.CHANGES_REQUESTED},
-}
-
-
-@transaction.atomic
-def assignment_transition(*, assignment: Assignment, to_state: str, actor, comment: str = "") -> Assignment:
-    """Move an assignment to ``to_state`` if the workflow allows it, and record who, when, from, to and why."""
-    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    if to_state not in TRANSITIONS.get(locked.state, set()):
-        raise ValidationError(
-            f"An assignment that is {locked.get_state_display().lower()} cannot become "
-            f"{S(to_state).label.lower()}.",
-            code="invalid_transition",
-        )
-    AssignmentEvent.objects.create(
-        assignment=locked, actor=actor, from_state=locked.state, to_state=to_state, comment=comment
-    )
-    locked.state = to_state
-    locked.version += 1
-    locked.save(update_fields=["state", "version", "updated_at"])
-    return locked
-
-
-@transaction.atomic
-def assignment_create(*, article, analyst, assigned_by, due_date=None) -> Assignment:
-    assignment, created = Assignment.objects.get_or_create(
-        article=article, analyst=analyst, defaults={"assigned_by": assigned_by, "due_date": due_date}
-    )
-    if created:
-        AssignmentEvent.objects.create(assignment=assignment, actor=assigned_by, to_state=assignment.state)
-    return assignment
-
-
-def assignment_start(*, assignment: Assignment, actor) -> Assignment:
-    """The analyst's first edit moves assigned / changes requested work to in progress (no-op otherwise)."""
-    if assignment.state in {S.ASSIGNED, S.CHANGES_REQUESTED}:
-        return assignment_transition(assignment=assignment, to_state=S.IN_PROGRESS, actor=actor)
-    return assignment
-
-
-def assignment_submit(*, assignment: Assignment, actor) -> Assignment:
-    if assignment.analyst_id != actor.pk:
-        raise ValidationError("Only the assigned analyst can submit this work.", code="not_owner")
-    return assignment_transition(assignment=assignment, to_state=S.SUBMITTED, actor=actor)
-
-
-# --- assignment in bulk, the open pool, approval --------------------------------------------------------------
-
-BULK_ASSIGN_LIMIT = 5000  # articles per bulk action; a larger filter is refused with a message
-
-
-@transaction.atomic
-def assignments_bulk_create(*, article_ids, analysts, assigned_by, due_date=None) -> int:
-    """Assign every article to every analyst (double annotation when several), skipping existing pairs.
-
-    One event per created assignment. Returns how many assignments were created.
-    """
-    article_ids = list(dict.fromkeys(int(a) for a in article_ids))
-    analysts = list(analysts)
-    if not analysts:
-        raise ValidationError("Choose at least one analyst.", code="no_analyst")
-    if not article_ids:
-        raise ValidationError("No article matches.", code="no_article")
-    if len(article_ids) > BULK_ASSIGN_LIMIT:
-        raise ValidationError(
-            f"{len(article_ids)} articles match; assign at most {BULK_ASSIGN_LIMIT} at once (narrow the filter).",
-            code="too_many",
-        )
-    created_total = 0
-    for i in range(0, len(article_ids), 1000):
-        chunk = article_ids[i : i + 1000]
-        existing = set(
-            Assignment.objects.filter(article_id__in=chunk, analyst__in=analysts).values_list("article_id", "analyst_id")
-        )
-        new = [
-            Assignment(article_id=a, analyst=u, assigned_by=assigned_by, due_date=due_date)
-            for a in chunk
-            for u in analysts
-            if (a, u.pk) not in existing
-        ]
-        created = Assignment.objects.bulk_create(new, batch_size=500)
-        if created and created[0].pk is None:  # backends that can't return ids from a bulk insert
-            pairs = {(c.article_id, c.analyst_id) for c in created}
-            created = [
-                a for a in Assignment.objects.filter(article_id__in=chunk, analyst__in=analysts)
-                if (a.article_id, a.analyst_id) in pairs
-            ]
-        AssignmentEvent.objects.bulk_create(
-            [AssignmentEvent(assignment=a, actor=assigned_by, to_state=S.ASSIGNED) for a in created], batch_size=500
-        )
-        created_total += len(created)
-    return created_total
-
-
-@transaction.atomic
-def assignment_pull(*, analyst) -> Assignment | None:
-    """Give ``analyst`` the oldest article nobody is assigned to (the open pool), or None when the pool is empty.
-
-    The candidate row is locked with ``SELECT ... FOR UPDATE SKIP LOCKED`` (PostgreSQL), so two analysts pulling
-    at the same moment get different articles; the unassigned check is repeated under the lock.
-    """
-    from django.db.models import Exists, OuterRef
-
-    from apps.corpus.models import Article
-
-    pool = Article.objects.filter(~Exists(Assignment.objects.filter(article=OuterRef("pk")))).order_by("id")
-    for _ in range(5):
-        article = pool.select_for_update(skip_locked=True).only("id").first()
-        if article is None:
-            return None
-        if Assignment.objects.filter(article=article).exists():
-            continue
-        assignment = Assignment.objects.create(article=article, analyst=analyst, assigned_by=None)
-        AssignmentEvent.objects.create(
-            assignment=assignment, actor=analyst, to_state=S.ASSIGNED, comment="Pulled from the open pool."
-        )
-        return assignment
-    return None
 
 
 def assignment_approve(*, assignment: Assignment, actor, comment: str = "") -> Assignment:
@@ -159,8 +41,6 @@ COMMENT_MAX = 5000
 
 @transaction.atomic
 def article_comment_create(*, article_id: int, author, body: str, assignment: Assignment | None = None):
-    from .models import ArticleComment
-
     body = (body or "").strip()
     if not body:
         raise ValidationError("The comment is empty.", code="empty")
@@ -202,12 +82,6 @@ def review_decision_create(
     decision on the same span soft-deletes the previous replacement. ``expected_version`` is the version the
     reviewer saw: a span changed since then is refused (optimistic concurrency).
     """
-    from django.utils import timezone
-
-    from apps.annotations.models import Annotation, Theme
-
-    from .models import ReviewDecision
-
     D = ReviewDecision.Kind
     if decision not in D.values:
         raise ValidationError(f"Unknown decision “{decision}”.", code="bad_decision")

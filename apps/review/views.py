@@ -17,11 +17,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from apps.accounts.roles import ANALYST, is_analyst, is_supervisor, supervisor_required
+from apps.annotations.models import Annotation, Theme
+from apps.assignments import selectors as assignment_selectors
+from apps.assignments import services as assignment_services
+from apps.assignments.models import Assignment
 from apps.corpus.models import Article, Outlet
+from apps.ingest.models import ImportBatch
 
 from . import selectors, services
-from .models import Assignment, ReviewDecision
-from .templatetags.review_tags import work_url
+from .models import ReviewDecision
 
 PAGE_SIZE = 50
 
@@ -77,7 +81,7 @@ def _querystrings(request, page) -> dict:
 @require_GET
 @login_required
 def my_queue(request):
-    page = Paginator(selectors.queue_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(assignment_selectors.queue_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     items = list(page.object_list)
     latest = selectors.latest_comments_for(a.pk for a in items if a.state == Assignment.State.CHANGES_REQUESTED)
     for item in items:
@@ -85,7 +89,7 @@ def my_queue(request):
     context = {
         "items": items,
         "page_obj": page,
-        "recent": selectors.recently_submitted(request.user),
+        "recent": assignment_selectors.recently_submitted(request.user),
         **_querystrings(request, page),
     }
     return render(request, "review/queue.html", context)
@@ -99,11 +103,11 @@ def queue_next(request):
         after = _int(request.GET.get("after"), "after")
     except BadInput as exc:
         return _bad(exc)
-    item = selectors.queue_next(request.user, after_article_id=after)
+    item = assignment_selectors.queue_next(request.user, after_article_id=after)
     if item is None:
         messages.info(request, "Your queue is empty.")
         return redirect("review:queue")
-    return redirect(work_url(item.article_id))
+    return redirect("annotations:workspace", item.article_id)
 
 
 @require_POST
@@ -111,12 +115,12 @@ def queue_next(request):
 def pool_pull(request):
     if not is_analyst(request.user):
         raise PermissionDenied("Only users with a role pull work from the pool.")
-    assignment = services.assignment_pull(analyst=request.user)
+    assignment = assignment_services.assignment_pull(analyst=request.user)
     if assignment is None:
         messages.info(request, "The open pool is empty: every article is assigned.")
         return redirect("review:queue")
     messages.success(request, "A new article was added to your queue.")
-    return redirect(work_url(assignment.article_id))
+    return redirect("annotations:workspace", assignment.article_id)
 
 
 @require_POST
@@ -124,7 +128,7 @@ def pool_pull(request):
 def assignment_submit(request, pk: int):
     assignment = get_object_or_404(Assignment, pk=pk, analyst=request.user)
     try:
-        services.assignment_submit(assignment=assignment, actor=request.user)
+        assignment_services.assignment_submit(assignment=assignment, actor=request.user)
     except ValidationError as exc:
         return _refuse(request, exc, reverse("review:queue"))
     messages.success(request, "Submitted for review.")
@@ -136,7 +140,7 @@ def assignment_submit(request, pk: int):
 def article_feedback(request, article_id: int):
     """The analyst's view of the review of their work on one article: thread, decisions, history."""
     article = get_object_or_404(Article.objects.select_related("outlet"), pk=article_id)
-    assignment = selectors.assignment_for(request.user, article_id)
+    assignment = assignment_selectors.assignment_for(request.user, article_id)
     if assignment is None:
         if is_supervisor(request.user):
             return redirect("review:article", article_id=article_id)
@@ -149,7 +153,7 @@ def article_feedback(request, article_id: int):
 @login_required
 def comment_create(request, article_id: int):
     article = get_object_or_404(Article.objects.only("id"), pk=article_id)
-    own = selectors.assignment_for(request.user, article_id)
+    own = assignment_selectors.assignment_for(request.user, article_id)
     supervisor = is_supervisor(request.user)
     if own is None and not supervisor:
         raise Http404("No assignment of yours on this article.")
@@ -178,7 +182,7 @@ def _queue_filters(params) -> dict:
     if state and state not in Assignment.State.values:
         raise BadInput(f"Unknown state “{state}”.")
     sort = params.get("sort", "age") or "age"
-    if sort not in selectors.QUEUE_SORTS:
+    if sort not in assignment_selectors.QUEUE_SORTS:
         raise BadInput(f"Unknown sort “{sort}”.")
     return {
         "state": state,
@@ -195,7 +199,7 @@ def _queue_filters(params) -> dict:
 
 def _queue_context(request) -> dict:
     filters = _queue_filters(request.GET)
-    page = Paginator(selectors.assignment_search(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(assignment_selectors.assignment_search(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
     return {
         "filters": filters,
         "page_obj": page,
@@ -221,7 +225,7 @@ def dashboard(request):
         return _bad(exc)
     if request.htmx and request.htmx.target == "queue-list":
         return render(request, "review/dashboard.html#queue-list", queue)
-    context = {**queue, **selectors.dashboard_stats(), "unassigned": selectors.unassigned_count()}
+    context = {**queue, **selectors.dashboard_stats(), "unassigned": assignment_selectors.unassigned_count()}
     return render(request, "review/dashboard.html", context)
 
 
@@ -229,8 +233,6 @@ def dashboard(request):
 @supervisor_required
 def agreement_panel(request):
     """Pooled agreement over recent double-annotated articles; loaded after the dashboard (it reads span data)."""
-    from apps.annotations.models import Theme
-
     pooled = selectors.pooled_agreement_cached()
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in={u for pair in pooled.pairs for u in pair})}
     themes = {t.pk: t.name for t in Theme.objects.all()}
@@ -265,8 +267,6 @@ def _assign_filters(params) -> dict:
 @supervisor_required
 def assign(request):
     """Assign articles to analysts: the ticked ones, or every article matching the filter (bulk)."""
-    from apps.ingest.models import ImportBatch
-
     params = request.POST if request.method == "POST" else request.GET
     try:
         filters = _assign_filters(params)
@@ -285,14 +285,14 @@ def assign(request):
         if len(analysts) != len(set(analyst_ids)):
             return _bad(BadInput("Assign only to analysts."))
         if request.POST.get("scope") == "all":
-            article_ids = list(matching.values_list("id", flat=True)[: services.BULK_ASSIGN_LIMIT + 1])
+            article_ids = list(matching.values_list("id", flat=True)[: assignment_services.BULK_ASSIGN_LIMIT + 1])
         else:
             article_ids = list(Article.objects.filter(pk__in=ticked).values_list("id", flat=True))
         back = f"{reverse('review:assign')}?{request.POST.get('filters', '')}"
         if url_has_allowed_host_and_scheme(request.POST.get("next", ""), allowed_hosts={request.get_host()}):
             back = request.POST["next"]
         try:
-            n = services.assignments_bulk_create(
+            n = assignment_services.assignments_bulk_create(
                 article_ids=article_ids, analysts=analysts, assigned_by=request.user, due_date=due
             )
         except ValidationError as exc:
@@ -307,7 +307,7 @@ def assign(request):
         "outlets": Outlet.objects.order_by("name"),
         "batches": ImportBatch.objects.order_by("-created_at")[:50],
         "analysts": get_user_model().objects.filter(groups__name=ANALYST).order_by("username"),
-        "limit": services.BULK_ASSIGN_LIMIT,
+        "limit": assignment_services.BULK_ASSIGN_LIMIT,
         **_querystrings(request, page),
     }
     template = "review/assign.html#results" if request.htmx else "review/assign.html"
@@ -340,8 +340,6 @@ def article_review(request, article_id: int):
 @supervisor_required
 def span_decide(request, annotation_id: int):
     """Accept, reject or edit one analyst span (recorded as a ReviewDecision; the original is kept)."""
-    from apps.annotations.models import Annotation
-
     annotation = get_object_or_404(Annotation.objects.only("id", "article_id"), pk=annotation_id)
     back = reverse("review:article", args=[annotation.article_id])
     try:

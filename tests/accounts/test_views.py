@@ -10,7 +10,7 @@ def test_login_page_renders_and_logs_in(client, analyst):
     assert b'name="username"' in response.content
     response = client.post(reverse("accounts:login"), {"username": "ana", "password": "pass-for-tests"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("corpus:article_list")
+    assert response["Location"] == reverse("reading:article_list")
 
 
 def test_wrong_password_is_refused_with_a_message(client, analyst):
@@ -38,7 +38,7 @@ def test_logout_needs_post_and_ends_the_session(client, analyst):
 
 def test_pages_send_a_csp_that_forbids_inline_script(client, analyst):
     client.force_login(analyst)
-    response = client.get(reverse("corpus:article_list"))
+    response = client.get(reverse("reading:article_list"))
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
@@ -49,7 +49,7 @@ def test_only_staff_get_a_link_to_the_admin_site(client, analyst, supervisor, ad
     admin_link = f'href="{reverse("admin:index")}"'.encode()
     for user, linked in ((analyst, False), (supervisor, False), (admin_user, True)):
         client.force_login(user)
-        assert (admin_link in client.get(reverse("corpus:article_list")).content) is linked, user.username
+        assert (admin_link in client.get(reverse("reading:article_list")).content) is linked, user.username
 
 
 def test_403_and_404_pages_say_why_and_keep_the_navigation(client, analyst):
@@ -58,6 +58,6 @@ def test_403_and_404_pages_say_why_and_keep_the_navigation(client, analyst):
     assert forbidden.status_code == 403
     html = forbidden.content.decode()
     assert "Supervisors only." in html and f'href="{reverse("review:queue")}"' in html
-    missing = client.get(reverse("corpus:article_detail", args=[999999]))
+    missing = client.get(reverse("reading:article_detail", args=[999999]))
     assert missing.status_code == 404
     assert f'href="{reverse("review:queue")}"' in missing.content.decode()

@@ -1,6 +1,6 @@
 import pytest
 
-from apps.review.models import Assignment
+from apps.assignments.models import Assignment
 from tests.factories import ArticleFactory
 
 TEXT = (

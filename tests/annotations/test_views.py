@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.annotations.models import Annotation, EntityMention, Theme
-from apps.review.models import Assignment
+from apps.assignments.models import Assignment
 from tests.annotations.conftest import span_of
 from tests.factories import AnnotationFactory, ArticleFactory
 
@@ -372,7 +372,7 @@ def test_long_span_lists_load_their_tail_separately(client_for, analyst, themes)
 
 
 def test_returned_work_points_the_analyst_to_the_supervisors_comments(client_for, analyst, supervisor, article, assigned):
-    from apps.review.services import assignment_submit, assignment_transition
+    from apps.assignments.services import assignment_submit, assignment_transition
 
     feedback = reverse("review:feedback", args=[article.pk])
     client = client_for(analyst)

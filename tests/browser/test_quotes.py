@@ -2,7 +2,7 @@ import pytest
 
 from apps.corpus.models import Article
 from apps.quotes.models import Quote, Speaker
-from apps.review.models import Assignment
+from apps.assignments.models import Assignment
 from tests.browser.conftest import login
 from tests.factories import ArticleFactory, UserFactory
 

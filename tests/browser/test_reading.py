@@ -1,6 +1,6 @@
 import pytest
 
-from apps.review.models import Assignment
+from apps.assignments.models import Assignment
 from tests.browser.conftest import login
 from tests.factories import UserFactory
 

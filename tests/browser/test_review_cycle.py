@@ -10,8 +10,8 @@ import pytest
 
 from apps.annotations.models import Annotation
 from apps.annotations.services import annotation_create
-from apps.review.models import Assignment
-from apps.review.services import assignment_start
+from apps.assignments.models import Assignment
+from apps.assignments.services import assignment_start
 from tests.browser.conftest import login
 from tests.factories import ArticleFactory, UserFactory
 

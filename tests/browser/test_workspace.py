@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from apps.annotations.models import Annotation, EntityMention
 from apps.quotes.models import Quote
-from apps.review.models import Assignment
+from apps.assignments.models import Assignment
 from tests.browser.conftest import login
 from tests.factories import ArticleFactory, UserFactory
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from apps.annotations.models import EntityMention
 from apps.ingest.models import ImportBatch
 from apps.quotes.models import Quote, Speaker, SpeakerAlias
-from apps.review.models import AssignmentEvent
+from apps.assignments.models import AssignmentEvent
 from tests.factories import AnnotationFactory, ArticleFactory, AssignmentFactory, OutletFactory, ThemeFactory
 
 TEXT_A = (

@@ -146,7 +146,7 @@ def test_export_page_shows_filters_and_preview_count(client_for, supervisor, cor
 
 
 def test_analysts_see_no_export_link(client_for, analyst, corpus):
-    body = client_for(analyst).get(reverse("corpus:article_list")).content.decode()
+    body = client_for(analyst).get(reverse("reading:article_list")).content.decode()
     assert 'href="/exports/"' not in body
 
 

@@ -91,8 +91,8 @@ def test_an_analyst_who_can_read_but_is_not_assigned_cannot_write(client_for, ot
 
 
 def test_submitted_work_is_read_only_for_quotes_too_until_it_is_returned(client_for, analyst, supervisor, world):
-    from apps.review.models import Assignment
-    from apps.review.services import assignment_submit, assignment_transition
+    from apps.assignments.models import Assignment
+    from apps.assignments.services import assignment_submit, assignment_transition
 
     assignment = Assignment.objects.get(article=world["article"], analyst=analyst)
     assignment_submit(assignment=assignment, actor=analyst)
@@ -232,7 +232,7 @@ def test_delete_offers_an_undo_and_restore_brings_the_quote_back(client_for, ana
 def test_without_htmx_a_write_redirects_to_the_article_page(client_for, analyst, world):
     response = client_for(analyst).post(reverse("quotes:quote_confirm", args=[world["quote"].pk]), {"version": 1})
     assert response.status_code == 302
-    assert response["Location"] == reverse("corpus:article_detail", args=[world["article"].pk])
+    assert response["Location"] == reverse("reading:article_detail", args=[world["article"].pk])
 
 
 def test_quote_history_lists_who_changed_what(client_for, analyst, world):

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from apps.review.models import Assignment, AssignmentEvent
+from apps.assignments.models import Assignment, AssignmentEvent
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from apps.review.models import Assignment
+from apps.assignments.models import Assignment
 from tests.factories import AnnotationFactory, AssignmentFactory
 
 pytestmark = pytest.mark.django_db

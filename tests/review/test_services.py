@@ -2,8 +2,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from apps.annotations.models import Annotation
+from apps.assignments import services as assignment_services
 from apps.review import services
-from apps.review.models import ArticleComment, Assignment, AssignmentEvent, ReviewDecision
+from apps.assignments.models import Assignment, AssignmentEvent
+from apps.review.models import ArticleComment, ReviewDecision
 from tests.factories import AnnotationFactory, ArticleFactory, AssignmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -11,12 +13,12 @@ S = Assignment.State
 
 
 def test_state_machine_records_every_change_with_actor_and_comment(analyst, supervisor):
-    assignment = services.assignment_create(article=ArticleFactory(), analyst=analyst, assigned_by=supervisor)
-    services.assignment_start(assignment=assignment, actor=analyst)
-    services.assignment_submit(assignment=assignment, actor=analyst)
+    assignment = assignment_services.assignment_create(article=ArticleFactory(), analyst=analyst, assigned_by=supervisor)
+    assignment_services.assignment_start(assignment=assignment, actor=analyst)
+    assignment_services.assignment_submit(assignment=assignment, actor=analyst)
     services.assignment_request_changes(assignment=assignment, actor=supervisor, comment="Tag the second quote.")
-    services.assignment_start(assignment=assignment, actor=analyst)
-    services.assignment_submit(assignment=assignment, actor=analyst)
+    assignment_services.assignment_start(assignment=assignment, actor=analyst)
+    assignment_services.assignment_submit(assignment=assignment, actor=analyst)
     services.assignment_approve(assignment=assignment, actor=supervisor)
     events = list(AssignmentEvent.objects.filter(assignment=assignment).values_list("actor__username", "from_state", "to_state"))
     assert events == [
@@ -53,7 +55,7 @@ def test_cannot_approve_work_that_is_not_submitted(analyst, supervisor):
 def test_bulk_assign_creates_double_annotation_and_skips_existing_pairs(analyst, other_analyst, supervisor):
     articles = [ArticleFactory() for _ in range(3)]
     AssignmentFactory(article=articles[0], analyst=analyst)
-    n = services.assignments_bulk_create(
+    n = assignment_services.assignments_bulk_create(
         article_ids=[a.pk for a in articles], analysts=[analyst, other_analyst], assigned_by=supervisor,
         due_date="2030-01-31",
     )
@@ -64,10 +66,10 @@ def test_bulk_assign_creates_double_annotation_and_skips_existing_pairs(analyst,
 
 
 def test_bulk_assign_refuses_more_than_the_limit(analyst, supervisor, monkeypatch):
-    monkeypatch.setattr(services, "BULK_ASSIGN_LIMIT", 2)
+    monkeypatch.setattr(assignment_services, "BULK_ASSIGN_LIMIT", 2)
     ids = [ArticleFactory().pk for _ in range(3)]
     with pytest.raises(ValidationError) as err:
-        services.assignments_bulk_create(article_ids=ids, analysts=[analyst], assigned_by=supervisor)
+        assignment_services.assignments_bulk_create(article_ids=ids, analysts=[analyst], assigned_by=supervisor)
     assert err.value.code == "too_many"
     assert not Assignment.objects.exists()
 
@@ -75,12 +77,12 @@ def test_bulk_assign_refuses_more_than_the_limit(analyst, supervisor, monkeypatc
 def test_pool_gives_the_oldest_unassigned_article_and_never_the_same_one_twice(analyst, other_analyst):
     taken, first, second = ArticleFactory(), ArticleFactory(), ArticleFactory()
     AssignmentFactory(article=taken)
-    a = services.assignment_pull(analyst=analyst)
-    b = services.assignment_pull(analyst=other_analyst)
+    a = assignment_services.assignment_pull(analyst=analyst)
+    b = assignment_services.assignment_pull(analyst=other_analyst)
     assert (a.article, b.article) == (first, second)
     assert a.events.get().comment == "Pulled from the open pool."
-    services.assignment_pull(analyst=analyst)
-    assert services.assignment_pull(analyst=analyst) is None
+    assignment_services.assignment_pull(analyst=analyst)
+    assert assignment_services.assignment_pull(analyst=analyst) is None
 
 
 def test_accept_and_reject_set_status_record_the_decision_and_keep_history(analyst, supervisor):
@@ -167,5 +169,5 @@ def test_comments_must_not_be_empty(analyst):
 def test_only_the_assigned_analyst_submits(analyst):
     assignment = AssignmentFactory()
     with pytest.raises(ValidationError) as err:
-        services.assignment_submit(assignment=assignment, actor=UserFactory(role="Analyst"))
+        assignment_services.assignment_submit(assignment=assignment, actor=UserFactory(role="Analyst"))
     assert err.value.code == "not_owner"

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from apps.annotations.models import Annotation
 from apps.review import services
-from apps.review.models import ArticleComment, Assignment, AssignmentEvent, ReviewDecision
+from apps.assignments.models import Assignment, AssignmentEvent
+from apps.review.models import ArticleComment, ReviewDecision
 from tests.factories import ArticleFactory, AssignmentFactory, OutletFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def test_my_queue_lists_assigned_and_returned_work_by_due_date_with_the_returnin
     assert "Handed in" not in queue and "Someone else" not in page
     assert "Check &lt;b&gt;para 2&lt;/b&gt;" in queue
     assert "Handed in" in page  # in "recently submitted"
-    assert reverse("corpus:article_detail", args=[soon.article_id]) in queue or f"/annotate/{soon.article_id}/" in queue
+    assert reverse("reading:article_detail", args=[soon.article_id]) in queue or f"/annotate/{soon.article_id}/" in queue
 
 
 def test_next_opens_the_item_after_the_current_one(client_for, analyst):

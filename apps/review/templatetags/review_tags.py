@@ -1,16 +1,8 @@
 from django import template
-from django.urls import NoReverseMatch, reverse
+
+from apps.assignments.models import Assignment
 
 register = template.Library()
-
-
-@register.simple_tag
-def work_url(article_id) -> str:
-    """The annotation workspace of an article, or its reading page while the workspace isn't installed."""
-    try:
-        return reverse("annotations:workspace", args=[article_id])
-    except NoReverseMatch:
-        return reverse("corpus:article_detail", args=[article_id])
 
 
 @register.filter
@@ -26,8 +18,6 @@ def state_class(state: str) -> str:
 
 @register.filter
 def state_label(state: str) -> str:
-    from apps.review.models import Assignment
-
     try:
         return Assignment.State(state).label
     except ValueError:

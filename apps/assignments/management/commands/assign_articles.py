@@ -3,8 +3,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import BaseCommand, CommandError
 
 from apps.corpus.models import Article
-from apps.review.models import Assignment
-from apps.review.services import assignments_bulk_create
+from apps.assignments.models import Assignment
+from apps.assignments.services import assignments_bulk_create
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from tests.factories import ArticleFactory, AssignmentFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("name", ["corpus:article_list"])
+@pytest.mark.parametrize("name", ["reading:article_list"])
 def test_anonymous_is_sent_to_login(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 302
@@ -16,7 +16,7 @@ def test_anonymous_is_sent_to_login(client, name):
 
 def test_anonymous_cannot_read_an_article(client):
     article = ArticleFactory()
-    response = client.get(reverse("corpus:article_detail", args=[article.pk]))
+    response = client.get(reverse("reading:article_detail", args=[article.pk]))
     assert response.status_code == 302
 
 
@@ -24,26 +24,26 @@ def test_analyst_lists_and_reads_only_assigned_articles(client_for, analyst):
     mine = AssignmentFactory(analyst=analyst).article
     other = ArticleFactory(title="Not yours")
     client = client_for(analyst)
-    listing = client.get(reverse("corpus:article_list")).content.decode()
+    listing = client.get(reverse("reading:article_list")).content.decode()
     assert mine.title in listing and "Not yours" not in listing
-    assert client.get(reverse("corpus:article_detail", args=[mine.pk])).status_code == 200
-    assert client.get(reverse("corpus:article_detail", args=[other.pk])).status_code == 404
+    assert client.get(reverse("reading:article_detail", args=[mine.pk])).status_code == 200
+    assert client.get(reverse("reading:article_detail", args=[other.pk])).status_code == 404
 
 
 @pytest.mark.parametrize("role_fixture", ["supervisor", "admin_user"])
 def test_supervisors_and_admins_read_every_article(request, client_for, role_fixture):
     article = ArticleFactory()
     client = client_for(request.getfixturevalue(role_fixture))
-    assert client.get(reverse("corpus:article_detail", args=[article.pk])).status_code == 200
+    assert client.get(reverse("reading:article_detail", args=[article.pk])).status_code == 200
 
 
 def test_search_filters_by_title_and_outlet_and_htmx_gets_the_partial(client_for, supervisor):
     ArticleFactory(title="Xi holds talks", outlet__name="Xinhua")
     ArticleFactory(title="Kremlin parade", outlet__name="Reuters")
     client = client_for(supervisor)
-    page = client.get(reverse("corpus:article_list"), {"q": "reuters"}).content.decode()
+    page = client.get(reverse("reading:article_list"), {"q": "reuters"}).content.decode()
     assert "Kremlin parade" in page and "Xi holds talks" not in page
-    partial = client.get(reverse("corpus:article_list"), {"q": "talks"}, HTTP_HX_REQUEST="true").content.decode()
+    partial = client.get(reverse("reading:article_list"), {"q": "talks"}, HTTP_HX_REQUEST="true").content.decode()
     assert partial.lstrip().startswith('<div id="results">')
     assert "Xi holds talks" in partial and "<html" not in partial
 
@@ -52,9 +52,9 @@ def test_article_list_pages(client_for, supervisor):
     for i in range(55):
         ArticleFactory(title=f"Item {i:02d}")
     client = client_for(supervisor)
-    first = client.get(reverse("corpus:article_list")).content.decode()
+    first = client.get(reverse("reading:article_list")).content.decode()
     assert "Page 1 of 2" in first
-    second = client.get(reverse("corpus:article_list"), {"page": 2}).content.decode()
+    second = client.get(reverse("reading:article_list"), {"page": 2}).content.decode()
     assert second.count("<tr>") == 5 + 1  # 5 rows + header
 
 
@@ -62,7 +62,7 @@ def test_article_text_and_entities_are_escaped_and_highlighted(client_for, super
     article = ArticleFactory(text="<script>alert(1)</script> Xi Jinping spoke.")
     start = article.text.index("Xi")
     EntityMention.objects.create(article=article, label="PERSON", start=start, end=start + 10, text="Xi Jinping")
-    page = client_for(supervisor).get(reverse("corpus:article_detail", args=[article.pk])).content.decode()
+    page = client_for(supervisor).get(reverse("reading:article_detail", args=[article.pk])).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert 'class="m-ent ent-PERSON"' in page and ">Xi Jinping</span>" in page
@@ -71,7 +71,7 @@ def test_article_text_and_entities_are_escaped_and_highlighted(client_for, super
 def _meta_line(client, article) -> str:
     import re
 
-    page = client.get(reverse("corpus:article_detail", args=[article.pk])).content.decode()
+    page = client.get(reverse("reading:article_detail", args=[article.pk])).content.decode()
     meta = re.search(r'<p class="meta">(.*?)</p>', page, re.S).group(1)
     return " ".join(re.sub(r"<[^>]+>", " ", meta).split())
 

@@ -1,3 +1,5 @@
+"""The article list and the reading page: articles as a reader sees them, with quotes and entities drawn in."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
@@ -5,10 +7,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from apps.review.selectors import articles_visible_to
-
-from .selectors import article_search, outlet_list
-from .text import Mark, paragraphs_with_marks
+from apps.assignments.selectors import articles_visible_to
+from apps.corpus.selectors import article_search, outlet_list
+from apps.corpus.text import Mark, paragraphs_with_marks
 
 PAGE_SIZE = 50
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AssignmentsConfig(AppConfig):
+    name = "apps.assignments"
+    label = "assignments"
+    verbose_name = "Assignments"
