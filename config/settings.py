@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "simple_history",
     "csp",
+    "apps.core",
     "apps.accounts",
     "apps.nlp",
     "apps.corpus",
@@ -72,6 +73,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "apps.core.htmx.HtmxErrorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -2,7 +2,7 @@
 
 Spans use optimistic concurrency: an edit names the ``version`` it started from, and the write is a conditional
 UPDATE ... WHERE version = n; when another tab or user saved first, the edit is refused with a clear message
-(AnnotationConflict) instead of overwriting their work.
+(apps.core.versions.VersionConflict) instead of overwriting their work.
 """
 
 from __future__ import annotations
@@ -15,34 +15,14 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from apps.core.offsets import span_offsets
+from apps.core.versions import version_claim
 from apps.corpus.models import Article
 
 from .models import Annotation, EntityMention, Theme
 from .selectors import can_edit_annotation
 
 MAX_NOTE_CHARS = 5000
-
-
-class AnnotationConflict(Exception):
-    """Somebody saved the span after this edit began; ``current`` is the span as it is now (None if deleted)."""
-
-    def __init__(self, message: str, current: Annotation | None):
-        super().__init__(message)
-        self.message = message
-        self.current = current
-
-
-def parse_offsets(*, start, end, text_length: int) -> tuple[int, int]:
-    """Whole numbers with 0 <= start < end <= len(text), or a ValidationError saying what is wrong."""
-    try:
-        start, end = int(start), int(end)
-    except (TypeError, ValueError):
-        raise ValidationError("Offsets must be whole numbers.", code="offsets_not_int") from None
-    if not 0 <= start < end <= text_length:
-        raise ValidationError(
-            f"A span must satisfy 0 <= start < end <= {text_length}; got [{start}, {end}).", code="offsets_range"
-        )
-    return start, end
 
 
 def clean_theme_ids(theme_ids: Iterable, *, allowed_inactive: Iterable[int] = ()) -> list[int]:
@@ -83,10 +63,8 @@ def annotation_create(
     range again adds the themes to the annotator's existing span (one live span per range and annotator).
     Returns (span, created).
     """
-    start, end = parse_offsets(start=start, end=end, text_length=len(article.text))
+    start, end = span_offsets(text=article.text, start=start, end=end)
     span_text = article.text[start:end]
-    if not span_text.strip():
-        raise ValidationError("A span cannot be only whitespace.", code="offsets_blank")
     ids = clean_theme_ids(theme_ids)
     note = _clean_note(note) or ""
     existing = (
@@ -116,24 +94,8 @@ def annotation_create(
 
 
 def _claim_version(annotation: Annotation, version) -> int:
-    """Bump the version if it is still ``version``; else raise AnnotationConflict with the current state."""
-    try:
-        version = int(version)
-    except (TypeError, ValueError):
-        raise ValidationError("The edit does not say which version of the span it started from.", code="no_version")
-    claimed = Annotation.objects.filter(pk=annotation.pk, version=version, deleted_at__isnull=True).update(
-        version=version + 1
-    )
-    if not claimed:
-        current = Annotation.objects.filter(pk=annotation.pk).first()
-        if current is None or current.deleted_at is not None:
-            raise AnnotationConflict("This span was deleted in the meantime (in another tab?).", None)
-        raise AnnotationConflict(
-            "This span was changed elsewhere (another tab or user) since you opened it; your change was not saved. "
-            "Here is the current version.",
-            current,
-        )
-    return version + 1
+    return version_claim(Annotation.objects.filter(deleted_at__isnull=True), pk=annotation.pk, version=version,
+                         what="span")
 
 
 @transaction.atomic
@@ -192,6 +154,69 @@ def annotation_restore(*, annotation: Annotation, actor) -> Annotation:
     annotation._change_reason = "restored (undo delete)"
     annotation.save(update_fields=["version", "deleted_at", "deleted_by", "updated_at"])
     return annotation
+
+
+# --- reviewers' decisions (the review app records the decision; the spans change here) -------------------------
+
+
+def annotation_for_review(*, annotation_id: int, reviewer) -> Annotation:
+    """The live span, locked for a reviewer's decision; a reviewer never decides on their own span."""
+    annotation = Annotation.objects.select_for_update().select_related("article").filter(pk=annotation_id).first()
+    if annotation is None or annotation.deleted_at is not None:
+        raise ValidationError("This span no longer exists.", code="deleted")
+    if annotation.annotator_id == reviewer.pk:
+        raise ValidationError("You cannot review your own span.", code="own_span")
+    return annotation
+
+
+@transaction.atomic
+def annotation_review_status_set(*, annotation: Annotation, reviewer, status: str, version, reason: str) -> Annotation:
+    """Set a span's review status if nobody changed it since ``version``; offsets, text, themes and note stay."""
+    annotation.version = _claim_version(annotation, version)
+    annotation.status = status
+    annotation._history_user = reviewer
+    annotation._change_reason = reason
+    annotation.save(update_fields=["status", "version", "updated_at"])
+    return annotation
+
+
+@transaction.atomic
+def annotation_replacements_supersede(*, annotation: Annotation, reviewer) -> int:
+    """Soft-delete the replacements that earlier review edits made of ``annotation``; returns how many."""
+    now = timezone.now()
+    superseded = 0
+    for old in Annotation.objects.filter(replaces__annotation=annotation, deleted_at__isnull=True).distinct():
+        old.deleted_at, old.deleted_by = now, reviewer
+        old._history_user = reviewer
+        old._change_reason = f"Superseded by a new review decision on span #{annotation.pk}"
+        old.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+        superseded += 1
+    return superseded
+
+
+@transaction.atomic
+def annotation_replacement_create(*, annotation: Annotation, reviewer, start, end, theme_ids) -> Annotation:
+    """The reviewer's own accepted version of an analyst's span (new offsets and/or themes)."""
+    text = annotation.article.text
+    start, end = span_offsets(text=text, start=start, end=end)
+    ids = clean_theme_ids(theme_ids or [], allowed_inactive=annotation.themes.values_list("id", flat=True))
+    if (start, end) == (annotation.start, annotation.end) and set(ids) == set(
+        annotation.themes.values_list("id", flat=True)
+    ):
+        raise ValidationError("Nothing changed: accept the span instead.", code="unchanged")
+    if Annotation.objects.filter(
+        article=annotation.article, annotator=reviewer, start=start, end=end, deleted_at__isnull=True
+    ).exists():
+        raise ValidationError("You already have a span with these offsets on this article.", code="duplicate")
+    replacement = Annotation(
+        article=annotation.article, annotator=reviewer, start=start, end=end, text=text[start:end],
+        status=Annotation.Status.ACCEPTED, note=f"Reviewer's edit of span #{annotation.pk}",
+    )
+    replacement._history_user = reviewer
+    replacement._change_reason = f"Review edit of span #{annotation.pk}"
+    replacement.save()
+    replacement.themes.set(ids)
+    return replacement
 
 
 # --- entity suggestions -------------------------------------------------------------------------------------------

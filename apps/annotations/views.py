@@ -23,6 +23,8 @@ from apps.accounts.roles import is_supervisor, supervisor_required
 from apps.assignments.selectors import assignment_for, queue_for
 from apps.assignments.services import assignment_start
 from apps.assignments.services import assignment_submit as assignment_submit_service
+from apps.core.htmx import error_response
+from apps.core.versions import VersionConflict
 
 from . import rendering, selectors, services
 from .forms import ThemeForm
@@ -30,14 +32,6 @@ from .models import Annotation, EntityMention, Theme
 
 TEXT_FIELDS = ("id", "text")
 SPAN_LIST_FIRST = 200
-
-
-def _bad_request(message: str, status: int = 400) -> HttpResponse:
-    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
-
-
-def _error_message(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _mark_started(access: selectors.WriteAccess, user) -> selectors.WriteAccess:
@@ -165,7 +159,7 @@ def span_list(request, article_id: int):
     try:
         offset = max(0, int(request.GET.get("offset", "0")))
     except ValueError:
-        return _bad_request("offset must be a whole number.")
+        return error_response("offset must be a whole number.")
     spans = selectors.annotation_rows(spans=selectors.annotations_shown_to(user=user, article_id=article.pk))
     return HttpResponse(rendering.span_list_html(spans[offset:], themes_by_id=_themes_by_id(), user_id=user.pk))
 
@@ -193,7 +187,7 @@ def span_create(request, article_id: int):
             theme_ids=request.POST.getlist("theme"), note=request.POST.get("note", ""),
         )
     except ValidationError as error:
-        return _bad_request(_error_message(error))
+        return error_response(error)
     access = _mark_started(access, user)
     if not request.htmx:
         return redirect("annotations:workspace", article_id=article.pk)
@@ -254,10 +248,10 @@ def span_detail(request, pk: int):
         services.annotation_update(annotation=span, actor=request.user, version=request.POST.get("version"),
                                    theme_ids=theme_ids, note=request.POST.get("note"))
     except ValidationError as error:
-        return _bad_request(_error_message(error))
-    except services.AnnotationConflict as conflict:
+        return error_response(error)
+    except VersionConflict as conflict:
         if conflict.current is None:
-            return _bad_request(conflict.message, status=409)
+            return error_response(conflict)
         context = _editor_context(request, conflict.current, conflict=conflict.message)
         response = render(request, "annotations/workspace.html#editor", context, status=409)
         # the row and paragraphs may be stale too: bring them up to date with the editor
@@ -280,9 +274,9 @@ def span_delete(request, pk: int):
     try:
         services.annotation_delete(annotation=span, actor=request.user, version=request.POST.get("version"))
     except ValidationError as error:
-        return _bad_request(_error_message(error))
-    except services.AnnotationConflict as conflict:
-        return _bad_request(conflict.message + " Nothing was deleted.", status=409)
+        return error_response(error)
+    except VersionConflict as conflict:
+        return error_response(conflict.message + " Nothing was deleted.", status=409)
     _mark_started(access, request.user)
     if not request.htmx:
         return redirect("annotations:workspace", article_id=article.pk)
@@ -299,7 +293,7 @@ def span_restore(request, pk: int):
     try:
         services.annotation_restore(annotation=span, actor=request.user)
     except ValidationError as error:
-        return _bad_request(_error_message(error))
+        return error_response(error)
     if not request.htmx:
         return redirect("annotations:workspace", article_id=article.pk)
     response = render(request, "annotations/workspace.html#editor", _editor_context(request, span, restored=True))
@@ -313,11 +307,11 @@ def assignment_submit(request, article_id: int):
     article = selectors.article_for_reading(user=request.user, article_id=article_id, fields=("id",))
     assignment = assignment_for(request.user, article.pk)
     if assignment is None:
-        return _bad_request("You have no assignment on this article to submit.")
+        return error_response("You have no assignment on this article to submit.")
     try:
         assignment_submit_service(assignment=assignment, actor=request.user)
     except ValidationError as error:
-        return _bad_request(_error_message(error))
+        return error_response(error)
     messages.success(request, "Submitted for review. Thank you!")
     neighbours = selectors.queue_neighbours(user=request.user, article_id=article.pk)
     target = (reverse("annotations:workspace", args=[neighbours["next_id"]]) if neighbours["next_id"]
@@ -351,7 +345,7 @@ def entity_panel(request, article_id: int):
         services.entity_decide_label(article=article, label=label, actor=request.user,
                                      status=request.POST.get("status", ""))
     except ValidationError as error:
-        return _bad_request(_error_message(error))
+        return error_response(error)
     if not request.htmx:
         return redirect("annotations:workspace", article_id=article.pk)
     return trigger_client_event(_entity_panel_response(request, article), "entitiesChanged")
@@ -366,7 +360,7 @@ def entity_decide(request, pk: int):
     try:
         services.entity_decide(mention=mention, actor=request.user, status=request.POST.get("status", ""))
     except ValidationError as error:
-        return _bad_request(_error_message(error))
+        return error_response(error)
     if not request.htmx:
         return redirect("annotations:workspace", article_id=article.pk)
     response = _entity_panel_response(request, article)
@@ -415,7 +409,7 @@ def theme_move(request, pk: int):
     try:
         services.theme_move(theme=theme, direction=request.POST.get("direction", ""))
     except ValidationError as error:
-        return _bad_request(_error_message(error))
+        return error_response(error)
     return redirect("annotations:theme_list")
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from apps.accounts.roles import supervisor_required
 from apps.annotations.models import Annotation
+from apps.core.htmx import error_response
 
 from .forms import FORMATS, ExportRefused, SpanFilterForm, check_filters_for, export_format
 from .jsonl import jsonl_record_count
@@ -16,10 +17,6 @@ from .selectors import SpanFilters, span_theme_count
 from .writers import docbin_export, jsonl_chunks, span_csv_chunks
 
 FILTER_NAMES = ("theme", "outlet", "date_from", "date_to", "status", "annotator", "speaker", "batch")
-
-
-def _bad_request(message: str) -> HttpResponse:
-    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
 def preview_count(fmt: str, filters: SpanFilters) -> int:
@@ -46,7 +43,7 @@ def export_page(request):
         context["count"] = preview_count(fmt, filters)
     except ExportRefused as exc:
         if request.htmx:
-            return _bad_request(str(exc))
+            return error_response(str(exc))
         context["error"], status = str(exc), 400
     template = "exports/export_page.html"
     if request.htmx:
@@ -65,7 +62,7 @@ def export_download(request):
         filters = form.filters()
         check_filters_for(fmt, filters)
     except ExportRefused as exc:
-        return _bad_request(str(exc))
+        return error_response(str(exc))
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     if fmt == "docbin":
         result = docbin_export(filters)

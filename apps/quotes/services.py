@@ -2,7 +2,7 @@
 
 Every write keeps history (django-simple-history; the acting user is set on each instance, so services called
 from commands or tasks record who too) and every edit of an existing quote or speaker is checked against the
-``version`` the user edited: ``UPDATE ... WHERE version = n``, else ``StaleVersion``.
+``version`` the user edited (apps.core.versions.version_claim), else ``VersionConflict``.
 """
 
 from __future__ import annotations
@@ -16,19 +16,14 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from apps.core.offsets import span_offsets
+from apps.core.versions import version_claim
 from apps.nlp.types import SpeakerInfo
 
 from .models import Quote, Speaker, SpeakerAlias
 
 _TOKEN = re.compile(r"[\w'’.-]+", re.UNICODE)
 _UNSET = object()
-
-
-class StaleVersion(ValidationError):
-    """Someone else saved the object after the user loaded it; nothing was written."""
-
-    def __init__(self, message: str):
-        super().__init__(message, code="stale_version")
 
 
 # --- names -------------------------------------------------------------------------------------------------
@@ -169,18 +164,7 @@ def speakers_resolve(*, infos: Iterable[SpeakerInfo]) -> dict[str, Speaker]:
 
 
 def _checked_span(article, start, end) -> tuple[int, int]:
-    try:
-        start, end = int(start), int(end)
-    except (TypeError, ValueError):
-        raise ValidationError("Start and end must be whole numbers.", code="bad_offsets") from None
-    if not 0 <= start < end <= len(article.text):
-        raise ValidationError(
-            f"The span {start}–{end} is outside the article text (0–{len(article.text)}) or empty.",
-            code="bad_offsets",
-        )
-    if not article.text[start:end].strip():
-        raise ValidationError("The selection holds only white space.", code="blank_span")
-    return start, end
+    return span_offsets(text=article.text, start=start, end=end)
 
 
 def _checked_kind(kind: str) -> str:
@@ -195,17 +179,9 @@ def _live_speaker(speaker: Speaker | None) -> Speaker | None:
     return speaker
 
 
-def _claim(model, pk: int, version: int, what: str):
-    """Take the row at ``version`` (UPDATE ... WHERE version = n) and return it locked, version bumped."""
-    try:
-        version = int(version)
-    except (TypeError, ValueError):
-        raise ValidationError("The form did not say which version you edited.", code="bad_version") from None
-    if not model.objects.filter(pk=pk, version=version).update(version=version + 1):
-        raise StaleVersion(
-            f"This {what} was changed by someone else after you opened it. Nothing was saved; "
-            "the current version is shown."
-        )
+def _claim(model, pk: int, version, what: str):
+    """Take the row at ``version`` (see version_claim) and return it locked, version bumped."""
+    version_claim(model.objects.all(), pk=pk, version=version, what=what)
     return model.objects.select_for_update().get(pk=pk)
 
 
@@ -323,6 +299,19 @@ def quote_restore(*, quote: Quote, version, actor) -> Quote:
     return locked
 
 
+@transaction.atomic
+def quote_attribute_speaker(
+    *, quote: Quote, version, actor, speaker: Speaker | None = None, new_name: str = "", new_kind: str = ""
+) -> Quote:
+    """Attribute a quote to ``speaker``, to a new speaker named ``new_name`` (created here), or to nobody.
+
+    All or nothing: a new speaker is created only if the quote is still at ``version``.
+    """
+    if new_name:
+        speaker = speaker_create(name=new_name, kind=new_kind or Speaker.Kind.PERSON, actor=actor)
+    return quote_update(quote=quote, version=version, actor=actor, speaker=speaker)
+
+
 # --- speakers ----------------------------------------------------------------------------------------------
 
 
@@ -434,8 +423,13 @@ def speaker_merge(*, source: Speaker, target: Speaker, actor, source_version=Non
     """
     if source.pk == target.pk:
         raise ValidationError("A speaker cannot be merged into itself.", code="same_speaker")
-    src = _claim(Speaker, source.pk, source.version if source_version is None else source_version, "speaker")
-    dst = _claim(Speaker, target.pk, target.version if target_version is None else target_version, "speaker")
+    versions = {
+        source.pk: source.version if source_version is None else source_version,
+        target.pk: target.version if target_version is None else target_version,
+    }
+    # lock in id order, so two supervisors merging A into B and B into A at once cannot deadlock
+    claimed = {pk: _claim(Speaker, pk, versions[pk], "speaker") for pk in sorted(versions)}
+    src, dst = claimed[source.pk], claimed[target.pk]
     if src.merged_into_id or dst.merged_into_id:
         raise ValidationError("One of these speakers was already merged into another.", code="merged")
     reason = f"merged “{src.name}” (#{src.pk}) into “{dst.name}” (#{dst.pk})"

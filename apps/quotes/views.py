@@ -11,14 +11,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.db import transaction
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from apps.accounts.roles import is_supervisor, supervisor_required
 from apps.assignments.selectors import article_write_access, articles_visible_to
+from apps.core.htmx import error_response, error_text, refuse
+from apps.core.versions import VersionConflict
 
 from . import selectors, services
 from .forms import (
@@ -63,15 +64,6 @@ def _quote_for_write(request, pk: int) -> Quote:
     return quote
 
 
-def _plain(message: str, status: int = 400) -> HttpResponse:
-    """A plain-text error: app.js shows it in the toast."""
-    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
-
-
-def _error_text(err: ValidationError) -> str:
-    return " ".join(err.messages)
-
-
 # --- the panel ---------------------------------------------------------------------------------------------
 
 
@@ -103,10 +95,11 @@ def _written(request, article, notice: str):
     return _panel(request, article, notice=notice, changed=True)
 
 
-def _refused(request, article, err: ValidationError):
-    if isinstance(err, services.StaleVersion):
-        return _panel(request, article, status=409, conflict=_error_text(err))
-    return _plain(_error_text(err))
+def _refused(request, article, err: ValidationError | VersionConflict):
+    """A version conflict answers with the current panel (409); bad input with the error contract's 400."""
+    if isinstance(err, VersionConflict):
+        return _panel(request, article, status=409, conflict=error_text(err))
+    return error_response(err)
 
 
 @require_GET
@@ -121,12 +114,12 @@ def quote_create(request, article_id: int):
     article = _article_for_write(request, article_id)
     form = QuoteCreateForm(request.POST)
     if not form.is_valid():
-        return _plain(form_error_text(form))
+        return error_response(form_error_text(form))
     speaker = None
     if form.cleaned_data["speaker"]:
         speaker = Speaker.objects.filter(pk=form.cleaned_data["speaker"]).first()
         if speaker is None:
-            return _plain("That speaker does not exist.")
+            return error_response("That speaker does not exist.")
     try:
         services.quote_create(
             article=article,
@@ -136,7 +129,7 @@ def quote_create(request, article_id: int):
             speaker=speaker,
             actor=request.user,
         )
-    except ValidationError as err:
+    except (ValidationError, VersionConflict) as err:
         return _refused(request, article, err)
     return _written(request, article, "Quote added.")
 
@@ -147,10 +140,10 @@ def quote_confirm(request, pk: int):
     quote = _quote_for_write(request, pk)
     form = VersionForm(request.POST)
     if not form.is_valid():
-        return _plain(form_error_text(form))
+        return error_response(form_error_text(form))
     try:
         services.quote_confirm(quote=quote, version=form.cleaned_data["version"], actor=request.user)
-    except ValidationError as err:
+    except (ValidationError, VersionConflict) as err:
         return _refused(request, quote.article, err)
     return _written(request, quote.article, "Quote confirmed.")
 
@@ -161,7 +154,7 @@ def quote_span(request, pk: int):
     quote = _quote_for_write(request, pk)
     form = QuoteSpanForm(request.POST)
     if not form.is_valid():
-        return _plain(form_error_text(form))
+        return error_response(form_error_text(form))
     try:
         services.quote_update(
             quote=quote,
@@ -171,7 +164,7 @@ def quote_span(request, pk: int):
             end=form.cleaned_data["end"],
             kind=form.cleaned_data["kind"] or None,
         )
-    except ValidationError as err:
+    except (ValidationError, VersionConflict) as err:
         return _refused(request, quote.article, err)
     return _written(request, quote.article, "Quote span saved.")
 
@@ -183,24 +176,21 @@ def quote_speaker(request, pk: int):
     quote = _quote_for_write(request, pk)
     form = QuoteSpeakerForm(request.POST)
     if not form.is_valid():
-        return _plain(form_error_text(form))
+        return error_response(form_error_text(form))
     data = form.cleaned_data
+    speaker = None
+    if data["action"] != "new" and data["speaker"]:
+        speaker = Speaker.objects.filter(pk=data["speaker"]).first()
+        if speaker is None:
+            return error_response("That speaker does not exist.")
     try:
-        with transaction.atomic():
-            if data["action"] == "new":
-                speaker = services.speaker_create(
-                    name=data["new_name"], kind=data["new_kind"] or Speaker.Kind.PERSON, actor=request.user
-                )
-            elif data["speaker"]:
-                speaker = Speaker.objects.filter(pk=data["speaker"]).first()
-                if speaker is None:
-                    return _plain("That speaker does not exist.")
-            else:
-                speaker = None
-            services.quote_update(quote=quote, version=data["version"], actor=request.user, speaker=speaker)
-    except ValidationError as err:
+        quote = services.quote_attribute_speaker(
+            quote=quote, version=data["version"], actor=request.user, speaker=speaker,
+            new_name=data["new_name"] if data["action"] == "new" else "", new_kind=data["new_kind"],
+        )
+    except (ValidationError, VersionConflict) as err:
         return _refused(request, quote.article, err)
-    name = speaker.name if speaker else "nobody"
+    name = quote.speaker.name if quote.speaker else "nobody"
     return _written(request, quote.article, f"Quote attributed to {name}.")
 
 
@@ -210,10 +200,10 @@ def quote_delete(request, pk: int):
     quote = _quote_for_write(request, pk)
     form = VersionForm(request.POST)
     if not form.is_valid():
-        return _plain(form_error_text(form))
+        return error_response(form_error_text(form))
     try:
         services.quote_delete(quote=quote, version=form.cleaned_data["version"], actor=request.user)
-    except ValidationError as err:
+    except (ValidationError, VersionConflict) as err:
         return _refused(request, quote.article, err)
     return _written(request, quote.article, "Quote deleted.")
 
@@ -224,10 +214,10 @@ def quote_restore(request, pk: int):
     quote = _quote_for_write(request, pk)
     form = VersionForm(request.POST)
     if not form.is_valid():
-        return _plain(form_error_text(form))
+        return error_response(form_error_text(form))
     try:
         services.quote_restore(quote=quote, version=form.cleaned_data["version"], actor=request.user)
-    except ValidationError as err:
+    except (ValidationError, VersionConflict) as err:
         return _refused(request, quote.article, err)
     return _written(request, quote.article, "Quote restored.")
 
@@ -246,11 +236,11 @@ def speaker_autocomplete(request):
     """Speakers matching ``q`` by name or alias, as submit buttons (``field=speaker``) or radios (``source``)."""
     field = request.GET.get("field", "speaker")
     if field not in {"speaker", "source"}:
-        return _plain("Unknown field.")
+        return error_response("Unknown field.")
     try:
         exclude = int(request.GET.get("exclude") or 0) or None
     except ValueError:
-        return _plain("exclude must be a speaker id.")
+        return error_response("exclude must be a speaker id.")
     speakers = selectors.speaker_search(q=request.GET.get("q", ""), exclude_id=exclude)
     aliases: dict[int, list[str]] = {}
     for a in SpeakerAlias.objects.filter(speaker__in=speakers).only("speaker_id", "alias"):
@@ -318,16 +308,11 @@ def _speaker_write(request, pk: int, form, action):
     """Run a supervisor's speaker action from a page form; report the outcome as a message."""
     speaker = get_object_or_404(Speaker, pk=pk)
     if not form.is_valid():
-        messages.error(request, form_error_text(form))
-        return _back_to(pk) if not request.htmx else _plain(form_error_text(form))
+        return refuse(request, ValidationError(form_error_text(form)), back=reverse("quotes:speaker_detail", args=[pk]))
     try:
         target_pk, notice = action(speaker, form.cleaned_data)
-    except services.StaleVersion as err:
-        messages.error(request, _error_text(err))
-        return _back_to(pk) if not request.htmx else _plain(_error_text(err), status=409)
-    except ValidationError as err:
-        messages.error(request, _error_text(err))
-        return _back_to(pk) if not request.htmx else _plain(_error_text(err))
+    except (ValidationError, VersionConflict) as err:
+        return refuse(request, err, back=reverse("quotes:speaker_detail", args=[pk]))
     messages.success(request, notice)
     return _back_to(target_pk)
 
@@ -390,7 +375,7 @@ def speaker_alias_remove(request, pk: int, alias_id: int):
     try:
         services.speaker_alias_remove(alias=alias, actor=request.user)
     except ValidationError as err:
-        messages.error(request, _error_text(err))
+        messages.error(request, error_text(err))
         return _back_to(pk)
     messages.success(request, f"Alias “{alias.alias}” removed.")
     return _back_to(pk)

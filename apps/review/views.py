@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,6 +21,8 @@ from apps.annotations.models import Annotation, Theme
 from apps.assignments import selectors as assignment_selectors
 from apps.assignments import services as assignment_services
 from apps.assignments.models import Assignment
+from apps.core.htmx import error_response, refuse
+from apps.core.versions import VersionConflict
 from apps.corpus.models import Article, Outlet
 from apps.ingest.models import ImportBatch
 
@@ -32,18 +34,6 @@ PAGE_SIZE = 50
 
 class BadInput(ValueError):
     pass
-
-
-def _message(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
-
-def _refuse(request, exc: ValidationError, to: str):
-    """Bad input: HTMX gets a 400 with the reason in plain text (app.js shows it); a plain form a message."""
-    if request.htmx:
-        return HttpResponseBadRequest(_message(exc), content_type="text/plain; charset=utf-8")
-    messages.error(request, _message(exc))
-    return redirect(to)
 
 
 def _int(value, name: str) -> int | None:
@@ -62,10 +52,6 @@ def _date(value, name: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise BadInput(f"“{name}” must be a date like 2025-05-08.") from None
-
-
-def _bad(exc: BadInput) -> HttpResponse:
-    return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
 
 
 def _querystrings(request, page) -> dict:
@@ -102,7 +88,7 @@ def queue_next(request):
     try:
         after = _int(request.GET.get("after"), "after")
     except BadInput as exc:
-        return _bad(exc)
+        return error_response(str(exc))
     item = assignment_selectors.queue_next(request.user, after_article_id=after)
     if item is None:
         messages.info(request, "Your queue is empty.")
@@ -129,8 +115,8 @@ def assignment_submit(request, pk: int):
     assignment = get_object_or_404(Assignment, pk=pk, analyst=request.user)
     try:
         assignment_services.assignment_submit(assignment=assignment, actor=request.user)
-    except ValidationError as exc:
-        return _refuse(request, exc, reverse("review:queue"))
+    except (ValidationError, VersionConflict) as exc:
+        return refuse(request, exc, back=reverse("review:queue"))
     messages.success(request, "Submitted for review.")
     return redirect("review:queue")
 
@@ -161,7 +147,7 @@ def comment_create(request, article_id: int):
     try:
         addressed = _int(request.POST.get("assignment"), "assignment")
     except BadInput as exc:
-        return _bad(exc)
+        return error_response(str(exc))
     assignment = own
     if supervisor and addressed:
         assignment = Assignment.objects.filter(pk=addressed, article=article).first()
@@ -169,8 +155,8 @@ def comment_create(request, article_id: int):
         services.article_comment_create(
             article_id=article.pk, author=request.user, body=request.POST.get("body", ""), assignment=assignment
         )
-    except ValidationError as exc:
-        return _refuse(request, exc, back)
+    except (ValidationError, VersionConflict) as exc:
+        return refuse(request, exc, back=back)
     return redirect(back)
 
 
@@ -222,7 +208,7 @@ def dashboard(request):
     try:
         queue = _queue_context(request)
     except BadInput as exc:
-        return _bad(exc)
+        return error_response(str(exc))
     if request.htmx and request.htmx.target == "queue-list":
         return render(request, "review/dashboard.html#queue-list", queue)
     context = {**queue, **selectors.dashboard_stats(), "unassigned": assignment_selectors.unassigned_count()}
@@ -271,7 +257,7 @@ def assign(request):
     try:
         filters = _assign_filters(params)
     except BadInput as exc:
-        return _bad(exc)
+        return error_response(str(exc))
     matching = selectors.articles_matching(**filters)
     if request.method == "POST":
         User = get_user_model()
@@ -280,10 +266,10 @@ def assign(request):
             due = _date(request.POST.get("due_date"), "due date")
             ticked = [_int(v, "article") for v in request.POST.getlist("articles")]
         except BadInput as exc:
-            return _bad(exc)
+            return error_response(str(exc))
         analysts = list(User.objects.filter(pk__in=analyst_ids, groups__name=ANALYST).distinct())
         if len(analysts) != len(set(analyst_ids)):
-            return _bad(BadInput("Assign only to analysts."))
+            return error_response("Assign only to analysts.")
         if request.POST.get("scope") == "all":
             article_ids = list(matching.values_list("id", flat=True)[: assignment_services.BULK_ASSIGN_LIMIT + 1])
         else:
@@ -295,8 +281,8 @@ def assign(request):
             n = assignment_services.assignments_bulk_create(
                 article_ids=article_ids, analysts=analysts, assigned_by=request.user, due_date=due
             )
-        except ValidationError as exc:
-            return _refuse(request, exc, back)
+        except (ValidationError, VersionConflict) as exc:
+            return refuse(request, exc, back=back)
         messages.success(request, f"{n} assignment{'s' if n != 1 else ''} created.")
         return redirect(back)
     page = Paginator(matching, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -348,9 +334,9 @@ def span_decide(request, annotation_id: int):
         end = _int(request.POST.get("end"), "end")
         theme_ids = [_int(t, "theme") for t in request.POST.getlist("themes")]
     except BadInput as exc:
-        return _bad(exc)
+        return error_response(str(exc))
     if version is None:
-        return _bad(BadInput("The span's version is missing; reload the page."))
+        return error_response("The span's version is missing; reload the page.")
     try:
         services.review_decision_create(
             annotation_id=annotation.pk,
@@ -362,8 +348,8 @@ def span_decide(request, annotation_id: int):
             end=end,
             theme_ids=theme_ids,
         )
-    except ValidationError as exc:
-        return _refuse(request, exc, back)
+    except (ValidationError, VersionConflict) as exc:
+        return refuse(request, exc, back=back)
     if request.htmx:
         article = Article.objects.select_related("outlet").get(pk=annotation.article_id)
         response = render(request, "review/article.html#review-body", _review_context(article))
@@ -387,9 +373,9 @@ def assignment_decide(request, pk: int):
             services.assignment_request_changes(assignment=assignment, actor=request.user, comment=comment)
             messages.success(request, f"Sent back to {assignment.analyst.display_name} with your comment.")
         else:
-            return _bad(BadInput("Choose approve or request changes."))
-    except ValidationError as exc:
-        return _refuse(request, exc, back)
+            return error_response("Choose approve or request changes.")
+    except (ValidationError, VersionConflict) as exc:
+        return refuse(request, exc, back=back)
     if request.htmx:
         return HttpResponseClientRedirect(back)
     return redirect(back)

@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from apps.core.versions import VersionConflict
 from apps.annotations import services
 from apps.annotations.models import Annotation, EntityMention, Theme
 from tests.annotations.conftest import span_of
@@ -66,7 +67,7 @@ def test_update_with_a_stale_version_is_refused_and_keeps_the_first_save(article
     tab_a = Annotation.objects.get(pk=span.pk)
     tab_b = Annotation.objects.get(pk=span.pk)
     services.annotation_update(annotation=tab_a, actor=analyst, version=1, note="first tab", theme_ids=[themes[0].id])
-    with pytest.raises(services.AnnotationConflict) as conflict:
+    with pytest.raises(VersionConflict) as conflict:
         services.annotation_update(annotation=tab_b, actor=analyst, version=1, note="second tab")
     assert "changed elsewhere" in conflict.value.message
     assert conflict.value.current.note == "first tab"

@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from apps.core.versions import VersionConflict
 from apps.nlp.types import SpeakerInfo
 from apps.quotes import services
 from apps.quotes.models import Quote, Speaker, SpeakerAlias
@@ -77,7 +78,7 @@ def test_quote_update_with_a_stale_version_is_refused_and_writes_nothing(article
     start, end = span_of(article, "Cooperation is key")
     quote = services.quote_create(article=article, start=start, end=end, actor=analyst)
     services.quote_confirm(quote=quote, version=1, actor=other_analyst)  # someone else saved first: version 2
-    with pytest.raises(services.StaleVersion):
+    with pytest.raises(VersionConflict):
         services.quote_update(quote=quote, version=1, actor=analyst, kind="mixed")
     fresh = Quote.objects.get(pk=quote.pk)
     assert fresh.kind == "direct" and fresh.version == 2
@@ -161,7 +162,7 @@ def test_speaker_merge_refuses_itself_and_a_stale_version(supervisor):
     a, b = speaker("A Person"), speaker("B Person")
     with pytest.raises(ValidationError):
         services.speaker_merge(source=a, target=a, actor=supervisor)
-    with pytest.raises(services.StaleVersion):
+    with pytest.raises(VersionConflict):
         services.speaker_merge(source=b, target=a, actor=supervisor, target_version=a.version + 5)
     b.refresh_from_db()
     assert b.merged_into is None

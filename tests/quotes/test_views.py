@@ -167,7 +167,7 @@ def test_a_stale_version_answers_409_with_the_current_panel_and_a_message(client
     )
     html = response.content.decode()
     assert response.status_code == 409
-    assert "changed by someone else" in html and 'class="quotes-panel"' in html
+    assert "was changed elsewhere" in html and 'class="quotes-panel"' in html
     assert "confirmed by sue" in html  # the current state is shown
     assert "HX-Trigger" not in response
     assert Quote.objects.get(pk=world["quote"].pk).start != 0
@@ -339,7 +339,7 @@ def test_a_stale_merge_is_refused_with_a_message(client_for, supervisor, world):
     response = client.post(
         reverse("quotes:speaker_merge", args=[world["xi"].pk]), {"version": 9, "source": dup.pk}, follow=True
     )
-    assert "changed by someone else" in response.content.decode()
+    assert "was changed elsewhere" in response.content.decode()
     assert Speaker.objects.get(pk=dup.pk).merged_into is None
 
 

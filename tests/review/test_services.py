@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 
 from apps.annotations.models import Annotation
 from apps.assignments import services as assignment_services
+from apps.core.versions import VersionConflict
 from apps.review import services
 from apps.assignments.models import Assignment, AssignmentEvent
 from apps.review.models import ArticleComment, ReviewDecision
@@ -129,7 +130,7 @@ def test_edit_keeps_the_original_and_stores_the_reviewers_version(analyst, super
         ({"start": 5, "end": 5}, "bad_offsets"),
         ({"start": 0, "end": 10_000}, "bad_offsets"),
         ({"start": 0, "end": 7}, "unchanged"),
-        ({"start": 0, "end": 3, "theme_ids": [999_999]}, "bad_theme"),
+        ({"start": 0, "end": 3, "theme_ids": [999_999]}, "theme_unknown"),
     ],
 )
 def test_bad_edits_are_refused_with_a_reason(analyst, supervisor, kwargs, code):
@@ -144,9 +145,9 @@ def test_bad_edits_are_refused_with_a_reason(analyst, supervisor, kwargs, code):
 
 def test_a_stale_version_is_refused(analyst, supervisor):
     span = AnnotationFactory(annotator=analyst, version=3)
-    with pytest.raises(ValidationError) as err:
+    with pytest.raises(VersionConflict) as conflict:
         services.review_decision_create(annotation_id=span.pk, reviewer=supervisor, decision="accept", expected_version=2)
-    assert err.value.code == "stale"
+    assert conflict.value.current.pk == span.pk
     span.refresh_from_db()
     assert span.status == "pending"
 

@@ -254,13 +254,13 @@ def test_span_decision_through_htmx_returns_the_updated_body_and_is_in_history(c
     assert only_a.status == "rejected"
 
 
-def test_a_stale_decision_gets_a_400_with_the_reason(client_for, supervisor, doubly):
+def test_a_stale_decision_gets_a_409_with_the_reason(client_for, supervisor, doubly):
     response = client_for(supervisor).post(
         reverse("review:span_decide", args=[doubly["only_a"].pk]), {"decision": "accept", "version": 99},
         HTTP_HX_REQUEST="true",
     )
-    assert response.status_code == 400
-    assert "changed since you opened the page" in response.content.decode()
+    assert response.status_code == 409
+    assert "was changed elsewhere" in response.content.decode()
     assert response["Content-Type"].startswith("text/plain")
 
 
