@@ -155,6 +155,11 @@ SPACY_BATCH_SIZE = int(os.environ.get("SPACY_BATCH_SIZE", "32"))
 
 # Imports
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+# One article's text: about 35,000 words. Longer texts are refused with a message (split them): spaCy's memory
+# and the reading page's size grow with the article, and this keeps both within a worker's and a page's budget.
+IMPORT_MAX_ARTICLE_CHARS = int(os.environ.get("IMPORT_MAX_ARTICLE_CHARS", "200000"))
+# A running import whose worker has not reported for this long is taken as dead and resumed.
+IMPORT_STALE_SECONDS = int(os.environ.get("IMPORT_STALE_SECONDS", "300"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -251,6 +251,16 @@ def entity_decide_label(*, article: Article, label: str, actor, status: str) -> 
     ).update(status=status, decided_by=actor, decided_at=timezone.now())
 
 
+def entity_mentions_bulk_create(*, article: Article, entities: Iterable) -> int:
+    """Store spaCy's entity suggestions (``nlp.types.EntitySpan``) for a new article; returns how many."""
+    created = EntityMention.objects.bulk_create(
+        EntityMention(article=article, label=e.label[:40], start=e.start, end=e.end, text=e.text[:500])
+        for e in entities
+        if 0 <= e.start < e.end <= len(article.text)
+    )
+    return len(created)
+
+
 # --- themes -------------------------------------------------------------------------------------------------------
 
 def _unique_slug(name: str, exclude_pk=None) -> str:

@@ -28,6 +28,8 @@ class ImportBatch(models.Model):
     articles = models.ManyToManyField("corpus.Article", related_name="import_batches", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # the worker running the batch touches this as it goes; a running batch without a recent beat is stale
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

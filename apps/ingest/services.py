@@ -12,19 +12,20 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
-from apps.annotations.models import EntityMention
+from apps.annotations.services import entity_mentions_bulk_create
 from apps.corpus.models import Article, Outlet
+from apps.corpus.services import article_create, outlet_for_name, storable_text
 from apps.corpus.text import content_hash, normalize_text
 from apps.nlp.pipeline import analyze_texts_ahead
 from apps.nlp.types import TextAnalysis
-from apps.quotes.models import Quote
-from apps.quotes.services import speakers_resolve
+from apps.quotes.services import quotes_bulk_create, speakers_resolve
 
 from .models import ImportBatch
 from .readers import RawArticle, ReaderError, read_articles
@@ -73,10 +74,11 @@ def _read_all(batch: ImportBatch, sources: Iterable[SourceFile]) -> tuple[list[_
                     result["errors"].append(str(raw))
                     continue
                 result["articles"] += 1
-                text = normalize_text(raw.text)
-                if not text:
+                text = normalize_text(storable_text(raw.text))
+                problem = _text_problem(text)
+                if problem:
                     result["failed"] += 1
-                    result["errors"].append(f"{source.name}, line {raw.source_line}: article has no text")
+                    result["errors"].append(f"{source.name}, line {raw.source_line}: {problem}")
                     continue
                 digest = content_hash(text)
                 if digest in seen:
@@ -90,64 +92,42 @@ def _read_all(batch: ImportBatch, sources: Iterable[SourceFile]) -> tuple[list[_
     return pending, results
 
 
+def _text_problem(text: str) -> str:
+    """Why an article's text cannot be imported, or ""."""
+    if not text:
+        return "article has no text"
+    limit = settings.IMPORT_MAX_ARTICLE_CHARS
+    if len(text) > limit:
+        return f"article has {len(text):,} characters, more than the limit of {limit:,} (split it into parts)"
+    return ""
+
+
 def _chunks(items: list, size: int) -> Iterator[list]:
     it = iter(items)
     while chunk := list(islice(it, size)):
         yield chunk
 
 
-def _outlet_for(name: str, cache: dict[str, Outlet]) -> Outlet | None:
-    name = (name or "").strip()
-    if not name:
-        return None
-    if name not in cache:
-        cache[name], _ = Outlet.objects.get_or_create(name=name)
-    return cache[name]
-
-
 @transaction.atomic
 def article_create_from_analysis(
     *, raw: RawArticle, text: str, digest: str, analysis: TextAnalysis, outlet: Outlet | None, batch: ImportBatch
 ) -> Article:
-    """Write one article with its entity suggestions, speakers and quotes, all or nothing."""
-    article = Article.objects.create(
-        outlet=outlet,
-        title=(raw.title or text.split("\n", 1)[0])[:500],
-        byline=raw.byline[:300],
-        published=raw.published,
-        url=raw.url[:1000],
-        dateline=raw.dateline[:200],
-        text=text,
-        content_hash=digest,
-        n_words=analysis.n_words,
-        metadata=raw.metadata,
+    """Write one article with its entity suggestions, speakers and quotes, all or nothing, each through the
+    services of the app that owns the rows."""
+    article = article_create(
+        text=text, digest=digest, title=raw.title, outlet=outlet, byline=raw.byline, published=raw.published,
+        url=raw.url, dateline=raw.dateline, n_words=analysis.n_words, metadata=raw.metadata,
     )
     batch.articles.add(article)
-    EntityMention.objects.bulk_create(
-        EntityMention(article=article, label=e.label, start=e.start, end=e.end, text=e.text[:500])
-        for e in analysis.entities
-    )
+    entity_mentions_bulk_create(article=article, entities=analysis.entities)
     speakers = speakers_resolve(infos=analysis.speakers)
-    quotes = [
-        Quote(
-            article=article,
-            speaker=speakers.get(q.speaker) if q.speaker else None,
-            start=q.start,
-            end=q.end,
-            text=q.text,
-            kind=q.kind,
-            cue=(q.cue or "")[:60],
-            cue_start=q.cue_start,
-            cue_end=q.cue_end,
-            speaker_mention=(q.speaker_mention or "")[:200],
-            confidence=min(max(q.confidence, 0.0), 1.0),
-        )
-        for q in analysis.quotes
-        if 0 <= q.start < q.end <= len(text) and text[q.start : q.end] == q.text
-    ]
-    if quotes:
-        bulk_create_with_history(quotes, Quote, batch_size=500)
+    quotes_bulk_create(article=article, quotes=analysis.quotes, speakers=speakers)
     return article
+
+
+# A connection that broke is not one article's fault: the batch stops (and can resume) instead of failing
+# every remaining article.
+CONNECTION_ERRORS = (OperationalError, InterfaceError)
 
 
 def import_sources(
@@ -157,37 +137,34 @@ def import_sources(
 
     Guarantees: each article is written atomically (article, entities, speakers, quotes) or not at all;
     content already in the corpus (same hash) is skipped and counted; a broken file or record is reported
-    with its name and line and does not stop the others. With ``dry_run`` nothing is written but the batch.
+    with its name and line and costs only that record. Running the same batch again (a resume after a crash)
+    creates nothing twice, and its counters count the articles an earlier run of this batch wrote as created.
+    With ``dry_run`` nothing is written but the batch.
     """
     batch.status = ImportBatch.Status.RUNNING
-    batch.started_at = timezone.now()
-    batch.save(update_fields=["status", "started_at"])
+    batch.started_at = batch.started_at or timezone.now()
+    batch.heartbeat_at = timezone.now()
+    batch.error = ""
+    batch.save(update_fields=["status", "started_at", "heartbeat_at", "error"])
     try:
         pending, results = _read_all(batch, sources)
-        by_name = {r["name"]: r for r in results}
-        existing = set()
-        for chunk in _chunks([p.digest for p in pending], 500):
-            existing.update(Article.objects.filter(content_hash__in=chunk).values_list("content_hash", flat=True))
-        todo = []
-        for item in pending:
-            if item.digest in existing:
-                item.file_result["skipped"] += 1
-            else:
-                todo.append(item)
-        batch.total = len(todo)
+        todo = _not_yet_imported(batch, pending)
+        batch.total = len(todo) + sum(r["created"] for r in results)
+        batch.processed = batch.total - len(todo)
         batch.results = results
-        batch.save(update_fields=["total", "results"])
+        batch.save(update_fields=["total", "processed", "results"])
         if progress:
-            progress(0, batch.total)
+            progress(batch.processed, batch.total)
         if not dry_run:
             _import_pending(batch, todo, progress)
-        for result in by_name.values():
-            batch.created += result["created"]
-            batch.skipped += result["skipped"]
-            batch.failed += result["failed"]
+        batch.created = sum(r["created"] for r in results)
+        batch.skipped = sum(r["skipped"] for r in results)
+        batch.failed = sum(r["failed"] for r in results)
         batch.status = ImportBatch.Status.DONE
     except Exception as err:  # the batch must end in a state the page can show, whatever happened
         logger.exception("import batch %s failed", batch.pk)
+        if isinstance(err, CONNECTION_ERRORS):
+            connection.close()  # the next query opens a fresh connection
         batch.status = ImportBatch.Status.FAILED
         batch.error = f"{type(err).__name__}: {err}"
     batch.finished_at = timezone.now()
@@ -195,33 +172,69 @@ def import_sources(
     return batch
 
 
+def _not_yet_imported(batch: ImportBatch, pending: list[_Pending]) -> list[_Pending]:
+    """The pending articles whose content is not in the corpus yet; the others are counted on their file as
+    created (an earlier run of this batch wrote them) or skipped (the corpus had them already)."""
+    existing: set[str] = set()
+    ours: set[str] = set()
+    for chunk in _chunks([p.digest for p in pending], 500):
+        existing.update(Article.objects.filter(content_hash__in=chunk).values_list("content_hash", flat=True))
+        if batch.pk:
+            ours.update(batch.articles.filter(content_hash__in=chunk).values_list("content_hash", flat=True))
+    todo = []
+    for item in pending:
+        if item.digest in ours:
+            item.file_result["created"] += 1
+        elif item.digest in existing:
+            item.file_result["skipped"] += 1
+        else:
+            todo.append(item)
+    return todo
+
+
 def _import_pending(batch: ImportBatch, todo: list[_Pending], progress: Progress | None) -> None:
     """Parse ahead in a background thread while this thread writes, so writes overlap spaCy's work."""
     outlets: dict[str, Outlet] = {}
     every = max(1, min(settings.SPACY_BATCH_SIZE, len(todo) // 100 or 1))  # ~100 progress updates at most
+    done_before = batch.processed
     analyses = analyze_texts_ahead([p.text for p in todo], batch_size=settings.SPACY_BATCH_SIZE)
     for processed, (item, analysis) in enumerate(zip(todo, analyses), start=1):
-        try:
-            article_create_from_analysis(
-                raw=item.raw,
-                text=item.text,
-                digest=item.digest,
-                analysis=analysis,
-                outlet=_outlet_for(item.raw.outlet or batch.default_outlet, outlets),
-                batch=batch,
-            )
-            item.file_result["created"] += 1
-        except IntegrityError as err:
-            if Article.objects.filter(content_hash=item.digest).exists():  # imported meanwhile elsewhere
-                item.file_result["skipped"] += 1
-            else:
-                item.file_result["failed"] += 1
-                item.file_result["errors"].append(f"{_where(item)}: {err}")
+        _import_one(batch, item, analysis, outlets)
         if processed % every == 0 or processed == len(todo):
-            batch.processed = processed
-            batch.save(update_fields=["processed", "results"])
+            batch.processed = done_before + processed
+            batch.heartbeat_at = timezone.now()
+            batch.save(update_fields=["processed", "results", "heartbeat_at"])
             if progress:
-                progress(processed, len(todo))
+                progress(batch.processed, batch.total)
+
+
+def _import_one(batch: ImportBatch, item: _Pending, analysis: TextAnalysis, outlets: dict[str, Outlet]) -> None:
+    """Write one article; its failure is reported with file and line and costs only this article."""
+    try:
+        article_create_from_analysis(
+            raw=item.raw,
+            text=item.text,
+            digest=item.digest,
+            analysis=analysis,
+            outlet=outlet_for_name(item.raw.outlet or batch.default_outlet, cache=outlets),
+            batch=batch,
+        )
+        item.file_result["created"] += 1
+    except CONNECTION_ERRORS:
+        raise
+    except IntegrityError as err:
+        if Article.objects.filter(content_hash=item.digest).exists():  # imported meanwhile elsewhere
+            item.file_result["skipped"] += 1
+        else:
+            _record_failure(item, err)
+    except Exception as err:  # one bad record never stops the batch
+        logger.warning("import batch %s: %s failed", batch.pk, _where(item), exc_info=True)
+        _record_failure(item, err)
+
+
+def _record_failure(item: _Pending, err: Exception) -> None:
+    item.file_result["failed"] += 1
+    item.file_result["errors"].append(f"{_where(item)}: {type(err).__name__}: {err}"[:500])
 
 
 def _where(item: _Pending) -> str:
@@ -229,10 +242,33 @@ def _where(item: _Pending) -> str:
     return f"{item.file_result['name']}{line}"
 
 
-def import_batch(*, batch_id: int) -> ImportBatch:
-    """Run an uploaded batch: its files come from storage and are deleted once read."""
+def batch_is_stale(batch: ImportBatch, *, now=None) -> bool:
+    """A running batch whose worker stopped sending heartbeats (killed, or its machine went away)."""
+    if batch.status != ImportBatch.Status.RUNNING:
+        return False
+    beat = batch.heartbeat_at or batch.started_at
+    now = now or timezone.now()
+    return beat is None or now - beat > timedelta(seconds=settings.IMPORT_STALE_SECONDS)
+
+
+def batch_can_resume(batch: ImportBatch) -> bool:
+    """A batch that stopped before its end (a dead worker, a lost database) and still has its files."""
+    stopped = batch_is_stale(batch) or batch.status == ImportBatch.Status.FAILED
+    return stopped and bool(batch.files)
+
+
+def import_batch(*, batch_id: int, resume: bool = False) -> ImportBatch:
+    """Run an uploaded batch: its files come from storage and are deleted once the batch has finished well.
+
+    A batch another worker is running is left alone; ``resume`` runs a stopped one again from the start of its
+    files, which writes only the articles that are not in the corpus yet.
+    """
     batch = ImportBatch.objects.get(pk=batch_id)
-    if batch.finished:
+    if batch.status == ImportBatch.Status.DONE:
+        return batch
+    if batch.status == ImportBatch.Status.FAILED and not resume:
+        return batch
+    if batch.status == ImportBatch.Status.RUNNING and not batch_is_stale(batch):
         return batch
 
     def sources() -> Iterator[SourceFile]:
@@ -242,9 +278,15 @@ def import_batch(*, batch_id: int) -> ImportBatch:
             yield SourceFile(name=entry["name"], data=data)
 
     batch = import_sources(batch=batch, sources=sources())
-    for entry in batch.files:
-        default_storage.delete(entry["path"])
+    if batch.status == ImportBatch.Status.DONE:
+        for entry in batch.files:
+            default_storage.delete(entry["path"])
     return batch
+
+
+def stale_batches() -> list[ImportBatch]:
+    """Running batches whose worker died: a worker resumes them when it starts (failed ones wait for a person)."""
+    return [b for b in ImportBatch.objects.filter(status=ImportBatch.Status.RUNNING) if batch_is_stale(b)]
 
 
 @transaction.atomic
@@ -252,9 +294,11 @@ def batch_create_from_uploads(*, user, uploads, fmt: str = "auto", default_outle
     """Store uploaded files and create the batch that a worker will run."""
     batch = ImportBatch.objects.create(created_by=user, fmt=fmt, default_outlet=default_outlet)
     files = []
-    for upload in uploads:
-        name = Path(upload.name).name
-        path = default_storage.save(f"imports/{batch.pk}/{name}", upload)
+    for number, upload in enumerate(uploads, start=1):
+        name = storable_text(Path(upload.name).name)[:255]
+        # stored under a short name of our own: file systems refuse names over 255 bytes, and names are the
+        # uploader's text; the original name is kept for the reports
+        path = default_storage.save(f"imports/{batch.pk}/{number}{Path(name).suffix[:16]}", upload)
         files.append({"name": name, "path": path})
     batch.files = files
     batch.save(update_fields=["files"])

@@ -6,4 +6,5 @@ app_name = "ingest"
 urlpatterns = [
     path("", views.upload, name="upload"),
     path("<int:pk>/", views.batch_detail, name="batch_detail"),
+    path("<int:pk>/resume/", views.batch_resume, name="batch_resume"),
 ]

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.roles import supervisor_required
 
 from .forms import UploadForm
 from .models import ImportBatch
-from .services import batch_create_from_uploads
+from .services import batch_can_resume, batch_create_from_uploads, batch_is_stale
 from .tasks import run_import_batch
 
 
@@ -39,4 +40,18 @@ def batch_detail(request, pk: int):
     template = "ingest/batch_detail.html"
     if request.htmx:
         template += "#progress"
-    return render(request, template, {"batch": batch})
+    context = {"batch": batch, "stale": batch_is_stale(batch), "can_resume": batch_can_resume(batch)}
+    return render(request, template, context)
+
+
+@require_POST
+@supervisor_required
+def batch_resume(request, pk: int):
+    """Run a batch again that stopped before its end; only articles not in the corpus yet are written."""
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    if batch_can_resume(batch):
+        transaction.on_commit(lambda: run_import_batch.enqueue(batch.pk, resume=True))
+        messages.success(request, "The import goes on where it stopped.")
+    else:
+        messages.error(request, "This import is running or finished: there is nothing to resume.")
+    return redirect("ingest:batch_detail", pk=batch.pk)

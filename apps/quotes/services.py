@@ -14,11 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from apps.core.offsets import span_offsets
 from apps.core.versions import version_claim
-from apps.nlp.types import SpeakerInfo
+from apps.nlp.types import QuoteSpan, SpeakerInfo
 
 from .models import Quote, Speaker, SpeakerAlias
 
@@ -310,6 +310,34 @@ def quote_attribute_speaker(
     if new_name:
         speaker = speaker_create(name=new_name, kind=new_kind or Speaker.Kind.PERSON, actor=actor)
     return quote_update(quote=quote, version=version, actor=actor, speaker=speaker)
+
+
+def quotes_bulk_create(*, article, quotes: Iterable[QuoteSpan], speakers: dict[str, Speaker]) -> int:
+    """Store the extractor's quotes of a new article, each tied to its resolved speaker (or none).
+
+    A quote whose offsets do not give back its text is dropped, never stored wrong. Returns how many were stored.
+    """
+    text = article.text
+    rows = [
+        Quote(
+            article=article,
+            speaker=speakers.get(q.speaker) if q.speaker else None,
+            start=q.start,
+            end=q.end,
+            text=q.text,
+            kind=q.kind,
+            cue=(q.cue or "")[:60],
+            cue_start=q.cue_start,
+            cue_end=q.cue_end,
+            speaker_mention=(q.speaker_mention or "")[:200],
+            confidence=min(max(q.confidence, 0.0), 1.0),
+        )
+        for q in quotes
+        if 0 <= q.start < q.end <= len(text) and text[q.start : q.end] == q.text
+    ]
+    if rows:
+        bulk_create_with_history(rows, Quote, batch_size=500)
+    return len(rows)
 
 
 # --- speakers ----------------------------------------------------------------------------------------------

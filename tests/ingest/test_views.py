@@ -62,3 +62,39 @@ def test_an_empty_file_is_reported_by_name_and_the_other_files_still_import(
     assert batch.created == 1 and batch.failed == 1
     page = client.get(response["Location"]).content.decode()
     assert "empty.jsonl: empty file" in page
+
+
+def test_a_stopped_batch_offers_a_resume_that_finishes_it(client_for, supervisor, analyst, django_capture_on_commit_callbacks):
+    from apps.ingest.services import batch_create_from_uploads
+
+    upload = SimpleUploadedFile("feed.jsonl", b'{"title": "Summit ends", "text": "Leaders agreed on trade."}\n')
+    batch = batch_create_from_uploads(user=supervisor, uploads=[upload])
+    ImportBatch.objects.filter(pk=batch.pk).update(status="failed", error="OperationalError: connection lost")
+    assert client_for(analyst).post(reverse("ingest:batch_resume", args=[batch.pk])).status_code == 403
+    client = client_for(supervisor)
+    page = client.get(reverse("ingest:batch_detail", args=[batch.pk])).content.decode()
+    assert "Resume the import" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("ingest:batch_resume", args=[batch.pk]))
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert (batch.status, batch.created) == ("done", 1)
+    assert "Resume the import" not in client.get(reverse("ingest:batch_detail", args=[batch.pk])).content.decode()
+
+
+def test_resume_imports_queues_batches_whose_worker_died(settings, capsys):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from apps.ingest.services import batch_create_from_uploads
+
+    upload = SimpleUploadedFile("feed.jsonl", b'{"title": "Summit ends", "text": "Leaders agreed on trade."}\n')
+    batch = batch_create_from_uploads(user=None, uploads=[upload])
+    old = timezone.now() - timedelta(seconds=settings.IMPORT_STALE_SECONDS + 5)
+    ImportBatch.objects.filter(pk=batch.pk).update(status="running", heartbeat_at=old)
+    call_command("resume_imports")  # the test task backend runs the task at once
+    assert "1 stopped import batch queued again." in capsys.readouterr().out
+    batch.refresh_from_db()
+    assert (batch.status, batch.created) == ("done", 1)

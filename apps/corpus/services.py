@@ -1,0 +1,86 @@
+"""Writes for outlets and articles. The import is the only writer of articles; it calls these."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import urlsplit
+
+from django.db import transaction
+
+from .models import Article, Outlet
+
+# NUL cannot be stored in a PostgreSQL text column, and a lone surrogate cannot be encoded as UTF-8 at all:
+# both are dropped from imported text before anything is written.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable_text(value: str) -> str:
+    return _UNSTORABLE.sub("", value)
+
+
+def _storable(value):
+    """``value`` (str, or JSON of lists and dicts) without NUL or lone surrogates, keys included."""
+    if isinstance(value, str):
+        return storable_text(value)
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    if isinstance(value, dict):
+        return {storable_text(str(k)): _storable(v) for k, v in value.items()}
+    return value
+
+
+def _one_line(value: str, limit: int) -> str:
+    return " ".join(storable_text(value or "").split())[:limit]
+
+
+def safe_link(url: str) -> str:
+    """The URL if it is an absolute http(s) link, else "" (a ``javascript:`` or relative URL is never a link)."""
+    url = storable_text((url or "").strip())
+    parts = urlsplit(url)
+    if parts.scheme.lower() in {"http", "https"} and parts.netloc and len(url) <= 1000:
+        return url
+    return ""
+
+
+def outlet_for_name(name: str, *, cache: dict[str, Outlet] | None = None) -> Outlet | None:
+    """The outlet called ``name`` (created on first use); None for an empty name. Long names are cut to fit."""
+    name = _one_line(name, Outlet._meta.get_field("name").max_length)
+    if not name:
+        return None
+    if cache is not None and name in cache:
+        return cache[name]
+    outlet, _ = Outlet.objects.get_or_create(name=name)
+    if cache is not None:
+        cache[name] = outlet
+    return outlet
+
+
+@transaction.atomic
+def article_create(
+    *,
+    text: str,
+    digest: str,
+    title: str = "",
+    outlet: Outlet | None = None,
+    byline: str = "",
+    published: dt.date | None = None,
+    url: str = "",
+    dateline: str = "",
+    n_words: int = 0,
+    metadata: dict | None = None,
+) -> Article:
+    """Store one article. ``text`` must already be normalised (corpus.text.normalize_text) and ``digest`` its
+    content hash; short fields are cut to their column sizes and a non-http(s) URL is dropped."""
+    return Article.objects.create(
+        outlet=outlet,
+        title=_one_line(title or text.split("\n", 1)[0], 500),
+        byline=_one_line(byline, 300),
+        published=published,
+        url=safe_link(url),
+        dateline=_one_line(dateline, 200),
+        text=text,
+        content_hash=digest,
+        n_words=n_words,
+        metadata=_storable(metadata or {}),
+    )

@@ -1,0 +1,136 @@
+"""Nothing lost, whatever happens: bad records cost only themselves, a stopped batch resumes without duplicates."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError
+from django.utils import timezone
+
+import apps.ingest.services as services
+from apps.corpus.models import Article
+from apps.ingest.models import ImportBatch
+from apps.ingest.services import SourceFile, batch_create_from_uploads, import_batch, import_sources, stale_batches
+
+pytestmark = pytest.mark.django_db
+
+
+def _jsonl(*records) -> bytes:
+    return "\n".join(json.dumps(r) for r in records).encode()
+
+
+def _records(n: int) -> list[dict]:
+    return [{"title": f"Story {i}", "text": f"Officials met on day {i} and talked about trade number {i}."}
+            for i in range(n)]
+
+
+def test_nul_and_lone_surrogates_are_dropped_and_the_records_after_them_import():
+    data = _jsonl(
+        {"title": "Nul", "text": "Talks\x00 went well.", "metadata": {"caption\x00": "a\x00b"}},
+        {"title": "Fine", "text": "Ministers met in Rome."},
+    )
+    data = data.replace(b"went well", b"went \\ud800well")  # a lone surrogate, escaped the JSON way
+    batch = import_sources(batch=ImportBatch.objects.create(), sources=[SourceFile("a.jsonl", data)])
+    assert (batch.status, batch.created, batch.failed) == ("done", 2, 0)
+    assert Article.objects.get(title="Nul").text == "Talks went well."
+
+
+def test_an_outlet_name_longer_than_its_column_is_cut_not_fatal():
+    data = _jsonl({"title": "One", "text": "A body.", "outlet": "X" * 500}, {"title": "Two", "text": "Another."})
+    batch = import_sources(batch=ImportBatch.objects.create(), sources=[SourceFile("o.jsonl", data)])
+    assert (batch.created, batch.failed) == (2, 0)
+    assert len(Article.objects.get(title="One").outlet.name) == 200
+
+
+def test_an_article_over_the_size_limit_is_refused_by_file_and_line(settings):
+    settings.IMPORT_MAX_ARTICLE_CHARS = 100
+    data = _jsonl({"title": "Huge", "text": "word " * 100}, {"title": "Small", "text": "A short body."})
+    batch = import_sources(batch=ImportBatch.objects.create(), sources=[SourceFile("big.jsonl", data)])
+    assert (batch.created, batch.failed) == (1, 1)
+    error = batch.results[0]["errors"][0]
+    assert error.startswith("big.jsonl, line 1:") and "more than the limit of 100" in error
+
+
+def test_any_unexpected_failure_of_one_article_costs_only_that_article(monkeypatch):
+    real = services.entity_mentions_bulk_create
+
+    def broken_for_story_1(*, article, entities):
+        if article.title == "Story 1":
+            raise ValueError("simulated bug")
+        return real(article=article, entities=entities)
+
+    monkeypatch.setattr(services, "entity_mentions_bulk_create", broken_for_story_1)
+    batch = import_sources(batch=ImportBatch.objects.create(), sources=[SourceFile("s.jsonl", _jsonl(*_records(3)))])
+    assert (batch.status, batch.created, batch.failed) == ("done", 2, 1)
+    assert "s.jsonl, line 2: ValueError: simulated bug" in batch.results[0]["errors"][0]
+    assert not Article.objects.filter(title="Story 1").exists()
+
+
+def test_only_http_links_are_stored_as_the_source_url():
+    data = _jsonl({"title": "JS", "text": "Body one.", "url": "javascript:alert(1)"},
+                  {"title": "Web", "text": "Body two.", "url": "https://example.org/a"})
+    import_sources(batch=ImportBatch.objects.create(), sources=[SourceFile("u.jsonl", data)])
+    assert Article.objects.get(title="JS").url == ""
+    assert Article.objects.get(title="Web").url == "https://example.org/a"
+
+
+def _uploaded_batch(records) -> ImportBatch:
+    upload = SimpleUploadedFile("stories.jsonl", _jsonl(*records))
+    return batch_create_from_uploads(user=None, uploads=[upload])
+
+
+def test_a_lost_database_connection_stops_the_batch_keeps_its_file_and_a_resume_finishes_it(monkeypatch):
+    batch = _uploaded_batch(_records(5))
+    real = services.article_create_from_analysis
+    calls = {"n": 0}
+
+    def connection_lost_at_third(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "article_create_from_analysis", connection_lost_at_third)
+    batch = import_batch(batch_id=batch.pk)
+    assert batch.status == "failed" and batch.error.startswith("OperationalError")
+    assert Article.objects.count() == 2
+    assert default_storage.exists(batch.files[0]["path"])  # the source is kept for the resume
+
+    batch = import_batch(batch_id=batch.pk, resume=True)
+    assert (batch.status, batch.created, batch.skipped, batch.failed) == ("done", 5, 0, 0)
+    assert Article.objects.count() == 5 and batch.articles.count() == 5
+    assert not default_storage.exists(batch.files[0]["path"])
+
+
+def test_a_batch_left_running_by_a_dead_worker_is_found_and_resumed_without_duplicates(settings):
+    batch = _uploaded_batch(_records(4))
+    # a worker wrote two articles of this batch, then died: the batch still says running, its heartbeat is old
+    first = import_sources(batch=ImportBatch.objects.create(),
+                           sources=[SourceFile("x.jsonl", _jsonl(*_records(2)))])
+    batch.articles.add(*first.articles.all())
+    old = timezone.now() - timedelta(seconds=settings.IMPORT_STALE_SECONDS + 1)
+    ImportBatch.objects.filter(pk=batch.pk).update(status="running", heartbeat_at=old, started_at=old)
+    assert [b.pk for b in stale_batches()] == [batch.pk]
+
+    batch = import_batch(batch_id=batch.pk)
+    assert (batch.status, batch.created, batch.skipped, batch.failed) == ("done", 4, 0, 0)
+    assert Article.objects.count() == 4
+    assert stale_batches() == []
+
+
+def test_a_batch_with_a_recent_heartbeat_is_left_to_its_worker():
+    batch = _uploaded_batch(_records(1))
+    ImportBatch.objects.filter(pk=batch.pk).update(status="running", heartbeat_at=timezone.now())
+    assert import_batch(batch_id=batch.pk).status == "running"
+    assert Article.objects.count() == 0 and stale_batches() == []
+
+
+def test_an_upload_whose_name_is_over_255_bytes_is_stored_and_reported_by_its_name():
+    name = "新华社" * 40 + ".jsonl"  # 360 bytes in UTF-8
+    upload = SimpleUploadedFile(name, _jsonl(*_records(1)))
+    batch = batch_create_from_uploads(user=None, uploads=[upload])
+    batch = import_batch(batch_id=batch.pk)
+    assert batch.status == "done" and batch.created == 1
+    assert batch.results[0]["name"] == name
