@@ -61,12 +61,22 @@ def speaker_search(*, q: str, limit: int = 10, exclude_id: int | None = None) ->
     return list(speakers[:limit])
 
 
+def speakers_visible_to(user) -> QuerySet[Speaker]:
+    """Supervisors see every speaker; analysts those quoted in an article they may read."""
+    if is_supervisor(user):
+        return Speaker.objects.all()
+    quoted = Quote.objects.filter(
+        speaker=OuterRef("pk"), deleted_at__isnull=True, article__in=articles_visible_to(user).values("pk")
+    )
+    return Speaker.objects.filter(Exists(quoted))
+
+
 def speaker_list(*, user, q: str = "", kind: str = "") -> QuerySet[Speaker]:
-    """Live speakers with the number of their quotes the user can see, most quoted first."""
+    """Live speakers the user may see, with the number of their quotes the user can see, most quoted first."""
     quotes = Q(quotes__deleted_at__isnull=True)
     if not is_supervisor(user):
         quotes &= Q(quotes__article__in=articles_visible_to(user).values("pk"))
-    speakers = Speaker.objects.filter(merged_into__isnull=True)
+    speakers = speakers_visible_to(user).filter(merged_into__isnull=True)
     q = " ".join((q or "").split())
     if q:
         speakers = speakers.filter(

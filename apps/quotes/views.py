@@ -280,7 +280,7 @@ def speaker_list(request):
 @require_GET
 @login_required
 def speaker_detail(request, pk: int):
-    speaker = get_object_or_404(Speaker, pk=pk)
+    speaker = get_object_or_404(selectors.speakers_visible_to(request.user), pk=pk)
     if speaker.merged_into_id:
         messages.info(request, f"“{speaker.name}” was merged into this speaker.")
         return redirect("quotes:speaker_detail", pk=speaker.merged_into_id)

