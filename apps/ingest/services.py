@@ -163,7 +163,7 @@ def import_sources(
         batch.status = ImportBatch.Status.DONE
     except Exception as err:  # the batch must end in a state the page can show, whatever happened
         logger.exception("import batch %s failed", batch.pk)
-        if isinstance(err, CONNECTION_ERRORS):
+        if isinstance(err, CONNECTION_ERRORS) and not connection.is_usable():
             connection.close()  # the next query opens a fresh connection
         batch.status = ImportBatch.Status.FAILED
         batch.error = f"{type(err).__name__}: {err}"

@@ -134,3 +134,37 @@ def test_an_upload_whose_name_is_over_255_bytes_is_stored_and_reported_by_its_na
     batch = import_batch(batch_id=batch.pk)
     assert batch.status == "done" and batch.created == 1
     assert batch.results[0]["name"] == name
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_connection_killed_mid_import_on_postgresql_is_survived_and_resumed(monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("terminates a real PostgreSQL backend")
+    import psycopg
+
+    batch = _uploaded_batch(_records(5))
+    real = services.article_create_from_analysis
+    calls = {"n": 0}
+
+    def kill_own_backend_at_third(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            pid = connection.connection.info.backend_pid
+            params = connection.get_connection_params()
+            with psycopg.connect(**{k: v for k, v in params.items() if k in {"host", "port", "user", "dbname"}},
+                                 autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "article_create_from_analysis", kill_own_backend_at_third)
+    batch = import_batch(batch_id=batch.pk)
+    assert batch.status == "failed" and "OperationalError" in batch.error
+    assert ImportBatch.objects.get(pk=batch.pk).status == "failed"  # recorded through a fresh connection
+    assert Article.objects.count() == 2
+
+    monkeypatch.setattr(services, "article_create_from_analysis", real)
+    batch = import_batch(batch_id=batch.pk, resume=True)
+    assert (batch.status, batch.created, batch.failed) == ("done", 5, 0)
+    assert Article.objects.count() == 5
