@@ -96,13 +96,15 @@ def assignments_bulk_create(*, article_ids, analysts, assigned_by, due_date=None
             for u in analysts
             if (a, u.pk) not in existing
         ]
-        created = Assignment.objects.bulk_create(new, batch_size=500)
-        if created and created[0].pk is None:  # backends that can't return ids from a bulk insert
-            pairs = {(c.article_id, c.analyst_id) for c in created}
-            created = [
-                a for a in Assignment.objects.filter(article_id__in=chunk, analyst__in=analysts)
-                if (a.article_id, a.analyst_id) in pairs
-            ]
+        # ON CONFLICT DO NOTHING: a supervisor assigning the same pairs at the same moment is not an error
+        Assignment.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+        pairs = {(a.article_id, a.analyst_id) for a in new}
+        # the rows this call created are those of its pairs that have no event yet (a concurrent call that
+        # inserted a pair first also wrote its event in the same transaction)
+        created = [
+            a for a in Assignment.objects.filter(article_id__in=chunk, analyst__in=analysts, events__isnull=True)
+            if (a.article_id, a.analyst_id) in pairs
+        ]
         AssignmentEvent.objects.bulk_create(
             [AssignmentEvent(assignment=a, actor=assigned_by, to_state=S.ASSIGNED) for a in created], batch_size=500
         )

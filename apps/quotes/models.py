@@ -88,6 +88,10 @@ class Quote(models.Model):
                 condition=Q(cue_start__isnull=True) | Q(cue_start__lt=F("cue_end")), name="quote_cue_span_valid"
             ),
             models.CheckConstraint(condition=Q(confidence__gte=0) & Q(confidence__lte=1), name="quote_confidence_0_1"),
+            # one live quote per passage: two people adding the same quote at once cannot both succeed
+            models.UniqueConstraint(
+                fields=["article", "start", "end"], condition=Q(deleted_at__isnull=True), name="unique_live_quote"
+            ),
         ]
 
     def __str__(self):

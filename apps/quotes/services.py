@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -218,8 +218,12 @@ def quote_create(
         confirmed_by=actor,
         created_by=actor,
     )
-    quote.full_clean(exclude=["article", "speaker", "confirmed_by", "created_by", "deleted_by"])
-    _by(quote, actor, "added by hand").save()
+    quote.full_clean(exclude=["article", "speaker", "confirmed_by", "created_by", "deleted_by"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            _by(quote, actor, "added by hand").save()
+    except IntegrityError:  # somebody added the same passage a moment ago: the constraint decides
+        raise ValidationError("This passage is already a quote.", code="duplicate") from None
     return quote
 
 
@@ -318,6 +322,7 @@ def quotes_bulk_create(*, article, quotes: Iterable[QuoteSpan], speakers: dict[s
     A quote whose offsets do not give back its text is dropped, never stored wrong. Returns how many were stored.
     """
     text = article.text
+    seen: set[tuple[int, int]] = set()
     rows = [
         Quote(
             article=article,
@@ -334,6 +339,7 @@ def quotes_bulk_create(*, article, quotes: Iterable[QuoteSpan], speakers: dict[s
         )
         for q in quotes
         if 0 <= q.start < q.end <= len(text) and text[q.start : q.end] == q.text
+        and not ((q.start, q.end) in seen or seen.add((q.start, q.end)))  # one quote per passage
     ]
     if rows:
         bulk_create_with_history(rows, Quote, batch_size=500)

@@ -276,3 +276,24 @@ def test_seed_import_resolves_xi_and_putin_to_one_speaker_each_across_articles(s
     assert Quote.objects.filter(speaker=putin).values("article").distinct().count() >= 2
     assert "Chinese President" in xi.roles and "Russian President" in putin.roles
     assert not Speaker.objects.filter(name__in=["Xi", "Putin"]).exists()
+
+
+def test_the_database_refuses_a_second_live_quote_on_the_same_passage(analyst):
+    from django.db import IntegrityError, transaction
+
+    article = ArticleFactory(text=TEXT)
+    services.quote_create(article=article, start=0, end=10, actor=analyst)
+    with pytest.raises(IntegrityError), transaction.atomic():  # what a concurrent request would hit
+        Quote.objects.create(article=article, start=0, end=10, text=TEXT[:10])
+    assert Quote.objects.filter(deleted_at__isnull=True).count() == 1
+
+
+def test_a_concurrent_duplicate_quote_is_refused_as_a_duplicate_not_a_500(analyst, monkeypatch):
+    article = ArticleFactory(text=TEXT)
+    services.quote_create(article=article, start=0, end=10, actor=analyst)
+    # the other request checked before this one committed: its existence check saw nothing
+    real_filter = Quote.objects.filter
+    monkeypatch.setattr(Quote.objects, "filter", lambda *a, **k: real_filter(pk=-1) if "start" in k else real_filter(*a, **k))
+    with pytest.raises(ValidationError) as err:
+        services.quote_create(article=article, start=0, end=10, actor=analyst)
+    assert err.value.code == "duplicate"
