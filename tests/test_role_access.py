@@ -110,24 +110,29 @@ def _url(name: str, pattern, world) -> str:
     return reverse(name, kwargs=kwargs)
 
 
-@pytest.mark.parametrize("role", ["anonymous", ANALYST, OTHER, SUPERVISOR, ADMIN])
-@pytest.mark.parametrize("name,pattern", [(n, p) for n, p in NAMED if n in ACCESS], ids=lambda v: str(v))
-def test_each_role_gets_what_the_access_table_says(client, world, name, pattern, role):
+@pytest.mark.parametrize("name,pattern", [(n, p) for n, p in NAMED if n in ACCESS], ids=[n for n, _ in NAMED if n in ACCESS])
+def test_each_role_gets_what_the_access_table_says(client, world, name, pattern):
     method, allowed, _ = ACCESS[name]
     url = _url(name, pattern, world)
-    if role != "anonymous":
-        client.force_login(world["users"][role])
-    response = getattr(client, method)(url, HTTP_HX_REQUEST="true")
-    status = response.status_code
-    assert status < 500, f"{method.upper()} {url} as {role}: {status}"
-    if role == "anonymous":
-        assert status in {302, 403} and response.get("Location", reverse("accounts:login")).startswith(
-            reverse("accounts:login")
-        )
-    elif role in allowed:
-        assert status not in {403, 404, 405}, f"{method.upper()} {url} as {role}: refused with {status}"
-    else:
-        assert status in {403, 404}, f"{method.upper()} {url} as {role}: {status}, expected a refusal"
+    for role in ["anonymous", ANALYST, OTHER, SUPERVISOR, ADMIN]:
+        client.logout()
+        alias = world["alias"]  # the one write an allowed empty request makes: bring the alias back
+        SpeakerAlias.objects.get_or_create(pk=alias.pk, defaults={"speaker": alias.speaker, "alias": alias.alias,
+                                                                  "alias_key": alias.alias_key})
+        if role != "anonymous":
+            client.force_login(world["users"][role])
+        # a refused request changes nothing; allowed ones get an empty form, so the world stays as it was
+        response = getattr(client, method)(url, HTTP_HX_REQUEST="true")
+        status = response.status_code
+        assert status < 500, f"{method.upper()} {url} as {role}: {status}"
+        if role == "anonymous":
+            assert status in {302, 403} and response.get("Location", reverse("accounts:login")).startswith(
+                reverse("accounts:login")
+            ), f"{url} as anonymous: {status}"
+        elif role in allowed:
+            assert status not in {403, 404, 405}, f"{method.upper()} {url} as {role}: refused with {status}"
+        else:
+            assert status in {403, 404}, f"{method.upper()} {url} as {role}: {status}, expected a refusal"
 
 
 def test_the_table_knows_a_refusal_when_it_sees_one(client, world):
