@@ -6,13 +6,13 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from apps.annotations.models import EntityMention
 from apps.ingest.models import ImportBatch
-from apps.quotes.models import Quote, Speaker, SpeakerAlias
 from apps.assignments.models import AssignmentEvent
+from apps.quotes.models import Quote, Speaker, SpeakerAlias
+from apps.review.models import ArticleComment, ReviewDecision
 from tests.factories import AnnotationFactory, ArticleFactory, AssignmentFactory, OutletFactory, ThemeFactory
 
 TEXT_A = (
@@ -33,12 +33,6 @@ def span(article, fragment, *, annotator, themes=(), **kwargs):
     ann = AnnotationFactory(article=article, annotator=annotator, start=start, end=start + len(fragment), **kwargs)
     ann.themes.set(themes)
     return ann
-
-
-def table_exists(model) -> bool:
-    from django.db import connection
-
-    return model._meta.db_table in connection.introspection.table_names()
 
 
 @pytest.fixture
@@ -79,14 +73,9 @@ def corpus(db, analyst, other_analyst, supervisor):
                                    due_date=dt.date(2025, 7, 1))
     AssignmentEvent.objects.create(assignment=assignment, actor=analyst, from_state="in_progress",
                                    to_state="submitted", comment="done")
-    decision = None
-    ReviewDecision = apps.get_model("review", "ReviewDecision")
-    if table_exists(ReviewDecision):
-        decision = ReviewDecision.objects.create(annotation=in_quote, article=a, reviewer=supervisor,
-                                                 decision="accept", before={"status": "pending"},
-                                                 after={"status": "accepted"})
-        ArticleComment = apps.get_model("review", "ArticleComment")
-        ArticleComment.objects.create(article=a, assignment=assignment, author=supervisor, body="Good work")
+    decision = ReviewDecision.objects.create(annotation=in_quote, article=a, reviewer=supervisor, decision="accept",
+                                             before={"status": "pending"}, after={"status": "accepted"})
+    ArticleComment.objects.create(article=a, assignment=assignment, author=supervisor, body="Good work")
     return SimpleNamespace(
         xinhua=xinhua, tass=tass, a=a, b=b, parent=parent, unilateral=unilateral, trade=trade, xi=xi, old=old,
         quote=quote, in_quote=in_quote, trade_span=trade_span, deleted=deleted, untagged=untagged,

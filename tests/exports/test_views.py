@@ -37,7 +37,7 @@ def test_admin_can_export(client_for, admin_user, corpus):
     client = client_for(admin_user)
     assert client.get(reverse("exports:page")).status_code == 200
     rows = _csv(client.get(reverse("exports:download")))
-    assert len(rows) == 4
+    assert len(rows) == 5
 
 
 def test_csv_has_one_row_per_live_span_and_theme_with_context(client_for, supervisor, corpus):
@@ -47,10 +47,10 @@ def test_csv_has_one_row_per_live_span_and_theme_with_context(client_for, superv
     rows = _csv(response)
     assert list(rows[0].keys()) == list(CSV_COLUMNS)
     c = corpus
-    # deleted spans and spans without a theme have no row; a span with two themes has two
+    # deleted spans have no row; a span with two themes has two; a span without a theme has one, theme empty
     assert _pairs(rows) == {
         (c.in_quote.pk, "unilateralism"), (c.in_quote.pk, "order"),
-        (c.trade_span.pk, "economy"), (c.rejected.pk, "unilateralism"),
+        (c.trade_span.pk, "economy"), (c.rejected.pk, "unilateralism"), (c.untagged.pk, ""),
     }
     first = rows[0]
     assert first["span_id"] == str(c.in_quote.pk) and first["theme"] == "order"  # by article, span, theme order
@@ -63,8 +63,7 @@ def test_csv_has_one_row_per_live_span_and_theme_with_context(client_for, superv
     assert first["sentence"] == '"We oppose unilateralism and bullying," Xi said.'
     assert first["note"] == "'=core frame"  # neutralised
     assert first["created_at"].startswith(c.in_quote.created_at.date().isoformat())
-    if c.decision is not None:
-        assert first["reviewer"] == "sue"
+    assert first["reviewer"] == "sue"
     trade = next(r for r in rows if r["theme"] == "economy")
     assert trade["quote_id"] == "" and trade["speaker"] == "" and trade["reviewer"] == ""
     assert trade["sentence"] == "Trade grew fast!"
@@ -77,12 +76,14 @@ def test_csv_has_one_row_per_live_span_and_theme_with_context(client_for, superv
         ({"outlet": "OUTLET_TASS"}, {("rejected", "unilateralism")}),
         ({"outlet": "TASS"}, {("rejected", "unilateralism")}),
         ({"date_from": "2025-05-09"}, {("rejected", "unilateralism")}),
-        ({"date_to": "2025-05-08"}, {("in_quote", "unilateralism"), ("in_quote", "order"), ("trade_span", "economy")}),
-        ({"status": "pending"}, {("trade_span", "economy")}),
+        ({"date_to": "2025-05-08"}, {("in_quote", "unilateralism"), ("in_quote", "order"), ("trade_span", "economy"),
+                                     ("untagged", "")}),
+        ({"status": "pending"}, {("trade_span", "economy"), ("untagged", "")}),
         ({"annotator": "bob"}, {("trade_span", "economy"), ("rejected", "unilateralism")}),
         ({"speaker": "SPEAKER_XI"}, {("in_quote", "unilateralism"), ("in_quote", "order")}),
         ({"speaker": "xi jinping"}, {("in_quote", "unilateralism"), ("in_quote", "order")}),
-        ({"batch": "BATCH"}, {("in_quote", "unilateralism"), ("in_quote", "order"), ("trade_span", "economy")}),
+        ({"batch": "BATCH"}, {("in_quote", "unilateralism"), ("in_quote", "order"), ("trade_span", "economy"),
+                              ("untagged", "")}),
         ({"theme": "unilateralism", "outlet": "Xinhua", "status": "accepted"}, {("in_quote", "unilateralism")}),
     ],
 )
@@ -135,7 +136,7 @@ def test_export_page_shows_filters_and_preview_count(client_for, supervisor, cor
     body = page.content.decode()
     assert page.status_code == 200
     assert 'value="unilateralism"' in body and f'value="{corpus.tass.pk}"' in body
-    assert 'data-testid="preview-count">4<' in body
+    assert 'data-testid="preview-count">5<' in body
     assert 'href="/exports/"' in body  # the nav link for supervisors
     partial = client.get(reverse("exports:page"), {"theme": "unilateralism"}, HTTP_HX_REQUEST="true")
     text = partial.content.decode()
