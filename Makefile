@@ -26,7 +26,7 @@ seed: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py import_articles fixtures/seeds/*.txt
-	$(PY) manage.py assign_articles --to analyst analyst2 --unassigned
+	$(PY) manage.py assign_articles --to analyst analyst2 --unassigned --if-never-assigned
 
 run: seed
 	@echo "Readout on http://$(HOST):$(PORT)/ (worker running; Ctrl-C stops both)"

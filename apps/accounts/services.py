@@ -53,9 +53,13 @@ def user_create(*, username: str, password: str, role: str, full_name: str = "",
     return user
 
 
-def demo_users_create() -> list[tuple[str, str, str]]:
-    created = []
+def demo_users_create() -> list[tuple[str, str, str, bool]]:
+    """The demo users that do not exist yet; an existing one (its password, name, role) is never touched.
+    Returns (username, password, role, created) for each demo login."""
+    logins = []
     for username, password, role, full_name in DEMO_USERS:
-        user_create(username=username, password=password, role=role, full_name=full_name)
-        created.append((username, password, role))
-    return created
+        created = not User.objects.filter(username=username).exists()
+        if created:
+            user_create(username=username, password=password, role=role, full_name=full_name)
+        logins.append((username, password, role, created))
+    return logins

@@ -312,3 +312,21 @@ def theme_set_active(*, theme: Theme, active: bool, actor) -> Theme:
     theme._change_reason = f"{'activated' if active else 'deactivated'} by {actor}"
     theme.save(update_fields=["active", "shortcut"])
     return theme
+
+
+@transaction.atomic
+def themes_seed(*, records: Iterable[dict]) -> int:
+    """Create the themes of ``records`` (fixture fields) whose slug does not exist yet; never changes an existing
+    theme, and gives up a shortcut another theme already has. Returns how many were created."""
+    created = 0
+    for fields in records:
+        if Theme.objects.filter(slug=fields["slug"]).exists():
+            continue
+        theme = Theme(**{k: v for k, v in fields.items() if k != "parent"})
+        if theme.shortcut and Theme.objects.filter(active=True, shortcut=theme.shortcut).exists():
+            theme.shortcut = ""
+        theme._change_reason = "seed theme"
+        theme.save()
+        created += 1
+    return created
+

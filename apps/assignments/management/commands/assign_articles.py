@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import BaseCommand, CommandError
 
 from apps.corpus.models import Article
-from apps.assignments.models import Assignment
+from apps.assignments.models import Assignment, AssignmentEvent
 from apps.assignments.services import assignments_bulk_create
 
 
@@ -13,8 +13,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--to", nargs="+", required=True, metavar="USERNAME", help="analysts' usernames")
         parser.add_argument("--unassigned", action="store_true", help="only articles nobody is assigned to")
+        parser.add_argument(
+            "--if-never-assigned", action="store_true",
+            help="do nothing once anything has ever been assigned (make run: demo work on a fresh database only, "
+                 "never the articles a supervisor left in the open pool)",
+        )
 
-    def handle(self, *args, to, unassigned, **options):
+    def handle(self, *args, to, unassigned, if_never_assigned=False, **options):
+        if if_never_assigned and (Assignment.objects.exists() or AssignmentEvent.objects.exists()):
+            self.stdout.write("Work has been assigned before: nothing assigned.")
+            return
         users = list(get_user_model().objects.filter(username__in=to))
         missing = set(to) - {u.username for u in users}
         if missing:
