@@ -249,6 +249,10 @@ def article_review_data(article: Article) -> dict:
         group = groups[key]
         return len(analyst_ids) > 1 and len(group) == len(analyst_ids) and len({a.theme_ids for a in group.values()}) == 1
 
+    for assignment in assignments:
+        assignment.n_pending = sum(
+            1 for a in by_analyst[assignment.analyst_id] if a.status == Annotation.Status.PENDING
+        )
     columns = []
     for assignment in assignments:
         anns = by_analyst[assignment.analyst_id]

@@ -20,9 +20,31 @@ from .models import ArticleComment, ReviewDecision
 S = Assignment.State
 
 
-def assignment_approve(*, assignment: Assignment, actor, comment: str = "") -> Assignment:
-    """Submitted work is approved; an optional comment also goes to the article's thread."""
+REMAINING_CHOICES = {"accept": "accept", "reject": "reject"}
+
+
+def assignment_approve(*, assignment: Assignment, actor, comment: str = "", remaining: str = "") -> Assignment:
+    """Submitted work is approved, and approval decides every span of it: spans still undecided are accepted or
+    rejected as ``remaining`` says (each recorded as a review decision); without that choice the approval is
+    refused with their count. An optional comment also goes to the article's thread."""
     with transaction.atomic():
+        pending = list(
+            Annotation.objects.filter(
+                article_id=assignment.article_id, annotator_id=assignment.analyst_id, deleted_at__isnull=True,
+                status=Annotation.Status.PENDING,
+            ).values_list("pk", "version")
+        )
+        if pending and remaining not in REMAINING_CHOICES:
+            raise ValidationError(
+                f"{len(pending)} span{'s are' if len(pending) != 1 else ' is'} still undecided: choose to accept or "
+                "reject the remaining ones, or decide them one by one first.",
+                code="undecided",
+            )
+        for pk, version in pending:
+            review_decision_create(
+                annotation_id=pk, reviewer=actor, decision=REMAINING_CHOICES[remaining], expected_version=version,
+                comment="Decided with the approval of the work.",
+            )
         assignment = assignment_transition(assignment=assignment, to_state=S.APPROVED, actor=actor, comment=comment)
         if comment.strip():
             article_comment_create(article_id=assignment.article_id, author=actor, body=comment, assignment=assignment)

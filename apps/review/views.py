@@ -366,7 +366,8 @@ def assignment_decide(request, pk: int):
     comment = request.POST.get("comment", "")
     try:
         if action == "approve":
-            services.assignment_approve(assignment=assignment, actor=request.user, comment=comment)
+            services.assignment_approve(assignment=assignment, actor=request.user, comment=comment,
+                                        remaining=request.POST.get("remaining", ""))
             messages.success(request, f"Approved the work of {assignment.analyst.display_name}.")
         elif action == "request_changes":
             services.assignment_request_changes(assignment=assignment, actor=request.user, comment=comment)

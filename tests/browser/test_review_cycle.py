@@ -118,10 +118,19 @@ def test_supervisor_assigns_two_analysts_reviews_requests_changes_and_approves(p
     page.goto(f"/review/articles/{article.pk}/")
     # Bob's fix adds the shared sanctions span: exact F1 = 2·2 / (2 + 3) = 0.80
     assert "0.80" in page.locator("#agreement-pairs tbody tr").first.inner_text()
+    # approval decides every span: with undecided spans left, it asks first and approves nothing
+    row = page.locator("#assignments tr[data-analyst=ana]")
+    row.get_by_role("button", name="Approve").click()
+    page.wait_for_selector("text=still undecided")
+    assert Assignment.objects.get(analyst=ana).state == "submitted"
     for name in ("ana", "bob"):
-        page.locator(f"#assignments tr[data-analyst={name}]").get_by_role("button", name="Approve").click()
+        row = page.locator(f"#assignments tr[data-analyst={name}]")
+        if row.get_by_test_id("remaining").count():
+            row.get_by_test_id("remaining").select_option("accept")
+        row.get_by_role("button", name="Approve").click()
         page.wait_for_selector("text=Approved the work of")
     assert set(Assignment.objects.values_list("state", flat=True)) == {"approved"}
+    assert not Annotation.objects.filter(annotator__in=[ana, bob], status="pending", deleted_at__isnull=True).exists()
     history = page.locator("#review-history").inner_text()
     assert "Changes requested" in history and history.count("Approved") >= 2
     screenshot(page, "approved")

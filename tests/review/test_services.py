@@ -172,3 +172,26 @@ def test_only_the_assigned_analyst_submits(analyst):
     with pytest.raises(ValidationError) as err:
         assignment_services.assignment_submit(assignment=assignment, actor=UserFactory(role="Analyst"))
     assert err.value.code == "not_owner"
+
+
+def test_approval_decides_every_remaining_span_or_asks_for_the_choice(analyst, supervisor):
+    span_a = AnnotationFactory(annotator=analyst)
+    span_b = AnnotationFactory(annotator=analyst, article=span_a.article, start=8, end=12,
+                               text=span_a.article.text[8:12])
+    assignment = assignment_services.assignment_create(article=span_a.article, analyst=analyst, assigned_by=supervisor)
+    assignment_services.assignment_submit(assignment=assignment, actor=analyst)
+    services.review_decision_create(annotation_id=span_a.pk, reviewer=supervisor, decision="reject",
+                                    expected_version=span_a.version)
+    with pytest.raises(ValidationError) as err:
+        services.assignment_approve(assignment=assignment, actor=supervisor)
+    assert err.value.code == "undecided" and "1 span is still undecided" in err.value.messages[0]
+    assignment.refresh_from_db()
+    assert assignment.state == "submitted"
+
+    services.assignment_approve(assignment=assignment, actor=supervisor, remaining="accept")
+    span_a.refresh_from_db()
+    span_b.refresh_from_db()
+    assert (span_a.status, span_b.status) == ("rejected", "accepted")  # a decision already made is kept
+    assert ReviewDecision.objects.filter(annotation=span_b, decision="accept").count() == 1
+    assignment.refresh_from_db()
+    assert assignment.state == "approved"
