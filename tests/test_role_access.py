@@ -30,6 +30,7 @@ ACCESS = {
     "annotations:span_list": ("get", ON_ARTICLE, None),
     "annotations:entity_panel": ("get", ON_ARTICLE, None),
     "annotations:span_create": ("post", ON_ARTICLE, None),
+    "annotations:span_bulk_create": ("post", ON_ARTICLE, None),
     "annotations:submit": ("post", ON_ARTICLE, None),
     "annotations:span": ("get", ON_ARTICLE, "span"),
     "annotations:span_delete": ("post", {ANALYST, ADMIN}, "span"),  # a supervisor changes spans by review

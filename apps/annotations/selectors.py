@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -195,3 +195,16 @@ def progress_for(*, text: str, spans: list[tuple[int, int]], paragraphs_total: i
     percent = round(100 * len(touched) / paragraphs_total) if paragraphs_total else 0
     return {"spans": len(spans), "paragraphs_touched": min(len(touched), paragraphs_total),
             "paragraphs_total": paragraphs_total, "percent": min(percent, 100)}
+
+
+def entity_mentions_by_id(*, article_id: int, ids) -> list[EntityMention]:
+    """The article's entity suggestions with these ids; a ValidationError if any id is not one of them."""
+    try:
+        wanted = {int(i) for i in ids}
+    except (TypeError, ValueError):
+        raise ValidationError("Entity ids must be whole numbers.", code="bad_entity") from None
+    mentions = list(EntityMention.objects.filter(article_id=article_id, pk__in=wanted).order_by("start"))
+    if len(mentions) != len(wanted):
+        raise ValidationError("Some of these entity suggestions are not in this article.", code="bad_entity")
+    return mentions
+

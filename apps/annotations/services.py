@@ -82,14 +82,14 @@ def annotation_create(
             existing.save(update_fields=["version", "updated_at"])
         return existing, False
     span = Annotation(article=article, annotator=annotator, start=start, end=end, text=span_text, note=note)
-    span._change_reason = "created in the workspace"
+    span.skip_history_when_saving = True  # one history row below, with the themes, instead of one per step
     try:
         with transaction.atomic():
             span.save()
     except IntegrityError:
         raise ValidationError("You already have a span on exactly this text.", code="duplicate") from None
-    if ids:
-        span.themes.add(*ids)
+    del span.skip_history_when_saving
+    _themes_bulk_add([span], {span.pk: ids}, annotator, "created in the workspace")
     return span, True
 
 
@@ -154,6 +154,105 @@ def annotation_restore(*, annotation: Annotation, actor) -> Annotation:
     annotation._change_reason = "restored (undo delete)"
     annotation.save(update_fields=["version", "deleted_at", "deleted_by", "updated_at"])
     return annotation
+
+
+BULK_SPAN_LIMIT = 2000  # spans per request
+
+
+@transaction.atomic
+def annotations_bulk_create(*, article: Article, annotator, spans: list[dict], reason: str = "saved in a batch"):
+    """Create many spans of ``annotator`` on ``article`` at once: all of them or none.
+
+    ``spans`` is a list of {"start", "end", "themes": [theme ids], "note"}. Offsets and themes are checked for
+    every span before anything is written; a range the annotator already has gets the new themes added (as a
+    single save does). New spans are written with a fixed number of queries whatever their number, each with one
+    history row that already holds its themes. Returns (created spans, updated existing spans).
+    """
+    if not isinstance(spans, list) or not spans:
+        raise ValidationError("Send at least one span.", code="no_spans")
+    if len(spans) > BULK_SPAN_LIMIT:
+        raise ValidationError(f"At most {BULK_SPAN_LIMIT} spans at once.", code="too_many")
+    wanted: dict[tuple[int, int], dict] = {}
+    all_ids: list = []
+    for number, item in enumerate(spans, start=1):
+        if not isinstance(item, dict):
+            raise ValidationError(f"Span {number}: not an object.", code="bad_span")
+        try:
+            start, end = span_offsets(text=article.text, start=item.get("start"), end=item.get("end"))
+            ids = [int(t) for t in item.get("themes") or [] if str(t).strip() != ""]
+            note = _clean_note(str(item.get("note") or "")) or ""
+        except (TypeError, ValueError):
+            raise ValidationError(f"Span {number}: themes must be given by their numeric id.",
+                                  code="theme_not_int") from None
+        except ValidationError as err:
+            raise ValidationError(f"Span {number}: {' '.join(err.messages)}", code=err.code) from None
+        entry = wanted.setdefault((start, end), {"themes": [], "note": note})
+        entry["themes"] += [i for i in ids if i not in entry["themes"]]
+        all_ids += ids
+    clean_theme_ids(all_ids)  # every theme exists and is active: one query for the whole batch
+    existing = {
+        (a.start, a.end): a
+        for a in Annotation.objects.select_for_update().filter(
+            article=article, annotator=annotator, deleted_at__isnull=True,
+            start__in={k[0] for k in wanted}, end__in={k[1] for k in wanted},
+        )
+        if (a.start, a.end) in wanted
+    }
+    updated = []
+    for key, current in existing.items():
+        have = set(current.themes.values_list("id", flat=True))
+        new = [i for i in wanted[key]["themes"] if i not in have]
+        if new:
+            current.themes.add(*new)
+            current.version += 1
+            current._change_reason = reason
+            current.save(update_fields=["version", "updated_at"])
+            updated.append(current)
+    rows = [
+        Annotation(article=article, annotator=annotator, start=start, end=end, text=article.text[start:end],
+                   note=entry["note"])
+        for (start, end), entry in sorted(wanted.items()) if (start, end) not in existing
+    ]
+    if not rows:
+        return [], updated
+    try:
+        with transaction.atomic():
+            created = Annotation.objects.bulk_create(rows)
+    except IntegrityError:
+        raise ValidationError("Another save added some of these spans meanwhile; reload and try again.",
+                              code="duplicate") from None
+    if any(a.pk is None for a in created):  # a backend that cannot return ids from a bulk insert
+        by_key = {(a.start, a.end): a for a in Annotation.objects.filter(
+            article=article, annotator=annotator, deleted_at__isnull=True)}
+        created = [by_key[(a.start, a.end)] for a in created]
+    _themes_bulk_add(created, {a.pk: wanted[(a.start, a.end)]["themes"] for a in created}, annotator, reason)
+    return created, updated
+
+
+def _themes_bulk_add(spans: list[Annotation], themes: dict[int, list[int]], user, reason: str) -> None:
+    """Give new spans their themes and one history row each that holds them (django-simple-history's shape)."""
+    Through = Annotation.themes.through
+    links = Through.objects.bulk_create(
+        [Through(annotation_id=span.pk, theme_id=t) for span in spans for t in themes.get(span.pk, [])]
+    )
+    if any(link.pk is None for link in links):
+        links = list(Through.objects.filter(annotation_id__in=[span.pk for span in spans]))
+    History = Annotation.history.model
+    now = timezone.now()
+    fields = [f.attname for f in Annotation._meta.concrete_fields]
+    records = History.objects.bulk_create([
+        History(**{f: getattr(span, f) for f in fields}, history_date=now, history_type="+", history_user=user,
+                history_change_reason=reason)
+        for span in spans
+    ])
+    if any(r.pk is None for r in records):
+        records = list(History.objects.filter(id__in=[s.pk for s in spans], history_date=now))
+    by_span = {r.id: r for r in records}
+    M2MHistory = History._meta.get_field("historicalannotation_themes").related_model
+    M2MHistory.objects.bulk_create(
+        [M2MHistory(id=link.pk, history=by_span[link.annotation_id], annotation_id=link.annotation_id,
+                    theme_id=link.theme_id) for link in links]
+    )
 
 
 # --- reviewers' decisions (the review app records the decision; the spans change here) -------------------------

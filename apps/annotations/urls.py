@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:article_id>/", views.workspace, name="workspace"),
     path("<int:article_id>/text/", views.workspace_text, name="workspace_text"),
     path("<int:article_id>/spans/", views.span_create, name="span_create"),
+    path("<int:article_id>/spans/bulk/", views.span_bulk_create, name="span_bulk_create"),
     path("<int:article_id>/spans/list/", views.span_list, name="span_list"),
     path("<int:article_id>/entities/", views.entity_panel, name="entity_panel"),
     path("<int:article_id>/submit/", views.assignment_submit, name="submit"),

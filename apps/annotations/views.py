@@ -7,11 +7,13 @@ paragraphs and the span-list row as out-of-band swaps, plus the progress box.
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -162,6 +164,46 @@ def span_list(request, article_id: int):
         return error_response("offset must be a whole number.")
     spans = selectors.annotation_rows(spans=selectors.annotations_shown_to(user=user, article_id=article.pk))
     return HttpResponse(rendering.span_list_html(spans[offset:], themes_by_id=_themes_by_id(), user_id=user.pk))
+
+
+@require_http_methods(["POST"])
+@login_required
+def span_bulk_create(request, article_id: int):
+    """Save many spans in one request, all or none: ``spans`` is a JSON list of {start, end, themes, note}.
+
+    ``entities`` (entity suggestion ids) with ``theme`` (theme ids) turns those suggestions into spans with the
+    themes. ``assignment_version``, when given, must be the version of the analyst's assignment the page was
+    opened with (the work was not submitted or returned meanwhile), else 409. Answers JSON with the ids.
+    """
+    user = request.user
+    article = selectors.article_for_reading(user=user, article_id=article_id, fields=TEXT_FIELDS)
+    access = selectors.require_write_access(user=user, article_id=article.pk)
+    expected = request.POST.get("assignment_version")
+    if expected and access.assignment is not None and str(access.assignment.version) != expected:
+        return error_response("Your assignment changed since the page was opened (submitted or returned); "
+                              "reload the page. Nothing was saved.", status=409)
+    try:
+        spans = json.loads(request.POST.get("spans") or "[]")
+    except json.JSONDecodeError:
+        return error_response("“spans” must be a JSON list.")
+    if not isinstance(spans, list):
+        return error_response("“spans” must be a JSON list.")
+    entity_ids = request.POST.getlist("entities")
+    if entity_ids:
+        themes = request.POST.getlist("theme")
+        try:
+            mentions = selectors.entity_mentions_by_id(article_id=article.pk, ids=entity_ids)
+        except ValidationError as error:
+            return error_response(error)
+        spans += [{"start": m.start, "end": m.end, "themes": themes} for m in mentions]
+    try:
+        created, updated = services.annotations_bulk_create(article=article, annotator=user, spans=spans)
+    except ValidationError as error:
+        return error_response(error)
+    _mark_started(access, user)
+    response = JsonResponse({"created": [a.pk for a in created], "updated": [a.pk for a in updated]},
+                            status=201 if created else 200)
+    return trigger_client_event(response, "spansSaved", {"article": article.pk, "count": len(created) + len(updated)})
 
 
 @require_http_methods(["GET"])
