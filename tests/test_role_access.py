@@ -59,6 +59,7 @@ ACCESS = {
     "ingest:upload": ("get", STAFF, None),
     "ingest:batch_detail": ("get", STAFF, "batch"),
     "ingest:batch_resume": ("post", STAFF, "batch"),
+    "ingest:batch_confirm": ("post", STAFF, "batch"),
     "exports:page": ("get", STAFF, None),
     "exports:download": ("get", STAFF, None),
     "review:dashboard": ("get", STAFF, None),

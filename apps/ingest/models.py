@@ -6,6 +6,7 @@ class ImportBatch(models.Model):
     """One import run: files in, articles out, with progress and a result per file."""
 
     class Status(models.TextChoices):
+        PREVIEW = "preview", "Preview: nothing imported yet"
         PENDING = "pending", "Waiting for a worker"
         RUNNING = "running", "Running"
         DONE = "done", "Done"

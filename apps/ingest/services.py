@@ -15,6 +15,7 @@ from pathlib import Path
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
@@ -264,24 +265,25 @@ def import_batch(*, batch_id: int, resume: bool = False) -> ImportBatch:
     files, which writes only the articles that are not in the corpus yet.
     """
     batch = ImportBatch.objects.get(pk=batch_id)
-    if batch.status == ImportBatch.Status.DONE:
+    if batch.status in {ImportBatch.Status.DONE, ImportBatch.Status.PREVIEW}:
         return batch
     if batch.status == ImportBatch.Status.FAILED and not resume:
         return batch
     if batch.status == ImportBatch.Status.RUNNING and not batch_is_stale(batch):
         return batch
 
-    def sources() -> Iterator[SourceFile]:
-        for entry in batch.files:
-            with default_storage.open(entry["path"], "rb") as fh:
-                data = fh.read()
-            yield SourceFile(name=entry["name"], data=data)
-
-    batch = import_sources(batch=batch, sources=sources())
+    batch = import_sources(batch=batch, sources=_stored_sources(batch))
     if batch.status == ImportBatch.Status.DONE:
         for entry in batch.files:
             default_storage.delete(entry["path"])
     return batch
+
+
+def _stored_sources(batch: ImportBatch) -> Iterator[SourceFile]:
+    for entry in batch.files:
+        with default_storage.open(entry["path"], "rb") as fh:
+            data = fh.read()
+        yield SourceFile(name=entry["name"], data=data)
 
 
 def stale_batches() -> list[ImportBatch]:
@@ -303,6 +305,57 @@ def batch_create_from_uploads(*, user, uploads, fmt: str = "auto", default_outle
     batch.files = files
     batch.save(update_fields=["files"])
     return batch
+
+
+PREVIEW_PER_FILE = 200
+
+
+def import_preview(*, batch: ImportBatch) -> ImportBatch:
+    """What importing the batch's files would give, without writing an article: per file, each article's title,
+    outlet, date, length and first words, whether its content is already in the corpus, and the file's errors.
+    The batch keeps status "preview" until a person starts it (``batch_start``) or discards it."""
+    pending, results = _read_all(batch, _stored_sources(batch))
+    existing: set[str] = set()
+    for chunk in _chunks([p.digest for p in pending], 500):
+        existing.update(Article.objects.filter(content_hash__in=chunk).values_list("content_hash", flat=True))
+    for result in results:
+        result["preview"] = []
+    for item in pending:
+        rows = item.file_result["preview"]
+        if len(rows) < PREVIEW_PER_FILE:
+            raw = item.raw
+            rows.append({
+                "title": raw.title or item.text.split("\n", 1)[0][:200], "outlet": raw.outlet or batch.default_outlet,
+                "published": raw.published.isoformat() if raw.published else "", "words": len(item.text.split()),
+                "first_words": " ".join(item.text.split()[:25]), "line": raw.source_line,
+                "exists": item.digest in existing,
+            })
+    batch.status = ImportBatch.Status.PREVIEW
+    batch.results = results
+    batch.total = sum(1 for p in pending if p.digest not in existing)
+    batch.save(update_fields=["status", "results", "total"])
+    return batch
+
+
+@transaction.atomic
+def batch_start(*, batch: ImportBatch) -> ImportBatch:
+    """A previewed batch goes to the workers (the caller enqueues the task once this commits)."""
+    locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if locked.status != ImportBatch.Status.PREVIEW:
+        raise ValidationError("This import has already started or was discarded.", code="not_preview")
+    locked.status = ImportBatch.Status.PENDING
+    locked.results, locked.total = [], 0
+    locked.save(update_fields=["status", "results", "total"])
+    return locked
+
+
+def batch_discard(*, batch: ImportBatch) -> None:
+    """Forget a previewed batch and its stored files."""
+    if batch.status != ImportBatch.Status.PREVIEW:
+        raise ValidationError("Only a preview can be discarded.", code="not_preview")
+    for entry in batch.files:
+        default_storage.delete(entry["path"])
+    batch.delete()
 
 
 def local_sources(paths: Iterable[str | Path]) -> Iterator[SourceFile]:

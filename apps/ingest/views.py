@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -9,7 +10,14 @@ from apps.accounts.roles import supervisor_required
 
 from .forms import UploadForm
 from .models import ImportBatch
-from .services import batch_can_resume, batch_create_from_uploads, batch_is_stale
+from .services import (
+    batch_can_resume,
+    batch_create_from_uploads,
+    batch_discard,
+    batch_is_stale,
+    batch_start,
+    import_preview,
+)
 from .tasks import run_import_batch
 
 
@@ -25,7 +33,10 @@ def upload(request):
                 fmt=form.cleaned_data["fmt"],
                 default_outlet=form.cleaned_data["default_outlet"],
             )
-            transaction.on_commit(lambda: run_import_batch.enqueue(batch.pk))
+            if request.POST.get("action") == "preview":
+                import_preview(batch=batch)  # reading only: no spaCy, nothing written but the batch
+            else:
+                transaction.on_commit(lambda: run_import_batch.enqueue(batch.pk))
             return redirect("ingest:batch_detail", pk=batch.pk)
     else:
         form = UploadForm()
@@ -55,3 +66,22 @@ def batch_resume(request, pk: int):
     else:
         messages.error(request, "This import is running or finished: there is nothing to resume.")
     return redirect("ingest:batch_detail", pk=batch.pk)
+
+
+@require_POST
+@supervisor_required
+def batch_confirm(request, pk: int):
+    """Start a previewed import, or discard it (``action=discard``)."""
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    try:
+        if request.POST.get("action") == "discard":
+            batch_discard(batch=batch)
+            messages.success(request, "The preview was discarded; nothing was imported.")
+            return redirect("ingest:upload")
+        batch = batch_start(batch=batch)
+    except ValidationError as err:
+        messages.error(request, " ".join(err.messages))
+        return redirect("ingest:batch_detail", pk=pk)
+    transaction.on_commit(lambda: run_import_batch.enqueue(batch.pk))
+    return redirect("ingest:batch_detail", pk=batch.pk)
+

@@ -4,8 +4,11 @@ from django.urls import reverse
 
 from apps.corpus.models import Article
 from apps.ingest.models import ImportBatch
+from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.django_db
+
+SEED_NAME, SEED_BYTES = SEEDS[0].name, SEEDS[0].read_bytes()
 
 
 def _upload(client, *files, **data):
@@ -98,3 +101,31 @@ def test_resume_imports_queues_batches_whose_worker_died(settings, capsys):
     assert "1 stopped import batch queued again." in capsys.readouterr().out
     batch.refresh_from_db()
     assert (batch.status, batch.created) == ("done", 1)
+
+
+def test_preview_lists_the_articles_of_each_file_and_writes_none_until_started(
+    client_for, supervisor, django_capture_on_commit_callbacks, seed_articles
+):
+    client = client_for(supervisor)
+    two = ("First headline ends here.\nBy Jane Doe\nMay 8, 2025\nLeaders met on Thursday in Moscow to talk.\n\n\n"
+           "Second headline\nBy John Roe\nMay 9, 2025\nMinisters signed a deal on energy and trade.\n")
+    again = SimpleUploadedFile(SEED_NAME, SEED_BYTES)
+    response = _upload(client, SimpleUploadedFile("two.txt", two.encode()), again, action="preview")
+    batch = ImportBatch.objects.get(status="preview")
+    assert response["Location"] == reverse("ingest:batch_detail", args=[batch.pk])
+    assert Article.objects.count() == 5  # the seeds only: nothing written
+    page = client.get(response["Location"]).content.decode()
+    assert "two.txt" in page and "Leaders met on Thursday" in page and "(already imported)" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("ingest:batch_confirm", args=[batch.pk]), {"action": "import"})
+    batch.refresh_from_db()
+    assert batch.status == "done" and batch.created == batch.total > 0
+    assert Article.objects.count() == 5 + batch.created
+
+
+def test_a_discarded_preview_leaves_nothing(client_for, supervisor):
+    client = client_for(supervisor)
+    _upload(client, SimpleUploadedFile("a.jsonl", b'{"title": "T", "text": "Body."}\n'), action="preview")
+    batch = ImportBatch.objects.get()
+    response = client.post(reverse("ingest:batch_confirm", args=[batch.pk]), {"action": "discard"})
+    assert response.status_code == 302 and not ImportBatch.objects.exists() and not Article.objects.exists()
