@@ -95,16 +95,17 @@ def bad_field(request) -> str | None:
     for kind, data in sources:
         for key, values in data.lists():
             if _BAD_CHARS.search(key):
-                return f"The {kind} name {_describe(key)!r} contains a NUL character or an invalid (surrogate) code point."
+                return f"The {kind} name '{_describe(key)}' contains a NUL character or an invalid code point."
             for value in values:
                 if isinstance(value, str) and _BAD_CHARS.search(value):
                     char = "a NUL character" if "\x00" in value else "an invalid (lone surrogate) code point"
-                    return f"The {kind} {_describe(key)!r} contains {char}, which Readout can't store. Remove it and try again."
+                    return f"The {kind} '{_describe(key)}' contains {char}, which Readout can't store. Remove it."
     if request.method == "POST" and request.content_type == "multipart/form-data":
         for key, files in request.FILES.lists():
             for upload in files:
-                if _BAD_CHARS.search(key) or _BAD_CHARS.search(upload.name or ""):
-                    return f"The uploaded file name {_describe(upload.name or '')!r} contains a NUL character or an invalid code point."
+                name = upload.name or ""
+                if _BAD_CHARS.search(key) or _BAD_CHARS.search(name):
+                    return f"The uploaded file name '{_describe(name)}' contains a NUL character or an invalid code point."
     return None
 
 
