@@ -5,7 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
+from django.db.utils import OperationalError
 from django.core.management import get_commands
 
 REPO = Path(__file__).resolve().parents[1]
@@ -40,3 +42,140 @@ def test_production_settings_refuse_a_missing_secret_key_and_pass_check_deploy()
         cwd=REPO, env=env, capture_output=True, text=True,
     )
     assert ok.returncode == 0, ok.stdout + ok.stderr
+
+
+# --- the task worker survives database trouble ---------------------------------------------------------------
+
+def _worker(cls, **overrides):
+    options = dict(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
+                   max_tasks=None, worker_id="test-worker", excluded_queue_names=[])
+    options.update(overrides)
+    return cls(**options)
+
+
+class _DatabaseGoesAway:
+    """An execute wrapper: the next ``n`` queries fail as when PostgreSQL restarts or kills the connection."""
+
+    def __init__(self, n):
+        self.left = n
+
+    def __call__(self, execute, sql, params, many, context):
+        if self.left > 0:
+            self.left -= 1
+            from django.db.utils import OperationalError
+
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+
+@pytest.fixture
+def db_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_db_worker_as_shipped_exits_on_a_dropped_connection(db_tasks):
+    """The 'before': django-tasks-db's worker lets the error out and the process ends."""
+    from django.db import connection
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    from config.tasks import ping
+
+    ping.enqueue(1)
+    with connection.execute_wrapper(_DatabaseGoesAway(1)), pytest.raises(OperationalError):
+        _worker(Worker).run()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_run_worker_reconnects_with_backoff_and_then_runs_the_task(db_tasks):
+    from django.db import connection
+    from django_tasks_db.models import DBTaskResult
+
+    from config.management.commands.run_worker import ResilientWorker
+    from config.tasks import ping
+
+    result = ping.enqueue(41)
+    waits = []
+    worker = _worker(ResilientWorker, sleep=waits.append)
+    with connection.execute_wrapper(_DatabaseGoesAway(4)):
+        worker.run()
+    assert worker.reconnects == 4
+    assert len(waits) == 4 and max(waits) <= 30 and waits[-1] > waits[0]  # jittered exponential, capped
+    row = DBTaskResult.objects.get(id=result.id)
+    assert row.status == "SUCCESSFUL" and row.return_value == 42
+
+
+def test_compose_runs_the_reconnecting_worker():
+    from config.management.commands.run_worker import Command
+    from django_tasks_db.management.commands.db_worker import Command as DbWorker
+
+    assert issubclass(Command, DbWorker)
+    assert "run_worker" in get_commands()
+
+
+def _wait_for(predicate, timeout, what):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _status(result_id):
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.get(id=result_id).status
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("command", ["db_worker", "run_worker"])
+def test_worker_process_through_a_real_postgresql_outage(db_tasks, command):
+    """A worker process on PostgreSQL; its connection is killed and the database refuses connections for a few
+    seconds (as in a restart). ``db_worker`` as shipped exits; ``run_worker`` waits and then takes new tasks."""
+    import time
+
+    import psycopg
+    from django.db import connection
+
+    from config.tasks import ping
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (CI runs the suite on it)")
+    cfg = connection.settings_dict
+    auth = cfg["USER"] + (f":{cfg['PASSWORD']}" if cfg["PASSWORD"] else "")
+    app_name = f"readout-test-{command}"
+    url = f"postgres://{auth}@{cfg['HOST'] or '127.0.0.1'}:{cfg['PORT'] or 5432}/{cfg['NAME']}?application_name={app_name}"
+    env = {**os.environ, "DATABASE_URL": url, "CONN_MAX_AGE": "60", "TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}
+    admin = psycopg.connect(host=cfg["HOST"] or "127.0.0.1", port=cfg["PORT"] or 5432, user=cfg["USER"],
+                            password=cfg["PASSWORD"] or None, dbname="postgres", autocommit=True)
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", command, "--interval", "0.2", "--no-startup-delay", "--no-reload"],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        first = ping.enqueue(1)
+        _wait_for(lambda: _status(first.id) == "SUCCESSFUL", 60, "the first task")
+        admin.execute(f'ALTER DATABASE "{cfg["NAME"]}" WITH ALLOW_CONNECTIONS false')
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s", [app_name])
+        time.sleep(3)
+        if command == "db_worker":
+            _wait_for(lambda: proc.poll() is not None, 20, "db_worker to exit")
+            assert proc.returncode != 0
+            return
+        assert proc.poll() is None, proc.stdout.read()
+        admin.execute(f'ALTER DATABASE "{cfg["NAME"]}" WITH ALLOW_CONNECTIONS true')
+        second = ping.enqueue(2)
+        _wait_for(lambda: _status(second.id) == "SUCCESSFUL", 45, "the task after the outage")
+        assert proc.poll() is None
+    finally:
+        admin.execute(f'ALTER DATABASE "{cfg["NAME"]}" WITH ALLOW_CONNECTIONS true')
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        admin.close()
