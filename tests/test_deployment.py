@@ -13,21 +13,82 @@ from django.core.management import get_commands
 REPO = Path(__file__).resolve().parents[1]
 
 
+def _compose():
+    return yaml.safe_load((REPO / "docker-compose.yml").read_text())
+
+
 def test_compose_has_db_web_and_worker_with_real_entry_points():
-    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
-    services = compose["services"]
-    assert set(services) >= {"db", "web", "worker"}
+    services = _compose()["services"]
+    assert set(services) >= {"db", "web", "worker", "redis", "caddy"}
     assert services["db"]["image"].startswith("postgres:17")
     web = " ".join(services["web"]["command"])
-    assert "gunicorn config.wsgi:application" in web and (REPO / "config" / "wsgi.py").exists()
+    assert "gunicorn -c config/gunicorn.conf.py config.wsgi:application" in web
+    assert (REPO / "config" / "wsgi.py").exists() and (REPO / "config" / "gunicorn.conf.py").exists()
     assert "migrate" in web and "migrate" in get_commands()
     worker = services["worker"]["command"]
     assert worker[:2] == ["python", "manage.py"] and worker[2] in get_commands()
-    assert services["worker"]["command"][2] == "db_worker"
+    assert worker[2] == "run_worker"  # db_worker that reconnects instead of exiting
     for name in ("web", "worker"):
-        assert services[name]["environment"]["DATABASE_URL"].startswith("postgres://")
+        env = services[name]["environment"]
+        assert env["DATABASE_URL"].startswith("postgres://")
+        assert env["REDIS_URL"].startswith("redis://redis:")  # the shared cache for login throttling
     dockerfile = (REPO / "Dockerfile").read_text()
     assert "requirements.txt" in dockerfile and "collectstatic" in dockerfile
+    assert "config/gunicorn.conf.py" in dockerfile
+
+
+def test_every_compose_service_restarts_and_has_a_health_check():
+    for name, service in _compose()["services"].items():
+        assert service.get("restart") == "unless-stopped", name
+        test = service.get("healthcheck", {}).get("test")
+        assert test and test[0] in ("CMD", "CMD-SHELL"), name
+
+
+def test_only_the_proxy_is_published_and_only_it_is_trusted():
+    compose = _compose()
+    services = compose["services"]
+    assert [name for name, s in services.items() if s.get("ports")] == ["caddy"]
+    caddy_ip = services["caddy"]["networks"]["readout"]["ipv4_address"]
+    subnet = compose["networks"]["readout"]["ipam"]["config"][0]["subnet"]
+    import ipaddress
+
+    assert ipaddress.ip_address(caddy_ip) in ipaddress.ip_network(subnet)
+    for name in ("web", "worker"):
+        assert services[name]["environment"]["TRUSTED_PROXIES"] == caddy_ip
+    for name, service in services.items():
+        assert service.get("networks") in (["readout"], {"readout": {"ipv4_address": caddy_ip}}), name
+
+
+def test_caddy_terminates_tls_with_a_local_ca_or_serves_the_documented_lan_http_mode():
+    services = _compose()["services"]
+    mount = services["caddy"]["volumes"][0]
+    assert mount == "./deploy/${READOUT_CADDYFILE:-Caddyfile}:/etc/caddy/Caddyfile:ro"
+    tls = (REPO / "deploy" / "Caddyfile").read_text()
+    assert "tls internal" in tls and "reverse_proxy web:8000" in tls and "{$READOUT_HOST:localhost}" in tls
+    lan = (REPO / "deploy" / "Caddyfile.http").read_text()
+    assert ":80 {" in lan and "reverse_proxy web:8000" in lan and "tls" not in lan.replace("TLS", "")
+    assert services["web"]["environment"]["PLAIN_HTTP"] == "${PLAIN_HTTP:-0}"
+    example = (REPO / ".env.example").read_text()
+    assert "READOUT_CADDYFILE=Caddyfile.http" in example and "PLAIN_HTTP=1" in example
+    readme = (REPO / "README.md").read_text()
+    assert "## Deployment" in readme and "PLAIN_HTTP=1" in readme
+
+
+def test_gunicorn_timeouts_follow_the_page_budget():
+    conf = {}
+    exec((REPO / "config" / "gunicorn.conf.py").read_text(), conf)  # noqa: S102 - our own config file
+    assert 30 < conf["timeout"] <= 120 and conf["graceful_timeout"] <= conf["timeout"]
+    assert conf["max_requests"] > 0 and conf["forwarded_allow_ips"]
+
+
+def test_plain_http_mode_has_no_https_redirect_or_secure_only_cookies(tmp_path):
+    env = {**os.environ, "DEBUG": "0", "PLAIN_HTTP": "1", "SECRET_KEY": "x" * 20 + "a-real-looking-random-secret-0123456789",
+           "ALLOWED_HOSTS": "readout.lan", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    script = "from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)"
+    done = subprocess.run([sys.executable, "manage.py", "shell", "-v", "0", "-c", script], cwd=REPO, env=env,
+                          capture_output=True, text=True)
+    assert done.stdout.split() == ["False", "False", "0"], done.stderr
 
 
 def test_production_settings_refuse_a_missing_secret_key_and_pass_check_deploy():

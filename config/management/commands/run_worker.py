@@ -7,13 +7,19 @@ out of ``Worker.run`` and the process exits. This command runs the same worker (
 error, closes the broken connections, waits (exponential backoff with jitter, capped) and polls again. A task
 that was running when its connection died is recorded by the worker as failed if it can be, and the worker goes
 on with the next one. Ctrl-C / SIGTERM still stop it as before.
+
+With ``WORKER_HEARTBEAT_FILE`` set (docker-compose does), the file's mtime is refreshed at every poll, every
+retry and every 10 s while a task runs: the container health check is "touched in the last 60 s".
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import random
+import threading
 import time
+from pathlib import Path
 
 from django.db import connections
 from django.db.utils import InterfaceError, OperationalError
@@ -25,11 +31,50 @@ BACKOFF_FIRST_S = 0.5
 BACKOFF_MAX_S = 30.0
 
 
+HEARTBEAT_EVERY_S = 10.0
+
+
 class ResilientWorker(db_worker.Worker):
-    def __init__(self, *args, sleep=time.sleep, **kwargs):
+    def __init__(self, *args, sleep=time.sleep, heartbeat_file: str | None = None, **kwargs):
+        self._heartbeat = Path(heartbeat_file or os.environ.get("WORKER_HEARTBEAT_FILE", "") or os.devnull)
+        self._last_beat = 0.0
         super().__init__(*args, **kwargs)
         self._sleep = sleep
         self.reconnects = 0
+
+    # The base loop reads ``self.running`` once per poll: a cheap place for the heartbeat.
+    @property
+    def running(self) -> bool:
+        self.beat()
+        return self._running
+
+    @running.setter
+    def running(self, value: bool) -> None:
+        self._running = value
+
+    def beat(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if str(self._heartbeat) == os.devnull or (not force and now - self._last_beat < 1.0):
+            return
+        self._last_beat = now
+        try:
+            self._heartbeat.touch()
+        except OSError:
+            pass
+
+    def run_task(self, db_task_result) -> None:
+        done = threading.Event()
+
+        def keep_beating():
+            while not done.wait(HEARTBEAT_EVERY_S):
+                self.beat(force=True)
+
+        beater = threading.Thread(target=keep_beating, name="worker-heartbeat", daemon=True)
+        beater.start()
+        try:
+            super().run_task(db_task_result)
+        finally:
+            done.set()
 
     def run(self) -> None:
         failures, last_failure = 0, 0.0
