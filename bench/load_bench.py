@@ -78,6 +78,8 @@ def server_env(args, tmp: Path, port: int) -> dict:
         LOGIN_IP_MAX_FAILURES="1000",
     )
     env.pop("REDIS_URL", None)
+    if args.redis_url:  # as docker-compose runs it: shared cache and cached sessions in Redis
+        env["REDIS_URL"] = args.redis_url
     return env
 
 
@@ -345,6 +347,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=2, help="articles assigned to each user")
     parser.add_argument("--pg", default=os.environ.get("LOAD_BENCH_PG", "postgres://postgres@127.0.0.1:5432"))
     parser.add_argument("--db", default="readout_deploy_load")
+    parser.add_argument("--redis-url", default="", help="e.g. redis://127.0.0.1:6379/14 (as in docker-compose)")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="readout-load-"))
@@ -386,7 +389,7 @@ def main() -> None:
         return round(times[min(len(times) - 1, int(p * len(times)))], 1) if times else None
 
     print(f"{acked} acknowledged writes checked; logins p50 {statistics.median(stats.login_times or [0]):.0f} ms; "
-          f"think {args.think_ms:.0f} ms; gunicorn {os.environ.get('GUNICORN_WORKERS', 'default')} workers; "
+          f"think {args.think_ms:.0f} ms; redis {'yes' if args.redis_url else 'no'}; gunicorn {os.environ.get('GUNICORN_WORKERS', 'default')} workers; "
           f"load average {os.getloadavg()[0]:.1f}", file=sys.stderr)
     for kind, values in sorted(stats.by_kind.items()):
         values.sort()
