@@ -184,8 +184,9 @@ class User:
         self.conn = None
         self.acked: dict[int, dict] = {}  # span id -> last acknowledged state
         self.used: set[tuple[int, int, int]] = set()
+        self.logged_in = False
 
-    def request(self, method, path, data=None, *, htmx=False, timed=True, kind="other"):
+    def request(self, method, path, data=None, *, htmx=False, timed=True, kind="other", timeout=None):
         headers = {"Host": HOST, "X-Forwarded-Proto": "https", "X-Forwarded-For": "127.0.0.1"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -200,18 +201,25 @@ class User:
         for attempt in (1, 2):
             try:
                 if self.conn is None:
-                    self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.args.timeout)
+                    self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout or self.args.timeout)
                 t0 = time.perf_counter()
                 self.conn.request(method, path, body=body, headers=headers)
                 response = self.conn.getresponse()
                 text = response.read().decode("utf-8", "replace")
                 elapsed = (time.perf_counter() - t0) * 1000
                 break
-            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
-                # a recycled gunicorn worker closes idle keep-alive connections: reconnect once, as a browser does
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                # the server closed a kept-alive connection before reading this request: reconnect once (only for
+                # a GET; a POST might have been processed, so it is an error, as in a browser)
+                self.conn.close()
                 self.conn = None
-                if attempt == 2 or method != "GET" and not isinstance(exc, BrokenPipeError):
+                if attempt == 2 or method != "GET":
                     raise
+            except BaseException:
+                if self.conn is not None:
+                    self.conn.close()
+                self.conn = None
+                raise
         for header in response.headers.get_all("Set-Cookie") or []:
             key, _, rest = header.partition("=")
             self.cookies[key] = rest.split(";", 1)[0]
@@ -230,18 +238,26 @@ class User:
         if self.args.think_ms:
             time.sleep(self.args.think_ms / 1000 * self.rng.uniform(0.5, 1.5))
 
-    def login(self) -> bool:
-        page = self.request("GET", "/accounts/login/", timed=False)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-        t0 = time.perf_counter()
-        response = self.request("POST", "/accounts/login/", {
-            "csrfmiddlewaretoken": token.group(1) if token else "", "username": self.name, "password": PASSWORD,
-        }, timed=False)
+    def login(self, slots: threading.Semaphore) -> bool:
+        """Log in through the login page; at most a few users at once, as people arrive (not timed)."""
+        with slots:
+            try:
+                page = self.request("GET", "/accounts/login/", timed=False, timeout=120)
+                token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+                t0 = time.perf_counter()
+                response = self.request("POST", "/accounts/login/", {
+                    "csrfmiddlewaretoken": token.group(1) if token else "", "username": self.name,
+                    "password": PASSWORD,
+                }, timed=False, timeout=120)
+            except (OSError, http.client.HTTPException) as exc:
+                self.stats.error(f"login {self.name}: {type(exc).__name__}")
+                return False
         with self.stats.lock:
             self.stats.login_times.append((time.perf_counter() - t0) * 1000)
         if response.status != 302:
             self.stats.error(f"login {self.name}: {response.status}")
             return False
+        self.logged_in = True
         return True
 
     def free_range(self, k: int) -> tuple[int, int]:
@@ -296,6 +312,8 @@ class User:
     def run(self, start_event: threading.Event, stop_at: list[float]) -> None:
         try:
             start_event.wait()
+            if not self.logged_in:
+                return
             loop = 0
             while time.monotonic() < stop_at[0] and loop < self.args.max_loops:
                 try:
@@ -343,6 +361,7 @@ def main() -> None:
     parser.add_argument("--think-ms", type=float, default=1000)
     parser.add_argument("--max-loops", type=int, default=10_000)
     parser.add_argument("--timeout", type=float, default=30)
+    parser.add_argument("--login-concurrency", type=int, default=4)
     parser.add_argument("--words", type=int, default=700)
     parser.add_argument("--articles", type=int, default=2, help="articles assigned to each user")
     parser.add_argument("--pg", default=os.environ.get("LOAD_BENCH_PG", "postgres://postgres@127.0.0.1:5432"))
@@ -364,7 +383,8 @@ def main() -> None:
         users = [User(name, ids, seeded["texts"], seeded["themes"], port, stats, args, n)
                  for n, (name, ids) in enumerate(sorted(seeded["users"].items()))]
         # log everyone in first (password hashing is deliberately slow), then start the clock together
-        logins = [threading.Thread(target=u.login) for u in users]
+        slots = threading.Semaphore(args.login_concurrency)
+        logins = [threading.Thread(target=u.login, args=(slots,)) for u in users]
         for t in logins:
             t.start()
         for t in logins:
