@@ -11,4 +11,4 @@ RUN DEBUG=0 SECRET_KEY=build-only-key-not-used-at-run-time-0123456789abcdef pyth
 RUN useradd --create-home readout && mkdir -p /app/media && chown readout /app/media
 USER readout
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application"]

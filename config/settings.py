@@ -28,13 +28,30 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_bool("DEBUG", True)
 _DEV_SECRET = "dev-insecure-readout-key-change-me"
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET if DEBUG else "")
-if not DEBUG and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 40):
-    raise ImproperlyConfigured("Set SECRET_KEY (40+ random characters) when DEBUG is off.")
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why ``key`` can't sign production sessions, or None. Refuses placeholders such as ``.env.example``'s."""
+    if not key:
+        return "it is empty"
+    if key == _DEV_SECRET or "change-me" in key.lower() or key.lower().startswith(("django-insecure", "example")):
+        return "it is a placeholder (copied from .env.example?)"
+    if len(key) < 50 or len(set(key)) < 5:
+        return "it is shorter than 50 characters or has fewer than 5 different characters"
+    return None
+
+
+if not DEBUG and (_problem := secret_key_problem(SECRET_KEY)):
+    raise ImproperlyConfigured(
+        f"Set SECRET_KEY when DEBUG is off: {_problem}. Generate one with "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    "config",  # operations: the worker supervisor command, middleware, health check
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -62,12 +79,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # health check (before host checks), X-Forwarded-* only from TRUSTED_PROXIES, Permissions-Policy
+    "config.middleware.EdgeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # 400 for NUL / lone surrogates in any GET or POST field; Cache-Control: private, no-store when logged in
+    "config.middleware.RequestHygieneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -98,9 +119,14 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # production keeps connections for a minute (a new PostgreSQL connection costs ~10 ms per request) and
+        # checks them before reuse, so a restarted database or a killed connection costs a reconnect, not a 500
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0" if DEBUG else "60")),
+        conn_health_checks=True,
     )
 }
+if os.environ.get("DATABASE_TEST_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["DATABASE_TEST_NAME"]}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while the worker writes; a busy timeout instead of "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -109,6 +135,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["apps.accounts.backends.NormalizedUsernameBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "reading:article_list"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -141,9 +168,21 @@ STORAGES = {
     },
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+# "default" is per process (cheap memoisation); "shared" is seen by every web process: login throttling lives
+# there. Redis when REDIS_URL is set (docker-compose), otherwise a database table (created by a migration of
+# apps.accounts; `manage.py createcachetable` is the same and is idempotent).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    _redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    CACHES = {"default": {**_redis, "KEY_PREFIX": "local"}, "shared": {**_redis, "KEY_PREFIX": "shared"}}
+    # sessions read from Redis, written through to the database (a query less per request, nothing lost on restart)
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "shared"
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "readout_cache"},
+    }
 
 # Background tasks: django-tasks with the database backend (`manage.py db_worker`).
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
@@ -163,9 +202,25 @@ IMPORT_STALE_SECONDS = int(os.environ.get("IMPORT_STALE_SECONDS", "300"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Login throttling: failures per (IP, username) within the window before 429.
-LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
-LOGIN_FAILURE_WINDOW_S = int(os.environ.get("LOGIN_FAILURE_WINDOW_S", "300"))
+# Login throttling (apps.accounts.throttle): usernames are compared NFKC + casefolded; failures are counted per
+# client IP, per account and per known device in the "shared" cache. Past the free failures each further attempt
+# waits an exponential delay (BASE * 2**n, capped at MAX): slow for guessing, a short wait at worst for the real
+# user, who is never blocked from a device that has logged in before (signed cookie) by others' failures.
+LOGIN_THROTTLE_CACHE = "shared"
+LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))  # per account or device, before delays
+LOGIN_IP_MAX_FAILURES = int(os.environ.get("LOGIN_IP_MAX_FAILURES", "20"))  # per client IP (offices share one)
+LOGIN_BACKOFF_BASE_S = float(os.environ.get("LOGIN_BACKOFF_BASE_S", "2"))
+LOGIN_BACKOFF_MAX_S = float(os.environ.get("LOGIN_BACKOFF_MAX_S", "300"))
+LOGIN_FAILURE_WINDOW_S = int(os.environ.get("LOGIN_FAILURE_WINDOW_S", "3600"))  # counters forget after this
+LOGIN_DEVICE_COOKIE_AGE_S = 90 * 24 * 3600
+
+# Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (IPs or CIDRs, comma-separated). Requests
+# from any other address have those headers removed; with none configured, the client IP is REMOTE_ADDR.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
 
 # Security. A CSP that forbids inline script; styles allow inline attributes for theme colours.
 CONTENT_SECURITY_POLICY = {
@@ -185,11 +240,16 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-if not DEBUG:
+# PLAIN_HTTP=1 is the documented LAN mode (no TLS anywhere): no HTTPS redirect, no secure-only cookies, no HSTS.
+PLAIN_HTTP = env_bool("PLAIN_HTTP", False)
+if TRUSTED_PROXIES:
+    # only a configured proxy can say the request came over HTTPS (EdgeMiddleware drops the header from others)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if not DEBUG and not PLAIN_HTTP:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

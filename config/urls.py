@@ -4,6 +4,8 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
+from apps.accounts.views import admin_login
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="reading:article_list", permanent=False)),
     path("accounts/", include("apps.accounts.urls")),
@@ -13,6 +15,7 @@ urlpatterns = [
     path("annotate/", include("apps.annotations.urls")),
     path("review/", include("apps.review.urls")),
     path("exports/", include("apps.exports.urls")),
+    path("admin/login/", admin_login),  # the admin's own login, throttled like ours
     path("admin/", admin.site.urls),
     # the admin's pages have no <link rel=icon>: browsers ask for /favicon.ico
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=False)),

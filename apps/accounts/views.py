@@ -1,47 +1,33 @@
 from __future__ import annotations
 
-import hashlib
-
-from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
-
-def _throttle_key(request) -> str:
-    ip = request.META.get("REMOTE_ADDR", "")
-    username = (request.POST.get("username") or "").strip().lower()
-    digest = hashlib.sha256(f"{ip}|{username}".encode()).hexdigest()
-    return f"login-failures:{digest}"
+from .throttle import throttled_login
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login with a failure counter per (IP, username): brute force gets 429, not endless tries."""
+    """Django's login (username NFKC-normalised by the form, looked up casefolded by the auth backend)."""
 
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
-    def post(self, request, *args, **kwargs):
-        key = _throttle_key(request)
-        if cache.get(key, 0) >= settings.LOGIN_MAX_FAILURES:
-            body = render_to_string(
-                "registration/login.html",
-                {"form": self.get_form(), "throttled": True},
-                request=request,
-            )
-            return HttpResponse(body, status=429)
-        return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form):
-        key = _throttle_key(self.request)
-        cache.add(key, 0, settings.LOGIN_FAILURE_WINDOW_S)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, settings.LOGIN_FAILURE_WINDOW_S)
-        return super().form_invalid(form)
+def _blocked_page(request, retry_after: int) -> HttpResponse:
+    form = LoginView.form_class(request)
+    body = render_to_string(
+        "registration/login.html", {"form": form, "throttled": True, "retry_after": retry_after}, request=request
+    )
+    return HttpResponse(body)
 
-    def form_valid(self, form):
-        cache.delete(_throttle_key(self.request))
-        return super().form_valid(form)
+
+def _blocked_admin_page(request, retry_after: int) -> HttpResponse:
+    return HttpResponse(
+        f"Too many failed attempts. Wait {retry_after} seconds and try again.", content_type="text/plain"
+    )
+
+
+login = throttled_login(LoginView.as_view(), blocked_response=_blocked_page)
+admin_login = throttled_login(admin.site.login, blocked_response=_blocked_admin_page)

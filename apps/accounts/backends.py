@@ -1,0 +1,41 @@
+"""Authentication by normalised username: ``ｓｕｐｅｒｖｉｓｏｒ`` and ``Supervisor`` are the account ``supervisor``."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+from .throttle import normalize_username
+
+
+def user_for_login(username: str):
+    """The one user whose username normalises (NFKC + casefold) to the same as ``username``, or None."""
+    key = normalize_username(username)
+    if not key:
+        return None
+    model = get_user_model()
+    # iexact narrows on the database; casefold decides (it also folds what UPPER() doesn't, such as ß)
+    candidates = [u for u in model._default_manager.filter(username__iexact=key) if normalize_username(u.username) == key]
+    if not candidates:
+        candidates = [
+            u for u in model._default_manager.filter(username__iexact=username.strip())
+            if normalize_username(u.username) == key
+        ]
+    if len(candidates) != 1:
+        return None  # none, or an ambiguous pair created before normalisation: refuse rather than guess
+    return candidates[0]
+
+
+class NormalizedUsernameBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        user = user_for_login(username)
+        if user is None:
+            get_user_model()().set_password(password)  # same time as a wrong password: no user enumeration
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
