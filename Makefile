@@ -32,12 +32,12 @@ run: seed
 	@echo "Readout on http://$(HOST):$(PORT)/ (worker running; Ctrl-C stops both)"
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(PY) manage.py resume_imports; \
-	  $(PY) manage.py db_worker --interval 0.5 & \
+	  $(PY) manage.py run_worker --interval 0.5 & \
 	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 worker: install
 	$(PY) manage.py resume_imports
-	$(PY) manage.py db_worker
+	$(PY) manage.py run_worker
 
 test: install-dev
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -25,9 +25,10 @@ def test_compose_has_db_web_and_worker_with_real_entry_points():
     assert "gunicorn -c config/gunicorn.conf.py config.wsgi:application" in web
     assert (REPO / "config" / "wsgi.py").exists() and (REPO / "config" / "gunicorn.conf.py").exists()
     assert "migrate" in web and "migrate" in get_commands()
-    worker = services["worker"]["command"]
-    assert worker[:2] == ["python", "manage.py"] and worker[2] in get_commands()
-    assert worker[2] == "run_worker"  # db_worker that reconnects instead of exiting
+    worker = " ".join(services["worker"]["command"])
+    # batches a dead worker left are queued again, then db_worker that reconnects instead of exiting
+    assert "manage.py resume_imports && exec python manage.py run_worker" in worker
+    assert {"resume_imports", "run_worker"} <= set(get_commands())
     for name in ("web", "worker"):
         env = services[name]["environment"]
         assert env["DATABASE_URL"].startswith("postgres://")
