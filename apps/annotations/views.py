@@ -120,15 +120,15 @@ def workspace(request, article_id: int):
     entities = list(selectors.entity_mentions(article_id=article.pk))
     quotes = selectors.quotes_for_layer(article_id=article.pk)
     marks = rendering.build_marks(user_id=user.pk, spans=spans, entities=entities, quotes=quotes)
-    text, paragraphs_total = rendering.text_html(article.text, marks)
+    text = rendering.text_html(article.text, marks)
     mine = [(s.start, s.end) for s in spans if s.annotator_id == user.pk]
     supervisor = is_supervisor(user)
     context = {
         "article": article,
         "access": access,
         "assignment": access.assignment,
-        "progress": selectors.progress_for(text=article.text, spans=mine, paragraphs_total=paragraphs_total),
-        "text_html": text,
+        "progress": selectors.progress_for(text=article.text, spans=mine, paragraphs_total=text.paragraphs),
+        "text_html": text.html,
         # the first rows now, the rest when the list is scrolled to its end (keeps a 2,000-span page light)
         "span_list_html": rendering.span_list_html(spans[:SPAN_LIST_FIRST], themes_by_id=themes_by_id,
                                                    user_id=user.pk),
@@ -160,7 +160,7 @@ def workspace_text(request, article_id: int):
     marks = rendering.build_marks(
         user_id=user.pk, spans=spans, entities=selectors.entity_mentions(article_id=article.pk), quotes=quotes,
     )
-    html, _ = rendering.text_html(article.text, marks)
+    html = rendering.text_html(article.text, marks).html
     return HttpResponse(format_html('{}<span id="quote-count" hx-swap-oob="true">{}</span>', html, len(quotes)))
 
 

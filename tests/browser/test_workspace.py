@@ -364,3 +364,39 @@ def test_highlight_chooser_heading_follows_the_number_of_items(page, setup):
     page.locator(f"#article-text [data-m~='e{mention.pk}']").first.click()
     expect(page.locator("#chooser .picker-hint")).to_have_text("2 highlights here: choose one")
     assert page.js_errors == []
+
+
+LONG_TEXT = "\n".join(f"Paragraph {i}: the leaders discussed trade, energy and security at length." for i in range(80))
+
+
+@pytest.mark.parametrize("where", ["workspace", "reading page"])
+def test_clicking_a_quote_in_the_panel_scrolls_to_it_and_highlights_it_in_the_text(page, where):
+    analyst = UserFactory(username="ana", role="Analyst")
+    text = LONG_TEXT + "\nClosing: “Our partnership has no limits,” the minister said, “and no forbidden areas.”"
+    article = ArticleFactory(title="A long article", text=text)
+    Assignment.objects.create(article=article, analyst=analyst)
+    # a quote far below the fold, with an entity inside it: the quote is drawn in several pieces
+    start = text.index("Our partnership")
+    end = text.index("forbidden areas") + len("forbidden areas")
+    quote = Quote.objects.create(article=article, start=start, end=end, text=text[start:end])
+    ent = text.index("partnership", start)
+    EntityMention.objects.create(article=article, label="ORG", start=ent, end=ent + 11, text="partnership")
+    login(page, "ana")
+    if where == "workspace":
+        open_workspace(page, article)
+    else:
+        page.goto(f"/articles/{article.pk}/")
+    pieces = page.locator(f"#article-text [data-m~='q{quote.pk}']")
+    assert pieces.count() >= 3
+    assert "".join(pieces.all_text_contents()) == text[start:end]
+    in_view = f"""() => {{ const r = document.querySelector("#article-text [data-m~='q{quote.pk}']").getBoundingClientRect();
+                          return r.top >= 0 && r.bottom <= innerHeight; }}"""
+    assert not page.evaluate(in_view)  # starts below the fold
+
+    page.locator(f"#qp-quote-{quote.pk} .qp-text").click()
+    page.wait_for_function(in_view)
+    flashing = page.locator("#article-text .flash")
+    assert flashing.count() == pieces.count()
+    assert all(f"q{quote.pk}" in (m.get_attribute("data-m") or "").split() for m in flashing.all())
+    expect(flashing).to_have_count(0, timeout=5000)  # the highlight is a flash: it goes away
+    assert page.js_errors == []
