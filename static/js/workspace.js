@@ -67,6 +67,9 @@
   function visibleItems() { return items().filter(function (li) { return !li.hidden; }); }
   function setActive(li) {
     items().forEach(function (x) { x.classList.toggle("active", x === li); x.setAttribute("aria-selected", x === li); });
+    // screen readers follow the active option while the focus stays in the search box
+    if (li) { pickerSearch.setAttribute("aria-activedescendant", li.id); li.scrollIntoView({ block: "nearest" }); }
+    else pickerSearch.removeAttribute("aria-activedescendant");
   }
 
   function openPicker(domRange) {
@@ -326,7 +329,8 @@
   function onPickerKey(event) {
     if (!pickerOpen()) return;
     var key = event.key;
-    var searching = document.activeElement === pickerSearch && pickerSearch.value !== "";
+    // while the search box holds text every key types into it: a letter shortcut must not fire mid-word
+    var searching = pickerSearch.value !== "";
     if (key === "Escape") { event.preventDefault(); event.stopPropagation(); closePicker(); textEl.focus({ preventScroll: true }); if (sel) showSelection(sel); return; }
     if (key === "Tab") {
       // keep the focus inside the picker: cycle through its search field and buttons
