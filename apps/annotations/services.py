@@ -277,3 +277,15 @@ def theme_set_active(*, theme: Theme, active: bool, actor) -> Theme:
     theme._change_reason = f"{'activated' if active else 'deactivated'} by {actor}"
     theme.save(update_fields=["active", "shortcut"])
     return theme
+
+
+@transaction.atomic
+def entity_decide_surface(*, article: Article, label: str, text: str, actor, status: str) -> int:
+    """Accept or reject every still-suggested mention of one surface form with one label in the article (every
+    "China" tagged GPE, not "China" tagged ORG nor "Chinese"); returns how many changed."""
+    status = _clean_decision(status)
+    if status == EntityMention.Status.SUGGESTED:
+        raise ValidationError("Only accept or reject work on a whole group.", code="bad_decision")
+    return EntityMention.objects.filter(
+        article=article, label=label, text=text, status=EntityMention.Status.SUGGESTED
+    ).update(status=status, decided_by=actor, decided_at=timezone.now())

@@ -436,3 +436,20 @@ def theme_set_active(request, pk: int):
     verb = "reactivated" if active else "deactivated; its spans keep it"
     messages.success(request, f"Theme “{theme.name}” {verb}.")
     return redirect("annotations:theme_list")
+
+
+@require_http_methods(["POST"])
+@login_required
+def entity_decide_surface(request, article_id: int):
+    """POST label + text + status: accept or reject every suggestion of one surface form with one label."""
+    article = selectors.article_for_reading(user=request.user, article_id=article_id, fields=TEXT_FIELDS)
+    selectors.require_write_access(user=request.user, article_id=article.pk)
+    try:
+        services.entity_decide_surface(article=article, label=request.POST.get("label", ""),
+                                       text=request.POST.get("text", ""), actor=request.user,
+                                       status=request.POST.get("status", ""))
+    except ValidationError as error:
+        return _bad_request(_error_message(error))
+    if not request.htmx:
+        return redirect("annotations:workspace", article_id=article.pk)
+    return trigger_client_event(_entity_panel_response(request, article), "entitiesChanged")
