@@ -67,6 +67,8 @@ def workspace_style(seg: Segment) -> tuple[str, str]:
             classes.append(m.classes)
             if m.title:
                 title = m.title
+                if m.start == seg.start:
+                    classes.append("qs")  # a quote starts here: the speaker's name is drawn before it (CSS)
     if best is not None:
         classes.append(f"a t{best.label}")
     if other is not None:
@@ -130,10 +132,12 @@ def span_list_html(spans: list, *, themes_by_id: dict, user_id: int) -> SafeStri
 
 def theme_css(themes: Iterable) -> SafeString:
     """One rule per theme colour (validated #rrggbb, so safe inside a <style> element)."""
-    rules = [".ws-text .t0{background:#e3e3de}"]
+    rules = [".ws-text .t0{background:#dcdfe3;--tc:#8c959f}"]
     for t in themes:
         if not COLOUR.fullmatch(t.colour or ""):
             continue
-        rules.append(f".ws-text .t{t.id},.chip.t{t.id},.swatch.t{t.id}{{background:{t.colour}55}}")
+        # my spans are the strongest layer: a clear fill and a full-colour underline (app.css draws it from --tc)
+        rules.append(f".ws-text .t{t.id}{{background:{t.colour}80;--tc:{t.colour}}}")
+        rules.append(f".chip.t{t.id},.swatch.t{t.id}{{background:{t.colour}66}}")
         rules.append(f".ws-text .o.t{t.id}{{border-bottom-color:{t.colour}}}")
     return mark_safe("\n".join(rules))

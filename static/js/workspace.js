@@ -430,6 +430,41 @@
       }
     });
 
+    // Tab counts follow what the panels hold: spans listed (and still to load), quotes, suggestions to decide.
+    var side = ws.querySelector(".ws-side");
+    var countsQueued = false;
+    function setCount(name, n) {
+      var el = side.querySelector('[data-count-of="' + name + '"]');
+      if (el && n != null && el.textContent !== String(n)) el.textContent = n;
+    }
+    function updateCounts() {
+      countsQueued = false;
+      var more = $("span-list-more");
+      setCount("spans", side.querySelectorAll("#span-list li.span-row").length + (more ? +more.dataset.count : 0));
+      var quotes = side.querySelector("#quotes-panel .qp-count");
+      if (quotes) setCount("quotes", quotes.textContent.trim());
+      var panel = $("entity-panel");
+      if (panel && !panel.hasAttribute("hx-get")) {
+        var pending = 0;
+        panel.querySelectorAll("[data-pending]").forEach(function (li) { pending += +li.dataset.pending; });
+        setCount("entities", pending);
+      }
+      var empty = $("span-list-empty");
+      if (empty) empty.hidden = side.querySelectorAll("#span-list li").length > 0;
+    }
+    new MutationObserver(function () {
+      if (!countsQueued) { countsQueued = true; requestAnimationFrame(updateCounts); }
+    }).observe(side, { childList: true, subtree: true });
+    updateCounts();
+
+    // Entities show in the text while their tab is open, whatever their layer switch says.
+    function entityTabOpen() {
+      var tab = $("tab-entities");
+      textEl.classList.toggle("tab-ent", !!tab && tab.getAttribute("aria-selected") === "true");
+    }
+    document.addEventListener("tabchange", entityTabOpen);
+    entityTabOpen();
+
     ws.dataset.ready = "1";
   }
 

@@ -28,5 +28,6 @@ def test_an_accepted_entity_and_a_quote_keep_their_own_classes_beside_my_span():
     marks = build_marks(user_id=1, spans=[span(1, 0, 2, 4)], entities=[EntityRow(9, "PERSON", 0, 10, "accepted")],
                         quotes=[QuoteRow(4, 0, 17, "Xi")])
     html = text_html(text, marks).html
-    assert '<span class="q e e-PERSON ea a t4 b" data-m="q4 e9 a1" title="Quote: Xi">Xi</span>' in html
+    assert '<span class="q qs e e-PERSON ea a t4 b" data-m="q4 e9 a1" title="Quote: Xi">Xi</span>' in html
     assert '<span class="q e e-PERSON ea" data-m="q4 e9" title="Quote: Xi"> Jinping</span>' in html
+    assert html.count(" qs ") == 1  # the speaker label is drawn once, where the quote starts

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 TEXT = (
     "China and Russia signed an energy deal in Moscow on Thursday.\n"
     "China said the Ukraine talks would continue, and Russia agreed.\n"
-    "Officials in China praised the strategic partnership."
+    "Officials in China praised the strategic partnership with Russia."
 )
 
 
@@ -71,4 +71,109 @@ def test_typing_in_the_picker_filters_the_themes_and_letter_shortcuts_wait_while
     page.wait_for_selector("#span-list li")
     span = Annotation.objects.get()
     assert [t.name for t in span.themes.all()] == ["economic and energy cooperation"]
+    assert page.js_errors == []
+
+
+def mention(article, word, label, nth=0):
+    start = -1
+    for _ in range(nth + 1):
+        start = article.text.index(word, start + 1)
+    return EntityMention.objects.create(article=article, label=label, start=start, end=start + len(word), text=word)
+
+
+def tab_names(page):
+    return [" ".join(t.split()) for t in page.get_by_role("tab").all_inner_texts()]
+
+
+def test_the_sidebar_is_keyboard_switchable_tabs_with_counts_that_follow_the_work(page, setup):
+    analyst, article = setup
+    mention(article, "Moscow", "GPE")
+    mention(article, "Thursday", "DATE")
+    login(page, "ana")
+    open_workspace(page, article)
+    expect(page.get_by_role("tab", name="Entities")).to_contain_text("2")  # suggestions left to decide
+    assert tab_names(page) == ["Spans 0", "Quotes 0", "Entities 2", f"Codebook {Theme.objects.count()}"]
+    expect(page.locator("#panel-spans")).to_be_visible()
+
+    # arrow keys, Home and End move between tabs (roving focus), showing one panel at a time
+    spans_tab = page.get_by_role("tab", name="Spans")
+    spans_tab.focus()
+    page.keyboard.press("ArrowRight")
+    quotes_tab = page.get_by_role("tab", name="Quotes")
+    expect(quotes_tab).to_be_focused()
+    expect(quotes_tab).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#panel-quotes")).to_be_visible()
+    expect(page.locator("#panel-spans")).to_be_hidden()
+    page.keyboard.press("End")
+    expect(page.get_by_role("tab", name="Codebook")).to_have_attribute("aria-selected", "true")
+    codebook = page.locator("#panel-codebook")
+    expect(codebook).to_contain_text("multipolarity")
+    assert codebook.locator(".codebook-entry").count() == Theme.objects.count()
+    page.keyboard.press("ArrowLeft")
+    expect(page.get_by_role("tab", name="Entities")).to_have_attribute("aria-selected", "true")
+    # the entity layer shows in the text while its tab is open, though its switch is off
+    assert "tab-ent" in page.locator("#article-text").get_attribute("class")
+    page.keyboard.press("Home")
+    expect(spans_tab).to_have_attribute("aria-selected", "true")
+    assert "tab-ent" not in page.locator("#article-text").get_attribute("class")
+
+    # the span count follows a new span; the quote count follows a new quote
+    open_picker_on_first_word(page)
+    page.keyboard.press("1")
+    expect(spans_tab).to_contain_text("1")
+    page.locator("#article-text").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    page.keyboard.press("q")
+    expect(quotes_tab).to_contain_text("1")
+
+    # the open tab is remembered
+    page.get_by_role("tab", name="Codebook").click()
+    page.reload()
+    page.wait_for_selector("#workspace[data-ready='1']")
+    expect(page.get_by_role("tab", name="Codebook")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#panel-codebook")).to_be_visible()
+    expect(page.locator("#panel-spans")).to_be_hidden()
+    assert page.js_errors == []
+
+
+def test_entity_suggestions_are_grouped_by_surface_form_and_label_and_a_group_is_accepted_at_once(page, setup, client):
+    analyst, article = setup
+    china = [mention(article, "China", "GPE", nth=i) for i in range(3)]
+    china_org = mention(article, "Russia", "ORG", nth=1)
+    russia = [mention(article, "Russia", "GPE", nth=i) for i in (0, 2)]
+    moscow = mention(article, "Moscow", "GPE")
+    login(page, "ana")
+    open_workspace(page, article)
+    page.get_by_role("tab", name="Entities").click()
+    gpe = page.locator("#entity-panel .ent-group[data-label='GPE']")
+    rows = gpe.locator(".ent-list > li.ent-form")
+    expect(rows).to_have_count(3)  # China ×3, Moscow, Russia ×2: one row per surface form
+    assert [" ".join(t.split()) for t in rows.locator(".ent-name").all_inner_texts()] == ["China ×3", "Moscow", "Russia ×2"]
+    expect(page.get_by_role("tab", name="Entities")).to_contain_text("7")
+
+    page.get_by_role("button", name="Accept every “China” (GPE)").click()
+    for m in china:
+        page.wait_for_selector(f"#article-text .ea[data-m~='e{m.pk}']")
+    statuses = {m.pk: m.status for m in EntityMention.objects.all()}
+    assert statuses == {**{m.pk: "accepted" for m in china}, china_org.pk: "suggested", moscow.pk: "suggested",
+                        **{m.pk: "suggested" for m in russia}}
+    expect(page.get_by_role("tab", name="Entities")).to_contain_text("4")
+    # the accepted group is one row; each mention can still become a span or go back
+    accepted = gpe.locator("li.ent-form.accepted")
+    expect(accepted).to_have_count(1)
+    assert " ".join(accepted.locator(".ent-name").inner_text().split()) == "✓ China ×3"
+
+    page.get_by_role("button", name="Reject every “Russia” (GPE)").click()
+    expect(gpe.locator(".ent-list > li.ent-form:not(.accepted)")).to_have_count(1)  # Moscow is left
+    assert set(EntityMention.objects.filter(pk__in=[m.pk for m in russia]).values_list("status", flat=True)) == {"rejected"}
+    assert EntityMention.objects.get(pk=china_org.pk).status == "suggested"
+
+    # only those who may write the article may decide: another analyst is refused
+    UserFactory(username="other", role="Analyst")
+    client.force_login(analyst.__class__.objects.get(username="other"))
+    refused = client.post(f"/annotate/{article.pk}/entities/surface/", {"label": "GPE", "text": "Moscow",
+                                                                          "status": "accepted"})
+    assert refused.status_code == 403
+    assert EntityMention.objects.get(pk=moscow.pk).status == "suggested"
     assert page.js_errors == []
