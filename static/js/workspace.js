@@ -457,6 +457,23 @@
     }).observe(side, { childList: true, subtree: true });
     updateCounts();
 
+    // "?" shows every shortcut (not while typing in a field or choosing a theme); Esc or the button closes it.
+    var overlay = $("shortcuts"), overlayReturn = null;
+    function toggleShortcuts(show) {
+      if (show) { overlayReturn = document.activeElement; overlay.hidden = false; overlay.focus(); }
+      else { overlay.hidden = true; if (overlayReturn && overlayReturn.focus) overlayReturn.focus({ preventScroll: true }); }
+    }
+    document.addEventListener("keydown", function (e) {
+      if (!overlay.hidden && e.key === "Escape") { e.preventDefault(); e.stopPropagation(); toggleShortcuts(false); return; }
+      if (e.key !== "?" || e.ctrlKey || e.metaKey || e.altKey || pickerOpen()) return;
+      if (/^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName) || document.activeElement.isContentEditable) return;
+      e.preventDefault();
+      toggleShortcuts(overlay.hidden);
+    });
+    $("shortcuts-open").addEventListener("click", function () { toggleShortcuts(true); });
+    $("shortcuts-close").addEventListener("click", function () { toggleShortcuts(false); });
+    overlay.addEventListener("click", function (e) { if (e.target === overlay) toggleShortcuts(false); });
+
     // Entities show in the text while their tab is open, whatever their layer switch says.
     function entityTabOpen() {
       var tab = $("tab-entities");

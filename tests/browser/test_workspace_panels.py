@@ -177,3 +177,51 @@ def test_entity_suggestions_are_grouped_by_surface_form_and_label_and_a_group_is
     assert refused.status_code == 403
     assert EntityMention.objects.get(pk=moscow.pk).status == "suggested"
     assert page.js_errors == []
+
+
+def test_question_mark_lists_every_shortcut_and_escape_gives_the_focus_back(page, setup):
+    analyst, article = setup
+    Theme.objects.filter(name="global governance reform").update(shortcut="g")
+    login(page, "ana")
+    open_workspace(page, article)
+    page.locator("#article-text").focus()
+    page.keyboard.press("?")
+    dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
+    expect(dialog).to_be_visible()
+    text = dialog.inner_text()
+    for theme in Theme.objects.exclude(shortcut=""):
+        assert f"{theme.shortcut}\n{theme.name}" in text or f"{theme.shortcut}\t{theme.name}" in text, theme.name
+    assert "Mark the selection as a quote" in text and "Undo the last span deletion" in text
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    assert page.evaluate("document.activeElement.id") == "article-text"
+    # the same list from a button, for mouse users
+    page.get_by_role("button", name="All shortcuts").click()
+    expect(dialog).to_be_visible()
+    page.get_by_role("button", name="Close").click()
+    expect(dialog).to_be_hidden()
+    assert page.js_errors == []
+
+
+def test_submitting_asks_for_confirmation_with_the_number_of_spans(page, setup):
+    analyst, article = setup
+    login(page, "ana")
+    open_workspace(page, article)
+    messages = []
+
+    def answer(dialog):
+        messages.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
+    page.locator("#submit-review").click()
+    expect(page.locator("#submit-review")).to_be_visible()
+    assert len(messages) == 1 and "no spans" in messages[0] and "0 spans" in messages[0]
+
+    open_picker_on_first_word(page)
+    page.keyboard.press("1")
+    expect(page.locator("#my-span-count")).to_have_text("1")
+    page.locator("#submit-review").click()
+    assert len(messages) == 2 and "your 1 span?" in messages[1]
+    assert Assignment.objects.get(article=article).state == "in_progress"  # dismissed: nothing submitted
+    assert page.js_errors == []
