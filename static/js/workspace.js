@@ -72,9 +72,30 @@
     else pickerSearch.removeAttribute("aria-activedescendant");
   }
 
+  // Recently used themes come first in the picker (kept in localStorage, the last five).
+  var RECENT_KEY = "readout:recent-themes";
+  function recentThemes() {
+    try { return JSON.parse(localStorage.getItem(RECENT_KEY) || "[]"); } catch (e) { return []; }
+  }
+  function rememberTheme(id) {
+    var ids = recentThemes().filter(function (x) { return x !== String(id); });
+    ids.unshift(String(id));
+    try { localStorage.setItem(RECENT_KEY, JSON.stringify(ids.slice(0, 5))); } catch (e) { /* private mode */ }
+  }
+  var treeOrder = null;  // the server's order (the tree), restored before the recent ones move up
+  function orderPicker() {
+    if (!treeOrder) treeOrder = items();
+    treeOrder.forEach(function (li) { li.classList.remove("recent"); pickerList.appendChild(li); });
+    recentThemes().slice().reverse().forEach(function (id) {
+      var li = $("picker-t" + id);
+      if (li && pickerList.contains(li)) { li.classList.add("recent"); pickerList.insertBefore(li, pickerList.firstChild); }
+    });
+  }
+
   function openPicker(domRange) {
     if (!canWrite() || !sel) return;
     closeChooser();
+    orderPicker();
     var rect = domRange ? domRange.getBoundingClientRect() : textEl.getBoundingClientRect();
     picker.hidden = false;
     pickerSearch.value = "";
@@ -115,6 +136,7 @@
     picker.classList.add("busy");
     var wanted = { start: sel.start, end: sel.end };
     pendingCreate = wanted;
+    rememberTheme(themeId);
     post(ws.dataset.createUrl, { start: wanted.start, end: wanted.end, theme: themeId });
   }
 

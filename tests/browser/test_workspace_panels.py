@@ -225,3 +225,41 @@ def test_submitting_asks_for_confirmation_with_the_number_of_spans(page, setup):
     assert len(messages) == 2 and "your 1 span?" in messages[1]
     assert Assignment.objects.get(article=article).state == "in_progress"  # dismissed: nothing submitted
     assert page.js_errors == []
+
+
+def test_the_picker_shows_child_themes_under_their_parent_and_recently_used_themes_first(page, setup):
+    analyst, article = setup
+    parent = Theme.objects.get(name="multipolarity")
+    child = Theme.objects.get(name="global governance reform")
+    child.parent = parent
+    child.save()
+    login(page, "ana")
+    open_workspace(page, article)
+    open_picker_on_first_word(page)
+    ids = page.locator("#picker-list li[data-theme]").evaluate_all("els => els.map(e => +e.dataset.theme)")
+    assert ids[ids.index(parent.pk) + 1] == child.pk
+    expect(page.locator(f"#picker-t{child.pk}")).to_have_class("child")
+    page.keyboard.type("multipolarity")  # the child is found by its parent's name too
+    visible = [li.get_attribute("data-theme") for li in page.locator("#picker-list li").all() if li.is_visible()]
+    assert visible == [str(parent.pk), str(child.pk)]
+    page.keyboard.press("Escape")
+
+    # tag a word with theme 5, then the next word with theme 3 (keyboard: the caret stays after each span)
+    page.locator("#article-text").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    page.keyboard.press("5")
+    expect(page.locator("#my-span-count")).to_have_text("1")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    page.keyboard.press("3")
+    expect(page.locator("#my-span-count")).to_have_text("2")
+    assert [a.themes.get().shortcut for a in Annotation.objects.order_by("id")] == ["5", "3"]
+    # the picker now starts with the last used theme, then the one before
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#picker:not([hidden])")
+    first = page.locator("#picker-list li[data-theme]").evaluate_all("els => els.slice(0, 3).map(e => e.dataset.key)")
+    assert first[:2] == ["3", "5"]
+    expect(page.locator("#picker-list li.recent")).to_have_count(2)
+    assert page.js_errors == []
