@@ -87,8 +87,7 @@ def text_html(text: str, marks: list[Mark]) -> RenderedText:
 
 def paragraphs_html_between(text: str, marks: list[Mark], start: int, end: int) -> SafeString:
     """The paragraphs overlapping [start, end) as out-of-band swaps."""
-    return article_text.paragraphs_html_between(text, marks, start, end, style=workspace_style,
-                                                id_prefix=PARAGRAPH_ID)
+    return article_text.paragraphs_html_between(text, marks, start, end, style=workspace_style, id_prefix=PARAGRAPH_ID)
 
 
 def span_row_html(span, *, themes_by_id: dict, user_id: int, oob: str = "", url_prefix: str | None = None) -> str:
@@ -119,15 +118,15 @@ def span_row_html(span, *, themes_by_id: dict, user_id: int, oob: str = "", url_
 
 
 def span_url_prefix() -> str:
-    """"/annotate/span/" — reverse() once per page instead of once per row."""
+    """ "/annotate/span/" — reverse() once per page instead of once per row."""
     return reverse("annotations:span", args=[0])[:-2]
 
 
 def span_list_html(spans: list, *, themes_by_id: dict, user_id: int) -> SafeString:
     prefix = span_url_prefix()
-    return mark_safe("\n".join(
-        span_row_html(s, themes_by_id=themes_by_id, user_id=user_id, url_prefix=prefix) for s in spans
-    ))
+    return mark_safe(
+        "\n".join(span_row_html(s, themes_by_id=themes_by_id, user_id=user_id, url_prefix=prefix) for s in spans)
+    )
 
 
 def theme_css(themes: Iterable) -> SafeString:

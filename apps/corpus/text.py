@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape  # the stdlib one: same escaping as Django's, without the lazy-string wrapper
+from itertools import pairwise
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -90,7 +91,7 @@ def paragraphs_with_marks(text: str, marks: list[Mark]) -> list[Paragraph]:
             cuts.add(max(m.start, p_start))
             cuts.add(min(m.end, p_end))
         bounds = sorted(cuts)
-        for a, b in zip(bounds, bounds[1:]):
+        for a, b in pairwise(bounds):
             if a >= b:
                 continue
             covering = [m for m in active if m.start <= a and m.end >= b]
@@ -158,8 +159,9 @@ def text_html(text: str, marks: list[Mark], *, style: Style = mark_style, id_pre
     return RenderedText(mark_safe(html), sum(1 for p in paragraphs if p.end > p.start))
 
 
-def paragraphs_html_between(text: str, marks: list[Mark], start: int, end: int, *, style: Style = mark_style,
-                            id_prefix: str = "p") -> SafeString:
+def paragraphs_html_between(
+    text: str, marks: list[Mark], start: int, end: int, *, style: Style = mark_style, id_prefix: str = "p"
+) -> SafeString:
     """Only the paragraphs overlapping [start, end), as out-of-band swaps (the marks need only cover that range)."""
     out = []
     for para in paragraphs_with_marks(text, marks):
@@ -169,3 +171,20 @@ def paragraphs_html_between(text: str, marks: list[Mark], start: int, end: int, 
             break
         out.append(paragraph_html(para, style=style, id_prefix=id_prefix, oob=True))
     return mark_safe("\n".join(out))
+
+
+def context_around(text: str, start: int, end: int, *, chars: int = 60) -> str:
+    """``text[start:end]`` with up to ``chars`` characters either side, cut at spaces and within its line,
+    e.g. "… talks in Moscow on Thursday …" (for hover text in panels)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    a = max(line_start, start - chars)
+    b = min(line_end, end + chars)
+    if a > line_start and " " in text[a:start]:
+        a = text.index(" ", a) + 1
+    if b < line_end and " " in text[end:b]:
+        b = text.rindex(" ", end, b)
+    before = "…" if a > line_start else ""
+    after = "…" if b < line_end else ""
+    return f"{before}{text[a:b]}{after}"

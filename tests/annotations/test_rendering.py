@@ -9,8 +9,9 @@ def span(pk, start, end, theme, annotator=1):
 def test_nested_and_overlapping_spans_render_as_flat_segments_listing_every_span():
     text = "Xi Jinping met Vladimir Putin in Moscow."
     spans = [span(1, 0, 29, 3), span(2, 15, 29, 7), span(3, 11, 23, 5, annotator=2)]
-    marks = build_marks(user_id=1, spans=spans, entities=[EntityRow(9, "GPE", 33, 39, "suggested")],
-                        quotes=[QuoteRow(4, 0, 10, "<Xi>")])
+    marks = build_marks(
+        user_id=1, spans=spans, entities=[EntityRow(9, "GPE", 33, 39, "suggested")], quotes=[QuoteRow(4, 0, 10, "<Xi>")]
+    )
     rendered = text_html(text, marks)
     html = rendered.html
     assert rendered.paragraphs == 1
@@ -25,8 +26,12 @@ def test_nested_and_overlapping_spans_render_as_flat_segments_listing_every_span
 
 def test_an_accepted_entity_and_a_quote_keep_their_own_classes_beside_my_span():
     text = "Xi Jinping spoke."
-    marks = build_marks(user_id=1, spans=[span(1, 0, 2, 4)], entities=[EntityRow(9, "PERSON", 0, 10, "accepted")],
-                        quotes=[QuoteRow(4, 0, 17, "Xi")])
+    marks = build_marks(
+        user_id=1,
+        spans=[span(1, 0, 2, 4)],
+        entities=[EntityRow(9, "PERSON", 0, 10, "accepted")],
+        quotes=[QuoteRow(4, 0, 17, "Xi")],
+    )
     html = text_html(text, marks).html
     assert '<span class="q qs e e-PERSON ea a t4 b" data-m="q4 e9 a1" title="Quote: Xi">Xi</span>' in html
     assert '<span class="q e e-PERSON ea" data-m="q4 e9" title="Quote: Xi"> Jinping</span>' in html

@@ -44,12 +44,24 @@ def world(db, seed_articles, themes):
 
 def pages_for(role, world):
     a = world["article"].pk
-    common = ["/articles/", f"/articles/{a}/", f"/annotate/{a}/", "/review/queue/", "/quotes/speakers/",
-              f"/quotes/speakers/{world['speaker'].pk}/"]
+    common = [
+        "/articles/",
+        f"/articles/{a}/",
+        f"/annotate/{a}/",
+        "/review/queue/",
+        "/quotes/speakers/",
+        f"/quotes/speakers/{world['speaker'].pk}/",
+    ]
     if role == "ana":
         return common + [f"/review/articles/{a}/feedback/"]
-    return common + ["/review/", f"/review/articles/{a}/", "/review/assign/", "/imports/", "/exports/",
-                     "/annotate/themes/"]
+    return common + [
+        "/review/",
+        f"/review/articles/{a}/",
+        "/review/assign/",
+        "/imports/",
+        "/exports/",
+        "/annotate/themes/",
+    ]
 
 
 def test_main_pages_have_no_horizontal_overflow_at_390_768_and_1280_px(page, world, screenshot):
@@ -65,8 +77,9 @@ def test_main_pages_have_no_horizontal_overflow_at_390_768_and_1280_px(page, wor
                 assert response.status == 200, url
                 page.wait_for_load_state("networkidle")  # panels loaded with htmx are part of the page
                 if not page.evaluate(OVERFLOW):
-                    failures.append((role, url, width, page.evaluate("document.documentElement.scrollWidth"),
-                                     page.evaluate(WIDEST)))
+                    failures.append(
+                        (role, url, width, page.evaluate("document.documentElement.scrollWidth"), page.evaluate(WIDEST))
+                    )
     page.context.clear_cookies()
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
@@ -79,9 +92,16 @@ def test_main_pages_have_no_horizontal_overflow_at_390_768_and_1280_px(page, wor
 
 def test_the_navigation_marks_the_current_section(page, world):
     login(page, "sue")
-    for url, section in [("/articles/", "Articles"), (f"/annotate/{world['article'].pk}/", "My queue"),
-                         ("/review/queue/", "My queue"), ("/review/", "Review"), ("/quotes/speakers/", "Speakers"),
-                         ("/annotate/themes/", "Themes"), ("/exports/", "Export"), ("/imports/", "Import")]:
+    for url, section in [
+        ("/articles/", "Articles"),
+        (f"/annotate/{world['article'].pk}/", "My queue"),
+        ("/review/queue/", "My queue"),
+        ("/review/", "Review"),
+        ("/quotes/speakers/", "Speakers"),
+        ("/annotate/themes/", "Themes"),
+        ("/exports/", "Export"),
+        ("/imports/", "Import"),
+    ]:
         page.goto(url)
         current = page.locator(".mainnav a[aria-current='page']")
         assert current.all_inner_texts() == [section], url
