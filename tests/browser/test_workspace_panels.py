@@ -40,7 +40,7 @@ def open_picker_on_first_word(page):
 
 
 def test_typing_in_the_picker_filters_the_themes_and_letter_shortcuts_wait_while_it_has_text(page, setup):
-    analyst, article = setup
+    _, article = setup
     # letter shortcuts that are also letters of "ukraine": "e" (economic ...) and "n" (global governance ...)
     Theme.objects.filter(name="economic and energy cooperation").update(shortcut="e")
     Theme.objects.filter(name="global governance reform").update(shortcut="n")
@@ -86,7 +86,7 @@ def tab_names(page):
 
 
 def test_the_sidebar_is_keyboard_switchable_tabs_with_counts_that_follow_the_work(page, setup):
-    analyst, article = setup
+    _, article = setup
     mention(article, "Moscow", "GPE")
     mention(article, "Thursday", "DATE")
     login(page, "ana")
@@ -138,7 +138,7 @@ def test_the_sidebar_is_keyboard_switchable_tabs_with_counts_that_follow_the_wor
 
 
 def test_entity_suggestions_are_grouped_by_surface_form_and_label_and_a_group_is_accepted_at_once(page, setup, client):
-    analyst, article = setup
+    _, article = setup
     china = [mention(article, "China", "GPE", nth=i) for i in range(3)]
     china_org = mention(article, "Russia", "ORG", nth=1)
     russia = [mention(article, "Russia", "GPE", nth=i) for i in (0, 2)]
@@ -149,15 +149,28 @@ def test_entity_suggestions_are_grouped_by_surface_form_and_label_and_a_group_is
     gpe = page.locator("#entity-panel .ent-group[data-label='GPE']")
     rows = gpe.locator(".ent-list > li.ent-form")
     expect(rows).to_have_count(3)  # China ×3, Moscow, Russia ×2: one row per surface form
-    assert [" ".join(t.split()) for t in rows.locator(".ent-name").all_inner_texts()] == ["China ×3", "Moscow", "Russia ×2"]
+    assert [" ".join(t.split()) for t in rows.locator(".ent-name").all_inner_texts()] == [
+        "China ×3",
+        "Moscow",
+        "Russia ×2",
+    ]
     expect(page.get_by_role("tab", name="Entities")).to_contain_text("7")
+    # hovering a group shows the words around its first mention
+    assert rows.nth(0).locator(".ent-name").get_attribute("title") == (
+        "3 mentions; the first: China and Russia signed an energy deal in Moscow on Thursday."
+    )
+    assert rows.nth(1).locator(".ent-name").get_attribute("title").startswith("China and Russia signed an energy deal")
 
     page.get_by_role("button", name="Accept every “China” (GPE)").click()
     for m in china:
         page.wait_for_selector(f"#article-text .ea[data-m~='e{m.pk}']")
     statuses = {m.pk: m.status for m in EntityMention.objects.all()}
-    assert statuses == {**{m.pk: "accepted" for m in china}, china_org.pk: "suggested", moscow.pk: "suggested",
-                        **{m.pk: "suggested" for m in russia}}
+    assert statuses == {
+        **{m.pk: "accepted" for m in china},
+        china_org.pk: "suggested",
+        moscow.pk: "suggested",
+        **{m.pk: "suggested" for m in russia},
+    }
     expect(page.get_by_role("tab", name="Entities")).to_contain_text("4")
     # the accepted group is one row; each mention can still become a span or go back
     accepted = gpe.locator("li.ent-form.accepted")
@@ -166,21 +179,23 @@ def test_entity_suggestions_are_grouped_by_surface_form_and_label_and_a_group_is
 
     page.get_by_role("button", name="Reject every “Russia” (GPE)").click()
     expect(gpe.locator(".ent-list > li.ent-form:not(.accepted)")).to_have_count(1)  # Moscow is left
-    assert set(EntityMention.objects.filter(pk__in=[m.pk for m in russia]).values_list("status", flat=True)) == {"rejected"}
+    assert set(EntityMention.objects.filter(pk__in=[m.pk for m in russia]).values_list("status", flat=True)) == {
+        "rejected"
+    }
     assert EntityMention.objects.get(pk=china_org.pk).status == "suggested"
 
     # only those who may write the article may decide: another analyst is refused
-    UserFactory(username="other", role="Analyst")
-    client.force_login(analyst.__class__.objects.get(username="other"))
-    refused = client.post(f"/annotate/{article.pk}/entities/surface/", {"label": "GPE", "text": "Moscow",
-                                                                          "status": "accepted"})
+    client.force_login(UserFactory(username="other", role="Analyst"))
+    refused = client.post(
+        f"/annotate/{article.pk}/entities/surface/", {"label": "GPE", "text": "Moscow", "status": "accepted"}
+    )
     assert refused.status_code == 403
     assert EntityMention.objects.get(pk=moscow.pk).status == "suggested"
     assert page.js_errors == []
 
 
 def test_question_mark_lists_every_shortcut_and_escape_gives_the_focus_back(page, setup):
-    analyst, article = setup
+    _, article = setup
     Theme.objects.filter(name="global governance reform").update(shortcut="g")
     login(page, "ana")
     open_workspace(page, article)
@@ -204,7 +219,7 @@ def test_question_mark_lists_every_shortcut_and_escape_gives_the_focus_back(page
 
 
 def test_submitting_asks_for_confirmation_with_the_number_of_spans(page, setup):
-    analyst, article = setup
+    _, article = setup
     login(page, "ana")
     open_workspace(page, article)
     messages = []
@@ -228,7 +243,7 @@ def test_submitting_asks_for_confirmation_with_the_number_of_spans(page, setup):
 
 
 def test_the_picker_shows_child_themes_under_their_parent_and_recently_used_themes_first(page, setup):
-    analyst, article = setup
+    _, article = setup
     parent = Theme.objects.get(name="multipolarity")
     child = Theme.objects.get(name="global governance reform")
     child.parent = parent
