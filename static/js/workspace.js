@@ -382,6 +382,57 @@
     if (document.activeElement !== pickerSearch) pickerSearch.focus();  // the key then types into the search
   }
 
+  // ---- undo / redo -------------------------------------------------------------------------------------------
+  // Each entry is {kind: "create" | "delete" | "restore", id}. Undoing a creation deletes the span (the server keeps
+  // it as deleted), redoing it restores it; the server's own history records every step.
+  var done = [], undone = [], replaying = false;
+
+  function spanPath(id, action) { return urlFor(ws.dataset.spanUrl, id) + (action ? action + "/" : ""); }
+
+  function recordSpanAction(e) {
+    if (replaying || !e.detail.successful) return;
+    var xhr = e.detail.xhr, path = (e.detail.requestConfig && e.detail.requestConfig.path) || "";
+    var m = path.match(/\/span\/(\d+)\/(delete|restore)\/$/);
+    var entry = null;
+    if (path === ws.dataset.createUrl && xhr.status === 201) {
+      try { entry = { kind: "create", id: String(JSON.parse(xhr.getResponseHeader("HX-Trigger")).spanChanged.id) }; }
+      catch (err) { entry = null; }
+    } else if (m) {
+      entry = { kind: m[2], id: m[1] };
+    }
+    if (entry) { done.push(entry); undone = []; }
+  }
+
+  function deleteSpan(id) {
+    // the current version comes with the editor (a save elsewhere may have changed it)
+    return htmx.ajax("GET", spanPath(id), { source: editor, target: editor, swap: "innerHTML" }).then(function () {
+      var version = editor.querySelector("input[name=version]");
+      if (!version) throw new Error("not editable");
+      return htmx.ajax("POST", spanPath(id, "delete"), {
+        source: editor, target: editor, swap: "innerHTML", values: { version: version.value },
+      });
+    }).then(function () { if (!$("undo-delete")) throw new Error("not deleted"); });
+  }
+  function restoreSpan(id) {
+    return htmx.ajax("POST", spanPath(id, "restore"), { source: editor, target: editor, swap: "innerHTML" })
+      .then(function () { if (!editor.querySelector("#span-editor-body[data-span='" + id + "']")) throw new Error("not restored"); });
+  }
+  function apply(entry, backwards) {
+    var removes = backwards ? entry.kind !== "delete" : entry.kind === "delete";
+    return removes ? deleteSpan(entry.id) : restoreSpan(entry.id);
+  }
+  function replay(from, to, backwards, none) {
+    if (replaying) return;
+    var entry = from.pop();
+    if (!entry) { toast(none); return; }
+    replaying = true;
+    apply(entry, backwards).then(function () { to.push(entry); }, function () {
+      toast("That step can no longer be " + (backwards ? "undone" : "redone") + ".");
+    }).then(function () { replaying = false; });
+  }
+  function undo() { replay(done, undone, true, "Nothing to undo since the page opened."); }
+  function redo() { replay(undone, done, false, "Nothing to redo."); }
+
   // ---- wiring ------------------------------------------------------------------------------------------------
   function init() {
     ws = $("workspace");
@@ -434,12 +485,13 @@
       }
     });
 
-    // Ctrl+Z undoes the last delete while its undo button is showing
+    // Ctrl+Z / Ctrl+Shift+Z (or Ctrl+Y): undo and redo span creation and deletion since the page opened.
+    document.addEventListener("htmx:afterRequest", recordSpanAction);
     document.addEventListener("keydown", function (e) {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "z" && !/^(INPUT|TEXTAREA)$/.test(document.activeElement.tagName)) {
-        var undo = $("undo-delete");
-        if (undo) { e.preventDefault(); undo.click(); }
-      }
+      if (!(e.ctrlKey || e.metaKey) || /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName)) return;
+      var key = e.key.toLowerCase();
+      if (key === "z" && !e.shiftKey) { e.preventDefault(); undo(); }
+      else if ((key === "z" && e.shiftKey) || key === "y") { e.preventDefault(); redo(); }
     });
 
     // A 409 (somebody saved first) carries the current state of the span: show it instead of failing silently.

@@ -206,7 +206,7 @@ def test_question_mark_lists_every_shortcut_and_escape_gives_the_focus_back(page
     text = dialog.inner_text()
     for theme in Theme.objects.exclude(shortcut=""):
         assert f"{theme.shortcut}\n{theme.name}" in text or f"{theme.shortcut}\t{theme.name}" in text, theme.name
-    assert "Mark the selection as a quote" in text and "Undo the last span deletion" in text
+    assert "Mark the selection as a quote" in text and "Undo the last span created, deleted or restored" in text
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     assert page.evaluate("document.activeElement.id") == "article-text"
@@ -277,4 +277,51 @@ def test_the_picker_shows_child_themes_under_their_parent_and_recently_used_them
     first = page.locator("#picker-list li[data-theme]").evaluate_all("els => els.slice(0, 3).map(e => e.dataset.key)")
     assert first[:2] == ["3", "5"]
     expect(page.locator("#picker-list li.recent")).to_have_count(2)
+    assert page.js_errors == []
+
+
+def test_ctrl_z_and_ctrl_shift_z_undo_and_redo_span_creation_and_deletion(page, setup):
+    _, article = setup
+    login(page, "ana")
+    open_workspace(page, article)
+    count = page.locator("#my-span-count")
+    open_picker_on_first_word(page)
+    page.keyboard.press("1")
+    expect(count).to_have_text("1")
+    span = Annotation.objects.get()
+    highlight = page.locator(f"#article-text [data-m~='a{span.pk}']")
+    expect(highlight).to_have_count(1)
+
+    page.locator("#article-text").focus()
+    page.keyboard.press("Control+z")  # undo the creation: the span is deleted
+    expect(count).to_have_text("0")
+    expect(highlight).to_have_count(0)
+    span.refresh_from_db()
+    assert span.deleted_at is not None
+
+    page.locator("#article-text").focus()
+    page.keyboard.press("Control+Shift+z")  # redo: it is back, the same span
+    expect(count).to_have_text("1")
+    expect(highlight).to_have_count(1)
+    span.refresh_from_db()
+    assert span.deleted_at is None
+
+    # a deletion from the editor is undone the same way
+    highlight.first.click()
+    page.get_by_role("button", name="Delete span").click()
+    expect(count).to_have_text("0")
+    page.locator("#article-text").focus()
+    page.keyboard.press("Control+z")
+    expect(count).to_have_text("1")
+    span.refresh_from_db()
+    assert span.deleted_at is None
+    # redo deletes it again; then there is nothing left to redo, and the toast says so
+    page.locator("#article-text").focus()
+    page.keyboard.press("Control+Shift+z")
+    expect(count).to_have_text("0")
+    page.locator("#article-text").focus()
+    page.keyboard.press("Control+Shift+z")
+    expect(page.locator("#toast")).to_have_text("Nothing to redo.")
+    span.refresh_from_db()
+    assert span.deleted_at is not None
     assert page.js_errors == []
