@@ -123,3 +123,40 @@ def test_workspace_screenshots_at_1280_and_390_px(page, world, screenshot):
         page.get_by_role("tab", name="Codebook").click()
         screenshot(page, f"workspace-codebook-{width}")
         page.get_by_role("tab", name="Spans").click()
+
+
+# Every visible control has an accessible name (aria-label, aria-labelledby, a <label>, a title, or its text).
+UNLABELLED = """() => {
+  const text = el => (el.textContent || '').replace(/\\s+/g, ' ').trim();
+  const name = el => (el.getAttribute('aria-label') || '').trim()
+    || (el.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean)
+         .map(id => text(document.getElementById(id) || document.createElement('i'))).join(' ').trim()
+    || [...(el.labels || [])].map(text).join(' ').trim()
+    || (el.getAttribute('title') || '').trim()
+    || (['BUTTON', 'A', 'SUMMARY'].includes(el.tagName) ? text(el) : '');
+  const visible = el => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+  return [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button, a[href], summary')]
+    .filter(el => visible(el) && !name(el)).map(el => el.outerHTML.slice(0, 160));
+}"""
+
+
+def test_every_control_on_the_main_pages_is_labelled_and_the_focus_is_visible(page, world):
+    missing = []
+    for role in ("sue", "ana"):
+        page.context.clear_cookies()
+        login(page, role)
+        for url in pages_for(role, world):
+            page.goto(url)
+            page.wait_for_load_state("networkidle")
+            assert page.evaluate("document.documentElement.lang") == "en"
+            missing += [(role, url, html) for html in page.evaluate(UNLABELLED)]
+    assert missing == [], "\n".join(map(str, missing))
+    # the check itself finds a control without a name
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<input id=probe><button></button>')")
+    assert len(page.evaluate(UNLABELLED)) == 2
+
+    # the keyboard focus is drawn (a ring), not left to the browser default or removed
+    page.goto("/articles/")
+    page.keyboard.press("Tab")
+    ring = page.evaluate("getComputedStyle(document.activeElement).boxShadow")
+    assert page.evaluate("document.activeElement.tagName") == "A" and ring != "none"
