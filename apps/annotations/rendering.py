@@ -1,14 +1,16 @@
-"""HTML for the workspace's two big lists: the article text with its layers, and the span list.
+"""The workspace's layers and its span list.
 
-Built in Python rather than with template loops because a 10,000-word article with 2,000 spans has several
-thousand segments and rows: a template loop costs ~30 µs per item, this costs a few. Everything that comes from
-users or articles goes through ``escape``. Markup per segment is kept short (class names of one or two letters,
-a ``data-m`` list of mark keys) so the page stays small:
+The article text is drawn by the one renderer every page uses (``apps.corpus.text``); this module builds the
+workspace's marks and its style. Markup per segment is kept short (class names of one or two letters) so a
+10,000-word article with 2,000 spans stays small:
 
     e / e-LABEL / ea   entity suggestion / its label / accepted        key e<id>
     q                  quote (title: the speaker)                       key q<id>
     a / t<id> / a2 / b my span / colour of its first theme / 2+ spans overlap here / a span starts here   key a<id>
     o                  another analyst's span (supervisors)            key a<id>
+
+The span list is built in Python rather than with a template loop for the same reason: a template loop costs
+~30 µs per item, this costs a few. Everything that comes from users or articles goes through ``escape``.
 """
 
 from __future__ import annotations
@@ -20,18 +22,21 @@ from html import escape  # the stdlib one: same escaping as Django's, without th
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from apps.corpus.text import Mark, Paragraph, paragraphs_with_marks
+from apps.corpus import text as article_text
+from apps.corpus.text import Mark, RenderedText, Segment
 
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+PARAGRAPH_ID = "p"  # the workspace's paragraphs are <p id="p3">: span changes swap them out of band
 
 
 def build_marks(*, user_id: int, spans: Iterable, entities: Iterable, quotes: Iterable) -> list[Mark]:
     """Marks for every layer. Spans need ``theme_ids`` (see selectors.annotation_rows)."""
     marks = []
     for e in entities:
-        marks.append(Mark(e.start, e.end, "ent", f"e{e.id}", e.label, (e.status == "accepted",)))
+        classes = f"e e-{e.label} ea" if e.status == "accepted" else f"e e-{e.label}"
+        marks.append(Mark(e.start, e.end, "ent", f"e{e.id}", e.label, classes))
     for q in quotes:
-        marks.append(Mark(q.start, q.end, "quote", f"q{q.id}", q.speaker_name))
+        marks.append(Mark(q.start, q.end, "quote", f"q{q.id}", q.speaker_name, "q", f"Quote: {q.speaker_name}"))
     for s in spans:
         layer = "mine" if s.annotator_id == user_id else "other"
         theme = s.theme_ids[0] if s.theme_ids else 0
@@ -39,29 +44,17 @@ def build_marks(*, user_id: int, spans: Iterable, entities: Iterable, quotes: It
     return marks
 
 
-def _segment_html(seg) -> str:
-    text = escape(seg.text)
-    if not seg.marks:
-        return text
+def workspace_style(seg: Segment) -> tuple[str, str]:
+    """Entities and quotes draw their own classes; of the spans, the innermost of mine picks the colour."""
     classes: list[str] = []
-    keys: list[str] = []
     title = ""
-    best = None  # innermost of my spans decides the colour
+    best = None
     other = None
     n_spans = 0
     starts_here = False
     for m in seg.marks:
-        keys.append(m.key)
         layer = m.layer
-        if layer == "ent":
-            classes.append("e")
-            classes.append(f"e-{m.label}")
-            if m.attrs and m.attrs[0]:
-                classes.append("ea")
-        elif layer == "quote":
-            classes.append("q")
-            title = f' title="Quote: {escape(m.label)}"'
-        else:
+        if layer == "mine" or layer == "other":
             n_spans += 1
             if m.start == seg.start:
                 starts_here = True
@@ -70,43 +63,31 @@ def _segment_html(seg) -> str:
                     best = m
             elif other is None or (m.end - m.start) < (other.end - other.start):
                 other = m
+        else:
+            classes.append(m.classes)
+            if m.title:
+                title = m.title
+                if m.start == seg.start:
+                    classes.append("qs")  # a quote starts here: the speaker's name is drawn before it (CSS)
     if best is not None:
-        classes.append("a")
-        classes.append(f"t{best.label}")
+        classes.append(f"a t{best.label}")
     if other is not None:
-        classes.append("o")
-        if best is None:
-            classes.append(f"t{other.label}")
+        classes.append("o" if best is not None else f"o t{other.label}")
     if n_spans > 1:
         classes.append("a2")
     if starts_here:
         classes.append("b")
-    return f'<span class="{" ".join(dict.fromkeys(classes))}" data-m="{" ".join(keys)}"{title}>{text}</span>'
+    return " ".join(classes), title
 
 
-def paragraph_html(para: Paragraph, *, oob: bool = False) -> str:
-    swap = ' hx-swap-oob="true"' if oob else ""
-    body = "".join(_segment_html(seg) for seg in para.segments)
-    return f'<p id="p{para.index}" data-start="{para.start}" data-end="{para.end}"{swap}>{body}</p>'
-
-
-def text_html(text: str, marks: list[Mark]) -> tuple[SafeString, int]:
-    """The whole article as paragraphs; also returns how many paragraphs hold text (for progress)."""
-    paragraphs = paragraphs_with_marks(text, marks)
-    html = "\n".join(paragraph_html(p) for p in paragraphs)
-    return mark_safe(html), sum(1 for p in paragraphs if p.end > p.start)
+def text_html(text: str, marks: list[Mark]) -> RenderedText:
+    """The whole article in the workspace style (``.paragraphs``: how many hold text, for progress)."""
+    return article_text.text_html(text, marks, style=workspace_style, id_prefix=PARAGRAPH_ID)
 
 
 def paragraphs_html_between(text: str, marks: list[Mark], start: int, end: int) -> SafeString:
-    """Only the paragraphs overlapping [start, end), as out-of-band swaps (the marks need only cover that range)."""
-    out = []
-    for para in paragraphs_with_marks(text, marks):
-        if para.end < start:
-            continue
-        if para.start >= end:
-            break
-        out.append(paragraph_html(para, oob=True))
-    return mark_safe("\n".join(out))
+    """The paragraphs overlapping [start, end) as out-of-band swaps."""
+    return article_text.paragraphs_html_between(text, marks, start, end, style=workspace_style, id_prefix=PARAGRAPH_ID)
 
 
 def span_row_html(span, *, themes_by_id: dict, user_id: int, oob: str = "", url_prefix: str | None = None) -> str:
@@ -137,23 +118,25 @@ def span_row_html(span, *, themes_by_id: dict, user_id: int, oob: str = "", url_
 
 
 def span_url_prefix() -> str:
-    """"/annotate/span/" — reverse() once per page instead of once per row."""
+    """ "/annotate/span/" — reverse() once per page instead of once per row."""
     return reverse("annotations:span", args=[0])[:-2]
 
 
 def span_list_html(spans: list, *, themes_by_id: dict, user_id: int) -> SafeString:
     prefix = span_url_prefix()
-    return mark_safe("\n".join(
-        span_row_html(s, themes_by_id=themes_by_id, user_id=user_id, url_prefix=prefix) for s in spans
-    ))
+    return mark_safe(
+        "\n".join(span_row_html(s, themes_by_id=themes_by_id, user_id=user_id, url_prefix=prefix) for s in spans)
+    )
 
 
 def theme_css(themes: Iterable) -> SafeString:
     """One rule per theme colour (validated #rrggbb, so safe inside a <style> element)."""
-    rules = [".ws-text .t0{background:#e3e3de}"]
+    rules = [".ws-text .t0{background:#dcdfe3;--tc:#8c959f}"]
     for t in themes:
         if not COLOUR.fullmatch(t.colour or ""):
             continue
-        rules.append(f".ws-text .t{t.id},.chip.t{t.id},.swatch.t{t.id}{{background:{t.colour}55}}")
+        # my spans are the strongest layer: a clear fill and a full-colour underline (app.css draws it from --tc)
+        rules.append(f".ws-text .t{t.id}{{background:{t.colour}80;--tc:{t.colour}}}")
+        rules.append(f".chip.t{t.id},.swatch.t{t.id}{{background:{t.colour}66}}")
         rules.append(f".ws-text .o.t{t.id}{{border-bottom-color:{t.colour}}}")
     return mark_safe("\n".join(rules))

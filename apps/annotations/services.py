@@ -429,3 +429,14 @@ def themes_seed(*, records: Iterable[dict]) -> int:
         created += 1
     return created
 
+
+@transaction.atomic
+def entity_decide_surface(*, article: Article, label: str, text: str, actor, status: str) -> int:
+    """Accept or reject every still-suggested mention of one surface form with one label in the article (every
+    "China" tagged GPE, not "China" tagged ORG nor "Chinese"); returns how many changed."""
+    status = _clean_decision(status)
+    if status == EntityMention.Status.SUGGESTED:
+        raise ValidationError("Only accept or reject work on a whole group.", code="bad_decision")
+    return EntityMention.objects.filter(
+        article=article, label=label, text=text, status=EntityMention.Status.SUGGESTED
+    ).update(status=status, decided_by=actor, decided_at=timezone.now())

@@ -108,15 +108,15 @@ def workspace(request, article_id: int):
     entities = list(selectors.entity_mentions(article_id=article.pk))
     quotes = selectors.quotes_for_layer(article_id=article.pk)
     marks = rendering.build_marks(user_id=user.pk, spans=spans, entities=entities, quotes=quotes)
-    text, paragraphs_total = rendering.text_html(article.text, marks)
+    text = rendering.text_html(article.text, marks)
     mine = [(s.start, s.end) for s in spans if s.annotator_id == user.pk]
     supervisor = is_supervisor(user)
     context = {
         "article": article,
         "access": access,
         "assignment": access.assignment,
-        "progress": selectors.progress_for(text=article.text, spans=mine, paragraphs_total=paragraphs_total),
-        "text_html": text,
+        "progress": selectors.progress_for(text=article.text, spans=mine, paragraphs_total=text.paragraphs),
+        "text_html": text.html,
         # the first rows now, the rest when the list is scrolled to its end (keeps a 2,000-span page light)
         "span_list_html": rendering.span_list_html(spans[:SPAN_LIST_FIRST], themes_by_id=themes_by_id,
                                                    user_id=user.pk),
@@ -148,7 +148,7 @@ def workspace_text(request, article_id: int):
     marks = rendering.build_marks(
         user_id=user.pk, spans=spans, entities=selectors.entity_mentions(article_id=article.pk), quotes=quotes,
     )
-    html, _ = rendering.text_html(article.text, marks)
+    html = rendering.text_html(article.text, marks).html
     return HttpResponse(format_html('{}<span id="quote-count" hx-swap-oob="true">{}</span>', html, len(quotes)))
 
 
@@ -464,3 +464,20 @@ def theme_set_active(request, pk: int):
     verb = "reactivated" if active else "deactivated; its spans keep it"
     messages.success(request, f"Theme “{theme.name}” {verb}.")
     return redirect("annotations:theme_list")
+
+
+@require_http_methods(["POST"])
+@login_required
+def entity_decide_surface(request, article_id: int):
+    """POST label + text + status: accept or reject every suggestion of one surface form with one label."""
+    article = selectors.article_for_reading(user=request.user, article_id=article_id, fields=TEXT_FIELDS)
+    selectors.require_write_access(user=request.user, article_id=article.pk)
+    try:
+        services.entity_decide_surface(article=article, label=request.POST.get("label", ""),
+                                       text=request.POST.get("text", ""), actor=request.user,
+                                       status=request.POST.get("status", ""))
+    except ValidationError as error:
+        return error_response(error)
+    if not request.htmx:
+        return redirect("annotations:workspace", article_id=article.pk)
+    return trigger_client_event(_entity_panel_response(request, article), "entitiesChanged")

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from apps.assignments.selectors import articles_visible_to
 from apps.corpus.selectors import article_search, outlet_list
-from apps.corpus.text import Mark, paragraphs_with_marks
+from apps.corpus.text import Mark, text_html
 
 PAGE_SIZE = 50
 
@@ -51,11 +51,13 @@ def article_detail(request, pk: int):
         .select_related("speaker")
         .only("id", "start", "end", "text", "kind", "cue", "confidence", "speaker__name")
     )
-    marks = [Mark(e.start, e.end, "ent", f"ent-{e.id}", e.label) for e in entities]
-    marks += [Mark(q.start, q.end, "quote", f"quote-{q.id}", q.speaker.name if q.speaker else "unattributed") for q in quotes]
+    marks = [Mark(e.start, e.end, "ent", f"e{e.id}", e.label, f"m-ent ent-{e.label}", e.label) for e in entities]
+    for q in quotes:
+        speaker = q.speaker.name if q.speaker else "unattributed"
+        marks.append(Mark(q.start, q.end, "quote", f"q{q.id}", speaker, "m-quote", f"Quote: {speaker}"))
     context = {
         "article": article,
-        "paragraphs": paragraphs_with_marks(article.text, marks),
+        "text_html": text_html(article.text, marks).html,
         "entity_count": len(entities),
         "quotes": quotes,
         "labels": sorted({e.label for e in entities}),

@@ -14,7 +14,7 @@ from apps.annotations.models import Annotation, EntityMention, Theme
 from apps.assignments.models import Assignment, AssignmentEvent
 from apps.assignments.selectors import with_article_filters
 from apps.corpus.models import Article
-from apps.corpus.text import Mark, paragraphs_with_marks
+from apps.corpus.text import Mark, text_html
 from apps.quotes.models import Quote
 
 from .agreement import Span, article_agreement, pooled_agreement
@@ -256,24 +256,22 @@ def article_review_data(article: Article) -> dict:
     columns = []
     for assignment in assignments:
         anns = by_analyst[assignment.analyst_id]
-        marks = [
-            Mark(
-                a.start, a.end,
-                "rej" if a.status == Annotation.Status.REJECTED else ("agree" if agreed((a.start, a.end)) else "diff"),
-                f"span-{a.pk}", a.theme_label,
-            )
-            for a in anns
-        ]
+        marks = []
+        for a in anns:
+            kind = "rej" if a.status == Annotation.Status.REJECTED else ("agree" if agreed((a.start, a.end)) else "diff")
+            marks.append(Mark(a.start, a.end, kind, f"a{a.pk}", classes=f"m-{kind}", title=a.theme_label))
         columns.append(
             {"assignment": assignment, "analyst": assignment.analyst, "n_spans": len(anns),
-             "paragraphs": paragraphs_with_marks(article.text, marks)}
+             "text_html": text_html(article.text, marks).html}
         )
-    merged_marks = [
-        Mark(s, e, "agree" if agreed((s, e)) else "diff", f"merged-{s}-{e}",
-             "; ".join(f"{a.annotator.display_name}: {a.theme_label}" for a in group.values()))
-        for (s, e), group in groups.items()
-    ]
-    merged_marks += [Mark(a.start, a.end, "edit", f"span-{a.pk}", f"reviewer: {a.theme_label}") for a in reviewer_spans]
+    merged_marks = []
+    for (s, e), group in groups.items():
+        kind = "agree" if agreed((s, e)) else "diff"
+        title = "; ".join(f"{a.annotator.display_name}: {a.theme_label}" for a in group.values())
+        merged_marks.append(Mark(s, e, kind, " ".join(f"a{a.pk}" for a in group.values()), classes=f"m-{kind}",
+                                 title=title))
+    merged_marks += [Mark(a.start, a.end, "edit", f"a{a.pk}", classes="m-edit", title=f"reviewer: {a.theme_label}")
+                     for a in reviewer_spans]
     rows = [
         {"start": s, "end": e, "text": article.text[s:e], "agreed": agreed((s, e)),
          "cells": [groups[(s, e)].get(uid) for uid in analyst_ids]}
@@ -312,7 +310,7 @@ def article_review_data(article: Article) -> dict:
     return {
         "assignments": assignments,
         "columns": columns,
-        "merged": paragraphs_with_marks(article.text, merged_marks),
+        "merged_html": text_html(article.text, merged_marks).html,
         "rows": rows,
         "n_diff": sum(1 for r in rows if not r["agreed"]),
         "reviewer_spans": reviewer_spans,

@@ -1,50 +1,18 @@
-// Readout quotes panel: text selection -> code-point offsets for "Add quote from selection" and "Fix span",
+// Readout quotes panel: text selection -> code-point offsets (through ReadoutOffsets) for "Add quote from selection" and "Fix span",
 // 409 conflicts shown in the panel, and jumping from a quote in the panel to its highlight. No inline script (CSP).
 (function () {
   "use strict";
 
-  // Browsers count UTF-16 code units; the server counts code points (Python str indices). An emoji is two
-  // units but one code point, so lengths are counted by hand.
-  function codePoints(s) {
-    var n = 0;
-    for (var i = 0; i < s.length; i++) {
-      var c = s.charCodeAt(i);
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-        var d = s.charCodeAt(i + 1);
-        if (d >= 0xdc00 && d <= 0xdfff) i++;
-      }
-      n++;
-    }
-    return n;
-  }
+  // Offsets come from the one converter (static/js/offsets.js, loaded before this file): browsers count UTF-16
+  // code units, the server counts code points.
+  var Offsets = window.ReadoutOffsets;
 
   function paragraphsOf(container) {
     return Array.prototype.slice.call(container.querySelectorAll("p[data-start]"));
   }
 
-  // A DOM point (node, offset) inside `container` -> code-point offset into the article text. Paragraphs carry
-  // data-start/data-end; a point outside any of them snaps to the start of the next paragraph.
-  function pointToOffset(container, node, offset) {
-    var el = node.nodeType === 1 ? node : node.parentNode;
-    var para = el && el.closest ? el.closest("p[data-start]") : null;
-    if (para && container.contains(para)) {
-      var r = document.createRange();
-      r.selectNodeContents(para);
-      r.setEnd(node, offset);
-      return Number(para.dataset.start) + codePoints(r.toString());
-    }
-    var paras = paragraphsOf(container);
-    var point = document.createRange();
-    point.setStart(node, offset);
-    point.collapse(true);
-    for (var i = 0; i < paras.length; i++) {
-      if (point.comparePoint(paras[i], 0) >= 0) return Number(paras[i].dataset.start);
-    }
-    return paras.length ? Number(paras[paras.length - 1].dataset.end) : 0;
-  }
-
-  function leadingSpace(s) { return codePoints(s) - codePoints(s.replace(/^\s+/, "")); }
-  function trailingSpace(s) { return codePoints(s) - codePoints(s.replace(/\s+$/, "")); }
+  function leadingSpace(s) { return Offsets.codePointLength(s) - Offsets.codePointLength(s.replace(/^\s+/, "")); }
+  function trailingSpace(s) { return Offsets.codePointLength(s) - Offsets.codePointLength(s.replace(/\s+$/, "")); }
 
   // The current selection inside `container` as {start, end, text}, or null. White space at either end is
   // dropped, and a start sitting on a paragraph end moves to the next paragraph.
@@ -54,18 +22,10 @@
     var range = sel.getRangeAt(0);
     if (!container.contains(range.commonAncestorContainer)) return null;
     var text = range.toString();
-    var start, end;
-    if (window.ReadoutOffsets) { // the workspace's shared converter (static/js/offsets.js) when the page has it
-      var found = window.ReadoutOffsets.rangeToOffsets(container, range);
-      if (!found) return null;
-      start = found.start;
-      end = found.end;
-    } else {
-      start = pointToOffset(container, range.startContainer, range.startOffset);
-      end = pointToOffset(container, range.endContainer, range.endOffset);
-    }
-    start += leadingSpace(text);
-    end -= trailingSpace(text);
+    var found = Offsets.rangeToOffsets(container, range);
+    if (!found) return null;
+    var start = found.start + leadingSpace(text);
+    var end = found.end - trailingSpace(text);
     paragraphsOf(container).forEach(function (p, i, all) {
       if (start === Number(p.dataset.end) && all[i + 1]) start = Number(all[i + 1].dataset.start);
     });
@@ -73,7 +33,7 @@
     return { start: start, end: end, text: text.trim() };
   }
 
-  window.ReadoutQuotes = { codePoints: codePoints, selectionOffsets: selectionOffsets };
+  window.ReadoutQuotes = { selectionOffsets: selectionOffsets };
 
   var last = null; // the last selection made inside an article text: survives clicks in the panel
 
@@ -123,17 +83,22 @@
       form.elements.end.value = last.end;
       return;
     }
-    // A quote in the panel -> its highlight in the text.
+    // A quote in the panel -> its highlight in the text (every piece of it: data-m lists the marks of a segment).
     var goto = event.target.closest(".qp-text[data-goto]");
     if (goto && !window.getSelection().toString()) {
-      var mark = document.querySelector('[data-marks~="' + goto.dataset.goto + '"]');
-      if (mark) {
-        mark.scrollIntoView({ behavior: "smooth", block: "center" });
-        document.querySelectorAll('[data-marks~="' + goto.dataset.goto + '"]').forEach(function (m) {
-          m.classList.add("m-flash");
-          setTimeout(function () { m.classList.remove("m-flash"); }, 1500);
-        });
+      var text = document.getElementById("article-text");
+      var pieces = text ? text.querySelectorAll('[data-m~="' + goto.dataset.goto + '"]') : [];
+      if (!pieces.length) {
+        if (window.readoutToast) window.readoutToast("This quote is not in the text shown (its layer may be off).");
+        return;
       }
+      pieces[0].scrollIntoView({ behavior: "smooth", block: "center" });
+      text.querySelectorAll(".flash").forEach(function (m) { m.classList.remove("flash"); });
+      pieces.forEach(function (m) { m.classList.add("flash"); });
+      clearTimeout(text._flashTimer);
+      text._flashTimer = setTimeout(function () {
+        pieces.forEach(function (m) { m.classList.remove("flash"); });
+      }, 2000);
     }
   });
 

@@ -67,11 +67,35 @@
   function visibleItems() { return items().filter(function (li) { return !li.hidden; }); }
   function setActive(li) {
     items().forEach(function (x) { x.classList.toggle("active", x === li); x.setAttribute("aria-selected", x === li); });
+    // screen readers follow the active option while the focus stays in the search box
+    if (li) { pickerSearch.setAttribute("aria-activedescendant", li.id); li.scrollIntoView({ block: "nearest" }); }
+    else pickerSearch.removeAttribute("aria-activedescendant");
+  }
+
+  // Recently used themes come first in the picker (kept in localStorage, the last five).
+  var RECENT_KEY = "readout:recent-themes";
+  function recentThemes() {
+    try { return JSON.parse(localStorage.getItem(RECENT_KEY) || "[]"); } catch (e) { return []; }
+  }
+  function rememberTheme(id) {
+    var ids = recentThemes().filter(function (x) { return x !== String(id); });
+    ids.unshift(String(id));
+    try { localStorage.setItem(RECENT_KEY, JSON.stringify(ids.slice(0, 5))); } catch (e) { /* private mode */ }
+  }
+  var treeOrder = null;  // the server's order (the tree), restored before the recent ones move up
+  function orderPicker() {
+    if (!treeOrder) treeOrder = items();
+    treeOrder.forEach(function (li) { li.classList.remove("recent"); pickerList.appendChild(li); });
+    recentThemes().slice().reverse().forEach(function (id) {
+      var li = $("picker-t" + id);
+      if (li && pickerList.contains(li)) { li.classList.add("recent"); pickerList.insertBefore(li, pickerList.firstChild); }
+    });
   }
 
   function openPicker(domRange) {
     if (!canWrite() || !sel) return;
     closeChooser();
+    orderPicker();
     var rect = domRange ? domRange.getBoundingClientRect() : textEl.getBoundingClientRect();
     picker.hidden = false;
     pickerSearch.value = "";
@@ -112,6 +136,7 @@
     picker.classList.add("busy");
     var wanted = { start: sel.start, end: sel.end };
     pendingCreate = wanted;
+    rememberTheme(themeId);
     post(ws.dataset.createUrl, { start: wanted.start, end: wanted.end, theme: themeId });
   }
 
@@ -326,7 +351,8 @@
   function onPickerKey(event) {
     if (!pickerOpen()) return;
     var key = event.key;
-    var searching = document.activeElement === pickerSearch && pickerSearch.value !== "";
+    // while the search box holds text every key types into it: a letter shortcut must not fire mid-word
+    var searching = pickerSearch.value !== "";
     if (key === "Escape") { event.preventDefault(); event.stopPropagation(); closePicker(); textEl.focus({ preventScroll: true }); if (sel) showSelection(sel); return; }
     if (key === "Tab") {
       // keep the focus inside the picker: cycle through its search field and buttons
@@ -355,6 +381,57 @@
     }
     if (document.activeElement !== pickerSearch) pickerSearch.focus();  // the key then types into the search
   }
+
+  // ---- undo / redo -------------------------------------------------------------------------------------------
+  // Each entry is {kind: "create" | "delete" | "restore", id}. Undoing a creation deletes the span (the server keeps
+  // it as deleted), redoing it restores it; the server's own history records every step.
+  var done = [], undone = [], replaying = false;
+
+  function spanPath(id, action) { return urlFor(ws.dataset.spanUrl, id) + (action ? action + "/" : ""); }
+
+  function recordSpanAction(e) {
+    if (replaying || !e.detail.successful) return;
+    var xhr = e.detail.xhr, path = (e.detail.requestConfig && e.detail.requestConfig.path) || "";
+    var m = path.match(/\/span\/(\d+)\/(delete|restore)\/$/);
+    var entry = null;
+    if (path === ws.dataset.createUrl && xhr.status === 201) {
+      try { entry = { kind: "create", id: String(JSON.parse(xhr.getResponseHeader("HX-Trigger")).spanChanged.id) }; }
+      catch (err) { entry = null; }
+    } else if (m) {
+      entry = { kind: m[2], id: m[1] };
+    }
+    if (entry) { done.push(entry); undone = []; }
+  }
+
+  function deleteSpan(id) {
+    // the current version comes with the editor (a save elsewhere may have changed it)
+    return htmx.ajax("GET", spanPath(id), { source: editor, target: editor, swap: "innerHTML" }).then(function () {
+      var version = editor.querySelector("input[name=version]");
+      if (!version) throw new Error("not editable");
+      return htmx.ajax("POST", spanPath(id, "delete"), {
+        source: editor, target: editor, swap: "innerHTML", values: { version: version.value },
+      });
+    }).then(function () { if (!$("undo-delete")) throw new Error("not deleted"); });
+  }
+  function restoreSpan(id) {
+    return htmx.ajax("POST", spanPath(id, "restore"), { source: editor, target: editor, swap: "innerHTML" })
+      .then(function () { if (!editor.querySelector("#span-editor-body[data-span='" + id + "']")) throw new Error("not restored"); });
+  }
+  function apply(entry, backwards) {
+    var removes = backwards ? entry.kind !== "delete" : entry.kind === "delete";
+    return removes ? deleteSpan(entry.id) : restoreSpan(entry.id);
+  }
+  function replay(from, to, backwards, none) {
+    if (replaying) return;
+    var entry = from.pop();
+    if (!entry) { toast(none); return; }
+    replaying = true;
+    apply(entry, backwards).then(function () { to.push(entry); }, function () {
+      toast("That step can no longer be " + (backwards ? "undone" : "redone") + ".");
+    }).then(function () { replaying = false; });
+  }
+  function undo() { replay(done, undone, true, "Nothing to undo since the page opened."); }
+  function redo() { replay(undone, done, false, "Nothing to redo."); }
 
   // ---- wiring ------------------------------------------------------------------------------------------------
   function init() {
@@ -408,12 +485,13 @@
       }
     });
 
-    // Ctrl+Z undoes the last delete while its undo button is showing
+    // Ctrl+Z / Ctrl+Shift+Z (or Ctrl+Y): undo and redo span creation and deletion since the page opened.
+    document.addEventListener("htmx:afterRequest", recordSpanAction);
     document.addEventListener("keydown", function (e) {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "z" && !/^(INPUT|TEXTAREA)$/.test(document.activeElement.tagName)) {
-        var undo = $("undo-delete");
-        if (undo) { e.preventDefault(); undo.click(); }
-      }
+      if (!(e.ctrlKey || e.metaKey) || /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName)) return;
+      var key = e.key.toLowerCase();
+      if (key === "z" && !e.shiftKey) { e.preventDefault(); undo(); }
+      else if ((key === "z" && e.shiftKey) || key === "y") { e.preventDefault(); redo(); }
     });
 
     // A 409 (somebody saved first) carries the current state of the span: show it instead of failing silently.
@@ -425,6 +503,58 @@
         toast("This span was changed elsewhere; your change was not saved. The current version is shown.");
       }
     });
+
+    // Tab counts follow what the panels hold: spans listed (and still to load), quotes, suggestions to decide.
+    var side = ws.querySelector(".ws-side");
+    var countsQueued = false;
+    function setCount(name, n) {
+      var el = side.querySelector('[data-count-of="' + name + '"]');
+      if (el && n != null && el.textContent !== String(n)) el.textContent = n;
+    }
+    function updateCounts() {
+      countsQueued = false;
+      var more = $("span-list-more");
+      setCount("spans", side.querySelectorAll("#span-list li.span-row").length + (more ? +more.dataset.count : 0));
+      var quotes = side.querySelector("#quotes-panel .qp-count");
+      if (quotes) setCount("quotes", quotes.textContent.trim());
+      var panel = $("entity-panel");
+      if (panel && !panel.hasAttribute("hx-get")) {
+        var pending = 0;
+        panel.querySelectorAll("[data-pending]").forEach(function (li) { pending += +li.dataset.pending; });
+        setCount("entities", pending);
+      }
+      var empty = $("span-list-empty");
+      if (empty) empty.hidden = side.querySelectorAll("#span-list li").length > 0;
+    }
+    new MutationObserver(function () {
+      if (!countsQueued) { countsQueued = true; requestAnimationFrame(updateCounts); }
+    }).observe(side, { childList: true, subtree: true });
+    updateCounts();
+
+    // "?" shows every shortcut (not while typing in a field or choosing a theme); Esc or the button closes it.
+    var overlay = $("shortcuts"), overlayReturn = null;
+    function toggleShortcuts(show) {
+      if (show) { overlayReturn = document.activeElement; overlay.hidden = false; overlay.focus(); }
+      else { overlay.hidden = true; if (overlayReturn && overlayReturn.focus) overlayReturn.focus({ preventScroll: true }); }
+    }
+    document.addEventListener("keydown", function (e) {
+      if (!overlay.hidden && e.key === "Escape") { e.preventDefault(); e.stopPropagation(); toggleShortcuts(false); return; }
+      if (e.key !== "?" || e.ctrlKey || e.metaKey || e.altKey || pickerOpen()) return;
+      if (/^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName) || document.activeElement.isContentEditable) return;
+      e.preventDefault();
+      toggleShortcuts(overlay.hidden);
+    });
+    $("shortcuts-open").addEventListener("click", function () { toggleShortcuts(true); });
+    $("shortcuts-close").addEventListener("click", function () { toggleShortcuts(false); });
+    overlay.addEventListener("click", function (e) { if (e.target === overlay) toggleShortcuts(false); });
+
+    // Entities show in the text while their tab is open, whatever their layer switch says.
+    function entityTabOpen() {
+      var tab = $("tab-entities");
+      textEl.classList.toggle("tab-ent", !!tab && tab.getAttribute("aria-selected") === "true");
+    }
+    document.addEventListener("tabchange", entityTabOpen);
+    entityTabOpen();
 
     ws.dataset.ready = "1";
   }

@@ -52,9 +52,9 @@ def test_analyst_checks_attributions_changes_a_speaker_adds_a_missed_quote_and_s
     speakers = panel.locator(".qp-speaker").all_inner_texts()
     assert "Vladimir Putin" in speakers and "Xi Jinping" in speakers
     putin_mark = page.locator("#article-text .m-quote", has_text="The victory over fascism").first
-    assert "quote: Vladimir Putin" in putin_mark.get_attribute("title")
+    assert "Quote: Vladimir Putin" in putin_mark.get_attribute("title")
     xi_mark = page.locator("#article-text .m-quote", has_text="jointly promote the correct view").first
-    assert "quote: Xi Jinping" in xi_mark.get_attribute("title")
+    assert "Quote: Xi Jinping" in xi_mark.get_attribute("title")
     screenshot(page, "article-with-quotes")
 
     # add a missed quote by selecting it in the text
@@ -65,11 +65,16 @@ def test_analyst_checks_attributions_changes_a_speaker_adds_a_missed_quote_and_s
     add.click()
     card = quote_card(page, MISSED)
     card.wait_for()
-    # the write answered with the panel; its own quoteChanged event did not reload it (the notice stays)
-    page.wait_for_timeout(300)
+    # the write answered with the panel; its own quoteChanged event must not reload it (the notice stays). Tag the
+    # panel the answer drew, wait until the same event has re-drawn the text and the network is quiet: the tagged
+    # panel is still the one on the page.
+    page.evaluate("document.querySelector('#quotes-panel .quotes-panel').dataset.drawnBy = 'the-write'")
+    quote = Quote.objects.get(article=article, text=MISSED)
+    page.wait_for_selector(f"#article-text .m-quote[data-m~='q{quote.pk}']")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#quotes-panel .quotes-panel[data-drawn-by='the-write']").count() == 1
     assert panel.locator(".qp-notice").inner_text() == "Quote added."
     assert card.locator(".qp-speaker").inner_text() == "Unattributed"
-    quote = Quote.objects.get(article=article, text=MISSED)
     assert article.text[quote.start : quote.end] == MISSED and quote.created_by == analyst
 
     # attribute it to a new speaker, a place
@@ -79,7 +84,7 @@ def test_analyst_checks_attributions_changes_a_speaker_adds_a_missed_quote_and_s
     card.get_by_role("button", name="Create and attribute").click()
     page.wait_for_function(ATTRIBUTED, arg=[MISSED, "Ukraine"])
     # the highlight layer re-renders with the new quote and its speaker
-    page.wait_for_selector("#article-text .m-quote[title*='quote: Ukraine']")
+    page.wait_for_selector("#article-text .m-quote[title*='Quote: Ukraine']")
 
     # change the speaker of an extracted quote through the autocomplete (an alias search)
     bombs = quote_card(page, "guided bombs")
