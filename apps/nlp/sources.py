@@ -322,39 +322,72 @@ def can_speak(subj: Token) -> bool:
 
 def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
     """Read a subject as a named person, a described person or body, a pronoun, or unknown."""
-    doc = view.doc
-    left, right = mention_span(view, subj, lo, hi)
     low = subj.lower_
     if subj.pos_ == "PRON" or low in PERSON_PRONOUNS or low in THING_PRONOUNS:
-        if low in PERSON_PRONOUNS:
-            return Source(subj.i, subj.i + 1, "person", pronoun="person")
-        if low in THING_PRONOUNS:
-            return Source(subj.i, subj.i + 1, "organisation", pronoun="thing")
-        if low == "they":  # an organisation or a group named in the previous attribution
-            return Source(subj.i, subj.i + 1, None, pronoun="group")
-        return Source(subj.i, subj.i + 1, None)  # we, I: no single source
+        return describe_pronoun(subj)
+    left, right = mention_span(view, subj, lo, hi)
     titled = _coordinated_title_person(view, subj, left, hi)
     if titled is not None:
         return titled
-    if any(c.dep_ == "conj" for c in subj.children):
-        return Source(left, min(subj.right_edge.i + 1, hi), None)  # joint source: "Xi and Putin"
-    if low in _JOINT_HEADS and any(c.lower_ in ("both", "two", "all") for c in subj.children):
-        return Source(left, right, None)
+    joint = describe_joint(subj, left, right, hi)
+    if joint is not None:
+        return joint
     bare = strip_determiner(view.span_text(left, right))
-    head = subj.lemma_.lower()
     if subj.pos_ == "PROPN" and any(
         c.dep_ == "appos" and c.pos_ == "NOUN" and c.lemma_.lower() in ORG_NOUNS for c in subj.children
     ):  # "The Samyukt Kisan Morcha, an umbrella body of farmers' unions, said": a body, whatever NER says
-        return _read_body(view, subj, left, right, bare, head)
+        return _read_body(view, subj, left, right, bare, subj.lemma_.lower())
     person = _read_person(view, subj, left, right, lo, hi, bare)
+    if person is None:
+        person = describe_titled_name(view, subj, left, right, hi)
+    if person is None:
+        person = describe_appositive_name(view, subj, left, right, lo, hi, bare)
     if person is not None:
         return person
+    return _describe_by_head(view, subj, left, right, lo, hi, bare)
+
+
+def describe_pronoun(subj: Token) -> Source:
+    """A pronoun subject: "he"/"she" for a person, "it" for a body, "they" for a group, "we"/"I" for no single
+    source."""
+    low = subj.lower_
+    if low in PERSON_PRONOUNS:
+        return Source(subj.i, subj.i + 1, "person", pronoun="person")
+    if low in THING_PRONOUNS:
+        return Source(subj.i, subj.i + 1, "organisation", pronoun="thing")
+    if low == "they":  # an organisation or a group named in the previous attribution
+        return Source(subj.i, subj.i + 1, None, pronoun="group")
+    return Source(subj.i, subj.i + 1, None)  # we, I: no single source
+
+
+def describe_joint(subj: Token, left: int, right: int, hi: int) -> Source | None:
+    """A joint source has no single speaker: "the two ministers said", "Alice Moreau and Tom Reyes said"."""
+    if any(c.dep_ == "conj" for c in subj.children):
+        return Source(left, min(subj.right_edge.i + 1, hi), None)
+    if subj.lower_ in _JOINT_HEADS and any(c.lower_ in ("both", "two", "all") for c in subj.children):
+        return Source(left, right, None)
+    return None
+
+
+def describe_titled_name(view: DocView, subj: Token, left: int, right: int, hi: int) -> Source | None:
+    """A title whose complement ends in a name: "Minister for Fisheries Anna Berg said" is Anna Berg, with the
+    title as her role."""
     named = _title_complement_name(subj, subj.i + 1, hi)
-    if named is not None and named[1] == right:  # "Federal Minister for Planning Ahsan Iqbal"
-        role = strip_determiner(view.text[doc[left].idx : doc[named[0]].idx]).strip(" ,")
-        return Source(left, right, "person", name=strip_possessive(view.span_text(*named)), role=role)
+    if named is None or named[1] != right:
+        return None
+    doc = view.doc
+    role = strip_determiner(view.text[doc[left].idx : doc[named[0]].idx]).strip(" ,")
+    return Source(left, right, "person", name=strip_possessive(view.span_text(*named)), role=role)
+
+
+def describe_appositive_name(
+    view: DocView, subj: Token, left: int, right: int, lo: int, hi: int, bare: str
+) -> Source | None:
+    """A description followed by a name in apposition: "the company's spokesman, Jan Novak, said" is Jan Novak
+    with the description as his role; so is "the envoy to Chile, Ana Ruiz, wrote", where the name hangs on the
+    last noun."""
     appos = next((c for c in subj.children if c.dep_ == "appos" and c.ent_type_ in PERSON_LABELS), None)
-    if appos is None:  # "Beijing's envoy to India, Xu Feihong, wrote": the name hangs on the last noun
+    if appos is None:
         appos = next(
             (
                 g
@@ -367,9 +400,16 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
             ),
             None,
         )
-    if appos is not None:  # "Putin's spokesman, Dmitry Peskov, said"
-        a_left, a_right = mention_span(view, appos, lo, hi)
-        return Source(left, right, "person", name=strip_possessive(view.span_text(a_left, a_right)), role=bare)
+    if appos is None:
+        return None
+    a_left, a_right = mention_span(view, appos, lo, hi)
+    return Source(left, right, "person", name=strip_possessive(view.span_text(a_left, a_right)), role=bare)
+
+
+def _describe_by_head(view: DocView, subj: Token, left: int, right: int, lo: int, hi: int, bare: str) -> Source:
+    """What is left is read by the head word: a titled name NER missed, a document and its author, a person
+    noun, a body, or any other noun as someone."""
+    doc = view.doc
     name, role = speaker_name_parts(bare)
     if role and name and subj.pos_ == "PROPN":  # a titled name NER missed
         return Source(left, right, "person", name=name, role=role, penalty=0.05)

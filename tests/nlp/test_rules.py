@@ -1,0 +1,169 @@
+"""The extractor's named rules, one test each, on small crafted sentences (none taken from evaluation texts)."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.nlp import frames, quotemarks, sources
+from apps.nlp.docview import DocView
+
+
+@pytest.fixture(scope="module")
+def view_of(nlp):
+    def build(text: str) -> DocView:
+        return DocView(nlp(text))
+
+    return build
+
+
+def _cue(view: DocView, word: str) -> frames.Cue:
+    cue = next(c for c in frames.find_cues(view) if view.doc[c.tokens[0]].text == word)
+    return cue
+
+
+def _tok(view: DocView, word: str):
+    return next(t for t in view.doc if t.text == word)
+
+
+def _content(view: DocView, cue: frames.Cue) -> str:
+    return view.span_text(*cue.content)
+
+
+# ---- sources: reading a subject ------------------------------------------------------------------------
+
+
+def test_describe_pronoun_reads_person_thing_group_and_none(view_of):
+    view = view_of("He said it was late. It said so. They said no. We said yes.")
+    kinds = [
+        (sources.describe_pronoun(t).kind, sources.describe_pronoun(t).pronoun)
+        for t in view.doc
+        if t.lower_ in ("he", "it", "they", "we") and t.dep_ == "nsubj" and t.head.lemma_ == "say"
+    ]
+    assert kinds == [("person", "person"), ("organisation", "thing"), (None, "group"), (None, None)]
+
+
+def test_describe_joint_source_has_no_single_speaker(view_of):
+    view = view_of("Alice Moreau and Tom Reyes said the plan was sound.")
+    subj = _tok(view, "Moreau")
+    left, right = sources.mention_span(view, subj, 0, len(view.doc))
+    src = sources.describe_joint(subj, left, right, len(view.doc))
+    assert src is not None and src.kind is None
+    assert sources.describe(view, subj, 0, len(view.doc)).kind is None
+
+
+def test_describe_titled_name_takes_the_name_after_a_title_complement(view_of):
+    view = view_of("Minister for Fisheries Anna Berg said the quota would stay.")
+    src = sources.describe(view, _cue(view, "said").source, 0, len(view.doc))
+    assert (src.kind, src.name) == ("person", "Anna Berg")
+    assert "Minister" in src.role
+
+
+def test_describe_appositive_name_is_the_person_and_the_description_her_role(view_of):
+    view = view_of("The company's spokeswoman, Jana Novak, said the plant would reopen.")
+    subj = _cue(view, "said").source
+    left, right = sources.mention_span(view, subj, 0, len(view.doc))
+    src = sources.describe_appositive_name(view, subj, left, right, 0, len(view.doc), "x")
+    assert src is not None and src.name == "Jana Novak"
+
+
+def test_describe_by_head_reads_a_plain_noun_subject_as_someone(view_of):
+    view = view_of("Protesters said the vote had been rigged.")
+    src = sources.describe(view, _cue(view, "said").source, 0, len(view.doc))
+    assert src.kind == "person" and src.plural
+
+
+# ---- frames: reported speech ---------------------------------------------------------------------------
+
+
+def test_clausal_child_finds_the_that_clause(view_of):
+    view = view_of("The mayor said that the bridge would close.")
+    cue = _cue(view, "said")
+    kids = list(cue.token.children)
+    assert frames._clausal_child(kids, cue.token.i).lemma_ == "close"
+
+
+def test_noun_frame_complement_reads_expressed_hope_that(extract):
+    (q,), _ = extract("The minister expressed hope that the bridge would reopen soon.")
+    assert (q.text, q.cue) == ("the bridge would reopen soon", "expressed hope")
+
+
+def test_call_on_complement_is_no_frame_for_a_noun_phrase(view_of):
+    view = view_of("The minister called for calm.")
+    assert frames._call_on_complement(view, _cue(view, "called"), len(view.doc)) == (None, None)
+
+
+def test_infinitive_complement_keeps_the_addressee_of_a_directive(extract):
+    quotes, _ = extract("The minister urged the players to stay calm. The minister vowed to win the cup.")
+    assert [(q.text, q.cue) for q in quotes] == [("the players to stay calm", "urged"), ("to win the cup", "vowed")]
+
+
+def test_misparsed_postposed_subject_reads_a_lower_case_title_and_name(extract):
+    (q,), _ = extract("The port will reopen next week, transport minister Raj Patel said.")
+    assert (q.text, q.speaker) == ("The port will reopen next week", "Raj Patel")
+
+
+def test_misparsed_postposed_subject_leaves_a_parsed_subject_alone(view_of):
+    view = view_of("The port will reopen, the mayor said.")
+    cue = _cue(view, "said")
+    subj = cue.source
+    assert frames._misparsed_postposed_subject(view, cue, subj, True, 0, len(view.doc)) == (subj, True)
+
+
+def test_subjectless_postposed_subject_reads_an_inverted_subject(view_of):
+    view = view_of("The roads will reopen on Monday, said the mayor.")
+    cue = _cue(view, "said")
+    assert _content(view, cue) == "The roads will reopen on Monday"
+    assert cue.source.text == "mayor"
+
+
+def test_cue_points_forward_before_a_colon(view_of):
+    view = view_of('Asked about the plan, the mayor replied: "It is fine."')
+    cue = _cue(view, "replied")
+    assert frames._cue_points_forward(view, cue, len(view.doc))
+
+
+def test_only_subordinate_before_gives_no_backward_content(view_of):
+    view = view_of("When asked about the plan, the mayor said.")
+    cue = _cue(view, "said")
+    assert frames._only_subordinate_before(cue)
+    assert cue.content is None
+
+
+def test_after_dateline_skips_a_wire_dateline(view_of):
+    view = view_of("OSLO, May 2 (Reuters) - The port will close, the mayor said.")
+    start = frames._after_dateline(view, 0)
+    assert view.doc[start].text == "The"
+
+
+def test_is_parenthetical_when_the_sentence_goes_on_after_the_attribution(view_of):
+    view = view_of("The talks, the mayor said, were useful and calm.")
+    cue = _cue(view, "said")
+    assert cue.frame == "parenthetical"
+    assert frames._is_parenthetical(view, cue, len(view.doc))
+
+
+# ---- quotemarks: pairing ----------------------------------------------------------------------------------
+
+
+def test_pair_mark_treats_a_single_mark_inside_a_double_quotation_as_an_apostrophe():
+    text = '"The players\' union agreed," she said.'
+    regions = quotemarks.find_regions(text)
+    assert [(r.open, r.close) for r in regions] == [(0, text.index(",") + 1)]
+
+
+def test_pairing_carries_an_open_quotation_over_a_reopened_paragraph():
+    text = '"First part of the speech.\n"Second part of it," she said.'
+    (region,) = quotemarks.find_regions(text)
+    assert region.reopens == (text.index("\n") + 1,)
+    assert text[region.close] == '"'
+
+
+def test_pairing_keeps_an_unclosed_chain_of_paragraphs():
+    text = '"First part.\n"Second part.\nNarration follows.'
+    (region,) = quotemarks.find_regions(text)
+    assert region.close == text.index("\nNarration")
+
+
+def test_reopens_needs_an_opening_double_mark():
+    assert quotemarks._reopens('"Yes."', 0, 6)
+    assert not quotemarks._reopens("Yes.", 0, 4)
