@@ -25,6 +25,7 @@ from spacy.tokens import Token
 
 from . import cues as lex
 from .docview import DocView, ids
+from .names import DOCUMENT_NOUNS, ORG_NOUNS, PERSON_NOUNS
 from .sources import (
     BODY_LABELS,
     PERSON_LABELS,
@@ -34,7 +35,6 @@ from .sources import (
     mention_span,
     subject_of,
 )
-from .speakers import DOCUMENT_NOUNS, ORG_NOUNS, PERSON_NOUNS
 
 _LEAD_SKIP = frozenset({",", ":", ";", "-", "–", "—", "--", "that"})
 _CLAUSE_DEPS = frozenset({"ccomp", "advcl", "parataxis", "dep", "csubj"})

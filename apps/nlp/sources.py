@@ -17,23 +17,23 @@ import numpy as np
 from spacy.tokens import Token
 
 from .docview import DocView, any_of, coordinated_title_start, ids
-from .speakers import (
+from .names import (
     DOCUMENT_NOUNS,
     HONORIFICS,
     NAME_PARTICLES,
+    NON_AGENTS,
     ORG_NOUNS,
     PERSON_NOUNS,
     PERSON_PRONOUNS,
     THING_PRONOUNS,
     TITLE_WORDS,
-    SpeakerMention,
-    SpeakerRegistry,
     compatible_names,
     same_speaker,
     speaker_name_parts,
     strip_determiner,
     strip_possessive,
 )
+from .speakers import SpeakerMention, SpeakerRegistry
 from .types import SpeakerInfo
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
@@ -410,6 +410,8 @@ def _describe_by_head(view: DocView, subj: Token, left: int, right: int, lo: int
     """What is left is read by the head word: a titled name NER missed, a document and its author, a person
     noun, a body, or any other noun as someone."""
     doc = view.doc
+    if subj.pos_ == "NOUN" and subj.lemma_.lower() in NON_AGENTS:
+        return Source(left, right, None)  # "the reader", "this interpretation": not someone who speaks
     name, role = speaker_name_parts(bare)
     if role and name and subj.pos_ == "PROPN":  # a titled name NER missed
         return Source(left, right, "person", name=name, role=role, penalty=0.05)
