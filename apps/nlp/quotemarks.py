@@ -20,6 +20,7 @@ SINGLE_AMBIGUOUS = "'’"  # also apostrophes
 ALL_MARKS = DOUBLE_OPEN + DOUBLE_CLOSE + DOUBLE_AMBIGUOUS + SINGLE_OPEN + SINGLE_CLOSE + SINGLE_AMBIGUOUS
 _MARK_RE = re.compile(f"[{re.escape(ALL_MARKS)}]")
 _PARA_RE = re.compile(r"[^\r\n]+")
+_LOW_HIGH_CLOSE = "“‘"
 _OPENING_CONTEXT = set(" \t\u00a0([{-–—/:;" + DOUBLE_OPEN + SINGLE_OPEN + DOUBLE_AMBIGUOUS)
 
 
@@ -67,6 +68,8 @@ def _role(text: str, i: int, para_start: int, para_end: int) -> str:
     nxt = text[i + 1] if i + 1 < para_end else " "
     left_flank = prev in _OPENING_CONTEXT or prev.isspace()
     right_flank = nxt.isspace() or (not nxt.isalnum() and nxt not in "$£€#@")
+    if ch in _LOW_HIGH_CLOSE and not prev.isspace() and prev not in _OPENING_CONTEXT and right_flank:
+        return "close"  # German and Central European „...“ and ‚...‘: the high mark closes
     if ch in DOUBLE_OPEN or ch in SINGLE_OPEN:
         return "open"
     if ch in DOUBLE_CLOSE or ch in SINGLE_CLOSE:

@@ -632,6 +632,29 @@ class SpeakerResolver:
     def name_of(self, mention_id: int) -> str:
         return self.registry.name_of(mention_id)
 
+    def resolve_label(self, start: int, end: int) -> Resolution:
+        """A speaker label ("Lin Jian", "MS BRUCE", "Reuters") at characters [start, end): a person when an
+        honorific or a PERSON entity says so, a body for an organisation entity or an acronym."""
+        view = self.view
+        a, b = view.char_to_token(start), view.char_to_token(end)
+        surface = view.text[start:end]
+        name, role = speaker_name_parts(surface)
+        words = surface.split()
+        ents = {t.ent_type_ for t in view.doc[a:b]}
+        honorific = words[0].casefold().rstrip(".") in {h.rstrip(".") for h in HONORIFICS}
+        if honorific or "PERSON" in ents:
+            kind = "person"
+        elif ents & BODY_LABELS or (len(words) == 1 and surface.isupper()):
+            kind = "organisation"
+        else:
+            kind = "person"
+        if kind == "person" and name.isupper():
+            name = name.title()  # "MS BRUCE" -> "Bruce"
+        src = Source(a, b, kind, name=name, role=role)
+        mid = self._register(src, start)
+        self._log.append((start, mid, src))
+        return Resolution(mid, surface, (start, end), 0.0)
+
     def _name_epithet(self, src: Source, surface: str, tok: int) -> None:
         """Stock epithets of blocs: "the EU's executive arm" is the European Commission; "the bloc" is the
         latest bloc named before it ("EU", "ASEAN", "NATO")."""
@@ -813,7 +836,7 @@ class SpeakerResolver:
                 and not role_words
                 and distance <= 1
                 and wanted[-1] in TITLE_WORDS
-                and not name.split()[0].casefold() in PERSON_NOUNS
+                and name.split()[0].casefold() not in PERSON_NOUNS
             ):
                 return mid
             first = False

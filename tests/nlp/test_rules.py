@@ -167,3 +167,66 @@ def test_pairing_keeps_an_unclosed_chain_of_paragraphs():
 def test_reopens_needs_an_opening_double_mark():
     assert quotemarks._reopens('"Yes."', 0, 6)
     assert not quotemarks._reopens("Yes.", 0, 4)
+
+
+def test_low_high_marks_close_with_the_high_mark():
+    text = "„Wir schaffen das“, sagte sie. ‚Gut‘ ist es."
+    regions = quotemarks.find_regions(text)
+    assert [(text[r.open], text[r.close]) for r in regions] == [("„", "“"), ("‚", "‘")]
+
+
+def test_english_curly_marks_still_open_with_the_high_mark():
+    text = "She said “we are ready” and left."
+    (region,) = quotemarks.find_regions(text)
+    assert text[region.open + 1 : region.close] == "we are ready"
+
+
+# ---- transcripts, headlines and partial quotes -------------------------------------------------------------
+
+
+def test_transcript_turns_are_direct_quotes_of_their_labels(extract):
+    text = (
+        "Daily briefing\n"
+        "Radio Nord: Will the minister attend the summit next week?\n"
+        "Ana Ruiz: The minister will attend. She looks forward to the talks.\n"
+        "Q: What about the trade dispute?\n"
+        "Ana Ruiz: We hope it can be settled through dialogue.\n"
+    )
+    quotes, _ = extract(text)
+    assert [(q.text, q.kind, q.speaker) for q in quotes] == [
+        ("Will the minister attend the summit next week?", "direct", "Radio Nord"),
+        ("The minister will attend. She looks forward to the talks", "direct", "Ana Ruiz"),
+        ("What about the trade dispute?", "direct", None),
+        ("We hope it can be settled through dialogue", "direct", "Ana Ruiz"),
+    ]
+
+
+def test_an_honorific_label_names_a_person():
+    from apps.nlp.transcripts import LabelledParagraph, transcript_turns
+
+    found = [LabelledParagraph(0, 5, 7, 9, "MS ROE", "") for _ in range(3)]
+    assert [p.kind for p in transcript_turns(found)] == ["turn"] * 3
+
+
+def test_two_labelled_lines_with_different_labels_are_not_a_transcript(extract):
+    text = "Ana Ruiz: Talks must resume now\nThe talks stalled in May.\nTom Reyes: Deal is within reach\n"
+    quotes, _ = extract(text)
+    assert [(q.text, q.kind, q.speaker) for q in quotes] == [
+        ("Talks must resume now", "indirect", "Ana Ruiz"),
+        ("Deal is within reach", "indirect", "Tom Reyes"),
+    ]
+
+
+def test_a_dateline_with_a_colon_is_not_a_label(extract):
+    quotes, _ = extract("OSLO: The port will reopen on Monday, the mayor said.")
+    assert [q.text for q in quotes] == ["The port will reopen on Monday"]
+
+
+def test_a_quoted_fragment_complement_is_a_partial_quote(extract):
+    quotes, _ = extract("The opposition leader Ana Ruiz called the plan 'a dead end' on Monday.")
+    assert [(q.text, q.kind, q.cue, q.speaker) for q in quotes] == [("a dead end", "direct", "called", "Ana Ruiz")]
+
+
+def test_a_scare_quoted_adjective_on_a_noun_is_no_partial_quote(extract):
+    quotes, _ = extract("She condemned what she called “reckless” drills near the border.")
+    assert quotes == []
