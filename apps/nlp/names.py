@@ -60,7 +60,7 @@ PERSON_NOUNS = frozenset(
     mayor lawmaker lawmakers senator senators representative representatives negotiator negotiators
     secretary chancellor chairman chairwoman chief director prosecutor judge witness witnesses resident
     residents scholar scholars professor researcher researchers economist economists insider insiders
-    person people man woman king queen prince monarch pope
+    person people man woman king queen prince monarch pope delegate delegates speaker
     """.split()
 )
 ORG_NOUNS = frozenset(

@@ -219,7 +219,7 @@ def mention_span(view: DocView, subj: Token, lo: int, hi: int) -> tuple[int, int
     right = subj.i + 1
     while right < hi and doc[right].dep_ in ("flat", "case") and doc[right].head.i == subj.i:
         right += 1
-    if subj.ent_type_ == "ORG" or subj.lemma_.lower() in ORG_NOUNS or subj.lower_ in _SPOKES:
+    if subj.ent_type_ == "ORG" or subj.lemma_.lower() in ORG_NOUNS | _DELEGATES or subj.lower_ in _SPOKES:
         right = _named_complements(subj, right, hi)
     else:
         named = _title_complement_name(subj, right, hi)
@@ -262,6 +262,8 @@ _REPORT_VERBS = frozenset(
 _REPORT_IDS = ids(*sorted(_REPORT_VERBS))
 _ORG_IDS = ids(*sorted(ORG_NOUNS))
 _SPOKES = frozenset({"spokesperson", "spokesman", "spokeswoman"})
+# people named by whom they speak for: "the representative of France", "the speaker for the Russian Federation"
+_DELEGATES = frozenset({"representative", "delegate", "envoy", "ambassador", "speaker", "observer"})
 _NAMING_PREPS = frozenset({"of", "for", "to", "in"})
 
 
@@ -277,6 +279,9 @@ def _named_complements(head: Token, right: int, hi: int) -> int:
         pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
         if pobj is None or pobj.pos_ != "PROPN" or pobj.ent_type_ in ("DATE", "TIME", "CARDINAL"):
             break
+        comma = _comma_before_name(prep, pobj)
+        if comma is not None:  # "its representative in Chad, Ana Ruiz": the name is an appositive
+            return comma
         end = pobj.i + 1
         while end < hi and doc_flat(pobj, end):
             end += 1
@@ -300,6 +305,19 @@ def _named_complements(head: Token, right: int, hi: int) -> int:
         right = end
         heads.append(pobj)
     return right
+
+
+def _comma_before_name(prep: Token, pobj: Token) -> int | None:
+    """The comma in "representative in Chad, Ana Ruiz" when the parser made the name the object of "in"."""
+    if pobj.ent_type_ not in PERSON_LABELS:
+        return None
+    start = pobj.i
+    while start > prep.i + 1 and pobj.doc[start - 1].ent_iob_ == "I" and pobj.doc[start].ent_iob_ == "I":
+        start -= 1
+    while start > prep.i + 1 and pobj.doc[start - 1].ent_type_ in PERSON_LABELS:
+        start -= 1
+    comma = start - 1
+    return comma if comma > prep.i + 1 and pobj.doc[comma].text == "," else None
 
 
 def doc_flat(pobj: Token, k: int) -> bool:
@@ -397,6 +415,17 @@ def describe_appositive_name(
                 if o.dep_ == "pobj"
                 for g in o.children
                 if g.dep_ == "appos" and g.ent_type_ in PERSON_LABELS and g.i > o.i + 1 and o.nbor(1).text == ","
+            ),
+            None,
+        )
+    if appos is None:  # "its representative in Chad, Ana Ruiz, said": the name parsed as the object of "in"
+        appos = next(
+            (
+                o
+                for p in subj.children
+                if p.dep_ == "prep" and p.i > subj.i
+                for o in p.children
+                if o.dep_ == "pobj" and _comma_before_name(p, o) is not None
             ),
             None,
         )

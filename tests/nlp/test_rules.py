@@ -230,3 +230,15 @@ def test_a_quoted_fragment_complement_is_a_partial_quote(extract):
 def test_a_scare_quoted_adjective_on_a_noun_is_no_partial_quote(extract):
     quotes, _ = extract("She condemned what she called “reckless” drills near the border.")
     assert quotes == []
+
+
+def test_a_delegate_is_named_with_the_country_it_speaks_for(extract):
+    (q,), speakers = extract("The representative of Norway said the draft had been rushed.")
+    assert q.speaker == "representative of Norway"
+    assert speakers[0].kind == "person"
+
+
+def test_a_name_parsed_as_the_object_of_a_preposition_is_the_appositive_name(extract):
+    (q,), speakers = extract("Its representative in Mali, Oumar Diallo, said the roads were closed.")
+    assert q.speaker == "Oumar Diallo"
+    assert speakers[0].role.endswith("representative in Mali")
