@@ -393,3 +393,9 @@ def short_role(role: str) -> str:
         while words and words[-1].casefold() in _POSTMODIFIERS | DETERMINERS | {"and", "or"}:
             words.pop()
     return " ".join(words).strip(" ,;:")
+
+
+# ---- descriptions of a person's function ------------------------------------------------------------------
+
+ROLE_SYNONYM = {variant: key for key, variants in _DATA["role_synonyms"].items() for variant in variants}
+ROLE_FAMILIES = {head: frozenset(words) for head, words in _DATA["role_families"].items()}

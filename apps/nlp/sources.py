@@ -25,6 +25,8 @@ from .names import (
     ORG_NOUNS,
     PERSON_NOUNS,
     PERSON_PRONOUNS,
+    ROLE_FAMILIES,
+    ROLE_SYNONYM,
     THING_PRONOUNS,
     TITLE_WORDS,
     compatible_names,
@@ -41,14 +43,7 @@ PERSON_LABELS = frozenset({"PERSON"})
 BODY_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC", "LOC"})
 _JOINT_HEADS = frozenset({"side", "sides", "leader", "leaders", "country", "countries", "party", "parties"})
 # top titles, any of which a description like "the Russian leader" may stand for
-_LEADER_WORDS = frozenset(
-    {"leader", "president", "premier", "chancellor", "king", "head", "minister", "emir", "counterpart"}
-)
-
-
-# "the spokeswoman" for a "Foreign Ministry spokesperson"; "the Russian top diplomat" for its foreign minister
-_SYNONYM = {"spokesman": "spokesperson", "spokeswoman": "spokesperson", "spokespeople": "spokesperson"}
-_DIPLOMAT_WORDS = frozenset({"foreign", "ambassador", "envoy", "diplomat", "consul", "mfa"})
+_TITLED_WINDOW = 3  # paragraphs back to a titled person a description may name
 _LOOSE_MODIFIERS = frozenset({"top", "senior", "chief", "veteran", "country's", "nation's", "official"})
 
 
@@ -588,6 +583,27 @@ def _looks_like_person_name(surface: str) -> bool:
     return caps >= 2
 
 
+def _role_words(roles: list[str]) -> set[str]:
+    return {ROLE_SYNONYM.get(w, w) for role in roles for w in role.casefold().split()}
+
+
+def _role_fits(wanted: list[str], role_words: set[str]) -> bool:
+    """A description ("the top diplomat", "the spokesman", "the Russian leader") fits a title: its head is
+    a word of the title, or of the title family it names (``role_families`` in data/names.json), and its
+    modifiers are words of the title."""
+    head = wanted[-1]
+    family = ROLE_FAMILIES.get(head, frozenset())
+    if head in ROLE_FAMILIES["leader"]:
+        family |= ROLE_FAMILIES["leader"]
+    head_ok = (
+        head in role_words
+        or not role_words.isdisjoint(family)
+        or any(" " in w and w in " ".join(sorted(role_words)) for w in family)
+        or (head == "official" and bool(role_words))
+    )
+    return head_ok and set(wanted[:-1]) <= role_words
+
+
 def bare_definite(surface: str, src: Source) -> bool:
     """'the spokesperson', 'The official': a bare definite description. Unless it can be linked to an
     earlier source it is not a name worth storing, and the quote keeps speaker None."""
@@ -837,7 +853,7 @@ class SpeakerResolver:
             return None
         if src.name and src.name.casefold() not in " ".join(words).casefold():
             return None  # "The foreign secretary, David Lammy, said": named by its appositive
-        wanted = [_SYNONYM.get(w, w) for w in (w.casefold().strip(",") for w in words[1:])]
+        wanted = [ROLE_SYNONYM.get(w, w) for w in (w.casefold().strip(",") for w in words[1:])]
         wanted = [w for w in wanted[:-1] if w not in _LOOSE_MODIFIERS] + wanted[-1:]
         first = True
         for pos, mid, prev in reversed(self._log):
@@ -851,14 +867,8 @@ class SpeakerResolver:
             roles = [*self.registry.roles_of(mid), *titled]
             if name.split()[0].casefold() in PERSON_NOUNS:
                 roles.append(name)  # a described speaker: "spokeswoman for the German Economy Ministry"
-            role_words = {_SYNONYM.get(w, w) for role in roles for w in role.casefold().split()}
-            head_ok = (
-                wanted[-1] in role_words
-                or (wanted[-1] in _LEADER_WORDS and not role_words.isdisjoint(_LEADER_WORDS))
-                or (wanted[-1] == "diplomat" and not role_words.isdisjoint(_DIPLOMAT_WORDS))
-                or (wanted[-1] == "official" and bool(role_words))
-            )
-            if head_ok and set(wanted[:-1]) <= role_words and name.casefold() != " ".join(wanted):
+            role_words = _role_words(roles)
+            if _role_fits(wanted, role_words) and name.casefold() != " ".join(wanted):
                 return mid
             if (  # "Keir Starmer has said. ... the prime minister said": the latest source, its title unstated
                 first
@@ -870,6 +880,21 @@ class SpeakerResolver:
                 return mid
             first = False
             # a bare "the spokesman" goes back past sources whose role does not fit, within the window
+        return self._described_titled(wanted, char)
+
+    def _described_titled(self, wanted: list[str], char: int) -> int | None:
+        """'The top diplomat said' after 'Foreign Minister Ana Ruiz held talks': a titled person named a few
+        paragraphs before, not yet quoted, whose title fits the description."""
+        view = self.view
+        for tok, name, role, surface in reversed(view.titled_persons()):
+            pos = int(view.idx[tok])
+            if pos >= char or self._in_content(pos):
+                continue
+            if view.para_of(char) - view.para_of(pos) > _TITLED_WINDOW:
+                return None
+            if _role_fits(wanted, _role_words([role])):
+                mention = SpeakerMention(surface=surface, name=name, role=role, kind="person", position=pos)
+                return self.registry.add(mention)
         return None
 
     def _add_entity_aliases(self) -> None:

@@ -242,3 +242,21 @@ def test_a_name_parsed_as_the_object_of_a_preposition_is_the_appositive_name(ext
     (q,), speakers = extract("Its representative in Mali, Oumar Diallo, said the roads were closed.")
     assert q.speaker == "Oumar Diallo"
     assert speakers[0].role.endswith("representative in Mali")
+
+
+def test_a_description_links_to_a_titled_person_named_before_it(extract):
+    text = (
+        "Foreign Minister Lena Hartmann held talks with her Danish counterpart on Monday.\n"
+        "The top diplomat said the two countries would open a joint consulate."
+    )
+    (q,), _ = extract(text)
+    assert q.speaker == "Lena Hartmann"
+
+
+def test_an_epithet_synonym_links_to_the_titled_speaker(extract):
+    text = (
+        "Belarusian dictator Ivan Petrenko called the drills 'a provocation'.\n"
+        "The despot said the army was ready."
+    )
+    quotes, _ = extract(text)
+    assert [q.speaker for q in quotes] == ["Ivan Petrenko", "Ivan Petrenko"]
