@@ -641,7 +641,10 @@ class SpeakerResolver:
         body = any_of(view.ent, ids("ORG", "GPE", "NORP"))
         # main-clause subjects only: "the possibility that China will ..." is not a salient subject
         main = any_of(view.dep[np.arange(view.n) + view.head], ids("ROOT", "conj"))
-        self._subj_rows = np.flatnonzero((view.dep == self._nsubj_id) & (person | body) & main)
+        named = np.zeros(view.n, dtype=bool)  # "the ambassador, Ana Ruiz, rejected it": named by an appositive
+        for i in np.flatnonzero((view.dep == self._nsubj_id) & main & ~(person | body)):
+            named[i] = any(c.dep_ == "appos" and c.ent_type_ in PERSON_LABELS for c in view.doc[int(i)].children)
+        self._subj_rows = np.flatnonzero((view.dep == self._nsubj_id) & (person | body | named) & main)
         # bodies that report without being quoted: "the Japanese Foreign Ministry quoted Iwaya as saying"
         report = any_of(view.lemma[np.arange(view.n) + view.head], _REPORT_IDS)
         org_word = any_of(view.lower, _ORG_IDS) | (view.ent == ids("ORG")[0])
@@ -666,6 +669,8 @@ class SpeakerResolver:
             mid = self._described(src, span[0])
             if mid is None and src.kind == "organisation":
                 mid = self._reporting_body(surface, span[0])
+            if mid is None and src.kind == "organisation":
+                mid = self._spokespersons_body(surface, span[0])
             if mid is None and not bare_definite(surface, src):
                 mid, penalty = self._register(src, span[0]), src.penalty
         if mid is not None:
@@ -842,6 +847,27 @@ class SpeakerResolver:
                 continue
             if compatible_names(words[1], registry.name_of(mid), "organisation"):
                 return mid
+        return None
+
+    def _spokespersons_body(self, surface: str, char: int) -> int | None:
+        """'the ministry said' after 'Foreign Ministry spokesman Ana Ruiz said': the body named in the title of
+        an earlier quoted person (within five paragraphs), registered under that name."""
+        words = surface.casefold().split()
+        if len(words) != 2 or words[0] != "the" or words[1] not in ORG_NOUNS:
+            return None
+        view = self.view
+        for pos, mid, _ in reversed(self._log):
+            if pos >= char or self.registry.kind_of(mid) != "person":
+                continue
+            if view.para_of(char) - view.para_of(pos) > 5:
+                return None
+            for role in reversed(self.registry.roles_of(mid)):
+                title = role.split()
+                heads = [k for k, w in enumerate(title) if w.casefold().rstrip("'s’") == words[1]]
+                if heads and title[0][:1].isupper():
+                    name = " ".join(title[: heads[-1] + 1])
+                    mention = SpeakerMention(surface=surface, name=name, role="", kind="organisation", position=char)
+                    return self.registry.add(mention)
         return None
 
     def _described(self, src: Source, char: int) -> int | None:

@@ -260,3 +260,21 @@ def test_an_epithet_synonym_links_to_the_titled_speaker(extract):
     )
     quotes, _ = extract(text)
     assert [q.speaker for q in quotes] == ["Ivan Petrenko", "Ivan Petrenko"]
+
+
+def test_he_goes_back_to_a_subject_named_by_an_appositive(extract):
+    text = (
+        '"The harbour will stay open," Mayor Tom Reyes said.\n'
+        "The port authority's director, Lena Hartmann, rejected the plan. He said the berths were needed."
+    )
+    quotes, _ = extract(text)
+    assert [q.speaker for q in quotes] == ["Tom Reyes", "Lena Hartmann"]
+
+
+def test_the_body_goes_back_to_the_body_in_a_spokespersons_title(extract):
+    text = (
+        "Defence Ministry spokesman Jan Novak said the drills would end on Friday.\n"
+        "The ministry also said that no live ammunition would be used."
+    )
+    quotes, _ = extract(text)
+    assert [q.speaker for q in quotes] == ["Jan Novak", "Defence Ministry"]
