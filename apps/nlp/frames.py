@@ -428,7 +428,9 @@ def _call_on_complement(view: DocView, cue: Cue, hi: int) -> tuple[Token | None,
         for t in doc[part.i + 1 : span_end]
     )
     agent = pobj is not None and (
-        pobj.ent_type_ in PERSON_LABELS | BODY_LABELS or pobj.lemma_.lower() in lex.ADDRESSEE_NOUNS
+        pobj.ent_type_ in PERSON_LABELS | BODY_LABELS
+        or pobj.lemma_.lower() in lex.ADDRESSEE_NOUNS
+        or (part.lower_ in ("on", "upon") and pobj.pos_ in ("NOUN", "PROPN"))  # "called on partners to ..."
     )
     if not (agent and has_inf):
         return None, None
@@ -613,6 +615,10 @@ def _frame_according(view: DocView, cue: Cue, s_lo: int, s_hi: int) -> None:
         return  # "according to the plan", "according to international law"
     cue.source = pobj
     p_lo, p_hi = max(tok.left_edge.i, s_lo), min(tok.right_edge.i + 1, s_hi)
+    if all(t.is_punct or t.is_space for t in doc[s_lo:p_lo]):
+        # "According to the agency, one in three ...": the parser may hang the clause's subject on the source
+        # as an appositive; a leading attribution ends at its first comma
+        p_hi = next((t.i for t in doc[pobj.i + 1 : p_hi] if t.text == ","), p_hi)
     cue.block = (p_lo, p_hi)
     if all(t.is_punct or t.is_space for t in doc[s_lo:p_lo]):
         cue.content = (_skip_lead(view, p_hi, s_hi), s_hi)

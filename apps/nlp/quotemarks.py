@@ -18,7 +18,7 @@ SINGLE_CLOSE = "›"
 SINGLE_AMBIGUOUS = "'’"  # also apostrophes
 
 ALL_MARKS = DOUBLE_OPEN + DOUBLE_CLOSE + DOUBLE_AMBIGUOUS + SINGLE_OPEN + SINGLE_CLOSE + SINGLE_AMBIGUOUS
-_MARK_RE = re.compile(f"[{re.escape(ALL_MARKS)}]")
+_MARK_RE = re.compile(f"''|[{re.escape(ALL_MARKS)}]")  # '' stands for a double mark in newswire archives
 _PARA_RE = re.compile(r"[^\r\n]+")
 _LOW_HIGH_CLOSE = "“‘"
 _OPENING_CONTEXT = set(" \t\u00a0([{-–—/:;" + DOUBLE_OPEN + SINGLE_OPEN + DOUBLE_AMBIGUOUS)
@@ -98,10 +98,9 @@ def find_regions(text: str, paras: list[tuple[int, int]] | None = None) -> list[
         stack: list[tuple[int, bool]] = []  # open marks: (index, double?)
         reopen = pairing.reopen(stack, start)
         for m in _MARK_RE.finditer(text, start, end):
-            i = m.start()
-            if reopen and i == start:
+            if reopen and m.start() == start:
                 continue  # the reopening mark itself
-            _pair_mark(text, i, start, end, stack, pairing)
+            _pair_mark(_read_mark(text, m.start(), m.end(), start, end), stack, pairing)
         nxt = paras[p + 1] if p + 1 < len(paras) else None
         pairing.carry_over(stack, end, nxt is not None and _reopens(text, *nxt))
     pairing.regions.sort(key=lambda r: r.open)
@@ -147,17 +146,40 @@ class _Pairing:
 
 
 def _reopens(text: str, start: int, end: int) -> bool:
-    """The paragraph opens with a double quotation mark."""
-    return _family(text[start]) and _role(text, start, start, end) == "open"
+    """The paragraph opens with a double quotation mark (or the two apostrophes that stand for one)."""
+    return text.startswith("''", start) or (_family(text[start]) and _role(text, start, start, end) == "open")
 
 
-def _pair_mark(text: str, i: int, start: int, end: int, stack: list[tuple[int, bool]], pairing: _Pairing) -> None:
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    role: str  # open / close / either / none
+    double: bool
+    open_at: int  # the index a region opened here records (its inner text starts right after)
+    close_at: int  # the index a region closed here records (its inner text ends right before)
+
+
+def _read_mark(text: str, i: int, j: int, start: int, end: int) -> _Mark:
+    """The mark at text[i:j]: one character, or the two apostrophes of the wire-archive convention
+    (''We will,'' he said), which open before a word and close after one."""
+    if j - i == 1:
+        return _Mark(_role(text, i, start, end), _family(text[i]), i, i)
+    prev = text[i - 1] if i > start else " "
+    nxt = text[j] if j < end else " "
+    if (prev.isspace() or prev in _OPENING_CONTEXT) and not nxt.isspace():
+        role = "open"
+    elif not prev.isspace():
+        role = "close"
+    else:
+        role = "none"
+    return _Mark(role, True, j - 1, i)
+
+
+def _pair_mark(mark: _Mark, stack: list[tuple[int, bool]], pairing: _Pairing) -> None:
     """Close the innermost open mark of the same family, or open a new one. A stray single mark inside a
     double quotation is an apostrophe; a stray single opening before a double closing is dropped."""
-    role = _role(text, i, start, end)
+    role, double, i = mark.role, mark.double, mark.close_at
     if role == "none":
         return
-    double = _family(text[i])
     if role in ("close", "either") and stack:
         if stack[-1][1] == double:
             pairing.close(stack.pop()[0], i, double)
@@ -170,4 +192,4 @@ def _pair_mark(text: str, i: int, start: int, end: int, stack: list[tuple[int, b
         if not double:
             return
     if role in ("open", "either"):
-        stack.append((i, double))
+        stack.append((mark.open_at, double))

@@ -430,7 +430,7 @@ def _opens_unit(view: DocView, r: QuoteRegion) -> bool:
 
 def _whole_paragraph(view: DocView, r: QuoteRegion) -> bool:
     tail = view.text[r.close + 1 : r.close + 4]
-    return _opens_unit(view, r) and (tail.strip(" .,") == "" or tail.lstrip(" .,")[:1] in "\n\r")
+    return _opens_unit(view, r) and (tail.strip(" .,'") == "" or tail.lstrip(" .,'")[:1] in "\n\r")
 
 
 def _split_tail(view: DocView, r: QuoteRegion, prev: _Candidate | None) -> bool:

@@ -278,3 +278,25 @@ def test_the_body_goes_back_to_the_body_in_a_spokespersons_title(extract):
     )
     quotes, _ = extract(text)
     assert [q.speaker for q in quotes] == ["Jan Novak", "Defence Ministry"]
+
+
+def test_two_apostrophes_stand_for_a_double_mark():
+    text = "''We will not yield,'' the mayor said. He called it ''a test.''"
+    regions = quotemarks.find_regions(text)
+    assert [text[r.inner_start : r.inner_end] for r in regions] == ["We will not yield,", "a test."]
+    assert all(r.double for r in regions)
+
+
+def test_wire_archive_quote_has_no_stray_apostrophe(extract):
+    (q,), _ = extract("''We will not yield,'' Mayor Tom Reyes said.")
+    assert (q.text, q.speaker) == ("We will not yield", "Tom Reyes")
+
+
+def test_a_leading_according_to_ends_at_its_comma(extract):
+    (q,), _ = extract("According to the Harbour Authority, one in three ships arrives late.")
+    assert (q.text, q.cue) == ("one in three ships arrives late", "according to")
+
+
+def test_call_on_takes_any_addressee_with_an_infinitive(extract):
+    (q,), _ = extract("The mayor has called on residents to stay indoors.")
+    assert (q.text, q.cue) == ("residents to stay indoors", "called on")
