@@ -360,6 +360,9 @@ def is_descriptive(name: str, kind: str) -> bool:
     if has_possessor(name):
         return True
     words = [w for w in name.split() if w.strip(_STRIP_PUNCT)]
+    content = [w for w in words if w.casefold() not in DETERMINERS]
+    if kind == "organisation" and len(content) == 1 and folded in ORG_NOUNS:
+        return True  # "the ministry", "Government": a body named by its kind alone
     if kind == "organisation":  # "the newspaper", "two agencies", "state media"; not "Xinhua news agency"
         before = words[: words.index(written)] if written in words else words[:-1]
         return not any(_is_capitalised(w) and w.casefold() not in _QUANTIFIERS | DETERMINERS for w in before)
@@ -399,3 +402,13 @@ def short_role(role: str) -> str:
 
 ROLE_SYNONYM = {variant: key for key, variants in _DATA["role_synonyms"].items() for variant in variants}
 ROLE_FAMILIES = {head: frozenset(words) for head, words in _DATA["role_families"].items()}
+
+
+def names_the_same(form: str, name: str, kind: str) -> bool:
+    """A surface form that names this speaker, not a description of it: "Mr. Putin", "President Xi Jinping",
+    "Ukraine's President Volodymyr Zelensky" name their speakers; "spokesman", "the French foreign minister",
+    "Kim's sister" or a dateline do not (for a body, anything but a bare kind word names it)."""
+    if kind != "person":
+        return not is_descriptive(form, kind) or alias_key(form) == alias_key(name)
+    bare, _ = speaker_name_parts(form)
+    return same_speaker(bare or form, name, allow_generic=True)

@@ -138,17 +138,24 @@ class _Known:
         self.keys_of.setdefault(speaker.pk, set()).add(key)
 
     def fitting(self, info: SpeakerInfo) -> list[int]:
-        """Speakers known by one of the info's forms (of its kind first); for people, else those whose name or
-        an alias is the same person by the name matcher."""
-        exact = {pk for f in (info.name, *info.aliases) for pk in self.by_key.get(alias_key(f), ())}
+        """Speakers known by one of the info's forms (of its kind first), a person only when the names agree
+        ("Cho" known for Cho Tae-yul does not make "Cho Hyun" him); for people, else those whose name or a
+        fuller alias is the same person by the name matcher (a one-word alias bridges no two full names)."""
+        exact = {pk for f in _alias_forms(info) for pk in self.by_key.get(alias_key(f), ())}
         fitting = [pk for pk in exact if self.speakers[pk].kind == info.kind] or list(exact)
+        if info.kind == Speaker.Kind.PERSON:
+            fitting = [pk for pk in fitting if names.same_speaker(self.speakers[pk].name, info.name)]
         if fitting or info.kind != Speaker.Kind.PERSON:
             return fitting
         return [
             pk
             for pk, s in self.speakers.items()
             if s.kind == Speaker.Kind.PERSON
-            and any(names.same_speaker(key, info.name) for key in (alias_key(s.name), *self.keys_of.get(pk, ())))
+            and any(
+                names.same_speaker(key, info.name)
+                for key in (alias_key(s.name), *self.keys_of.get(pk, ()))
+                if key == alias_key(s.name) or len(names.name_tokens(key)) > 1
+            )
         ]
 
 
@@ -184,12 +191,12 @@ def speakers_resolve(*, infos: Iterable[SpeakerInfo]) -> dict[str, Speaker]:
     full name replaces a shorter canonical one unless a person curated the speaker. Merged speakers resolve to
     their survivor.
     """
-    infos = [info for info in infos if speaker_is_corpus_wide(info)]
-    if not infos:
+    named = {info.name: _without_title(info) for info in infos if speaker_is_corpus_wide(info)}
+    if not named:
         return {}
-    known = _Known(infos)
+    known = _Known(list(named.values()))
     resolved: dict[str, Speaker] = {}
-    for info in infos:
+    for extracted_name, info in named.items():
         fitting = known.fitting(info)
         if len(fitting) == 1:
             speaker = known.speakers[fitting[0]]
@@ -202,15 +209,27 @@ def speakers_resolve(*, infos: Iterable[SpeakerInfo]) -> dict[str, Speaker]:
         for form in _alias_forms(info):
             _alias_add(speaker, form, keys)
             known.remember(speaker, alias_key(form))
-        resolved[info.name] = speaker
+        resolved[extracted_name] = speaker
     return resolved
 
 
+def _without_title(info: SpeakerInfo) -> SpeakerInfo:
+    """ "Representative Ana Ruiz" is Ana Ruiz with the title "Representative"."""
+    if info.kind != Speaker.Kind.PERSON:
+        return info
+    name, role = names.speaker_name_parts(info.name)
+    if not role or not name:
+        return info
+    return SpeakerInfo(name=name, kind=info.kind, role=info.role or role, aliases=(info.name, *info.aliases))
+
+
 def _alias_forms(info: SpeakerInfo) -> list[str]:
-    """The forms to record: the name and aliases as seen, and their accent-free spelling when it differs, so a
-    later article without the accents finds the speaker."""
-    forms = [info.name, *info.aliases]
-    return forms + [f for f in (names.fold(x) for x in forms) if alias_key(f) not in {alias_key(x) for x in forms}]
+    """The forms to record: the name and the aliases that name the speaker (not descriptions such as
+    "spokesman" or "the French foreign minister", which would join strangers corpus-wide), and their
+    accent-free spelling when it differs, so a later article without the accents finds the speaker."""
+    forms = [info.name, *(a for a in info.aliases if names.names_the_same(a, info.name, info.kind))]
+    keys = {alias_key(x) for x in forms}
+    return forms + [f for f in (names.fold(x) for x in forms) if alias_key(f) not in keys]
 
 
 # --- quotes ------------------------------------------------------------------------------------------------

@@ -351,3 +351,23 @@ def test_an_import_still_upgrades_a_speaker_nobody_curated():
     services.speakers_resolve(infos=[SpeakerInfo(name="Putin", kind="person")])
     services.speakers_resolve(infos=[SpeakerInfo(name="Vladimir Putin", kind="person", role="Russian President")])
     assert Speaker.objects.get().name == "Vladimir Putin"
+
+
+def test_a_title_left_in_an_extracted_name_goes_to_the_role_and_the_quote_still_resolves():
+    resolved = services.speakers_resolve(infos=[SpeakerInfo(name="Representative Ana Ruiz", kind="person")])
+    ruiz = resolved["Representative Ana Ruiz"]
+    assert (ruiz.name, ruiz.role) == ("Ana Ruiz", "Representative")
+
+
+def test_a_shared_family_name_does_not_join_two_full_names():
+    services.speakers_resolve(infos=[SpeakerInfo(name="Cho Tae-yul", kind="person", aliases=("Cho",))])
+    resolved = services.speakers_resolve(infos=[SpeakerInfo(name="Cho Hyun", kind="person", aliases=("Cho",))])
+    assert resolved["Cho Hyun"].name == "Cho Hyun"
+    assert Speaker.objects.count() == 2
+
+
+def test_descriptions_are_not_recorded_as_aliases():
+    aliases = ("spokeswoman", "Foreign Ministry spokeswoman Mao Ning")
+    services.speakers_resolve(infos=[SpeakerInfo(name="Mao Ning", kind="person", aliases=aliases)])
+    keys = set(SpeakerAlias.objects.values_list("alias_key", flat=True))
+    assert keys == {"mao ning", "foreign ministry spokeswoman mao ning"}
