@@ -105,3 +105,6 @@ FRAGMENT_CUES = frozenset(
     pledge promise vow demand insist
     """.split()
 )
+
+# Nouns of a statement whose content follows a colon: "Ana Ruiz's message was clear: the talks must go on."
+REPORT_NOUNS = frozenset("message warning point argument position view verdict response answer reply stance".split())

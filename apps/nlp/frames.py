@@ -623,7 +623,7 @@ def _frame_according(view: DocView, cue: Cue, s_lo: int, s_hi: int) -> None:
     if all(t.is_punct or t.is_space for t in doc[s_lo:p_lo]):
         cue.content = (_skip_lead(view, p_hi, s_hi), s_hi)
     elif all(t.is_punct or t.is_space for t in doc[p_hi:s_hi]):
-        cue.content = (s_lo, p_lo)
+        cue.content = (_after_dateline(view, s_lo), p_lo)
     else:
         cue.frame = "parenthetical"
         cue.content = (s_lo, s_hi)

@@ -48,6 +48,7 @@ _CONFIDENCE = {
     "continuation": 0.6,
     "turn": 0.9,
     "fragment": 0.55,
+    "nominal": 0.6,
     "headline": 0.55,
 }
 _TURN, _DIRECT, _REPORTED, _NESTED = 4, 3, 2, 1  # priorities when candidates overlap
@@ -82,6 +83,7 @@ def extract_quotes(doc: Doc) -> tuple[list[QuoteSpan], list[SpeakerInfo]]:
     candidates += _reported_candidates(view, cues)
     candidates += _labelled_candidates(view)
     candidates += _fragment_candidates(view, candidates)
+    candidates += _nominal_candidates(view)
     accepted = _settle_overlaps(candidates)
     _add_continuations(view, accepted, unattributed)
     return _with_speakers(view, accepted)
@@ -179,6 +181,33 @@ def _fragment_candidates(view: DocView, taken: list[_Candidate]) -> list[_Candid
             continue
         cue = Cue(verb, verb.lemma_.lower(), (verb.i,), frame="fragment")
         out.append(_Candidate(*inner, cue, "fragment", _NESTED, "direct", _CONFIDENCE["fragment"], subj))
+    return out
+
+
+def _nominal_candidates(view: DocView) -> list[_Candidate]:
+    """Nominal reporting before a colon: "Ana Ruiz's message was clear: the talks must go on" is reported
+    speech of the possessor of a statement noun that is the subject of the clause before the colon."""
+    out = []
+    doc = view.doc
+    for colon in (t for t in doc if t.text == ":"):
+        s_lo, s_hi = view.segment(colon.i)
+        noun = next(
+            (
+                t
+                for t in doc[s_lo : colon.i]
+                if t.dep_ == "nsubj" and t.lemma_.lower() in lex.REPORT_NOUNS and t.head.i < colon.i
+            ),
+            None,
+        )
+        owner = next((c for c in noun.children if c.dep_ == "poss"), None) if noun is not None else None
+        if owner is None or not can_speak(owner) or owner.pos_ == "PRON":
+            continue
+        span = _char_span(view, colon.i + 1, s_hi)
+        if span is None:
+            continue
+        kind, span = _kind_of(view, span)
+        cue = Cue(noun, noun.lemma_.lower(), (noun.i,), frame="nominal")
+        out.append(_Candidate(*span, cue, "nominal", _REPORTED, kind, _CONFIDENCE["nominal"], owner))
     return out
 
 

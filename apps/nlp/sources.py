@@ -554,8 +554,14 @@ def _read_body(view: DocView, subj: Token, left: int, right: int, bare: str, hea
 
 
 def _document_author(noun: Token, lo: int, hi: int) -> Token | None:
-    """'a statement from the ministry', 'the ministry's statement', 'a Reuters tally'."""
+    """'a statement from the ministry', 'the ministry's statement', 'a Reuters tally', 'a statement issued by
+    the ministry'."""
     for c in noun.children:
+        if c.dep_ == "acl" and c.tag_ == "VBN":  # "issued by", "released by", "published by"
+            agent = next((g for g in c.children if g.dep_ == "agent"), None)
+            pobj = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
+            if pobj is not None and lo <= pobj.i < hi and can_speak(pobj):
+                return pobj
         if c.dep_ == "prep" and c.lower_ in ("from", "by", "of"):
             pobj = next((g for g in c.children if g.dep_ == "pobj" and lo <= g.i < hi), None)
             if pobj is not None and (pobj.ent_type_ or pobj.lemma_.lower() in ORG_NOUNS | PERSON_NOUNS):

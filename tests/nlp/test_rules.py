@@ -300,3 +300,17 @@ def test_a_leading_according_to_ends_at_its_comma(extract):
 def test_call_on_takes_any_addressee_with_an_infinitive(extract):
     (q,), _ = extract("The mayor has called on residents to stay indoors.")
     assert (q.text, q.cue) == ("residents to stay indoors", "called on")
+
+
+def test_a_statement_noun_before_a_colon_reports_its_possessor(extract):
+    (q,), _ = extract("Foreign Minister Ana Ruiz's message was clear: the port must reopen before winter.")
+    assert (q.text, q.kind, q.cue, q.speaker) == ("the port must reopen before winter", "indirect", "message", "Ana Ruiz")
+
+
+def test_according_to_a_statement_issued_by_a_body_is_that_body(extract):
+    (q,), _ = extract(
+        "OSLO, May 2 (NTB) -- The ferries will run again on Monday, according to a statement issued by the "
+        "transport ministry."
+    )
+    assert q.text == "The ferries will run again on Monday"
+    assert q.speaker == "transport ministry"

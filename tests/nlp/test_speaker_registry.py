@@ -12,7 +12,7 @@ from apps.nlp import names
 from apps.quotes.models import Speaker, SpeakerAlias
 from tests.conftest import SEEDS
 
-DATA = Path(__file__).resolve().parents[1] / "nlp" / "data"
+DATA = Path(__file__).resolve().parent / "data"
 ARTICLES = sorted(DATA.glob("*/*.txt"))
 GENERIC = {"people", "person", "reader", "readers", "interpretation", "network", "officials", "analysts", "diplomats"}
 
