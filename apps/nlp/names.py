@@ -7,10 +7,14 @@ text with it (``speakers.SpeakerRegistry``) and the quotes app uses the same rul
 
 Names are compared as sets of tokens, never by position: Chinese, Korean, Vietnamese and Hungarian names
 put the family name first, and "Xi" must match "Xi Jinping" as "Putin" matches "Vladimir Putin". Tokens
-match when their folded spellings agree ("Zelenskiy" / "Zelenskyy", "Guterres" / "Guterres" with accents),
+match when their folded spellings agree ("Zelenskiy" / "Zelenskyy", "Sanchez" / "Sánchez"),
 when one is the initial of the other ("Joseph R. Biden" / "Joseph Robinette Biden"), or, for long tokens, when
 they differ by a letter or two. Middle names and patronymics are extra tokens of the longer name:
 "Vladimir Putin" is contained in "Vladimir Vladimirovich Putin". Known spellings live in ``data/names.json``.
+
+The same module decides who may be a corpus-wide speaker at all: a description ("officials", "a source close
+to the talks", "Putin's spokesman") or a non-agent ("the reader") stays with its quote (``is_corpus_speaker``),
+and only surface forms that name a speaker become its aliases (``names_the_same``).
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ import itertools
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 from spacy.tokens import Doc, Token
 
 from . import cues as lex
@@ -189,7 +190,8 @@ def _nominal_candidates(view: DocView) -> list[_Candidate]:
     speech of the possessor of a statement noun that is the subject of the clause before the colon."""
     out = []
     doc = view.doc
-    for colon in (t for t in doc if t.text == ":"):
+    for k in np.flatnonzero(view.orth == ids(":")[0]):
+        colon = doc[int(k)]
         s_lo, s_hi = view.segment(colon.i)
         noun = next(
             (

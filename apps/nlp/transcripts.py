@@ -25,6 +25,12 @@ from .names import HONORIFICS
 _LABEL_RE = re.compile(r"(?P<label>[A-Z][^:\n,()\d]{0,40}?):[ \t]+(?P<text>\S)")
 _QUESTION_LABELS = frozenset({"q", "question", "questions", "journalist", "reporter"})
 _ANSWER_LABELS = frozenset({"a", "answer"})
+# labels of newsroom furniture, not of speakers: "UPDATE: ...", "Editor's note: ...", "Read more: ..."
+_NOT_SPEAKERS = frozenset(
+    "update updated note correction clarification read more related watch photo photos video source sources "
+    "summary background analysis opinion live breaking exclusive factbox timeline explainer context "
+    "editor's editors disclaimer advertisement".split()
+)
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME"})
 _NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 _MAX_LABEL_WORDS = 4
@@ -79,6 +85,8 @@ def _read_label(view: DocView, start: int, end: int) -> LabelledParagraph | None
     words = label.split()
     low = label.casefold()
     question, answer = low in _QUESTION_LABELS, low in _ANSWER_LABELS
+    if any(w.casefold() in _NOT_SPEAKERS for w in words):
+        return None
     if not (question or answer) and not _name_like(view, words, start, start + len(m.group("label"))):
         return None
     content_end = end

@@ -315,3 +315,12 @@ def test_according_to_a_statement_issued_by_a_body_is_that_body(extract):
     )
     assert q.text == "The ferries will run again on Monday"
     assert q.speaker == "transport ministry"
+
+
+def test_newsroom_labels_are_not_speakers(extract):
+    text = (
+        "UPDATE: The ferry resumed service at noon.\n"
+        "UPDATE: Passengers were moved to a second boat.\n"
+        "UPDATE: The port reopened.\n"
+    )
+    assert extract(text)[0] == []
