@@ -31,6 +31,7 @@ from .names import (
     TITLE_WORDS,
     compatible_names,
     same_speaker,
+    short_role,
     speaker_name_parts,
     strip_determiner,
     strip_possessive,
@@ -450,7 +451,8 @@ def _describe_by_head(view: DocView, subj: Token, left: int, right: int, lo: int
         (subj.ent_type_ in BODY_LABELS and view.usual_label(subj) == "PERSON")
         or (not ents - {"ORG"} and _looks_like_person_name(bare))  # "Ursula von der Leyen" tagged ORG
     ):
-        return Source(left, right, "person", name=strip_possessive(bare), penalty=0.1)
+        role = appositive_role(view, subj, lo, hi)
+        return Source(left, right, "person", name=strip_possessive(bare), role=role, penalty=0.1)
     if head in PERSON_NOUNS and subj.ent_type_ not in BODY_LABELS:
         plural = subj.tag_ in ("NNS", "NNPS")
         return Source(left, right, "person", name=strip_possessive(bare), penalty=0.05, plural=plural)
@@ -517,12 +519,17 @@ def _read_person(
     if role3 and len(name3) > len(name) and name3.endswith(name):
         name, role = name3, role3
     role = " ".join(w for w in role.split() if w.casefold() not in HONORIFICS)  # "Mr Raab": no role
-    if not role:  # "Kaja Kallas, the EU's foreign policy chief"
-        appos = next((c for c in subj.children if c.dep_ == "appos" and not c.like_num and c.i > subj.i), None)
-        if appos is not None:
-            a_left, _ = mention_span(view, appos, lo, hi)
-            role = strip_determiner(view.span_text(a_left, appos.right_edge.i + 1))
-    return Source(left, right, "person", name=name, role=role)
+    return Source(left, right, "person", name=name, role=role or appositive_role(view, subj, lo, hi))
+
+
+def appositive_role(view: DocView, subj: Token, lo: int, hi: int) -> str:
+    """The role in an appositive after a name, without the clause that follows it: "Ana Ruiz, chief
+    executive of Ora Media, which owns two papers, said" -> "chief executive of Ora Media"."""
+    appos = next((c for c in subj.children if c.dep_ == "appos" and not c.like_num and c.i > subj.i), None)
+    if appos is None:
+        return ""
+    a_left, _ = mention_span(view, appos, lo, hi)
+    return short_role(strip_determiner(view.span_text(a_left, appos.right_edge.i + 1)))
 
 
 def _read_body(view: DocView, subj: Token, left: int, right: int, bare: str, head: str) -> Source:

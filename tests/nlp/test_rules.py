@@ -324,3 +324,24 @@ def test_newsroom_labels_are_not_speakers(extract):
         "UPDATE: The port reopened.\n"
     )
     assert extract(text)[0] == []
+
+
+# ---- speaker hygiene in the extractor ----------------------------------------------------------------------
+
+
+def test_a_group_or_an_aide_around_a_name_is_not_that_person(extract):
+    quotes, speakers = extract("Mrs. Novak's aides said she would not run. Reyes's spokesman said the talks went on.")
+    assert [q.speaker for q in quotes] == ["Mrs. Novak's aides", "Reyes's spokesman"]
+    assert {s.name for s in speakers}.isdisjoint({"Novak", "Reyes"})
+
+
+def test_a_non_agent_subject_gives_no_speaker(extract):
+    (q,), speakers = extract("This interpretation says that the treaty is void.")
+    assert q.speaker is None and speakers == []
+
+
+def test_a_long_appositive_title_stays_short(extract):
+    _, (speaker,) = extract(
+        "Kaja Lind, chief executive of Ora Media, which owns two dailies and a radio station, said the sale was off."
+    )
+    assert (speaker.name, speaker.role) == ("Kaja Lind", "chief executive of Ora Media")
