@@ -695,7 +695,8 @@ def _cut_at_other_attributions(view: DocView, found: list[Cue]) -> None:
     blocks = sorted(
         (cue.block[0], cue.token.i)
         for cue in found
-        if cue.content is not None or (cue.source is not None and cue.block[1] > cue.block[0] and _ends_segment(view, cue))
+        if cue.content is not None
+        or (cue.source is not None and cue.block[1] > cue.block[0] and _ends_segment(view, cue))
     )
     block_starts = [b for b, _ in blocks]
     for cue in found:
