@@ -288,6 +288,8 @@ def compatible_names(name: str, canonical: str, kind: str) -> bool:
     """Same speaker inside one text. Bodies are named head-last, so a shorter name must be the end of the
     longer one ("Foreign Ministry" of "Ukraine's Foreign Ministry", never "China" of "China's news agency")."""
     if kind != "organisation":
+        if name_tokens(name) != name_tokens(canonical) and _plural_group(name) and _plural_group(canonical):
+            return False  # "diplomats" and "two EU diplomats" may be different people
         return same_speaker(name, canonical, allow_generic=True)
     a, b = name_tokens(name), name_tokens(canonical)
     if not a or not b:
@@ -406,6 +408,12 @@ def short_role(role: str) -> str:
 
 ROLE_SYNONYM = {variant: key for key, variants in _DATA["role_synonyms"].items() for variant in variants}
 ROLE_FAMILIES = {head: frozenset(words) for head, words in _DATA["role_families"].items()}
+
+
+def _plural_group(name: str) -> bool:
+    """A description of several people: "diplomats", "two EU officials", "Western analysts"."""
+    folded, _ = _description_head(name)
+    return folded.endswith("s") and folded in _DESCRIPTIVE["person"] and is_descriptive(name, "person")
 
 
 def names_the_same(form: str, name: str, kind: str) -> bool:

@@ -120,3 +120,9 @@ def test_short_role_keeps_the_title_and_drops_the_clause_after_it():
     assert names.short_role("chief executive of Ora Media who has led it since 2019") == "chief executive of Ora Media"
     assert len(names.short_role(" ".join(["word"] * 30)).split()) == 24
     assert names.short_role("Foreign Minister") == "Foreign Minister"
+
+
+def test_two_groups_of_people_described_differently_stay_apart_inside_one_text():
+    assert not names.compatible_names("diplomats", "two EU diplomats", "person")
+    assert names.compatible_names("diplomats", "diplomats", "person")
+    assert names.compatible_names("Xi", "Xi Jinping", "person")
