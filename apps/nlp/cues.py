@@ -95,3 +95,16 @@ CHARACTERISING = frozenset("call describe hail label brand praise condemn critic
 
 # Appositive nouns of a journalist's gloss at the end of a content ("..., a claim X denied").
 GLOSS_NOUNS = frozenset("claim allegation accusation charge assertion reference statement remark".split())
+
+# Verbs (and the noun "need") whose quotation-marked fragment is a partial quote of their subject: "called the
+# plan 'a dead end'", "accused them of 'bad faith'", "warned of 'chaos'", "stressed the need for 'restraint'".
+FRAGMENT_CUES = frozenset(
+    """
+    call brand describe label term dub accuse warn denounce condemn decry slam blast hail praise stress
+    emphasize emphasise urge characterise characterize deride dismiss criticise criticize lambast welcome
+    pledge promise vow demand insist
+    """.split()
+)
+
+# Nouns of a statement whose content follows a colon: "Ana Ruiz's message was clear: the talks must go on."
+REPORT_NOUNS = frozenset("message warning point argument position view verdict response answer reply stance".split())

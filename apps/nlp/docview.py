@@ -31,8 +31,8 @@ from spacy.attrs import (
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
+from .names import TITLE_WORDS, speaker_name_parts, strip_determiner, strip_possessive
 from .quotemarks import find_regions, paragraphs
-from .speakers import TITLE_WORDS, speaker_name_parts, strip_determiner, strip_possessive
 
 
 def _title_token(tok: Token) -> bool:

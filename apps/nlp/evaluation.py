@@ -13,6 +13,7 @@ Definitions, so that figures are comparable from run to run:
   ``borderline_quotes`` span by >= 0.3 is ignored too: borderline cases are neither rewarded nor penalised.
 - **Speaker accuracy** is over lenient matches: the predicted canonical name equals the gold speaker's
   name or one of its aliases (case-insensitive); a null gold speaker needs a null prediction.
+- **Recall by kind** is the lenient recall of the gold quotes of each kind (direct / indirect / mixed).
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ class Span:
     end: int
     speaker: str | None = None
     text: str = ""
+    kind: str | None = None  # gold quotes: direct / indirect / mixed
+
+
+KINDS = ("direct", "indirect", "mixed")
 
 
 @dataclass(slots=True)
@@ -80,6 +85,7 @@ class ArticleScore:
     strict: PRF
     speaker_correct: int
     speaker_total: int
+    by_kind: dict[str, PRF] = field(default_factory=dict)  # lenient recall of the gold quotes of each kind
 
     @property
     def speaker_accuracy(self) -> float:
@@ -139,6 +145,12 @@ def score_article(article: GoldArticle, predictions: Iterable[Span]) -> ArticleS
             accepted = article.speaker_names.get(g.speaker, {g.speaker.casefold()})
             correct += p.speaker is not None and p.speaker.casefold() in accepted
     n_gold, n_pred = len(article.quotes), len(kept)
+    found = {gi for gi, _ in lenient_pairs}
+    by_kind: dict[str, PRF] = {}
+    for gi, g in enumerate(article.quotes):
+        prf = by_kind.setdefault(g.kind or "unknown", PRF())
+        prf.gold += 1
+        prf.tp += gi in found
     return ArticleScore(
         file=article.file,
         index=article.index,
@@ -146,6 +158,7 @@ def score_article(article: GoldArticle, predictions: Iterable[Span]) -> ArticleS
         strict=PRF(len(strict_pairs), n_gold, n_pred),
         speaker_correct=correct,
         speaker_total=len(lenient_pairs),
+        by_kind=by_kind,
     )
 
 
@@ -207,7 +220,7 @@ def load_gold(gold_dir: str | Path, seeds_dir: str | Path) -> dict[str, tuple[st
         quotes = []
         for q in gold.get("quotes", []):
             s, e = _locate(text, starts, q["text"], q.get("line"), body[0])
-            quotes.append(Span(s, e, q.get("speaker"), q["text"]))
+            quotes.append(Span(s, e, q.get("speaker"), q["text"], q.get("kind")))
         borderline = []
         for b in gold.get("borderline_quotes", []):
             s, e = _locate(text, starts, b["text"], b.get("line"), body[0])
@@ -238,6 +251,15 @@ class Report:
     @property
     def speaker_accuracy(self) -> float:
         return self.speaker_correct / self.speaker_total if self.speaker_total else 1.0
+
+    def recall_by_kind(self) -> dict[str, PRF]:
+        """Lenient recall of the gold quotes of each kind, over all articles."""
+        out = {k: PRF() for k in KINDS}
+        for a in self.articles:
+            for kind, prf in a.by_kind.items():
+                out.setdefault(kind, PRF())
+                out[kind] += prf
+        return out
 
     def summary(self) -> dict[str, float | int]:
         return {
@@ -298,6 +320,10 @@ def format_report(report: Report) -> str:
         f"{'OVERALL':32} {'':>2} {r.lenient.gold:>4} {r.lenient.predicted:>4} "
         f"{r.lenient.precision:6.3f} {r.lenient.recall:6.3f} {r.lenient.f1:6.3f} "
         f"{r.strict.precision:6.3f} {r.strict.recall:6.3f} {r.strict.f1:6.3f} {r.speaker_accuracy:7.3f}"
+    )
+    lines.append(
+        "recall by kind (lenient): "
+        + ", ".join(f"{k} {p.recall:.3f} ({p.tp}/{p.gold})" for k, p in report.recall_by_kind().items() if p.gold)
     )
     lines.append(json.dumps(report.summary()))
     return "\n".join(lines)

@@ -25,6 +25,7 @@ from spacy.tokens import Token
 
 from . import cues as lex
 from .docview import DocView, ids
+from .names import DOCUMENT_NOUNS, ORG_NOUNS, PERSON_NOUNS
 from .sources import (
     BODY_LABELS,
     PERSON_LABELS,
@@ -34,7 +35,6 @@ from .sources import (
     mention_span,
     subject_of,
 )
-from .speakers import DOCUMENT_NOUNS, ORG_NOUNS, PERSON_NOUNS
 
 _LEAD_SKIP = frozenset({",", ":", ";", "-", "–", "—", "--", "that"})
 _CLAUSE_DEPS = frozenset({"ccomp", "advcl", "parataxis", "dep", "csubj"})
@@ -247,63 +247,23 @@ def _frame_backward(
     view: DocView, cue: Cue, subj: Token | None, own: bool, s_lo: int, s_hi: int, lo: int, hi: int
 ) -> None:
     """ "X, Xi said" / "X, said Xi" / "X, Xi noted, stressing that ..." / "The talks, Lavrov said, were useful"."""
-    tok, doc = cue.token, view.doc
-    block_lo, block_hi = cue.block
-    if not own and tok.dep_ == "conj":
-        adj = _adjacent_subject(view, tok, lo)
-        if adj is not None:  # "X, the official representative of ..., Maria Zakharova, said": misparsed as
-            subj, own = adj, True  # a conjunct of X's verb
-            m_lo, _ = mention_span(view, adj, lo, hi)
-            while m_lo > lo and doc[m_lo - 1].dep_ in ("det", "amod", "compound", "poss", "case"):
-                m_lo -= 1
-            cue.source, cue.block = adj, (min(block_lo, m_lo, adj.left_edge.i), block_hi)
-            block_lo = cue.block[0]
-        else:
-            named = _titled_name(view, tok, lo)
-            if named is not None:  # "X, commerce minister Piyush Goyal said": the name parsed into X
-                subj, own = named[0], True
-                cue.source, cue.block = subj, (named[1], block_hi)
-                block_lo = named[1]
-    if subj is None and tok.dep_ == "ROOT":
-        subj = _preceding_subject(view, tok, s_lo)
-        if subj is not None:  # "X, the Ministry of External Affairs (MEA) said", the name parsed into X
-            cue.source, own = subj, True
-            m_lo, _ = mention_span(view, subj, lo, hi)
-            block_lo = min(block_lo, m_lo)
-            cue.block = (block_lo, block_hi)
+    subj, own = _misparsed_postposed_subject(view, cue, subj, own, lo, hi)
     if subj is None:
-        subj = inverted_subject(view, cue.tokens[-1], hi)
-        cue.source, own = subj, subj is not None
-        if subj is not None:
-            m_lo, m_hi = mention_span(view, subj, lo, hi)
-            block_lo, block_hi = cue.block = (min(block_lo, m_lo), max(block_hi, m_hi))
+        subj, own = _subjectless_postposed_subject(view, cue, s_lo, lo, hi)
     if subj is None or not own:
         return  # "X, saying ...": a participle never attributes backwards
-    nxt = block_hi
-    while nxt < s_hi and doc[nxt].is_space:
-        nxt += 1
-    if nxt < s_hi and (doc[nxt].text == ":" or doc[nxt].idx in view.region_opens):
-        return  # 'Asked about X, Peskov replied: "..."': the cue points forward to a quotation
-    left_clauses = [c for c in tok.children if c.i < block_lo and c.dep_ in _CLAUSE_DEPS]
-    if left_clauses and all(_subordinate(c) for c in left_clauses):
-        return  # "When asked about X, he said." / "Replying to a question, he said.": no reported content
+    if _cue_points_forward(view, cue, s_hi) or _only_subordinate_before(cue):
+        return
+    doc = view.doc
+    block_lo, block_hi = cue.block
     k = block_lo - 1
     while k >= s_lo and doc[k].is_space:
         k -= 1
     closes = k > s_lo and doc[k].idx in view.region_closes
     if k <= s_lo or not (doc[k].text in (",", ":", "—", "–") or closes):
         return
-    start = s_lo
-    m = _DATELINE_RE.match(view.text[doc[start].idx : doc[start].idx + 80])
-    if m:
-        start = view.char_to_token(doc[start].idx + m.end())
-    after = block_hi
-    while after < s_hi and (doc[after].is_punct or doc[after].is_space):
-        after += 1
-    rest = doc[after] if after < s_hi else None
-    parenthetical = rest is not None and not (
-        view.descends(rest, tok) or (rest.dep_ == "cc" and rest.head.i == tok.i)
-    )
+    start = _after_dateline(view, s_lo)
+    parenthetical = _is_parenthetical(view, cue, s_hi)
     clause = [t for t in doc[start : s_hi if parenthetical else k] if not block_lo <= t.i < block_hi]
     if len(clause) < 3 or not any(t.pos_ in ("VERB", "AUX") for t in clause):
         return
@@ -315,72 +275,100 @@ def _frame_backward(
         cue.content = (start, k + 1 if closes else k)
 
 
+def _misparsed_postposed_subject(
+    view: DocView, cue: Cue, subj: Token | None, own: bool, lo: int, hi: int
+) -> tuple[Token | None, bool]:
+    """A post-posed cue parsed as a conjunct of the reported verb, its subject swallowed by the clause before:
+    "X, the spokeswoman of the ministry, Eva Lind, said" or "X, trade minister Raj Patel said"."""
+    if own or cue.token.dep_ != "conj":
+        return subj, own
+    tok, doc = cue.token, view.doc
+    block_lo, block_hi = cue.block
+    adj = _adjacent_subject(view, tok, lo)
+    if adj is not None:
+        m_lo, _ = mention_span(view, adj, lo, hi)
+        while m_lo > lo and doc[m_lo - 1].dep_ in ("det", "amod", "compound", "poss", "case"):
+            m_lo -= 1
+        cue.source, cue.block = adj, (min(block_lo, m_lo, adj.left_edge.i), block_hi)
+        return adj, True
+    named = _titled_name(view, tok, lo)
+    if named is not None:
+        cue.source, cue.block = named[0], (named[1], block_hi)
+        return named[0], True
+    return subj, own
+
+
+def _subjectless_postposed_subject(
+    view: DocView, cue: Cue, s_lo: int, lo: int, hi: int
+) -> tuple[Token | None, bool]:
+    """A post-posed cue without a parsed subject: the noun phrase before it ("X, the Ministry of Trade (MoT)
+    said"), or an inverted subject after it ("X, said the minister")."""
+    tok = cue.token
+    block_lo, block_hi = cue.block
+    subj = _preceding_subject(view, tok, s_lo) if tok.dep_ == "ROOT" else None
+    if subj is not None:
+        cue.source = subj
+        m_lo, _ = mention_span(view, subj, lo, hi)
+        cue.block = (min(block_lo, m_lo), block_hi)
+        return subj, True
+    subj = inverted_subject(view, cue.tokens[-1], hi)
+    cue.source = subj
+    if subj is not None:
+        m_lo, m_hi = mention_span(view, subj, lo, hi)
+        cue.block = (min(block_lo, m_lo), max(block_hi, m_hi))
+    return subj, subj is not None
+
+
+def _cue_points_forward(view: DocView, cue: Cue, s_hi: int) -> bool:
+    """A colon or an opening quotation mark right after the attribution: 'Asked about it, Ana Ruiz replied:
+    "..."' introduces what follows, it does not attribute what precedes."""
+    doc, nxt = view.doc, cue.block[1]
+    while nxt < s_hi and doc[nxt].is_space:
+        nxt += 1
+    return nxt < s_hi and (doc[nxt].text == ":" or doc[nxt].idx in view.region_opens)
+
+
+def _only_subordinate_before(cue: Cue) -> bool:
+    """ "When asked about the plan, he said." / "Replying to a question, he said.": only subordinate clauses
+    before the cue, so there is no reported content."""
+    left_clauses = [c for c in cue.token.children if c.i < cue.block[0] and c.dep_ in _CLAUSE_DEPS]
+    return bool(left_clauses) and all(_subordinate(c) for c in left_clauses)
+
+
+def _after_dateline(view: DocView, s_lo: int) -> int:
+    """The first token after a dateline at the start of the sentence ("PARIS, May 2 (AFP) - ..."), or s_lo."""
+    doc = view.doc
+    m = _DATELINE_RE.match(view.text[doc[s_lo].idx : doc[s_lo].idx + 80])
+    return view.char_to_token(doc[s_lo].idx + m.end()) if m else s_lo
+
+
+def _is_parenthetical(view: DocView, cue: Cue, s_hi: int) -> bool:
+    """ "The talks, Ana Ruiz said, were useful": the sentence goes on after the attribution with words that do
+    not hang on the cue."""
+    doc, tok = view.doc, cue.token
+    after = cue.block[1]
+    while after < s_hi and (doc[after].is_punct or doc[after].is_space):
+        after += 1
+    if after >= s_hi:
+        return False
+    rest = doc[after]
+    return not (view.descends(rest, tok) or (rest.dep_ == "cc" and rest.head.i == tok.i))
+
+
 def _forward_complement(view: DocView, cue: Cue, lo: int, hi: int) -> tuple[Token | None, int | None]:
     """The complement after the cue and the token where the content starts, or (None, None)."""
-    tok, doc = cue.token, view.doc
+    if cue.lemma in lex.NOUN_FRAMES:
+        return _noun_frame_complement(view, cue, hi)
+    if cue.lemma == "call":
+        return _call_on_complement(view, cue, hi)
+    tok = cue.token
     after = max(cue.tokens)
     kids = [c for c in tok.children if lo <= c.i < hi]
-    comp = x = None
-    for c in kids:
-        if c.i <= after:
-            continue
-        marks = [g.lower_ for g in c.children if g.dep_ == "mark"]
-        if c.dep_ == "ccomp" or (
-            c.dep_ in ("advcl", "dep", "parataxis")
-            and (
-                any(m in ("that", "whether", "if") for m in marks)
-                or (not marks and any(g.dep_ in SUBJECT_DEPS for g in c.children))  # a misparsed ccomp
-            )
-        ):
-            comp = c
-            break
-    if cue.lemma in lex.NOUN_FRAMES:  # "expressed hope that X"
-        noun = doc[cue.tokens[-1]]
-        comp = next(
-            (
-                c
-                for c in noun.children
-                if c.dep_ in ("acl", "ccomp", "relcl", "advcl")
-                and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") for g in c.children)
-            ),
-            None,
-        )
-        return (comp, _skip_lead(view, comp.left_edge.i, hi)) if comp is not None else (None, None)
-    if cue.lemma == "call":  # "called on X to ...", "called for X to ..."
-        part = doc[cue.tokens[-1]]
-        pobj = next((c for c in part.children if c.dep_ in ("pobj", "nsubj")), None)
-        span_end = min(max(tok.right_edge.i, part.right_edge.i) + 1, hi)
-        has_inf = any(
-            t.tag_ == "VB" and any(g.dep_ == "aux" and g.lower_ == "to" for g in t.children)
-            for t in doc[part.i + 1 : span_end]
-        )
-        agent = pobj is not None and (
-            pobj.ent_type_ in PERSON_LABELS | BODY_LABELS or pobj.lemma_.lower() in lex.ADDRESSEE_NOUNS
-        )
-        if not (agent and has_inf):
-            return None, None  # "called for talks (to end X)": a noun phrase, not reported content
-        return pobj, pobj.left_edge.i
+    comp = _clausal_child(kids, after)
     if cue.lemma in lex.DIRECTIVE or cue.lemma in lex.COMMISSIVE:
-        x = next(
-            (
-                c
-                for c in kids
-                if c.i > after
-                and c.dep_ == "xcomp"
-                and c.tag_ == "VB"
-                and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
-            ),
-            None,
-        )
-        if x is not None and comp is not None and comp.i < x.i:
-            x = None
-    if x is not None:
-        obj = next((c for c in kids if c.dep_ in ("dobj", "dative") and after < c.i < x.i), None)
-        if obj is not None and cue.lemma in lex.DIRECTIVE:
-            return x, obj.left_edge.i  # directives keep their addressee
-        if obj is not None:
-            return None, None  # "promised him a job to ...": not a commissive frame
-        return x, x.left_edge.i
+        found = _infinitive_complement(cue, kids, after, comp)
+        if found is not None:
+            return found
     if comp is None:
         comp = _displaced_that_clause(view, tok, after, hi)
     if comp is None:
@@ -393,6 +381,87 @@ def _forward_complement(view: DocView, cue: Cue, lo: int, hi: int) -> tuple[Toke
     if start <= after:
         start = after + 1
     return comp, _skip_lead(view, start, hi)
+
+
+def _clausal_child(kids: list[Token], after: int) -> Token | None:
+    """The first clause after the cue that is its complement: a ccomp, or an adverbial or loose clause with a
+    complementiser ("that", "whether", "if") or, misparsed, with a subject of its own and no marker."""
+    for c in kids:
+        if c.i <= after:
+            continue
+        marks = [g.lower_ for g in c.children if g.dep_ == "mark"]
+        if c.dep_ == "ccomp" or (
+            c.dep_ in ("advcl", "dep", "parataxis")
+            and (
+                any(m in ("that", "whether", "if") for m in marks)
+                or (not marks and any(g.dep_ in SUBJECT_DEPS for g in c.children))  # a misparsed ccomp
+            )
+        ):
+            return c
+    return None
+
+
+def _noun_frame_complement(view: DocView, cue: Cue, hi: int) -> tuple[Token | None, int | None]:
+    """A cue noun's clause: "expressed hope that the talks resume", "voiced confidence that ..."."""
+    noun = view.doc[cue.tokens[-1]]
+    comp = next(
+        (
+            c
+            for c in noun.children
+            if c.dep_ in ("acl", "ccomp", "relcl", "advcl")
+            and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") for g in c.children)
+        ),
+        None,
+    )
+    return (comp, _skip_lead(view, comp.left_edge.i, hi)) if comp is not None else (None, None)
+
+
+def _call_on_complement(view: DocView, cue: Cue, hi: int) -> tuple[Token | None, int | None]:
+    """ "called on the parties to resume talks": an addressee and an infinitive. "called for talks (to end the
+    dispute)" is a noun phrase, not reported content."""
+    tok, doc = cue.token, view.doc
+    part = doc[cue.tokens[-1]]
+    pobj = next((c for c in part.children if c.dep_ in ("pobj", "nsubj")), None)
+    span_end = min(max(tok.right_edge.i, part.right_edge.i) + 1, hi)
+    has_inf = any(
+        t.tag_ == "VB" and any(g.dep_ == "aux" and g.lower_ == "to" for g in t.children)
+        for t in doc[part.i + 1 : span_end]
+    )
+    agent = pobj is not None and (
+        pobj.ent_type_ in PERSON_LABELS | BODY_LABELS
+        or pobj.lemma_.lower() in lex.ADDRESSEE_NOUNS
+        or (part.lower_ in ("on", "upon") and pobj.pos_ in ("NOUN", "PROPN"))  # "called on partners to ..."
+    )
+    if not (agent and has_inf):
+        return None, None
+    return pobj, pobj.left_edge.i
+
+
+def _infinitive_complement(
+    cue: Cue, kids: list[Token], after: int, comp: Token | None
+) -> tuple[Token | None, int | None] | None:
+    """A directive or commissive infinitive: "urged the parties to talk" keeps its addressee; "vowed to
+    retaliate" starts at "to"; "promised him a job to ..." is no frame (None, None). None when there is no
+    infinitive before the clausal complement."""
+    x = next(
+        (
+            c
+            for c in kids
+            if c.i > after
+            and c.dep_ == "xcomp"
+            and c.tag_ == "VB"
+            and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+        ),
+        None,
+    )
+    if x is None or (comp is not None and comp.i < x.i):
+        return None
+    obj = next((c for c in kids if c.dep_ in ("dobj", "dative") and after < c.i < x.i), None)
+    if obj is not None and cue.lemma in lex.DIRECTIVE:
+        return x, obj.left_edge.i  # directives keep their addressee
+    if obj is not None:
+        return None, None
+    return x, x.left_edge.i
 
 
 def _displaced_that_clause(view: DocView, tok: Token, after: int, hi: int) -> Token | None:
@@ -546,11 +615,15 @@ def _frame_according(view: DocView, cue: Cue, s_lo: int, s_hi: int) -> None:
         return  # "according to the plan", "according to international law"
     cue.source = pobj
     p_lo, p_hi = max(tok.left_edge.i, s_lo), min(tok.right_edge.i + 1, s_hi)
+    if all(t.is_punct or t.is_space for t in doc[s_lo:p_lo]):
+        # "According to the agency, one in three ...": the parser may hang the clause's subject on the source
+        # as an appositive; a leading attribution ends at its first comma
+        p_hi = next((t.i for t in doc[pobj.i + 1 : p_hi] if t.text == ","), p_hi)
     cue.block = (p_lo, p_hi)
     if all(t.is_punct or t.is_space for t in doc[s_lo:p_lo]):
         cue.content = (_skip_lead(view, p_hi, s_hi), s_hi)
     elif all(t.is_punct or t.is_space for t in doc[p_hi:s_hi]):
-        cue.content = (s_lo, p_lo)
+        cue.content = (_after_dateline(view, s_lo), p_lo)
     else:
         cue.frame = "parenthetical"
         cue.content = (s_lo, s_hi)
@@ -622,7 +695,8 @@ def _cut_at_other_attributions(view: DocView, found: list[Cue]) -> None:
     blocks = sorted(
         (cue.block[0], cue.token.i)
         for cue in found
-        if cue.content is not None or (cue.source is not None and cue.block[1] > cue.block[0] and _ends_segment(view, cue))
+        if cue.content is not None
+        or (cue.source is not None and cue.block[1] > cue.block[0] and _ends_segment(view, cue))
     )
     block_starts = [b for b, _ in blocks]
     for cue in found:

@@ -7,7 +7,6 @@ import logging
 import queue
 import threading
 from collections.abc import Iterable, Iterator
-
 from typing import TYPE_CHECKING
 
 from .types import EntitySpan, TextAnalysis
@@ -76,7 +75,9 @@ def analyze_doc(doc: Doc) -> TextAnalysis:
     except Exception:  # a rule that trips on odd input must not cost the article or the rest of the import
         logger.exception("quote extraction failed on a text of %d tokens; keeping its entities only", len(doc))
         quotes, speakers = [], []
-    n_words = int((~(doc.to_array("IS_PUNCT").astype(bool) | doc.to_array("IS_SPACE").astype(bool))).sum()) if len(doc) else 0
+    n_words = 0
+    if len(doc):
+        n_words = int((~(doc.to_array("IS_PUNCT").astype(bool) | doc.to_array("IS_SPACE").astype(bool))).sum())
     return TextAnalysis(entities=doc_entities(doc), quotes=quotes, speakers=speakers, n_words=n_words)
 
 

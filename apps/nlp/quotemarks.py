@@ -18,8 +18,9 @@ SINGLE_CLOSE = "›"
 SINGLE_AMBIGUOUS = "'’"  # also apostrophes
 
 ALL_MARKS = DOUBLE_OPEN + DOUBLE_CLOSE + DOUBLE_AMBIGUOUS + SINGLE_OPEN + SINGLE_CLOSE + SINGLE_AMBIGUOUS
-_MARK_RE = re.compile(f"[{re.escape(ALL_MARKS)}]")
+_MARK_RE = re.compile(f"''|[{re.escape(ALL_MARKS)}]")  # '' stands for a double mark in newswire archives
 _PARA_RE = re.compile(r"[^\r\n]+")
+_LOW_HIGH_CLOSE = "“‘"
 _OPENING_CONTEXT = set(" \t\u00a0([{-–—/:;" + DOUBLE_OPEN + SINGLE_OPEN + DOUBLE_AMBIGUOUS)
 
 
@@ -67,6 +68,8 @@ def _role(text: str, i: int, para_start: int, para_end: int) -> str:
     nxt = text[i + 1] if i + 1 < para_end else " "
     left_flank = prev in _OPENING_CONTEXT or prev.isspace()
     right_flank = nxt.isspace() or (not nxt.isalnum() and nxt not in "$£€#@")
+    if ch in _LOW_HIGH_CLOSE and not prev.isspace() and prev not in _OPENING_CONTEXT and right_flank:
+        return "close"  # German and Central European „...“ and ‚...‘: the high mark closes
     if ch in DOUBLE_OPEN or ch in SINGLE_OPEN:
         return "open"
     if ch in DOUBLE_CLOSE or ch in SINGLE_CLOSE:
@@ -90,56 +93,103 @@ def find_regions(text: str, paras: list[tuple[int, int]] | None = None) -> list[
     """Paired quotation regions, sorted by opening mark; nested single-in-double regions included."""
     if paras is None:
         paras = paragraphs(text)
-    regions: list[QuoteRegion] = []
-    chain: tuple[int, list[int]] | None = None  # a double quotation left open: (open index, reopening marks)
-
-    def close(o: int, i: int, double: bool) -> None:
-        nonlocal chain
-        if chain is not None and o == chain[0]:
-            regions.append(QuoteRegion(o, i, double, tuple(chain[1])))
-            chain = None
-        else:
-            regions.append(QuoteRegion(o, i, double))
-
+    pairing = _Pairing()
     for p, (start, end) in enumerate(paras):
         stack: list[tuple[int, bool]] = []  # open marks: (index, double?)
-        if chain is not None:
-            stack.append((chain[0], True))
-            chain[1].append(start)  # the paragraph reopens the quotation (checked below)
+        reopen = pairing.reopen(stack, start)
         for m in _MARK_RE.finditer(text, start, end):
-            i = m.start()
-            if chain is not None and i == start and chain[1][-1] == start:
+            if reopen and m.start() == start:
                 continue  # the reopening mark itself
-            role = _role(text, i, start, end)
-            if role == "none":
-                continue
-            double = _family(text[i])
-            if role in ("close", "either") and stack:
-                # close the innermost open mark of the same family; a stray single mark inside a
-                # double quotation is an apostrophe, a stray single open before a double close is dropped
-                if stack[-1][1] == double:
-                    close(stack.pop()[0], i, double)
-                    continue
-                if double and any(d for _, d in stack):
-                    while not stack[-1][1]:
-                        stack.pop()
-                    close(stack.pop()[0], i, True)
-                    continue
-                if not double:
-                    continue
-            if role in ("open", "either"):
-                stack.append((i, double))
-        # a double quotation still open at the paragraph end continues if the next paragraph reopens it
+            _pair_mark(_read_mark(text, m.start(), m.end(), start, end), stack, pairing)
+        nxt = paras[p + 1] if p + 1 < len(paras) else None
+        pairing.carry_over(stack, end, nxt is not None and _reopens(text, *nxt))
+    pairing.regions.sort(key=lambda r: r.open)
+    return pairing.regions
+
+
+class _Pairing:
+    """The regions found so far and a double quotation left open at a paragraph end (its opening mark and the
+    reopening marks of the paragraphs that continue it)."""
+
+    def __init__(self) -> None:
+        self.regions: list[QuoteRegion] = []
+        self.chain: tuple[int, list[int]] | None = None
+
+    def reopen(self, stack: list[tuple[int, bool]], start: int) -> bool:
+        """A paragraph after an open quotation starts inside it (checked at the previous paragraph's end)."""
+        if self.chain is None:
+            return False
+        stack.append((self.chain[0], True))
+        self.chain[1].append(start)
+        return True
+
+    def close(self, o: int, i: int, double: bool) -> None:
+        if self.chain is not None and o == self.chain[0]:
+            self.regions.append(QuoteRegion(o, i, double, tuple(self.chain[1])))
+            self.chain = None
+        else:
+            self.regions.append(QuoteRegion(o, i, double))
+
+    def carry_over(self, stack: list[tuple[int, bool]], end: int, next_reopens: bool) -> None:
+        """A double quotation still open at the paragraph end continues if the next paragraph reopens it; a
+        chain of two or more paragraphs is a quotation even when the last one leaves it unclosed."""
         outer = next((o for o, d in stack if d), None)
         if outer is None:
-            chain = None
-            continue
-        if chain is None or chain[0] != outer:
-            chain = (outer, [])
-        nxt = paras[p + 1][0] if p + 1 < len(paras) else None
-        if nxt is None or not (_family(text[nxt]) and _role(text, nxt, *paras[p + 1]) == "open"):
-            if chain[1]:  # a chain of two or more paragraphs is a quotation even left unclosed
-                regions.append(QuoteRegion(chain[0], end, True, tuple(chain[1])))
-            chain = None
-    regions.sort(key=lambda r: r.open)
-    return regions
+            self.chain = None
+            return
+        if self.chain is None or self.chain[0] != outer:
+            self.chain = (outer, [])
+        if not next_reopens:
+            if self.chain[1]:
+                self.regions.append(QuoteRegion(self.chain[0], end, True, tuple(self.chain[1])))
+            self.chain = None
+
+
+def _reopens(text: str, start: int, end: int) -> bool:
+    """The paragraph opens with a double quotation mark (or the two apostrophes that stand for one)."""
+    return text.startswith("''", start) or (_family(text[start]) and _role(text, start, start, end) == "open")
+
+
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    role: str  # open / close / either / none
+    double: bool
+    open_at: int  # the index a region opened here records (its inner text starts right after)
+    close_at: int  # the index a region closed here records (its inner text ends right before)
+
+
+def _read_mark(text: str, i: int, j: int, start: int, end: int) -> _Mark:
+    """The mark at text[i:j]: one character, or the two apostrophes of the wire-archive convention
+    (''We will,'' he said), which open before a word and close after one."""
+    if j - i == 1:
+        return _Mark(_role(text, i, start, end), _family(text[i]), i, i)
+    prev = text[i - 1] if i > start else " "
+    nxt = text[j] if j < end else " "
+    if (prev.isspace() or prev in _OPENING_CONTEXT) and not nxt.isspace():
+        role = "open"
+    elif not prev.isspace():
+        role = "close"
+    else:
+        role = "none"
+    return _Mark(role, True, j - 1, i)
+
+
+def _pair_mark(mark: _Mark, stack: list[tuple[int, bool]], pairing: _Pairing) -> None:
+    """Close the innermost open mark of the same family, or open a new one. A stray single mark inside a
+    double quotation is an apostrophe; a stray single opening before a double closing is dropped."""
+    role, double, i = mark.role, mark.double, mark.close_at
+    if role == "none":
+        return
+    if role in ("close", "either") and stack:
+        if stack[-1][1] == double:
+            pairing.close(stack.pop()[0], i, double)
+            return
+        if double and any(d for _, d in stack):
+            while not stack[-1][1]:
+                stack.pop()
+            pairing.close(stack.pop()[0], i, True)
+            return
+        if not double:
+            return
+    if role in ("open", "either"):
+        stack.append((mark.open_at, double))

@@ -20,14 +20,18 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 from spacy.tokens import Doc, Token
 
+from . import cues as lex
 from .docview import DocView, any_of, ids
 from .frames import Cue, find_cues
 from .quotemarks import ALL_MARKS, QuoteRegion
-from .sources import SpeakerResolver
+from .sources import Resolution, SpeakerResolver, can_speak, subject_of
+from .transcripts import LabelledParagraph, labelled_paragraphs
 from .types import QuoteSpan, SpeakerInfo
 
 _TRAIL_PUNCT = frozenset({".", ",", ";", ":", "-", "–", "—", "--", "―"})
@@ -43,8 +47,14 @@ _CONFIDENCE = {
     "according": 0.75,
     "parenthetical": 0.6,
     "continuation": 0.6,
+    "turn": 0.9,
+    "fragment": 0.55,
+    "nominal": 0.6,
+    "headline": 0.55,
 }
-_DIRECT, _REPORTED, _NESTED = 3, 2, 1  # priorities when candidates overlap
+_TURN, _DIRECT, _REPORTED, _NESTED = 4, 3, 2, 1  # priorities when candidates overlap
+_FRAGMENT_MAX_TOKENS = 14
+_FRAGMENT_MAX_HOPS = 5
 
 
 @dataclass(slots=True)
@@ -59,6 +69,7 @@ class _Candidate:
     source: Token | None = None
     carried_from: _Candidate | None = None  # continuation of this quote
     mention_id: int | None = None
+    label: LabelledParagraph | None = None  # the speaker label of a transcript turn or a headline
 
 
 def extract_quotes(doc: Doc) -> tuple[list[QuoteSpan], list[SpeakerInfo]]:
@@ -71,6 +82,9 @@ def extract_quotes(doc: Doc) -> tuple[list[QuoteSpan], list[SpeakerInfo]]:
 
     candidates, unattributed = _direct_candidates(view, by_token)
     candidates += _reported_candidates(view, cues)
+    candidates += _labelled_candidates(view)
+    candidates += _fragment_candidates(view, candidates)
+    candidates += _nominal_candidates(view)
     accepted = _settle_overlaps(candidates)
     _add_continuations(view, accepted, unattributed)
     return _with_speakers(view, accepted)
@@ -135,6 +149,90 @@ def _reported_candidates(view: DocView, cues: list[Cue]) -> list[_Candidate]:
     return out
 
 
+def _labelled_candidates(view: DocView) -> list[_Candidate]:
+    """Transcript turns (direct quotes of their label, above anything found inside them) and headline
+    paraphrases (reported speech of their label)."""
+    out = []
+    for p in labelled_paragraphs(view):
+        if p.kind == "turn":
+            out.append(_Candidate(p.start, p.end, None, "turn", _TURN, "direct", _CONFIDENCE["turn"], label=p))
+            continue
+        kind, span = _kind_of(view, (p.start, p.end))
+        out.append(_Candidate(*span, None, "headline", _REPORTED, kind, _CONFIDENCE["headline"], label=p))
+    return out
+
+
+def _fragment_candidates(view: DocView, taken: list[_Candidate]) -> list[_Candidate]:
+    """Partial quotes with no clause around them: a quotation-marked fragment inside running text that hangs
+    (through at most a few heads) on a characterising or urging verb whose subject can speak ("Ana Ruiz called
+    the plan 'a dead end'", "the mayor warned of 'chaos'"). They rank below every reported content, so a
+    fragment inside "said the plan was 'a dead end'" stays part of that mixed quote."""
+    out = []
+    spans = sorted((c.start, c.end) for c in taken)
+    for r in view.regions:
+        inner = _direct_inner(view, r)
+        if inner is None or _opens_unit(view, r) or not _free(spans, *inner):
+            continue
+        verb = _fragment_cue(view, r)
+        if verb is None:
+            continue
+        lo, hi = view.para_bounds(verb.i)
+        subj, _ = subject_of(verb, lo, hi)
+        if subj is None or not can_speak(subj):
+            continue
+        cue = Cue(verb, verb.lemma_.lower(), (verb.i,), frame="fragment")
+        out.append(_Candidate(*inner, cue, "fragment", _NESTED, "direct", _CONFIDENCE["fragment"], subj))
+    return out
+
+
+def _nominal_candidates(view: DocView) -> list[_Candidate]:
+    """Nominal reporting before a colon: "Ana Ruiz's message was clear: the talks must go on" is reported
+    speech of the possessor of a statement noun that is the subject of the clause before the colon."""
+    out = []
+    doc = view.doc
+    for k in np.flatnonzero(view.orth == ids(":")[0]):
+        colon = doc[int(k)]
+        s_lo, s_hi = view.segment(colon.i)
+        noun = next(
+            (
+                t
+                for t in doc[s_lo : colon.i]
+                if t.dep_ == "nsubj" and t.lemma_.lower() in lex.REPORT_NOUNS and t.head.i < colon.i
+            ),
+            None,
+        )
+        owner = next((c for c in noun.children if c.dep_ == "poss"), None) if noun is not None else None
+        if owner is None or not can_speak(owner) or owner.pos_ == "PRON":
+            continue
+        span = _char_span(view, colon.i + 1, s_hi)
+        if span is None:
+            continue
+        kind, span = _kind_of(view, span)
+        cue = Cue(noun, noun.lemma_.lower(), (noun.i,), frame="nominal")
+        out.append(_Candidate(*span, cue, "nominal", _REPORTED, kind, _CONFIDENCE["nominal"], owner))
+    return out
+
+
+def _fragment_cue(view: DocView, r: QuoteRegion) -> Token | None:
+    """The verb of FRAGMENT_CUES that a quoted fragment's first word hangs on, before the fragment."""
+    a, b = _region_tokens(view, r)
+    if b - a > _FRAGMENT_MAX_TOKENS or a >= len(view.doc):
+        return None
+    roots = [t for t in view.doc[a:b] if not a <= t.head.i < b]
+    if not roots or any(t.head.i >= b and t.pos_ == "ADJ" for t in roots):
+        return None  # 'what she called "reckless" drills': an adjective on a noun after it, not a complement
+    tok = view.doc[a]
+    for _ in range(_FRAGMENT_MAX_HOPS):
+        if tok.head is tok:
+            return None
+        tok = tok.head
+        if tok.pos_ == "VERB" and tok.lemma_.lower() in lex.FRAGMENT_CUES and tok.i < a:
+            return tok
+        if tok.pos_ in ("VERB", "AUX") and tok.i < a:
+            return None  # another verb first: the fragment belongs to its clause
+    return None
+
+
 def _settle_overlaps(candidates: list[_Candidate]) -> list[_Candidate]:
     """Non-overlapping candidates, best first: priority, confidence, then the longer span."""
     accepted: list[_Candidate] = []
@@ -179,12 +277,29 @@ def _add_continuations(view: DocView, accepted: list[_Candidate], unattributed: 
         starts.insert(j + 1, inner[0])
 
 
+def _label_speaker(resolver: SpeakerResolver, label: LabelledParagraph, seen: Counter[int]) -> Resolution:
+    """A bare question label names no one; a bare answer label is the transcript's main speaker so far."""
+    if label.question:
+        return Resolution(None, None, None)
+    if label.answer:
+        main = seen.most_common(1)
+        return Resolution(main[0][0] if main else None, None, None)
+    res = resolver.resolve_label(label.label_start, label.label_end)
+    if res.mention_id is not None:
+        seen[res.mention_id] += 1
+    return res
+
+
 def _with_speakers(view: DocView, accepted: list[_Candidate]) -> tuple[list[QuoteSpan], list[SpeakerInfo]]:
     resolver = SpeakerResolver(view, [(c.start, c.end) for c in accepted])
     mentions = []
+    labels: Counter[int] = Counter()
     for c in accepted:
         surface = span = None
-        if c.carried_from is not None:
+        if c.label is not None:
+            res = _label_speaker(resolver, c.label, labels)
+            c.mention_id, surface, span = res.mention_id, res.surface, res.span
+        elif c.carried_from is not None:
             c.mention_id = c.carried_from.mention_id
             if c.mention_id is None:
                 c.confidence *= 0.5
@@ -346,7 +461,7 @@ def _opens_unit(view: DocView, r: QuoteRegion) -> bool:
 
 def _whole_paragraph(view: DocView, r: QuoteRegion) -> bool:
     tail = view.text[r.close + 1 : r.close + 4]
-    return _opens_unit(view, r) and (tail.strip(" .,") == "" or tail.lstrip(" .,")[:1] in "\n\r")
+    return _opens_unit(view, r) and (tail.strip(" .,'") == "" or tail.lstrip(" .,'")[:1] in "\n\r")
 
 
 def _split_tail(view: DocView, r: QuoteRegion, prev: _Candidate | None) -> bool:

@@ -17,23 +17,26 @@ import numpy as np
 from spacy.tokens import Token
 
 from .docview import DocView, any_of, coordinated_title_start, ids
-from .speakers import (
+from .names import (
     DOCUMENT_NOUNS,
     HONORIFICS,
     NAME_PARTICLES,
+    NON_AGENTS,
     ORG_NOUNS,
     PERSON_NOUNS,
     PERSON_PRONOUNS,
+    ROLE_FAMILIES,
+    ROLE_SYNONYM,
     THING_PRONOUNS,
     TITLE_WORDS,
-    SpeakerMention,
-    SpeakerRegistry,
     compatible_names,
     same_speaker,
+    short_role,
     speaker_name_parts,
     strip_determiner,
     strip_possessive,
 )
+from .speakers import SpeakerMention, SpeakerRegistry
 from .types import SpeakerInfo
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
@@ -41,14 +44,7 @@ PERSON_LABELS = frozenset({"PERSON"})
 BODY_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC", "LOC"})
 _JOINT_HEADS = frozenset({"side", "sides", "leader", "leaders", "country", "countries", "party", "parties"})
 # top titles, any of which a description like "the Russian leader" may stand for
-_LEADER_WORDS = frozenset(
-    {"leader", "president", "premier", "chancellor", "king", "head", "minister", "emir", "counterpart"}
-)
-
-
-# "the spokeswoman" for a "Foreign Ministry spokesperson"; "the Russian top diplomat" for its foreign minister
-_SYNONYM = {"spokesman": "spokesperson", "spokeswoman": "spokesperson", "spokespeople": "spokesperson"}
-_DIPLOMAT_WORDS = frozenset({"foreign", "ambassador", "envoy", "diplomat", "consul", "mfa"})
+_TITLED_WINDOW = 3  # paragraphs back to a titled person a description may name
 _LOOSE_MODIFIERS = frozenset({"top", "senior", "chief", "veteran", "country's", "nation's", "official"})
 
 
@@ -219,7 +215,7 @@ def mention_span(view: DocView, subj: Token, lo: int, hi: int) -> tuple[int, int
     right = subj.i + 1
     while right < hi and doc[right].dep_ in ("flat", "case") and doc[right].head.i == subj.i:
         right += 1
-    if subj.ent_type_ == "ORG" or subj.lemma_.lower() in ORG_NOUNS or subj.lower_ in _SPOKES:
+    if subj.ent_type_ == "ORG" or subj.lemma_.lower() in ORG_NOUNS | _DELEGATES or subj.lower_ in _SPOKES:
         right = _named_complements(subj, right, hi)
     else:
         named = _title_complement_name(subj, right, hi)
@@ -262,6 +258,8 @@ _REPORT_VERBS = frozenset(
 _REPORT_IDS = ids(*sorted(_REPORT_VERBS))
 _ORG_IDS = ids(*sorted(ORG_NOUNS))
 _SPOKES = frozenset({"spokesperson", "spokesman", "spokeswoman"})
+# people named by whom they speak for: "the representative of France", "the speaker for the Russian Federation"
+_DELEGATES = frozenset({"representative", "delegate", "envoy", "ambassador", "speaker", "observer"})
 _NAMING_PREPS = frozenset({"of", "for", "to", "in"})
 
 
@@ -277,6 +275,9 @@ def _named_complements(head: Token, right: int, hi: int) -> int:
         pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
         if pobj is None or pobj.pos_ != "PROPN" or pobj.ent_type_ in ("DATE", "TIME", "CARDINAL"):
             break
+        comma = _comma_before_name(prep, pobj)
+        if comma is not None:  # "its representative in Chad, Ana Ruiz": the name is an appositive
+            return comma
         end = pobj.i + 1
         while end < hi and doc_flat(pobj, end):
             end += 1
@@ -302,6 +303,19 @@ def _named_complements(head: Token, right: int, hi: int) -> int:
     return right
 
 
+def _comma_before_name(prep: Token, pobj: Token) -> int | None:
+    """The comma in "representative in Chad, Ana Ruiz" when the parser made the name the object of "in"."""
+    if pobj.ent_type_ not in PERSON_LABELS:
+        return None
+    start = pobj.i
+    while start > prep.i + 1 and pobj.doc[start - 1].ent_iob_ == "I" and pobj.doc[start].ent_iob_ == "I":
+        start -= 1
+    while start > prep.i + 1 and pobj.doc[start - 1].ent_type_ in PERSON_LABELS:
+        start -= 1
+    comma = start - 1
+    return comma if comma > prep.i + 1 and pobj.doc[comma].text == "," else None
+
+
 def doc_flat(pobj: Token, k: int) -> bool:
     tok = pobj.doc[k]
     return tok.dep_ in ("flat", "case") and tok.head.i == pobj.i
@@ -322,39 +336,72 @@ def can_speak(subj: Token) -> bool:
 
 def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
     """Read a subject as a named person, a described person or body, a pronoun, or unknown."""
-    doc = view.doc
-    left, right = mention_span(view, subj, lo, hi)
     low = subj.lower_
     if subj.pos_ == "PRON" or low in PERSON_PRONOUNS or low in THING_PRONOUNS:
-        if low in PERSON_PRONOUNS:
-            return Source(subj.i, subj.i + 1, "person", pronoun="person")
-        if low in THING_PRONOUNS:
-            return Source(subj.i, subj.i + 1, "organisation", pronoun="thing")
-        if low == "they":  # an organisation or a group named in the previous attribution
-            return Source(subj.i, subj.i + 1, None, pronoun="group")
-        return Source(subj.i, subj.i + 1, None)  # we, I: no single source
+        return describe_pronoun(subj)
+    left, right = mention_span(view, subj, lo, hi)
     titled = _coordinated_title_person(view, subj, left, hi)
     if titled is not None:
         return titled
-    if any(c.dep_ == "conj" for c in subj.children):
-        return Source(left, min(subj.right_edge.i + 1, hi), None)  # joint source: "Xi and Putin"
-    if low in _JOINT_HEADS and any(c.lower_ in ("both", "two", "all") for c in subj.children):
-        return Source(left, right, None)
+    joint = describe_joint(subj, left, right, hi)
+    if joint is not None:
+        return joint
     bare = strip_determiner(view.span_text(left, right))
-    head = subj.lemma_.lower()
     if subj.pos_ == "PROPN" and any(
         c.dep_ == "appos" and c.pos_ == "NOUN" and c.lemma_.lower() in ORG_NOUNS for c in subj.children
     ):  # "The Samyukt Kisan Morcha, an umbrella body of farmers' unions, said": a body, whatever NER says
-        return _read_body(view, subj, left, right, bare, head)
+        return _read_body(view, subj, left, right, bare, subj.lemma_.lower())
     person = _read_person(view, subj, left, right, lo, hi, bare)
+    if person is None:
+        person = describe_titled_name(view, subj, left, right, hi)
+    if person is None:
+        person = describe_appositive_name(view, subj, left, right, lo, hi, bare)
     if person is not None:
         return person
+    return _describe_by_head(view, subj, left, right, lo, hi, bare)
+
+
+def describe_pronoun(subj: Token) -> Source:
+    """A pronoun subject: "he"/"she" for a person, "it" for a body, "they" for a group, "we"/"I" for no single
+    source."""
+    low = subj.lower_
+    if low in PERSON_PRONOUNS:
+        return Source(subj.i, subj.i + 1, "person", pronoun="person")
+    if low in THING_PRONOUNS:
+        return Source(subj.i, subj.i + 1, "organisation", pronoun="thing")
+    if low == "they":  # an organisation or a group named in the previous attribution
+        return Source(subj.i, subj.i + 1, None, pronoun="group")
+    return Source(subj.i, subj.i + 1, None)  # we, I: no single source
+
+
+def describe_joint(subj: Token, left: int, right: int, hi: int) -> Source | None:
+    """A joint source has no single speaker: "the two ministers said", "Alice Moreau and Tom Reyes said"."""
+    if any(c.dep_ == "conj" for c in subj.children):
+        return Source(left, min(subj.right_edge.i + 1, hi), None)
+    if subj.lower_ in _JOINT_HEADS and any(c.lower_ in ("both", "two", "all") for c in subj.children):
+        return Source(left, right, None)
+    return None
+
+
+def describe_titled_name(view: DocView, subj: Token, left: int, right: int, hi: int) -> Source | None:
+    """A title whose complement ends in a name: "Minister for Fisheries Anna Berg said" is Anna Berg, with the
+    title as her role."""
     named = _title_complement_name(subj, subj.i + 1, hi)
-    if named is not None and named[1] == right:  # "Federal Minister for Planning Ahsan Iqbal"
-        role = strip_determiner(view.text[doc[left].idx : doc[named[0]].idx]).strip(" ,")
-        return Source(left, right, "person", name=strip_possessive(view.span_text(*named)), role=role)
+    if named is None or named[1] != right:
+        return None
+    doc = view.doc
+    role = strip_determiner(view.text[doc[left].idx : doc[named[0]].idx]).strip(" ,")
+    return Source(left, right, "person", name=strip_possessive(view.span_text(*named)), role=role)
+
+
+def describe_appositive_name(
+    view: DocView, subj: Token, left: int, right: int, lo: int, hi: int, bare: str
+) -> Source | None:
+    """A description followed by a name in apposition: "the company's spokesman, Jan Novak, said" is Jan Novak
+    with the description as his role; so is "the envoy to Chile, Ana Ruiz, wrote", where the name hangs on the
+    last noun."""
     appos = next((c for c in subj.children if c.dep_ == "appos" and c.ent_type_ in PERSON_LABELS), None)
-    if appos is None:  # "Beijing's envoy to India, Xu Feihong, wrote": the name hangs on the last noun
+    if appos is None:
         appos = next(
             (
                 g
@@ -367,9 +414,29 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
             ),
             None,
         )
-    if appos is not None:  # "Putin's spokesman, Dmitry Peskov, said"
-        a_left, a_right = mention_span(view, appos, lo, hi)
-        return Source(left, right, "person", name=strip_possessive(view.span_text(a_left, a_right)), role=bare)
+    if appos is None:  # "its representative in Chad, Ana Ruiz, said": the name parsed as the object of "in"
+        appos = next(
+            (
+                o
+                for p in subj.children
+                if p.dep_ == "prep" and p.i > subj.i
+                for o in p.children
+                if o.dep_ == "pobj" and _comma_before_name(p, o) is not None
+            ),
+            None,
+        )
+    if appos is None:
+        return None
+    a_left, a_right = mention_span(view, appos, lo, hi)
+    return Source(left, right, "person", name=strip_possessive(view.span_text(a_left, a_right)), role=bare)
+
+
+def _describe_by_head(view: DocView, subj: Token, left: int, right: int, lo: int, hi: int, bare: str) -> Source:
+    """What is left is read by the head word: a titled name NER missed, a document and its author, a person
+    noun, a body, or any other noun as someone."""
+    doc = view.doc
+    if subj.pos_ == "NOUN" and subj.lemma_.lower() in NON_AGENTS:
+        return Source(left, right, None)  # "the reader", "this interpretation": not someone who speaks
     name, role = speaker_name_parts(bare)
     if role and name and subj.pos_ == "PROPN":  # a titled name NER missed
         return Source(left, right, "person", name=name, role=role, penalty=0.05)
@@ -384,7 +451,8 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
         (subj.ent_type_ in BODY_LABELS and view.usual_label(subj) == "PERSON")
         or (not ents - {"ORG"} and _looks_like_person_name(bare))  # "Ursula von der Leyen" tagged ORG
     ):
-        return Source(left, right, "person", name=strip_possessive(bare), penalty=0.1)
+        role = appositive_role(view, subj, lo, hi)
+        return Source(left, right, "person", name=strip_possessive(bare), role=role, penalty=0.1)
     if head in PERSON_NOUNS and subj.ent_type_ not in BODY_LABELS:
         plural = subj.tag_ in ("NNS", "NNPS")
         return Source(left, right, "person", name=strip_possessive(bare), penalty=0.05, plural=plural)
@@ -451,12 +519,17 @@ def _read_person(
     if role3 and len(name3) > len(name) and name3.endswith(name):
         name, role = name3, role3
     role = " ".join(w for w in role.split() if w.casefold() not in HONORIFICS)  # "Mr Raab": no role
-    if not role:  # "Kaja Kallas, the EU's foreign policy chief"
-        appos = next((c for c in subj.children if c.dep_ == "appos" and not c.like_num and c.i > subj.i), None)
-        if appos is not None:
-            a_left, _ = mention_span(view, appos, lo, hi)
-            role = strip_determiner(view.span_text(a_left, appos.right_edge.i + 1))
-    return Source(left, right, "person", name=name, role=role)
+    return Source(left, right, "person", name=name, role=role or appositive_role(view, subj, lo, hi))
+
+
+def appositive_role(view: DocView, subj: Token, lo: int, hi: int) -> str:
+    """The role in an appositive after a name, without the clause that follows it: "Ana Ruiz, chief
+    executive of Ora Media, which owns two papers, said" -> "chief executive of Ora Media"."""
+    appos = next((c for c in subj.children if c.dep_ == "appos" and not c.like_num and c.i > subj.i), None)
+    if appos is None:
+        return ""
+    a_left, _ = mention_span(view, appos, lo, hi)
+    return short_role(strip_determiner(view.span_text(a_left, appos.right_edge.i + 1)))
 
 
 def _read_body(view: DocView, subj: Token, left: int, right: int, bare: str, head: str) -> Source:
@@ -488,8 +561,14 @@ def _read_body(view: DocView, subj: Token, left: int, right: int, bare: str, hea
 
 
 def _document_author(noun: Token, lo: int, hi: int) -> Token | None:
-    """'a statement from the ministry', 'the ministry's statement', 'a Reuters tally'."""
+    """'a statement from the ministry', 'the ministry's statement', 'a Reuters tally', 'a statement issued by
+    the ministry'."""
     for c in noun.children:
+        if c.dep_ == "acl" and c.tag_ == "VBN":  # "issued by", "released by", "published by"
+            agent = next((g for g in c.children if g.dep_ == "agent"), None)
+            pobj = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
+            if pobj is not None and lo <= pobj.i < hi and can_speak(pobj):
+                return pobj
         if c.dep_ == "prep" and c.lower_ in ("from", "by", "of"):
             pobj = next((g for g in c.children if g.dep_ == "pobj" and lo <= g.i < hi), None)
             if pobj is not None and (pobj.ent_type_ or pobj.lemma_.lower() in ORG_NOUNS | PERSON_NOUNS):
@@ -515,6 +594,27 @@ def _looks_like_person_name(surface: str) -> bool:
         elif low not in NAME_PARTICLES:
             return False
     return caps >= 2
+
+
+def _role_words(roles: list[str]) -> set[str]:
+    return {ROLE_SYNONYM.get(w, w) for role in roles for w in role.casefold().split()}
+
+
+def _role_fits(wanted: list[str], role_words: set[str]) -> bool:
+    """A description ("the top diplomat", "the spokesman", "the Russian leader") fits a title: its head is
+    a word of the title, or of the title family it names (``role_families`` in data/names.json), and its
+    modifiers are words of the title."""
+    head = wanted[-1]
+    family = ROLE_FAMILIES.get(head, frozenset())
+    if head in ROLE_FAMILIES["leader"]:
+        family |= ROLE_FAMILIES["leader"]
+    head_ok = (
+        head in role_words
+        or not role_words.isdisjoint(family)
+        or any(" " in w and w in " ".join(sorted(role_words)) for w in family)
+        or (head == "official" and bool(role_words))
+    )
+    return head_ok and set(wanted[:-1]) <= role_words
 
 
 def bare_definite(surface: str, src: Source) -> bool:
@@ -554,7 +654,10 @@ class SpeakerResolver:
         body = any_of(view.ent, ids("ORG", "GPE", "NORP"))
         # main-clause subjects only: "the possibility that China will ..." is not a salient subject
         main = any_of(view.dep[np.arange(view.n) + view.head], ids("ROOT", "conj"))
-        self._subj_rows = np.flatnonzero((view.dep == self._nsubj_id) & (person | body) & main)
+        named = np.zeros(view.n, dtype=bool)  # "the ambassador, Ana Ruiz, rejected it": named by an appositive
+        for i in np.flatnonzero((view.dep == self._nsubj_id) & main & ~(person | body)):
+            named[i] = any(c.dep_ == "appos" and c.ent_type_ in PERSON_LABELS for c in view.doc[int(i)].children)
+        self._subj_rows = np.flatnonzero((view.dep == self._nsubj_id) & (person | body | named) & main)
         # bodies that report without being quoted: "the Japanese Foreign Ministry quoted Iwaya as saying"
         report = any_of(view.lemma[np.arange(view.n) + view.head], _REPORT_IDS)
         org_word = any_of(view.lower, _ORG_IDS) | (view.ent == ids("ORG")[0])
@@ -579,6 +682,8 @@ class SpeakerResolver:
             mid = self._described(src, span[0])
             if mid is None and src.kind == "organisation":
                 mid = self._reporting_body(surface, span[0])
+            if mid is None and src.kind == "organisation":
+                mid = self._spokespersons_body(surface, span[0])
             if mid is None and not bare_definite(surface, src):
                 mid, penalty = self._register(src, span[0]), src.penalty
         if mid is not None:
@@ -589,6 +694,29 @@ class SpeakerResolver:
 
     def name_of(self, mention_id: int) -> str:
         return self.registry.name_of(mention_id)
+
+    def resolve_label(self, start: int, end: int) -> Resolution:
+        """A speaker label ("Lin Jian", "MS BRUCE", "Reuters") at characters [start, end): a person when an
+        honorific or a PERSON entity says so, a body for an organisation entity or an acronym."""
+        view = self.view
+        a, b = view.char_to_token(start), view.char_to_token(end)
+        surface = view.text[start:end]
+        name, role = speaker_name_parts(surface)
+        words = surface.split()
+        ents = {t.ent_type_ for t in view.doc[a:b]}
+        honorific = words[0].casefold().rstrip(".") in {h.rstrip(".") for h in HONORIFICS}
+        if honorific or "PERSON" in ents:
+            kind = "person"
+        elif ents & BODY_LABELS or (len(words) == 1 and surface.isupper()):
+            kind = "organisation"
+        else:
+            kind = "person"
+        if kind == "person" and name.isupper():
+            name = name.title()  # "MS BRUCE" -> "Bruce"
+        src = Source(a, b, kind, name=name, role=role)
+        mid = self._register(src, start)
+        self._log.append((start, mid, src))
+        return Resolution(mid, surface, (start, end), 0.0)
 
     def _name_epithet(self, src: Source, surface: str, tok: int) -> None:
         """Stock epithets of blocs: "the EU's executive arm" is the European Commission; "the bloc" is the
@@ -734,6 +862,27 @@ class SpeakerResolver:
                 return mid
         return None
 
+    def _spokespersons_body(self, surface: str, char: int) -> int | None:
+        """'the ministry said' after 'Foreign Ministry spokesman Ana Ruiz said': the body named in the title of
+        an earlier quoted person (within five paragraphs), registered under that name."""
+        words = surface.casefold().split()
+        if len(words) != 2 or words[0] != "the" or words[1] not in ORG_NOUNS:
+            return None
+        view = self.view
+        for pos, mid, _ in reversed(self._log):
+            if pos >= char or self.registry.kind_of(mid) != "person":
+                continue
+            if view.para_of(char) - view.para_of(pos) > 5:
+                return None
+            for role in reversed(self.registry.roles_of(mid)):
+                title = role.split()
+                heads = [k for k, w in enumerate(title) if w.casefold().rstrip("'s’") == words[1]]
+                if heads and title[0][:1].isupper():
+                    name = " ".join(title[: heads[-1] + 1])
+                    mention = SpeakerMention(surface=surface, name=name, role="", kind="organisation", position=char)
+                    return self.registry.add(mention)
+        return None
+
     def _described(self, src: Source, char: int) -> int | None:
         """'The spokesman said' after 'State Department spokesman Ned Price said'; 'the Russian leader' after
         'Russian President Vladimir Putin': the latest person source whose titles fit the description."""
@@ -743,7 +892,7 @@ class SpeakerResolver:
             return None
         if src.name and src.name.casefold() not in " ".join(words).casefold():
             return None  # "The foreign secretary, David Lammy, said": named by its appositive
-        wanted = [_SYNONYM.get(w, w) for w in (w.casefold().strip(",") for w in words[1:])]
+        wanted = [ROLE_SYNONYM.get(w, w) for w in (w.casefold().strip(",") for w in words[1:])]
         wanted = [w for w in wanted[:-1] if w not in _LOOSE_MODIFIERS] + wanted[-1:]
         first = True
         for pos, mid, prev in reversed(self._log):
@@ -757,25 +906,34 @@ class SpeakerResolver:
             roles = [*self.registry.roles_of(mid), *titled]
             if name.split()[0].casefold() in PERSON_NOUNS:
                 roles.append(name)  # a described speaker: "spokeswoman for the German Economy Ministry"
-            role_words = {_SYNONYM.get(w, w) for role in roles for w in role.casefold().split()}
-            head_ok = (
-                wanted[-1] in role_words
-                or (wanted[-1] in _LEADER_WORDS and not role_words.isdisjoint(_LEADER_WORDS))
-                or (wanted[-1] == "diplomat" and not role_words.isdisjoint(_DIPLOMAT_WORDS))
-                or (wanted[-1] == "official" and bool(role_words))
-            )
-            if head_ok and set(wanted[:-1]) <= role_words and name.casefold() != " ".join(wanted):
+            role_words = _role_words(roles)
+            if _role_fits(wanted, role_words) and name.casefold() != " ".join(wanted):
                 return mid
             if (  # "Keir Starmer has said. ... the prime minister said": the latest source, its title unstated
                 first
                 and not role_words
                 and distance <= 1
                 and wanted[-1] in TITLE_WORDS
-                and not name.split()[0].casefold() in PERSON_NOUNS
+                and name.split()[0].casefold() not in PERSON_NOUNS
             ):
                 return mid
             first = False
             # a bare "the spokesman" goes back past sources whose role does not fit, within the window
+        return self._described_titled(wanted, char)
+
+    def _described_titled(self, wanted: list[str], char: int) -> int | None:
+        """'The top diplomat said' after 'Foreign Minister Ana Ruiz held talks': a titled person named a few
+        paragraphs before, not yet quoted, whose title fits the description."""
+        view = self.view
+        for tok, name, role, surface in reversed(view.titled_persons()):
+            pos = int(view.idx[tok])
+            if pos >= char or self._in_content(pos):
+                continue
+            if view.para_of(char) - view.para_of(pos) > _TITLED_WINDOW:
+                return None
+            if _role_fits(wanted, _role_words([role])):
+                mention = SpeakerMention(surface=surface, name=name, role=role, kind="person", position=pos)
+                return self.registry.add(mention)
         return None
 
     def _add_entity_aliases(self) -> None:

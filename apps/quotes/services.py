@@ -7,7 +7,6 @@ from commands or tasks record who too) and every edit of an existing quote or sp
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -18,29 +17,18 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from apps.core.offsets import span_offsets
 from apps.core.versions import version_claim
+from apps.nlp import names
 from apps.nlp.types import QuoteSpan, SpeakerInfo
 
 from .models import Quote, Speaker, SpeakerAlias
 
-_TOKEN = re.compile(r"[\w'’.-]+", re.UNICODE)
 _UNSET = object()
 
 
 # --- names -------------------------------------------------------------------------------------------------
+# One name matcher for the extractor and the corpus: ``apps.nlp.names`` (accents, transliterations, name order).
 
-
-def alias_key(surface: str) -> str:
-    return " ".join(surface.casefold().split())
-
-
-def name_tokens(name: str) -> frozenset[str]:
-    return frozenset(t.strip(".'’").casefold() for t in _TOKEN.findall(name) if t.strip(".'’"))
-
-
-def _contains(a: str, b: str) -> bool:
-    """Name-token containment in either direction ("Xi" ⊂ "Xi Jinping"), independent of name order."""
-    ta, tb = name_tokens(a), name_tokens(b)
-    return bool(ta and tb) and (ta <= tb or tb <= ta)
+alias_key = names.alias_key
 
 
 def _by(instance, actor, reason: str = ""):
@@ -60,16 +48,17 @@ def _alias_add(speaker: Speaker, surface: str, known: set[str], actor=None) -> N
         known.add(key)
 
 
-def _role_seen(speaker: Speaker, role: str) -> bool:
-    """Record ``role`` as the speaker's latest title; returns whether anything changed."""
-    role = " ".join((role or "").split())[:200]
+def _role_seen(speaker: Speaker, role: str, *, keep_current: bool = False) -> bool:
+    """Record ``role`` (shortened to the title itself) as the speaker's latest title, or only among the titles
+    seen with ``keep_current``; returns whether anything changed."""
+    role = names.short_role(role)[:200]
     if not role:
         return False
     changed = False
     if role not in speaker.roles:
         speaker.roles = [*speaker.roles, role]
         changed = True
-    if speaker.role != role:
+    if speaker.role != role and not (keep_current and speaker.role):
         speaker.role = role
         changed = True
     return changed
@@ -84,80 +73,158 @@ def _token_candidates(tokens: set[str]) -> Q:
     return q
 
 
+def _search_tokens(infos: list[SpeakerInfo]) -> set[str]:
+    """The stored spellings under which the name tokens of people may be found ("zelenskyy" for "Zelensky")."""
+    return {
+        s
+        for info in infos
+        if info.kind == Speaker.Kind.PERSON
+        for t in names.name_tokens(info.name)
+        if len(t) > 1
+        for s in names.spellings(t)
+    }
+
+
+def _curated(speaker: Speaker) -> bool:
+    """A person edited, created, merged or split the speaker by hand: services record a reason for those
+    writes, the import records none. An import never overrides their name, title or kind."""
+    return speaker.history.exclude(history_change_reason__isnull=True).exclude(history_change_reason="").exists()
+
+
 # --- corpus-wide speaker resolution (used by the import) ---------------------------------------------------
+
+
+def speaker_is_corpus_wide(info: SpeakerInfo) -> bool:
+    """Only named agents become corpus-wide speakers. Descriptions ("officials", "a source close to ...", "the
+    newspaper", "Ukrainian military spokesperson", "Putin's spokesman") name no one in particular and stay with
+    their quote as its source description; non-agents ("reader", "interpretation") never speak."""
+    return names.is_corpus_speaker(info.name, info.kind)
+
+
+def _survivor(speaker: Speaker) -> Speaker:
+    seen = {speaker.pk}
+    while speaker.merged_into_id and speaker.merged_into_id not in seen:  # follow merges to the survivor
+        seen.add(speaker.merged_into_id)
+        speaker = Speaker.objects.get(pk=speaker.merged_into_id)
+    return speaker
+
+
+class _Known:
+    """The stored speakers that may fit a batch of infos, by alias key."""
+
+    def __init__(self, infos: list[SpeakerInfo]):
+        forms = {alias_key(f) for info in infos for f in (info.name, *info.aliases)} - {""}
+        candidates = (
+            SpeakerAlias.objects.filter(Q(alias_key__in=forms) | _token_candidates(_search_tokens(infos)))
+            .select_related("speaker")
+            .only("alias_key", "speaker__name", "speaker__kind", "speaker__role", "speaker__roles",
+                  "speaker__version", "speaker__merged_into_id")
+        )
+        self.by_key: dict[str, set[int]] = {}
+        self.keys_of: dict[int, set[str]] = {}
+        self.speakers: dict[int, Speaker] = {}
+        for alias in candidates:
+            speaker = _survivor(alias.speaker)
+            self.remember(self.speakers.setdefault(speaker.pk, speaker), alias.alias_key)
+
+    def remember(self, speaker: Speaker, key: str) -> None:
+        self.speakers.setdefault(speaker.pk, speaker)
+        self.by_key.setdefault(key, set()).add(speaker.pk)
+        self.keys_of.setdefault(speaker.pk, set()).add(key)
+
+    def fitting(self, info: SpeakerInfo) -> list[int]:
+        """Speakers known by one of the info's forms (of its kind first), a person only when the names agree
+        ("Cho" known for Cho Tae-yul does not make "Cho Hyun" him); for people, else those whose name or a
+        fuller alias is the same person by the name matcher (a one-word alias bridges no two full names)."""
+        exact = {pk for f in _alias_forms(info) for pk in self.by_key.get(alias_key(f), ())}
+        fitting = [pk for pk in exact if self.speakers[pk].kind == info.kind] or list(exact)
+        if info.kind == Speaker.Kind.PERSON:
+            fitting = [pk for pk in fitting if names.same_speaker(self.speakers[pk].name, info.name)]
+        if fitting or info.kind != Speaker.Kind.PERSON:
+            return fitting
+        return [
+            pk
+            for pk, s in self.speakers.items()
+            if s.kind == Speaker.Kind.PERSON
+            and any(
+                names.same_speaker(key, info.name)
+                for key in (alias_key(s.name), *self.keys_of.get(pk, ()))
+                if key == alias_key(s.name) or len(names.name_tokens(key)) > 1
+            )
+        ]
+
+
+def _speaker_update_from(speaker: Speaker, info: SpeakerInfo) -> None:
+    """A fuller name replaces a shorter canonical one, and the latest title becomes the role, unless a person
+    curated the speaker: then the new forms are only aliases and the title only joins ``roles``."""
+    curated = _curated(speaker)
+    changed = []
+    if (
+        not curated
+        and len(names.name_tokens(info.name)) > len(names.name_tokens(speaker.name))
+        and names.same_speaker(speaker.name, info.name)
+    ):
+        speaker.name = info.name
+        changed.append("name")
+    if _role_seen(speaker, info.role, keep_current=curated):
+        changed += ["role", "roles"]
+    if changed:
+        speaker.version += 1
+        speaker.save(update_fields=[*changed, "version", "updated_at"])
 
 
 @transaction.atomic
 def speakers_resolve(*, infos: Iterable[SpeakerInfo]) -> dict[str, Speaker]:
     """Map each extracted speaker to a corpus Speaker, creating one only when no existing speaker fits.
 
-    An existing speaker fits when one of the info's forms is a known alias, or, for people, when the name
-    tokens of one of its aliases contain the info's name or the reverse ("Xi" joins "Xi Jinping", "Xi Jinping"
-    joins a speaker so far known as "Xi"; name order does not matter). Ambiguous names (two candidates) get a
-    speaker of their own rather than a guess. Every form seen is recorded as an alias, every title in
-    ``roles``; a longer full name replaces a shorter canonical one. Merged speakers resolve to their survivor.
+    Only named agents are resolved (``speaker_is_corpus_wide``): a description or a non-agent gets no Speaker
+    and is absent from the result. An existing speaker fits when one of the info's forms is a known alias, or,
+    for people, when the name matcher (``apps.nlp.names.same_speaker``: token containment in any order,
+    accents, transliterations, initials) pairs the info's name with the speaker's name or an alias ("Xi" joins
+    "Xi Jinping", "Zelensky" joins "Volodymyr Zelenskyy"). Ambiguous names (two candidates) get a speaker of
+    their own rather than a guess. Every form seen is recorded as an alias, every title in ``roles``; a longer
+    full name replaces a shorter canonical one unless a person curated the speaker. Merged speakers resolve to
+    their survivor.
     """
-    infos = list(infos)
-    if not infos:
+    named = {info.name: _without_title(info) for info in infos if speaker_is_corpus_wide(info)}
+    if not named:
         return {}
-    forms = {alias_key(f) for info in infos for f in (info.name, *info.aliases)} - {""}
-    tokens = {
-        t for info in infos if info.kind == Speaker.Kind.PERSON for t in name_tokens(info.name) if len(t) > 1
-    }
-    candidates = (
-        SpeakerAlias.objects.filter(Q(alias_key__in=forms) | _token_candidates(tokens))
-        .select_related("speaker")
-        .only("alias_key", "speaker__name", "speaker__kind", "speaker__role", "speaker__roles",
-              "speaker__version", "speaker__merged_into_id")
-    )
-    by_key: dict[str, set[int]] = {}
-    keys_of: dict[int, set[str]] = {}
-    speakers: dict[int, Speaker] = {}
-    for alias in candidates:
-        speaker = alias.speaker
-        seen = {speaker.pk}
-        while speaker.merged_into_id and speaker.merged_into_id not in seen:  # follow merges to the survivor
-            seen.add(speaker.merged_into_id)
-            speaker = Speaker.objects.get(pk=speaker.merged_into_id)
-        speaker = speakers.setdefault(speaker.pk, speaker)
-        by_key.setdefault(alias.alias_key, set()).add(speaker.pk)
-        keys_of.setdefault(speaker.pk, set()).add(alias.alias_key)
-
+    known = _Known(list(named.values()))
     resolved: dict[str, Speaker] = {}
-    for info in infos:
-        info_forms = [alias_key(f) for f in (info.name, *info.aliases)]
-        exact = {pk for f in info_forms for pk in by_key.get(f, ())}
-        fitting = [pk for pk in exact if speakers[pk].kind == info.kind] or list(exact)
-        if not fitting and info.kind == Speaker.Kind.PERSON:
-            fitting = [
-                pk
-                for pk, s in speakers.items()
-                if s.kind == Speaker.Kind.PERSON
-                and any(_contains(key, info.name) for key in (alias_key(s.name), *keys_of.get(pk, ())))
-            ]
+    for extracted_name, info in named.items():
+        fitting = known.fitting(info)
         if len(fitting) == 1:
-            speaker = speakers[fitting[0]]
-            changed = []
-            if len(name_tokens(info.name)) > len(name_tokens(speaker.name)) and _contains(speaker.name, info.name):
-                speaker.name = info.name
-                changed.append("name")
-            if _role_seen(speaker, info.role):
-                changed += ["role", "roles"]
-            if changed:
-                speaker.version += 1
-                speaker.save(update_fields=[*changed, "version", "updated_at"])
+            speaker = known.speakers[fitting[0]]
+            _speaker_update_from(speaker, info)
         else:
             speaker = Speaker(name=info.name, kind=info.kind)
             _role_seen(speaker, info.role)
             speaker.save()
-            speakers[speaker.pk] = speaker
-        known = set(keys_of.setdefault(speaker.pk, set()))
-        for form in (info.name, *info.aliases):
-            _alias_add(speaker, form, known)
-            by_key.setdefault(alias_key(form), set()).add(speaker.pk)
-            keys_of[speaker.pk].add(alias_key(form))
-        resolved[info.name] = speaker
+        keys = set(known.keys_of.get(speaker.pk, set()))
+        for form in _alias_forms(info):
+            _alias_add(speaker, form, keys)
+            known.remember(speaker, alias_key(form))
+        resolved[extracted_name] = speaker
     return resolved
+
+
+def _without_title(info: SpeakerInfo) -> SpeakerInfo:
+    """ "Representative Ana Ruiz" is Ana Ruiz with the title "Representative"."""
+    if info.kind != Speaker.Kind.PERSON:
+        return info
+    name, role = names.speaker_name_parts(info.name)
+    if not role or not name:
+        return info
+    return SpeakerInfo(name=name, kind=info.kind, role=info.role or role, aliases=(info.name, *info.aliases))
+
+
+def _alias_forms(info: SpeakerInfo) -> list[str]:
+    """The forms to record: the name and the aliases that name the speaker (not descriptions such as
+    "spokesman" or "the French foreign minister", which would join strangers corpus-wide), and their
+    accent-free spelling when it differs, so a later article without the accents finds the speaker."""
+    forms = [info.name, *(a for a in info.aliases if names.names_the_same(a, info.name, info.kind))]
+    keys = {alias_key(x) for x in forms}
+    return forms + [f for f in (names.fold(x) for x in forms) if alias_key(f) not in keys]
 
 
 # --- quotes ------------------------------------------------------------------------------------------------

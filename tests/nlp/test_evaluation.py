@@ -105,7 +105,8 @@ HELDOUT = Path(__file__).resolve().parent / "data" / "heldout"
 # extractor was run on them. Reached: lenient 1.000, strict 1.000, speaker 0.966 (from 1.000 / 0.993 / 0.960,
 # 0.983 / 0.969 / 0.944, and before that 0.955 / 0.886 / 0.855); the floors are those minus a hair (one quote
 # in 149 is about 0.007).
-HELDOUT_FLOOR = {"lenient_f1": 0.993, "strict_f1": 0.993, "speaker_accuracy": 0.959}
+# With the rules of issue 9 (delegates, appositive-named subjects for he/she): speaker 0.980.
+HELDOUT_FLOOR = {"lenient_f1": 0.993, "strict_f1": 0.993, "speaker_accuracy": 0.972}
 
 
 HELDOUT2 = Path(__file__).resolve().parent / "data" / "heldout2"
@@ -130,13 +131,31 @@ HELDOUT3 = Path(__file__).resolve().parent / "data" / "heldout3"
 # earlier body that reported without being quoted: lenient 1.000, strict 0.968, speaker 0.968. Left open:
 # "according to a statement issued by X", he/she after a non-quote subject, a trailing appositive gloss, a
 # "but"-coordinated predicate in the complement. Floors: those minus a hair (one quote in 62 is about 0.016).
-HELDOUT3_FLOOR = {"lenient_f1": 0.99, "strict_f1": 0.96, "speaker_accuracy": 0.96}
+# With the rules of issue 9 ("according to a statement issued by X"): speaker 0.984.
+HELDOUT3_FLOOR = {"lenient_f1": 0.99, "strict_f1": 0.96, "speaker_accuracy": 0.975}
+
+
+FRESH = Path(__file__).resolve().parent / "data" / "fresh"
+# Fresh set (issue 9): 17 articles in styles none of the sets above has (press-conference, briefing and interview
+# transcripts, UN meetings coverage, British tabloids with single quotes, '' wire archives, « » and „ “ marks,
+# quotations continued over paragraphs, headline items, partial quotes, nominal reporting), annotated before the
+# extractor was run on them. First run, the honest estimate on unseen text: lenient 0.816, strict 0.781, speaker
+# 0.806 (recall direct 0.44, indirect 0.88, mixed 0.95). After the rules of issue 9 (transcript turns, headline
+# paraphrases, partial quotes, „ “ and '' marks, delegates, descriptions and bodies across paragraphs): lenient
+# 0.992, strict 0.977, speaker 0.955. Floors: those minus a hair (one quote in 134 is about 0.0075). See
+# data/FIGURES.md.
+FRESH_FLOOR = {"lenient_f1": 0.985, "strict_f1": 0.97, "speaker_accuracy": 0.945}
 
 
 @pytest.mark.parametrize(
     "folder, gold, floors",
-    [(HELDOUT, 149, HELDOUT_FLOOR), (HELDOUT2, 86, HELDOUT2_FLOOR), (HELDOUT3, 62, HELDOUT3_FLOOR)],
-    ids=["heldout", "heldout2", "heldout3"],
+    [
+        (HELDOUT, 149, HELDOUT_FLOOR),
+        (HELDOUT2, 86, HELDOUT2_FLOOR),
+        (HELDOUT3, 62, HELDOUT3_FLOOR),
+        (FRESH, 134, FRESH_FLOOR),
+    ],
+    ids=["heldout", "heldout2", "heldout3", "fresh"],
 )
 def test_heldout_set_scores_stay_at_the_level_reached(folder, gold, floors):
     from apps.nlp.evaluation import spacy_extractor

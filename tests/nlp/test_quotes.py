@@ -296,8 +296,12 @@ def test_trailing_subordinate_clause_of_the_cue_is_not_content(extract):
 
 
 def test_characterising_participle_ends_the_content(extract):
-    q = only(extract('The Kremlin said the envoys had met for two hours, calling the meeting "useful".')[0])
-    assert q.text == "the envoys had met for two hours"
+    quotes, _ = extract('The Kremlin said the envoys had met for two hours, calling the meeting "useful".')
+    # the quoted word after the participle is a partial quote of its own
+    assert [(q.text, q.kind, q.cue) for q in quotes] == [
+        ("the envoys had met for two hours", "indirect", "said"),
+        ("useful", "direct", "calling"),
+    ]
 
 
 def test_appositive_gloss_ends_the_content(extract):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from apps.nlp.speakers import SpeakerMention, SpeakerRegistry, same_speaker, speaker_name_parts
+from apps.nlp.names import same_speaker, speaker_name_parts
+from apps.nlp.speakers import SpeakerMention, SpeakerRegistry
 
 
 @pytest.mark.parametrize(

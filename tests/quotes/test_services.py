@@ -297,3 +297,99 @@ def test_a_concurrent_duplicate_quote_is_refused_as_a_duplicate_not_a_500(analys
     with pytest.raises(ValidationError) as err:
         services.quote_create(article=article, start=0, end=10, actor=analyst)
     assert err.value.code == "duplicate"
+
+
+# --- corpus-wide resolution: one name matcher and a clean registry -----------------------------------------
+
+
+def test_a_transliteration_variant_joins_the_stored_speaker():
+    zelensky = speaker("Volodymyr Zelenskyy")
+    resolved = services.speakers_resolve(infos=[SpeakerInfo(name="Volodymyr Zelensky", kind="person")])
+    assert resolved["Volodymyr Zelensky"] == zelensky
+    assert Speaker.objects.count() == 1
+
+
+def test_a_name_without_accents_finds_the_speaker_stored_with_them():
+    services.speakers_resolve(infos=[SpeakerInfo(name="António Guterres", kind="person")])
+    resolved = services.speakers_resolve(infos=[SpeakerInfo(name="Antonio Guterres", kind="person")])
+    assert Speaker.objects.count() == 1
+    assert resolved["Antonio Guterres"].name == "António Guterres"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("officials", "person"),
+        ("Military analysts", "person"),
+        ("people", "person"),
+        ("a source close to the talks", "person"),
+        ("Ukrainian military spokesperson", "person"),
+        ("the newspaper", "organisation"),
+        ("two agencies", "organisation"),
+        ("reader", "person"),
+        ("interpretation", "organisation"),
+    ],
+)
+def test_generic_sources_and_non_agents_get_no_corpus_speaker(name, kind):
+    assert services.speakers_resolve(infos=[SpeakerInfo(name=name, kind=kind)]) == {}
+    assert not Speaker.objects.exists()
+
+
+def test_a_group_around_a_name_is_not_that_person():
+    clinton = speaker("Hillary Clinton", aliases=["Clinton"])
+    resolved = services.speakers_resolve(
+        infos=[SpeakerInfo(name="Mrs. Clinton's aides", kind="person"), SpeakerInfo(name="Clinton", kind="person")]
+    )
+    assert resolved == {"Clinton": clinton}
+    assert "mrs. clinton's aides" not in set(SpeakerAlias.objects.values_list("alias_key", flat=True))
+
+
+def test_a_long_title_is_kept_short():
+    services.speakers_resolve(
+        infos=[
+            SpeakerInfo(
+                name="Dana Whitfield", kind="person", role="chief executive of Ora Media, which owns two dailies"
+            )
+        ]
+    )
+    assert Speaker.objects.get().role == "chief executive of Ora Media"
+
+
+def test_a_supervisors_edit_of_name_title_and_kind_survives_imports(supervisor):
+    putin = services.speakers_resolve(infos=[SpeakerInfo(name="Putin", kind="person", role="President")])["Putin"]
+    putin = services.speaker_update(
+        speaker=putin, version=putin.version, actor=supervisor, name="Putin", kind="person", role="Kremlin leader"
+    )
+    services.speakers_resolve(
+        infos=[SpeakerInfo(name="Vladimir Putin", kind="person", role="Russian President", aliases=("Mr Putin",))]
+    )
+    putin.refresh_from_db()
+    assert (putin.name, putin.kind, putin.role) == ("Putin", "person", "Kremlin leader")
+    assert {"vladimir putin", "mr putin"} <= set(putin.aliases.values_list("alias_key", flat=True))
+    assert "Russian President" in putin.roles
+
+
+def test_an_import_still_upgrades_a_speaker_nobody_curated():
+    services.speakers_resolve(infos=[SpeakerInfo(name="Putin", kind="person")])
+    services.speakers_resolve(infos=[SpeakerInfo(name="Vladimir Putin", kind="person", role="Russian President")])
+    assert Speaker.objects.get().name == "Vladimir Putin"
+
+
+def test_a_title_left_in_an_extracted_name_goes_to_the_role_and_the_quote_still_resolves():
+    resolved = services.speakers_resolve(infos=[SpeakerInfo(name="Representative Ana Ruiz", kind="person")])
+    ruiz = resolved["Representative Ana Ruiz"]
+    assert (ruiz.name, ruiz.role) == ("Ana Ruiz", "Representative")
+
+
+def test_a_shared_family_name_does_not_join_two_full_names():
+    services.speakers_resolve(infos=[SpeakerInfo(name="Cho Tae-yul", kind="person", aliases=("Cho",))])
+    resolved = services.speakers_resolve(infos=[SpeakerInfo(name="Cho Hyun", kind="person", aliases=("Cho",))])
+    assert resolved["Cho Hyun"].name == "Cho Hyun"
+    assert Speaker.objects.count() == 2
+
+
+def test_descriptions_are_not_recorded_as_aliases():
+    aliases = ("spokeswoman", "Foreign Ministry spokeswoman Mao Ning")
+    services.speakers_resolve(infos=[SpeakerInfo(name="Mao Ning", kind="person", aliases=aliases)])
+    keys = set(SpeakerAlias.objects.values_list("alias_key", flat=True))
+    assert keys == {"mao ning", "foreign ministry spokeswoman mao ning"}

@@ -1,0 +1,426 @@
+"""Speaker names: one matcher for the extractor and the app.
+
+Pure string logic (no spaCy, no Django): splitting titles off a name, folding accents, transliteration
+variants, and deciding whether two names are the same speaker. The extractor merges the mentions of one
+text with it (``speakers.SpeakerRegistry``) and the quotes app uses the same rules to join a new article's
+"Xi" to the stored "Xi Jinping" (``apps.quotes.services.speakers_resolve``).
+
+Names are compared as sets of tokens, never by position: Chinese, Korean, Vietnamese and Hungarian names
+put the family name first, and "Xi" must match "Xi Jinping" as "Putin" matches "Vladimir Putin". Tokens
+match when their folded spellings agree ("Zelenskiy" / "Zelenskyy", "Sanchez" / "Sánchez"),
+when one is the initial of the other ("Joseph R. Biden" / "Joseph Robinette Biden"), or, for long tokens, when
+they differ by a letter or two. Middle names and patronymics are extra tokens of the longer name:
+"Vladimir Putin" is contained in "Vladimir Vladimirovich Putin". Known spellings live in ``data/names.json``.
+
+The same module decides who may be a corpus-wide speaker at all: a description ("officials", "a source close
+to the talks", "Putin's spokesman") or a non-agent ("the reader") stays with its quote (``is_corpus_speaker``),
+and only surface forms that name a speaker become its aliases (``names_the_same``).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+# Words that make up a title or a function ("Foreign Minister", "Secretary of State", "military spokesperson").
+TITLE_WORDS = frozenset(
+    """
+    president vice-president vice prime minister ministers premier vice-premier chancellor secretary
+    secretary-general undersecretary under-secretary state foreign defence defense interior finance trade
+    economy commerce economic affairs home justice health energy security national deputy first chief
+    head leader spokesperson spokesman spokeswoman spokespeople spokesmen ambassador envoy special
+    representative commissioner chairman chairwoman chairperson chair director director-general governor
+    mayor senator sen. rep. congressman congresswoman lawmaker mp speaker king queen prince princess emir
+    sheikh crown sultan pope cardinal ayatollah supreme general gen. lt. col. colonel admiral adm. major
+    maj. captain capt. commander marshal sergeant officer official aide adviser advisor counsellor
+    counselor councillor councilor member minister-counselor attorney attorney-general prosecutor judge
+    justice president-elect ceo chief-executive founder executive chairman-elect consul consul-general
+    military army naval navy air force press assistant acting former incumbent then top senior
+    high-ranking veteran opposition party communist parliamentary parliament cabinet federal regional
+    provincial state-run government presidential royal counterpart
+    """.split()
+)
+# Honorifics are dropped from the name and not kept as a role.
+HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame madam mme lord lady".split())
+DETERMINERS = frozenset("a an the this that these those its their".split())
+PERSON_PRONOUNS = frozenset("he she him her".split())
+THING_PRONOUNS = frozenset(["it"])
+OTHER_PRONOUNS = frozenset("they them we us i me you who which one".split())
+# Lower-case particles inside names ("Ursula von der Leyen", "Mohammed bin Salman").
+NAME_PARTICLES = frozenset("von van der den de del della da di du la le al el bin ibn bint ben abu".split())
+
+# Head nouns that describe a person or a body when no name is given.
+PERSON_NOUNS = frozenset(
+    """
+    spokesperson spokesman spokeswoman spokespeople official officials minister president premier leader
+    diplomat diplomats envoy ambassador source sources analyst analysts expert experts observer observers
+    aide aides adviser advisers advisor advisors commander commanders officer officers general governor
+    mayor lawmaker lawmakers senator senators representative representatives negotiator negotiators
+    secretary chancellor chairman chairwoman chief director prosecutor judge witness witnesses resident
+    residents scholar scholars professor researcher researchers economist economists insider insiders
+    person people man woman king queen prince monarch pope delegate delegates speaker
+    """.split()
+)
+ORG_NOUNS = frozenset(
+    """
+    ministry ministries government administration office force forces military army navy agency council
+    committee commission department embassy consulate mission party parliament congress senate assembly
+    court cabinet presidency kremlin palace white house company firm bank fund union alliance bloc
+    organization organisation association federation group coalition service services command staff
+    secretariat legislature regime authorities authority police guard guards corps campaign team board
+    newspaper broadcaster outlet media network body
+    """.split()
+)
+# Documents that "say" things; their author, when named, is the speaker.
+DOCUMENT_NOUNS = frozenset(
+    """
+    statement statements report reports communique communiqué declaration letter document documents
+    readout transcript survey poll data figures estimate estimates study release notice memo briefing
+    post tweet message resolution tally analysis assessment
+    """.split()
+)
+
+_TOKEN_RE = re.compile(r"\S+")
+_POSSESSIVE_RE = re.compile(r"(?:'s|’s|'|’)$")
+_STRIP_PUNCT = ".,;:!?\"“”‘’«»()[]"
+
+
+def _clean_token(tok: str) -> str:
+    return tok.strip(_STRIP_PUNCT.replace(".", ""))
+
+
+def _is_title(tok: str) -> bool:
+    low = tok.casefold()
+    if low in TITLE_WORDS:
+        return True
+    # "Secretary-General", "Vice-Premier", "Deputy-Director"
+    return "-" in low and all(part in TITLE_WORDS for part in low.split("-") if part)
+
+
+def _is_capitalised(tok: str) -> bool:
+    return bool(tok) and (tok[0].isupper() or (not tok[0].isalpha() and any(c.isupper() for c in tok)))
+
+
+def strip_determiner(surface: str) -> str:
+    """'The air force' -> 'air force'; keeps the rest of the surface verbatim."""
+    parts = surface.split(None, 1)
+    if len(parts) == 2 and parts[0].casefold() in DETERMINERS:
+        return parts[1]
+    return surface
+
+
+def strip_possessive(name: str) -> str:
+    """"Xi's" -> "Xi"; "Ukraine's Foreign Ministry" is left alone (the possessive is not final)."""
+    return _POSSESSIVE_RE.sub("", name) if name else name
+
+
+def speaker_name_parts(surface: str) -> tuple[str, str]:
+    """Split a surface form into ``(name, role)``.
+
+    The role is the longest prefix that ends in a title word and leaves a capitalised name behind:
+    "Chinese President Xi Jinping" -> ("Xi Jinping", "Chinese President"); "U.S. Secretary of State
+    Marco Rubio" -> ("Marco Rubio", "U.S. Secretary of State"). A description with no name left over
+    stays whole: "Ukrainian military spokesperson" -> ("Ukrainian military spokesperson", "").
+    Honorifics ("Mr.", "Dr") are dropped; a final possessive is removed.
+    """
+    text = strip_possessive(strip_determiner(" ".join(surface.split())))
+    tokens = [t for t in _TOKEN_RE.findall(text)]
+    while tokens and tokens[0].casefold() in HONORIFICS:
+        tokens.pop(0)
+    if not tokens:
+        return "", ""
+    last_title = -1
+    for i, tok in enumerate(tokens):
+        if _is_title(_clean_token(tok)):
+            last_title = i
+    if last_title >= 0:
+        rest = tokens[last_title + 1 :]
+        while rest and rest[0].casefold() in HONORIFICS:
+            rest = rest[1:]
+        # "Secretary of State Marco Rubio": "of State" belongs to the title
+        if len(rest) >= 2 and rest[0].casefold() in ("of", "for") and _is_capitalised(rest[1]):
+            j = 1
+            while j < len(rest) - 1 and _is_capitalised(rest[j]) and (
+                _is_title(rest[j]) or rest[j].casefold() in ("affairs", "state", "defense", "defence")
+            ):
+                j += 1
+            if j > 1:
+                last_title += j + 1
+                rest = tokens[last_title + 1 :]
+        if (
+            rest
+            and _is_capitalised(rest[0])
+            and all(_is_capitalised(t) or t.casefold() in NAME_PARTICLES for t in rest)
+            and not _is_generic(_clean_token(t).casefold() for t in rest)
+            # "Israel's Prime Minister's Office": a body named after a title is not a titled person
+            and strip_possessive(_clean_token(rest[-1])).casefold() not in ORG_NOUNS
+        ):
+            role = " ".join(tokens[: last_title + 1]).strip(",")
+            return " ".join(rest).strip(","), role
+    return " ".join(tokens), ""
+
+
+# ---- folding, spellings and keys ------------------------------------------------------------------------
+
+_DATA = json.loads((Path(__file__).resolve().parent / "data" / "names.json").read_text(encoding="utf-8"))
+# letters NFKD does not decompose
+_FOLD_TABLE = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ß": "ss", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"})
+_SPELLING_OF = {variant: group[0] for group in _DATA["transliterations"] for variant in group}
+_SPELLINGS = {group[0]: frozenset(group) for group in _DATA["transliterations"]}
+FAMILY_NAME_FIRST = frozenset(_DATA["family_name_first"])
+# a Slavic ending written -iy, -yy, -yi, -ii, -ij or -i in one transliteration and -y in another
+_Y_ENDING_RE = re.compile(r"(?<=[^aeiouy])(?:iy|yy|yi|ii|ij|i)$")
+_Y_ENDINGS = ("y", "iy", "yy", "yi", "ii", "i")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-free form: "Sánchez" -> "sanchez", "Løkke" -> "lokke"."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in text if not unicodedata.combining(c)).translate(_FOLD_TABLE)
+
+
+def alias_key(surface: str) -> str:
+    """The stored lookup key of a surface form: case-folded, white space collapsed (accents kept, so that
+    keys written before stay valid)."""
+    return " ".join(surface.casefold().split())
+
+
+@functools.lru_cache(maxsize=16384)
+def spelling(token: str) -> str:
+    """One key for the transliterations of a name token: a known spelling (``data/names.json``), else the
+    general rule that a long token's -iy/-yy/-ii/-yi/-ij/-i ending is a -y ("Dmitriy" ~ "Dmitry")."""
+    token = fold(token)
+    if token in _SPELLING_OF:
+        return _SPELLING_OF[token]
+    if len(token) >= 5:
+        return _Y_ENDING_RE.sub("y", token)
+    return token
+
+
+def spellings(token: str) -> frozenset[str]:
+    """The spellings under which a token may be stored: itself, its folded form, the known spellings of its
+    name and the -y ending variants (for looking up stored aliases)."""
+    key = spelling(token)
+    out = {token.casefold(), fold(token), key, *_SPELLINGS.get(key, ())}
+    if len(key) >= 5 and key.endswith("y") and key == _Y_ENDING_RE.sub("y", key):
+        out |= {key[:-1] + ending for ending in _Y_ENDINGS}
+    return frozenset(t for t in out if t)
+
+
+def family_name(name: str) -> str:
+    """The family name of a person's name: the first token in Chinese, Korean or Vietnamese order ("Xi
+    Jinping", "Lee Jae-myung"), otherwise the last ("Vladimir Putin", "Ursula von der Leyen")."""
+    tokens = [t for t in name.split() if t]
+    if not tokens:
+        return ""
+    if 2 <= len(tokens) <= 3 and fold(tokens[0]) in FAMILY_NAME_FIRST:
+        return tokens[0]
+    return tokens[-1]
+
+
+@functools.lru_cache(maxsize=8192)
+def name_tokens(name: str) -> tuple[str, ...]:
+    """Folded tokens of a name, titles, possessives, determiners and name particles ("al-", "von") removed;
+    hyphenated parts are tokens of their own ("Jae-myung", "al-Sisi")."""
+    bare, _ = speaker_name_parts(name)
+    out = []
+    for tok in re.split(r"[\s\-‐]+", fold(bare)):
+        tok = strip_possessive(tok.strip(_STRIP_PUNCT))
+        if tok and tok not in DETERMINERS:
+            out.append(tok)
+    core = [t for t in out if t not in NAME_PARTICLES]
+    return tuple(core or out)
+
+
+def token_match(a: str, b: str) -> bool:
+    """Two folded name tokens name the same: equal spellings, an initial ("r." of "robinette"), or long tokens
+    with the same first three letters a letter or two apart. Short tokens must otherwise match exactly."""
+    if a == b or spelling(a) == spelling(b):
+        return True
+    a0, b0 = a.rstrip("."), b.rstrip(".")
+    if (len(a0) == 1 and b0[:1] == a0 and len(b0) > 1) or (len(b0) == 1 and a0[:1] == b0 and len(a0) > 1):
+        return True
+    if min(len(a), len(b)) >= 5 and a[:3] == b[:3]:
+        return Levenshtein.normalized_similarity(a, b) >= 0.75
+    return False
+
+
+def _is_generic(tokens: Iterable[str]) -> bool:
+    return all(t in TITLE_WORDS or t in ORG_NOUNS or t in PERSON_NOUNS or len(t) < 2 for t in tokens)
+
+
+def same_speaker(name_a: str, name_b: str, *, allow_generic: bool = False) -> bool:
+    """True when every token of the shorter name matches a distinct token of the longer one.
+
+    Order-free ("Xi" ~ "Xi Jinping", "Putin" ~ "Vladimir Vladimirovich Putin"), case- and accent-insensitive,
+    tolerant of transliteration variants. An initial matches only inside a name of two tokens or more. A
+    shorter name made only of generic words ("Foreign Ministry", "spokesperson") matches only itself unless
+    ``allow_generic`` (inside one text, where the context makes "the Foreign Ministry" unambiguous).
+    """
+    a, b = name_tokens(name_a), name_tokens(name_b)
+    if not a or not b:
+        return False
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if short != long and not allow_generic and _is_generic(short):
+        return False
+    if len(short) == 1 and len(short[0].rstrip(".")) == 1:
+        return False  # a lone initial names no one
+    if short != long:
+        long = _possessed(name_a if long is a else name_b, long)
+    remaining = list(long)
+    for tok in short:
+        for k, cand in enumerate(remaining):
+            if token_match(tok, cand):
+                del remaining[k]
+                break
+        else:
+            return False
+    return True
+
+
+def compatible_names(name: str, canonical: str, kind: str) -> bool:
+    """Same speaker inside one text. Bodies are named head-last, so a shorter name must be the end of the
+    longer one ("Foreign Ministry" of "Ukraine's Foreign Ministry", never "China" of "China's news agency")."""
+    if kind != "organisation":
+        if name_tokens(name) != name_tokens(canonical) and _plural_group(name) and _plural_group(canonical):
+            return False  # "diplomats" and "two EU diplomats" may be different people
+        return same_speaker(name, canonical, allow_generic=True)
+    a, b = name_tokens(name), name_tokens(canonical)
+    if not a or not b:
+        return False
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if long[len(long) - len(short) :] == short:
+        return True
+    # "the ministry" of "Ministry of Commerce and Industry": the head comes before "of"
+    if "of" in long:
+        head = long[: long.index("of")]
+        return len(short) <= len(head) and head[len(head) - len(short) :] == short
+    return False
+
+
+# ---- who is a corpus-wide speaker ---------------------------------------------------------------------------
+
+NON_AGENTS = frozenset(_DATA["non_agents"])
+_DESCRIPTIVE = {
+    "person": frozenset(_DATA["descriptive_people"]),
+    "organisation": frozenset(_DATA["descriptive_bodies"]),
+}
+# words after the head of a description: "a source close to the talks", "officials in Kyiv", "analysts at X"
+_POSTMODIFIERS = frozenset("close familiar with from of in at who which that for to on inside within near".split())
+_QUANTIFIERS = frozenset(
+    "a an the some several many most few two three four five six seven eight nine ten other others both all "
+    "one unnamed anonymous senior junior top".split()
+)
+
+
+def _description_head(name: str) -> tuple[str, str]:
+    """The head word of a description, folded, and as written: "a source close to the talks" -> "source"."""
+    words = [w.strip(_STRIP_PUNCT) for w in name.split()]
+    words = [w for w in words if w]
+    head = ""
+    for w in words:
+        if w.casefold() in _POSTMODIFIERS and head:
+            break
+        head = w
+    return fold(strip_possessive(head)), head
+
+
+def is_agent(name: str) -> bool:
+    """False for what cannot speak: "the reader", "this interpretation", "the network of ..."."""
+    folded, _ = _description_head(name)
+    return bool(folded) and folded not in NON_AGENTS
+
+
+def _possessed(name: str, tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The tokens after the last possessive of a name: "Clinton" is not "Mrs. Clinton's aides", nor "Putin"
+    "Putin's spokesman"; "Foreign Ministry" is part of "Ukraine's Foreign Ministry"."""
+    words = name.split()
+    last = max((k for k, w in enumerate(words[:-1]) if _POSSESSIVE_RE.search(w)), default=None)
+    return name_tokens(" ".join(words[last + 1 :])) if last is not None else tokens
+
+
+def has_possessor(name: str) -> bool:
+    """A group or a person around a name: "Mrs. Clinton's aides", "Putin's spokesman" name neither Clinton nor
+    Putin. True when a possessive precedes the last word."""
+    words = name.split()
+    return any(_POSSESSIVE_RE.search(w) for w in words[:-1])
+
+
+def is_descriptive(name: str, kind: str) -> bool:
+    """A description, not a name: "officials", "Military analysts", "a source close to the talks", "the
+    newspaper", "two agencies", "Ukrainian military spokesperson", "Putin's spokesman". It names no one in
+    particular, so it never becomes a corpus-wide speaker. A capitalised head is a name ("Martin Luther King")
+    unless the description has a single word ("People")."""
+    folded, written = _description_head(name)
+    if not folded:
+        return True
+    heads = _DESCRIPTIVE.get(kind, _DESCRIPTIVE["person"])
+    if folded not in heads and not (kind == "person" and folded in TITLE_WORDS):
+        return False
+    if has_possessor(name):
+        return True
+    words = [w for w in name.split() if w.strip(_STRIP_PUNCT)]
+    content = [w for w in words if w.casefold() not in DETERMINERS]
+    if kind == "organisation" and len(content) == 1 and folded in ORG_NOUNS:
+        return True  # "the ministry", "Government": a body named by its kind alone
+    if kind == "organisation":  # "the newspaper", "two agencies", "state media"; not "Xinhua news agency"
+        before = words[: words.index(written)] if written in words else words[:-1]
+        return not any(_is_capitalised(w) and w.casefold() not in _QUANTIFIERS | DETERMINERS for w in before)
+    if len(words) == 1 or not _is_capitalised(written):
+        return True
+    return False  # "Martin Luther King": a capitalised head after other words is a name
+
+
+def is_corpus_speaker(name: str, kind: str) -> bool:
+    """A source that may get a corpus-wide speaker: an agent with a name, not a description."""
+    return is_agent(name) and not is_descriptive(name, kind)
+
+
+_ROLE_CUT_RE = re.compile(
+    r",|;|\s[-–—]\s|\((?:.*)$|\s(?:who|which|whose|whom|that|where|when|while|and\s+(?:has|have|had|is|was|will|said))\s",
+    re.IGNORECASE,
+)
+_ROLE_MAX_WORDS = 24
+
+
+def short_role(role: str) -> str:
+    """A role without the clause that follows it: "chief executive of Ora Media, which owns two papers" ->
+    "chief executive of Ora Media"; at most 24 words."""
+    role = " ".join((role or "").split())
+    m = _ROLE_CUT_RE.search(role)
+    if m:
+        role = role[: m.start()]
+    words = role.split()
+    if len(words) > _ROLE_MAX_WORDS:
+        words = words[:_ROLE_MAX_WORDS]
+        while words and words[-1].casefold() in _POSTMODIFIERS | DETERMINERS | {"and", "or"}:
+            words.pop()
+    return " ".join(words).strip(" ,;:")
+
+
+# ---- descriptions of a person's function ------------------------------------------------------------------
+
+ROLE_SYNONYM = {variant: key for key, variants in _DATA["role_synonyms"].items() for variant in variants}
+ROLE_FAMILIES = {head: frozenset(words) for head, words in _DATA["role_families"].items()}
+
+
+def _plural_group(name: str) -> bool:
+    """A description of several people: "diplomats", "two EU officials", "Western analysts"."""
+    folded, _ = _description_head(name)
+    return folded.endswith("s") and folded in _DESCRIPTIVE["person"] and is_descriptive(name, "person")
+
+
+def names_the_same(form: str, name: str, kind: str) -> bool:
+    """A surface form that names this speaker, not a description of it: "Mr. Putin", "President Xi Jinping",
+    "Ukraine's President Volodymyr Zelensky" name their speakers; "spokesman", "the French foreign minister",
+    "Kim's sister" or a dateline do not (for a body, anything but a bare kind word names it)."""
+    if kind != "person":
+        return not is_descriptive(form, kind) or alias_key(form) == alias_key(name)
+    bare, _ = speaker_name_parts(form)
+    return same_speaker(bare or form, name, allow_generic=True)

@@ -1,0 +1,117 @@
+"""Speaker-labelled paragraphs: transcript turns and headline paraphrases.
+
+Two layouts put the source before a colon at the start of a paragraph, with no speech verb:
+
+- **Transcripts** of press conferences, briefings and interviews: ``Lin Jian: We have noted the reports.``,
+  ``MS BRUCE: Good afternoon.``, ``QUESTION: Is there a date?``. A text is a transcript when at least three
+  paragraphs open with such a label and one label comes back; every labelled paragraph is then a direct quote
+  of its label (a bare question label, "Q" or "QUESTION", names no one).
+- **Headlines** and news-in-brief items that paraphrase a statement: ``Ana Ruiz: Talks must resume now``.
+  A short line without final punctuation whose label holds a name is an indirect quote of that name.
+
+A dateline ("OSLO:", "ISLAMABAD, Jun 12 (APP):") is not a label: a label holds no place name, digit, comma or
+parenthesis. Everything here works on the paragraph strings and the entity labels of the label's tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .docview import DocView
+from .names import HONORIFICS
+
+_LABEL_RE = re.compile(r"(?P<label>[A-Z][^:\n,()\d]{0,40}?):[ \t]+(?P<text>\S)")
+_QUESTION_LABELS = frozenset({"q", "question", "questions", "journalist", "reporter"})
+_ANSWER_LABELS = frozenset({"a", "answer"})
+# labels of newsroom furniture, not of speakers: "UPDATE: ...", "Editor's note: ...", "Read more: ..."
+_NOT_SPEAKERS = frozenset(
+    "update updated note correction clarification read more related watch photo photos video source sources "
+    "summary background analysis opinion live breaking exclusive factbox timeline explainer context "
+    "editor's editors disclaimer advertisement".split()
+)
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME"})
+_NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+_MAX_LABEL_WORDS = 4
+_MAX_HEADLINE_WORDS = 20
+_MIN_TURNS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledParagraph:
+    """A paragraph opened by a speaker label: the label's characters and the content's characters."""
+
+    label_start: int
+    label_end: int
+    start: int
+    end: int
+    label: str
+    kind: str  # "turn" (a transcript turn, direct) or "headline" (a paraphrase, indirect)
+    question: bool = False  # a bare question label: the turn is quoted but names no one
+    answer: bool = False  # a bare answer label: the main speaker of the transcript
+
+    @property
+    def bare_label(self) -> bool:
+        return self.question or self.answer
+
+
+def labelled_paragraphs(view: DocView) -> list[LabelledParagraph]:
+    """Transcript turns when the text is a transcript, else headline paraphrases."""
+    found = [p for p in (_read_label(view, s, e) for s, e in view.paras) if p is not None]
+    turns = transcript_turns(found)
+    if turns:
+        return turns
+    return [p for p in found if _is_headline(view, p)]
+
+
+def transcript_turns(found: list[LabelledParagraph]) -> list[LabelledParagraph]:
+    """The turns of a transcript: three labelled paragraphs or more, one label at least twice."""
+    counts = Counter(p.label.casefold() for p in found)
+    if len(found) < _MIN_TURNS or max(counts.values(), default=0) < 2:
+        return []
+    return [
+        LabelledParagraph(p.label_start, p.label_end, p.start, p.end, p.label, "turn", p.question, p.answer)
+        for p in found
+    ]
+
+
+def _read_label(view: DocView, start: int, end: int) -> LabelledParagraph | None:
+    """'Name: text' at the start of a paragraph, the label short and made of name-like words."""
+    m = _LABEL_RE.match(view.text, start, end)
+    if m is None:
+        return None
+    label = m.group("label").strip()
+    words = label.split()
+    low = label.casefold()
+    question, answer = low in _QUESTION_LABELS, low in _ANSWER_LABELS
+    if any(w.casefold() in _NOT_SPEAKERS for w in words):
+        return None
+    if not (question or answer) and not _name_like(view, words, start, start + len(m.group("label"))):
+        return None
+    content_end = end
+    while content_end > m.start("text") and view.text[content_end - 1] in " \t.,;:":
+        content_end -= 1
+    return LabelledParagraph(start, start + len(label), m.start("text"), content_end, label, "", question, answer)
+
+
+def _name_like(view: DocView, words: list[str], start: int, end: int) -> bool:
+    """One to four capitalised words (honorifics allowed), none of them a place or a date."""
+    if not 1 <= len(words) <= _MAX_LABEL_WORDS:
+        return False
+    if not all(w[:1].isupper() or w.casefold() in HONORIFICS for w in words):
+        return False
+    toks = view.doc[view.char_to_token(start) : view.char_to_token(end)]
+    return not any(t.ent_type_ in _PLACE_LABELS for t in toks)
+
+
+def _is_headline(view: DocView, p: LabelledParagraph) -> bool:
+    """'Name: clause' on a short line without final punctuation, the label naming someone."""
+    line = view.text[p.label_start : view.paras[view.para_of(p.label_start)][1]]
+    if line.rstrip().rstrip("\"”’'»“")[-1:] in ".!?" or len(line.split()) > _MAX_HEADLINE_WORDS or p.bare_label:
+        return False
+    toks = view.doc[view.char_to_token(p.label_start) : view.char_to_token(p.label_end)]
+    content = view.doc[view.char_to_token(p.start) : view.char_to_token(p.end)]
+    has_name = any(t.ent_type_ in _NAME_LABELS or t.pos_ == "PROPN" for t in toks)
+    has_verb = any(t.pos_ in ("VERB", "AUX") for t in content)
+    return has_name and has_verb
