@@ -5,6 +5,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from apps.annotations.models import Annotation, EntityMention, Theme
+from apps.quotes.models import Quote
 from apps.review.models import Assignment
 from tests.browser.conftest import login
 from tests.factories import ArticleFactory, UserFactory
@@ -324,4 +325,43 @@ def test_ctrl_z_and_ctrl_shift_z_undo_and_redo_span_creation_and_deletion(page, 
     expect(page.locator("#toast")).to_have_text("Nothing to redo.")
     span.refresh_from_db()
     assert span.deleted_at is not None
+    assert page.js_errors == []
+
+
+def test_keys_for_entities_quotes_next_article_and_submit(page, setup):
+    analyst, article = setup
+    second = ArticleFactory(title="Second article", text="Another text about trade.")
+    Assignment.objects.create(article=second, analyst=analyst)
+    moscow = mention(article, "Moscow", "GPE")
+    start = article.text.index("the Ukraine talks")
+    quote = Quote.objects.create(article=article, start=start, end=start + 17, text="the Ukraine talks")
+    login(page, "ana")
+    open_workspace(page, article)
+
+    # a click on an entity opens the chooser: "a" accepts it
+    page.locator(f"#article-text [data-m~='e{moscow.pk}']").click()
+    expect(page.locator("#chooser")).to_be_visible()
+    page.keyboard.press("a")
+    page.wait_for_selector(f"#article-text .ea[data-m~='e{moscow.pk}']")
+    assert EntityMention.objects.get(pk=moscow.pk).status == "accepted"
+
+    # a click on a quote: "c" confirms it (through the quotes panel's form)
+    page.locator("#quotes-panel .qp-quote").first.wait_for(state="attached")
+    page.locator(f"#article-text [data-m~='q{quote.pk}']").first.click()
+    expect(page.locator("#chooser").get_by_role("button", name="Confirm quote")).to_be_visible()
+    page.keyboard.press("c")
+    page.wait_for_selector(f"#qp-quote-{quote.pk}.is-confirmed", state="attached")
+    quote.refresh_from_db()
+    assert quote.confirmed
+
+    # Shift+S asks before submitting; "n" opens the next article of the queue
+    messages = []
+    page.on("dialog", lambda d: (messages.append(d.message), d.dismiss()))
+    page.locator("#article-text").focus()
+    page.keyboard.press("Shift+S")
+    assert len(messages) == 1 and "Submit" in messages[0]
+    page.locator("#article-text").focus()
+    with page.expect_navigation():
+        page.keyboard.press("n")
+    assert page.url.endswith(f"/annotate/{second.pk}/")
     assert page.js_errors == []
