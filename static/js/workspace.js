@@ -68,8 +68,15 @@
   function setActive(li) {
     items().forEach(function (x) { x.classList.toggle("active", x === li); x.setAttribute("aria-selected", x === li); });
     // screen readers follow the active option while the focus stays in the search box
-    if (li) { pickerSearch.setAttribute("aria-activedescendant", li.id); li.scrollIntoView({ block: "nearest" }); }
+    if (li) { pickerSearch.setAttribute("aria-activedescendant", li.id); keepInList(li); }
     else pickerSearch.removeAttribute("aria-activedescendant");
+  }
+
+  // Scroll the list (never the page: the picker may not be in place yet) so the active option shows.
+  function keepInList(li) {
+    var top = li.offsetTop, bottom = top + li.offsetHeight;
+    if (top < pickerList.scrollTop) pickerList.scrollTop = top;
+    else if (bottom > pickerList.scrollTop + pickerList.clientHeight) pickerList.scrollTop = bottom - pickerList.clientHeight;
   }
 
   // Recently used themes come first in the picker (kept in localStorage, the last five).

@@ -365,3 +365,39 @@ def test_keys_for_entities_quotes_next_article_and_submit(page, setup):
         page.keyboard.press("n")
     assert page.url.endswith(f"/annotate/{second.pk}/")
     assert page.js_errors == []
+
+
+def test_opening_the_picker_far_from_where_it_was_last_does_not_scroll_the_page(page, setup):
+    analyst, _ = setup
+    text = "\n".join(f"Paragraph {i} speaks of trade, energy and security between the two sides." for i in range(60))
+    article = ArticleFactory(title="Long", text=text)
+    Assignment.objects.create(article=article, analyst=analyst)
+    login(page, "ana")
+    open_workspace(page, article)
+    page.locator("#article-text").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")  # the picker opens at the top of the text
+    page.wait_for_selector("#picker:not([hidden])")
+    page.keyboard.press("Escape")
+
+    # select a word near the end with the mouse, as a user would after scrolling down
+    start = text.index("Paragraph 55")
+    box = page.evaluate(
+        """async ([s, e]) => { const c = document.getElementById('article-text');
+             ReadoutOffsets.offsetsToRange(c, s, e).startContainer.parentElement.scrollIntoView({block: 'center'});
+             // paragraphs drawn on demand (content-visibility) settle their height in the next frames
+             for (let i = 0; i < 3; i++) await new Promise(f => requestAnimationFrame(f));
+             const b = ReadoutOffsets.offsetsToRange(c, s, e).getClientRects()[0];
+             return {x: b.x, y: b.y, w: b.width, h: b.height}; }""",
+        [start, start + 9],
+    )
+    page.mouse.dblclick(box["x"] + box["w"] / 2, box["y"] + box["h"] / 2)
+    page.wait_for_selector("#picker:not([hidden])")
+    # the selected word has not moved on screen, and the picker opened right below it
+    word = page.evaluate(
+        "(() => { const b = getSelection().getRangeAt(0).getClientRects()[0]; return [b.y, b.bottom]; })()"
+    )
+    assert abs(word[0] - box["y"]) < 2
+    picker = page.locator("#picker").bounding_box()
+    assert 0 <= picker["y"] - word[1] <= 12
+    assert page.js_errors == []
