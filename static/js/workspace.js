@@ -68,8 +68,15 @@
   function setActive(li) {
     items().forEach(function (x) { x.classList.toggle("active", x === li); x.setAttribute("aria-selected", x === li); });
     // screen readers follow the active option while the focus stays in the search box
-    if (li) { pickerSearch.setAttribute("aria-activedescendant", li.id); li.scrollIntoView({ block: "nearest" }); }
+    if (li) { pickerSearch.setAttribute("aria-activedescendant", li.id); keepInList(li); }
     else pickerSearch.removeAttribute("aria-activedescendant");
+  }
+
+  // Scroll the list (never the page: the picker may not be in place yet) so the active option shows.
+  function keepInList(li) {
+    var top = li.offsetTop, bottom = top + li.offsetHeight;
+    if (top < pickerList.scrollTop) pickerList.scrollTop = top;
+    else if (bottom > pickerList.scrollTop + pickerList.clientHeight) pickerList.scrollTop = bottom - pickerList.clientHeight;
   }
 
   // Recently used themes come first in the picker (kept in localStorage, the last five).
@@ -201,10 +208,17 @@
     return ReadoutOffsets.rangeToOffsets(textEl, r);
   }
 
-  function button(label, onClick, cls) {
+  function button(label, onClick, cls, key) {
     var b = document.createElement("button");
     b.type = "button";
     b.textContent = label;
+    if (key) {  // pressed while the chooser is open: the first button with that key
+      b.dataset.key = key;
+      var k = document.createElement("kbd");
+      k.textContent = key;
+      b.appendChild(document.createTextNode(" "));
+      b.appendChild(k);
+    }
     if (cls) b.className = cls;
     b.addEventListener("click", function (e) { e.stopPropagation(); onClick(); });
     return b;
@@ -238,6 +252,11 @@
         p.className = "choice-info";
         p.textContent = seg.title || "Quote";
         chooser.appendChild(p);
+        // confirming happens in the quotes panel: its form, submitted from here
+        var confirm = document.querySelector("#qp-quote-" + key.slice(1) + " form[action$='/confirm/']");
+        if (confirm && canWrite()) {
+          chooser.appendChild(button("Confirm quote", function () { closeChooser(); confirm.requestSubmit(); }, "", "c"));
+        }
       } else if (key[0] === "e") {
         var label = (seg.className.match(/\be-(\S+)/) || [])[1] || "entity";
         var box = document.createElement("div");
@@ -247,8 +266,8 @@
         box.appendChild(name);
         if (canWrite()) {
           var id = key.slice(1), url = urlFor(ws.dataset.entityUrl, id);
-          box.appendChild(button("Accept", function () { closeChooser(); post(url, { status: "accepted" }, { target: "#entity-panel", swap: "outerHTML" }); }));
-          box.appendChild(button("Reject", function () { closeChooser(); post(url, { status: "rejected" }, { target: "#entity-panel", swap: "outerHTML" }); }));
+          box.appendChild(button("Accept", function () { closeChooser(); post(url, { status: "accepted" }, { target: "#entity-panel", swap: "outerHTML" }); }, "", "a"));
+          box.appendChild(button("Reject", function () { closeChooser(); post(url, { status: "rejected" }, { target: "#entity-panel", swap: "outerHTML" }); }, "", "r"));
           box.appendChild(button("Make span", function () {
             var ext = extentOf(key);
             if (!ext) return;
@@ -337,6 +356,13 @@
       sel = null; kbd = null; window.getSelection().removeAllRanges(); closeChooser();
       return;
     }
+    // n / p: next / previous article in my queue; Shift+S: submit for review (which asks first)
+    if ((key === "n" || key === "p") && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      var link = document.querySelector('.ws-queue a[rel="' + (key === "n" ? "next" : "prev") + '"]');
+      if (link) { event.preventDefault(); window.location.assign(link.href); }
+      return;
+    }
+    if (key === "S" && $("submit-review")) { event.preventDefault(); $("submit-review").click(); return; }
     if (key === "e" && kbd) {
       // edit the innermost span under the keyboard caret
       var dom = ReadoutOffsets.offsetsToRange(textEl, t[kbd.focus][0], t[kbd.focus][1]);
@@ -450,7 +476,11 @@
     document.addEventListener("keydown", onPickerKey, true);
     pickerSearch.addEventListener("input", filterPicker);
     chooser.addEventListener("keydown", function (e) {
-      if (e.key !== "Escape") return;
+      if (e.key !== "Escape") {
+        var keyed = !e.ctrlKey && !e.metaKey && !e.altKey && chooser.querySelector('button[data-key="' + e.key + '"]');
+        if (keyed) { e.preventDefault(); keyed.click(); textEl.focus({ preventScroll: true }); }
+        return;
+      }
       e.preventDefault();
       closeChooser();
       textEl.focus({ preventScroll: true });

@@ -160,3 +160,54 @@ def test_every_control_on_the_main_pages_is_labelled_and_the_focus_is_visible(pa
     page.keyboard.press("Tab")
     ring = page.evaluate("getComputedStyle(document.activeElement).boxShadow")
     assert page.evaluate("document.activeElement.tagName") == "A" and ring != "none"
+
+
+# WCAG AA: text contrast >= 4.5 (>= 3 for large text: 24 px, or 18.66 px bold) against the first opaque background
+# behind it. Text over a gradient or an image is skipped (it cannot be measured this way).
+LOW_CONTRAST = """() => {
+  const rgba = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => { const f = c => { c /= 255; return c <= .03928 ? c / 12.92 : ((c + .055) / 1.055) ** 2.4; };
+    return .2126 * f(r) + .7152 * f(g) + .0722 * f(b); };
+  const blend = (top, bottom) => { const a = top.length > 3 ? top[3] : 1;
+    return [0, 1, 2].map(i => top[i] * a + bottom[i] * (1 - a)); };
+  const background = el => { const layers = [];
+    for (let e = el; e; e = e.parentElement) { const cs = getComputedStyle(e);
+      if (cs.backgroundImage !== 'none') return null;
+      const c = rgba(cs.backgroundColor); if (c.length > 3 && c[3] === 0) continue;
+      layers.push(c); if (c.length === 3 || c[3] === 1) break; }
+    return layers.reverse().reduce((under, top) => blend(top, under), [255, 255, 255]); };
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const seen = new Set();
+  while (walker.nextNode()) {
+    const el = walker.currentNode.parentElement;
+    if (!walker.currentNode.data.trim() || seen.has(el)) continue;
+    seen.add(el);
+    if (!(el.offsetWidth || el.offsetHeight) || el.closest('[hidden], [aria-hidden=true]')) continue;
+    const cs = getComputedStyle(el);
+    if (parseFloat(cs.opacity) < 1 || el.closest('button:disabled')) continue;  // disabled controls are exempt
+    const bg = background(el); if (!bg) continue;
+    const fg = blend(rgba(cs.color), bg);
+    const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+    const ratio = (a + .05) / (b + .05);
+    const size = parseFloat(cs.fontSize), bold = parseInt(cs.fontWeight) >= 700;
+    const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    if (ratio < need) out.push(`${ratio.toFixed(2)} ${el.tagName}.${[...el.classList].join('.')} "${el.textContent.trim().slice(0, 30)}"`);
+  }
+  return out;
+}"""
+
+
+def test_text_on_the_main_pages_meets_wcag_aa_contrast(page, world):
+    low = []
+    for role in ("sue", "ana"):
+        page.context.clear_cookies()
+        login(page, role)
+        for url in pages_for(role, world):
+            page.goto(url)
+            page.wait_for_load_state("networkidle")
+            low += [(url, item) for item in page.evaluate(LOW_CONTRAST)]
+    assert low == [], "\n".join(map(str, sorted(set(low))))
+    # the check itself finds pale text
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<p style=\"color:#aaa\">pale</p>')")
+    assert [item.split(" ", 1)[1] for item in page.evaluate(LOW_CONTRAST)] == ['P. "pale"']

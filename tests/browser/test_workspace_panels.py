@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from apps.annotations.models import Annotation, EntityMention, Theme
 from apps.assignments.models import Assignment
+from apps.quotes.models import Quote
 from tests.browser.conftest import login
 from tests.factories import ArticleFactory, UserFactory
 
@@ -324,4 +325,79 @@ def test_ctrl_z_and_ctrl_shift_z_undo_and_redo_span_creation_and_deletion(page, 
     expect(page.locator("#toast")).to_have_text("Nothing to redo.")
     span.refresh_from_db()
     assert span.deleted_at is not None
+    assert page.js_errors == []
+
+
+def test_keys_for_entities_quotes_next_article_and_submit(page, setup):
+    analyst, article = setup
+    second = ArticleFactory(title="Second article", text="Another text about trade.")
+    Assignment.objects.create(article=second, analyst=analyst)
+    moscow = mention(article, "Moscow", "GPE")
+    start = article.text.index("the Ukraine talks")
+    quote = Quote.objects.create(article=article, start=start, end=start + 17, text="the Ukraine talks")
+    login(page, "ana")
+    open_workspace(page, article)
+
+    # a click on an entity opens the chooser: "a" accepts it
+    page.locator(f"#article-text [data-m~='e{moscow.pk}']").click()
+    expect(page.locator("#chooser")).to_be_visible()
+    page.keyboard.press("a")
+    page.wait_for_selector(f"#article-text .ea[data-m~='e{moscow.pk}']")
+    assert EntityMention.objects.get(pk=moscow.pk).status == "accepted"
+
+    # a click on a quote: "c" confirms it (through the quotes panel's form)
+    page.locator("#quotes-panel .qp-quote").first.wait_for(state="attached")
+    page.locator(f"#article-text [data-m~='q{quote.pk}']").first.click()
+    expect(page.locator("#chooser").get_by_role("button", name="Confirm quote")).to_be_visible()
+    page.keyboard.press("c")
+    page.wait_for_selector(f"#qp-quote-{quote.pk}.is-confirmed", state="attached")
+    quote.refresh_from_db()
+    assert quote.confirmed
+
+    # Shift+S asks before submitting; "n" opens the next article of the queue
+    messages = []
+    page.on("dialog", lambda d: (messages.append(d.message), d.dismiss()))
+    page.locator("#article-text").focus()
+    page.keyboard.press("Shift+S")
+    assert len(messages) == 1 and "Submit" in messages[0]
+    page.locator("#article-text").focus()
+    with page.expect_navigation():
+        page.keyboard.press("n")
+    assert page.url.endswith(f"/annotate/{second.pk}/")
+    assert page.js_errors == []
+
+
+def test_opening_the_picker_far_from_where_it_was_last_does_not_scroll_the_page(page, setup):
+    analyst, _ = setup
+    text = "\n".join(f"Paragraph {i} speaks of trade, energy and security between the two sides." for i in range(60))
+    article = ArticleFactory(title="Long", text=text)
+    Assignment.objects.create(article=article, analyst=analyst)
+    login(page, "ana")
+    open_workspace(page, article)
+    page.locator("#article-text").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")  # the picker opens at the top of the text
+    page.wait_for_selector("#picker:not([hidden])")
+    page.keyboard.press("Escape")
+
+    # select a word near the end with the mouse, as a user would after scrolling down
+    start = text.index("Paragraph 55")
+    box = page.evaluate(
+        """async ([s, e]) => { const c = document.getElementById('article-text');
+             ReadoutOffsets.offsetsToRange(c, s, e).startContainer.parentElement.scrollIntoView({block: 'center'});
+             // paragraphs drawn on demand (content-visibility) settle their height in the next frames
+             for (let i = 0; i < 3; i++) await new Promise(f => requestAnimationFrame(f));
+             const b = ReadoutOffsets.offsetsToRange(c, s, e).getClientRects()[0];
+             return {x: b.x, y: b.y, w: b.width, h: b.height}; }""",
+        [start, start + 9],
+    )
+    page.mouse.dblclick(box["x"] + box["w"] / 2, box["y"] + box["h"] / 2)
+    page.wait_for_selector("#picker:not([hidden])")
+    # the selected word has not moved on screen, and the picker opened right below it
+    word = page.evaluate(
+        "(() => { const b = getSelection().getRangeAt(0).getClientRects()[0]; return [b.y, b.bottom]; })()"
+    )
+    assert abs(word[0] - box["y"]) < 2
+    picker = page.locator("#picker").bounding_box()
+    assert 0 <= picker["y"] - word[1] <= 12
     assert page.js_errors == []
