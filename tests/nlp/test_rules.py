@@ -345,3 +345,17 @@ def test_a_long_appositive_title_stays_short(extract):
         "Kaja Lind, chief executive of Ora Media, which owns two dailies and a radio station, said the sale was off."
     )
     assert (speaker.name, speaker.role) == ("Kaja Lind", "chief executive of Ora Media")
+
+
+def test_a_question_that_names_its_reporter_is_the_reporters(extract):
+    text = (
+        "MR ROE: Good afternoon.\n"
+        "QUESTION: Jonas Keller, Radio Nord. When will the embassy reopen?\n"
+        "MR ROE: Next month, we hope.\n"
+    )
+    quotes, _ = extract(text)
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("Good afternoon", "Roe"),
+        ("When will the embassy reopen?", "Jonas Keller"),
+        ("Next month, we hope", "Roe"),
+    ]
