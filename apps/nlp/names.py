@@ -174,6 +174,7 @@ _FOLD_TABLE = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ß": "ss", "ı": 
 _SPELLING_OF = {variant: group[0] for group in _DATA["transliterations"] for variant in group}
 _SPELLINGS = {group[0]: frozenset(group) for group in _DATA["transliterations"]}
 FAMILY_NAME_FIRST = frozenset(_DATA["family_name_first"])
+_DESCRIPTIVE_PEOPLE = frozenset(_DATA["descriptive_people"])
 # a Slavic ending written -iy, -yy, -yi, -ii, -ij or -i in one transliteration and -y in another
 _Y_ENDING_RE = re.compile(r"(?<=[^aeiouy])(?:iy|yy|yi|ii|ij|i)$")
 _Y_ENDINGS = ("y", "iy", "yy", "yi", "ii", "i")
@@ -273,6 +274,8 @@ def same_speaker(name_a: str, name_b: str, *, allow_generic: bool = False) -> bo
         return False  # a lone initial names no one
     if short != long:
         long = _possessed(name_a if long is a else name_b, long)
+        if _group_head(long) and long[-1] not in short:
+            return False  # "Clinton" is not "Clinton aides", nor "Lammy" "Lammy allies"
     remaining = list(long)
     for tok in short:
         for k, cand in enumerate(remaining):
@@ -337,6 +340,11 @@ def is_agent(name: str) -> bool:
     return bool(folded) and folded not in NON_AGENTS
 
 
+def _group_head(tokens: tuple[str, ...]) -> bool:
+    """A name that ends in a plural description of people ("... aides", "... officials") names a group."""
+    return len(tokens) > 1 and tokens[-1].endswith("s") and tokens[-1] in _DESCRIPTIVE_PEOPLE
+
+
 def _possessed(name: str, tokens: tuple[str, ...]) -> tuple[str, ...]:
     """The tokens after the last possessive of a name: "Clinton" is not "Mrs. Clinton's aides", nor "Putin"
     "Putin's spokesman"; "Foreign Ministry" is part of "Ukraine's Foreign Ministry"."""
@@ -372,8 +380,8 @@ def is_descriptive(name: str, kind: str) -> bool:
     if kind == "organisation":  # "the newspaper", "two agencies", "state media"; not "Xinhua news agency"
         before = words[: words.index(written)] if written in words else words[:-1]
         return not any(_is_capitalised(w) and w.casefold() not in _QUANTIFIERS | DETERMINERS for w in before)
-    if len(words) == 1 or not _is_capitalised(written):
-        return True
+    if len(words) == 1 or not _is_capitalised(written) or (folded.endswith("s") and folded in heads):
+        return True  # "officials", "Ukrainian military spokesperson", "Clinton Aides"
     return False  # "Martin Luther King": a capitalised head after other words is a name
 
 

@@ -23,6 +23,7 @@ from .names import (
     NAME_PARTICLES,
     NON_AGENTS,
     ORG_NOUNS,
+    OTHER_PRONOUNS,
     PERSON_NOUNS,
     PERSON_PRONOUNS,
     ROLE_FAMILIES,
@@ -946,6 +947,8 @@ class SpeakerResolver:
             text = view.span_text(start, end)
             if "\n" in text or not text.split()[-1][:1].isupper():
                 continue
+            if any(w.casefold() in PERSON_PRONOUNS | OTHER_PRONOUNS for w in text.split()):
+                continue  # "Aides Say She Will ...": a title-case headline NER read as a name
             kind = "person" if label == "PERSON" else "organisation"
             name = strip_possessive(strip_determiner(text))
             k = registry.match(name, kind)
