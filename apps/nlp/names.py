@@ -88,7 +88,7 @@ DOCUMENT_NOUNS = frozenset(
 
 _TOKEN_RE = re.compile(r"\S+")
 _POSSESSIVE_RE = re.compile(r"(?:'s|’s|'|’)$")
-_STRIP_PUNCT = ".,;:!?\"“”‘’«»()[]"
+_STRIP_PUNCT = '.,;:!?"“”‘’«»()[]'
 
 
 def _clean_token(tok: str) -> str:
@@ -116,7 +116,7 @@ def strip_determiner(surface: str) -> str:
 
 
 def strip_possessive(name: str) -> str:
-    """"Xi's" -> "Xi"; "Ukraine's Foreign Ministry" is left alone (the possessive is not final)."""
+    """ "Xi's" -> "Xi"; "Ukraine's Foreign Ministry" is left alone (the possessive is not final)."""
     return _POSSESSIVE_RE.sub("", name) if name else name
 
 
@@ -146,8 +146,10 @@ def speaker_name_parts(surface: str) -> tuple[str, str]:
         # "Secretary of State Marco Rubio": "of State" belongs to the title
         if len(rest) >= 2 and rest[0].casefold() in ("of", "for") and _is_capitalised(rest[1]):
             j = 1
-            while j < len(rest) - 1 and _is_capitalised(rest[j]) and (
-                _is_title(rest[j]) or rest[j].casefold() in ("affairs", "state", "defense", "defence")
+            while (
+                j < len(rest) - 1
+                and _is_capitalised(rest[j])
+                and (_is_title(rest[j]) or rest[j].casefold() in ("affairs", "state", "defense", "defence"))
             ):
                 j += 1
             if j > 1:

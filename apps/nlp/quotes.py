@@ -90,9 +90,7 @@ def extract_quotes(doc: Doc) -> tuple[list[QuoteSpan], list[SpeakerInfo]]:
     return _with_speakers(view, accepted)
 
 
-def _direct_candidates(
-    view: DocView, by_token: dict[int, Cue]
-) -> tuple[list[_Candidate], list[QuoteRegion]]:
+def _direct_candidates(view: DocView, by_token: dict[int, Cue]) -> tuple[list[_Candidate], list[QuoteRegion]]:
     """Quoted sentences with their attributing cue, and the quoted sentences that have none."""
     out, unattributed = [], []
     for r in view.regions:

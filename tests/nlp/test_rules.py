@@ -254,10 +254,7 @@ def test_a_description_links_to_a_titled_person_named_before_it(extract):
 
 
 def test_an_epithet_synonym_links_to_the_titled_speaker(extract):
-    text = (
-        "Belarusian dictator Ivan Petrenko called the drills 'a provocation'.\n"
-        "The despot said the army was ready."
-    )
+    text = "Belarusian dictator Ivan Petrenko called the drills 'a provocation'.\nThe despot said the army was ready."
     quotes, _ = extract(text)
     assert [q.speaker for q in quotes] == ["Ivan Petrenko", "Ivan Petrenko"]
 
