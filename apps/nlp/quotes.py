@@ -55,6 +55,7 @@ _CONFIDENCE = {
 _TURN, _DIRECT, _REPORTED, _NESTED = 4, 3, 2, 1  # priorities when candidates overlap
 _FRAGMENT_MAX_TOKENS = 14
 _FRAGMENT_MAX_HOPS = 5
+_NAME_GLUE = frozenset({"and", "of", "the", "for", "in", "on", "de", "la"})
 
 
 @dataclass(slots=True)
@@ -171,6 +172,8 @@ def _fragment_candidates(view: DocView, taken: list[_Candidate]) -> list[_Candid
         inner = _direct_inner(view, r)
         if inner is None or _opens_unit(view, r) or not _free(spans, *inner):
             continue
+        if _is_title_cased(view.text[inner[0] : inner[1]]):
+            continue  # 'praised the "Belt and Road" initiative': a name in quotation marks, not a quote
         verb = _fragment_cue(view, r)
         if verb is None:
             continue
@@ -209,6 +212,11 @@ def _nominal_candidates(view: DocView) -> list[_Candidate]:
         cue = Cue(noun, noun.lemma_.lower(), (noun.i,), frame="nominal")
         out.append(_Candidate(*span, cue, "nominal", _REPORTED, kind, _CONFIDENCE["nominal"], owner))
     return out
+
+
+def _is_title_cased(fragment: str) -> bool:
+    words = [w for w in fragment.split() if w[:1].isalpha() and w.casefold() not in _NAME_GLUE]
+    return bool(words) and all(w[:1].isupper() for w in words)
 
 
 def _fragment_cue(view: DocView, r: QuoteRegion) -> Token | None:

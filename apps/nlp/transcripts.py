@@ -122,7 +122,10 @@ def _name_like(view: DocView, words: list[str], start: int, end: int) -> bool:
     if not all(w[:1].isupper() or w.casefold() in HONORIFICS for w in words):
         return False
     toks = view.doc[view.char_to_token(start) : view.char_to_token(end)]
-    return not any(t.ent_type_ in _PLACE_LABELS for t in toks)
+    if any(t.ent_type_ in _PLACE_LABELS for t in toks):
+        return False
+    # a name, not a heading word ("Method:", "Ingredients:"): a proper noun, an entity or an honorific
+    return any(t.pos_ == "PROPN" or t.lower_ in HONORIFICS for t in toks) or _names_someone(view, toks)
 
 
 def _is_headline(view: DocView, p: LabelledParagraph) -> bool:
@@ -132,6 +135,15 @@ def _is_headline(view: DocView, p: LabelledParagraph) -> bool:
         return False
     toks = view.doc[view.char_to_token(p.label_start) : view.char_to_token(p.label_end)]
     content = view.doc[view.char_to_token(p.start) : view.char_to_token(p.end)]
-    has_name = any(t.ent_type_ in _NAME_LABELS or t.pos_ == "PROPN" for t in toks)
+    has_name = _names_someone(view, toks)
     has_verb = any(t.pos_ in ("VERB", "AUX") for t in content)
     return has_name and has_verb
+
+
+def _names_someone(view: DocView, toks) -> bool:
+    """An entity, or a capitalised word of a name the text gives elsewhere ("Ruiz:" and "Foreign Minister Ana
+    Ruiz arrived")."""
+    if any(t.ent_type_ in _NAME_LABELS for t in toks):
+        return True
+    named = {t.text for e in view.doc.ents if e.label_ in _NAME_LABELS for t in e}
+    return any(t.text[:1].isupper() and t.text in named for t in toks)

@@ -209,12 +209,16 @@ def test_an_honorific_label_names_a_person():
 
 
 def test_two_labelled_lines_with_different_labels_are_not_a_transcript(extract):
-    text = "Ana Ruiz: Talks must resume now\nThe talks stalled in May.\nTom Reyes: Deal is within reach\n"
+    text = (
+        "Ruiz: Talks must resume now\nForeign Minister Ana Ruiz arrived in Lima on Monday.\n"
+        "Reyes: Deal is within reach\nTrade envoy Tom Reyes arrived later.\n"
+    )
     quotes, _ = extract(text)
-    assert [(q.text, q.kind, q.speaker) for q in quotes] == [
-        ("Talks must resume now", "indirect", "Ana Ruiz"),
-        ("Deal is within reach", "indirect", "Tom Reyes"),
+    assert [(q.text, q.kind) for q in quotes] == [
+        ("Talks must resume now", "indirect"),
+        ("Deal is within reach", "indirect"),
     ]
+    assert [q.speaker for q in quotes] in (["Ana Ruiz", "Tom Reyes"], ["Ruiz", "Reyes"])
 
 
 def test_a_dateline_with_a_colon_is_not_a_label(extract):
@@ -356,3 +360,13 @@ def test_a_question_that_names_its_reporter_is_the_reporters(extract):
         ("When will the embassy reopen?", "Jonas Keller"),
         ("Next month, we hope", "Roe"),
     ]
+
+
+def test_heading_words_before_a_colon_are_no_speakers(extract):
+    text = "Ingredients: flour, sugar\nMethod: Mix the flour and sugar\nMethod: Bake it for an hour\n"
+    assert extract(text)[0] == []
+
+
+def test_a_name_in_quotation_marks_is_no_partial_quote(extract):
+    quotes, _ = extract("The army called the operation 'Iron Shield' and said it would last weeks.")
+    assert [q.text for q in quotes] == ["it would last weeks"]
