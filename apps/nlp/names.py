@@ -382,9 +382,9 @@ def is_descriptive(name: str, kind: str) -> bool:
     if kind == "organisation":  # "the newspaper", "two agencies", "state media"; not "Xinhua news agency"
         before = words[: words.index(written)] if written in words else words[:-1]
         return not any(_is_capitalised(w) and w.casefold() not in _QUANTIFIERS | DETERMINERS for w in before)
-    if len(words) == 1 or not _is_capitalised(written) or (folded.endswith("s") and folded in heads):
-        return True  # "officials", "Ukrainian military spokesperson", "Clinton Aides"
-    return False  # "Martin Luther King": a capitalised head after other words is a name
+    # "officials", "Ukrainian military spokesperson", "Clinton Aides"; but "Martin Luther King": a capitalised
+    # head after other words is a name
+    return len(words) == 1 or not _is_capitalised(written) or (folded.endswith("s") and folded in heads)
 
 
 def is_corpus_speaker(name: str, kind: str) -> bool:
