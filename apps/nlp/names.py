@@ -434,3 +434,10 @@ def names_the_same(form: str, name: str, kind: str) -> bool:
         return not is_descriptive(form, kind) or alias_key(form) == alias_key(name)
     bare, _ = speaker_name_parts(form)
     return same_speaker(bare or form, name, allow_generic=True)
+
+
+def describes_people(word: str) -> bool:
+    """A common noun for people who may speak: "critics", "protesters", "officials" (person nouns and the heads
+    of descriptions in data/names.json)."""
+    low = word.casefold()
+    return low in PERSON_NOUNS or low in _DESCRIPTIVE_PEOPLE or low.rstrip("s") in _DESCRIPTIVE_PEOPLE

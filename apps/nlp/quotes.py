@@ -29,6 +29,7 @@ from spacy.tokens import Doc, Token
 from . import cues as lex
 from .docview import DocView, any_of, ids
 from .frames import Cue, find_cues
+from .names import describes_people
 from .quotemarks import ALL_MARKS, QuoteRegion
 from .sources import Resolution, SpeakerResolver, can_speak, subject_of
 from .transcripts import LabelledParagraph, labelled_paragraphs
@@ -179,7 +180,7 @@ def _fragment_candidates(view: DocView, taken: list[_Candidate]) -> list[_Candid
             continue
         lo, hi = view.para_bounds(verb.i)
         subj, _ = subject_of(verb, lo, hi)
-        if subj is None or not can_speak(subj):
+        if subj is None or not (can_speak(subj) or describes_people(subj.lemma_)):
             continue
         cue = Cue(verb, verb.lemma_.lower(), (verb.i,), frame="fragment")
         out.append(_Candidate(*inner, cue, "fragment", _NESTED, "direct", _CONFIDENCE["fragment"], subj))

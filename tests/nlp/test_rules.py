@@ -370,3 +370,8 @@ def test_heading_words_before_a_colon_are_no_speakers(extract):
 def test_a_name_in_quotation_marks_is_no_partial_quote(extract):
     quotes, _ = extract("The army called the operation 'Iron Shield' and said it would last weeks.")
     assert [q.text for q in quotes] == ["it would last weeks"]
+
+
+def test_a_partial_quote_of_a_described_group(extract):
+    quotes, _ = extract("Critics called the verdict 'a betrayal' on Friday.")
+    assert [(q.text, q.speaker) for q in quotes] == [("a betrayal", "Critics")]
