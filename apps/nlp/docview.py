@@ -68,6 +68,7 @@ def coordinated_title_start(doc: Doc, left: int, lo: int) -> int:
         k -= 1
     return k
 
+
 _ATTRS = [IDX, SENT_START, ORTH, IS_TITLE, IS_UPPER, SPACY, POS, LEMMA, LOWER, ENT_TYPE, ENT_IOB, DEP, HEAD]
 _ATTRS += [IS_PUNCT, IS_SPACE]
 
@@ -249,9 +250,11 @@ class DocView:
                     and root.head.lower_ in TITLE_WORDS
                 ):
                     left = start - 1
-                    while left > lo and self.doc[left - 1].dep_ in ("compound", "amod") and self.doc[
-                        left - 1
-                    ].text[:1].isalpha():
+                    while (
+                        left > lo
+                        and self.doc[left - 1].dep_ in ("compound", "amod")
+                        and self.doc[left - 1].text[:1].isalpha()
+                    ):
                         left -= 1
                 if left == start:
                     continue

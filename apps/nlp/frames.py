@@ -40,9 +40,7 @@ _LEAD_SKIP = frozenset({",", ":", ";", "-", "–", "—", "--", "that"})
 _CLAUSE_DEPS = frozenset({"ccomp", "advcl", "parataxis", "dep", "csubj"})
 _TRAILING_SUBORDINATORS = frozenset("after as while before amid".split())
 _SUBORDINATORS = frozenset("when after before if because since although though once until unless whereas".split())
-_ADJUNCT_DEPS = frozenset(
-    "prep pobj det amod compound acl npadvmod advmod nummod poss case agent quantmod".split()
-)
+_ADJUNCT_DEPS = frozenset("prep pobj det amod compound acl npadvmod advmod nummod poss case agent quantmod".split())
 # "MOSCOW, May 8 (Reuters) -": a dateline is not part of a backward content
 _DATELINE_RE = re.compile(
     r"^(?:[A-Z][A-Z .,'’-]{2,40}(?:,? [A-Z][a-z]{2,9}\.? \d{1,2})?(?: \([^)]{1,40}\))?"
@@ -111,9 +109,7 @@ def _make_cue(view: DocView, tok: Token) -> Cue | None:
     if lemma in lex.REQUIRED_PARTICLE:
         wanted = lex.REQUIRED_PARTICLE[lemma]
         # the particle follows the verb: in "on Monday called on X to ...", the first "on" is a date
-        part = next(
-            (c for c in tok.children if c.dep_ in ("prt", "prep") and c.lower_ in wanted and c.i > tok.i), None
-        )
+        part = next((c for c in tok.children if c.dep_ in ("prt", "prep") and c.lower_ in wanted and c.i > tok.i), None)
         return Cue(tok, lemma, (tok.i, part.i)) if part is not None else None
     if lemma in lex.NOUN_FRAMES:
         wanted = lex.NOUN_FRAMES[lemma]
@@ -298,9 +294,7 @@ def _misparsed_postposed_subject(
     return subj, own
 
 
-def _subjectless_postposed_subject(
-    view: DocView, cue: Cue, s_lo: int, lo: int, hi: int
-) -> tuple[Token | None, bool]:
+def _subjectless_postposed_subject(view: DocView, cue: Cue, s_lo: int, lo: int, hi: int) -> tuple[Token | None, bool]:
     """A post-posed cue without a parsed subject: the noun phrase before it ("X, the Ministry of Trade (MoT)
     said"), or an inverted subject after it ("X, said the minister")."""
     tok = cue.token

@@ -88,7 +88,7 @@ DOCUMENT_NOUNS = frozenset(
 
 _TOKEN_RE = re.compile(r"\S+")
 _POSSESSIVE_RE = re.compile(r"(?:'s|’s|'|’)$")
-_STRIP_PUNCT = ".,;:!?\"“”‘’«»()[]"
+_STRIP_PUNCT = '.,;:!?"“”‘’«»()[]'
 
 
 def _clean_token(tok: str) -> str:
@@ -116,7 +116,7 @@ def strip_determiner(surface: str) -> str:
 
 
 def strip_possessive(name: str) -> str:
-    """"Xi's" -> "Xi"; "Ukraine's Foreign Ministry" is left alone (the possessive is not final)."""
+    """ "Xi's" -> "Xi"; "Ukraine's Foreign Ministry" is left alone (the possessive is not final)."""
     return _POSSESSIVE_RE.sub("", name) if name else name
 
 
@@ -146,8 +146,10 @@ def speaker_name_parts(surface: str) -> tuple[str, str]:
         # "Secretary of State Marco Rubio": "of State" belongs to the title
         if len(rest) >= 2 and rest[0].casefold() in ("of", "for") and _is_capitalised(rest[1]):
             j = 1
-            while j < len(rest) - 1 and _is_capitalised(rest[j]) and (
-                _is_title(rest[j]) or rest[j].casefold() in ("affairs", "state", "defense", "defence")
+            while (
+                j < len(rest) - 1
+                and _is_capitalised(rest[j])
+                and (_is_title(rest[j]) or rest[j].casefold() in ("affairs", "state", "defense", "defence"))
             ):
                 j += 1
             if j > 1:
@@ -174,6 +176,7 @@ _FOLD_TABLE = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ß": "ss", "ı": 
 _SPELLING_OF = {variant: group[0] for group in _DATA["transliterations"] for variant in group}
 _SPELLINGS = {group[0]: frozenset(group) for group in _DATA["transliterations"]}
 FAMILY_NAME_FIRST = frozenset(_DATA["family_name_first"])
+_DESCRIPTIVE_PEOPLE = frozenset(_DATA["descriptive_people"])
 # a Slavic ending written -iy, -yy, -yi, -ii, -ij or -i in one transliteration and -y in another
 _Y_ENDING_RE = re.compile(r"(?<=[^aeiouy])(?:iy|yy|yi|ii|ij|i)$")
 _Y_ENDINGS = ("y", "iy", "yy", "yi", "ii", "i")
@@ -273,6 +276,8 @@ def same_speaker(name_a: str, name_b: str, *, allow_generic: bool = False) -> bo
         return False  # a lone initial names no one
     if short != long:
         long = _possessed(name_a if long is a else name_b, long)
+        if _group_head(long) and long[-1] not in short:
+            return False  # "Clinton" is not "Clinton aides", nor "Lammy" "Lammy allies"
     remaining = list(long)
     for tok in short:
         for k, cand in enumerate(remaining):
@@ -337,6 +342,11 @@ def is_agent(name: str) -> bool:
     return bool(folded) and folded not in NON_AGENTS
 
 
+def _group_head(tokens: tuple[str, ...]) -> bool:
+    """A name that ends in a plural description of people ("... aides", "... officials") names a group."""
+    return len(tokens) > 1 and tokens[-1].endswith("s") and tokens[-1] in _DESCRIPTIVE_PEOPLE
+
+
 def _possessed(name: str, tokens: tuple[str, ...]) -> tuple[str, ...]:
     """The tokens after the last possessive of a name: "Clinton" is not "Mrs. Clinton's aides", nor "Putin"
     "Putin's spokesman"; "Foreign Ministry" is part of "Ukraine's Foreign Ministry"."""
@@ -372,9 +382,9 @@ def is_descriptive(name: str, kind: str) -> bool:
     if kind == "organisation":  # "the newspaper", "two agencies", "state media"; not "Xinhua news agency"
         before = words[: words.index(written)] if written in words else words[:-1]
         return not any(_is_capitalised(w) and w.casefold() not in _QUANTIFIERS | DETERMINERS for w in before)
-    if len(words) == 1 or not _is_capitalised(written):
-        return True
-    return False  # "Martin Luther King": a capitalised head after other words is a name
+    # "officials", "Ukrainian military spokesperson", "Clinton Aides"; but "Martin Luther King": a capitalised
+    # head after other words is a name
+    return len(words) == 1 or not _is_capitalised(written) or (folded.endswith("s") and folded in heads)
 
 
 def is_corpus_speaker(name: str, kind: str) -> bool:
@@ -424,3 +434,10 @@ def names_the_same(form: str, name: str, kind: str) -> bool:
         return not is_descriptive(form, kind) or alias_key(form) == alias_key(name)
     bare, _ = speaker_name_parts(form)
     return same_speaker(bare or form, name, allow_generic=True)
+
+
+def describes_people(word: str) -> bool:
+    """A common noun for people who may speak: "critics", "protesters", "officials" (person nouns and the heads
+    of descriptions in data/names.json)."""
+    low = word.casefold()
+    return low in PERSON_NOUNS or low in _DESCRIPTIVE_PEOPLE or low.rstrip("s") in _DESCRIPTIVE_PEOPLE

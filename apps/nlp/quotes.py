@@ -29,6 +29,7 @@ from spacy.tokens import Doc, Token
 from . import cues as lex
 from .docview import DocView, any_of, ids
 from .frames import Cue, find_cues
+from .names import describes_people
 from .quotemarks import ALL_MARKS, QuoteRegion
 from .sources import Resolution, SpeakerResolver, can_speak, subject_of
 from .transcripts import LabelledParagraph, labelled_paragraphs
@@ -55,6 +56,7 @@ _CONFIDENCE = {
 _TURN, _DIRECT, _REPORTED, _NESTED = 4, 3, 2, 1  # priorities when candidates overlap
 _FRAGMENT_MAX_TOKENS = 14
 _FRAGMENT_MAX_HOPS = 5
+_NAME_GLUE = frozenset({"and", "of", "the", "for", "in", "on", "de", "la"})
 
 
 @dataclass(slots=True)
@@ -90,9 +92,7 @@ def extract_quotes(doc: Doc) -> tuple[list[QuoteSpan], list[SpeakerInfo]]:
     return _with_speakers(view, accepted)
 
 
-def _direct_candidates(
-    view: DocView, by_token: dict[int, Cue]
-) -> tuple[list[_Candidate], list[QuoteRegion]]:
+def _direct_candidates(view: DocView, by_token: dict[int, Cue]) -> tuple[list[_Candidate], list[QuoteRegion]]:
     """Quoted sentences with their attributing cue, and the quoted sentences that have none."""
     out, unattributed = [], []
     for r in view.regions:
@@ -173,12 +173,14 @@ def _fragment_candidates(view: DocView, taken: list[_Candidate]) -> list[_Candid
         inner = _direct_inner(view, r)
         if inner is None or _opens_unit(view, r) or not _free(spans, *inner):
             continue
+        if _is_title_cased(view.text[inner[0] : inner[1]]):
+            continue  # 'praised the "Belt and Road" initiative': a name in quotation marks, not a quote
         verb = _fragment_cue(view, r)
         if verb is None:
             continue
         lo, hi = view.para_bounds(verb.i)
         subj, _ = subject_of(verb, lo, hi)
-        if subj is None or not can_speak(subj):
+        if subj is None or not (can_speak(subj) or describes_people(subj.lemma_)):
             continue
         cue = Cue(verb, verb.lemma_.lower(), (verb.i,), frame="fragment")
         out.append(_Candidate(*inner, cue, "fragment", _NESTED, "direct", _CONFIDENCE["fragment"], subj))
@@ -211,6 +213,11 @@ def _nominal_candidates(view: DocView) -> list[_Candidate]:
         cue = Cue(noun, noun.lemma_.lower(), (noun.i,), frame="nominal")
         out.append(_Candidate(*span, cue, "nominal", _REPORTED, kind, _CONFIDENCE["nominal"], owner))
     return out
+
+
+def _is_title_cased(fragment: str) -> bool:
+    words = [w for w in fragment.split() if w[:1].isalpha() and w.casefold() not in _NAME_GLUE]
+    return bool(words) and all(w[:1].isupper() for w in words)
 
 
 def _fragment_cue(view: DocView, r: QuoteRegion) -> Token | None:

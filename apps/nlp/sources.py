@@ -23,6 +23,7 @@ from .names import (
     NAME_PARTICLES,
     NON_AGENTS,
     ORG_NOUNS,
+    OTHER_PRONOUNS,
     PERSON_NOUNS,
     PERSON_PRONOUNS,
     ROLE_FAMILIES,
@@ -206,8 +207,10 @@ def mention_span(view: DocView, subj: Token, lo: int, hi: int) -> tuple[int, int
     # "news agency TASS said": the parser often detaches the describing noun from the name
     if subj.pos_ == "PROPN" and left == subj.i and left - 1 >= lo:
         prev = doc[left - 1]
-        if prev.pos_ == "NOUN" and prev.lemma_.lower() in ORG_NOUNS | PERSON_NOUNS and (
-            prev.head.i in (subj.i, subj.head.i) or subj.head.head.i == prev.i
+        if (
+            prev.pos_ == "NOUN"
+            and prev.lemma_.lower() in ORG_NOUNS | PERSON_NOUNS
+            and (prev.head.i in (subj.i, subj.head.i) or subj.head.head.i == prev.i)
         ):
             left = max(prev.left_edge.i, lo)
     if left < subj.i and subj.pos_ == "PROPN":  # "Deputy Prime Minister and Foreign Minister X"
@@ -492,9 +495,7 @@ def _coordinated_title_person(view: DocView, subj: Token, left: int, hi: int) ->
     return Source(left, name_end, "person", name=strip_possessive(view.span_text(start, name_end)), role=role)
 
 
-def _read_person(
-    view: DocView, subj: Token, left: int, right: int, lo: int, hi: int, bare: str
-) -> Source | None:
+def _read_person(view: DocView, subj: Token, left: int, right: int, lo: int, hi: int, bare: str) -> Source | None:
     """A PERSON name heading the mention; what precedes it is the role. The run of name tokens must end at
     the head: in "Putin's spokesman" Putin is not the speaker."""
     doc = view.doc
@@ -504,8 +505,10 @@ def _read_person(
     ):
         return None
     p0 = subj.i
-    while p0 > left and doc[p0 - 1].pos_ == "PROPN" and (
-        doc[p0].ent_iob_ == "I" or doc[p0 - 1].ent_type_ in PERSON_LABELS or not doc[p0].ent_type_
+    while (
+        p0 > left
+        and doc[p0 - 1].pos_ == "PROPN"
+        and (doc[p0].ent_iob_ == "I" or doc[p0 - 1].ent_type_ in PERSON_LABELS or not doc[p0].ent_type_)
     ):
         if doc[p0 - 1].ent_type_ and doc[p0 - 1].ent_type_ not in PERSON_LABELS:
             break  # "Kremlin spokesman Peskov": an ORG word is not part of the name
@@ -842,8 +845,10 @@ class SpeakerResolver:
         view, registry = self.view, self.registry
         latest = -1  # the latest compatible body among the quote sources
         for pos, mid, _ in reversed(self._log):
-            if pos < char and registry.kind_of(mid) == "organisation" and compatible_names(
-                words[1], registry.name_of(mid), "organisation"
+            if (
+                pos < char
+                and registry.kind_of(mid) == "organisation"
+                and compatible_names(words[1], registry.name_of(mid), "organisation")
             ):
                 latest = pos
                 break
@@ -946,6 +951,8 @@ class SpeakerResolver:
             text = view.span_text(start, end)
             if "\n" in text or not text.split()[-1][:1].isupper():
                 continue
+            if any(w.casefold() in PERSON_PRONOUNS | OTHER_PRONOUNS for w in text.split()):
+                continue  # "Aides Say She Will ...": a title-case headline NER read as a name
             kind = "person" if label == "PERSON" else "organisation"
             name = strip_possessive(strip_determiner(text))
             k = registry.match(name, kind)

@@ -133,11 +133,7 @@ class SpeakerRegistry:
 
     def speakers(self, used: Iterable[int] | None = None) -> list[SpeakerInfo]:
         """SpeakerInfo for the clusters of the given mention ids (all when None), in first-seen order."""
-        wanted = (
-            sorted({self._mention_cluster[m] for m in used})
-            if used is not None
-            else range(len(self._clusters))
-        )
+        wanted = sorted({self._mention_cluster[m] for m in used}) if used is not None else range(len(self._clusters))
         out = []
         for k in wanted:
             cl = self._clusters[k]

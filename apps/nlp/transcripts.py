@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .docview import DocView
 from .names import HONORIFICS
@@ -36,6 +36,7 @@ _NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 _MAX_LABEL_WORDS = 4
 _MAX_HEADLINE_WORDS = 20
 _MIN_TURNS = 3
+_REPORTER_RE = re.compile(r"(?P<name>[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,3}), [A-Z][\w&'’ .-]{0,40}?\.[ \t]+(?=\S)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,21 +60,40 @@ class LabelledParagraph:
 def labelled_paragraphs(view: DocView) -> list[LabelledParagraph]:
     """Transcript turns when the text is a transcript, else headline paraphrases."""
     found = [p for p in (_read_label(view, s, e) for s, e in view.paras) if p is not None]
-    turns = transcript_turns(found)
+    turns = transcript_turns(found, view)
     if turns:
         return turns
     return [p for p in found if _is_headline(view, p)]
 
 
-def transcript_turns(found: list[LabelledParagraph]) -> list[LabelledParagraph]:
-    """The turns of a transcript: three labelled paragraphs or more, one label at least twice."""
+def transcript_turns(found: list[LabelledParagraph], view: DocView | None = None) -> list[LabelledParagraph]:
+    """The turns of a transcript: three labelled paragraphs or more, one label at least twice. A question
+    that opens with the reporter's name and outlet ("QUESTION: Ana Ruiz, Radio Nord. Is there ...?") is that
+    reporter's."""
     counts = Counter(p.label.casefold() for p in found)
     if len(found) < _MIN_TURNS or max(counts.values(), default=0) < 2:
         return []
-    return [
-        LabelledParagraph(p.label_start, p.label_end, p.start, p.end, p.label, "turn", p.question, p.answer)
-        for p in found
-    ]
+    turns = []
+    for p in found:
+        reporter = _reporter(view, p) if view is not None and p.question else None
+        if reporter is not None:
+            name_start, name_end, start = reporter
+            turns.append(LabelledParagraph(name_start, name_end, start, p.end, view.text[name_start:name_end], "turn"))
+        else:
+            turns.append(replace(p, kind="turn"))
+    return turns
+
+
+def _reporter(view: DocView, p: LabelledParagraph) -> tuple[int, int, int] | None:
+    """The reporter's name at the start of a question turn, followed by an outlet and a full stop: the name's
+    characters and where the question starts."""
+    m = _REPORTER_RE.match(view.text, p.start, p.end)
+    if m is None:
+        return None
+    toks = view.doc[view.char_to_token(m.start("name")) : view.char_to_token(m.end("name"))]
+    if not toks or not all(t.ent_type_ == "PERSON" for t in toks):
+        return None
+    return m.start("name"), m.end("name"), m.end()
 
 
 def _read_label(view: DocView, start: int, end: int) -> LabelledParagraph | None:
@@ -102,7 +122,10 @@ def _name_like(view: DocView, words: list[str], start: int, end: int) -> bool:
     if not all(w[:1].isupper() or w.casefold() in HONORIFICS for w in words):
         return False
     toks = view.doc[view.char_to_token(start) : view.char_to_token(end)]
-    return not any(t.ent_type_ in _PLACE_LABELS for t in toks)
+    if any(t.ent_type_ in _PLACE_LABELS for t in toks):
+        return False
+    # a name, not a heading word ("Method:", "Ingredients:"): a proper noun, an entity or an honorific
+    return any(t.pos_ == "PROPN" or t.lower_ in HONORIFICS for t in toks) or _names_someone(view, toks)
 
 
 def _is_headline(view: DocView, p: LabelledParagraph) -> bool:
@@ -112,6 +135,15 @@ def _is_headline(view: DocView, p: LabelledParagraph) -> bool:
         return False
     toks = view.doc[view.char_to_token(p.label_start) : view.char_to_token(p.label_end)]
     content = view.doc[view.char_to_token(p.start) : view.char_to_token(p.end)]
-    has_name = any(t.ent_type_ in _NAME_LABELS or t.pos_ == "PROPN" for t in toks)
+    has_name = _names_someone(view, toks)
     has_verb = any(t.pos_ in ("VERB", "AUX") for t in content)
     return has_name and has_verb
+
+
+def _names_someone(view: DocView, toks) -> bool:
+    """An entity, or a capitalised word of a name the text gives elsewhere ("Ruiz:" and "Foreign Minister Ana
+    Ruiz arrived")."""
+    if any(t.ent_type_ in _NAME_LABELS for t in toks):
+        return True
+    named = {t.text for e in view.doc.ents if e.label_ in _NAME_LABELS for t in e}
+    return any(t.text[:1].isupper() and t.text in named for t in toks)

@@ -126,3 +126,16 @@ def test_two_groups_of_people_described_differently_stay_apart_inside_one_text()
     assert not names.compatible_names("diplomats", "two EU diplomats", "person")
     assert names.compatible_names("diplomats", "diplomats", "person")
     assert names.compatible_names("Xi", "Xi Jinping", "person")
+
+
+def test_a_group_named_after_a_person_is_neither_that_person_nor_a_corpus_speaker():
+    assert not names.same_speaker("Clinton", "Clinton Aides")
+    assert not names.is_corpus_speaker("Clinton Aides", "person")
+    assert names.is_corpus_speaker("Martin Luther King", "person")
+
+
+def test_a_title_case_headline_is_not_read_as_a_name(extract):
+    text = "Mayor Aides Say She Will Not Run Again\nAides to Mayor Ana Ruiz said she would not run."
+    _, speakers = extract(text)
+    assert "Ruiz" not in {a for s in speakers for a in (s.name, *s.aliases) if "Aides" in s.name}
+    assert all("She" not in s.name for s in speakers)

@@ -167,9 +167,9 @@ def test_passive_and_negated_cues_are_not_quotes(extract):
         "",
         "   \n\n ",
         '"',
-        '“Unbalanced ” ” quotes “ here, he said.',
+        "“Unbalanced ” ” quotes “ here, he said.",
         'He said: "',
-        '"He told me \'we will never give up\' and left," she said.',
+        "\"He told me 'we will never give up' and left,\" she said.",
         '"A," "B," "C," he said.',
         "According to , the plan.",
         '"' * 300 + " he said",
@@ -334,8 +334,7 @@ def test_participle_inside_the_content_belongs_to_the_reporting_clause(extract):
 def test_quoted_fragment_before_a_channel_attribution_is_the_inner_speakers(extract):
     q = only(
         extract(
-            'President Lula said the summit would "open a new chapter for the region," the state news agency '
-            "reported."
+            'President Lula said the summit would "open a new chapter for the region," the state news agency reported.'
         )[0]
     )
     assert q.text == 'the summit would "open a new chapter for the region,"'
@@ -519,9 +518,9 @@ def test_a_clause_coordinated_with_the_reporting_clause_stays_out(extract):
 
 def test_a_final_copular_participle_glossing_the_clause_stays_out(extract):
     q = only(
-        extract(
-            "Spain announced on Tuesday that it would expel the ambassador, becoming the first EU state to do so."
-        )[0]
+        extract("Spain announced on Tuesday that it would expel the ambassador, becoming the first EU state to do so.")[
+            0
+        ]
     )
     assert (q.cue, q.text, q.speaker) == ("announced", "it would expel the ambassador", "Spain")
 
@@ -555,8 +554,7 @@ def test_a_past_clause_of_time_on_a_directive_infinitive_stays_out(extract):
 def test_a_past_narrative_clause_after_a_present_cue_stays_out(extract):
     q = only(
         extract(
-            "Egypt says the talks on a new truce have entered a decisive stage, as Israeli tanks advanced "
-            "into Rafah."
+            "Egypt says the talks on a new truce have entered a decisive stage, as Israeli tanks advanced into Rafah."
         )[0]
     )
     assert (q.cue, q.text, q.speaker) == ("says", "the talks on a new truce have entered a decisive stage", "Egypt")
@@ -570,9 +568,7 @@ def test_a_lower_case_title_before_a_name_in_a_final_attribution(extract):
         )[0]
     )
     assert q.cue == "said" and q.speaker == "Subrahmanyam Jaishankar"
-    assert q.text == (
-        "The two countries have agreed to double bilateral trade and are working to sign a pact by March"
-    )
+    assert q.text == ("The two countries have agreed to double bilateral trade and are working to sign a pact by March")
 
 
 def test_a_dated_agency_dateline_with_a_colon_is_not_the_subject(extract):
