@@ -1,7 +1,7 @@
 """The theme suggester itself: plain Python and scikit-learn, no Django models, so the evaluation command, the
 training task and the benchmark share one implementation.
 
-* Features: TF-IDF of words (1-2 grams) and of character n-grams (2-5, inside word boundaries), sublinear tf.
+* Features: TF-IDF of words (1-2 grams) and of character n-grams (3-5, inside word boundaries), sublinear tf.
 * One logistic regression per theme (one-vs-rest, balanced class weights) on human-coded passages; the other
   themes' passages and theme-less sentences of coded articles are its negatives. The theme's definition and
   keywords join the training set as one more positive passage, so a few examples are enough to start.
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -22,6 +23,7 @@ import joblib
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
 MIN_EXAMPLES = 5  # below this many coded passages a theme is suggested from its keywords (cold start)
@@ -130,8 +132,11 @@ class ThemeSuggester:
     min_examples: int = MIN_EXAMPLES
     threshold: float = THRESHOLD
     C: float = 4.0
+    solver: str = "liblinear"
+    dual: bool = True  # liblinear's dual form: the same model, faster when features outnumber passages
     keyword_weight: float = 3.0  # the codebook's keyword scores enter the regression as features of this scale
     max_char_features: int = 60_000
+    char_ngrams: tuple = (3, 5)  # (2, 5) scored the same on the dev set and trained a third slower
     # fitted state
     n_examples: dict = field(default_factory=dict)
     learned: list = field(default_factory=list)  # per codebook position: True when a regression was fitted
@@ -164,7 +169,8 @@ class ThemeSuggester:
                 labels.append(frozenset({entry.theme_id}))
         self.word_vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, lowercase=True,
                                                dtype=np.float32)
-        self.char_vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2,
+        self.char_vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=self.char_ngrams, sublinear_tf=True,
+                                               min_df=2,
                                                max_features=self.max_char_features, dtype=np.float32)
         if not any(self.learned):
             self.weights = None
@@ -180,8 +186,11 @@ class ThemeSuggester:
                 if y.min() == y.max():  # no negatives: nothing to learn from, stay on keywords
                     self.learned[j] = False
                     continue
-                model = LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear", max_iter=200)
-                model.fit(X, y)
+                model = LogisticRegression(C=self.C, class_weight="balanced", solver=self.solver,
+                                           dual=self.dual and self.solver == "liblinear", max_iter=300)
+                with warnings.catch_warnings():  # a few hundred steps are plenty for suggestions
+                    warnings.simplefilter("ignore", ConvergenceWarning)
+                    model.fit(X, y)
                 self.weights[:, j] = model.coef_[0]
                 self.intercepts[j] = model.intercept_[0]
             self.passages = [(e.ref, e.text, frozenset(e.theme_ids)) for e in examples if e.accepted and e.theme_ids]
