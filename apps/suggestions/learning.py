@@ -172,9 +172,11 @@ class ThemeSuggester:
         self.char_vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=self.char_ngrams, sublinear_tf=True,
                                                min_df=2,
                                                max_features=self.max_char_features, dtype=np.float32)
+        self.weights = None
+        self.intercepts = None
         if not any(self.learned):
-            self.weights = None
-            self.intercepts = None
+            if any(e.accepted and e.theme_ids for e in examples):  # cold themes still show their nearest passages
+                self.word_vectorizer.fit(texts)
         else:
             X = self._features(texts, fit=True)
             self.weights = np.zeros((X.shape[1], len(ids)), dtype=np.float32)
@@ -193,10 +195,8 @@ class ThemeSuggester:
                     model.fit(X, y)
                 self.weights[:, j] = model.coef_[0]
                 self.intercepts[j] = model.intercept_[0]
-            self.passages = [(e.ref, e.text, frozenset(e.theme_ids)) for e in examples if e.accepted and e.theme_ids]
-            self.passage_vectors = (
-                self.word_vectorizer.transform([p[1] for p in self.passages]) if self.passages else None
-            )
+        self.passages = [(e.ref, e.text, frozenset(e.theme_ids)) for e in examples if e.accepted and e.theme_ids]
+        self.passage_vectors = self.word_vectorizer.transform([p[1] for p in self.passages]) if self.passages else None
         return self
 
     def _features(self, texts: Sequence[str], *, fit: bool = False) -> sparse.csr_matrix:

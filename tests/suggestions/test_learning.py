@@ -64,3 +64,10 @@ def test_a_fitted_suggester_survives_storage():
         [Example("sanctions on banks", frozenset({1})), Example("Taiwan drills", frozenset({2})), Example("weather")])
     again = ThemeSuggester.loads(model.dumps())
     assert (again.score_matrix(["sanctions"]) == model.score_matrix(["sanctions"])).all()
+
+
+def test_a_cold_theme_still_shows_its_nearest_accepted_passages():
+    model = ThemeSuggester(CODEBOOK).fit([Example("Taiwan drills near the island.", frozenset({2}), ref=7)])
+    assert model.cold_start_theme_ids == [1, 2, 3]
+    [near] = model.neighbours(["More drills near Taiwan."], [2])
+    assert [n.ref for n in near] == [7]
