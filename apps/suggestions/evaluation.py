@@ -101,6 +101,7 @@ def evaluate(articles: Sequence[DevArticle], codebook: Sequence[CodebookEntry], 
     base_counts: dict = {}
     points = {n: {} for n in curve}
     examples_used = {n: [] for n in curve}
+    examples_mean = {n: [] for n in curve}
     for train, test in splits:
         test_texts = [text for a in test for text, _ in a.sentences]
         test_gold = [themes for a in test for _, themes in a.sentences]
@@ -110,7 +111,9 @@ def evaluate(articles: Sequence[DevArticle], codebook: Sequence[CodebookEntry], 
         for n in curve:
             for r in range(repeats):
                 examples = sample_per_theme(train, theme_ids, n, seed=seed * 1000 + r)
-                examples_used[n].append(min(sum(1 for e in examples if tid in e.theme_ids) for tid in theme_ids))
+                have = [sum(1 for e in examples if tid in e.theme_ids) for tid in theme_ids]
+                examples_used[n].append(min(have))
+                examples_mean[n].append(sum(have) / len(have))
                 model = ThemeSuggester(list(codebook), **(options or {})).fit(examples)
                 _add(points[n], top_counts(model.top(test_texts), test_gold, theme_ids))
     names = {e.theme_id: e.name for e in codebook}
@@ -123,7 +126,8 @@ def evaluate(articles: Sequence[DevArticle], codebook: Sequence[CodebookEntry], 
         "keyword_baseline": {"per_theme": {names[tid]: prf(**base_counts[tid]) for tid in theme_ids},
                              "micro": micro(base_counts)},
         "learning_curve": [
-            {"per_theme": n, "min_examples_available": min(examples_used[n]), "micro_f1": micro(points[n])["f1"],
+            {"per_theme": n, "min_examples_available": min(examples_used[n]),
+             "mean_examples_per_theme": round(sum(examples_mean[n]) / len(examples_mean[n]), 1), "micro_f1": micro(points[n])["f1"],
              "keyword_baseline_micro_f1": micro(base_counts)["f1"]}
             for n in curve
         ],

@@ -68,8 +68,8 @@ class Command(BaseCommand):
         out.write("learning curve (examples per theme -> micro-F1; keyword-only baseline "
                   f"{b['f1']:.3f}):")
         for point in result["learning_curve"]:
-            out.write(f"  {point['per_theme']:>3} (at least {point['min_examples_available']} available in every "
-                      f"fold) -> {point['micro_f1']:.3f}")
+            out.write(f"  {point['per_theme']:>3} (used {point['mean_examples_per_theme']} per theme on average, "
+                      f"at least {point['min_examples_available']}) -> {point['micro_f1']:.3f}")
         at20 = next((p for p in result["learning_curve"] if p["per_theme"] == 20), None)
         if at20 is not None:
             result["at_20"] = {"micro_f1": at20["micro_f1"], "keyword_baseline_micro_f1": b["f1"],
