@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "apps.ingest",
     "apps.reading",
     "apps.exports",
+    "apps.suggestions",
 ]
 
 MIDDLEWARE = [
