@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "apps.ingest",
     "apps.reading",
     "apps.exports",
+    "apps.insights",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("annotate/", include("apps.annotations.urls")),
     path("review/", include("apps.review.urls")),
     path("exports/", include("apps.exports.urls")),
+    path("insights/", include("apps.insights.urls")),
     path("admin/", admin.site.urls),
     # the admin's pages have no <link rel=icon>: browsers ask for /favicon.ico
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=False)),

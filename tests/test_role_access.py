@@ -72,6 +72,14 @@ ACCESS = {
     "review:feedback": ("get", {ANALYST, SUPERVISOR, ADMIN}, None),  # staff are sent to the review page
     "review:comment_create": ("post", ON_ARTICLE, None),
     "review:span_decide": ("post", STAFF, None),
+    "insights:search": ("get", EVERYONE, None),  # over the articles each user may read
+    "insights:themes": ("get", STAFF, None),
+    "insights:spans": ("get", STAFF, None),
+    "insights:speakers": ("get", STAFF, None),
+    "insights:quotes": ("get", STAFF, None),
+    "insights:statements": ("get", STAFF, None),
+    "insights:statement": ("get", STAFF, "quote"),
+    "insights:reliability": ("get", STAFF, None),
 }
 
 
