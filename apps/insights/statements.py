@@ -6,10 +6,10 @@ words (Reuters' shorter rendering of a Xinhua sentence) but also scores a short 
 of a long one at 80+; ``token_sort_ratio`` penalises the length difference. Quotes at or above ``THRESHOLD``
 are linked and groups are the connected components (only quotes of different articles are compared).
 
-Threshold, measured on the seed articles (``fixtures/seeds``; tests/insights/test_statements.py): over the 1,014
+Threshold, measured on the seed articles (``fixtures/seeds``; tests/insights/test_statements.py): over the 736
 pairs of same-speaker quotes from different articles, the two true cross-outlet renderings (Xi on
 "unilateralism and bullying", Xinhua 1 vs Reuters; Xi on the "correct historical perspective on WWII") score
-76.3 and 82.4, the eleven verbatim repeats between the two Xinhua articles 100, and the highest unrelated pair
+76.3 and 82.4, the eleven sentences the second Xinhua article repeats (one with an extra comma) 100, and the highest unrelated pair
 70.6 (two different Xi sentences sharing "China", "Russia", "should", "international"). 73 lies between 70.6 and
 76.3, a margin of about 3 points on each side.
 """
