@@ -2,8 +2,9 @@
 
 The articles are those of the review dashboard's pooled agreement (``review.selectors``): double-annotated
 articles where at least two analysts' work is submitted or approved, the most recently finished first, each
-counting the analysts whose work is finished. F1 and the point estimates of α come from
-``review.agreement.pooled_agreement`` (so the report and the dashboard agree); see that module for definitions.
+counting the analysts whose work is finished. F1 and α are defined as in ``review.agreement`` (its
+``exact_count``, ``overlap_count``, ``token_labels`` are used here; tests check the figures equal its
+``pooled_agreement``); α is computed from coincidence matrices rather than by the ``krippendorff`` package.
 
 Confidence intervals: a cluster bootstrap over articles (tokens of one article are not independent). Nominal α
 only depends on the coincidence matrix, which is a sum over units, so each article's coincidence matrix is
@@ -24,7 +25,7 @@ from apps.accounts.models import User
 from apps.annotations.models import Theme
 from apps.assignments.models import Assignment
 from apps.corpus.models import Article
-from apps.review.agreement import F1Count, overlap_count, pooled_agreement, token_bounds, token_labels
+from apps.review.agreement import F1Count, exact_count, overlap_count, token_bounds, token_labels
 from apps.review.selectors import AGREEMENT_SAMPLE, spans_for_agreement
 
 BOOTSTRAP = 1000
@@ -91,58 +92,80 @@ class Report:
 
 
 def _interval(per_article: np.ndarray, weights: np.ndarray) -> tuple[float | None, float | None]:
-    sums = np.tensordot(weights, per_article, axes=(1, 0))  # B × K × K
-    alphas = [a for a in (alpha_from_coincidences(o) for o in sums) if a is not None]
-    if not alphas:
+    """2.5th and 97.5th percentiles of α over the resamples (``weights``: B × articles, multinomial counts)."""
+    sums = np.tensordot(weights, per_article, axes=(1, 0))  # B × K × K, one coincidence matrix per resample
+    n_c = sums.sum(axis=2)
+    n = n_c.sum(axis=1)
+    expected = n * n - (n_c**2).sum(axis=1)
+    ok = (n > 1) & (expected > 0)
+    if not ok.any():
         return None, None
+    alphas = 1 - (n[ok] - 1) * (n[ok] - np.trace(sums[ok], axis1=1, axis2=2)) / expected[ok]
     low, high = np.percentile(alphas, [2.5, 97.5])
     return float(low), float(high)
 
 
+def _counts(coded: np.ndarray, k: int) -> np.ndarray:
+    """coders × units codes → units × k counts of coders per value."""
+    counts = np.zeros((coded.shape[1], k))
+    for row in coded:
+        np.add.at(counts, (np.arange(coded.shape[1]), row), 1)
+    return counts
+
+
 def reliability_report(*, limit: int = AGREEMENT_SAMPLE, bootstrap: int = BOOTSTRAP, seed: int = SEED,
                        max_disagreements: int = 50) -> Report:
+    """α and F1 as ``review.agreement.pooled_agreement`` defines them (tests check they are equal), computed from
+    per-article coincidence matrices so the bootstrap is cheap."""
     docs = [d for d in finished_documents(limit=limit) if len(d[2]) >= 2]
     report = Report(n_articles=len(docs), bootstrap=bootstrap)
-    pooled = pooled_agreement([(text, spans) for _, text, spans in docs])
-    theme_ids = sorted(pooled.themes)
+    theme_ids = sorted({t for _, _, spans in docs for ss in spans.values() for s in ss for t in s.themes})
     codes: dict = {frozenset(): 0}
-    article_counts = []  # per article: units × codes (growing), and per theme units × 2
+    coded_docs = []  # per article: (users, coders × units codes)
     theme_counts: dict = {t: [] for t in theme_ids}
+    theme_f1 = {t: {"exact": F1Count(), "overlap": F1Count()} for t in theme_ids}
+    pairs: dict = {}
     units = 0
-    for article_id, text, spans in docs:
+    for index, (_, text, spans) in enumerate(docs):
+        users = sorted(spans)
         tokens = token_bounds(text)
-        labels = [token_labels(tokens, spans[u]) for u in sorted(spans)]
-        coded = np.array([[codes.setdefault(lab, len(codes)) for lab in row] for row in labels])  # coders × units
-        article_counts.append(coded)
+        labels = [token_labels(tokens, spans[u]) for u in users]
+        coded_docs.append((users, np.array([[codes.setdefault(lab, len(codes)) for lab in row] for row in labels])))
         units += len(tokens)
+        for (i, a), (j, b) in combinations(enumerate(users), 2):
+            entry = pairs.setdefault((a, b), {"exact": F1Count(), "overlap": F1Count(), "cells": []})
+            entry["exact"] += exact_count(spans[a], spans[b])
+            entry["overlap"] += overlap_count(spans[a], spans[b])
+            entry["cells"].append((index, i, j))
         for t in theme_ids:
             has = np.array([[t in lab for lab in row] for row in labels])
             theme_counts[t].append(np.stack([(~has).sum(axis=0), has.sum(axis=0)], axis=1))
+            keep = {u: [s for s in spans[u] if t in s.themes] for u in users}
+            for a, b in combinations(users, 2):
+                theme_f1[t]["exact"] += exact_count(keep[a], keep[b])
+                theme_f1[t]["overlap"] += overlap_count(keep[a], keep[b])
     k = len(codes)
-    per_article = np.array([coincidences(np.stack([(c == v).sum(axis=0) for v in range(k)], axis=1))
-                            for c in article_counts]) if docs else np.zeros((0, k, k))
-    rng = np.random.default_rng(seed)
-    weights = rng.multinomial(len(docs), [1 / len(docs)] * len(docs), size=bootstrap) if docs else None
-
-    def f1s(entry):
-        return entry["exact"].f1, entry["overlap"].f1
-
+    per_article = np.array([coincidences(_counts(coded, k)) for _, coded in coded_docs]) if docs \
+        else np.zeros((0, k, k))
+    weights = np.random.default_rng(seed).multinomial(len(docs), [1 / len(docs)] * len(docs), size=bootstrap) \
+        if docs else None
     overall_alpha = alpha_from_coincidences(per_article.sum(axis=0)) if docs else None
     low, high = _interval(per_article, weights) if docs else (None, None)
-    exact_total = sum((e["exact"] for e in pooled.pairs.values()), start=F1Count())
-    overlap_total = sum((e["overlap"] for e in pooled.pairs.values()), start=F1Count())
+    exact_total = sum((e["exact"] for e in pairs.values()), start=F1Count())
+    overlap_total = sum((e["overlap"] for e in pairs.values()), start=F1Count())
     report.rows.append(Row("overall", len(docs), units, overall_alpha, low, high, exact_total.f1, overlap_total.f1))
     names = dict(Theme.objects.filter(pk__in=theme_ids).values_list("id", "name"))
     for t in theme_ids:
         per = np.array([coincidences(c) for c in theme_counts[t]])
-        alpha = alpha_from_coincidences(per.sum(axis=0))
         low, high = _interval(per, weights)
-        exact, overlap = f1s(pooled.themes[t])
-        report.rows.append(Row(names.get(t, str(t)), len(docs), units, alpha, low, high, exact, overlap, t))
-    usernames = dict(User.objects.filter(pk__in={u for pair in pooled.pairs for u in pair}).values_list("id", "username"))
-    for (a, b), entry in sorted(pooled.pairs.items()):
-        report.pairs.append({"a": usernames.get(a, a), "b": usernames.get(b, b), "articles": entry["articles"],
-                             "exact_f1": entry["exact"].f1, "overlap_f1": entry["overlap"].f1, "alpha": entry["alpha"]})
+        report.rows.append(Row(names.get(t, str(t)), len(docs), units, alpha_from_coincidences(per.sum(axis=0)),
+                               low, high, theme_f1[t]["exact"].f1, theme_f1[t]["overlap"].f1, t))
+    usernames = dict(User.objects.filter(pk__in={u for pair in pairs for u in pair}).values_list("id", "username"))
+    for (a, b), entry in sorted(pairs.items()):
+        coincidence = sum(coincidences(_counts(coded_docs[index][1][[i, j]], k)) for index, i, j in entry["cells"])
+        report.pairs.append({"a": usernames.get(a, a), "b": usernames.get(b, b), "articles": len(entry["cells"]),
+                             "exact_f1": entry["exact"].f1, "overlap_f1": entry["overlap"].f1,
+                             "alpha": alpha_from_coincidences(coincidence)})
     report.disagreements = disagreements(docs, usernames, limit=max_disagreements)
     return report
 

@@ -2,7 +2,8 @@
 
 Query language: words are ANDed; ``"a phrase"`` matches the words in that order; ``word*`` matches any word
 starting with ``word``. On PostgreSQL matching and ranking are full-text (``english`` configuration, so
-"sanctions" finds "sanction"; GIN expression indexes from this app's migration 0001). On SQLite each term is a
+"sanctions" finds "sanction"): articles through a stored generated ``tsvector`` column (migration 0002: title
+weighted above text), quotes and notes through GIN expression indexes (migration 0001). On SQLite each term is a
 case-insensitive substring of the field (a working fallback for ``make run``, without stemming or ranking).
 
 The keyword-in-context snippet and the offsets the result links to are computed in Python on both backends from
@@ -17,7 +18,8 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, FloatField, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -73,16 +75,23 @@ def is_postgres() -> bool:
 
 
 # The indexed expressions: the same SearchVector in queries and in migration 0001's CREATE INDEX.
-def article_vector():
-    return SearchVector("title", "text", config=CONFIG)
-
-
 def quote_vector():
     return SearchVector("text", config=CONFIG)
 
 
 def note_vector():
     return SearchVector("note", config=CONFIG)
+
+
+def _match_articles(qs: QuerySet, terms: list[Term]) -> QuerySet:
+    """Articles: on PostgreSQL the stored ``insights_document`` column of migration 0002 (title A, text B)."""
+    if not is_postgres():
+        return _match(qs, None, ("title", "text"), terms)
+    raw = tsquery(terms)
+    doc = f"{connection.ops.quote_name(qs.model._meta.db_table)}.insights_document"
+    query = f"to_tsquery('{CONFIG}'::regconfig, %s)"
+    return qs.filter(RawSQL(f"{doc} @@ {query}", (raw,), output_field=BooleanField())).annotate(
+        rank=RawSQL(f"ts_rank({doc}, {query})", (raw,), output_field=FloatField()))
 
 
 def _match(qs: QuerySet, vector, fields: tuple[str, ...], terms: list[Term]) -> QuerySet:
@@ -125,7 +134,7 @@ def search_results(*, articles: QuerySet[Article], filters: Filters, kind: str) 
     scope = filtered_articles(articles=articles, filters=filters)
     pg = is_postgres()
     if kind == "articles":
-        qs = _match(scope, article_vector(), ("title", "text"), terms) if terms else scope.none()
+        qs = _match_articles(scope, terms) if terms else scope.none()
         qs = qs.select_related("outlet").only("id", "title", "published", "outlet__name")
         return qs.order_by("-rank", "-published", "-id") if pg and terms else qs.order_by("-published", "-id")
     if kind == "quotes":

@@ -16,7 +16,6 @@ pairs of same-speaker quotes from different articles, the two true cross-outlet 
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -143,19 +142,17 @@ def group_of(quote: Quote) -> StatementGroup | None:
 
 
 def marked_differences(text: str, reference: str) -> SafeString:
-    """``text`` with the words that are not in ``reference`` (in order, casefolded) wrapped in ``<mark>``."""
-    tokens = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
-    words = [text[s:e].casefold() for s, e in tokens]
-    ref = [w.casefold() for w in WORD_RE.findall(reference)]
-    same = set()
-    for block in difflib.SequenceMatcher(a=words, b=ref, autojunk=False).get_matching_blocks():
-        same.update(range(block.a, block.a + block.size))
+    """``text`` with the words that don't occur in ``reference`` (casefolded, anywhere) wrapped in ``<mark>``.
+
+    Word order is not compared: outlets reorder clauses, and an in-order diff would mark a moved clause that both
+    renderings share."""
+    present = {w.casefold() for w in WORD_RE.findall(reference)}
     out, pos = [], 0
-    for i, (s, e) in enumerate(tokens):
-        if i in same:
+    for m in WORD_RE.finditer(text):
+        if m.group().casefold() in present:
             continue
-        out += [escape(text[pos:s]), '<mark class="m-diff">', escape(text[s:e]), "</mark>"]
-        pos = e
+        out += [escape(text[pos:m.start()]), '<mark class="m-diff">', escape(m.group()), "</mark>"]
+        pos = m.end()
     out.append(escape(text[pos:]))
     return mark_safe("".join(out))
 

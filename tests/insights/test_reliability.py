@@ -78,3 +78,48 @@ def test_a_span_nobody_else_marked_is_listed_as_a_disagreement(double, analyst):
     span(double["article"], "d", analyst, [double["theme"]])
     report = reliability_report(bootstrap=10)
     assert [(d["annotator"], d["text"]) for d in report.disagreements] == [("ana", "d")]
+
+
+def test_the_report_equals_the_review_apps_pooled_agreement(db, analyst, other_analyst, supervisor):
+    """Three analysts over four articles with overlapping, nested and themeless spans: every α and F1 the report
+    gives is the one review.agreement.pooled_agreement (krippendorff package) gives."""
+    from apps.review.agreement import pooled_agreement
+    from apps.review.selectors import spans_for_agreement
+
+    t1, t2 = ThemeFactory(name="One"), ThemeFactory(name="Two")
+    texts = ["Xi met Putin in Moscow on Thursday.", "Sanctions hurt trade, the minister said.",
+             "The UN must lead, both sides agreed.", "History matters: the war ended 80 years ago."]
+    plan = {analyst: [("Xi met", [t1]), ("Moscow", [t2]), ("Sanctions hurt", [t1, t2]), ("UN must lead", [t1])],
+            other_analyst: [("Xi met Putin", [t1]), ("trade", [t2]), ("UN", [t1]), ("the war", [t2])],
+            supervisor: [("Putin", [t1]), ("minister", []), ("History", [t2])]}
+    articles = [ArticleFactory(text=t) for t in texts]
+    for user, marks in plan.items():
+        for article in articles:
+            Assignment.objects.create(article=article, analyst=user, state="approved")
+        for fragment, themes in marks:
+            article = next(a for a in articles if fragment in a.text)
+            span(article, fragment, user, themes)
+    report = reliability_report(bootstrap=20)
+    spans = spans_for_agreement([a.pk for a in articles])
+    pooled = pooled_agreement([(a.text, spans[a.pk]) for a in articles])
+    by_scope = {r.scope: r for r in report.rows}
+    assert by_scope["One"].alpha == pytest.approx(pooled.themes[t1.pk]["alpha"])
+    assert by_scope["Two"].alpha == pytest.approx(pooled.themes[t2.pk]["alpha"])
+    assert by_scope["Two"].overlap_f1 == pytest.approx(pooled.themes[t2.pk]["overlap"].f1)
+    names = {analyst.pk: "ana", other_analyst.pk: "bob", supervisor.pk: "sue"}
+    for (a, b), entry in pooled.pairs.items():
+        row = next(p for p in report.pairs if (p["a"], p["b"]) == (names[a], names[b]))
+        assert row["alpha"] == pytest.approx(entry["alpha"]) and row["exact_f1"] == entry["exact"].f1
+        assert row["overlap_f1"] == entry["overlap"].f1
+    # the overall α over three coders: the package on the same (article, token) units
+    shared: dict = {}
+    assert by_scope["overall"].alpha == pytest.approx(
+        alpha_nominal(np.concatenate([np.array(_codes(a.text, spans[a.pk], shared)) for a in articles], axis=1)))
+
+
+def _codes(text, spans_by_user, table):
+    from apps.review.agreement import token_bounds, token_labels
+
+    tokens = token_bounds(text)
+    return [[float(table.setdefault(lab, len(table))) for lab in token_labels(tokens, spans_by_user[u])]
+            for u in sorted(spans_by_user)]
