@@ -19,13 +19,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchenv import django_setup, timed_get  # noqa: E402
+from benchenv import django_setup, timed_get
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/readout_insights_bench"
-WORDS = ("china russia cooperation partnership strategic multipolar world order united nations security council "
-         "sanctions tariffs trade energy taiwan ukraine war history victory memory bullying unilateralism "
-         "president minister talks visit summit brics shanghai governance reform people exchange culture "
-         "friendship trust development economy growth investment market global south sovereignty peace").split()
+WORDS = ["china", "russia", "cooperation", "partnership", "strategic", "multipolar", "world", "order", "united", "nations", "security", "council", "sanctions", "tariffs", "trade", "energy", "taiwan", "ukraine", "war", "history", "victory", "memory", "bullying", "unilateralism", "president", "minister", "talks", "visit", "summit", "brics", "shanghai", "governance", "reform", "people", "exchange", "culture", "friendship", "trust", "development", "economy", "growth", "investment", "market", "global", "south", "sovereignty", "peace"]
 
 
 def ensure_database(url: str) -> None:
