@@ -16,10 +16,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from apps.annotations.models import Theme
-from apps.quotes.models import Quote
+from apps.annotations.models import Annotation, Theme
+from apps.quotes.models import Quote, Speaker
 
 from .filters import Filters
 from .themes import _as_date, _trunc, counted_spans, dated_articles
@@ -118,13 +119,31 @@ def kind_shares(filters: Filters) -> list[KindShare]:
 
 
 def top_speakers_per_theme(filters: Filters, *, top: int = TOP_PER_THEME) -> list[dict]:
-    """Per theme: its ``top`` speakers by quotes overlapping a counted span with that theme (one query per theme)."""
+    """Per theme: its ``top`` speakers by quotes overlapping a counted span with that theme.
+
+    One grouped query: counted spans ⋈ their themes ⋈ live quotes of the same article that overlap them. The ORM
+    can't join on an interval condition, so the join is SQL around the ORM's own ``counted_spans`` query."""
+    themes = list(Theme.objects.filter(pk=filters.theme) if filters.theme else Theme.objects.filter(active=True))
+    spans_sql, params = counted_spans(replace(filters, theme=None)).values("pk").query.sql_with_params()
+    link = Annotation.themes.through._meta.db_table
+    sql = f"""
+        SELECT t.theme_id, q.speaker_id, sp.name, COUNT(DISTINCT q.id)
+        FROM {Annotation._meta.db_table} a
+        JOIN {link} t ON t.annotation_id = a.id
+        JOIN {Quote._meta.db_table} q ON q.article_id = a.article_id AND q.start < a."end" AND q."end" > a.start
+        JOIN {Speaker._meta.db_table} sp ON sp.id = q.speaker_id
+        WHERE a.id IN ({spans_sql}) AND q.deleted_at IS NULL AND t.theme_id IN ({", ".join(["%s"] * len(themes))})
+        GROUP BY t.theme_id, q.speaker_id, sp.name
+    """
+    per_theme: dict = defaultdict(list)
+    if themes:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *(t.pk for t in themes)])
+            for theme_id, speaker_id, name, n in cursor.fetchall():
+                per_theme[theme_id].append({"speaker_id": speaker_id, "speaker__name": name, "n": n})
     result = []
-    themes = Theme.objects.filter(pk=filters.theme) if filters.theme else Theme.objects.filter(active=True)
     for theme in themes:
-        quotes = quotes_in_scope(replace(filters, theme=theme.pk, kind="")).filter(speaker__isnull=False)
-        speakers = list(quotes.values("speaker_id", "speaker__name").annotate(n=Count("id"))
-                        .order_by("-n", "speaker__name")[:top])
+        speakers = sorted(per_theme[theme.pk], key=lambda s: (-s["n"], s["speaker__name"]))[:top]
         for s in speakers:
             s["query"] = Filters(speaker=s["speaker_id"], theme=theme.pk, basis=filters.basis, outlet=filters.outlet,
                                  date_from=filters.date_from, date_to=filters.date_to).query()

@@ -124,7 +124,7 @@ def theme_outlet_cells(filters: Filters, *, by_period: bool) -> list[Cell]:
         link_keys.append("period")
     counts = {}
     for row in links.values(*link_keys).annotate(
-        spans=Count("annotation_id", distinct=True), arts=Count("annotation__article_id", distinct=True)
+        spans=Count("annotation_id"), arts=Count("annotation__article_id", distinct=True)
     ).order_by():
         key = (row["annotation__article__outlet_id"], row["theme_id"]) + ((_as_date(row["period"]),) if by_period else ())
         counts[key] = (row["spans"], row["arts"])
@@ -140,6 +140,28 @@ def theme_outlet_cells(filters: Filters, *, by_period: bool) -> list[Cell]:
             cell.query = cell_query(filters, cell)
             cells.append(cell)
     return cells
+
+
+def whole_range(filters: Filters, period_cells: list[Cell]) -> list[Cell]:
+    """The whole-range cells from the period cells: every article lies in exactly one period, so articles, words,
+    articles carrying the theme and spans all add up (one pass over the data instead of two)."""
+    merged: dict = {}
+    for c in period_cells:
+        key = (c.outlet, c.outlet_id, c.theme_id)
+        cell = merged.get(key)
+        if cell is None:
+            merged[key] = Cell(c.outlet_id, c.outlet, c.theme_id, c.theme, None, c.articles, c.words,
+                               c.articles_with_theme, c.spans)
+        else:
+            cell.articles += c.articles
+            cell.words += c.words
+            cell.articles_with_theme += c.articles_with_theme
+            cell.spans += c.spans
+    cells = list(merged.values())
+    for cell in cells:
+        cell.query = cell_query(filters, cell)
+    order = {t: i for i, t in enumerate(dict.fromkeys(c.theme_id for c in period_cells))}
+    return sorted(cells, key=lambda c: (c.outlet, order[c.theme_id]))
 
 
 def cell_query(filters: Filters, cell: Cell) -> str:

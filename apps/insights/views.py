@@ -4,8 +4,6 @@ filter change redraws only ``#results``; ``?format=csv&table=...`` downloads the
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -27,7 +25,7 @@ from .search import KINDS, hits_for_page, parse_query, search_results
 from .speakers import kind_shares, quotes_in_scope, speaker_outlet_rows, speaker_period_rows, top_speakers_per_theme
 from .statements import THRESHOLD, StatementGroup, group_of, renderings, statement_groups
 from .tables import csv_response
-from .themes import TABLE_COLUMNS, cell_rows, counted_spans, theme_outlet_cells
+from .themes import TABLE_COLUMNS, cell_rows, counted_spans, theme_outlet_cells, whole_range
 
 PAGE_SIZE = 20
 LIST_SIZE = 100
@@ -57,8 +55,9 @@ def search(request):
     articles = articles_visible_to(request.user)
     terms = parse_query(filters.q)
     counts = {k: search_results(articles=articles, filters=filters, kind=k).count() if terms else 0 for k in KINDS}
-    page = Paginator(search_results(articles=articles, filters=filters, kind=kind), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    paginator = Paginator(search_results(articles=articles, filters=filters, kind=kind), PAGE_SIZE)
+    paginator.count = counts[kind]  # counted above: don't count twice
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         **_choices(filters),
         "kind": kind, "kinds": [(k, label, counts[k]) for k, label in KINDS.items()], "page_obj": page,
@@ -83,11 +82,12 @@ def _metric_value(cell, metric: str):
 def themes(request):
     filters = Filters.from_query(request.GET)
     spans_url = reverse("insights:spans")
-    overall = theme_outlet_cells(filters, by_period=False)
+    all_periods = theme_outlet_cells(filters, by_period=True)
+    overall = whole_range(filters, all_periods)
     # the lines: one theme, the chosen one or the one with the most counted spans
     busiest = max(overall, key=lambda c: (c.spans, -c.theme_id), default=None)
     line_theme = filters.theme or (busiest.theme_id if busiest else None)
-    periods = theme_outlet_cells(replace(filters, theme=line_theme), by_period=True) if line_theme else []
+    periods = [c for c in all_periods if c.theme_id == line_theme]
     table = request.GET.get("table")
     if request.GET.get("format") == "csv":
         cells = periods if table == "periods" else overall

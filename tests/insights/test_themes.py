@@ -107,3 +107,17 @@ def test_a_formula_in_a_theme_name_is_neutralised_in_the_csv(figures, client_for
     figures["t1"].save()
     text = client_for(supervisor).get(reverse("insights:themes") + "?format=csv").content.decode()
     assert "'=HYPERLINK(1)" in text
+
+
+def test_whole_range_cells_are_the_sums_of_their_periods(figures):
+    from apps.insights.themes import whole_range
+
+    for granularity in ("month", "week"):
+        f = Filters(granularity=granularity, basis="submitted")
+        merged = {(c.outlet, c.theme): c for c in whole_range(f, theme_outlet_cells(f, by_period=True))}
+        direct = {(c.outlet, c.theme): c for c in theme_outlet_cells(f, by_period=False)}
+        assert merged.keys() == direct.keys()
+        for key, cell in direct.items():
+            m = merged[key]
+            assert (m.articles, m.words, m.articles_with_theme, m.spans, m.query) == (
+                cell.articles, cell.words, cell.articles_with_theme, cell.spans, cell.query)
