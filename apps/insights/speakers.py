@@ -23,7 +23,7 @@ from apps.annotations.models import Annotation, Theme
 from apps.quotes.models import Quote, Speaker
 
 from .filters import Filters
-from .themes import _as_date, _trunc, counted_spans, dated_articles
+from .themes import _as_date, _trunc, counted_spans, dated_articles, period_end
 
 TOP_SPEAKERS = 10
 TOP_PER_THEME = 5
@@ -89,8 +89,16 @@ def speaker_outlet_rows(filters: Filters, *, top: int = TOP_SPEAKERS) -> list[Sp
 def speaker_period_rows(filters: Filters, speaker_ids: list[int]) -> list[dict]:
     quotes = quotes_in_scope(replace(filters, theme=None)).filter(speaker_id__in=speaker_ids)
     rows = (quotes.annotate(period=_trunc(filters.granularity, "article__published"))
-            .values("speaker__name", "period").annotate(n=Count("id")).order_by("period", "speaker__name"))
-    return [{"speaker": r["speaker__name"], "period": _as_date(r["period"]), "quotes": r["n"]} for r in rows]
+            .values("speaker_id", "speaker__name", "period").annotate(n=Count("id")).order_by("period", "speaker__name"))
+    result = []
+    for r in rows:
+        start = _as_date(r["period"])
+        end = period_end(start, filters.granularity)
+        query = Filters(speaker=r["speaker_id"], outlet=filters.outlet,
+                        date_from=max(start, filters.date_from) if filters.date_from else start,
+                        date_to=min(end, filters.date_to) if filters.date_to else end).query()
+        result.append({"speaker": r["speaker__name"], "period": start, "quotes": r["n"], "query": query})
+    return result
 
 
 @dataclass(slots=True)

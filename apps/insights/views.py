@@ -166,8 +166,8 @@ def speakers(request):
                     "url": f"{quotes_url}?{Filters(outlet=s.outlet_id, kind=kind, date_from=filters.date_from, date_to=filters.date_to).query()}"}
                    for s in shares for kind, label in (("direct", "direct"), ("indirect", "reported"), ("mixed", "mixed"))]
     unit = "yearmonthdate" if filters.granularity == "week" else "yearmonth"
-    time_values = [{"speaker": r["speaker"], "period": r["period"].isoformat(), "quotes": r["quotes"], "detail": "",
-                    "url": ""} for r in over_time]
+    time_values = [{"speaker": r["speaker"], "period": r["period"].isoformat(), "quotes": r["quotes"],
+                    "detail": f"{r['quotes']} quotes", "url": f"{quotes_url}?{r['query']}"} for r in over_time]
     context = {
         **_choices(filters), "voice": voice, "shares": shares, "over_time": over_time, "per_theme": per_theme,
         "quotes_url": quotes_url,

@@ -26,7 +26,8 @@ def test_direct_and_reported_shares_per_outlet(voices):
 
 def test_quotes_per_speaker_per_month(voices):
     rows = speaker_period_rows(Filters(), [voices["xi"].pk])
-    assert rows == [{"speaker": "Xi Jinping", "period": dt.date(2025, 1, 1), "quotes": 4}]
+    assert [(r["speaker"], r["period"], r["quotes"]) for r in rows] == [("Xi Jinping", dt.date(2025, 1, 1), 4)]
+    assert rows[0]["query"] == f"date_from=2025-01-01&date_to=2025-01-31&speaker={voices['xi'].pk}"
 
 
 def test_top_speakers_per_theme_count_quotes_under_a_counted_span(voices, figures):
