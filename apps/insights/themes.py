@@ -20,7 +20,7 @@ The spans list page uses ``counted_spans`` itself, so a cell's number and the li
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
@@ -81,6 +81,28 @@ def counted_spans(filters: Filters) -> QuerySet[Annotation]:
     return spans
 
 
+def counted_links(filters: Filters) -> QuerySet:
+    """(span, theme) rows of the counted spans: the same conditions as ``counted_spans``, written as one join chain
+    from the span-theme table (a semi-join on span ids costs a second pass over the spans)."""
+    links = Annotation.themes.through.objects.filter(annotation__deleted_at__isnull=True,
+                                                     annotation__article__published__isnull=False)
+    if filters.date_from:
+        links = links.filter(annotation__article__published__gte=filters.date_from)
+    if filters.date_to:
+        links = links.filter(annotation__article__published__lte=filters.date_to)
+    if filters.outlet:
+        links = links.filter(annotation__article__outlet_id=filters.outlet)
+    if filters.basis == SUBMITTED:
+        finished = Assignment.objects.filter(article=OuterRef("annotation__article_id"),
+                                             analyst=OuterRef("annotation__annotator_id"), state__in=FINISHED)
+        links = links.filter(Exists(finished))
+    else:
+        links = links.filter(annotation__status=Annotation.Status.ACCEPTED)
+    if filters.theme:
+        links = links.filter(theme_id=filters.theme)
+    return links
+
+
 @dataclass(slots=True)
 class Cell:
     outlet_id: int | None
@@ -113,11 +135,7 @@ def theme_outlet_cells(filters: Filters, *, by_period: bool) -> list[Cell]:
         tuple(row[k] for k in keys): (row["n"], row["words"] or 0)
         for row in articles.values(*keys).annotate(n=Count("id"), words=Sum("n_words")).order_by()
     }
-    Through = Annotation.themes.through
-    span_ids = counted_spans(replace(filters, theme=None)).values("pk")
-    links = Through.objects.filter(annotation_id__in=span_ids)
-    if filters.theme:
-        links = links.filter(theme_id=filters.theme)
+    links = counted_links(filters)
     link_keys = ["annotation__article__outlet_id", "theme_id"]
     if by_period:
         links = links.annotate(period=_trunc(filters.granularity, "annotation__article__published"))

@@ -121,3 +121,17 @@ def test_whole_range_cells_are_the_sums_of_their_periods(figures):
             m = merged[key]
             assert (m.articles, m.words, m.articles_with_theme, m.spans, m.query) == (
                 cell.articles, cell.words, cell.articles_with_theme, cell.spans, cell.query)
+
+
+@pytest.mark.parametrize("basis", ["accepted", "submitted"])
+def test_counted_links_are_the_theme_rows_of_the_counted_spans(figures, basis):
+    from apps.annotations.models import Annotation
+    from apps.insights.themes import counted_links
+
+    for f in (Filters(basis=basis), Filters(basis=basis, outlet=figures["xinhua"].pk, date_to=dt.date(2025, 1, 31)),
+              Filters(basis=basis, theme=figures["t2"].pk)):
+        expected = set(Annotation.themes.through.objects.filter(annotation__in=counted_spans(f))
+                       .exclude(theme_id__in=[] if not f.theme else [t for t in (figures["t1"].pk, figures["t2"].pk)
+                                                                         if t != f.theme])
+                       .values_list("annotation_id", "theme_id"))
+        assert set(counted_links(f).values_list("annotation_id", "theme_id")) == expected
