@@ -51,17 +51,26 @@ def similarity(a: str, b: str) -> float:
     return (fuzz.token_set_ratio(na, nb) + fuzz.token_sort_ratio(na, nb)) / 2
 
 
-def similarity_matrix(texts: list[str]) -> np.ndarray:
+def linked_pairs(texts: list[str], threshold: float = THRESHOLD) -> list[tuple[int, int]]:
+    """Index pairs (i < j) whose similarity is ≥ threshold. Since token_sort_ratio ≤ 100, a pair can only reach the
+    threshold if its token_set_ratio is ≥ 2·threshold − 100: that bound prunes the matrix (rapidfuzz stops early
+    below a cutoff) and the second scorer runs on the survivors only."""
     norm = [normalise(t) for t in texts]
-    return (cdist(norm, norm, scorer=fuzz.token_set_ratio, workers=1)
-            + cdist(norm, norm, scorer=fuzz.token_sort_ratio, workers=1)) / 2
+    cutoff = max(0.0, 2 * threshold - 100)
+    set_scores = cdist(norm, norm, scorer=fuzz.token_set_ratio, score_cutoff=cutoff, workers=1)
+    rows, cols = np.nonzero(np.triu(set_scores, k=1))
+    if len(rows) > 4 * len(texts):  # dense (many similar quotes): one vectorised pass beats pair-by-pair calls
+        sort_scores = cdist(norm, norm, scorer=fuzz.token_sort_ratio, workers=1)
+        keep = (set_scores[rows, cols] + sort_scores[rows, cols]) / 2 >= threshold
+        return list(zip(rows[keep].tolist(), cols[keep].tolist()))
+    return [(i, j) for i, j in zip(rows.tolist(), cols.tolist())
+            if (set_scores[i, j] + fuzz.token_sort_ratio(norm[i], norm[j])) / 2 >= threshold]
 
 
 def group_quotes(quotes: list[Quote], threshold: float = THRESHOLD) -> list[list[Quote]]:
     """Connected components of quotes (one speaker) linked by similarity ≥ threshold across articles."""
     if len(quotes) < 2:
         return []
-    scores = similarity_matrix([q.text for q in quotes])
     parent = list(range(len(quotes)))
 
     def find(i):
@@ -70,8 +79,7 @@ def group_quotes(quotes: list[Quote], threshold: float = THRESHOLD) -> list[list
             i = parent[i]
         return i
 
-    rows, cols = np.nonzero(np.triu(scores >= threshold, k=1))
-    for i, j in zip(rows.tolist(), cols.tolist()):
+    for i, j in linked_pairs([q.text for q in quotes], threshold):
         if quotes[i].article_id != quotes[j].article_id:
             parent[find(i)] = find(j)
     groups = defaultdict(list)

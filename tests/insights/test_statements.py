@@ -65,3 +65,18 @@ def test_the_group_page_shows_both_renderings_side_by_side(xi_unilateralism, cli
     assert renderings[0].first and not renderings[1].first
     body = response.content.decode()
     assert 'data-testid="first-publisher">Reuters<' in body and "reported" in body
+
+
+def test_the_pruned_pairs_are_exactly_the_pairs_at_or_above_the_threshold():
+    from apps.insights.statements import linked_pairs
+
+    texts = ["China will work with Russia against unilateralism and bullying",
+             "the two countries would counter unilateralism and bullying together",
+             "Russia and China will work together against bullying and unilateralism",
+             "Tariffs are senseless and illegal", "imposing high tariffs is senseless and illegal", "x"]
+    brute = [(i, j) for i in range(len(texts)) for j in range(i + 1, len(texts))
+             if similarity(texts[i], texts[j]) >= THRESHOLD]
+    assert linked_pairs(texts) == brute and brute  # not vacuous
+    dense = texts[:3] * 6  # many similar quotes: the vectorised branch
+    assert linked_pairs(dense) == [(i, j) for i in range(18) for j in range(i + 1, 18)
+                                   if similarity(dense[i], dense[j]) >= THRESHOLD]
