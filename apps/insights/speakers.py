@@ -19,11 +19,11 @@ from dataclasses import dataclass, replace
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from apps.annotations.models import Annotation, Theme
+from apps.annotations.models import Theme
 from apps.quotes.models import Quote, Speaker
 
 from .filters import Filters
-from .themes import _as_date, _trunc, counted_spans, dated_articles, period_end
+from .themes import _as_date, _trunc, counted_links, counted_spans, dated_articles, period_end
 
 TOP_SPEAKERS = 10
 TOP_PER_THEME = 5
@@ -129,24 +129,26 @@ def kind_shares(filters: Filters) -> list[KindShare]:
 def top_speakers_per_theme(filters: Filters, *, top: int = TOP_PER_THEME) -> list[dict]:
     """Per theme: its ``top`` speakers by quotes overlapping a counted span with that theme.
 
-    One grouped query: counted spans ⋈ their themes ⋈ live quotes of the same article that overlap them. The ORM
-    can't join on an interval condition, so the join is SQL around the ORM's own ``counted_spans`` query."""
+    One grouped query: the counted (span, theme) rows ⋈ live quotes of the same article that overlap the span. The
+    ORM can't join on an interval condition, so the join is SQL around the ORM's own ``counted_links`` query."""
     themes = list(Theme.objects.filter(pk=filters.theme) if filters.theme else Theme.objects.filter(active=True))
-    spans_sql, params = counted_spans(replace(filters, theme=None)).values("pk").query.sql_with_params()
-    link = Annotation.themes.through._meta.db_table
+    links = counted_links(replace(filters, theme=None)).filter(theme_id__in=[t.pk for t in themes]).values_list(
+        "theme_id", "annotation__article_id", "annotation__start", "annotation__end")
+    links_sql, params = links.query.sql_with_params()
     sql = f"""
-        SELECT t.theme_id, q.speaker_id, sp.name, COUNT(DISTINCT q.id)
-        FROM {Annotation._meta.db_table} a
-        JOIN {link} t ON t.annotation_id = a.id
-        JOIN {Quote._meta.db_table} q ON q.article_id = a.article_id AND q.start < a."end" AND q."end" > a.start
+        WITH cl (theme_id, article_id, span_start, span_end) AS ({links_sql})
+        SELECT cl.theme_id, q.speaker_id, sp.name, COUNT(DISTINCT q.id)
+        FROM cl
+        JOIN {Quote._meta.db_table} q ON q.article_id = cl.article_id AND q.start < cl.span_end
+                                        AND q."end" > cl.span_start
         JOIN {Speaker._meta.db_table} sp ON sp.id = q.speaker_id
-        WHERE a.id IN ({spans_sql}) AND q.deleted_at IS NULL AND t.theme_id IN ({", ".join(["%s"] * len(themes))})
-        GROUP BY t.theme_id, q.speaker_id, sp.name
+        WHERE q.deleted_at IS NULL
+        GROUP BY cl.theme_id, q.speaker_id, sp.name
     """
     per_theme: dict = defaultdict(list)
     if themes:
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *(t.pk for t in themes)])
+            cursor.execute(sql, params)
             for theme_id, speaker_id, name, n in cursor.fetchall():
                 per_theme[theme_id].append({"speaker_id": speaker_id, "speaker__name": name, "n": n})
     result = []
