@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "apps.reading",
     "apps.exports",
     "apps.suggestions",
+    "apps.insights",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("annotate/", include("apps.annotations.urls")),
     path("review/", include("apps.review.urls")),
     path("exports/", include("apps.exports.urls")),
+    path("insights/", include("apps.insights.urls")),
     path("suggestions/", include("apps.suggestions.urls")),
     path("admin/login/", admin_login),  # the admin's own login, throttled like ours
     path("admin/", admin.site.urls),

@@ -80,6 +80,14 @@ ACCESS = {
     "suggestions:decide": ("post", ON_ARTICLE, None),
     "suggestions:layer": ("post", ON_ARTICLE, None),
     "suggestions:themes": ("get", STAFF, None),
+    "insights:search": ("get", EVERYONE, None),  # over the articles each user may read
+    "insights:themes": ("get", STAFF, None),
+    "insights:spans": ("get", STAFF, None),
+    "insights:speakers": ("get", STAFF, None),
+    "insights:quotes": ("get", STAFF, None),
+    "insights:statements": ("get", STAFF, None),
+    "insights:statement": ("get", STAFF, "quote"),
+    "insights:reliability": ("get", STAFF, None),
 }
 
 

@@ -1,0 +1,206 @@
+"""Themes by outlet over time.
+
+Definitions (what the page, its tables and its CSV show):
+
+* **Articles** of an outlet in a period: articles with a ``published`` date in the range (articles without a date
+  are left out), the period being the week (Monday) or month the date falls in.
+* **Counted spans** (``counted_spans``): live spans (not deleted) on those articles, and
+  - basis ``accepted`` (default): the span's review status is *accepted*;
+  - basis ``submitted``: the span's annotator has an assignment on that article that is *submitted* or
+    *approved* (whatever the review status), i.e. all finished work; two analysts' spans on one passage both count.
+  A span carrying several themes counts once for each of them; a span without a theme counts for none.
+* **Share** of a theme = articles carrying at least one counted span with that theme / all articles of the outlet
+  in the period (so it is normalised by the outlet's article count).
+* **Spans per 1,000 words** = counted spans with that theme × 1000 / the sum of ``n_words`` of all the outlet's
+  articles in the period.
+
+The spans list page uses ``counted_spans`` itself, so a cell's number and the list behind it can't disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.db.models.functions import TruncMonth, TruncWeek
+
+from apps.annotations.models import Annotation, Theme
+from apps.assignments.models import Assignment
+from apps.corpus.models import Article
+
+from .filters import SUBMITTED, Filters
+
+FINISHED = (Assignment.State.SUBMITTED, Assignment.State.APPROVED)
+
+
+def period_start(day: dt.date, granularity: str) -> dt.date:
+    if granularity == "week":
+        return day - dt.timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def period_end(start: dt.date, granularity: str) -> dt.date:
+    """The last day of the period starting on ``start``."""
+    if granularity == "week":
+        return start + dt.timedelta(days=6)
+    nxt = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return nxt - dt.timedelta(days=1)
+
+
+def _trunc(granularity: str, field: str):
+    return TruncWeek(field) if granularity == "week" else TruncMonth(field)
+
+
+def _as_date(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def dated_articles(filters: Filters) -> QuerySet[Article]:
+    articles = Article.objects.filter(published__isnull=False)
+    if filters.date_from:
+        articles = articles.filter(published__gte=filters.date_from)
+    if filters.date_to:
+        articles = articles.filter(published__lte=filters.date_to)
+    if filters.outlet:
+        articles = articles.filter(outlet_id=filters.outlet)
+    return articles
+
+
+def counted_spans(filters: Filters) -> QuerySet[Annotation]:
+    """The spans the figures count (see the module docstring), restricted by outlet, dates and theme."""
+    spans = Annotation.objects.filter(deleted_at__isnull=True, article__in=dated_articles(filters).values("pk"))
+    if filters.basis == SUBMITTED:
+        finished = Assignment.objects.filter(article=OuterRef("article_id"), analyst=OuterRef("annotator_id"),
+                                             state__in=FINISHED)
+        spans = spans.filter(Exists(finished))
+    else:
+        spans = spans.filter(status=Annotation.Status.ACCEPTED)
+    if filters.theme:
+        spans = spans.filter(themes=filters.theme)
+    return spans
+
+
+def counted_links(filters: Filters) -> QuerySet:
+    """(span, theme) rows of the counted spans: the same conditions as ``counted_spans``, written as one join chain
+    from the span-theme table (a semi-join on span ids costs a second pass over the spans)."""
+    links = Annotation.themes.through.objects.filter(annotation__deleted_at__isnull=True,
+                                                     annotation__article__published__isnull=False)
+    if filters.date_from:
+        links = links.filter(annotation__article__published__gte=filters.date_from)
+    if filters.date_to:
+        links = links.filter(annotation__article__published__lte=filters.date_to)
+    if filters.outlet:
+        links = links.filter(annotation__article__outlet_id=filters.outlet)
+    if filters.basis == SUBMITTED:
+        finished = Assignment.objects.filter(article=OuterRef("annotation__article_id"),
+                                             analyst=OuterRef("annotation__annotator_id"), state__in=FINISHED)
+        links = links.filter(Exists(finished))
+    else:
+        links = links.filter(annotation__status=Annotation.Status.ACCEPTED)
+    if filters.theme:
+        links = links.filter(theme_id=filters.theme)
+    return links
+
+
+@dataclass(slots=True)
+class Cell:
+    outlet_id: int | None
+    outlet: str
+    theme_id: int
+    theme: str
+    period: dt.date | None  # None: the whole range
+    articles: int  # all articles of the outlet in the period
+    words: int
+    articles_with_theme: int = 0
+    spans: int = 0
+    query: str = ""  # the spans list's filters for this cell
+
+    @property
+    def share(self) -> float | None:
+        return self.articles_with_theme / self.articles if self.articles else None
+
+    @property
+    def per_1000(self) -> float | None:
+        return self.spans * 1000 / self.words if self.words else None
+
+
+def theme_outlet_cells(filters: Filters, *, by_period: bool) -> list[Cell]:
+    """One cell per (outlet, theme[, period]) with articles in range: 3 grouped queries whatever the size."""
+    articles = dated_articles(filters)
+    keys = ["outlet_id", "outlet__name"] + (["period"] if by_period else [])
+    if by_period:
+        articles = articles.annotate(period=_trunc(filters.granularity, "published"))
+    totals = {
+        tuple(row[k] for k in keys): (row["n"], row["words"] or 0)
+        for row in articles.values(*keys).annotate(n=Count("id"), words=Sum("n_words")).order_by()
+    }
+    links = counted_links(filters)
+    link_keys = ["annotation__article__outlet_id", "theme_id"]
+    if by_period:
+        links = links.annotate(period=_trunc(filters.granularity, "annotation__article__published"))
+        link_keys.append("period")
+    counts = {}
+    for row in links.values(*link_keys).annotate(
+        spans=Count("annotation_id"), arts=Count("annotation__article_id", distinct=True)
+    ).order_by():
+        key = (row["annotation__article__outlet_id"], row["theme_id"]) + ((_as_date(row["period"]),) if by_period else ())
+        counts[key] = (row["spans"], row["arts"])
+    used = {key[1] for key in counts}
+    themes = [t for t in Theme.objects.all() if t.pk in used or (t.active and (not filters.theme or t.pk == filters.theme))]
+    cells = []
+    for key, (n, words) in sorted(totals.items(), key=lambda kv: (kv[0][1] or "", kv[0][2] if by_period else 0)):
+        outlet_id, outlet = key[0], key[1] or "(no outlet)"
+        period = _as_date(key[2]) if by_period else None
+        for theme in themes:
+            spans, arts = counts.get((outlet_id, theme.pk) + ((period,) if by_period else ()), (0, 0))
+            cell = Cell(outlet_id, outlet, theme.pk, theme.name, period, n, words, arts, spans)
+            cell.query = cell_query(filters, cell)
+            cells.append(cell)
+    return cells
+
+
+def whole_range(filters: Filters, period_cells: list[Cell]) -> list[Cell]:
+    """The whole-range cells from the period cells: every article lies in exactly one period, so articles, words,
+    articles carrying the theme and spans all add up (one pass over the data instead of two)."""
+    merged: dict = {}
+    for c in period_cells:
+        key = (c.outlet, c.outlet_id, c.theme_id)
+        cell = merged.get(key)
+        if cell is None:
+            merged[key] = Cell(c.outlet_id, c.outlet, c.theme_id, c.theme, None, c.articles, c.words,
+                               c.articles_with_theme, c.spans)
+        else:
+            cell.articles += c.articles
+            cell.words += c.words
+            cell.articles_with_theme += c.articles_with_theme
+            cell.spans += c.spans
+    cells = list(merged.values())
+    for cell in cells:
+        cell.query = cell_query(filters, cell)
+    order = {t: i for i, t in enumerate(dict.fromkeys(c.theme_id for c in period_cells))}
+    return sorted(cells, key=lambda c: (c.outlet, order[c.theme_id]))
+
+
+def cell_query(filters: Filters, cell: Cell) -> str:
+    """The spans list behind a cell: same basis, the cell's outlet and theme, its period (clipped to the range)."""
+    date_from, date_to = filters.date_from, filters.date_to
+    if cell.period is not None:
+        start, end = cell.period, period_end(cell.period, filters.granularity)
+        date_from = max(start, date_from) if date_from else start
+        date_to = min(end, date_to) if date_to else end
+    return Filters(basis=filters.basis, outlet=cell.outlet_id, theme=cell.theme_id, date_from=date_from,
+                   date_to=date_to).query()
+
+
+TABLE_COLUMNS = ["outlet", "theme", "period", "articles", "articles_with_theme", "share", "spans", "words",
+                 "spans_per_1000_words"]
+
+
+def cell_rows(cells: list[Cell]) -> list[list]:
+    return [
+        [c.outlet, c.theme, c.period.isoformat() if c.period else "", c.articles, c.articles_with_theme,
+         None if c.share is None else round(c.share, 4), c.spans, c.words,
+         None if c.per_1000 is None else round(c.per_1000, 3)]
+        for c in cells
+    ]
