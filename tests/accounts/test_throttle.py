@@ -167,9 +167,9 @@ def test_backoff_grows_is_capped_and_then_lets_the_right_password_in(client, ana
         response = post(client, "ana", "wrong")
         if response.status_code == 429:
             waits.append(int(response["Retry-After"]))
-            time.sleep(1.05)
+            time.sleep(1.5)  # past the capped wait, with room for a loaded machine
     assert waits and max(waits) <= 1  # capped: a delay, never a lock
-    time.sleep(1.05)
+    time.sleep(1.5)
     assert post(client, "ana", "pass-for-tests").status_code == 302
 
 
