@@ -340,14 +340,17 @@ def entity_decide(*, mention: EntityMention, actor, status: str) -> EntityMentio
 
 
 @transaction.atomic
-def entity_decide_label(*, article: Article, label: str, actor, status: str) -> int:
-    """Accept or reject every still-suggested mention of ``label`` in the article; returns how many changed."""
+def entity_decide_label(*, article: Article, label: str, actor, status: str, text: str | None = None) -> int:
+    """Accept or reject every still-suggested mention of ``label`` in the article, or with ``text`` only those of
+    that surface form (every "China" tagged GPE, not "China" tagged ORG nor "Chinese"); returns how many changed."""
     status = _clean_decision(status)
     if status == EntityMention.Status.SUGGESTED:
-        raise ValidationError("Only accept or reject work on a whole label.", code="bad_decision")
-    return EntityMention.objects.filter(
-        article=article, label=label, status=EntityMention.Status.SUGGESTED
-    ).update(status=status, decided_by=actor, decided_at=timezone.now())
+        raise ValidationError(f"Only accept or reject work on a whole {'label' if text is None else 'group'}.",
+                              code="bad_decision")
+    mentions = EntityMention.objects.filter(article=article, label=label, status=EntityMention.Status.SUGGESTED)
+    if text is not None:
+        mentions = mentions.filter(text=text)
+    return mentions.update(status=status, decided_by=actor, decided_at=timezone.now())
 
 
 def entity_mentions_bulk_create(*, article: Article, entities: Iterable) -> int:
@@ -428,15 +431,3 @@ def themes_seed(*, records: Iterable[dict]) -> int:
         theme.save()
         created += 1
     return created
-
-
-@transaction.atomic
-def entity_decide_surface(*, article: Article, label: str, text: str, actor, status: str) -> int:
-    """Accept or reject every still-suggested mention of one surface form with one label in the article (every
-    "China" tagged GPE, not "China" tagged ORG nor "Chinese"); returns how many changed."""
-    status = _clean_decision(status)
-    if status == EntityMention.Status.SUGGESTED:
-        raise ValidationError("Only accept or reject work on a whole group.", code="bad_decision")
-    return EntityMention.objects.filter(
-        article=article, label=label, text=text, status=EntityMention.Status.SUGGESTED
-    ).update(status=status, decided_by=actor, decided_at=timezone.now())

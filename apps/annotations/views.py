@@ -381,11 +381,15 @@ def entity_panel(request, article_id: int):
     article = selectors.article_for_reading(user=request.user, article_id=article_id, fields=TEXT_FIELDS)
     if request.method == "GET":
         return _entity_panel_response(request, article)
+    return _entity_group_decide(request, article, text=None)
+
+
+def _entity_group_decide(request, article, *, text: str | None):
+    """Accept or reject a whole group of suggestions: a label, or (``text``) one surface form of it."""
     selectors.require_write_access(user=request.user, article_id=article.pk)
-    label = request.POST.get("label", "")
     try:
-        services.entity_decide_label(article=article, label=label, actor=request.user,
-                                     status=request.POST.get("status", ""))
+        services.entity_decide_label(article=article, label=request.POST.get("label", ""), text=text,
+                                     actor=request.user, status=request.POST.get("status", ""))
     except ValidationError as error:
         return error_response(error)
     if not request.htmx:
@@ -471,13 +475,4 @@ def theme_set_active(request, pk: int):
 def entity_decide_surface(request, article_id: int):
     """POST label + text + status: accept or reject every suggestion of one surface form with one label."""
     article = selectors.article_for_reading(user=request.user, article_id=article_id, fields=TEXT_FIELDS)
-    selectors.require_write_access(user=request.user, article_id=article.pk)
-    try:
-        services.entity_decide_surface(article=article, label=request.POST.get("label", ""),
-                                       text=request.POST.get("text", ""), actor=request.user,
-                                       status=request.POST.get("status", ""))
-    except ValidationError as error:
-        return error_response(error)
-    if not request.htmx:
-        return redirect("annotations:workspace", article_id=article.pk)
-    return trigger_client_event(_entity_panel_response(request, article), "entitiesChanged")
+    return _entity_group_decide(request, article, text=request.POST.get("text", ""))

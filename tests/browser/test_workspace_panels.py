@@ -138,7 +138,9 @@ def test_the_sidebar_is_keyboard_switchable_tabs_with_counts_that_follow_the_wor
     assert page.js_errors == []
 
 
-def test_entity_suggestions_are_grouped_by_surface_form_and_label_and_a_group_is_accepted_at_once(page, setup, client):
+def test_entity_suggestions_are_grouped_by_surface_form_and_label_and_a_group_is_accepted_at_once(
+    page, setup, client, screenshot
+):
     _, article = setup
     china = [mention(article, "China", "GPE", nth=i) for i in range(3)]
     china_org = mention(article, "Russia", "ORG", nth=1)
@@ -184,6 +186,7 @@ def test_entity_suggestions_are_grouped_by_surface_form_and_label_and_a_group_is
         "rejected"
     }
     assert EntityMention.objects.get(pk=china_org.pk).status == "suggested"
+    screenshot(page, "entity-groups-decided")
 
     # only those who may write the article may decide: another analyst is refused
     client.force_login(UserFactory(username="other", role="Analyst"))
