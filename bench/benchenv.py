@@ -11,6 +11,20 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 
+WORDS = ("China Russia partnership strategic cooperation energy trade Beijing Moscow summit leaders world order "
+         "multipolar sanctions Ukraine dialogue security development mutual trust people exchange Xi Putin said "
+         "the of and to in on for with a that is will both sides").split()
+
+
+def make_text(n_words: int, rng, *, paragraph_words: tuple[int, int] = (25, 55)) -> str:
+    """A diplomatic-sounding text of ``n_words`` words in paragraphs of ``paragraph_words`` words."""
+    paragraphs, words = [], 0
+    while words < n_words:
+        k = min(rng.randint(*paragraph_words), n_words - words)
+        paragraphs.append(" ".join(rng.choice(WORDS) for _ in range(k)).capitalize() + ".")
+        words += k
+    return "\n".join(paragraphs)
+
 
 def django_setup(*, migrate: bool = True, test_environment: bool = False) -> None:
     """Configure Django for a benchmark: SQLite in a temporary directory unless DATABASE_URL is set."""

@@ -42,23 +42,11 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+from benchenv import make_text  # bench/ is on sys.path when run as a script
+
 REPO = Path(__file__).resolve().parents[1]
 HOST = "readout.load"
 PASSWORD = "load-bench-pass-0"
-WORDS = ("China Russia partnership strategic cooperation energy trade Beijing Moscow summit leaders world order "
-         "multipolar sanctions Ukraine dialogue security development mutual trust people exchange Xi Putin said "
-         "the of and to in on for with a that is will both sides").split()
-
-
-def make_text(n_words: int, rng: random.Random) -> str:
-    paragraphs, words = [], 0
-    while words < n_words:
-        k = min(rng.randint(60, 160), n_words - words)
-        paragraphs.append(" ".join(rng.choice(WORDS) for _ in range(k)).capitalize() + ".")
-        words += k
-    return "\n".join(paragraphs)
-
-
 # --- the server --------------------------------------------------------------------------------------------------
 
 def server_env(args, tmp: Path, port: int) -> dict:
@@ -129,7 +117,7 @@ def prepare(args, env: dict) -> dict:
     manage(env, "migrate", "--noinput", "-v", "0")
     manage(env, "collectstatic", "--noinput", "-v", "0")
     rng = random.Random(7)
-    texts = [make_text(args.words, rng) for _ in range(args.articles)]
+    texts = [make_text(args.words, rng, paragraph_words=(60, 160)) for _ in range(args.articles)]
     done = subprocess.run([sys.executable, "manage.py", "shell", "-v", "0", "-c", SEED], cwd=REPO, env=env,
                           input=json.dumps([args.users, texts, PASSWORD]), capture_output=True, text=True)
     if done.returncode:

@@ -20,21 +20,7 @@ import statistics
 import sys
 import time
 
-from benchenv import django_setup, timed_get  # bench/ is on sys.path when run as a script
-
-WORDS = ("China Russia partnership strategic cooperation energy trade Beijing Moscow summit leaders world order "
-         "multipolar sanctions Ukraine dialogue security development mutual trust people exchange Xi Putin said "
-         "the of and to in on for with a that is will both sides").split()
-
-
-def make_text(n_words: int, rng: random.Random) -> str:
-    paragraphs, words = [], 0
-    while words < n_words:
-        k = min(rng.randint(25, 55), n_words - words)
-        paragraphs.append(" ".join(rng.choice(WORDS) for _ in range(k)).capitalize() + ".")
-        words += k
-    return "\n".join(paragraphs)
-
+from benchenv import django_setup, make_text, timed_get  # bench/ is on sys.path when run as a script
 
 def word_spans(text: str) -> list[tuple[int, int]]:
     import re
