@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev seed worker bench clean
+.PHONY: run test lint install install-dev seed worker bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ worker: install
 
 test: install-dev
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Fix what can be fixed; tests/test_lint.py fails the suite on anything left.
+lint: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djlint templates --lint
 
 # All benchmarks (several minutes; queue_bench builds 100,000 articles: point DATABASE_URL at a spare PostgreSQL).
 bench: install-dev

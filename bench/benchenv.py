@@ -11,9 +11,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 
-WORDS = ("China Russia partnership strategic cooperation energy trade Beijing Moscow summit leaders world order "
-         "multipolar sanctions Ukraine dialogue security development mutual trust people exchange Xi Putin said "
-         "the of and to in on for with a that is will both sides").split()
+WORDS = (
+    "China Russia partnership strategic cooperation energy trade Beijing Moscow summit leaders world order "
+    "multipolar sanctions Ukraine dialogue security development mutual trust people exchange Xi Putin said "
+    "the of and to in on for with a that is will both sides"
+).split()
 
 
 def make_text(n_words: int, rng, *, paragraph_words: tuple[int, int] = (25, 55)) -> str:

@@ -113,25 +113,58 @@ def build(rows: int) -> dict:
             offsets.append(pos)
             pos += len(s)
         body = "".join(sentences)
-        _bulk(Article, (
-            Article(id=a, outlet_id=outlets[a % 10], title=f"Article {a}", published=dt.date(2025, 1 + a % 12, 1 + a % 28),
-                    url=f"https://example.org/{a}", text=f"{body}Edition {a}.", content_hash=f"{a:064x}", n_words=300)
-            for a in range(1, n_articles + 1)
-        ))
-        _bulk(Quote, (
-            Quote(article_id=a, speaker_id=speakers[(a + first) % 100], start=offsets[first],
-                  end=offsets[first + 5] - 1, text=body[offsets[first] : offsets[first + 5] - 1], cue="said")
-            for a in range(1, n_articles + 1) for first in (0, 10, 20)
-        ))
+        _bulk(
+            Article,
+            (
+                Article(
+                    id=a,
+                    outlet_id=outlets[a % 10],
+                    title=f"Article {a}",
+                    published=dt.date(2025, 1 + a % 12, 1 + a % 28),
+                    url=f"https://example.org/{a}",
+                    text=f"{body}Edition {a}.",
+                    content_hash=f"{a:064x}",
+                    n_words=300,
+                )
+                for a in range(1, n_articles + 1)
+            ),
+        )
+        _bulk(
+            Quote,
+            (
+                Quote(
+                    article_id=a,
+                    speaker_id=speakers[(a + first) % 100],
+                    start=offsets[first],
+                    end=offsets[first + 5] - 1,
+                    text=body[offsets[first] : offsets[first + 5] - 1],
+                    cue="said",
+                )
+                for a in range(1, n_articles + 1)
+                for first in (0, 10, 20)
+            ),
+        )
         statuses = ["pending", "accepted", "rejected"]
-        _bulk(Annotation, (
-            Annotation(id=sid, article_id=1 + (sid - 1) // SPANS_PER_ARTICLE, annotator_id=annotators[sid % 5],
-                       start=offsets[(sid - 1) % SPANS_PER_ARTICLE] + 12, end=offsets[(sid - 1) % SPANS_PER_ARTICLE] + 52,
-                       text=sentences[(sid - 1) % SPANS_PER_ARTICLE][12:52], status=statuses[sid % 3])
-            for sid in range(1, n_spans + 1)
-        ))
-        _copy_links(connection, Annotation.themes.through,
-                    ((sid, themes[(sid + k) % 12]) for sid in range(1, n_spans + 1) for k in range(THEMES_PER_SPAN)))
+        _bulk(
+            Annotation,
+            (
+                Annotation(
+                    id=sid,
+                    article_id=1 + (sid - 1) // SPANS_PER_ARTICLE,
+                    annotator_id=annotators[sid % 5],
+                    start=offsets[(sid - 1) % SPANS_PER_ARTICLE] + 12,
+                    end=offsets[(sid - 1) % SPANS_PER_ARTICLE] + 52,
+                    text=sentences[(sid - 1) % SPANS_PER_ARTICLE][12:52],
+                    status=statuses[sid % 3],
+                )
+                for sid in range(1, n_spans + 1)
+            ),
+        )
+        _copy_links(
+            connection,
+            Annotation.themes.through,
+            ((sid, themes[(sid + k) % 12]) for sid in range(1, n_spans + 1) for k in range(THEMES_PER_SPAN)),
+        )
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), [Article, Annotation]):
                 cursor.execute(sql)
@@ -140,8 +173,12 @@ def build(rows: int) -> dict:
             cursor.execute("ANALYZE")
             # Measured processes start from a checkpointed database, not the build's ~300 MB write-ahead log.
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return {"rows": n_spans * THEMES_PER_SPAN, "articles": n_articles, "build_s": round(time.perf_counter() - t0, 1),
-            "vendor": connection.vendor}
+    return {
+        "rows": n_spans * THEMES_PER_SPAN,
+        "articles": n_articles,
+        "build_s": round(time.perf_counter() - t0, 1),
+        "vendor": connection.vendor,
+    }
 
 
 # -- measurements (each in a child process) -----------------------------------------------------------------------
@@ -165,8 +202,13 @@ def child_view(rows_expected: int) -> dict:
     response.close()
     seconds = time.perf_counter() - t0
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return {"rows": lines - 1, "seconds": round(seconds, 2), "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
-            "bytes": size, "peak_rss_mb": _peak_mb(resource.RUSAGE_SELF)}
+    return {
+        "rows": lines - 1,
+        "seconds": round(seconds, 2),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+        "bytes": size,
+        "peak_rss_mb": _peak_mb(resource.RUSAGE_SELF),
+    }
 
 
 def child_command(rows_expected: int) -> dict:
@@ -174,7 +216,9 @@ def child_command(rows_expected: int) -> dict:
     t0 = time.perf_counter()
     subprocess.run(
         [sys.executable, str(REPO / "manage.py"), "export_spans", "--format", "csv", "-o", str(out), "--no-progress"],
-        check=True, cwd=REPO, stderr=subprocess.DEVNULL,
+        check=True,
+        cwd=REPO,
+        stderr=subprocess.DEVNULL,
     )
     seconds = time.perf_counter() - t0
     with out.open("rb") as fh:
@@ -183,14 +227,22 @@ def child_command(rows_expected: int) -> dict:
     out.unlink()
     out.parent.rmdir()
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {"rows": lines - 1, "seconds": round(seconds, 2), "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
-            "bytes": size, "peak_rss_mb": _peak_mb(resource.RUSAGE_CHILDREN)}
+    return {
+        "rows": lines - 1,
+        "seconds": round(seconds, 2),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+        "bytes": size,
+        "peak_rss_mb": _peak_mb(resource.RUSAGE_CHILDREN),
+    }
 
 
 def _child(kind: str, rows: int) -> dict:
     result = subprocess.run(
         [sys.executable, __file__, "--child", kind, "--rows", str(rows)],
-        check=True, capture_output=True, text=True, env=os.environ.copy(),
+        check=True,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
     )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -229,15 +281,17 @@ def run(rows: int) -> None:
     # measurements start: with the builder still attached, the first measured process paid for its leftovers.
     built = _child("build", rows)
     vendor = built.get("vendor", "")
-    print(f"built {built['rows']} rows ({built['articles']} articles) in {built['build_s']} s on {vendor}",
-          flush=True)
+    print(f"built {built['rows']} rows ({built['articles']} articles) in {built['build_s']} s on {vendor}", flush=True)
     results = {}
     for kind in ("view", "command"):
         results[kind] = figures = measure(kind, built["rows"])
         assert figures["rows"] == built["rows"], (kind, figures, built)
-        print(f"{kind}: {figures['rows']} rows in {figures['seconds']} s ({figures['cpu_s']} s CPU) = "
-              f"{figures['rows_per_s']} rows/s, "
-              f"{figures['bytes'] / 1e6:.0f} MB of CSV, peak RSS {figures['peak_rss_mb']} MB", flush=True)
+        print(
+            f"{kind}: {figures['rows']} rows in {figures['seconds']} s ({figures['cpu_s']} s CPU) = "
+            f"{figures['rows_per_s']} rows/s, "
+            f"{figures['bytes'] / 1e6:.0f} MB of CSV, peak RSS {figures['peak_rss_mb']} MB",
+            flush=True,
+        )
     print(
         json.dumps(
             {

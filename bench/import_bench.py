@@ -60,7 +60,9 @@ def main() -> None:
 
     raw_s = min(raw_before, raw_after)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{len(texts)} articles, {words} words; raw runs {raw_before:.2f}s / {raw_after:.2f}s, import {import_s:.2f}s")
+    print(
+        f"{len(texts)} articles, {words} words; raw runs {raw_before:.2f}s / {raw_after:.2f}s, import {import_s:.2f}s"
+    )
     print(
         json.dumps(
             {

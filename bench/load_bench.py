@@ -49,6 +49,7 @@ HOST = "readout.load"
 PASSWORD = "load-bench-pass-0"
 # --- the server --------------------------------------------------------------------------------------------------
 
+
 def server_env(args, tmp: Path, port: int) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_ALLOW_ASYNC")}
     env.update(
@@ -118,8 +119,14 @@ def prepare(args, env: dict) -> dict:
     manage(env, "collectstatic", "--noinput", "-v", "0")
     rng = random.Random(7)
     texts = [make_text(args.words, rng, paragraph_words=(60, 160)) for _ in range(args.articles)]
-    done = subprocess.run([sys.executable, "manage.py", "shell", "-v", "0", "-c", SEED], cwd=REPO, env=env,
-                          input=json.dumps([args.users, texts, PASSWORD]), capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", SEED],
+        cwd=REPO,
+        env=env,
+        input=json.dumps([args.users, texts, PASSWORD]),
+        capture_output=True,
+        text=True,
+    )
     if done.returncode:
         raise SystemExit(done.stderr)
     seeded = json.loads(done.stdout.strip().splitlines()[-1])
@@ -129,9 +136,15 @@ def prepare(args, env: dict) -> dict:
 
 def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    proc = subprocess.Popen([str(gunicorn), "-c", "config/gunicorn.conf.py", "config.wsgi:application"],
-                            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [str(gunicorn), "-c", "config/gunicorn.conf.py", "config.wsgi:application"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -147,6 +160,7 @@ def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
 
 
 # --- the users -----------------------------------------------------------------------------------------------------
+
 
 class Stats:
     def __init__(self):
@@ -233,10 +247,17 @@ class User:
                 page = self.request("GET", "/accounts/login/", timed=False, timeout=120)
                 token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
                 t0 = time.perf_counter()
-                response = self.request("POST", "/accounts/login/", {
-                    "csrfmiddlewaretoken": token.group(1) if token else "", "username": self.name,
-                    "password": PASSWORD,
-                }, timed=False, timeout=120)
+                response = self.request(
+                    "POST",
+                    "/accounts/login/",
+                    {
+                        "csrfmiddlewaretoken": token.group(1) if token else "",
+                        "username": self.name,
+                        "password": PASSWORD,
+                    },
+                    timed=False,
+                    timeout=120,
+                )
             except (OSError, http.client.HTTPException) as exc:
                 self.stats.error(f"login {self.name}: {type(exc).__name__}")
                 return False
@@ -274,25 +295,44 @@ class User:
         self.think()
         start, end = self.free_range(k)
         theme = self.rng.choice(self.themes)
-        created = self.request("POST", f"/annotate/{article}/spans/", {"start": start, "end": end, "theme": theme},
-                               htmx=True, kind="create")
+        created = self.request(
+            "POST",
+            f"/annotate/{article}/spans/",
+            {"start": start, "end": end, "theme": theme},
+            htmx=True,
+            kind="create",
+        )
         if not self.expect(created, (201,), "create"):
             return
         span_id = int(created.getheader("X-Span-Id"))
         self.acked[span_id] = {"article": article, "start": start, "end": end, "note": "", "deleted": False}
         self.think()
         note = f"{self.name} round {loop}"
-        edited = self.request("POST", f"/annotate/span/{span_id}/", {
-            "version": 1, "note": note, "themes_present": "1", "theme": [theme, self.rng.choice(self.themes)],
-        }, htmx=True, kind="edit")
+        edited = self.request(
+            "POST",
+            f"/annotate/span/{span_id}/",
+            {
+                "version": 1,
+                "note": note,
+                "themes_present": "1",
+                "theme": [theme, self.rng.choice(self.themes)],
+            },
+            htmx=True,
+            kind="edit",
+        )
         if not self.expect(edited, (200,), "edit"):
             return
         self.acked[span_id]["note"] = note
         if loop % 3 == 2:
             self.think()
             version = re.search(r'name="version" value="(\d+)"', edited.text)
-            deleted = self.request("POST", f"/annotate/span/{span_id}/delete/",
-                                   {"version": version.group(1) if version else 2}, htmx=True, kind="delete")
+            deleted = self.request(
+                "POST",
+                f"/annotate/span/{span_id}/delete/",
+                {"version": version.group(1) if version else 2},
+                htmx=True,
+                kind="delete",
+            )
             if self.expect(deleted, (200,), "delete"):
                 self.acked[span_id]["deleted"] = True
         self.think()
@@ -334,8 +374,14 @@ dupes = (Annotation.objects.filter(deleted_at__isnull=True).values("article", "a
          .annotate(n=Count("id")).filter(n__gt=1).count())
 print(json.dumps({"lost": lost + dupes}))
 """
-    done = subprocess.run([sys.executable, "manage.py", "shell", "-v", "0", "-c", script], cwd=REPO, env=env,
-                          input=json.dumps(expected), capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", script],
+        cwd=REPO,
+        env=env,
+        input=json.dumps(expected),
+        capture_output=True,
+        text=True,
+    )
     if done.returncode:
         raise SystemExit(done.stderr)
     acked_writes = sum(2 + (1 if s["deleted"] else 0) for s in expected.values())
@@ -368,8 +414,10 @@ def main() -> None:
     server = start_gunicorn(env, port)
     stats = Stats()
     try:
-        users = [User(name, ids, seeded["texts"], seeded["themes"], port, stats, args, n)
-                 for n, (name, ids) in enumerate(sorted(seeded["users"].items()))]
+        users = [
+            User(name, ids, seeded["texts"], seeded["themes"], port, stats, args, n)
+            for n, (name, ids) in enumerate(sorted(seeded["users"].items()))
+        ]
         # log everyone in first (password hashing is deliberately slow), then start the clock together
         slots = threading.Semaphore(args.login_concurrency)
         logins = [threading.Thread(target=u.login, args=(slots,)) for u in users]
@@ -396,24 +444,34 @@ def main() -> None:
     def pct(p):
         return round(times[min(len(times) - 1, int(p * len(times)))], 1) if times else None
 
-    print(f"{acked} acknowledged writes checked; logins p50 {statistics.median(stats.login_times or [0]):.0f} ms; "
-          f"think {args.think_ms:.0f} ms; redis {'yes' if args.redis_url else 'no'}; gunicorn {os.environ.get('GUNICORN_WORKERS', 'default')} workers; "
-          f"load average {os.getloadavg()[0]:.1f}", file=sys.stderr)
+    print(
+        f"{acked} acknowledged writes checked; logins p50 {statistics.median(stats.login_times or [0]):.0f} ms; "
+        f"think {args.think_ms:.0f} ms; redis {'yes' if args.redis_url else 'no'}; gunicorn {os.environ.get('GUNICORN_WORKERS', 'default')} workers; "
+        f"load average {os.getloadavg()[0]:.1f}",
+        file=sys.stderr,
+    )
     for kind, values in sorted(stats.by_kind.items()):
         values.sort()
-        print(f"  {kind:10} n={len(values):5}  p50 {statistics.median(values):7.1f} ms  "
-              f"p95 {values[int(0.95 * (len(values) - 1))]:7.1f} ms", file=sys.stderr)
+        print(
+            f"  {kind:10} n={len(values):5}  p50 {statistics.median(values):7.1f} ms  "
+            f"p95 {values[int(0.95 * (len(values) - 1))]:7.1f} ms",
+            file=sys.stderr,
+        )
     for error in stats.errors[:10]:
         print("error:", error, file=sys.stderr)
-    print(json.dumps({
-        "users": args.users,
-        "requests": len(times),
-        "rps": round(len(times) / wall, 1),
-        "p50_ms": round(statistics.median(times), 1) if times else None,
-        "p95_ms": pct(0.95),
-        "errors": len(stats.errors),
-        "lost_writes": lost,
-    }))
+    print(
+        json.dumps(
+            {
+                "users": args.users,
+                "requests": len(times),
+                "rps": round(len(times) / wall, 1),
+                "p50_ms": round(statistics.median(times), 1) if times else None,
+                "p95_ms": pct(0.95),
+                "errors": len(stats.errors),
+                "lost_writes": lost,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -65,7 +65,9 @@ def main() -> None:
         t0 = time.perf_counter()
         call_command("flush", interactive=False, verbosity=0)
         build(args, connection)
-        print(f"built {args.articles:,} articles and {args.spans:,} spans on {vendor} in {time.perf_counter() - t0:.1f} s")
+        print(
+            f"built {args.articles:,} articles and {args.spans:,} spans on {vendor} in {time.perf_counter() - t0:.1f} s"
+        )
         # what autovacuum does on a live database: statistics, and visibility maps for index-only scans
         with connection.cursor() as cur:
             cur.execute("VACUUM ANALYZE" if vendor == "postgresql" else "ANALYZE")
@@ -103,6 +105,23 @@ def insert(connection, table: str, columns: list[str], rows) -> int:
     return n
 
 
+def plan_assignments(rng, n_articles, analysts, S, now) -> list[tuple]:
+    """6 in 7 articles assigned, a quarter of those to two analysts: (id, article, analyst, state, updated)."""
+    states = [S.APPROVED] * 8 + [S.SUBMITTED] * 4 + [S.IN_PROGRESS] * 3 + [S.ASSIGNED] * 3 + [S.CHANGES_REQUESTED] * 2
+    assignments: list[tuple] = []
+    for article_id in range(1, n_articles + 1):
+        if article_id % 7 == 0:
+            continue  # the open pool (1 in 7 articles)
+        first = rng.randrange(len(analysts))
+        who = [analysts[first]]
+        if article_id % 4 == 0:
+            who.append(analysts[(first + 1 + rng.randrange(len(analysts) - 1)) % len(analysts)])
+        for analyst in who:
+            updated = now - timedelta(minutes=rng.randrange(60 * 24 * 60))
+            assignments.append((len(assignments) + 1, article_id, analyst, rng.choice(states), updated))
+    return assignments
+
+
 def build(args, connection) -> None:
     from django.core.management.color import no_style
     from django.db import transaction
@@ -110,8 +129,8 @@ def build(args, connection) -> None:
     from apps.accounts.models import User
     from apps.accounts.services import roles_setup
     from apps.annotations.models import Annotation, Theme
-    from apps.corpus.models import Article, Outlet
     from apps.assignments.models import Assignment, AssignmentEvent
+    from apps.corpus.models import Article, Outlet
 
     rng = random.Random(7)
     groups = roles_setup()
@@ -124,9 +143,21 @@ def build(args, connection) -> None:
         user = User.objects.create_user(f"bench-analyst-{i:02d}", password="x", first_name=f"Analyst {i:02d}")
         user.groups.add(groups["Analyst"])
         analysts.append(user.pk)
-    outlets = [Outlet.objects.create(name=name).pk for name in
-               ("Xinhua", "TASS", "RIA Novosti", "China Daily", "Global Times", "RT", "CGTN", "Reuters",
-                "Associated Press", "People's Daily")]
+    outlets = [
+        Outlet.objects.create(name=name).pk
+        for name in (
+            "Xinhua",
+            "TASS",
+            "RIA Novosti",
+            "China Daily",
+            "Global Times",
+            "RT",
+            "CGTN",
+            "Reuters",
+            "Associated Press",
+            "People's Daily",
+        )
+    ]
     now = datetime.now(UTC)
     start_day = date(2024, 1, 1)
 
@@ -139,25 +170,22 @@ def build(args, connection) -> None:
             text = f"Article {i}. " + " ".join(words) + "."
             texts.append(text)
             yield (
-                i, outlets[i % len(outlets)], f"Bench article {i}: " + " ".join(words[:8]), "",
-                start_day + timedelta(days=i % 700), "", "", text, hashlib.sha256(text.encode()).hexdigest(),
-                len(words) + 2, "{}", now - timedelta(minutes=args.articles - i),
+                i,
+                outlets[i % len(outlets)],
+                f"Bench article {i}: " + " ".join(words[:8]),
+                "",
+                start_day + timedelta(days=i % 700),
+                "",
+                "",
+                text,
+                hashlib.sha256(text.encode()).hexdigest(),
+                len(words) + 2,
+                "{}",
+                now - timedelta(minutes=args.articles - i),
             )
 
-    # assignments: 6 in 7 articles, a quarter of those to two analysts
     S = Assignment.State
-    states = [S.APPROVED] * 8 + [S.SUBMITTED] * 4 + [S.IN_PROGRESS] * 3 + [S.ASSIGNED] * 3 + [S.CHANGES_REQUESTED] * 2
-    assignments: list[tuple] = []  # (id, article, analyst, state, updated)
-    for article_id in range(1, args.articles + 1):
-        if article_id % 7 == 0:
-            continue  # the open pool (1 in 7 articles)
-        first = rng.randrange(len(analysts))
-        who = [analysts[first]]
-        if article_id % 4 == 0:
-            who.append(analysts[(first + 1 + rng.randrange(len(analysts) - 1)) % len(analysts)])
-        for analyst in who:
-            updated = now - timedelta(minutes=rng.randrange(60 * 24 * 60))
-            assignments.append((len(assignments) + 1, article_id, analyst, rng.choice(states), updated))
+    assignments = plan_assignments(rng, args.articles, analysts, S, now)
 
     def assignment_rows():
         for aid, article, analyst, state, updated in assignments:
@@ -203,20 +231,72 @@ def build(args, connection) -> None:
             yield (tid, sid, theme_ids[sid % len(theme_ids)])
 
     with transaction.atomic():
-        insert(connection, Article._meta.db_table,
-               ["id", "outlet_id", "title", "byline", "published", "url", "dateline", "text", "content_hash",
-                "n_words", "metadata", "created_at"], article_rows())
-        insert(connection, Assignment._meta.db_table,
-               ["id", "article_id", "analyst_id", "state", "assigned_by_id", "due_date", "created_at", "updated_at",
-                "version"], assignment_rows())
-        insert(connection, AssignmentEvent._meta.db_table,
-               ["id", "assignment_id", "actor_id", "from_state", "to_state", "comment", "created_at"], event_rows())
-        insert(connection, Annotation._meta.db_table,
-               ["id", "article_id", "annotator_id", "start", "end", "text", "note", "status", "version",
-                "created_at", "updated_at", "deleted_at", "deleted_by_id"], span_rows())
+        insert(
+            connection,
+            Article._meta.db_table,
+            [
+                "id",
+                "outlet_id",
+                "title",
+                "byline",
+                "published",
+                "url",
+                "dateline",
+                "text",
+                "content_hash",
+                "n_words",
+                "metadata",
+                "created_at",
+            ],
+            article_rows(),
+        )
+        insert(
+            connection,
+            Assignment._meta.db_table,
+            [
+                "id",
+                "article_id",
+                "analyst_id",
+                "state",
+                "assigned_by_id",
+                "due_date",
+                "created_at",
+                "updated_at",
+                "version",
+            ],
+            assignment_rows(),
+        )
+        insert(
+            connection,
+            AssignmentEvent._meta.db_table,
+            ["id", "assignment_id", "actor_id", "from_state", "to_state", "comment", "created_at"],
+            event_rows(),
+        )
+        insert(
+            connection,
+            Annotation._meta.db_table,
+            [
+                "id",
+                "article_id",
+                "annotator_id",
+                "start",
+                "end",
+                "text",
+                "note",
+                "status",
+                "version",
+                "created_at",
+                "updated_at",
+                "deleted_at",
+                "deleted_by_id",
+            ],
+            span_rows(),
+        )
         Through = Annotation.themes.through
         insert(connection, Through._meta.db_table, ["id", "annotation_id", "theme_id"], theme_rows())
-        reset = connection.ops.sequence_reset_sql(no_style(), [Article, Assignment, AssignmentEvent, Annotation, Through])
+        reset = connection.ops.sequence_reset_sql(
+            no_style(), [Article, Assignment, AssignmentEvent, Annotation, Through]
+        )
         with connection.cursor() as cur:
             for sql in reset:
                 cur.execute(sql)
@@ -253,8 +333,8 @@ def measure(args) -> dict:
     from django.urls import reverse
 
     from apps.accounts.models import User
-    from apps.corpus.models import Outlet
     from apps.assignments.models import Assignment
+    from apps.corpus.models import Outlet
 
     supervisor = User.objects.get(username="bench-supervisor")
     client = Client()
@@ -284,7 +364,8 @@ def measure(args) -> dict:
     )
     double = (
         Assignment.objects.filter(article_id__in=Assignment.objects.values("article_id").filter(article_id__lte=100))
-        .values_list("article_id", flat=True).order_by("article_id")
+        .values_list("article_id", flat=True)
+        .order_by("article_id")
     )
     article_id = next(a for a in double if Assignment.objects.filter(article_id=a).count() == 2)
     results["review_page_ms"], results["review_page_queries"], _ = timed(
@@ -292,7 +373,9 @@ def measure(args) -> dict:
     )
     analyst_client = Client()
     analyst_client.force_login(analyst)
-    results["my_queue_ms"], results["my_queue_queries"], _ = timed(analyst_client, reverse("review:queue"), repeat=args.repeat)
+    results["my_queue_ms"], results["my_queue_queries"], _ = timed(
+        analyst_client, reverse("review:queue"), repeat=args.repeat
+    )
     for key, value in results.items():
         print(f"{key:32} {value}")
     return results

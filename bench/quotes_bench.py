@@ -41,12 +41,12 @@ def main() -> None:
 
     from apps.accounts.models import User
     from apps.accounts.services import roles_setup
+    from apps.assignments.models import Assignment
     from apps.corpus.models import Article
     from apps.corpus.text import content_hash
     from apps.nlp.types import SpeakerInfo
     from apps.quotes.models import Quote, Speaker, SpeakerAlias
     from apps.quotes.services import alias_key, speakers_resolve
-    from apps.assignments.models import Assignment
 
     roles = roles_setup()
     analyst = User.objects.create_user(username="bench")
@@ -67,8 +67,16 @@ def main() -> None:
     def with_quotes(a: Article, k: int) -> Article:
         step = len(a.text) // (k + 1)
         Quote.objects.bulk_create(
-            Quote(article=a, speaker=xi, start=i * step, end=i * step + 40, text=a.text[i * step : i * step + 40],
-                  kind="indirect", cue="said", confidence=0.8)
+            Quote(
+                article=a,
+                speaker=xi,
+                start=i * step,
+                end=i * step + 40,
+                text=a.text[i * step : i * step + 40],
+                kind="indirect",
+                cue="said",
+                confidence=0.8,
+            )
             for i in range(k)
         )
         Assignment.objects.create(article=a, analyst=analyst)
@@ -92,10 +100,14 @@ def main() -> None:
     SpeakerAlias.objects.bulk_create(
         [SpeakerAlias(speaker=s, alias=s.name, alias_key=alias_key(s.name)) for s in speakers]
         + [SpeakerAlias(speaker=s, alias=s.name.split()[1], alias_key=alias_key(s.name.split()[1])) for s in speakers],
-        batch_size=1000, ignore_conflicts=True,
+        batch_size=1000,
+        ignore_conflicts=True,
     )
-    print(f"built: {Quote.objects.count()} quotes, {SpeakerAlias.objects.count()} aliases "
-          f"in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    print(
+        f"built: {Quote.objects.count()} quotes, {SpeakerAlias.objects.count()} aliases "
+        f"in {time.perf_counter() - t0:.1f} s",
+        file=sys.stderr,
+    )
 
     def timed(client, url) -> tuple[float, int]:
         ms, queries, _ = timed_get(client, url, runs=args.runs)
@@ -112,8 +124,9 @@ def main() -> None:
     for k in range(args.runs + 1):
         start = 3 + k * 2
         t = time.perf_counter()
-        response = client.post(reverse("quotes:quote_create", args=[small.pk]), {"start": start, "end": start + 30},
-                               HTTP_HX_REQUEST="true")
+        response = client.post(
+            reverse("quotes:quote_create", args=[small.pk]), {"start": start, "end": start + 30}, HTTP_HX_REQUEST="true"
+        )
         if k:
             times.append((time.perf_counter() - t) * 1000)
         assert response.status_code == 200, response.content[:200]
@@ -130,9 +143,14 @@ def main() -> None:
     list_ms, list_q = timed(boss, reverse("quotes:speaker_list"))
     print(f"speaker list (page 1):      {list_ms:7.1f} ms, {list_q} queries ({Speaker.objects.count()} speakers)")
 
-    infos = [SpeakerInfo(name="Xi", kind="person"), SpeakerInfo(name="Vladimir Putin", kind="person", role="President"),
-             SpeakerInfo(name="Surname17", kind="person"), SpeakerInfo(name="Person5 Surname5", kind="person"),
-             SpeakerInfo(name="Foreign Ministry", kind="organisation"), SpeakerInfo(name="Beijing", kind="place")]
+    infos = [
+        SpeakerInfo(name="Xi", kind="person"),
+        SpeakerInfo(name="Vladimir Putin", kind="person", role="President"),
+        SpeakerInfo(name="Surname17", kind="person"),
+        SpeakerInfo(name="Person5 Surname5", kind="person"),
+        SpeakerInfo(name="Foreign Ministry", kind="organisation"),
+        SpeakerInfo(name="Beijing", kind="place"),
+    ]
     times = []
     for _ in range(args.runs):
         t = time.perf_counter()
@@ -140,9 +158,19 @@ def main() -> None:
         times.append((time.perf_counter() - t) * 1000)
     resolve_ms = statistics.median(times)
     print(f"resolve 6 speakers:         {resolve_ms:7.1f} ms against {SpeakerAlias.objects.count()} aliases")
-    print(json.dumps({"panel_ms": round(panel_ms, 1), "panel_queries": panel_q, "panel_queries_5": small_q,
-                      "create_ms": round(create_ms, 1), "speaker_page_ms": round(page_ms, 1),
-                      "speaker_page_queries": page_q, "resolve_ms": round(resolve_ms, 1)}))
+    print(
+        json.dumps(
+            {
+                "panel_ms": round(panel_ms, 1),
+                "panel_queries": panel_q,
+                "panel_queries_5": small_q,
+                "create_ms": round(create_ms, 1),
+                "speaker_page_ms": round(page_ms, 1),
+                "speaker_page_queries": page_q,
+                "resolve_ms": round(resolve_ms, 1),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

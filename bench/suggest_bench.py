@@ -68,8 +68,9 @@ def main() -> None:
         train_s = time.perf_counter() - began
         train_cpu_s = time.process_time() - cpu_began
         blob = fitted.dumps()
-        SuggesterModel.objects.create(version=1, status="ready", trained_at=timezone.now(), n_examples=N_EXAMPLES,
-                                      blob=blob)
+        SuggesterModel.objects.create(
+            version=1, status="ready", trained_at=timezone.now(), n_examples=N_EXAMPLES, blob=blob
+        )
 
         sentences = [s["text"] for a in dev["articles"] for s in a["sentences"]]
         paragraphs, n_words = [], 0
@@ -78,8 +79,13 @@ def main() -> None:
             paragraphs.append(sentence)
             n_words += len(sentence.split())
         text = normalize_text("\n".join(paragraphs))
-        article = Article.objects.create(outlet=Outlet.objects.create(name="Bench"), title="Bench", text=text,
-                                         content_hash=content_hash(text), n_words=len(text.split()))
+        article = Article.objects.create(
+            outlet=Outlet.objects.create(name="Bench"),
+            title="Bench",
+            text=text,
+            content_hash=content_hash(text),
+            n_words=len(text.split()),
+        )
         cold_began = time.perf_counter()
         services.suggestions_refresh(article=article)  # first call loads (unpickles) the model
         cold_ms = (time.perf_counter() - cold_began) * 1000
@@ -90,22 +96,26 @@ def main() -> None:
             rows = services.suggestions_refresh(article=article)
             times.append((time.perf_counter() - began) * 1000)
 
-    print(json.dumps({
-        "train_s": round(train_s, 2),
-        "suggest_ms": round(statistics.median(times), 1),
-        # CPU time of this single-threaded process: the one-core figure when other processes share the machine
-        "train_cpu_s": round(train_cpu_s, 2),
-        "load_average": round(os.getloadavg()[0], 1),
-        "examples": N_EXAMPLES,
-        "negatives": N_NEGATIVES,
-        "themes": len(fitted.theme_ids),
-        "article_words": len(text.split()),
-        "sentences_scored": len(paragraphs),
-        "suggestions": len(rows),
-        "suggest_first_call_ms": round(cold_ms, 1),  # includes loading the stored model once per process
-        "model_mb": round(len(blob) / 1e6, 2),
-        "budget": {"train_s": 10, "suggest_ms": 200},
-    }))
+    print(
+        json.dumps(
+            {
+                "train_s": round(train_s, 2),
+                "suggest_ms": round(statistics.median(times), 1),
+                # CPU time of this single-threaded process: the one-core figure when other processes share the machine
+                "train_cpu_s": round(train_cpu_s, 2),
+                "load_average": round(os.getloadavg()[0], 1),
+                "examples": N_EXAMPLES,
+                "negatives": N_NEGATIVES,
+                "themes": len(fitted.theme_ids),
+                "article_words": len(text.split()),
+                "sentences_scored": len(paragraphs),
+                "suggestions": len(rows),
+                "suggest_first_call_ms": round(cold_ms, 1),  # includes loading the stored model once per process
+                "model_mb": round(len(blob) / 1e6, 2),
+                "budget": {"train_s": 10, "suggest_ms": 200},
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import time
 
 from benchenv import django_setup, make_text, timed_get  # bench/ is on sys.path when run as a script
 
+
 def word_spans(text: str) -> list[tuple[int, int]]:
     import re
 
@@ -31,14 +32,15 @@ def word_spans(text: str) -> list[tuple[int, int]]:
 def build(n_spans: int, text: str, rng: random.Random, *, title: str):
     from apps.accounts.models import User
     from apps.annotations.models import Annotation, EntityMention, Theme
+    from apps.assignments.models import Assignment
     from apps.corpus.models import Article
     from apps.corpus.text import content_hash
     from apps.quotes.models import Quote, Speaker
-    from apps.assignments.models import Assignment
 
     analyst = User.objects.get(username="bench")
-    article = Article.objects.create(title=title, text=text, content_hash=content_hash(text + title),
-                                     n_words=len(text.split()))
+    article = Article.objects.create(
+        title=title, text=text, content_hash=content_hash(text + title), n_words=len(text.split())
+    )
     Assignment.objects.create(article=article, analyst=analyst, state="in_progress")
     words = word_spans(text)
     seen, spans = set(), []
@@ -49,8 +51,16 @@ def build(n_spans: int, text: str, rng: random.Random, *, title: str):
         if (start, end) in seen:
             continue
         seen.add((start, end))
-        spans.append(Annotation(article=article, annotator=analyst, start=start, end=end, text=text[start:end],
-                                note="note" if rng.random() < 0.1 else ""))
+        spans.append(
+            Annotation(
+                article=article,
+                annotator=analyst,
+                start=start,
+                end=end,
+                text=text[start:end],
+                note="note" if rng.random() < 0.1 else "",
+            )
+        )
     Annotation.objects.bulk_create(spans, batch_size=500)
     theme_ids = list(Theme.objects.values_list("id", flat=True))
     through = Annotation.themes.through
@@ -61,11 +71,16 @@ def build(n_spans: int, text: str, rng: random.Random, *, title: str):
     through.objects.bulk_create(links, batch_size=1000)
     picks = rng.sample(words, min(1000, len(words)))
     EntityMention.objects.bulk_create(
-        [EntityMention(article=article, label=rng.choice(["PERSON", "GPE", "ORG"]), start=s, end=e, text=text[s:e])
-         for s, e in picks], batch_size=500, ignore_conflicts=True)
+        [
+            EntityMention(article=article, label=rng.choice(["PERSON", "GPE", "ORG"]), start=s, end=e, text=text[s:e])
+            for s, e in picks
+        ],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
     speaker = Speaker.objects.create(name="Xi Jinping")
     quotes = []
-    for k in range(60):
+    for _ in range(60):
         i = rng.randrange(len(words) - 20)
         s, e = words[i][0], words[i + 12][1]
         quotes.append(Quote(article=article, speaker=speaker, start=s, end=e, text=text[s:e]))
@@ -101,8 +116,11 @@ def main() -> None:
     t0 = time.perf_counter()
     big = build(args.spans, text, rng, title="big")
     small = build(20, text, rng, title="small")
-    print(f"built: {len(text.split())} words, {Annotation.objects.filter(article=big).count()} spans "
-          f"in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    print(
+        f"built: {len(text.split())} words, {Annotation.objects.filter(article=big).count()} spans "
+        f"in {time.perf_counter() - t0:.1f} s",
+        file=sys.stderr,
+    )
 
     client = Client()
     client.force_login(user)
@@ -132,13 +150,25 @@ def main() -> None:
             times.append(elapsed)
             queries.append(len(ctx.captured_queries))
     create_ms = statistics.median(times)
-    print(f"create one span:    {create_ms:7.1f} ms, {max(queries)} queries, "
-          f"{len(response.content) / 1024:.1f} KiB answer")
-    print(f"targets: render < 150 ms ({'ok' if render_ms < 150 else 'MISSED'}), queries constant "
-          f"({'ok' if render_queries == small_queries else 'MISSED'}), create < 30 ms "
-          f"({'ok' if create_ms < 30 else 'MISSED'})")
-    print(json.dumps({"render_ms": round(render_ms, 1), "render_queries": render_queries,
-                      "create_ms": round(create_ms, 1), "create_queries": max(queries)}))
+    print(
+        f"create one span:    {create_ms:7.1f} ms, {max(queries)} queries, "
+        f"{len(response.content) / 1024:.1f} KiB answer"
+    )
+    print(
+        f"targets: render < 150 ms ({'ok' if render_ms < 150 else 'MISSED'}), queries constant "
+        f"({'ok' if render_queries == small_queries else 'MISSED'}), create < 30 ms "
+        f"({'ok' if create_ms < 30 else 'MISSED'})"
+    )
+    print(
+        json.dumps(
+            {
+                "render_ms": round(render_ms, 1),
+                "render_queries": render_queries,
+                "create_ms": round(create_ms, 1),
+                "create_queries": max(queries),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -73,11 +73,11 @@ def main() -> None:
     from django.core.management import call_command
     from django.test.testcases import LiveServerThread
     from playwright.sync_api import sync_playwright
+    from workspace_bench import build, make_text, word_spans
 
     from apps.accounts.models import User
     from apps.accounts.services import roles_setup
     from apps.annotations.models import Annotation
-    from workspace_bench import build, make_text, word_spans
 
     call_command("migrate", verbosity=0)
     call_command("loaddata", "themes", verbosity=0)
@@ -98,8 +98,11 @@ def main() -> None:
     base = f"http://127.0.0.1:{server.port}"
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         page = browser.new_context(base_url=base, viewport={"width": 1400, "height": 1000}).new_page()
         page.set_default_timeout(30_000)
         page.goto("/accounts/login/")
@@ -117,10 +120,13 @@ def main() -> None:
             page.goto(url, wait_until="commit")
             page.wait_for_selector("#workspace[data-ready='1']", state="attached")
             ready.append((time.perf_counter() - t0) * 1000)
-            timings.append(page.evaluate(
-                "(() => { const n = performance.getEntriesByType('navigation')[0];"
-                " return [n.responseStart - n.requestStart, n.responseEnd - n.responseStart,"
-                " n.domInteractive - n.responseEnd, n.domContentLoadedEventEnd - n.domInteractive]; })()"))
+            timings.append(
+                page.evaluate(
+                    "(() => { const n = performance.getEntriesByType('navigation')[0];"
+                    " return [n.responseStart - n.requestStart, n.responseEnd - n.responseStart,"
+                    " n.domInteractive - n.responseEnd, n.domContentLoadedEventEnd - n.domInteractive]; })()"
+                )
+            )
         n_segments = page.evaluate("document.querySelectorAll('#article-text [data-m]').length")
         n_rows = page.evaluate("document.querySelectorAll('#span-list li').length")
 
@@ -153,7 +159,11 @@ def main() -> None:
     ready_ms, highlight_ms = statistics.median(ready), statistics.median(highlight)
     print(f"page: {n_segments} highlighted segments, {n_rows} span rows; {created} spans created by the bench")
     parts = [statistics.median(t[i] for t in timings) for i in range(4)]
-    print("ready breakdown (medians, ms): server %.0f, download %.0f, parse %.0f, scripts %.0f" % tuple(parts))
+    server, download, parse, scripts = parts
+    print(
+        f"ready breakdown (medians, ms): server {server:.0f}, download {download:.0f}, parse {parse:.0f}, "
+        f"scripts {scripts:.0f}"
+    )
     print(f"ready:     {ready_ms:7.0f} ms (runs: {', '.join(f'{r:.0f}' for r in ready)}) target < 1000")
     print(f"highlight: {highlight_ms:7.0f} ms (runs: {', '.join(f'{r:.0f}' for r in highlight)}) target < 200")
     print(json.dumps({"ready_ms": round(ready_ms), "highlight_ms": round(highlight_ms)}))

@@ -105,7 +105,9 @@ def bad_field(request) -> str | None:
             for upload in files:
                 name = upload.name or ""
                 if _BAD_CHARS.search(key) or _BAD_CHARS.search(name):
-                    return f"The uploaded file name '{_describe(name)}' contains a NUL character or an invalid code point."
+                    return (
+                        f"The uploaded file name '{_describe(name)}' contains a NUL character or an invalid code point."
+                    )
     return None
 
 

@@ -7,9 +7,9 @@ import factory
 from apps.accounts.models import User
 from apps.accounts.services import roles_setup
 from apps.annotations.models import Annotation, Theme
+from apps.assignments.models import Assignment
 from apps.corpus.models import Article, Outlet
 from apps.corpus.text import content_hash, normalize_text
-from apps.assignments.models import Assignment
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from django.db.utils import OperationalError
 from django.core.management import get_commands
+from django.db.utils import OperationalError
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -83,12 +83,23 @@ def test_gunicorn_timeouts_follow_the_page_budget():
 
 
 def test_plain_http_mode_has_no_https_redirect_or_secure_only_cookies(tmp_path):
-    env = {**os.environ, "DEBUG": "0", "PLAIN_HTTP": "1", "SECRET_KEY": "x" * 20 + "a-real-looking-random-secret-0123456789",
-           "ALLOWED_HOSTS": "readout.lan", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "PLAIN_HTTP": "1",
+        "SECRET_KEY": "x" * 20 + "a-real-looking-random-secret-0123456789",
+        "ALLOWED_HOSTS": "readout.lan",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     script = "from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)"
-    done = subprocess.run([sys.executable, "manage.py", "shell", "-v", "0", "-c", script], cwd=REPO, env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", script],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert done.stdout.split() == ["False", "False", "0"], done.stderr
 
 
@@ -101,16 +112,28 @@ def test_production_settings_refuse_a_missing_secret_key_and_pass_check_deploy()
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
     ok = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=REPO, env=env, capture_output=True, text=True,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert ok.returncode == 0, ok.stdout + ok.stderr
 
 
 # --- the task worker survives database trouble ---------------------------------------------------------------
 
+
 def _worker(cls, **overrides):
-    options = dict(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
-                   max_tasks=None, worker_id="test-worker", excluded_queue_names=[])
+    options = dict(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
     options.update(overrides)
     return cls(**options)
 
@@ -168,8 +191,9 @@ def test_run_worker_reconnects_with_backoff_and_then_runs_the_task(db_tasks):
 
 
 def test_compose_runs_the_reconnecting_worker():
-    from config.management.commands.run_worker import Command
     from django_tasks_db.management.commands.db_worker import Command as DbWorker
+
+    from config.management.commands.run_worker import Command
 
     assert issubclass(Command, DbWorker)
     assert "run_worker" in get_commands()
@@ -211,11 +235,21 @@ def test_worker_process_through_a_real_postgresql_outage(db_tasks, command):
     app_name = f"readout-test-{command}"
     url = f"postgres://{auth}@{cfg['HOST'] or '127.0.0.1'}:{cfg['PORT'] or 5432}/{cfg['NAME']}?application_name={app_name}"
     env = {**os.environ, "DATABASE_URL": url, "CONN_MAX_AGE": "60", "TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}
-    admin = psycopg.connect(host=cfg["HOST"] or "127.0.0.1", port=cfg["PORT"] or 5432, user=cfg["USER"],
-                            password=cfg["PASSWORD"] or None, dbname="postgres", autocommit=True)
+    admin = psycopg.connect(
+        host=cfg["HOST"] or "127.0.0.1",
+        port=cfg["PORT"] or 5432,
+        user=cfg["USER"],
+        password=cfg["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    )
     proc = subprocess.Popen(
         [sys.executable, "manage.py", command, "--interval", "0.2", "--no-startup-delay", "--no-reload"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         first = ping.enqueue(1)

@@ -107,8 +107,15 @@ def world(db, analyst, other_analyst, supervisor, admin_user, themes):
     entity = EntityMention.objects.create(article=article, label="GPE", start=0, end=3, text=article.text[:3])
     return {
         "users": {ANALYST: analyst, OTHER: other_analyst, SUPERVISOR: supervisor, ADMIN: admin_user},
-        "article": article, "assignment": assignment, "span": span, "speaker": speaker, "alias": alias,
-        "quote": quote, "entity": entity, "theme": themes[0], "batch": ImportBatch.objects.create(status="done"),
+        "article": article,
+        "assignment": assignment,
+        "span": span,
+        "speaker": speaker,
+        "alias": alias,
+        "quote": quote,
+        "entity": entity,
+        "theme": themes[0],
+        "batch": ImportBatch.objects.create(status="done"),
     }
 
 
@@ -126,15 +133,18 @@ def _url(name: str, pattern, world) -> str:
     return reverse(name, kwargs=kwargs)
 
 
-@pytest.mark.parametrize("name,pattern", [(n, p) for n, p in NAMED if n in ACCESS], ids=[n for n, _ in NAMED if n in ACCESS])
+@pytest.mark.parametrize(
+    "name,pattern", [(n, p) for n, p in NAMED if n in ACCESS], ids=[n for n, _ in NAMED if n in ACCESS]
+)
 def test_each_role_gets_what_the_access_table_says(client, world, name, pattern):
     method, allowed, _ = ACCESS[name]
     url = _url(name, pattern, world)
     for role in ["anonymous", ANALYST, OTHER, SUPERVISOR, ADMIN]:
         client.logout()
         alias = world["alias"]  # the one write an allowed empty request makes: bring the alias back
-        SpeakerAlias.objects.get_or_create(pk=alias.pk, defaults={"speaker": alias.speaker, "alias": alias.alias,
-                                                                  "alias_key": alias.alias_key})
+        SpeakerAlias.objects.get_or_create(
+            pk=alias.pk, defaults={"speaker": alias.speaker, "alias": alias.alias, "alias_key": alias.alias_key}
+        )
         if role != "anonymous":
             client.force_login(world["users"][role])
         # a refused request changes nothing; allowed ones get an empty form, so the world stays as it was

@@ -53,12 +53,18 @@ def server(tmp_path_factory):
     port = _free_port()
     env = _production_env(tmp, GUNICORN_BIND=f"127.0.0.1:{port}")
     for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"], ["seed_demo"]):
-        done = subprocess.run([sys.executable, "manage.py", *command], cwd=REPO, env=env, capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "manage.py", *command], cwd=REPO, env=env, capture_output=True, text=True
+        )
         assert done.returncode == 0, done.stdout + done.stderr
     gunicorn = Path(sys.executable).with_name("gunicorn")
     proc = subprocess.Popen(
         [str(gunicorn), "-c", "config/gunicorn.conf.py", "config.wsgi:application"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -101,8 +107,9 @@ class Browser:
     def login(self, username, password):
         page = self.request("GET", "/accounts/login/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-        return self.request("POST", "/accounts/login/", {"csrfmiddlewaretoken": token, "username": username,
-                                                         "password": password})
+        return self.request(
+            "POST", "/accounts/login/", {"csrfmiddlewaretoken": token, "username": username, "password": password}
+        )
 
 
 def test_health_check_answers_without_host_or_https(server):
@@ -202,14 +209,37 @@ def test_production_settings_pass_check_deploy_and_keep_connections(tmp_path):
         "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], s.SECURE_PROXY_SSL_HEADER, "
         "s.CACHES['shared']['BACKEND'].rsplit('.', 1)[1])"
     )
-    done = subprocess.run([sys.executable, "manage.py", "shell", "-v", "0", "-c", script], cwd=REPO, env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", script],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert done.stdout.split() == ["60", "True", "('HTTP_X_FORWARDED_PROTO',", "'https')", "DatabaseCache"], done.stderr
     env.pop("TRUSTED_PROXIES")
-    done = subprocess.run([sys.executable, "manage.py", "shell", "-v", "0", "-c", "from django.conf import settings as s; "
-                           "print(hasattr(s, 'SECURE_PROXY_SSL_HEADER') and s.SECURE_PROXY_SSL_HEADER)"],
-                          cwd=REPO, env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-v",
+            "0",
+            "-c",
+            "from django.conf import settings as s; "
+            "print(hasattr(s, 'SECURE_PROXY_SSL_HEADER') and s.SECURE_PROXY_SSL_HEADER)",
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert done.stdout.strip() == "None", "no proxy configured: no SECURE_PROXY_SSL_HEADER"
-    check = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                           cwd=REPO, env={**env, "TRUSTED_PROXIES": "127.0.0.1"}, capture_output=True, text=True)
+    check = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPO,
+        env={**env, "TRUSTED_PROXIES": "127.0.0.1"},
+        capture_output=True,
+        text=True,
+    )
     assert check.returncode == 0, check.stdout + check.stderr

@@ -20,8 +20,10 @@ def _patterns(resolver=None, namespace=""):
 
 def _url(name, pattern):
     converters = getattr(pattern.pattern, "converters", {})
-    kwargs = {key: ("x" if type(conv).__name__ in {"SlugConverter", "StringConverter"} else 1)
-              for key, conv in converters.items()}
+    kwargs = {
+        key: ("x" if type(conv).__name__ in {"SlugConverter", "StringConverter"} else 1)
+        for key, conv in converters.items()
+    }
     return reverse(name, kwargs=kwargs)
 
 

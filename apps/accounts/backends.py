@@ -15,10 +15,13 @@ def user_for_login(username: str):
         return None
     model = get_user_model()
     # iexact narrows on the database; casefold decides (it also folds what UPPER() doesn't, such as ß)
-    candidates = [u for u in model._default_manager.filter(username__iexact=key) if normalize_username(u.username) == key]
+    candidates = [
+        u for u in model._default_manager.filter(username__iexact=key) if normalize_username(u.username) == key
+    ]
     if not candidates:
         candidates = [
-            u for u in model._default_manager.filter(username__iexact=username.strip())
+            u
+            for u in model._default_manager.filter(username__iexact=username.strip())
             if normalize_username(u.username) == key
         ]
     if len(candidates) != 1:

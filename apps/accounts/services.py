@@ -28,9 +28,7 @@ def roles_setup() -> dict[str, Group]:
         if wanted == ["*"]:
             perms = list(all_perms)
         else:
-            perms = [
-                p for p in all_perms if f"{p.content_type.app_label}.{p.codename}" in set(wanted)
-            ]
+            perms = [p for p in all_perms if f"{p.content_type.app_label}.{p.codename}" in set(wanted)]
         group.permissions.set(perms)
         groups[role] = group
     return groups

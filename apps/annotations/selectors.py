@@ -20,6 +20,7 @@ from apps.quotes.models import Quote
 
 from .models import Annotation, EntityMention, Theme
 
+
 def article_for_reading(*, user, article_id: int, fields: tuple[str, ...] | None = None) -> Article:
     """The article if ``user`` may read it; 404 if it does not exist, 403 if it exists but is not theirs."""
     articles = articles_visible_to(user)
@@ -91,11 +92,19 @@ def annotation_rows(*, spans: QuerySet[Annotation]) -> list[SpanRow]:
     instances (and a prefetch) costs several hundred milliseconds; Theme objects come from one theme_list().
     """
     rows = [
-        SpanRow(pk, start, end, text, note, status, version, annotator_id,
-                f"{first} {last}".strip() or username)
+        SpanRow(pk, start, end, text, note, status, version, annotator_id, f"{first} {last}".strip() or username)
         for pk, start, end, text, note, status, version, annotator_id, username, first, last in spans.values_list(
-            "id", "start", "end", "text", "note", "status", "version", "annotator_id",
-            "annotator__username", "annotator__first_name", "annotator__last_name",
+            "id",
+            "start",
+            "end",
+            "text",
+            "note",
+            "status",
+            "version",
+            "annotator_id",
+            "annotator__username",
+            "annotator__first_name",
+            "annotator__last_name",
         ).order_by("start", "end", "id")
     ]
     if not rows:
@@ -135,8 +144,10 @@ def entity_mentions(*, article_id: int, start: int | None = None, end: int | Non
     qs = EntityMention.objects.filter(article_id=article_id).exclude(status=EntityMention.Status.REJECTED)
     if start is not None:
         qs = overlapping(qs, start, end)
-    return [EntityRow(*values) for values in qs.order_by("start", "end").values_list("id", "label", "start", "end",
-                                                                                      "status")]
+    return [
+        EntityRow(*values)
+        for values in qs.order_by("start", "end").values_list("id", "label", "start", "end", "status")
+    ]
 
 
 def entity_panel(*, article_id: int) -> list[dict]:
@@ -144,7 +155,9 @@ def entity_panel(*, article_id: int) -> list[dict]:
     groups: dict[str, dict] = {}
     mentions = EntityMention.objects.filter(article_id=article_id).only("id", "label", "start", "end", "text", "status")
     for mention in mentions.order_by("label", "start"):
-        group = groups.setdefault(mention.label, {"label": mention.label, "suggested": [], "accepted": [], "rejected": 0})
+        group = groups.setdefault(
+            mention.label, {"label": mention.label, "suggested": [], "accepted": [], "rejected": 0}
+        )
         if mention.status == EntityMention.Status.SUGGESTED:
             group["suggested"].append(mention)
         elif mention.status == EntityMention.Status.ACCEPTED:
@@ -159,8 +172,10 @@ def quotes_for_layer(*, article_id: int, start: int | None = None, end: int | No
     qs = Quote.objects.filter(article_id=article_id, deleted_at__isnull=True)
     if start is not None:
         qs = overlapping(qs, start, end)
-    return [QuoteRow(pk, s, e, name or "unattributed")
-            for pk, s, e, name in qs.order_by("start").values_list("id", "start", "end", "speaker__name")]
+    return [
+        QuoteRow(pk, s, e, name or "unattributed")
+        for pk, s, e, name in qs.order_by("start").values_list("id", "start", "end", "speaker__name")
+    ]
 
 
 def paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -193,8 +208,12 @@ def progress_for(*, text: str, spans: list[tuple[int, int]], paragraphs_total: i
         last = bisect.bisect_left(newlines, e - 1)
         touched.update(range(first, last + 1))
     percent = round(100 * len(touched) / paragraphs_total) if paragraphs_total else 0
-    return {"spans": len(spans), "paragraphs_touched": min(len(touched), paragraphs_total),
-            "paragraphs_total": paragraphs_total, "percent": min(percent, 100)}
+    return {
+        "spans": len(spans),
+        "paragraphs_touched": min(len(touched), paragraphs_total),
+        "paragraphs_total": paragraphs_total,
+        "percent": min(percent, 100),
+    }
 
 
 def entity_mentions_by_id(*, article_id: int, ids) -> list[EntityMention]:
@@ -207,4 +226,3 @@ def entity_mentions_by_id(*, article_id: int, ids) -> list[EntityMention]:
     if len(mentions) != len(wanted):
         raise ValidationError("Some of these entity suggestions are not in this article.", code="bad_entity")
     return mentions
-

@@ -94,8 +94,9 @@ def annotation_create(
 
 
 def _claim_version(annotation: Annotation, version) -> int:
-    return version_claim(Annotation.objects.filter(deleted_at__isnull=True), pk=annotation.pk, version=version,
-                         what="span")
+    return version_claim(
+        Annotation.objects.filter(deleted_at__isnull=True), pk=annotation.pk, version=version, what="span"
+    )
 
 
 @transaction.atomic
@@ -142,12 +143,16 @@ def annotation_restore(*, annotation: Annotation, actor) -> Annotation:
     if annotation.deleted_at is None:
         return annotation
     clash = Annotation.objects.filter(
-        article_id=annotation.article_id, annotator_id=annotation.annotator_id, start=annotation.start,
-        end=annotation.end, deleted_at__isnull=True,
+        article_id=annotation.article_id,
+        annotator_id=annotation.annotator_id,
+        start=annotation.start,
+        end=annotation.end,
+        deleted_at__isnull=True,
     ).exists()
     if clash:
-        raise ValidationError("You already have a new span on this text; the deleted one cannot come back.",
-                              code="duplicate")
+        raise ValidationError(
+            "You already have a new span on this text; the deleted one cannot come back.", code="duplicate"
+        )
     annotation.deleted_at = None
     annotation.deleted_by = None
     annotation.version += 1
@@ -182,8 +187,9 @@ def annotations_bulk_create(*, article: Article, annotator, spans: list[dict], r
             ids = [int(t) for t in item.get("themes") or [] if str(t).strip() != ""]
             note = _clean_note(str(item.get("note") or "")) or ""
         except (TypeError, ValueError):
-            raise ValidationError(f"Span {number}: themes must be given by their numeric id.",
-                                  code="theme_not_int") from None
+            raise ValidationError(
+                f"Span {number}: themes must be given by their numeric id.", code="theme_not_int"
+            ) from None
         except ValidationError as err:
             raise ValidationError(f"Span {number}: {' '.join(err.messages)}", code=err.code) from None
         entry = wanted.setdefault((start, end), {"themes": [], "note": note})
@@ -193,8 +199,11 @@ def annotations_bulk_create(*, article: Article, annotator, spans: list[dict], r
     existing = {
         (a.start, a.end): a
         for a in Annotation.objects.select_for_update().filter(
-            article=article, annotator=annotator, deleted_at__isnull=True,
-            start__in={k[0] for k in wanted}, end__in={k[1] for k in wanted},
+            article=article,
+            annotator=annotator,
+            deleted_at__isnull=True,
+            start__in={k[0] for k in wanted},
+            end__in={k[1] for k in wanted},
         )
         if (a.start, a.end) in wanted
     }
@@ -209,9 +218,11 @@ def annotations_bulk_create(*, article: Article, annotator, spans: list[dict], r
             current.save(update_fields=["version", "updated_at"])
             updated.append(current)
     rows = [
-        Annotation(article=article, annotator=annotator, start=start, end=end, text=article.text[start:end],
-                   note=entry["note"])
-        for (start, end), entry in sorted(wanted.items()) if (start, end) not in existing
+        Annotation(
+            article=article, annotator=annotator, start=start, end=end, text=article.text[start:end], note=entry["note"]
+        )
+        for (start, end), entry in sorted(wanted.items())
+        if (start, end) not in existing
     ]
     if not rows:
         return [], updated
@@ -219,11 +230,14 @@ def annotations_bulk_create(*, article: Article, annotator, spans: list[dict], r
         with transaction.atomic():
             created = Annotation.objects.bulk_create(rows)
     except IntegrityError:
-        raise ValidationError("Another save added some of these spans meanwhile; reload and try again.",
-                              code="duplicate") from None
+        raise ValidationError(
+            "Another save added some of these spans meanwhile; reload and try again.", code="duplicate"
+        ) from None
     if any(a.pk is None for a in created):  # a backend that cannot return ids from a bulk insert
-        by_key = {(a.start, a.end): a for a in Annotation.objects.filter(
-            article=article, annotator=annotator, deleted_at__isnull=True)}
+        by_key = {
+            (a.start, a.end): a
+            for a in Annotation.objects.filter(article=article, annotator=annotator, deleted_at__isnull=True)
+        }
         created = [by_key[(a.start, a.end)] for a in created]
     _themes_bulk_add(created, {a.pk: wanted[(a.start, a.end)]["themes"] for a in created}, annotator, reason)
     return created, updated
@@ -240,18 +254,32 @@ def _themes_bulk_add(spans: list[Annotation], themes: dict[int, list[int]], user
     History = Annotation.history.model
     now = timezone.now()
     fields = [f.attname for f in Annotation._meta.concrete_fields]
-    records = History.objects.bulk_create([
-        History(**{f: getattr(span, f) for f in fields}, history_date=now, history_type="+", history_user=user,
-                history_change_reason=reason)
-        for span in spans
-    ])
+    records = History.objects.bulk_create(
+        [
+            History(
+                **{f: getattr(span, f) for f in fields},
+                history_date=now,
+                history_type="+",
+                history_user=user,
+                history_change_reason=reason,
+            )
+            for span in spans
+        ]
+    )
     if any(r.pk is None for r in records):
         records = list(History.objects.filter(id__in=[s.pk for s in spans], history_date=now))
     by_span = {r.id: r for r in records}
     M2MHistory = History._meta.get_field("historicalannotation_themes").related_model
     M2MHistory.objects.bulk_create(
-        [M2MHistory(id=link.pk, history=by_span[link.annotation_id], annotation_id=link.annotation_id,
-                    theme_id=link.theme_id) for link in links]
+        [
+            M2MHistory(
+                id=link.pk,
+                history=by_span[link.annotation_id],
+                annotation_id=link.annotation_id,
+                theme_id=link.theme_id,
+            )
+            for link in links
+        ]
     )
 
 
@@ -308,8 +336,13 @@ def annotation_replacement_create(*, annotation: Annotation, reviewer, start, en
     ).exists():
         raise ValidationError("You already have a span with these offsets on this article.", code="duplicate")
     replacement = Annotation(
-        article=annotation.article, annotator=reviewer, start=start, end=end, text=text[start:end],
-        status=Annotation.Status.ACCEPTED, note=f"Reviewer's edit of span #{annotation.pk}",
+        article=annotation.article,
+        annotator=reviewer,
+        start=start,
+        end=end,
+        text=text[start:end],
+        status=Annotation.Status.ACCEPTED,
+        note=f"Reviewer's edit of span #{annotation.pk}",
     )
     replacement._history_user = reviewer
     replacement._change_reason = f"Review edit of span #{annotation.pk}"
@@ -345,8 +378,9 @@ def entity_decide_label(*, article: Article, label: str, actor, status: str, tex
     that surface form (every "China" tagged GPE, not "China" tagged ORG nor "Chinese"); returns how many changed."""
     status = _clean_decision(status)
     if status == EntityMention.Status.SUGGESTED:
-        raise ValidationError(f"Only accept or reject work on a whole {'label' if text is None else 'group'}.",
-                              code="bad_decision")
+        raise ValidationError(
+            f"Only accept or reject work on a whole {'label' if text is None else 'group'}.", code="bad_decision"
+        )
     mentions = EntityMention.objects.filter(article=article, label=label, status=EntityMention.Status.SUGGESTED)
     if text is not None:
         mentions = mentions.filter(text=text)
@@ -364,6 +398,7 @@ def entity_mentions_bulk_create(*, article: Article, entities: Iterable) -> int:
 
 
 # --- themes -------------------------------------------------------------------------------------------------------
+
 
 def _unique_slug(name: str, exclude_pk=None) -> str:
     base = slugify(name)[:110] or "theme"
@@ -406,9 +441,11 @@ def theme_move(*, theme: Theme, direction: str) -> None:
 def theme_set_active(*, theme: Theme, active: bool, actor) -> Theme:
     """Deactivate (hidden from pickers; spans keep it) or reactivate a theme. A reactivated theme whose shortcut
     another active theme took meanwhile comes back without a shortcut."""
-    if active and theme.shortcut and Theme.objects.filter(active=True, shortcut=theme.shortcut).exclude(
-        pk=theme.pk
-    ).exists():
+    if (
+        active
+        and theme.shortcut
+        and Theme.objects.filter(active=True, shortcut=theme.shortcut).exclude(pk=theme.pk).exists()
+    ):
         theme.shortcut = ""
     theme.active = active
     theme._change_reason = f"{'activated' if active else 'deactivated'} by {actor}"

@@ -62,8 +62,16 @@ def _progress_context(request, article, access=None) -> dict:
     }
 
 
-def _changed_parts(request, article, *, start: int, end: int, row_id: int | None, row_mode: str,
-                   access: selectors.WriteAccess | None = None) -> str:
+def _changed_parts(
+    request,
+    article,
+    *,
+    start: int,
+    end: int,
+    row_id: int | None,
+    row_mode: str,
+    access: selectors.WriteAccess | None = None,
+) -> str:
     """Out-of-band HTML for a change on [start, end): its paragraphs, the span row (``row_mode``: "new",
     "replace", "delete" or "" for none) and the progress box."""
     user = request.user
@@ -83,18 +91,29 @@ def _changed_parts(request, article, *, start: int, end: int, row_id: int | None
             oob = "true"
         else:
             before = (
-                shown.filter(Q(start__lt=span.start) | Q(start=span.start, end__lt=span.end)
-                             | Q(start=span.start, end=span.end, id__lt=span.id))
-                .order_by("-start", "-end", "-id").values_list("id", flat=True).first()
+                shown.filter(
+                    Q(start__lt=span.start)
+                    | Q(start=span.start, end__lt=span.end)
+                    | Q(start=span.start, end=span.end, id__lt=span.id)
+                )
+                .order_by("-start", "-end", "-id")
+                .values_list("id", flat=True)
+                .first()
             )
             oob = f"afterend:#s{before}" if before else "afterbegin:#span-list"
         parts.append(rendering.span_row_html(span, themes_by_id=themes_by_id, user_id=user.pk, oob=oob))
-    parts.append(render_to_string("annotations/workspace.html#progress",
-                                  {**_progress_context(request, article, access), "oob": True}, request=request))
+    parts.append(
+        render_to_string(
+            "annotations/workspace.html#progress",
+            {**_progress_context(request, article, access), "oob": True},
+            request=request,
+        )
+    )
     return "\n".join(parts)
 
 
 # --- the workspace ------------------------------------------------------------------------------------------------
+
 
 @require_http_methods(["GET"])
 @login_required
@@ -118,10 +137,9 @@ def workspace(request, article_id: int):
         "progress": selectors.progress_for(text=article.text, spans=mine, paragraphs_total=text.paragraphs),
         "text_html": text.html,
         # the first rows now, the rest when the list is scrolled to its end (keeps a 2,000-span page light)
-        "span_list_html": rendering.span_list_html(spans[:SPAN_LIST_FIRST], themes_by_id=themes_by_id,
-                                                   user_id=user.pk),
+        "span_list_html": rendering.span_list_html(spans[:SPAN_LIST_FIRST], themes_by_id=themes_by_id, user_id=user.pk),
         "span_list_rest": len(spans) - SPAN_LIST_FIRST if len(spans) > SPAN_LIST_FIRST else 0,
-        "span_list_rest_url": f'{reverse("annotations:span_list", args=[article.pk])}?offset={SPAN_LIST_FIRST}',
+        "span_list_rest_url": f"{reverse('annotations:span_list', args=[article.pk])}?offset={SPAN_LIST_FIRST}",
         "span_count": len(spans),
         "others_count": len(spans) - len(mine),
         "show_others_layer": supervisor,
@@ -146,7 +164,10 @@ def workspace_text(request, article_id: int):
     spans = selectors.annotation_rows(spans=selectors.annotations_shown_to(user=user, article_id=article.pk))
     quotes = selectors.quotes_for_layer(article_id=article.pk)
     marks = rendering.build_marks(
-        user_id=user.pk, spans=spans, entities=selectors.entity_mentions(article_id=article.pk), quotes=quotes,
+        user_id=user.pk,
+        spans=spans,
+        entities=selectors.entity_mentions(article_id=article.pk),
+        quotes=quotes,
     )
     html = rendering.text_html(article.text, marks).html
     return HttpResponse(format_html('{}<span id="quote-count" hx-swap-oob="true">{}</span>', html, len(quotes)))
@@ -180,8 +201,11 @@ def span_bulk_create(request, article_id: int):
     access = selectors.require_write_access(user=user, article_id=article.pk)
     expected = request.POST.get("assignment_version")
     if expected and access.assignment is not None and str(access.assignment.version) != expected:
-        return error_response("Your assignment changed since the page was opened (submitted or returned); "
-                              "reload the page. Nothing was saved.", status=409)
+        return error_response(
+            "Your assignment changed since the page was opened (submitted or returned); "
+            "reload the page. Nothing was saved.",
+            status=409,
+        )
     try:
         spans = json.loads(request.POST.get("spans") or "[]")
     except json.JSONDecodeError:
@@ -201,8 +225,9 @@ def span_bulk_create(request, article_id: int):
     except ValidationError as error:
         return error_response(error)
     _mark_started(access, user)
-    response = JsonResponse({"created": [a.pk for a in created], "updated": [a.pk for a in updated]},
-                            status=201 if created else 200)
+    response = JsonResponse(
+        {"created": [a.pk for a in created], "updated": [a.pk for a in updated]}, status=201 if created else 200
+    )
     return trigger_client_event(response, "spansSaved", {"article": article.pk, "count": len(created) + len(updated)})
 
 
@@ -225,16 +250,27 @@ def span_create(request, article_id: int):
     access = selectors.require_write_access(user=user, article_id=article.pk)
     try:
         span, created = services.annotation_create(
-            article=article, annotator=user, start=request.POST.get("start"), end=request.POST.get("end"),
-            theme_ids=request.POST.getlist("theme"), note=request.POST.get("note", ""),
+            article=article,
+            annotator=user,
+            start=request.POST.get("start"),
+            end=request.POST.get("end"),
+            theme_ids=request.POST.getlist("theme"),
+            note=request.POST.get("note", ""),
         )
     except ValidationError as error:
         return error_response(error)
     access = _mark_started(access, user)
     if not request.htmx:
         return redirect("annotations:workspace", article_id=article.pk)
-    html = _changed_parts(request, article, start=span.start, end=span.end, row_id=span.id,
-                          row_mode="new" if created else "replace", access=access)
+    html = _changed_parts(
+        request,
+        article,
+        start=span.start,
+        end=span.end,
+        row_id=span.id,
+        row_mode="new" if created else "replace",
+        access=access,
+    )
     response = HttpResponse(html, status=201 if created else 200)
     response["X-Span-Id"] = str(span.id)
     return trigger_client_event(response, "spanChanged", {"id": span.id, "article": article.pk})
@@ -242,8 +278,9 @@ def span_create(request, article_id: int):
 
 def _span_changed(request, article, span: Annotation, response: HttpResponse, *, row_mode: str) -> HttpResponse:
     """``response`` (the editor or the undo bar) plus the changed paragraph(s), row and progress, and the event."""
-    response.content += _changed_parts(request, article, start=span.start, end=span.end, row_id=span.id,
-                                       row_mode=row_mode).encode()
+    response.content += _changed_parts(
+        request, article, start=span.start, end=span.end, row_id=span.id, row_mode=row_mode
+    ).encode()
     return trigger_client_event(response, "spanChanged", {"id": span.id, "article": article.pk})
 
 
@@ -251,7 +288,9 @@ def _span_for(request, pk: int, *, live: bool = True) -> tuple[Annotation, objec
     """The span and its article (text only) if the user may see it; 403 / 404 otherwise."""
     spans = Annotation.objects.all() if not live else Annotation.objects.filter(deleted_at__isnull=True)
     span = get_object_or_404(spans, pk=pk)
-    article = selectors.article_for_reading(user=request.user, article_id=span.article_id, fields=("id", "text", "title"))
+    article = selectors.article_for_reading(
+        user=request.user, article_id=span.article_id, fields=("id", "text", "title")
+    )
     if span.annotator_id != request.user.pk and not is_supervisor(request.user):
         raise PermissionDenied("This is another analyst's span.")
     return span, article
@@ -287,8 +326,13 @@ def span_detail(request, pk: int):
         raise PermissionDenied("You can only edit your own spans.")
     theme_ids = request.POST.getlist("theme") if request.POST.get("themes_present") else None
     try:
-        services.annotation_update(annotation=span, actor=request.user, version=request.POST.get("version"),
-                                   theme_ids=theme_ids, note=request.POST.get("note"))
+        services.annotation_update(
+            annotation=span,
+            actor=request.user,
+            version=request.POST.get("version"),
+            theme_ids=theme_ids,
+            note=request.POST.get("note"),
+        )
     except ValidationError as error:
         return error_response(error)
     except VersionConflict as conflict:
@@ -298,8 +342,9 @@ def span_detail(request, pk: int):
         response = render(request, "annotations/workspace.html#editor", context, status=409)
         # the row and paragraphs may be stale too: bring them up to date with the editor
         current = conflict.current
-        response.content += _changed_parts(request, article, start=current.start, end=current.end,
-                                           row_id=current.id, row_mode="replace").encode()
+        response.content += _changed_parts(
+            request, article, start=current.start, end=current.end, row_id=current.id, row_mode="replace"
+        ).encode()
         return response
     _mark_started(access, request.user)
     if not request.htmx:
@@ -345,7 +390,7 @@ def span_restore(request, pk: int):
 @require_http_methods(["POST"])
 @login_required
 def assignment_submit(request, article_id: int):
-    """"Submit for review": the review app's state machine decides whether it may."""
+    """ "Submit for review": the review app's state machine decides whether it may."""
     article = selectors.article_for_reading(user=request.user, article_id=article_id, fields=("id",))
     assignment = assignment_for(request.user, article.pk)
     if assignment is None:
@@ -356,14 +401,18 @@ def assignment_submit(request, article_id: int):
         return error_response(error)
     messages.success(request, "Submitted for review. Thank you!")
     neighbours = selectors.queue_neighbours(user=request.user, article_id=article.pk)
-    target = (reverse("annotations:workspace", args=[neighbours["next_id"]]) if neighbours["next_id"]
-              else reverse("annotations:workspace", args=[article.pk]))
+    target = (
+        reverse("annotations:workspace", args=[neighbours["next_id"]])
+        if neighbours["next_id"]
+        else reverse("annotations:workspace", args=[article.pk])
+    )
     if request.htmx:
         return HttpResponseClientRedirect(target)
     return redirect(target)
 
 
 # --- entity suggestions -------------------------------------------------------------------------------------------
+
 
 def _entity_panel_response(request, article, *, status: int = 200) -> HttpResponse:
     context = {
@@ -388,8 +437,13 @@ def _entity_group_decide(request, article, *, text: str | None):
     """Accept or reject a whole group of suggestions: a label, or (``text``) one surface form of it."""
     selectors.require_write_access(user=request.user, article_id=article.pk)
     try:
-        services.entity_decide_label(article=article, label=request.POST.get("label", ""), text=text,
-                                     actor=request.user, status=request.POST.get("status", ""))
+        services.entity_decide_label(
+            article=article,
+            label=request.POST.get("label", ""),
+            text=text,
+            actor=request.user,
+            status=request.POST.get("status", ""),
+        )
     except ValidationError as error:
         return error_response(error)
     if not request.htmx:
@@ -410,12 +464,14 @@ def entity_decide(request, pk: int):
     if not request.htmx:
         return redirect("annotations:workspace", article_id=article.pk)
     response = _entity_panel_response(request, article)
-    response.content += _changed_parts(request, article, start=mention.start, end=mention.end, row_id=None,
-                                       row_mode="").encode()
+    response.content += _changed_parts(
+        request, article, start=mention.start, end=mention.end, row_id=None, row_mode=""
+    ).encode()
     return response
 
 
 # --- themes (supervisors) -----------------------------------------------------------------------------------------
+
 
 @require_http_methods(["GET", "POST"])
 @supervisor_required
@@ -428,9 +484,11 @@ def theme_list(request):
         theme = services.theme_save(theme=form.save(commit=False), actor=request.user)
         messages.success(request, f"Theme “{theme.name}” created.")
         return redirect("annotations:theme_list")
-    themes = Theme.objects.select_related("parent").annotate(
-        n_spans=Count("annotations", filter=Q(annotations__deleted_at__isnull=True))
-    ).order_by("order", "name")  # Meta.ordering does not apply to a GROUP BY query
+    themes = (
+        Theme.objects.select_related("parent")
+        .annotate(n_spans=Count("annotations", filter=Q(annotations__deleted_at__isnull=True)))
+        .order_by("order", "name")
+    )  # Meta.ordering does not apply to a GROUP BY query
     status = 400 if request.method == "POST" else 200
     return render(request, "annotations/theme_list.html", {"themes": themes, "form": form}, status=status)
 

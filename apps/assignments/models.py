@@ -55,3 +55,6 @@ class AssignmentEvent(models.Model):
         db_table = "review_assignmentevent"
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["to_state", "created_at"], name="assignment_event_day_idx")]
+
+    def __str__(self):
+        return f"{self.assignment_id}: {self.from_state or '-'} → {self.to_state}"

@@ -20,7 +20,9 @@ def articles_visible_to(user) -> QuerySet[Article]:
         return articles
     # "own" work reaches annotations through the reverse relation, so this layer never imports the app above it
     annotated = Article.objects.filter(annotations__annotator=user).values("pk")
-    return articles.filter(Exists(Assignment.objects.filter(article=OuterRef("pk"), analyst=user)) | Q(pk__in=annotated))
+    return articles.filter(
+        Exists(Assignment.objects.filter(article=OuterRef("pk"), analyst=user)) | Q(pk__in=annotated)
+    )
 
 
 # Analysts' work is read-only while a supervisor looks at it.
@@ -141,7 +143,11 @@ def assignment_search(
     if analyst_id:
         items = items.filter(analyst_id=analyst_id)
     items = with_article_filters(
-        items, prefix="article__", outlet_id=outlet_id, published_from=published_from, published_to=published_to,
+        items,
+        prefix="article__",
+        outlet_id=outlet_id,
+        published_from=published_from,
+        published_to=published_to,
         batch_id=batch_id,
     )
     if overdue:
@@ -151,9 +157,19 @@ def assignment_search(
     return (
         items.select_related("article", "article__outlet", "analyst")
         .only(
-            "id", "state", "due_date", "created_at", "updated_at", "article_id", "analyst_id",
-            "article__title", "article__published", "article__outlet__name",
-            "analyst__username", "analyst__first_name", "analyst__last_name",
+            "id",
+            "state",
+            "due_date",
+            "created_at",
+            "updated_at",
+            "article_id",
+            "analyst_id",
+            "article__title",
+            "article__published",
+            "article__outlet__name",
+            "analyst__username",
+            "analyst__first_name",
+            "analyst__last_name",
         )
         .order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["age"]))
     )

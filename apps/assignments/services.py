@@ -26,8 +26,7 @@ def assignment_transition(*, assignment: Assignment, to_state: str, actor, comme
     locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if to_state not in TRANSITIONS.get(locked.state, set()):
         raise ValidationError(
-            f"An assignment that is {locked.get_state_display().lower()} cannot become "
-            f"{S(to_state).label.lower()}.",
+            f"An assignment that is {locked.get_state_display().lower()} cannot become {S(to_state).label.lower()}.",
             code="invalid_transition",
         )
     AssignmentEvent.objects.create(
@@ -88,7 +87,9 @@ def assignments_bulk_create(*, article_ids, analysts, assigned_by, due_date=None
     for i in range(0, len(article_ids), 1000):
         chunk = article_ids[i : i + 1000]
         existing = set(
-            Assignment.objects.filter(article_id__in=chunk, analyst__in=analysts).values_list("article_id", "analyst_id")
+            Assignment.objects.filter(article_id__in=chunk, analyst__in=analysts).values_list(
+                "article_id", "analyst_id"
+            )
         )
         new = [
             Assignment(article_id=a, analyst=u, assigned_by=assigned_by, due_date=due_date)
@@ -102,7 +103,8 @@ def assignments_bulk_create(*, article_ids, analysts, assigned_by, due_date=None
         # the rows this call created are those of its pairs that have no event yet (a concurrent call that
         # inserted a pair first also wrote its event in the same transaction)
         created = [
-            a for a in Assignment.objects.filter(article_id__in=chunk, analyst__in=analysts, events__isnull=True)
+            a
+            for a in Assignment.objects.filter(article_id__in=chunk, analyst__in=analysts, events__isnull=True)
             if (a.article_id, a.analyst_id) in pairs
         ]
         AssignmentEvent.objects.bulk_create(

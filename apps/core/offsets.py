@@ -40,6 +40,7 @@ def span_offsets(*, text: str, start, end) -> tuple[int, int]:
     if not text[start:end].strip():
         raise ValidationError("A span cannot be only white space.", code="blank_span")
     if not all(grapheme_boundaries(text, start, end)):
-        raise ValidationError("A span cannot start or end inside a character (an emoji or an accented letter).",
-                              code="split_character")
+        raise ValidationError(
+            "A span cannot start or end inside a character (an emoji or an accented letter).", code="split_character"
+        )
     return start, end

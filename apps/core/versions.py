@@ -25,8 +25,9 @@ def version_claim(live: QuerySet, *, pk: int, version, what: str) -> int:
     try:
         version = int(version)
     except (TypeError, ValueError):
-        raise ValidationError(f"The edit does not say which version of the {what} it started from.",
-                              code="no_version") from None
+        raise ValidationError(
+            f"The edit does not say which version of the {what} it started from.", code="no_version"
+        ) from None
     if live.filter(pk=pk, version=version).update(version=version + 1):
         return version + 1
     current = live.filter(pk=pk).first()

@@ -13,9 +13,11 @@ def article_search(*, articles: QuerySet[Article], q: str = "", outlet_id: int |
         articles = articles.filter(Q(title__icontains=q) | Q(outlet__name__icontains=q) | Q(byline__icontains=q))
     if outlet_id:
         articles = articles.filter(outlet_id=outlet_id)
-    return articles.select_related("outlet").only(
-        "id", "title", "published", "byline", "n_words", "outlet__name"
-    ).order_by("-published", "-id")
+    return (
+        articles.select_related("outlet")
+        .only("id", "title", "published", "byline", "n_words", "outlet__name")
+        .order_by("-published", "-id")
+    )
 
 
 def outlet_list() -> QuerySet[Outlet]:

@@ -98,8 +98,21 @@ def span_records(filters: SpanFilters, *, chunk_size: int = CHUNK_SIZE) -> Itera
     quotes: QuoteIndex | None = None
     last_span = None  # (article, start, end) → (sentence, quote): a span with several themes repeats
     for row in span_theme_rows(filters).iterator(chunk_size=chunk_size):
-        (span_id, article_id, start, end, text, theme, theme_name, annotator, status, reviewer, note,
-         created_at, updated_at) = row
+        (
+            span_id,
+            article_id,
+            start,
+            end,
+            text,
+            theme,
+            theme_name,
+            annotator,
+            status,
+            reviewer,
+            note,
+            created_at,
+            updated_at,
+        ) = row
         if article is None or article.id != article_id:
             article = article_context(article_id)
             quotes = QuoteIndex(article.quotes)
@@ -108,9 +121,26 @@ def span_records(filters: SpanFilters, *, chunk_size: int = CHUNK_SIZE) -> Itera
             last_span = (key, sentence_around(article.text, start, end), quotes.containing(start, end))
         _, sentence, quote = last_span
         yield SpanRecord(
-            span_id, article_id, article.title, article.outlet, article.published, article.url, start, end, text,
-            theme, theme_name, annotator, status, reviewer or "", quote[2] if quote else None,
-            quote[3] if quote else "", sentence, note, created_at, updated_at,
+            span_id,
+            article_id,
+            article.title,
+            article.outlet,
+            article.published,
+            article.url,
+            start,
+            end,
+            text,
+            theme,
+            theme_name,
+            annotator,
+            status,
+            reviewer or "",
+            quote[2] if quote else None,
+            quote[3] if quote else "",
+            sentence,
+            note,
+            created_at,
+            updated_at,
         )
 
 

@@ -51,8 +51,24 @@ def span_csv_row(r: SpanRecord) -> list:
     """Cells in CSV_COLUMNS order: numbers as numbers, dates in ISO 8601, None as empty."""
     c = csv_cell
     return [
-        r.span_id, r.article_id, c(r.title), c(r.outlet), r.published.isoformat() if r.published else "", c(r.url),
-        r.start, r.end, c(r.span_text), c(r.theme), c(r.theme_name), c(r.annotator), c(r.status), c(r.reviewer),
-        "" if r.quote_id is None else r.quote_id, c(r.speaker), c(r.sentence), c(r.note),
-        r.created_at.isoformat(), r.updated_at.isoformat(),
+        r.span_id,
+        r.article_id,
+        c(r.title),
+        c(r.outlet),
+        r.published.isoformat() if r.published else "",
+        c(r.url),
+        r.start,
+        r.end,
+        c(r.span_text),
+        c(r.theme),
+        c(r.theme_name),
+        c(r.annotator),
+        c(r.status),
+        c(r.reviewer),
+        "" if r.quote_id is None else r.quote_id,
+        c(r.speaker),
+        c(r.sentence),
+        c(r.note),
+        r.created_at.isoformat(),
+        r.updated_at.isoformat(),
     ]

@@ -19,8 +19,11 @@ from apps.quotes.models import Speaker
 
 from .selectors import SpanFilters
 
-FORMATS = {"csv": "CSV (one row per span and theme)", "jsonl": "JSONL (whole database, lossless)",
-           "docbin": "spaCy DocBin (accepted spans)"}
+FORMATS = {
+    "csv": "CSV (one row per span and theme)",
+    "jsonl": "JSONL (whole database, lossless)",
+    "docbin": "spaCy DocBin (accepted spans)",
+}
 
 
 def _date(value: str, label: str) -> dt.date | None:
@@ -35,16 +38,26 @@ def _date(value: str, label: str) -> dt.date | None:
 class SpanFilterForm(forms.Form):
     theme = forms.CharField(required=False, max_length=120, widget=forms.Select)
     outlet = forms.CharField(required=False, max_length=200, widget=forms.Select)
-    date_from = forms.CharField(label="Published from", required=False, max_length=10,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.CharField(label="Published to", required=False, max_length=10,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.CharField(
+        label="Published from", required=False, max_length=10, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.CharField(
+        label="Published to", required=False, max_length=10, widget=forms.DateInput(attrs={"type": "date"})
+    )
     status = forms.CharField(label="Review state", required=False, max_length=10, widget=forms.Select)
     annotator = forms.CharField(required=False, max_length=150, widget=forms.Select)
-    speaker = forms.CharField(required=False, max_length=200, help_text="Speaker id or exact name",
-                              widget=forms.TextInput(attrs={"placeholder": "id or name"}))
-    batch = forms.CharField(label="Import batch", required=False, max_length=20,
-                            widget=forms.TextInput(attrs={"placeholder": "batch #", "inputmode": "numeric"}))
+    speaker = forms.CharField(
+        required=False,
+        max_length=200,
+        help_text="Speaker id or exact name",
+        widget=forms.TextInput(attrs={"placeholder": "id or name"}),
+    )
+    batch = forms.CharField(
+        label="Import batch",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"placeholder": "batch #", "inputmode": "numeric"}),
+    )
 
     def __init__(self, *args, with_choices: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,7 +71,8 @@ class SpanFilterForm(forms.Form):
             self.fields["status"].widget.choices = [("", "Any state")] + list(Annotation.Status.choices)
             self.fields["annotator"].widget.choices = [("", "Anyone")] + list(
                 User.objects.filter(Exists(Annotation.objects.filter(annotator=OuterRef("pk"))))
-                .order_by("username").values_list("username", "username")
+                .order_by("username")
+                .values_list("username", "username")
             )
 
     def clean_theme(self) -> Theme | None:

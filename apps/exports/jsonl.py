@@ -69,7 +69,8 @@ def _dependency_order(models_: list) -> list:
     while remaining:
         for model in remaining:
             targets = {
-                f.related_model for f in model._meta.concrete_fields
+                f.related_model
+                for f in model._meta.concrete_fields
                 if f.is_relation and f.related_model in remaining and f.related_model is not model
             }
             if targets <= placed:
@@ -182,9 +183,7 @@ def user_records() -> Iterator[dict]:
 def jsonl_lines(*, chunk_size: int = CHUNK_SIZE) -> Iterator[str]:
     """The whole dump, line by line (each ends with a newline), in constant memory."""
     chosen = export_models()
-    yield json.dumps(
-        {"format": FORMAT, "version": VERSION, "models": [m._meta.label_lower for m in chosen]}
-    ) + "\n"
+    yield json.dumps({"format": FORMAT, "version": VERSION, "models": [m._meta.label_lower for m in chosen]}) + "\n"
     refs = RefMaps()
     for record in user_records():
         yield json.dumps(record, ensure_ascii=False) + "\n"

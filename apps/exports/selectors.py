@@ -19,7 +19,6 @@ from apps.quotes.models import Quote
 from apps.review.models import ReviewDecision
 
 
-
 @dataclass(frozen=True)
 class SpanFilters:
     theme_id: int | None = None
@@ -84,7 +83,9 @@ def span_themes(filters: SpanFilters) -> QuerySet:
     with an empty theme for a span that has none (an untagged span is still a coded passage)."""
     # the theme columns are named once, so the theme filter, the columns and the order share one LEFT JOIN
     qs = _filter_spans(Annotation.objects.all(), filters, "").annotate(
-        theme_pk=F("themes__id"), theme_slug=F("themes__slug"), theme_name=F("themes__name"),
+        theme_pk=F("themes__id"),
+        theme_slug=F("themes__slug"),
+        theme_name=F("themes__name"),
         theme_order=F("themes__order"),
     )
     if filters.theme_id:

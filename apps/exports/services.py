@@ -102,7 +102,8 @@ def _refuse_non_empty(models_) -> None:
     filled = [f"{m._meta.label_lower} ({m._base_manager.count()})" for m in models_ if m._base_manager.exists()]
     if filled:
         raise ValidationError(
-            "The database is not empty: it already holds " + ", ".join(filled)
+            "The database is not empty: it already holds "
+            + ", ".join(filled)
             + ". import_jsonl loads into an empty database only (users may exist).",
             code="not_empty",
         )
@@ -131,8 +132,9 @@ def jsonl_import(*, lines: Iterable[str], progress: Callable[[int], None] | None
             if record.get("format") != FORMAT:
                 raise ValidationError(f"{where}: not a Readout JSONL dump (no '{FORMAT}' header).", code="bad_header")
             if record.get("version") != VERSION:
-                raise ValidationError(f"{where}: dump version {record.get('version')} is not {VERSION}.",
-                                      code="bad_version")
+                raise ValidationError(
+                    f"{where}: dump version {record.get('version')} is not {VERSION}.", code="bad_version"
+                )
             _refuse_non_empty(models_)
             header_seen = True
             continue

@@ -20,7 +20,13 @@ class UploadForm(forms.Form):
     )
     fmt = forms.ChoiceField(
         label="Format",
-        choices=[("auto", "Detect from file"), ("txt", "Plain text"), ("jsonl", "JSONL"), ("csv", "CSV"), ("html", "HTML")],
+        choices=[
+            ("auto", "Detect from file"),
+            ("txt", "Plain text"),
+            ("jsonl", "JSONL"),
+            ("csv", "CSV"),
+            ("html", "HTML"),
+        ],
         initial="auto",
     )
     default_outlet = forms.CharField(label="Outlet (when the file names none)", required=False, max_length=200)

@@ -9,10 +9,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from itertools import islice
 from pathlib import Path
-
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -116,8 +115,16 @@ def article_create_from_analysis(
     """Write one article with its entity suggestions, speakers and quotes, all or nothing, each through the
     services of the app that owns the rows."""
     article = article_create(
-        text=text, digest=digest, title=raw.title, outlet=outlet, byline=raw.byline, published=raw.published,
-        url=raw.url, dateline=raw.dateline, n_words=analysis.n_words, metadata=raw.metadata,
+        text=text,
+        digest=digest,
+        title=raw.title,
+        outlet=outlet,
+        byline=raw.byline,
+        published=raw.published,
+        url=raw.url,
+        dateline=raw.dateline,
+        n_words=analysis.n_words,
+        metadata=raw.metadata,
     )
     batch.articles.add(article)
     entity_mentions_bulk_create(article=article, entities=analysis.entities)
@@ -324,12 +331,17 @@ def import_preview(*, batch: ImportBatch) -> ImportBatch:
         rows = item.file_result["preview"]
         if len(rows) < PREVIEW_PER_FILE:
             raw = item.raw
-            rows.append({
-                "title": raw.title or item.text.split("\n", 1)[0][:200], "outlet": raw.outlet or batch.default_outlet,
-                "published": raw.published.isoformat() if raw.published else "", "words": len(item.text.split()),
-                "first_words": " ".join(item.text.split()[:25]), "line": raw.source_line,
-                "exists": item.digest in existing,
-            })
+            rows.append(
+                {
+                    "title": raw.title or item.text.split("\n", 1)[0][:200],
+                    "outlet": raw.outlet or batch.default_outlet,
+                    "published": raw.published.isoformat() if raw.published else "",
+                    "words": len(item.text.split()),
+                    "first_words": " ".join(item.text.split()[:25]),
+                    "line": raw.source_line,
+                    "exists": item.digest in existing,
+                }
+            )
     batch.status = ImportBatch.Status.PREVIEW
     batch.results = results
     batch.total = sum(1 for p in pending if p.digest not in existing)

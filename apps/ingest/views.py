@@ -84,4 +84,3 @@ def batch_confirm(request, pk: int):
         return redirect("ingest:batch_detail", pk=pk)
     transaction.on_commit(lambda: run_import_batch.enqueue(batch.pk))
     return redirect("ingest:batch_detail", pk=batch.pk)
-

@@ -37,8 +37,11 @@ def finished_documents(*, limit: int = AGREEMENT_SAMPLE) -> list[tuple[int, str,
     """(article id, text, {analyst id: [Span]}) for the ``limit`` most recently finished double-annotated articles."""
     finished = Assignment.objects.filter(state__in=FINISHED)
     article_ids = list(
-        finished.values("article_id").annotate(n=Count("id", distinct=True), last=Max("updated_at"))
-        .filter(n__gte=2).order_by("-last", "article_id").values_list("article_id", flat=True)[:limit]
+        finished.values("article_id")
+        .annotate(n=Count("id", distinct=True), last=Max("updated_at"))
+        .filter(n__gte=2)
+        .order_by("-last", "article_id")
+        .values_list("article_id", flat=True)[:limit]
     )
     pairs = set(finished.filter(article_id__in=article_ids).values_list("article_id", "analyst_id"))
     spans = spans_for_agreement(article_ids)
@@ -113,8 +116,9 @@ def _counts(coded: np.ndarray, k: int) -> np.ndarray:
     return counts
 
 
-def reliability_report(*, limit: int = AGREEMENT_SAMPLE, bootstrap: int = BOOTSTRAP, seed: int = SEED,
-                       max_disagreements: int = 50) -> Report:
+def reliability_report(
+    *, limit: int = AGREEMENT_SAMPLE, bootstrap: int = BOOTSTRAP, seed: int = SEED, max_disagreements: int = 50
+) -> Report:
     """α and F1 as ``review.agreement.pooled_agreement`` defines them (tests check they are equal), computed from
     per-article coincidence matrices so the bootstrap is cheap."""
     docs = [d for d in finished_documents(limit=limit) if len(d[2]) >= 2]
@@ -145,10 +149,14 @@ def reliability_report(*, limit: int = AGREEMENT_SAMPLE, bootstrap: int = BOOTST
                 theme_f1[t]["exact"] += exact_count(keep[a], keep[b])
                 theme_f1[t]["overlap"] += overlap_count(keep[a], keep[b])
     k = len(codes)
-    per_article = np.array([coincidences(_counts(coded, k)) for _, coded in coded_docs]) if docs \
-        else np.zeros((0, k, k))
-    weights = np.random.default_rng(seed).multinomial(len(docs), [1 / len(docs)] * len(docs), size=bootstrap) \
-        if docs else None
+    per_article = (
+        np.array([coincidences(_counts(coded, k)) for _, coded in coded_docs]) if docs else np.zeros((0, k, k))
+    )
+    weights = (
+        np.random.default_rng(seed).multinomial(len(docs), [1 / len(docs)] * len(docs), size=bootstrap)
+        if docs
+        else None
+    )
     overall_alpha = alpha_from_coincidences(per_article.sum(axis=0)) if docs else None
     low, high = _interval(per_article, weights) if docs else (None, None)
     exact_total = sum((e["exact"] for e in pairs.values()), start=F1Count())
@@ -158,14 +166,32 @@ def reliability_report(*, limit: int = AGREEMENT_SAMPLE, bootstrap: int = BOOTST
     for t in theme_ids:
         per = np.array([coincidences(c) for c in theme_counts[t]])
         low, high = _interval(per, weights)
-        report.rows.append(Row(names.get(t, str(t)), len(docs), units, alpha_from_coincidences(per.sum(axis=0)),
-                               low, high, theme_f1[t]["exact"].f1, theme_f1[t]["overlap"].f1, t))
+        report.rows.append(
+            Row(
+                names.get(t, str(t)),
+                len(docs),
+                units,
+                alpha_from_coincidences(per.sum(axis=0)),
+                low,
+                high,
+                theme_f1[t]["exact"].f1,
+                theme_f1[t]["overlap"].f1,
+                t,
+            )
+        )
     usernames = dict(User.objects.filter(pk__in={u for pair in pairs for u in pair}).values_list("id", "username"))
     for (a, b), entry in sorted(pairs.items()):
         coincidence = sum(coincidences(_counts(coded_docs[index][1][[i, j]], k)) for index, i, j in entry["cells"])
-        report.pairs.append({"a": usernames.get(a, a), "b": usernames.get(b, b), "articles": len(entry["cells"]),
-                             "exact_f1": entry["exact"].f1, "overlap_f1": entry["overlap"].f1,
-                             "alpha": alpha_from_coincidences(coincidence)})
+        report.pairs.append(
+            {
+                "a": usernames.get(a, a),
+                "b": usernames.get(b, b),
+                "articles": len(entry["cells"]),
+                "exact_f1": entry["exact"].f1,
+                "overlap_f1": entry["overlap"].f1,
+                "alpha": alpha_from_coincidences(coincidence),
+            }
+        )
     report.disagreements = disagreements(docs, usernames, limit=max_disagreements)
     return report
 
@@ -178,8 +204,15 @@ def disagreements(docs, usernames: dict, *, limit: int) -> list[dict]:
             for mine, other, who in ((spans[a], spans[b], a), (spans[b], spans[a], b)):
                 for s in sorted(set(mine), key=lambda s: (s.start, s.end)):
                     if overlap_count([s], other).matches == 0:
-                        found.append({"article_id": article_id, "start": s.start, "end": s.end,
-                                      "text": text[s.start:s.end], "annotator": usernames.get(who, who)})
+                        found.append(
+                            {
+                                "article_id": article_id,
+                                "start": s.start,
+                                "end": s.end,
+                                "text": text[s.start : s.end],
+                                "annotator": usernames.get(who, who),
+                            }
+                        )
                         if len(found) >= limit:
                             return found
     return found
@@ -193,21 +226,27 @@ def _fmt(value, digits=3):
 
 
 def method_rows(report: Report) -> list[list]:
-    return [[r.scope, r.articles, r.units, _fmt(r.alpha), _fmt(r.low), _fmt(r.high), _fmt(r.exact_f1),
-             _fmt(r.overlap_f1)] for r in report.rows]
+    return [
+        [r.scope, r.articles, r.units, _fmt(r.alpha), _fmt(r.low), _fmt(r.high), _fmt(r.exact_f1), _fmt(r.overlap_f1)]
+        for r in report.rows
+    ]
 
 
 def methods_markdown(report: Report) -> str:
     """The methods-section table: one row per scope, α with its 95 % CI, F1."""
     out = io.StringIO()
-    out.write(f"Inter-annotator agreement on {report.n_articles} double-annotated articles "
-              f"(Krippendorff's α, nominal, on tokens; 95 % CI from {report.bootstrap} bootstrap resamples of "
-              "articles; span F1 micro-averaged over analyst pairs).\n\n")
+    out.write(
+        f"Inter-annotator agreement on {report.n_articles} double-annotated articles "
+        f"(Krippendorff's α, nominal, on tokens; 95 % CI from {report.bootstrap} bootstrap resamples of "
+        "articles; span F1 micro-averaged over analyst pairs).\n\n"
+    )
     out.write("| Scope | Articles | Tokens | α | 95 % CI | Exact F1 | Overlap F1 |\n")
     out.write("| --- | ---: | ---: | ---: | --- | ---: | ---: |\n")
     for r in report.rows:
         ci = f"[{_fmt(r.low)}, {_fmt(r.high)}]" if r.low is not None else "—"
         scope = r.scope.replace("|", "\\|")
-        out.write(f"| {scope} | {r.articles} | {r.units} | {_fmt(r.alpha) or '—'} | {ci} | "
-                  f"{_fmt(r.exact_f1) or '—'} | {_fmt(r.overlap_f1) or '—'} |\n")
+        out.write(
+            f"| {scope} | {r.articles} | {r.units} | {_fmt(r.alpha) or '—'} | {ci} | "
+            f"{_fmt(r.exact_f1) or '—'} | {_fmt(r.overlap_f1) or '—'} |\n"
+        )
     return out.getvalue()

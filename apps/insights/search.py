@@ -91,7 +91,8 @@ def _match_articles(qs: QuerySet, terms: list[Term]) -> QuerySet:
     doc = f"{connection.ops.quote_name(qs.model._meta.db_table)}.insights_document"
     query = f"to_tsquery('{CONFIG}'::regconfig, %s)"
     return qs.filter(RawSQL(f"{doc} @@ {query}", (raw,), output_field=BooleanField())).annotate(
-        rank=RawSQL(f"ts_rank({doc}, {query})", (raw,), output_field=FloatField()))
+        rank=RawSQL(f"ts_rank({doc}, {query})", (raw,), output_field=FloatField())
+    )
 
 
 def _match(qs: QuerySet, vector, fields: tuple[str, ...], terms: list[Term]) -> QuerySet:
@@ -143,11 +144,21 @@ def search_results(*, articles: QuerySet[Article], filters: Filters, kind: str) 
             qs = qs.filter(speaker_id=filters.speaker)
         qs = _match(qs, quote_vector(), ("text",), terms) if terms else qs.none()
         qs = qs.select_related("article__outlet", "speaker").only(
-            "id", "start", "end", "text", "kind", "article_id", "article__title", "article__published",
-            "article__outlet__name", "speaker__name",
+            "id",
+            "start",
+            "end",
+            "text",
+            "kind",
+            "article_id",
+            "article__title",
+            "article__published",
+            "article__outlet__name",
+            "speaker__name",
         )
-        return qs.order_by("-rank", "-article__published", "id") if pg and terms else qs.order_by(
-            "-article__published", "article_id", "start"
+        return (
+            qs.order_by("-rank", "-article__published", "id")
+            if pg and terms
+            else qs.order_by("-article__published", "article_id", "start")
         )
     if kind == "notes":
         qs = Annotation.objects.filter(deleted_at__isnull=True, article__in=scope.values("pk")).exclude(note="")
@@ -155,11 +166,21 @@ def search_results(*, articles: QuerySet[Article], filters: Filters, kind: str) 
             qs = qs.filter(themes=filters.theme)
         qs = _match(qs, note_vector(), ("note",), terms) if terms else qs.none()
         qs = qs.select_related("article__outlet", "annotator").only(
-            "id", "start", "end", "text", "note", "article_id", "article__title", "article__published",
-            "article__outlet__name", "annotator__username",
+            "id",
+            "start",
+            "end",
+            "text",
+            "note",
+            "article_id",
+            "article__title",
+            "article__published",
+            "article__outlet__name",
+            "annotator__username",
         )
-        return qs.order_by("-rank", "-article__published", "id") if pg and terms else qs.order_by(
-            "-article__published", "article_id", "start"
+        return (
+            qs.order_by("-rank", "-article__published", "id")
+            if pg and terms
+            else qs.order_by("-article__published", "article_id", "start")
         )
     if kind == "speakers":
         if not terms:
@@ -171,9 +192,12 @@ def search_results(*, articles: QuerySet[Article], filters: Filters, kind: str) 
         # names first (a few hundred rows at most), then only their quotes: never a pass over all quotes
         ids = list(candidates.values_list("pk", flat=True).distinct()[:500])
         quoted = Quote.objects.filter(deleted_at__isnull=True, speaker_id__in=ids, article__in=scope.values("pk"))
-        return Speaker.objects.filter(pk__in=ids).annotate(
-            n_quotes=Count("quotes", filter=Q(quotes__in=quoted))
-        ).filter(n_quotes__gt=0).order_by("-n_quotes", "name")
+        return (
+            Speaker.objects.filter(pk__in=ids)
+            .annotate(n_quotes=Count("quotes", filter=Q(quotes__in=quoted)))
+            .filter(n_quotes__gt=0)
+            .order_by("-n_quotes", "name")
+        )
     raise ValueError(f"unknown kind {kind!r}")
 
 
@@ -187,7 +211,13 @@ def term_patterns(terms: list[Term]) -> list[re.Pattern]:
         body = r"\W+".join(re.escape(w) for w in term.words)
         stem = re.escape(term.words[-1][: max(4, len(term.words[-1]) - 3)])
         loose_last = r"\W+".join([*(re.escape(w) for w in term.words[:-1]), stem])
-        patterns.append([re.compile(rf"\b{body}\w*", re.IGNORECASE), re.compile(body, re.IGNORECASE), re.compile(rf"\b{loose_last}\w*", re.IGNORECASE)])
+        patterns.append(
+            [
+                re.compile(rf"\b{body}\w*", re.IGNORECASE),
+                re.compile(body, re.IGNORECASE),
+                re.compile(rf"\b{loose_last}\w*", re.IGNORECASE),
+            ]
+        )
     return patterns
 
 
@@ -258,20 +288,52 @@ def hits_for_page(*, rows, kind: str, terms: list[Term]) -> list[Hit]:
         texts = dict(Article.objects.filter(pk__in=[a.pk for a in rows]).values_list("id", "text"))
         for a in rows:
             snippet, start, end = keyword_in_context(texts[a.pk], terms)
-            hits.append(Hit(kind, a.pk, a.title, a.outlet.name if a.outlet else "", a.published, snippet,
-                            passage_url(a.pk, start, end), rank=getattr(a, "rank", None)))
+            hits.append(
+                Hit(
+                    kind,
+                    a.pk,
+                    a.title,
+                    a.outlet.name if a.outlet else "",
+                    a.published,
+                    snippet,
+                    passage_url(a.pk, start, end),
+                    rank=getattr(a, "rank", None),
+                )
+            )
     elif kind == "quotes":
         for quote in rows:
             snippet, start, end = keyword_in_context(quote.text, terms)
             art = quote.article
             label = f"{quote.speaker.name if quote.speaker else 'Unattributed'} · {quote.get_kind_display()}"
-            hits.append(Hit(kind, art.pk, art.title, art.outlet.name if art.outlet else "", art.published, snippet,
-                            passage_url(art.pk, quote.start, quote.end), label, getattr(quote, "rank", None)))
+            hits.append(
+                Hit(
+                    kind,
+                    art.pk,
+                    art.title,
+                    art.outlet.name if art.outlet else "",
+                    art.published,
+                    snippet,
+                    passage_url(art.pk, quote.start, quote.end),
+                    label,
+                    getattr(quote, "rank", None),
+                )
+            )
     elif kind == "notes":
         for span in rows:
             snippet, _, _ = keyword_in_context(span.note, terms)
             art = span.article
             label = f"Note by {span.annotator.username} on “{span.text[:80]}”"
-            hits.append(Hit(kind, art.pk, art.title, art.outlet.name if art.outlet else "", art.published, snippet,
-                            passage_url(art.pk, span.start, span.end), label, getattr(span, "rank", None)))
+            hits.append(
+                Hit(
+                    kind,
+                    art.pk,
+                    art.title,
+                    art.outlet.name if art.outlet else "",
+                    art.published,
+                    snippet,
+                    passage_url(art.pk, span.start, span.end),
+                    label,
+                    getattr(span, "rank", None),
+                )
+            )
     return hits

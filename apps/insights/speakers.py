@@ -62,8 +62,11 @@ class SpeakerOutlet:
 def speaker_outlet_rows(filters: Filters, *, top: int = TOP_SPEAKERS) -> list[SpeakerOutlet]:
     """The ``top`` most quoted speakers × every outlet with attributed quotes (zeros included)."""
     quotes = quotes_in_scope(replace(filters, theme=None)).filter(speaker__isnull=False)
-    per = list(quotes.values("speaker_id", "speaker__name", "article__outlet_id", "article__outlet__name")
-               .annotate(n=Count("id")).order_by())
+    per = list(
+        quotes.values("speaker_id", "speaker__name", "article__outlet_id", "article__outlet__name")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     totals_speaker: dict = defaultdict(int)
     totals_outlet: dict = defaultdict(int)
     outlets = {}
@@ -78,25 +81,39 @@ def speaker_outlet_rows(filters: Filters, *, top: int = TOP_SPEAKERS) -> list[Sp
     rows = []
     for speaker in chosen:
         for outlet_id in sorted(outlets, key=lambda o: outlets[o]):
-            row = SpeakerOutlet(speaker, names[speaker], outlet_id, outlets[outlet_id],
-                                counts.get((speaker, outlet_id), 0), totals_outlet[outlet_id])
-            row.query = Filters(speaker=speaker, outlet=outlet_id, date_from=filters.date_from,
-                                date_to=filters.date_to).query()
+            row = SpeakerOutlet(
+                speaker,
+                names[speaker],
+                outlet_id,
+                outlets[outlet_id],
+                counts.get((speaker, outlet_id), 0),
+                totals_outlet[outlet_id],
+            )
+            row.query = Filters(
+                speaker=speaker, outlet=outlet_id, date_from=filters.date_from, date_to=filters.date_to
+            ).query()
             rows.append(row)
     return rows
 
 
 def speaker_period_rows(filters: Filters, speaker_ids: list[int]) -> list[dict]:
     quotes = quotes_in_scope(replace(filters, theme=None)).filter(speaker_id__in=speaker_ids)
-    rows = (quotes.annotate(period=_trunc(filters.granularity, "article__published"))
-            .values("speaker_id", "speaker__name", "period").annotate(n=Count("id")).order_by("period", "speaker__name"))
+    rows = (
+        quotes.annotate(period=_trunc(filters.granularity, "article__published"))
+        .values("speaker_id", "speaker__name", "period")
+        .annotate(n=Count("id"))
+        .order_by("period", "speaker__name")
+    )
     result = []
     for r in rows:
         start = _as_date(r["period"])
         end = period_end(start, filters.granularity)
-        query = Filters(speaker=r["speaker_id"], outlet=filters.outlet,
-                        date_from=max(start, filters.date_from) if filters.date_from else start,
-                        date_to=min(end, filters.date_to) if filters.date_to else end).query()
+        query = Filters(
+            speaker=r["speaker_id"],
+            outlet=filters.outlet,
+            date_from=max(start, filters.date_from) if filters.date_from else start,
+            date_to=min(end, filters.date_to) if filters.date_to else end,
+        ).query()
         result.append({"speaker": r["speaker__name"], "period": start, "quotes": r["n"], "query": query})
     return result
 
@@ -119,9 +136,15 @@ class KindShare:
 
 def kind_shares(filters: Filters) -> list[KindShare]:
     rows: dict = {}
-    for r in (quotes_in_scope(replace(filters, theme=None, kind="")).values("article__outlet_id", "article__outlet__name", "kind")
-              .annotate(n=Count("id")).order_by()):
-        share = rows.setdefault(r["article__outlet_id"], KindShare(r["article__outlet_id"], r["article__outlet__name"] or "(no outlet)"))
+    for r in (
+        quotes_in_scope(replace(filters, theme=None, kind=""))
+        .values("article__outlet_id", "article__outlet__name", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        share = rows.setdefault(
+            r["article__outlet_id"], KindShare(r["article__outlet_id"], r["article__outlet__name"] or "(no outlet)")
+        )
         setattr(share, r["kind"], r["n"])
     return sorted(rows.values(), key=lambda s: s.outlet)
 
@@ -132,8 +155,11 @@ def top_speakers_per_theme(filters: Filters, *, top: int = TOP_PER_THEME) -> lis
     One grouped query: the counted (span, theme) rows ⋈ live quotes of the same article that overlap the span. The
     ORM can't join on an interval condition, so the join is SQL around the ORM's own ``counted_links`` query."""
     themes = list(Theme.objects.filter(pk=filters.theme) if filters.theme else Theme.objects.filter(active=True))
-    links = counted_links(replace(filters, theme=None)).filter(theme_id__in=[t.pk for t in themes]).values_list(
-        "theme_id", "annotation__article_id", "annotation__start", "annotation__end")
+    links = (
+        counted_links(replace(filters, theme=None))
+        .filter(theme_id__in=[t.pk for t in themes])
+        .values_list("theme_id", "annotation__article_id", "annotation__start", "annotation__end")
+    )
     links_sql, params = links.query.sql_with_params()
     sql = f"""
         WITH cl (theme_id, article_id, span_start, span_end) AS ({links_sql})
@@ -155,7 +181,13 @@ def top_speakers_per_theme(filters: Filters, *, top: int = TOP_PER_THEME) -> lis
     for theme in themes:
         speakers = sorted(per_theme[theme.pk], key=lambda s: (-s["n"], s["speaker__name"]))[:top]
         for s in speakers:
-            s["query"] = Filters(speaker=s["speaker_id"], theme=theme.pk, basis=filters.basis, outlet=filters.outlet,
-                                 date_from=filters.date_from, date_to=filters.date_to).query()
+            s["query"] = Filters(
+                speaker=s["speaker_id"],
+                theme=theme.pk,
+                basis=filters.basis,
+                outlet=filters.outlet,
+                date_from=filters.date_from,
+                date_to=filters.date_to,
+            ).query()
         result.append({"theme": theme, "speakers": speakers})
     return result

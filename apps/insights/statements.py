@@ -37,7 +37,53 @@ THRESHOLD = 73.0
 MAX_QUOTES_PER_SPEAKER = 1500  # the newest; comparison is quadratic per speaker
 TOP_SPEAKERS = 20
 STOPWORDS = frozenset(
-    ["a", "an", "the", "of", "and", "or", "to", "in", "on", "for", "with", "as", "by", "at", "from", "is", "are", "was", "were", "be", "been", "being", "that", "this", "these", "those", "it", "its", "their", "there", "will", "would", "should", "shall", "can", "could", "may", "might", "has", "have", "had", "do", "does", "did", "not"]
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "and",
+        "or",
+        "to",
+        "in",
+        "on",
+        "for",
+        "with",
+        "as",
+        "by",
+        "at",
+        "from",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "their",
+        "there",
+        "will",
+        "would",
+        "should",
+        "shall",
+        "can",
+        "could",
+        "may",
+        "might",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "not",
+    ]
 )
 WORD_RE = re.compile(r"\w+")
 
@@ -63,8 +109,11 @@ def linked_pairs(texts: list[str], threshold: float = THRESHOLD) -> list[tuple[i
         sort_scores = cdist(norm, norm, scorer=fuzz.token_sort_ratio, workers=1)
         keep = (set_scores[rows, cols] + sort_scores[rows, cols]) / 2 >= threshold
         return list(zip(rows[keep].tolist(), cols[keep].tolist()))
-    return [(i, j) for i, j in zip(rows.tolist(), cols.tolist())
-            if (set_scores[i, j] + fuzz.token_sort_ratio(norm[i], norm[j])) / 2 >= threshold]
+    return [
+        (i, j)
+        for i, j in zip(rows.tolist(), cols.tolist())
+        if (set_scores[i, j] + fuzz.token_sort_ratio(norm[i], norm[j])) / 2 >= threshold
+    ]
 
 
 def group_quotes(quotes: list[Quote], threshold: float = THRESHOLD) -> list[list[Quote]]:
@@ -92,10 +141,23 @@ def _speaker_quotes(speaker_id: int, filters: Filters | None = None) -> list[Quo
     quotes = Quote.objects.filter(deleted_at__isnull=True, speaker_id=speaker_id)
     if filters is not None:
         quotes = quotes.filter(article__in=dated_articles(filters).values("pk"))
-    quotes = quotes.select_related("article__outlet", "speaker").only(
-        "id", "text", "kind", "start", "end", "article_id", "speaker__name", "article__title",
-        "article__published", "article__outlet__name", "article__outlet_id",
-    ).order_by("-article__published", "-id")[:MAX_QUOTES_PER_SPEAKER]
+    quotes = (
+        quotes.select_related("article__outlet", "speaker")
+        .only(
+            "id",
+            "text",
+            "kind",
+            "start",
+            "end",
+            "article_id",
+            "speaker__name",
+            "article__title",
+            "article__published",
+            "article__outlet__name",
+            "article__outlet_id",
+        )
+        .order_by("-article__published", "-id")[:MAX_QUOTES_PER_SPEAKER]
+    )
     return sorted(quotes, key=_published_order)
 
 
@@ -126,13 +188,19 @@ class StatementGroup:
 
 def statement_groups(filters: Filters, *, across_outlets: bool = True, top: int = TOP_SPEAKERS) -> list[StatementGroup]:
     """Groups among the ``top`` most quoted speakers in range; ``across_outlets``: only groups with 2+ outlets."""
-    base = Quote.objects.filter(deleted_at__isnull=True, speaker__isnull=False,
-                                article__in=dated_articles(filters).values("pk"))
+    base = Quote.objects.filter(
+        deleted_at__isnull=True, speaker__isnull=False, article__in=dated_articles(filters).values("pk")
+    )
     if filters.speaker:
         speaker_ids = [filters.speaker]
     else:
-        speaker_ids = list(base.values("speaker_id").annotate(n=Count("id")).filter(n__gte=2)
-                           .order_by("-n", "speaker_id").values_list("speaker_id", flat=True)[:top])
+        speaker_ids = list(
+            base.values("speaker_id")
+            .annotate(n=Count("id"))
+            .filter(n__gte=2)
+            .order_by("-n", "speaker_id")
+            .values_list("speaker_id", flat=True)[:top]
+        )
     groups = []
     for speaker_id in speaker_ids:
         for quotes in group_quotes(_speaker_quotes(speaker_id, filters)):
@@ -159,7 +227,7 @@ def marked_differences(text: str, reference: str) -> SafeString:
     for m in WORD_RE.finditer(text):
         if m.group().casefold() in present:
             continue
-        out += [escape(text[pos:m.start()]), '<mark class="m-diff">', escape(m.group()), "</mark>"]
+        out += [escape(text[pos : m.start()]), '<mark class="m-diff">', escape(m.group()), "</mark>"]
         pos = m.end()
     out.append(escape(text[pos:]))
     return mark_safe("".join(out))
@@ -185,16 +253,22 @@ def renderings(group: StatementGroup) -> list[Rendering]:
     by_article = defaultdict(list)
     for q in quotes:
         by_article[q.article_id].append(q)
-    for span_id, article_id, start, end, theme in spans.values_list("id", "article_id", "start", "end", "themes__name"):
+    for article_id, start, end, theme in spans.values_list("article_id", "start", "end", "themes__name"):
         for q in by_article[article_id]:
             if theme and start < q.end and end > q.start:
                 themes[q.pk].add(theme)
     result = []
     for i, q in enumerate(quotes):
         reference = (quotes[1] if len(quotes) > 1 else q) if i == 0 else first
-        result.append(Rendering(q, marked_differences(q.text, reference.text), sorted(themes[q.pk]),
-                                round(similarity(q.text, first.text), 1),
-                                q.article.published == first_day if first_day else i == 0))
+        result.append(
+            Rendering(
+                q,
+                marked_differences(q.text, reference.text),
+                sorted(themes[q.pk]),
+                round(similarity(q.text, first.text), 1),
+                q.article.published == first_day if first_day else i == 0,
+            )
+        )
     return result
 
 

@@ -71,8 +71,9 @@ def counted_spans(filters: Filters) -> QuerySet[Annotation]:
     """The spans the figures count (see the module docstring), restricted by outlet, dates and theme."""
     spans = Annotation.objects.filter(deleted_at__isnull=True, article__in=dated_articles(filters).values("pk"))
     if filters.basis == SUBMITTED:
-        finished = Assignment.objects.filter(article=OuterRef("article_id"), analyst=OuterRef("annotator_id"),
-                                             state__in=FINISHED)
+        finished = Assignment.objects.filter(
+            article=OuterRef("article_id"), analyst=OuterRef("annotator_id"), state__in=FINISHED
+        )
         spans = spans.filter(Exists(finished))
     else:
         spans = spans.filter(status=Annotation.Status.ACCEPTED)
@@ -84,8 +85,9 @@ def counted_spans(filters: Filters) -> QuerySet[Annotation]:
 def counted_links(filters: Filters) -> QuerySet:
     """(span, theme) rows of the counted spans: the same conditions as ``counted_spans``, written as one join chain
     from the span-theme table (a semi-join on span ids costs a second pass over the spans)."""
-    links = Annotation.themes.through.objects.filter(annotation__deleted_at__isnull=True,
-                                                     annotation__article__published__isnull=False)
+    links = Annotation.themes.through.objects.filter(
+        annotation__deleted_at__isnull=True, annotation__article__published__isnull=False
+    )
     if filters.date_from:
         links = links.filter(annotation__article__published__gte=filters.date_from)
     if filters.date_to:
@@ -93,8 +95,9 @@ def counted_links(filters: Filters) -> QuerySet:
     if filters.outlet:
         links = links.filter(annotation__article__outlet_id=filters.outlet)
     if filters.basis == SUBMITTED:
-        finished = Assignment.objects.filter(article=OuterRef("annotation__article_id"),
-                                             analyst=OuterRef("annotation__annotator_id"), state__in=FINISHED)
+        finished = Assignment.objects.filter(
+            article=OuterRef("annotation__article_id"), analyst=OuterRef("annotation__annotator_id"), state__in=FINISHED
+        )
         links = links.filter(Exists(finished))
     else:
         links = links.filter(annotation__status=Annotation.Status.ACCEPTED)
@@ -141,13 +144,19 @@ def theme_outlet_cells(filters: Filters, *, by_period: bool) -> list[Cell]:
         links = links.annotate(period=_trunc(filters.granularity, "annotation__article__published"))
         link_keys.append("period")
     counts = {}
-    for row in links.values(*link_keys).annotate(
-        spans=Count("annotation_id"), arts=Count("annotation__article_id", distinct=True)
-    ).order_by():
-        key = (row["annotation__article__outlet_id"], row["theme_id"]) + ((_as_date(row["period"]),) if by_period else ())
+    for row in (
+        links.values(*link_keys)
+        .annotate(spans=Count("annotation_id"), arts=Count("annotation__article_id", distinct=True))
+        .order_by()
+    ):
+        key = (row["annotation__article__outlet_id"], row["theme_id"]) + (
+            (_as_date(row["period"]),) if by_period else ()
+        )
         counts[key] = (row["spans"], row["arts"])
     used = {key[1] for key in counts}
-    themes = [t for t in Theme.objects.all() if t.pk in used or (t.active and (not filters.theme or t.pk == filters.theme))]
+    themes = [
+        t for t in Theme.objects.all() if t.pk in used or (t.active and (not filters.theme or t.pk == filters.theme))
+    ]
     cells = []
     for key, (n, words) in sorted(totals.items(), key=lambda kv: (kv[0][1] or "", kv[0][2] if by_period else 0)):
         outlet_id, outlet = key[0], key[1] or "(no outlet)"
@@ -168,8 +177,9 @@ def whole_range(filters: Filters, period_cells: list[Cell]) -> list[Cell]:
         key = (c.outlet, c.outlet_id, c.theme_id)
         cell = merged.get(key)
         if cell is None:
-            merged[key] = Cell(c.outlet_id, c.outlet, c.theme_id, c.theme, None, c.articles, c.words,
-                               c.articles_with_theme, c.spans)
+            merged[key] = Cell(
+                c.outlet_id, c.outlet, c.theme_id, c.theme, None, c.articles, c.words, c.articles_with_theme, c.spans
+            )
         else:
             cell.articles += c.articles
             cell.words += c.words
@@ -189,18 +199,36 @@ def cell_query(filters: Filters, cell: Cell) -> str:
         start, end = cell.period, period_end(cell.period, filters.granularity)
         date_from = max(start, date_from) if date_from else start
         date_to = min(end, date_to) if date_to else end
-    return Filters(basis=filters.basis, outlet=cell.outlet_id, theme=cell.theme_id, date_from=date_from,
-                   date_to=date_to).query()
+    return Filters(
+        basis=filters.basis, outlet=cell.outlet_id, theme=cell.theme_id, date_from=date_from, date_to=date_to
+    ).query()
 
 
-TABLE_COLUMNS = ["outlet", "theme", "period", "articles", "articles_with_theme", "share", "spans", "words",
-                 "spans_per_1000_words"]
+TABLE_COLUMNS = [
+    "outlet",
+    "theme",
+    "period",
+    "articles",
+    "articles_with_theme",
+    "share",
+    "spans",
+    "words",
+    "spans_per_1000_words",
+]
 
 
 def cell_rows(cells: list[Cell]) -> list[list]:
     return [
-        [c.outlet, c.theme, c.period.isoformat() if c.period else "", c.articles, c.articles_with_theme,
-         None if c.share is None else round(c.share, 4), c.spans, c.words,
-         None if c.per_1000 is None else round(c.per_1000, 3)]
+        [
+            c.outlet,
+            c.theme,
+            c.period.isoformat() if c.period else "",
+            c.articles,
+            c.articles_with_theme,
+            None if c.share is None else round(c.share, 4),
+            c.spans,
+            c.words,
+            None if c.per_1000 is None else round(c.per_1000, 3),
+        ]
         for c in cells
     ]

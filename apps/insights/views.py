@@ -38,9 +38,16 @@ def _page(request, template: str, context: dict):
 
 
 def _choices(filters: Filters) -> dict:
-    return {"outlets": outlet_list(), "themes": Theme.objects.order_by("order", "name"), "f": filters,
-            "bases": BASES, "granularities": GRANULARITIES, "metrics": METRICS,
-            "basis_label": BASES[filters.basis], "granularity_label": GRANULARITIES[filters.granularity]}
+    return {
+        "outlets": outlet_list(),
+        "themes": Theme.objects.order_by("order", "name"),
+        "f": filters,
+        "bases": BASES,
+        "granularities": GRANULARITIES,
+        "metrics": METRICS,
+        "basis_label": BASES[filters.basis],
+        "granularity_label": GRANULARITIES[filters.granularity],
+    }
 
 
 # --- search -------------------------------------------------------------------------------------------------------
@@ -60,12 +67,16 @@ def search(request):
     page = paginator.get_page(request.GET.get("page"))
     context = {
         **_choices(filters),
-        "kind": kind, "kinds": [(k, label, counts[k]) for k, label in KINDS.items()], "page_obj": page,
+        "kind": kind,
+        "kinds": [(k, label, counts[k]) for k, label in KINDS.items()],
+        "page_obj": page,
         "hits": hits_for_page(rows=page.object_list, kind=kind, terms=terms) if kind != "speakers" else [],
         "speakers": page.object_list if kind == "speakers" else [],
-        "states": Assignment.State.choices, "terms": terms,
+        "states": Assignment.State.choices,
+        "terms": terms,
         "speaker_name": Speaker.objects.filter(pk=filters.speaker).values_list("name", flat=True).first()
-        if filters.speaker else "",
+        if filters.speaker
+        else "",
     }
     return _page(request, "insights/search.html", context)
 
@@ -96,23 +107,43 @@ def themes(request):
     fmt = ".0%" if metric == "share" else ".2f"
     values = [_metric_value(c, metric) or 0 for c in overall]
     top = max(values, default=0)
-    heat = [{"outlet": c.outlet, "theme": c.theme, "value": _metric_value(c, metric) or 0, "max_value": top,
-             "url": f"{spans_url}?{c.query}",
-             "detail": f"{c.articles_with_theme} of {c.articles} articles, {c.spans} spans, {c.words} words"}
-            for c in overall]
-    line_values = [{"outlet": c.outlet, "period": c.period.isoformat(), "value": _metric_value(c, metric) or 0,
-                    "url": f"{spans_url}?{c.query}",
-                    "detail": f"{c.articles_with_theme} of {c.articles} articles, {c.spans} spans"} for c in periods]
+    heat = [
+        {
+            "outlet": c.outlet,
+            "theme": c.theme,
+            "value": _metric_value(c, metric) or 0,
+            "max_value": top,
+            "url": f"{spans_url}?{c.query}",
+            "detail": f"{c.articles_with_theme} of {c.articles} articles, {c.spans} spans, {c.words} words",
+        }
+        for c in overall
+    ]
+    line_values = [
+        {
+            "outlet": c.outlet,
+            "period": c.period.isoformat(),
+            "value": _metric_value(c, metric) or 0,
+            "url": f"{spans_url}?{c.query}",
+            "detail": f"{c.articles_with_theme} of {c.articles} articles, {c.spans} spans",
+        }
+        for c in periods
+    ]
     unit = "yearmonthdate" if filters.granularity == "week" else "yearmonth"
     title = METRICS[metric]
     context = {
         **_choices(filters),
-        "overall": overall, "periods": periods, "spans_url": spans_url,
+        "overall": overall,
+        "periods": periods,
+        "spans_url": spans_url,
         "line_theme": Theme.objects.filter(pk=line_theme).first() if line_theme else None,
         "heatmap_spec": charts.heatmap(heat, x="outlet", y="theme", value="value", value_title=title, fmt=fmt)
-        if overall else None,
-        "lines_spec": charts.lines(line_values, x="period", y="value", color="outlet", y_title=title,
-                                   time_unit=unit, fmt=fmt) if periods else None,
+        if overall
+        else None,
+        "lines_spec": charts.lines(
+            line_values, x="period", y="value", color="outlet", y_title=title, time_unit=unit, fmt=fmt
+        )
+        if periods
+        else None,
     }
     return _page(request, "insights/themes.html", context)
 
@@ -122,12 +153,20 @@ def themes(request):
 def spans(request):
     """Exactly the spans a themes cell counts (``themes.counted_spans`` with the cell's filters)."""
     filters = Filters.from_query(request.GET)
-    rows = counted_spans(filters).select_related("article__outlet", "annotator").prefetch_related("themes").order_by(
-        "article__published", "article_id", "start", "id")
+    rows = (
+        counted_spans(filters)
+        .select_related("article__outlet", "annotator")
+        .prefetch_related("themes")
+        .order_by("article__published", "article_id", "start", "id")
+    )
     page = Paginator(rows, LIST_SIZE).get_page(request.GET.get("page"))
-    context = {**_choices(filters), "page_obj": page, "spans": page.object_list,
-               "theme_name": Theme.objects.filter(pk=filters.theme).values_list("name", flat=True).first(),
-               "outlet_name": next((o.name for o in outlet_list() if o.pk == filters.outlet), "")}
+    context = {
+        **_choices(filters),
+        "page_obj": page,
+        "spans": page.object_list,
+        "theme_name": Theme.objects.filter(pk=filters.theme).values_list("name", flat=True).first(),
+        "outlet_name": next((o.name for o in outlet_list() if o.pk == filters.outlet), ""),
+    }
     return render(request, "insights/spans.html", context)
 
 
@@ -147,35 +186,80 @@ def speakers(request):
     table = request.GET.get("table")
     if request.GET.get("format") == "csv":
         if table == "kinds":
-            return csv_response("quote-kinds-by-outlet.csv", ["outlet", "direct", "reported", "mixed", "total"],
-                                [[s.outlet, s.direct, s.indirect, s.mixed, s.total] for s in shares])
+            return csv_response(
+                "quote-kinds-by-outlet.csv",
+                ["outlet", "direct", "reported", "mixed", "total"],
+                [[s.outlet, s.direct, s.indirect, s.mixed, s.total] for s in shares],
+            )
         if table == "time":
-            return csv_response("speakers-over-time.csv", ["speaker", "period", "quotes"],
-                                [[r["speaker"], r["period"].isoformat(), r["quotes"]] for r in over_time])
+            return csv_response(
+                "speakers-over-time.csv",
+                ["speaker", "period", "quotes"],
+                [[r["speaker"], r["period"].isoformat(), r["quotes"]] for r in over_time],
+            )
         if table == "themes":
-            return csv_response("top-speakers-per-theme.csv", ["theme", "speaker", "quotes"],
-                                [[t["theme"].name, s["speaker__name"], s["n"]] for t in per_theme for s in t["speakers"]])
-        return csv_response("voice-share.csv", ["speaker", "outlet", "quotes", "outlet_attributed_quotes", "share"],
-                            [[r.speaker, r.outlet, r.quotes, r.outlet_quotes,
-                              None if r.share is None else round(r.share, 4)] for r in voice])
+            return csv_response(
+                "top-speakers-per-theme.csv",
+                ["theme", "speaker", "quotes"],
+                [[t["theme"].name, s["speaker__name"], s["n"]] for t in per_theme for s in t["speakers"]],
+            )
+        return csv_response(
+            "voice-share.csv",
+            ["speaker", "outlet", "quotes", "outlet_attributed_quotes", "share"],
+            [
+                [r.speaker, r.outlet, r.quotes, r.outlet_quotes, None if r.share is None else round(r.share, 4)]
+                for r in voice
+            ],
+        )
     top = max((r.share or 0 for r in voice), default=0)
-    voice_values = [{"speaker": r.speaker, "outlet": r.outlet, "share": r.share or 0, "max_value": top,
-                     "url": f"{quotes_url}?{r.query}", "detail": f"{r.quotes} of {r.outlet_quotes} quotes"}
-                    for r in voice]
-    kind_values = [{"outlet": s.outlet, "kind": label, "quotes": getattr(s, kind),
-                    "url": f"{quotes_url}?{Filters(outlet=s.outlet_id, kind=kind, date_from=filters.date_from, date_to=filters.date_to).query()}"}
-                   for s in shares for kind, label in (("direct", "direct"), ("indirect", "reported"), ("mixed", "mixed"))]
+    voice_values = [
+        {
+            "speaker": r.speaker,
+            "outlet": r.outlet,
+            "share": r.share or 0,
+            "max_value": top,
+            "url": f"{quotes_url}?{r.query}",
+            "detail": f"{r.quotes} of {r.outlet_quotes} quotes",
+        }
+        for r in voice
+    ]
+    kind_values = [
+        {
+            "outlet": s.outlet,
+            "kind": label,
+            "quotes": getattr(s, kind),
+            "url": f"{quotes_url}?{Filters(outlet=s.outlet_id, kind=kind, date_from=filters.date_from, date_to=filters.date_to).query()}",
+        }
+        for s in shares
+        for kind, label in (("direct", "direct"), ("indirect", "reported"), ("mixed", "mixed"))
+    ]
     unit = "yearmonthdate" if filters.granularity == "week" else "yearmonth"
-    time_values = [{"speaker": r["speaker"], "period": r["period"].isoformat(), "quotes": r["quotes"],
-                    "detail": f"{r['quotes']} quotes", "url": f"{quotes_url}?{r['query']}"} for r in over_time]
+    time_values = [
+        {
+            "speaker": r["speaker"],
+            "period": r["period"].isoformat(),
+            "quotes": r["quotes"],
+            "detail": f"{r['quotes']} quotes",
+            "url": f"{quotes_url}?{r['query']}",
+        }
+        for r in over_time
+    ]
     context = {
-        **_choices(filters), "voice": voice, "shares": shares, "over_time": over_time, "per_theme": per_theme,
+        **_choices(filters),
+        "voice": voice,
+        "shares": shares,
+        "over_time": over_time,
+        "per_theme": per_theme,
         "quotes_url": quotes_url,
         "voice_spec": charts.heatmap(voice_values, x="outlet", y="speaker", value="share", value_title="Voice share")
-        if voice else None,
+        if voice
+        else None,
         "kinds_spec": charts.stacked_share(kind_values, y="outlet", color="kind", value="quotes") if shares else None,
-        "time_spec": charts.lines(time_values, x="period", y="quotes", color="speaker", y_title="Quotes",
-                                  time_unit=unit, fmt="d") if over_time else None,
+        "time_spec": charts.lines(
+            time_values, x="period", y="quotes", color="speaker", y_title="Quotes", time_unit=unit, fmt="d"
+        )
+        if over_time
+        else None,
     }
     return _page(request, "insights/speakers.html", context)
 
@@ -184,11 +268,18 @@ def speakers(request):
 @supervisor_required
 def quotes(request):
     filters = Filters.from_query(request.GET)
-    rows = quotes_in_scope(filters).select_related("article__outlet", "speaker").order_by(
-        "article__published", "article_id", "start")
+    rows = (
+        quotes_in_scope(filters)
+        .select_related("article__outlet", "speaker")
+        .order_by("article__published", "article_id", "start")
+    )
     page = Paginator(rows, LIST_SIZE).get_page(request.GET.get("page"))
-    context = {**_choices(filters), "page_obj": page, "quotes": page.object_list,
-               "speaker_name": Speaker.objects.filter(pk=filters.speaker).values_list("name", flat=True).first()}
+    context = {
+        **_choices(filters),
+        "page_obj": page,
+        "quotes": page.object_list,
+        "speaker_name": Speaker.objects.filter(pk=filters.speaker).values_list("name", flat=True).first(),
+    }
     return render(request, "insights/quotes.html", context)
 
 
@@ -202,10 +293,16 @@ def statements(request):
     across = request.GET.get("all") != "1"
     groups = statement_groups(filters, across_outlets=across)
     page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {**_choices(filters), "page_obj": page, "groups": page.object_list, "across": across,
-               "threshold": THRESHOLD,
-               "speaker_choices": Speaker.objects.filter(merged_into__isnull=True, quotes__isnull=False).distinct()
-               .order_by("name")[:500]}
+    context = {
+        **_choices(filters),
+        "page_obj": page,
+        "groups": page.object_list,
+        "across": across,
+        "threshold": THRESHOLD,
+        "speaker_choices": Speaker.objects.filter(merged_into__isnull=True, quotes__isnull=False)
+        .distinct()
+        .order_by("name")[:500],
+    }
     return _page(request, "insights/statements.html", context)
 
 
@@ -230,16 +327,18 @@ def reliability(request):
     fmt = request.GET.get("format")
     if fmt == "csv":
         if request.GET.get("table") == "pairs":
-            return csv_response("analyst-pairs.csv", ["analyst_a", "analyst_b", "articles", "exact_f1", "overlap_f1",
-                                                      "alpha"],
-                                [[p["a"], p["b"], p["articles"], p["exact_f1"], p["overlap_f1"], p["alpha"]]
-                                 for p in report.pairs])
+            return csv_response(
+                "analyst-pairs.csv",
+                ["analyst_a", "analyst_b", "articles", "exact_f1", "overlap_f1", "alpha"],
+                [[p["a"], p["b"], p["articles"], p["exact_f1"], p["overlap_f1"], p["alpha"]] for p in report.pairs],
+            )
         return csv_response("reliability.csv", METHOD_COLUMNS, method_rows(report))
     if fmt == "md":
         response = HttpResponse(methods_markdown(report), content_type="text/markdown; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="reliability.md"'
         return response
-    dots = [{"scope": r.scope, "alpha": r.alpha, "low": r.low, "high": r.high} for r in report.rows
-            if r.alpha is not None]
+    dots = [
+        {"scope": r.scope, "alpha": r.alpha, "low": r.low, "high": r.high} for r in report.rows if r.alpha is not None
+    ]
     context = {"report": report, "spec": charts.interval_dots(dots, y="scope") if dots else None}
     return render(request, "insights/reliability.html", context)

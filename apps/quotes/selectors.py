@@ -120,9 +120,7 @@ def speakers_merged_into(*, speaker: Speaker) -> QuerySet[Speaker]:
 
 def quote_history(*, quote: Quote):
     """History rows of a quote, newest first, each with the fields that changed from the row before it."""
-    rows = list(
-        quote.history.select_related("history_user", "speaker").order_by("-history_date", "-history_id")
-    )
+    rows = list(quote.history.select_related("history_user", "speaker").order_by("-history_date", "-history_id"))
     for newer, older in zip(rows, rows[1:] + [None]):
         newer.changes = []
         if older is None:

@@ -117,8 +117,15 @@ class _Known:
         candidates = (
             SpeakerAlias.objects.filter(Q(alias_key__in=forms) | _token_candidates(_search_tokens(infos)))
             .select_related("speaker")
-            .only("alias_key", "speaker__name", "speaker__kind", "speaker__role", "speaker__roles",
-                  "speaker__version", "speaker__merged_into_id")
+            .only(
+                "alias_key",
+                "speaker__name",
+                "speaker__kind",
+                "speaker__role",
+                "speaker__roles",
+                "speaker__version",
+                "speaker__merged_into_id",
+            )
         )
         self.by_key: dict[str, set[int]] = {}
         self.keys_of: dict[int, set[str]] = {}
@@ -285,7 +292,9 @@ def quote_create(
         confirmed_by=actor,
         created_by=actor,
     )
-    quote.full_clean(exclude=["article", "speaker", "confirmed_by", "created_by", "deleted_by"], validate_constraints=False)
+    quote.full_clean(
+        exclude=["article", "speaker", "confirmed_by", "created_by", "deleted_by"], validate_constraints=False
+    )
     try:
         with transaction.atomic():
             _by(quote, actor, "added by hand").save()
@@ -302,9 +311,7 @@ def quote_update(*, quote: Quote, version, actor, start=None, end=None, kind=Non
     """
     article = quote.article
     if start is not None or end is not None:
-        start, end = _checked_span(
-            article, quote.start if start is None else start, quote.end if end is None else end
-        )
+        start, end = _checked_span(article, quote.start if start is None else start, quote.end if end is None else end)
     if kind is not None:
         kind = _checked_kind(kind)
     if speaker is not _UNSET:
@@ -314,9 +321,11 @@ def quote_update(*, quote: Quote, version, actor, start=None, end=None, kind=Non
         raise ValidationError("This quote has been deleted; restore it first.", code="deleted")
     changes = []
     if start is not None and (start, end) != (locked.start, locked.end):
-        if Quote.objects.filter(article_id=locked.article_id, start=start, end=end, deleted_at__isnull=True).exclude(
-            pk=locked.pk
-        ).exists():
+        if (
+            Quote.objects.filter(article_id=locked.article_id, start=start, end=end, deleted_at__isnull=True)
+            .exclude(pk=locked.pk)
+            .exists()
+        ):
             raise ValidationError("Another quote already covers exactly this passage.", code="duplicate")
         locked.start, locked.end, locked.text = start, end, article.text[start:end]
         changes.append("span")
@@ -405,7 +414,8 @@ def quotes_bulk_create(*, article, quotes: Iterable[QuoteSpan], speakers: dict[s
             confidence=min(max(q.confidence, 0.0), 1.0),
         )
         for q in quotes
-        if 0 <= q.start < q.end <= len(text) and text[q.start : q.end] == q.text
+        if 0 <= q.start < q.end <= len(text)
+        and text[q.start : q.end] == q.text
         and not ((q.start, q.end) in seen or seen.add((q.start, q.end)))  # one quote per passage
     ]
     if rows:
@@ -498,8 +508,12 @@ def _move_quotes(quotes: Iterable[Quote], to: Speaker, actor, reason: str) -> in
         q.version += 1
     if quotes:
         bulk_update_with_history(
-            quotes, Quote, ["speaker", "version", "updated_at"], batch_size=500,
-            default_user=actor, default_change_reason=reason,
+            quotes,
+            Quote,
+            ["speaker", "version", "updated_at"],
+            batch_size=500,
+            default_user=actor,
+            default_change_reason=reason,
         )
     return len(quotes)
 

@@ -185,8 +185,12 @@ def quote_speaker(request, pk: int):
             return error_response("That speaker does not exist.")
     try:
         quote = services.quote_attribute_speaker(
-            quote=quote, version=data["version"], actor=request.user, speaker=speaker,
-            new_name=data["new_name"] if data["action"] == "new" else "", new_kind=data["new_kind"],
+            quote=quote,
+            version=data["version"],
+            actor=request.user,
+            speaker=speaker,
+            new_name=data["new_name"] if data["action"] == "new" else "",
+            new_kind=data["new_kind"],
         )
     except (ValidationError, VersionConflict) as err:
         return _refused(request, quote.article, err)
@@ -322,8 +326,12 @@ def _speaker_write(request, pk: int, form, action):
 def speaker_edit(request, pk: int):
     def action(speaker, data):
         services.speaker_update(
-            speaker=speaker, version=data["version"], actor=request.user,
-            name=data["name"], kind=data["kind"], role=data["role"],
+            speaker=speaker,
+            version=data["version"],
+            actor=request.user,
+            name=data["name"],
+            kind=data["kind"],
+            role=data["role"],
         )
         return speaker.pk, "Speaker saved."
 
@@ -350,8 +358,14 @@ def speaker_merge(request, pk: int):
 def speaker_split(request, pk: int):
     def action(speaker, data):
         new = services.speaker_split(
-            speaker=speaker, version=data["version"], actor=request.user, name=data["name"], kind=data["kind"],
-            role=data["role"], alias_ids=data["aliases"], quote_ids=data["quotes"],
+            speaker=speaker,
+            version=data["version"],
+            actor=request.user,
+            name=data["name"],
+            kind=data["kind"],
+            role=data["role"],
+            alias_ids=data["aliases"],
+            quote_ids=data["quotes"],
         )
         return new.pk, f"“{new.name}” split off “{speaker.name}”."
 

@@ -198,9 +198,7 @@ def pooled_agreement(documents: Iterable[tuple[str, dict]], theme_ids: Iterable 
             block[row_of[u]] = [codes.setdefault(label, len(codes)) for label in token_labels(tokens, user_spans)]
         blocks.append(block)
         for a, b in combinations(sorted(spans), 2):
-            entry = pair_cols.setdefault(
-                (a, b), {"exact": F1Count(), "overlap": F1Count(), "articles": 0, "cols": []}
-            )
+            entry = pair_cols.setdefault((a, b), {"exact": F1Count(), "overlap": F1Count(), "articles": 0, "cols": []})
             entry["exact"] += exact_count(spans[a], spans[b])
             entry["overlap"] += overlap_count(spans[a], spans[b])
             entry["articles"] += 1

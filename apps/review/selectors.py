@@ -48,14 +48,19 @@ def articles_matching(
 ) -> QuerySet[Article]:
     """Articles for bulk assignment: every filter narrows; entity / speaker match names case-insensitively."""
     articles = with_article_filters(
-        Article.objects.all(), outlet_id=outlet_id, published_from=published_from, published_to=published_to,
+        Article.objects.all(),
+        outlet_id=outlet_id,
+        published_from=published_from,
+        published_to=published_to,
         batch_id=batch_id,
     )
     if entity.strip():
         articles = articles.filter(
-            Exists(EntityMention.objects.filter(article=OuterRef("pk"), text__icontains=entity.strip()).exclude(
-                status="rejected"
-            ))
+            Exists(
+                EntityMention.objects.filter(article=OuterRef("pk"), text__icontains=entity.strip()).exclude(
+                    status="rejected"
+                )
+            )
         )
     if speaker.strip():
         articles = articles.filter(
@@ -119,7 +124,11 @@ def dashboard_stats(*, days: int = 14, oldest: int = 10) -> dict:
     for i in range(days):
         day = since + timedelta(days=i)
         per_day.append(
-            {"day": day, "submitted": done.get(day, {}).get(S.SUBMITTED, 0), "approved": done.get(day, {}).get(S.APPROVED, 0)}
+            {
+                "day": day,
+                "submitted": done.get(day, {}).get(S.SUBMITTED, 0),
+                "approved": done.get(day, {}).get(S.APPROVED, 0),
+            }
         )
     peak = max([max(d["submitted"], d["approved"]) for d in per_day] + [1])
     for d in per_day:
@@ -129,8 +138,15 @@ def dashboard_stats(*, days: int = 14, oldest: int = 10) -> dict:
     waiting = list(
         Assignment.objects.filter(state=S.SUBMITTED)
         .select_related("article", "analyst")
-        .only("id", "updated_at", "article_id", "article__title", "analyst__username", "analyst__first_name",
-              "analyst__last_name")
+        .only(
+            "id",
+            "updated_at",
+            "article_id",
+            "article__title",
+            "analyst__username",
+            "analyst__first_name",
+            "analyst__last_name",
+        )
         .order_by("updated_at", "id")[:oldest]
     )
     return {
@@ -223,9 +239,7 @@ def article_review_data(article: Article) -> dict:
     )
     themes = list(Theme.objects.all())
     theme_names = {t.pk: t.name for t in themes}
-    decisions = list(
-        ReviewDecision.objects.filter(article=article).select_related("reviewer", "annotation__annotator")
-    )
+    decisions = list(ReviewDecision.objects.filter(article=article).select_related("reviewer", "annotation__annotator"))
     last_decision = {d.annotation_id: d for d in decisions}
 
     by_analyst: dict = {uid: [] for uid in analyst_ids}
@@ -247,7 +261,9 @@ def article_review_data(article: Article) -> dict:
 
     def agreed(key) -> bool:
         group = groups[key]
-        return len(analyst_ids) > 1 and len(group) == len(analyst_ids) and len({a.theme_ids for a in group.values()}) == 1
+        return (
+            len(analyst_ids) > 1 and len(group) == len(analyst_ids) and len({a.theme_ids for a in group.values()}) == 1
+        )
 
     for assignment in assignments:
         assignment.n_pending = sum(
@@ -258,23 +274,37 @@ def article_review_data(article: Article) -> dict:
         anns = by_analyst[assignment.analyst_id]
         marks = []
         for a in anns:
-            kind = "rej" if a.status == Annotation.Status.REJECTED else ("agree" if agreed((a.start, a.end)) else "diff")
+            kind = (
+                "rej" if a.status == Annotation.Status.REJECTED else ("agree" if agreed((a.start, a.end)) else "diff")
+            )
             marks.append(Mark(a.start, a.end, kind, f"a{a.pk}", classes=f"m-{kind}", title=a.theme_label))
         columns.append(
-            {"assignment": assignment, "analyst": assignment.analyst, "n_spans": len(anns),
-             "text_html": text_html(article.text, marks).html}
+            {
+                "assignment": assignment,
+                "analyst": assignment.analyst,
+                "n_spans": len(anns),
+                "text_html": text_html(article.text, marks).html,
+            }
         )
     merged_marks = []
     for (s, e), group in groups.items():
         kind = "agree" if agreed((s, e)) else "diff"
         title = "; ".join(f"{a.annotator.display_name}: {a.theme_label}" for a in group.values())
-        merged_marks.append(Mark(s, e, kind, " ".join(f"a{a.pk}" for a in group.values()), classes=f"m-{kind}",
-                                 title=title))
-    merged_marks += [Mark(a.start, a.end, "edit", f"a{a.pk}", classes="m-edit", title=f"reviewer: {a.theme_label}")
-                     for a in reviewer_spans]
+        merged_marks.append(
+            Mark(s, e, kind, " ".join(f"a{a.pk}" for a in group.values()), classes=f"m-{kind}", title=title)
+        )
+    merged_marks += [
+        Mark(a.start, a.end, "edit", f"a{a.pk}", classes="m-edit", title=f"reviewer: {a.theme_label}")
+        for a in reviewer_spans
+    ]
     rows = [
-        {"start": s, "end": e, "text": article.text[s:e], "agreed": agreed((s, e)),
-         "cells": [groups[(s, e)].get(uid) for uid in analyst_ids]}
+        {
+            "start": s,
+            "end": e,
+            "text": article.text[s:e],
+            "agreed": agreed((s, e)),
+            "cells": [groups[(s, e)].get(uid) for uid in analyst_ids],
+        }
         for (s, e) in sorted(groups)
     ]
 
@@ -285,16 +315,15 @@ def article_review_data(article: Article) -> dict:
     )
     names = {a.analyst_id: a.analyst.display_name for a in assignments}
     agreement_pairs = [
-        {"a": names[p["a"]], "b": names[p["b"]], "exact": p["exact"].f1, "overlap": p["overlap"].f1} for p in agreement.pairs
+        {"a": names[p["a"]], "b": names[p["b"]], "exact": p["exact"].f1, "overlap": p["overlap"].f1}
+        for p in agreement.pairs
     ]
     agreement_themes = [
         {"theme": theme_names.get(t, t), "exact": v["exact"].f1, "overlap": v["overlap"].f1, "alpha": v["alpha"]}
         for t, v in agreement.themes.items()
     ]
 
-    comments = list(
-        ArticleComment.objects.filter(article=article).select_related("author", "assignment__analyst")
-    )
+    comments = list(ArticleComment.objects.filter(article=article).select_related("author", "assignment__analyst"))
     events = list(
         AssignmentEvent.objects.filter(assignment__article=article).select_related("actor", "assignment__analyst")
     )
@@ -328,8 +357,9 @@ def article_feedback_data(article: Article, assignment: Assignment) -> dict:
     their spans (never the other analysts' spans: double annotation stays blind)."""
     events = list(assignment.events.select_related("actor"))
     decisions = list(
-        ReviewDecision.objects.filter(article=article, annotation__annotator=assignment.analyst)
-        .select_related("reviewer", "annotation")
+        ReviewDecision.objects.filter(article=article, annotation__annotator=assignment.analyst).select_related(
+            "reviewer", "annotation"
+        )
     )
     comments = list(ArticleComment.objects.filter(article=article).select_related("author", "assignment__analyst"))
     # an analyst reads the general thread and what is addressed to them, not what is addressed to others

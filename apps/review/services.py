@@ -30,7 +30,9 @@ def assignment_approve(*, assignment: Assignment, actor, comment: str = "", rema
     with transaction.atomic():
         pending = list(
             Annotation.objects.filter(
-                article_id=assignment.article_id, annotator_id=assignment.analyst_id, deleted_at__isnull=True,
+                article_id=assignment.article_id,
+                annotator_id=assignment.analyst_id,
+                deleted_at__isnull=True,
                 status=Annotation.Status.PENDING,
             ).values_list("pk", "version")
         )
@@ -42,7 +44,10 @@ def assignment_approve(*, assignment: Assignment, actor, comment: str = "", rema
             )
         for pk, version in pending:
             review_decision_create(
-                annotation_id=pk, reviewer=actor, decision=REMAINING_CHOICES[remaining], expected_version=version,
+                annotation_id=pk,
+                reviewer=actor,
+                decision=REMAINING_CHOICES[remaining],
+                expected_version=version,
                 comment="Decided with the approval of the work.",
             )
         assignment = assignment_transition(assignment=assignment, to_state=S.APPROVED, actor=actor, comment=comment)
@@ -124,7 +129,10 @@ def review_decision_create(
         after = annotation_snapshot(replacement)
     status = Annotation.Status.ACCEPTED if decision == D.ACCEPT else Annotation.Status.REJECTED
     annotation_review_status_set(
-        annotation=annotation, reviewer=reviewer, status=status, version=expected_version,
+        annotation=annotation,
+        reviewer=reviewer,
+        status=status,
+        version=expected_version,
         reason=f"Review: {D(decision).label.lower()}",
     )
     after.setdefault("status", status)

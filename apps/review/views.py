@@ -192,8 +192,13 @@ def _queue_context(request) -> dict:
         "items": page.object_list,
         "states": Assignment.State.choices,
         "sorts": [
-            ("age", "Waiting longest"), ("-age", "Recently changed"), ("due", "Due soonest"), ("-due", "Due latest"),
-            ("created", "Assigned first"), ("-created", "Assigned last"), ("published", "Published first"),
+            ("age", "Waiting longest"),
+            ("-age", "Recently changed"),
+            ("due", "Due soonest"),
+            ("-due", "Due latest"),
+            ("created", "Assigned first"),
+            ("-created", "Assigned last"),
+            ("published", "Published first"),
             ("-published", "Published last"),
         ],
         "analysts": get_user_model().objects.filter(groups__name=ANALYST).order_by("username"),
@@ -226,7 +231,9 @@ def agreement_panel(request):
         "pooled": pooled,
         "sample": selectors.AGREEMENT_SAMPLE,
         "pairs": [
-            {"a": users[a], "b": users[b], **entry} for (a, b), entry in sorted(pooled.pairs.items()) if a in users and b in users
+            {"a": users[a], "b": users[b], **entry}
+            for (a, b), entry in sorted(pooled.pairs.items())
+            if a in users and b in users
         ],
         "theme_rows": [
             {"theme": themes.get(t, t), **entry}
@@ -366,8 +373,9 @@ def assignment_decide(request, pk: int):
     comment = request.POST.get("comment", "")
     try:
         if action == "approve":
-            services.assignment_approve(assignment=assignment, actor=request.user, comment=comment,
-                                        remaining=request.POST.get("remaining", ""))
+            services.assignment_approve(
+                assignment=assignment, actor=request.user, comment=comment, remaining=request.POST.get("remaining", "")
+            )
             messages.success(request, f"Approved the work of {assignment.analyst.display_name}.")
         elif action == "request_changes":
             services.assignment_request_changes(assignment=assignment, actor=request.user, comment=comment)

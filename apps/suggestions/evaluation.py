@@ -46,8 +46,9 @@ def split_by_article(articles: Sequence[DevArticle], *, folds: int, seed: int = 
     return [([a for j, p in enumerate(parts) if j != i for a in p], parts[i]) for i in range(folds)]
 
 
-def sample_per_theme(articles: Sequence[DevArticle], theme_ids: Sequence[int], n: int | None, *, seed: int
-                     ) -> list[Example]:
+def sample_per_theme(
+    articles: Sequence[DevArticle], theme_ids: Sequence[int], n: int | None, *, seed: int
+) -> list[Example]:
     """Training examples: up to ``n`` sentences per theme (all when None) plus the theme-less sentences."""
     sentences = [s for a in articles for s in a.sentences]
     if n is None:
@@ -90,8 +91,16 @@ def _add(total: dict, counts: dict) -> None:
             total.setdefault(tid, {"tp": 0, "fp": 0, "fn": 0})[k] += v
 
 
-def evaluate(articles: Sequence[DevArticle], codebook: Sequence[CodebookEntry], *, folds: int = 4,
-             repeats: int = 3, curve: Sequence[int] = CURVE, seed: int = 0, options: dict | None = None) -> dict:
+def evaluate(
+    articles: Sequence[DevArticle],
+    codebook: Sequence[CodebookEntry],
+    *,
+    folds: int = 4,
+    repeats: int = 3,
+    curve: Sequence[int] = CURVE,
+    seed: int = 0,
+    options: dict | None = None,
+) -> dict:
     """Grouped k-fold by article. Per theme P/R/F1 with all training data; micro-F1 of the learned suggester and
     of the keyword-only baseline at each learning-curve point (``repeats`` random samples per fold)."""
     theme_ids = [e.theme_id for e in codebook]
@@ -105,7 +114,9 @@ def evaluate(articles: Sequence[DevArticle], codebook: Sequence[CodebookEntry], 
     for train, test in splits:
         test_texts = [text for a in test for text, _ in a.sentences]
         test_gold = [themes for a in test for _, themes in a.sentences]
-        model = ThemeSuggester(list(codebook), **(options or {})).fit(sample_per_theme(train, theme_ids, None, seed=seed))
+        model = ThemeSuggester(list(codebook), **(options or {})).fit(
+            sample_per_theme(train, theme_ids, None, seed=seed)
+        )
         _add(full, top_counts(model.top(test_texts), test_gold, theme_ids))
         _add(base_counts, top_counts(baseline.top(test_texts), test_gold, theme_ids))
         for n in curve:
@@ -123,12 +134,18 @@ def evaluate(articles: Sequence[DevArticle], codebook: Sequence[CodebookEntry], 
         "folds": folds,
         "per_theme": {names[tid]: prf(**full[tid]) for tid in theme_ids},
         "micro": micro(full),
-        "keyword_baseline": {"per_theme": {names[tid]: prf(**base_counts[tid]) for tid in theme_ids},
-                             "micro": micro(base_counts)},
+        "keyword_baseline": {
+            "per_theme": {names[tid]: prf(**base_counts[tid]) for tid in theme_ids},
+            "micro": micro(base_counts),
+        },
         "learning_curve": [
-            {"per_theme": n, "min_examples_available": min(examples_used[n]),
-             "mean_examples_per_theme": round(sum(examples_mean[n]) / len(examples_mean[n]), 1), "micro_f1": micro(points[n])["f1"],
-             "keyword_baseline_micro_f1": micro(base_counts)["f1"]}
+            {
+                "per_theme": n,
+                "min_examples_available": min(examples_used[n]),
+                "mean_examples_per_theme": round(sum(examples_mean[n]) / len(examples_mean[n]), 1),
+                "micro_f1": micro(points[n])["f1"],
+                "keyword_baseline_micro_f1": micro(base_counts)["f1"],
+            }
             for n in curve
         ],
     }

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 import joblib
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 MIN_EXAMPLES = 5  # below this many coded passages a theme is suggested from its keywords (cold start)
@@ -103,6 +103,7 @@ def sentence_spans(text: str, *, min_chars: int = 12) -> list[tuple[int, int]]:
 
 # --- keywords -----------------------------------------------------------------------------------------------------
 
+
 class KeywordScorer:
     """Scores each theme by the number of distinct keywords found (prefix match at a word start)."""
 
@@ -113,7 +114,8 @@ class KeywordScorer:
             words = sorted({k.lower() for k in entry.keywords if k.strip()}, key=len, reverse=True)
             self.patterns.append(
                 re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + ")", re.IGNORECASE)
-                if words else None
+                if words
+                else None
             )
 
     def hits(self, text: str) -> list[int]:
@@ -121,10 +123,11 @@ class KeywordScorer:
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         hits = np.array([self.hits(t) for t in texts], dtype=float).reshape(len(texts), len(self.theme_ids))
-        return 1.0 - 0.5 ** hits
+        return 1.0 - 0.5**hits
 
 
 # --- the suggester ------------------------------------------------------------------------------------------------
+
 
 @dataclass
 class ThemeSuggester:
@@ -167,11 +170,17 @@ class ThemeSuggester:
             if learned:
                 texts.append(entry.document)
                 labels.append(frozenset({entry.theme_id}))
-        self.word_vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, lowercase=True,
-                                               dtype=np.float32)
-        self.char_vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=self.char_ngrams, sublinear_tf=True,
-                                               min_df=2,
-                                               max_features=self.max_char_features, dtype=np.float32)
+        self.word_vectorizer = TfidfVectorizer(
+            ngram_range=(1, 2), sublinear_tf=True, min_df=1, lowercase=True, dtype=np.float32
+        )
+        self.char_vectorizer = TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=self.char_ngrams,
+            sublinear_tf=True,
+            min_df=2,
+            max_features=self.max_char_features,
+            dtype=np.float32,
+        )
         self.weights = None
         self.intercepts = None
         if not any(self.learned):
@@ -188,8 +197,13 @@ class ThemeSuggester:
                 if y.min() == y.max():  # no negatives: nothing to learn from, stay on keywords
                     self.learned[j] = False
                     continue
-                model = LogisticRegression(C=self.C, class_weight="balanced", solver=self.solver,
-                                           dual=self.dual and self.solver == "liblinear", max_iter=300)
+                model = LogisticRegression(
+                    C=self.C,
+                    class_weight="balanced",
+                    solver=self.solver,
+                    dual=self.dual and self.solver == "liblinear",
+                    max_iter=300,
+                )
                 with warnings.catch_warnings():  # a few hundred steps are plenty for suggestions
                     warnings.simplefilter("ignore", ConvergenceWarning)
                     model.fit(X, y)
@@ -228,9 +242,9 @@ class ThemeSuggester:
         result = []
         for row in scores:
             order = np.argsort(-row)
-            result.append([
-                ThemeScore(ids[j], float(row[j]), not self.learned[j]) for j in order if row[j] >= self.threshold
-            ])
+            result.append(
+                [ThemeScore(ids[j], float(row[j]), not self.learned[j]) for j in order if row[j] >= self.threshold]
+            )
         return result
 
     def top(self, texts: Sequence[str]) -> list[int | None]:

@@ -65,8 +65,9 @@ class Suggestion(models.Model):
     theme = models.ForeignKey("annotations.Theme", on_delete=models.CASCADE, related_name="suggestions")
     score = models.FloatField()
     cold_start = models.BooleanField(default=False)
-    model = models.ForeignKey(SuggesterModel, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="suggestions")
+    model = models.ForeignKey(
+        SuggesterModel, null=True, blank=True, on_delete=models.SET_NULL, related_name="suggestions"
+    )
     model_version = models.PositiveIntegerField(default=0)  # kept when old model rows are pruned; 0 = codebook
     neighbours = models.JSONField(default=list, blank=True)  # up to 3 {"ref", "text", "similarity"}
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -89,8 +90,9 @@ class Suggestion(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(start__lt=F("end")), name="suggestion_start_before_end"),
             models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=1), name="suggestion_score_0_1"),
-            models.UniqueConstraint(fields=["article", "start", "end", "theme"], condition=Q(status="open"),
-                                    name="unique_open_suggestion"),
+            models.UniqueConstraint(
+                fields=["article", "start", "end", "theme"], condition=Q(status="open"), name="unique_open_suggestion"
+            ),
         ]
 
     def __str__(self):
@@ -104,12 +106,14 @@ class LayerPreference(models.Model):
     hidden = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
+    def __str__(self):
+        return f"{self.user_id}: suggestions {'hidden' if self.hidden else 'shown'}"
+
 
 class BlindCoding(models.Model):
     """A supervisor hides suggestions from analysts for one article, or for all (``article`` None: global)."""
 
-    article = models.OneToOneField("corpus.Article", null=True, blank=True, on_delete=models.CASCADE,
-                                   related_name="+")
+    article = models.OneToOneField("corpus.Article", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -117,3 +121,6 @@ class BlindCoding(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article"], condition=Q(article__isnull=True), name="one_global_blind"),
         ]
+
+    def __str__(self):
+        return f"blind coding: {self.article_id or 'all articles'}"

@@ -53,8 +53,11 @@ def training_examples() -> list[Example]:
     ).values_list("annotation_id", "theme_id"):
         themes.setdefault(ann_id, set()).add(theme_id)
     rows.sort(key=lambda r: (r[5] != Annotation.Status.ACCEPTED, r[0]))  # accepted first
-    examples = [Example(text, frozenset(themes.get(ann_id, ())), status == Annotation.Status.ACCEPTED, ann_id)
-                for ann_id, _, _, _, text, status in rows if themes.get(ann_id)]
+    examples = [
+        Example(text, frozenset(themes.get(ann_id, ())), status == Annotation.Status.ACCEPTED, ann_id)
+        for ann_id, _, _, _, text, status in rows
+        if themes.get(ann_id)
+    ]
     covered: dict[int, list] = {}
     for _, article_id, start, end, _, _ in rows:
         covered.setdefault(article_id, []).append((start, end))
@@ -97,15 +100,15 @@ class LayerState:
 def layer_state(*, user, article_id: int) -> LayerState:
     """Does ``user`` see suggestions on this article? Blind coding (per article or global) hides them from
     analysts; supervisors still see them (they set it) and anyone may hide them for themselves."""
-    blind = dict(BlindCoding.objects.filter(Q(article_id=article_id) | Q(article__isnull=True))
-                 .values_list("article_id", "id"))
+    blind = dict(
+        BlindCoding.objects.filter(Q(article_id=article_id) | Q(article__isnull=True)).values_list("article_id", "id")
+    )
     blind_article, blind_global = article_id in blind, None in blind
     hidden_by_user = LayerPreference.objects.filter(user=user, hidden=True).exists()
     if hidden_by_user:
         return LayerState(False, True, blind_article, blind_global, "You switched suggestions off.")
     if (blind_article or blind_global) and not is_supervisor(user):
-        return LayerState(False, False, blind_article, blind_global,
-                          "A supervisor hid suggestions for blind coding.")
+        return LayerState(False, False, blind_article, blind_global, "A supervisor hid suggestions for blind coding.")
     return LayerState(True, False, blind_article, blind_global)
 
 
@@ -121,8 +124,7 @@ def suggestions_for_user(*, user, article_id: int, suggestions) -> list[Suggesti
             article_id=article_id, annotator=user, deleted_at__isnull=True, themes__isnull=False
         ).values_list("start", "end", "themes")
     ]
-    return [s for s in suggestions
-            if not any(a < s.end and s.start < b and t == s.theme_id for a, b, t in coded)]
+    return [s for s in suggestions if not any(a < s.end and s.start < b and t == s.theme_id for a, b, t in coded)]
 
 
 def theme_quality() -> list[dict]:
@@ -144,16 +146,18 @@ def theme_quality() -> list[dict]:
     for theme in themes:
         c = counts.get(theme.id, {"accepted": 0, "rejected": 0, "open": 0})
         decided = c["accepted"] + c["rejected"]
-        rows.append({
-            "theme": theme,
-            "accepted": c["accepted"],
-            "rejected": c["rejected"],
-            "open": c["open"],
-            "precision": c["accepted"] / decided if decided else None,
-            "keywords": ", ".join(keywords[theme.id]),
-            "examples": per_theme.get(str(theme.id), 0),
-            "cold_start": True if cold is None else theme.id in cold,
-        })
+        rows.append(
+            {
+                "theme": theme,
+                "accepted": c["accepted"],
+                "rejected": c["rejected"],
+                "open": c["open"],
+                "precision": c["accepted"] / decided if decided else None,
+                "keywords": ", ".join(keywords[theme.id]),
+                "examples": per_theme.get(str(theme.id), 0),
+                "cold_start": True if cold is None else theme.id in cold,
+            }
+        )
     return rows
 
 

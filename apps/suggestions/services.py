@@ -31,6 +31,7 @@ _LOADED: dict[int, ThemeSuggester] = {}  # fitted models by SuggesterModel id, l
 
 # --- training -----------------------------------------------------------------------------------------------------
 
+
 def suggester_training_request(*, actor=None, reason: str = "") -> SuggesterModel:
     """Queue a training run (one at a time: a queued run is returned instead of a second one)."""
     from .tasks import train_suggester
@@ -87,6 +88,7 @@ def loaded_suggester(model: SuggesterModel | None) -> ThemeSuggester:
 
 # --- suggesting ---------------------------------------------------------------------------------------------------
 
+
 def suggestions_refresh(*, article: Article) -> list[Suggestion]:
     """Make the open suggestions of ``article`` those of the latest model: sentences scored, themes at or above the
     threshold kept unless the same passage and theme was already decided (decided suggestions stay as they are).
@@ -101,7 +103,8 @@ def suggestions_refresh(*, article: Article) -> list[Suggestion]:
     spans = sentence_spans(article.text)
     texts = [article.text[s:e] for s, e in spans]
     decided = set(
-        Suggestion.objects.filter(article=article).exclude(status=Suggestion.Status.OPEN)
+        Suggestion.objects.filter(article=article)
+        .exclude(status=Suggestion.Status.OPEN)
         .values_list("start", "end", "theme_id")
     )
     pairs = []
@@ -112,11 +115,18 @@ def suggestions_refresh(*, article: Article) -> list[Suggestion]:
             pairs.append((start, end, item))
     neighbours = suggester.neighbours([article.text[s:e] for s, e, _ in pairs], [i.theme_id for _, _, i in pairs])
     rows = [
-        Suggestion(article=article, start=s, end=e, text=article.text[s:e], theme_id=item.theme_id,
-                   score=min(1.0, max(0.0, round(item.score, 4))), cold_start=item.cold_start, model=model,
-                   model_version=version,
-                   neighbours=[{"ref": n.ref, "text": n.text[:500], "similarity": round(n.similarity, 3)}
-                               for n in near])
+        Suggestion(
+            article=article,
+            start=s,
+            end=e,
+            text=article.text[s:e],
+            theme_id=item.theme_id,
+            score=min(1.0, max(0.0, round(item.score, 4))),
+            cold_start=item.cold_start,
+            model=model,
+            model_version=version,
+            neighbours=[{"ref": n.ref, "text": n.text[:500], "similarity": round(n.similarity, 3)} for n in near],
+        )
         for (s, e, item), near in zip(pairs, neighbours, strict=True)
     ]
     with transaction.atomic():
@@ -137,7 +147,8 @@ def suggestion_decide(*, suggestion: Suggestion, actor, accept: bool, start=None
         raise ValidationError("This suggestion was already decided.", code="decided")
     if accept:
         span, _ = annotation_create(
-            article=suggestion.article, annotator=actor,
+            article=suggestion.article,
+            annotator=actor,
             start=suggestion.start if start in (None, "") else start,
             end=suggestion.end if end in (None, "") else end,
             theme_ids=[suggestion.theme_id],
@@ -154,6 +165,7 @@ def suggestion_decide(*, suggestion: Suggestion, actor, accept: bool, start=None
 
 # --- codebook and visibility --------------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def theme_keywords_set(*, theme: Theme, keywords: str, actor) -> ThemeKeywords:
     """Set a theme's cold-start keywords (supervisors); the next training run uses them."""
@@ -161,8 +173,9 @@ def theme_keywords_set(*, theme: Theme, keywords: str, actor) -> ThemeKeywords:
         raise PermissionDenied("Only supervisors edit the codebook.")
     if len(keywords) > 5000:
         raise ValidationError("Keywords are at most 5,000 characters.", code="too_long")
-    row, _ = ThemeKeywords.objects.update_or_create(theme=theme, defaults={"keywords": keywords.strip(),
-                                                                         "updated_by": actor})
+    row, _ = ThemeKeywords.objects.update_or_create(
+        theme=theme, defaults={"keywords": keywords.strip(), "updated_by": actor}
+    )
     return row
 
 

@@ -92,13 +92,19 @@ def decide(request, article_id: int):
     suggestion = get_object_or_404(Suggestion, pk=suggestion_id, article=article)
     try:
         suggestion = services.suggestion_decide(
-            suggestion=suggestion, actor=request.user, accept=action == "accept",
-            start=_int_or_none(request.POST.get("start")), end=_int_or_none(request.POST.get("end")),
+            suggestion=suggestion,
+            actor=request.user,
+            accept=action == "accept",
+            start=_int_or_none(request.POST.get("start")),
+            end=_int_or_none(request.POST.get("end")),
         )
     except ValidationError as error:
         return refuse(request, error, back=back)
-    notice = (f"Accepted: “{suggestion.annotation.text[:60]}” is now your span ({suggestion.theme.name})."
-              if suggestion.annotation else f"Rejected {suggestion.theme.name}.")
+    notice = (
+        f"Accepted: “{suggestion.annotation.text[:60]}” is now your span ({suggestion.theme.name})."
+        if suggestion.annotation
+        else f"Rejected {suggestion.theme.name}."
+    )
     if not request.htmx:
         messages.success(request, notice)
         return redirect(back)
@@ -117,8 +123,11 @@ def layer(request, article_id: int):
     scope = request.POST.get("scope")
     hidden = request.POST.get("hidden") == "1"
     if scope not in {"me", "article", "all"}:
-        return error_response("Say whose layer to switch.", status=400) if request.htmx else redirect(
-            "suggestions:article", article.pk)
+        return (
+            error_response("Say whose layer to switch.", status=400)
+            if request.htmx
+            else redirect("suggestions:article", article.pk)
+        )
     if scope == "me":
         services.layer_preference_set(user=request.user, hidden=hidden)
     else:
@@ -138,14 +147,14 @@ def themes(request):
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "train":
-            model = services.suggester_training_request(actor=request.user,
-                                                        reason=f"on demand by {request.user.username}")
+            model = services.suggester_training_request(
+                actor=request.user, reason=f"on demand by {request.user.username}"
+            )
             messages.success(request, f"Training of version {model.version} is queued; the worker runs it.")
         elif action == "keywords":
             theme = get_object_or_404(Theme, pk=request.POST.get("theme") or 0)
             try:
-                services.theme_keywords_set(theme=theme, keywords=request.POST.get("keywords", ""),
-                                            actor=request.user)
+                services.theme_keywords_set(theme=theme, keywords=request.POST.get("keywords", ""), actor=request.user)
             except ValidationError as error:
                 return refuse(request, error, back=reverse("suggestions:themes"))
             messages.success(request, f"Keywords of {theme.name} saved; they apply from the next training.")
@@ -153,16 +162,21 @@ def themes(request):
             services.blind_coding_set(actor=request.user, hidden=request.POST.get("hidden") == "1")
             messages.success(request, "Blind coding switched.")
         else:
-            return refuse(request, ValidationError("Unknown action.", code="action"),
-                          back=reverse("suggestions:themes"))
+            return refuse(
+                request, ValidationError("Unknown action.", code="action"), back=reverse("suggestions:themes")
+            )
         return redirect("suggestions:themes")
     model = selectors.latest_model()
-    return render(request, "suggestions/themes.html", {
-        "rows": selectors.theme_quality(),
-        "model": model,
-        "pending": selectors.pending_training(),
-        "models": selectors.recent_models(),
-        "decisions_since": selectors.decisions_since(model),
-        "retrain_every": services.RETRAIN_EVERY,
-        "blind_global": selectors.blind_coding_global(),
-    })
+    return render(
+        request,
+        "suggestions/themes.html",
+        {
+            "rows": selectors.theme_quality(),
+            "model": model,
+            "pending": selectors.pending_training(),
+            "models": selectors.recent_models(),
+            "decisions_since": selectors.decisions_since(model),
+            "retrain_every": services.RETRAIN_EVERY,
+            "blind_global": selectors.blind_coding_global(),
+        },
+    )

@@ -1,9 +1,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from apps.core.versions import VersionConflict
 from apps.annotations import services
 from apps.annotations.models import Annotation, EntityMention, Theme
+from apps.core.versions import VersionConflict
 from tests.annotations.conftest import span_of
 from tests.factories import ArticleFactory, ThemeFactory
 
@@ -26,8 +26,9 @@ def test_code_point_offsets_survive_emoji_cjk_and_combining_accents(analyst, the
     article = ArticleFactory(text=text)
     phrase = "𠮷野 and Adébáyọ\u0300"
     start = article.text.index(phrase)
-    span, _ = services.annotation_create(article=article, annotator=analyst, start=start, end=start + len(phrase),
-                                         theme_ids=[themes[0].id])
+    span, _ = services.annotation_create(
+        article=article, annotator=analyst, start=start, end=start + len(phrase), theme_ids=[themes[0].id]
+    )
     assert span.text == phrase
     assert len(phrase.encode("utf-16-le")) // 2 > len(phrase)  # the browser would have counted differently
 
@@ -55,8 +56,9 @@ def test_unknown_and_inactive_themes_are_refused(article, analyst):
 
 def test_same_range_again_adds_themes_to_the_existing_span(article, analyst, themes):
     first, _ = services.annotation_create(article=article, annotator=analyst, start=0, end=10, theme_ids=[themes[0].id])
-    again, created = services.annotation_create(article=article, annotator=analyst, start=0, end=10,
-                                                theme_ids=[themes[1].id])
+    again, created = services.annotation_create(
+        article=article, annotator=analyst, start=0, end=10, theme_ids=[themes[1].id]
+    )
     assert not created and again.pk == first.pk
     assert set(again.themes.values_list("id", flat=True)) == {themes[0].id, themes[1].id}
     assert again.version == 2
@@ -78,8 +80,9 @@ def test_update_with_a_stale_version_is_refused_and_keeps_the_first_save(article
 def test_deactivated_theme_can_stay_on_a_span_when_its_other_fields_are_edited(article, analyst, themes):
     span, _ = services.annotation_create(article=article, annotator=analyst, start=0, end=10, theme_ids=[themes[0].id])
     services.theme_set_active(theme=themes[0], active=False, actor=analyst)
-    services.annotation_update(annotation=span, actor=analyst, version=span.version, note="still here",
-                               theme_ids=[themes[0].id])
+    services.annotation_update(
+        annotation=span, actor=analyst, version=span.version, note="still here", theme_ids=[themes[0].id]
+    )
     assert list(span.themes.values_list("id", flat=True)) == [themes[0].id]
 
 
@@ -113,8 +116,9 @@ def test_undo_is_refused_when_a_new_span_took_the_same_range(article, analyst):
 
 def test_accept_all_of_a_label_touches_only_suggested_mentions_of_that_label(article, analyst):
     a = EntityMention.objects.create(article=article, label="PERSON", start=0, end=10, text=article.text[0:10])
-    b = EntityMention.objects.create(article=article, label="PERSON", start=15, end=29, text=article.text[15:29],
-                                     status="rejected")
+    b = EntityMention.objects.create(
+        article=article, label="PERSON", start=15, end=29, text=article.text[15:29], status="rejected"
+    )
     c = EntityMention.objects.create(article=article, label="GPE", start=33, end=39, text=article.text[33:39])
     assert services.entity_decide_label(article=article, label="PERSON", actor=analyst, status="accepted") == 1
     assert [EntityMention.objects.get(pk=m.pk).status for m in (a, b, c)] == ["accepted", "rejected", "suggested"]

@@ -20,11 +20,15 @@ def workspace_url(article):
 
 def create(client, article, phrase, theme_ids, **extra):
     start, end = span_of(article, phrase)
-    return client.post(reverse("annotations:span_create", args=[article.pk]),
-                       {"start": start, "end": end, "theme": theme_ids, **extra}, **HTMX)
+    return client.post(
+        reverse("annotations:span_create", args=[article.pk]),
+        {"start": start, "end": end, "theme": theme_ids, **extra},
+        **HTMX,
+    )
 
 
 # --- access ---------------------------------------------------------------------------------------------------------
+
 
 def test_assigned_analyst_opens_the_workspace(client_for, analyst, article, assigned, themes):
     response = client_for(analyst).get(workspace_url(article))
@@ -47,7 +51,9 @@ def test_missing_article_is_404(client_for, supervisor):
     assert client_for(supervisor).get(reverse("annotations:workspace", args=[987654])).status_code == 404
 
 
-def test_analyst_who_once_annotated_but_lost_the_assignment_can_read_but_not_write(client_for, analyst, article, themes):
+def test_analyst_who_once_annotated_but_lost_the_assignment_can_read_but_not_write(
+    client_for, analyst, article, themes
+):
     AnnotationFactory(article=article, annotator=analyst, start=0, end=10)
     client = client_for(analyst)
     response = client.get(workspace_url(article))
@@ -82,6 +88,7 @@ def test_analyst_cannot_open_or_edit_another_analysts_span(client_for, analyst, 
 
 # --- creating -------------------------------------------------------------------------------------------------------
 
+
 def test_create_span_answers_with_only_the_changed_paragraph_and_row(client_for, analyst, article, assigned, themes):
     response = create(client_for(analyst), article, "strategic partnership", [themes[6].id])
     assert response.status_code == 201
@@ -109,15 +116,20 @@ def test_first_edit_moves_the_assignment_to_in_progress(client_for, analyst, art
     assert assigned.state == "in_progress"
 
 
-@pytest.mark.parametrize("values,message", [
-    ({"start": "abc", "end": "4"}, "whole numbers"),
-    ({"start": "-3", "end": "4"}, "0 <= start < end"),
-    ({"start": "5", "end": "100000"}, "0 <= start < end"),
-    ({"start": "9", "end": "9"}, "0 <= start < end"),
-    ({"start": "0", "end": "4", "theme": "424242"}, "Unknown theme"),
-    ({"start": "0", "end": "4", "theme": "x"}, "numeric id"),
-])
-def test_forged_offsets_or_themes_get_400_with_a_message(client_for, analyst, article, assigned, themes, values, message):
+@pytest.mark.parametrize(
+    "values,message",
+    [
+        ({"start": "abc", "end": "4"}, "whole numbers"),
+        ({"start": "-3", "end": "4"}, "0 <= start < end"),
+        ({"start": "5", "end": "100000"}, "0 <= start < end"),
+        ({"start": "9", "end": "9"}, "0 <= start < end"),
+        ({"start": "0", "end": "4", "theme": "424242"}, "Unknown theme"),
+        ({"start": "0", "end": "4", "theme": "x"}, "numeric id"),
+    ],
+)
+def test_forged_offsets_or_themes_get_400_with_a_message(
+    client_for, analyst, article, assigned, themes, values, message
+):
     response = client_for(analyst).post(reverse("annotations:span_create", args=[article.pk]), values, **HTMX)
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/plain")
@@ -136,6 +148,7 @@ def test_submitted_work_is_read_only_for_the_analyst(client_for, analyst, articl
 
 # --- editing --------------------------------------------------------------------------------------------------------
 
+
 def test_edit_themes_and_note_then_a_stale_tab_is_refused_with_the_current_state(
     client_for, analyst, article, assigned, themes
 ):
@@ -145,8 +158,9 @@ def test_edit_themes_and_note_then_a_stale_tab_is_refused_with_the_current_state
     url = reverse("annotations:span", args=[span.pk])
     editor = client.get(url, **HTMX)
     assert editor.status_code == 200 and 'name="version" value="1"' in editor.content.decode()
-    ok = client.post(url, {"version": 1, "themes_present": 1, "theme": [themes[0].id, themes[1].id],
-                           "note": "Venue matters"}, **HTMX)
+    ok = client.post(
+        url, {"version": 1, "themes_present": 1, "theme": [themes[0].id, themes[1].id], "note": "Venue matters"}, **HTMX
+    )
     assert ok.status_code == 200 and "Saved." in ok.content.decode()
     assert f'<li hx-swap-oob="true" id="s{span.pk}"' in ok.content.decode()
     span.refresh_from_db()
@@ -169,7 +183,7 @@ def test_delete_then_undo(client_for, analyst, article, assigned, themes):
     assert response.status_code == 200
     html = response.content.decode()
     assert f'<li id="s{span.pk}" hx-swap-oob="delete">' in html and "Undo" in html
-    assert f'a{span.pk}' not in html.split("hx-swap-oob=\"delete\"")[0].split("<p id=")[1]
+    assert f"a{span.pk}" not in html.split('hx-swap-oob="delete"')[0].split("<p id=")[1]
     span.refresh_from_db()
     assert span.deleted_at and span.deleted_by == analyst
     assert client.get(reverse("annotations:span", args=[span.pk]), **HTMX).status_code == 404
@@ -188,6 +202,7 @@ def test_deleting_with_a_stale_version_is_refused(client_for, analyst, article, 
 
 
 # --- escaping and CSP -----------------------------------------------------------------------------------------------
+
 
 def test_script_in_article_text_and_note_is_shown_as_text(client_for, analyst, themes):
     article = ArticleFactory(text="Before <script>alert('x')</script> after & more.")
@@ -212,6 +227,7 @@ def test_page_has_a_csp_and_no_inline_script(client_for, analyst, article, assig
 
 # --- query counts -----------------------------------------------------------------------------------------------------
 
+
 def _render_queries(client, article):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(workspace_url(article)).status_code == 200
@@ -226,11 +242,13 @@ def test_workspace_query_count_does_not_grow_with_spans(client_for, supervisor, 
 
     def add_spans(numbers):
         for i in numbers:
-            span = AnnotationFactory(article=article, annotator=analyst if i % 2 else supervisor,
-                                     start=i * 7, end=i * 7 + 5)
+            span = AnnotationFactory(
+                article=article, annotator=analyst if i % 2 else supervisor, start=i * 7, end=i * 7 + 5
+            )
             through.objects.create(annotation=span, theme=themes[i % 5])
-            EntityMention.objects.create(article=article, label="ORG", start=i * 7, end=i * 7 + 3,
-                                         text=article.text[i * 7:i * 7 + 3])
+            EntityMention.objects.create(
+                article=article, label="ORG", start=i * 7, end=i * 7 + 3, text=article.text[i * 7 : i * 7 + 3]
+            )
 
     add_spans(range(2))
     few = _render_queries(client, article)
@@ -240,6 +258,7 @@ def test_workspace_query_count_does_not_grow_with_spans(client_for, supervisor, 
 
 
 # --- entities -------------------------------------------------------------------------------------------------------
+
 
 def test_accept_and_reject_entities_one_by_one_and_by_label(client_for, analyst, article, assigned):
     xi = EntityMention.objects.create(article=article, label="PERSON", start=0, end=10, text="Xi Jinping")
@@ -251,8 +270,9 @@ def test_accept_and_reject_entities_one_by_one_and_by_label(client_for, analyst,
     response = client.post(reverse("annotations:entity_decide", args=[xi.pk]), {"status": "rejected"}, **HTMX)
     assert response.status_code == 200 and 'id="entity-panel"' in response.content.decode()
     assert f"e{xi.pk}" not in response.content.decode().split('<p id="p0"')[1]
-    response = client.post(reverse("annotations:entity_panel", args=[article.pk]),
-                           {"label": "PERSON", "status": "accepted"}, **HTMX)
+    response = client.post(
+        reverse("annotations:entity_panel", args=[article.pk]), {"label": "PERSON", "status": "accepted"}, **HTMX
+    )
     assert "entitiesChanged" in response["HX-Trigger"]
     statuses = {m.pk: m.status for m in EntityMention.objects.all()}
     assert statuses == {xi.pk: "rejected", putin.pk: "accepted", moscow.pk: "suggested"}
@@ -261,6 +281,7 @@ def test_accept_and_reject_entities_one_by_one_and_by_label(client_for, analyst,
 
 
 # --- submit and queue -------------------------------------------------------------------------------------------------
+
 
 def test_submit_for_review_and_resubmitting_is_a_clear_400(client_for, analyst, article, assigned, themes):
     client = client_for(analyst)
@@ -296,6 +317,7 @@ def test_quotes_layer_and_panel_are_part_of_the_workspace(client_for, supervisor
 
 # --- themes ---------------------------------------------------------------------------------------------------------
 
+
 def test_theme_pages_are_for_supervisors_only(client_for, analyst, themes):
     client = client_for(analyst)
     assert client.get(reverse("annotations:theme_list")).status_code == 403
@@ -304,9 +326,16 @@ def test_theme_pages_are_for_supervisors_only(client_for, analyst, themes):
 
 def test_supervisor_creates_edits_reorders_and_deactivates_a_theme(client_for, supervisor, analyst, article, themes):
     client = client_for(supervisor)
-    response = client.post(reverse("annotations:theme_list"), {
-        "name": "Belt and Road", "description": "BRI projects", "colour": "#AA3377", "shortcut": "b", "parent": "",
-    })
+    response = client.post(
+        reverse("annotations:theme_list"),
+        {
+            "name": "Belt and Road",
+            "description": "BRI projects",
+            "colour": "#AA3377",
+            "shortcut": "b",
+            "parent": "",
+        },
+    )
     assert response.status_code == 302
     theme = Theme.objects.get(name="Belt and Road")
     assert theme.slug == "belt-and-road" and theme.colour == "#aa3377" and theme.order > themes[-1].order
@@ -316,8 +345,10 @@ def test_supervisor_creates_edits_reorders_and_deactivates_a_theme(client_for, s
     reserved = client.post(reverse("annotations:theme_list"), {"name": "Y", "colour": "#000000", "shortcut": "q"})
     assert reserved.status_code == 400
 
-    client.post(reverse("annotations:theme_edit", args=[theme.pk]),
-                {"name": "Belt and Road Initiative", "colour": "#aa3377", "shortcut": "b", "parent": themes[7].pk})
+    client.post(
+        reverse("annotations:theme_edit", args=[theme.pk]),
+        {"name": "Belt and Road Initiative", "colour": "#aa3377", "shortcut": "b", "parent": themes[7].pk},
+    )
     theme.refresh_from_db()
     assert theme.name == "Belt and Road Initiative" and theme.parent == themes[7]
 
@@ -350,8 +381,10 @@ def test_a_theme_cannot_become_its_own_ancestor(client_for, supervisor, themes):
     child = themes[1]
     child.parent = themes[0]
     child.save()
-    response = client_for(supervisor).post(reverse("annotations:theme_edit", args=[themes[0].pk]),
-                                           {"name": themes[0].name, "colour": "#4e79a7", "parent": child.pk})
+    response = client_for(supervisor).post(
+        reverse("annotations:theme_edit", args=[themes[0].pk]),
+        {"name": themes[0].name, "colour": "#4e79a7", "parent": child.pk},
+    )
     assert response.status_code == 400
 
 
@@ -362,7 +395,10 @@ def test_long_span_lists_load_their_tail_separately(client_for, analyst, themes)
     Assignment.objects.create(article=article, analyst=analyst)
     words = [(m.start(), m.end()) for m in re.finditer(r"\S+", article.text)]
     Annotation.objects.bulk_create(
-        [Annotation(article=article, annotator=analyst, start=s, end=e, text=article.text[s:e]) for s, e in words[:SPAN_LIST_FIRST + 5]]
+        [
+            Annotation(article=article, annotator=analyst, start=s, end=e, text=article.text[s:e])
+            for s, e in words[: SPAN_LIST_FIRST + 5]
+        ]
     )
     client = client_for(analyst)
     html = client.get(workspace_url(article)).content.decode()
@@ -371,7 +407,9 @@ def test_long_span_lists_load_their_tail_separately(client_for, analyst, themes)
     assert rest.content.decode().count('class="span-row"') == 5
 
 
-def test_returned_work_points_the_analyst_to_the_supervisors_comments(client_for, analyst, supervisor, article, assigned):
+def test_returned_work_points_the_analyst_to_the_supervisors_comments(
+    client_for, analyst, supervisor, article, assigned
+):
     from apps.assignments.services import assignment_submit, assignment_transition
 
     feedback = reverse("review:feedback", args=[article.pk])

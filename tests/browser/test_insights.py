@@ -41,9 +41,11 @@ def coded_seeds(seed_articles):
     ukraine, wwii = ThemeFactory(name="Ukraine war", slug="ukraine"), ThemeFactory(name="WWII memory", slug="wwii")
     xinhua = next(a for a in seed_articles if a.outlet.name == "Xinhua")
     reuters = next(a for a in seed_articles if a.outlet.name == "Reuters")
-    counted = [span(xinhua, "Xi made the remarks", ana, [ukraine]),
-               span(xinhua, "The two leaders exchanged in-depth views", ana, [ukraine]),
-               span(reuters, "neo-Nazism", ana, [wwii])]
+    counted = [
+        span(xinhua, "Xi made the remarks", ana, [ukraine]),
+        span(xinhua, "The two leaders exchanged in-depth views", ana, [ukraine]),
+        span(reuters, "neo-Nazism", ana, [wwii]),
+    ]
     span(xinhua, "ROBUST TIES", ana, [ukraine], status="pending")
     return {"xinhua": xinhua, "reuters": reuters, "ukraine": ukraine, "wwii": wwii, "counted": counted}
 
@@ -132,7 +134,15 @@ def test_supervisor_downloads_the_reliability_table(page, screenshot, tmp_path):
     info.value.save_as(path)
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert rows[0] == {"scope": "overall", "articles": "1", "tokens": "4", "alpha": "0.533", "alpha_ci_low": "0.533",
-                       "alpha_ci_high": "0.533", "exact_f1": "0.000", "overlap_f1": "1.000"}
+    assert rows[0] == {
+        "scope": "overall",
+        "articles": "1",
+        "tokens": "4",
+        "alpha": "0.533",
+        "alpha_ci_low": "0.533",
+        "alpha_ci_high": "0.533",
+        "exact_f1": "0.000",
+        "overlap_f1": "1.000",
+    }
     assert rows[1]["scope"] == "Multipolarity" and rows[1]["alpha"] == "0.533"
     assert page.js_errors == []

@@ -5,9 +5,9 @@ import pytest
 
 from apps.annotations.models import Annotation
 from apps.annotations.services import annotation_create
+from apps.assignments.models import Assignment
 from apps.corpus.models import Article
 from apps.quotes.models import Quote
-from apps.assignments.models import Assignment
 from tests.browser.conftest import login
 from tests.factories import UserFactory
 

@@ -1,8 +1,8 @@
 import pytest
 
+from apps.assignments.models import Assignment
 from apps.corpus.models import Article
 from apps.quotes.models import Quote, Speaker
-from apps.assignments.models import Assignment
 from tests.browser.conftest import login
 from tests.factories import ArticleFactory, UserFactory
 

@@ -31,12 +31,14 @@ def switch_user(page, username):
 
 def annotate(article, user, phrase, theme):
     start = article.text.index(phrase)
-    span, _ = annotation_create(article=article, annotator=user, start=start, end=start + len(phrase), theme_ids=[theme.pk])
+    span, _ = annotation_create(
+        article=article, annotator=user, start=start, end=start + len(phrase), theme_ids=[theme.pk]
+    )
     return span
 
 
 def test_supervisor_assigns_two_analysts_reviews_requests_changes_and_approves(page, screenshot, themes):
-    supervisor = UserFactory(username="sue", role="Supervisor", first_name="Sue")
+    UserFactory(username="sue", role="Supervisor", first_name="Sue")
     ana = UserFactory(username="ana", role="Analyst", first_name="Ana")
     bob = UserFactory(username="bob", role="Analyst", first_name="Bob")
     article = ArticleFactory(title="Xi and Putin meet in Moscow", text=TEXT)
@@ -63,7 +65,7 @@ def test_supervisor_assigns_two_analysts_reviews_requests_changes_and_approves(p
         page.goto("/review/queue/")
         row = page.locator("#my-queue tr", has_text=article.title)
         dialogs = []
-        page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+        page.once("dialog", lambda dialog, seen=dialogs: (seen.append(dialog.message), dialog.accept()))
         row.get_by_role("button", name="Submit").click()
         page.wait_for_selector("text=Submitted for review.")
         assert "read-only until a supervisor returns it" in dialogs[0]

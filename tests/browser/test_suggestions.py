@@ -15,14 +15,18 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 CODED = [
     ("The Foreign Ministry reiterated that Taiwan is an inalienable part of China's territory.", "taiwan-one-china"),
-    ("Beijing urged Washington to abide by the one-China principle and the three joint communiques.",
-     "taiwan-one-china"),
+    (
+        "Beijing urged Washington to abide by the one-China principle and the three joint communiques.",
+        "taiwan-one-china",
+    ),
     ("Any attempt to split Taiwan from China will be met with a resolute response.", "taiwan-one-china"),
     ("Washington announced new tariffs on Chinese goods on Wednesday.", "sanctions-and-tariffs"),
     ("The talks lasted three hours, the ministry said.", None),
 ]
-NEW = ("Moscow firmly supports Beijing's position on Taiwan and the one-China principle, the statement said.\n"
-       "The delegation left for Minsk on Friday evening.")
+NEW = (
+    "Moscow firmly supports Beijing's position on Taiwan and the one-China principle, the statement said.\n"
+    "The delegation left for Minsk on Friday evening."
+)
 
 
 def test_analyst_sees_a_suggestion_with_its_nearest_examples_and_accepts_it(page, screenshot, django_db_blocker):
@@ -35,8 +39,9 @@ def test_analyst_sees_a_suggestion_with_its_nearest_examples_and_accepts_it(page
     for text, slug in CODED:
         if slug:
             start = old.text.index(text)
-            span = AnnotationFactory(article=old, annotator=coder, start=start, end=start + len(text),
-                                     status=Annotation.Status.ACCEPTED)
+            span = AnnotationFactory(
+                article=old, annotator=coder, start=start, end=start + len(text), status=Annotation.Status.ACCEPTED
+            )
             span.themes.set([themes[slug]])
     # a trained model (the worker's job; here the task's service is called directly)
     model = SuggesterModel.objects.create(version=1, created_at=timezone.now())
@@ -55,8 +60,10 @@ def test_analyst_sees_a_suggestion_with_its_nearest_examples_and_accepts_it(page
     assert 1 <= neighbours.count() <= 3
     # the nearest accepted passages are the Taiwan ones, the closest (shares "one-China principle") first
     assert "one-China principle" in neighbours.first.inner_text()
-    assert all(text in {t for t, slug in CODED if slug == "taiwan-one-china"}
-               for text in item.locator(".sg-neighbours q").all_inner_texts())
+    assert all(
+        text in {t for t, slug in CODED if slug == "taiwan-one-china"}
+        for text in item.locator(".sg-neighbours q").all_inner_texts()
+    )
     assert page.locator(".sg-item", has_text="delegation left for Minsk").count() == 0
     screenshot(page, "1280")
     page.set_viewport_size({"width": 390, "height": 900})

@@ -6,8 +6,8 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from apps.annotations.models import Annotation, EntityMention
-from apps.quotes.models import Quote
 from apps.assignments.models import Assignment
+from apps.quotes.models import Quote
 from tests.browser.conftest import login
 from tests.factories import ArticleFactory, UserFactory
 
@@ -101,7 +101,10 @@ def test_mouse_flow_create_reload_second_theme_note_delete_and_undo(page, setup,
     page.wait_for_selector("#span-editor .ok")
     span.refresh_from_db()
     assert span.note == "Framed as <b>mutual</b> benefit"
-    assert set(span.themes.values_list("name", flat=True)) == {"strategic partnership and mutual trust", "multipolarity"}
+    assert set(span.themes.values_list("name", flat=True)) == {
+        "strategic partnership and mutual trust",
+        "multipolarity",
+    }
     page.locator(f"#s{span.pk}").scroll_into_view_if_needed()  # rows off screen are not rendered (content-visibility)
     expect(page.locator(f"#s{span.pk} .note")).to_have_text("Framed as <b>mutual</b> benefit", use_inner_text=True)
     screenshot(page, "edited")
@@ -158,7 +161,7 @@ def test_keyboard_only_flow_and_unicode_offsets(page, setup, screenshot):
     page.keyboard.press("Enter")
     page.wait_for_selector("#span-list li")
     span = Annotation.objects.get()
-    assert span.text == "Adébáyọ̀ Okafor" == article.text[span.start:span.end]
+    assert span.text == "Adébáyọ̀ Okafor" == article.text[span.start : span.end]
     assert span.themes.get().name == "people-to-people and cultural exchange"
 
     # Alt keeps exact characters: half of a CJK name after an emoji
@@ -217,8 +220,12 @@ def test_second_tab_save_is_refused_with_the_current_state(page, browser, live_s
 def test_accept_and_reject_entity_suggestions(page, setup, screenshot):
     analyst, article, _ = setup
     mentions = {}
-    for phrase, label in [("习近平", "PERSON"), ("Vladimir Putin", "PERSON"), ("Adébáyọ̀ Okafor", "PERSON"),
-                          ("北京", "GPE")]:
+    for phrase, label in [
+        ("习近平", "PERSON"),
+        ("Vladimir Putin", "PERSON"),
+        ("Adébáyọ̀ Okafor", "PERSON"),
+        ("北京", "GPE"),
+    ]:
         start, end = offsets(article, phrase)
         mentions[phrase] = EntityMention.objects.create(article=article, label=label, start=start, end=end, text=phrase)
     login(page, "ana")
@@ -237,8 +244,12 @@ def test_accept_and_reject_entity_suggestions(page, setup, screenshot):
     page.locator("#chooser").get_by_role("button", name="Reject").click()
     page.locator(f"#article-text [data-m~='e{mentions['北京'].pk}']").first.wait_for(state="detached")
     statuses = {m.text: m.status for m in EntityMention.objects.all()}
-    assert statuses == {"习近平": "accepted", "Vladimir Putin": "rejected", "Adébáyọ̀ Okafor": "accepted",
-                        "北京": "rejected"}
+    assert statuses == {
+        "习近平": "accepted",
+        "Vladimir Putin": "rejected",
+        "Adébáyọ̀ Okafor": "accepted",
+        "北京": "rejected",
+    }
 
     # an accepted entity becomes a span
     page.locator(f"#ent-{mentions['Adébáyọ̀ Okafor'].pk} .ent-to-span").click()
@@ -358,8 +369,9 @@ def test_highlight_chooser_heading_follows_the_number_of_items(page, setup):
     start, end = offsets(article, "Vladimir Putin")
     mention = EntityMention.objects.create(article=article, label="PERSON", start=start, end=end, text="Vladimir Putin")
     Quote.objects.create(article=article, start=start, end=end + len(" on Thursday"), text=article.text[start:end])
-    other = EntityMention.objects.create(article=article, label="GPE", start=article.text.index("北京"),
-                                         end=article.text.index("北京") + 2, text="北京")
+    other = EntityMention.objects.create(
+        article=article, label="GPE", start=article.text.index("北京"), end=article.text.index("北京") + 2, text="北京"
+    )
     login(page, "ana")
     open_workspace(page, article)
     page.locator(f"#article-text [data-m~='e{other.pk}']").first.click()

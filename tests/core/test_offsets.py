@@ -18,8 +18,14 @@ def test_good_offsets_come_back_as_ints():
 
 @pytest.mark.parametrize(
     "start,end,code",
-    [("a", 3, "bad_offsets"), (None, 3, "bad_offsets"), (3, 3, "bad_offsets"), (-1, 2, "bad_offsets"),
-     (0, len(TEXT) + 1, "bad_offsets"), (3, 4, "blank_span")],
+    [
+        ("a", 3, "bad_offsets"),
+        (None, 3, "bad_offsets"),
+        (3, 3, "bad_offsets"),
+        (-1, 2, "bad_offsets"),
+        (0, len(TEXT) + 1, "bad_offsets"),
+        (3, 4, "blank_span"),
+    ],
 )
 def test_bad_offsets_are_refused_with_a_code(start, end, code):
     assert _code(start=start, end=end) == code

@@ -8,9 +8,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     "url,stored",
-    [("https://example.org/a?b=1", "https://example.org/a?b=1"), ("http://x.io", "http://x.io"),
-     ("javascript:alert(1)", ""), ("JAVASCRIPT:alert(1)", ""), ("data:text/html,<b>", ""), ("/relative", ""),
-     ("https://", ""), ("", "")],
+    [
+        ("https://example.org/a?b=1", "https://example.org/a?b=1"),
+        ("http://x.io", "http://x.io"),
+        ("javascript:alert(1)", ""),
+        ("JAVASCRIPT:alert(1)", ""),
+        ("data:text/html,<b>", ""),
+        ("/relative", ""),
+        ("https://", ""),
+        ("", ""),
+    ],
 )
 def test_only_absolute_http_links_are_kept(url, stored):
     assert safe_link(url) == stored
@@ -29,6 +36,7 @@ def test_outlets_are_found_by_their_cleaned_name_and_cached():
 
 
 def test_an_article_gets_its_title_from_the_first_line_and_short_fields_cut():
-    article = article_create(text="Headline here\nBody.", digest="d" * 64, byline="B" * 400,
-                             metadata={"k\x00": ["v\x00"]})
+    article = article_create(
+        text="Headline here\nBody.", digest="d" * 64, byline="B" * 400, metadata={"k\x00": ["v\x00"]}
+    )
     assert article.title == "Headline here" and len(article.byline) == 300 and article.metadata == {"k": ["v"]}

@@ -30,8 +30,16 @@ def _snapshot() -> dict:
             rows.append(row)
         snap[model._meta.label] = rows
     snap["users"] = sorted(
-        (u.username, u.first_name, u.last_name, u.email, u.is_staff, u.is_superuser, u.is_active,
-         tuple(sorted(u.groups.values_list("name", flat=True))))
+        (
+            u.username,
+            u.first_name,
+            u.last_name,
+            u.email,
+            u.is_staff,
+            u.is_superuser,
+            u.is_active,
+            tuple(sorted(u.groups.values_list("name", flat=True))),
+        )
         for u in User.objects.all()
     )
     return snap
@@ -45,7 +53,9 @@ def _empty_database():
 
 def test_every_domain_model_is_in_the_dump():
     expected = {
-        m for label in DOMAIN_APPS for m in apps.get_app_config(label).get_models()
+        m
+        for label in DOMAIN_APPS
+        for m in apps.get_app_config(label).get_models()
         if not m.__name__.startswith("Historical")
     }
     assert set(export_models()) == expected
@@ -92,8 +102,10 @@ def test_a_file_that_is_not_a_dump_is_refused(db, tmp_path):
     bad.write_text('{"title": "an article"}\n')
     with pytest.raises(CommandError, match="not a Readout JSONL dump"):
         call_command("import_jsonl", str(bad), no_progress=True)
-    bad.write_text('{"format": "readout-jsonl", "version": 1}\n{"model": "corpus.outlet", "pk": 1, '
-                   '"fields": {"name": "A", "colour": "red"}}\n')
+    bad.write_text(
+        '{"format": "readout-jsonl", "version": 1}\n{"model": "corpus.outlet", "pk": 1, '
+        '"fields": {"name": "A", "colour": "red"}}\n'
+    )
     with pytest.raises(CommandError, match="line 2: corpus.outlet has no field 'colour'"):
         call_command("import_jsonl", str(bad), no_progress=True)
     assert not Outlet.objects.exists()

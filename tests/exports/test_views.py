@@ -49,8 +49,11 @@ def test_csv_has_one_row_per_live_span_and_theme_with_context(client_for, superv
     c = corpus
     # deleted spans have no row; a span with two themes has two; a span without a theme has one, theme empty
     assert _pairs(rows) == {
-        (c.in_quote.pk, "unilateralism"), (c.in_quote.pk, "order"),
-        (c.trade_span.pk, "economy"), (c.rejected.pk, "unilateralism"), (c.untagged.pk, ""),
+        (c.in_quote.pk, "unilateralism"),
+        (c.in_quote.pk, "order"),
+        (c.trade_span.pk, "economy"),
+        (c.rejected.pk, "unilateralism"),
+        (c.untagged.pk, ""),
     }
     first = rows[0]
     assert first["span_id"] == str(c.in_quote.pk) and first["theme"] == "order"  # by article, span, theme order
@@ -76,14 +79,18 @@ def test_csv_has_one_row_per_live_span_and_theme_with_context(client_for, superv
         ({"outlet": "OUTLET_TASS"}, {("rejected", "unilateralism")}),
         ({"outlet": "TASS"}, {("rejected", "unilateralism")}),
         ({"date_from": "2025-05-09"}, {("rejected", "unilateralism")}),
-        ({"date_to": "2025-05-08"}, {("in_quote", "unilateralism"), ("in_quote", "order"), ("trade_span", "economy"),
-                                     ("untagged", "")}),
+        (
+            {"date_to": "2025-05-08"},
+            {("in_quote", "unilateralism"), ("in_quote", "order"), ("trade_span", "economy"), ("untagged", "")},
+        ),
         ({"status": "pending"}, {("trade_span", "economy"), ("untagged", "")}),
         ({"annotator": "bob"}, {("trade_span", "economy"), ("rejected", "unilateralism")}),
         ({"speaker": "SPEAKER_XI"}, {("in_quote", "unilateralism"), ("in_quote", "order")}),
         ({"speaker": "xi jinping"}, {("in_quote", "unilateralism"), ("in_quote", "order")}),
-        ({"batch": "BATCH"}, {("in_quote", "unilateralism"), ("in_quote", "order"), ("trade_span", "economy"),
-                              ("untagged", "")}),
+        (
+            {"batch": "BATCH"},
+            {("in_quote", "unilateralism"), ("in_quote", "order"), ("trade_span", "economy"), ("untagged", "")},
+        ),
         ({"theme": "unilateralism", "outlet": "Xinhua", "status": "accepted"}, {("in_quote", "unilateralism")}),
     ],
 )
@@ -153,7 +160,7 @@ def test_analysts_see_no_export_link(client_for, analyst, corpus):
 
 def test_every_formula_starter_is_neutralised_in_cells(client_for, supervisor, corpus):
     # defusedcsv covers = + - @ | %; tab and carriage return are ours. Numbers such as -3 stay numbers.
-    notes = ["=HYPERLINK(\"http://x\")", "+1+2", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", "%0A", "|x"]
+    notes = ['=HYPERLINK("http://x")', "+1+2", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", "%0A", "|x"]
     kept = ["plain", "-3", "a=b"]
     # spans are unique per (article, start, end, annotator): one annotator per note
     for n, note in enumerate(notes + kept):

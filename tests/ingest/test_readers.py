@@ -121,7 +121,11 @@ Foreign ministers from both countries will meet in Vienna next week to continue 
 def test_wire_compilation_splits_on_headlines_with_and_without_bylines():
     tass, afp, bare = read(WIRE, name="wire.txt")
     assert (tass.title, tass.byline, tass.outlet, tass.published) == (
-        "Russia, Belarus hold joint drills near border", "TASS", "TASS", dt.date(2025, 5, 10))
+        "Russia, Belarus hold joint drills near border",
+        "TASS",
+        "TASS",
+        dt.date(2025, 5, 10),
+    )
     assert tass.dateline == "MOSCOW, May 10. /TASS/."
     assert tass.text.split("\n") == [
         "Russian and Belarusian troops began joint exercises on Saturday, the defence ministry said.",
@@ -148,7 +152,10 @@ The US and China have agreed to pause a planned increase in tariffs, the White H
 """
     [article] = read(page, default_outlet="BBC")
     assert (article.title, article.byline, article.outlet) == (
-        "Trump and Xi agree to pause tariff increases for a year", "Laura Bicker", "BBC")
+        "Trump and Xi agree to pause tariff increases for a year",
+        "Laura Bicker",
+        "BBC",
+    )
     assert article.text == "The US and China have agreed to pause a planned increase in tariffs, the White House said."
     assert article.metadata["byline_role"] == "China correspondent"
     assert article.metadata["preamble"] == ["World", "Asia"]
@@ -197,14 +204,25 @@ def test_article_with_headline_but_no_body_is_an_error_naming_its_line_and_the_n
 
 def test_jsonl_reads_fields_and_keeps_unknown_ones_as_metadata():
     lines = [
-        {"title": "One", "text": "First body.\r\nSecond line.", "outlet": "Reuters",
-         "published": "2025-05-08T10:00:00Z", "url": "https://example.com/1", "byline": "A. Writer",
-         "section": "World"},
+        {
+            "title": "One",
+            "text": "First body.\r\nSecond line.",
+            "outlet": "Reuters",
+            "published": "2025-05-08T10:00:00Z",
+            "url": "https://example.com/1",
+            "byline": "A. Writer",
+            "section": "World",
+        },
         {"title": "Two", "body": "Body via alias.", "date": "2025-05-09"},
     ]
     one, two = read("\n".join(json.dumps(x) for x in lines) + "\n\n", name="batch.jsonl", default_outlet="Xinhua")
     assert (one.title, one.text, one.outlet, one.byline, one.url) == (
-        "One", "First body.\nSecond line.", "Reuters", "A. Writer", "https://example.com/1")
+        "One",
+        "First body.\nSecond line.",
+        "Reuters",
+        "A. Writer",
+        "https://example.com/1",
+    )
     assert one.published == dt.date(2025, 5, 8)
     assert one.metadata == {"section": "World"}
     assert (two.text, two.published) == ("Body via alias.", dt.date(2025, 5, 9))
@@ -213,8 +231,12 @@ def test_jsonl_reads_fields_and_keeps_unknown_ones_as_metadata():
 
 @pytest.mark.parametrize(
     "bad_line, message",
-    [('{"title": "Two", "text": ', "malformed JSON"), ('{"title": "Two"}', "'text'"), ('["a list"]', "JSON object"),
-     ('{"title": "T", "text": "x", "published": "9 May"}', "ISO date")],
+    [
+        ('{"title": "Two", "text": ', "malformed JSON"),
+        ('{"title": "Two"}', "'text'"),
+        ('["a list"]', "JSON object"),
+        ('{"title": "T", "text": "x", "published": "9 May"}', "ISO date"),
+    ],
 )
 def test_jsonl_bad_line_is_an_error_naming_the_line(bad_line, message):
     data = '{"title": "One", "text": "Fine."}\n' + bad_line + '\n{"title": "Three", "text": "Also fine."}\n'
@@ -272,8 +294,10 @@ def test_html_falls_back_to_title_and_paragraphs(monkeypatch):
     import trafilatura
 
     monkeypatch.setattr(trafilatura, "bare_extraction", lambda *args, **kwargs: None)
-    page = (b"<html><head><title>Plain page</title><script>x()</script></head>"
-            b"<body><nav><p>Menu</p></nav><p>Only   text.</p></body></html>")
+    page = (
+        b"<html><head><title>Plain page</title><script>x()</script></head>"
+        b"<body><nav><p>Menu</p></nav><p>Only   text.</p></body></html>"
+    )
     [article] = read(page, name="page.htm")
     assert (article.title, article.text) == ("Plain page", "Only text.")
 
@@ -295,7 +319,7 @@ def test_binary_file_is_rejected(data):
 
 def test_bad_encoding_names_the_line_of_the_first_bad_byte():
     with pytest.raises(ReaderError) as err:
-        read("Headline\nGood line.\n".encode() + "Caf\xe9 in Latin-1.\n".encode("latin-1"), name="old.txt")
+        read(b"Headline\nGood line.\n" + "Caf\xe9 in Latin-1.\n".encode("latin-1"), name="old.txt")
     assert (err.value.line, err.value.code) == (3, "encoding")
     assert str(err.value).startswith("old.txt, line 3: invalid UTF-8")
 

@@ -22,8 +22,10 @@ def _jsonl(*records) -> bytes:
 
 
 def _records(n: int) -> list[dict]:
-    return [{"title": f"Story {i}", "text": f"Officials met on day {i} and talked about trade number {i}."}
-            for i in range(n)]
+    return [
+        {"title": f"Story {i}", "text": f"Officials met on day {i} and talked about trade number {i}."}
+        for i in range(n)
+    ]
 
 
 def test_nul_and_lone_surrogates_are_dropped_and_the_records_after_them_import():
@@ -69,8 +71,10 @@ def test_any_unexpected_failure_of_one_article_costs_only_that_article(monkeypat
 
 
 def test_only_http_links_are_stored_as_the_source_url():
-    data = _jsonl({"title": "JS", "text": "Body one.", "url": "javascript:alert(1)"},
-                  {"title": "Web", "text": "Body two.", "url": "https://example.org/a"})
+    data = _jsonl(
+        {"title": "JS", "text": "Body one.", "url": "javascript:alert(1)"},
+        {"title": "Web", "text": "Body two.", "url": "https://example.org/a"},
+    )
     import_sources(batch=ImportBatch.objects.create(), sources=[SourceFile("u.jsonl", data)])
     assert Article.objects.get(title="JS").url == ""
     assert Article.objects.get(title="Web").url == "https://example.org/a"
@@ -107,8 +111,7 @@ def test_a_lost_database_connection_stops_the_batch_keeps_its_file_and_a_resume_
 def test_a_batch_left_running_by_a_dead_worker_is_found_and_resumed_without_duplicates(settings):
     batch = _uploaded_batch(_records(4))
     # a worker wrote two articles of this batch, then died: the batch still says running, its heartbeat is old
-    first = import_sources(batch=ImportBatch.objects.create(),
-                           sources=[SourceFile("x.jsonl", _jsonl(*_records(2)))])
+    first = import_sources(batch=ImportBatch.objects.create(), sources=[SourceFile("x.jsonl", _jsonl(*_records(2)))])
     batch.articles.add(*first.articles.all())
     old = timezone.now() - timedelta(seconds=settings.IMPORT_STALE_SECONDS + 1)
     ImportBatch.objects.filter(pk=batch.pk).update(status="running", heartbeat_at=old, started_at=old)
@@ -153,8 +156,9 @@ def test_a_database_connection_killed_mid_import_on_postgresql_is_survived_and_r
         if calls["n"] == 3:
             pid = connection.connection.info.backend_pid
             params = connection.get_connection_params()
-            with psycopg.connect(**{k: v for k, v in params.items() if k in {"host", "port", "user", "dbname"}},
-                                 autocommit=True) as admin:
+            with psycopg.connect(
+                **{k: v for k, v in params.items() if k in {"host", "port", "user", "dbname"}}, autocommit=True
+            ) as admin:
                 admin.execute("SELECT pg_terminate_backend(%s)", [pid])
         return real(**kwargs)
 

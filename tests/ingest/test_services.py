@@ -26,14 +26,16 @@ def test_seed_files_import_as_five_articles_with_entities_and_exact_offsets(seed
 
 
 def test_reimporting_the_same_content_is_skipped_and_reported(seed_articles):
-    batch = import_sources(batch=ImportBatch.objects.create(), sources=[SourceFile(s.name, s.read_bytes()) for s in SEEDS])
+    batch = import_sources(
+        batch=ImportBatch.objects.create(), sources=[SourceFile(s.name, s.read_bytes()) for s in SEEDS]
+    )
     assert batch.status == "done"
     assert (batch.created, batch.skipped, batch.failed) == (0, 5, 0)
     assert Article.objects.count() == 5
 
 
 def test_a_broken_file_is_reported_by_name_and_the_others_still_import():
-    good = SourceFile("good.txt", "A headline\nBy Jane Doe May 8, 2025\nLeaders met on Thursday in Moscow.\n".encode())
+    good = SourceFile("good.txt", b"A headline\nBy Jane Doe May 8, 2025\nLeaders met on Thursday in Moscow.\n")
     binary = SourceFile("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00")
     bad_json = SourceFile(
         "records.jsonl",

@@ -67,7 +67,9 @@ def test_an_empty_file_is_reported_by_name_and_the_other_files_still_import(
     assert "empty.jsonl: empty file" in page
 
 
-def test_a_stopped_batch_offers_a_resume_that_finishes_it(client_for, supervisor, analyst, django_capture_on_commit_callbacks):
+def test_a_stopped_batch_offers_a_resume_that_finishes_it(
+    client_for, supervisor, analyst, django_capture_on_commit_callbacks
+):
     from apps.ingest.services import batch_create_from_uploads
 
     upload = SimpleUploadedFile("feed.jsonl", b'{"title": "Summit ends", "text": "Leaders agreed on trade."}\n')
@@ -107,8 +109,10 @@ def test_preview_lists_the_articles_of_each_file_and_writes_none_until_started(
     client_for, supervisor, django_capture_on_commit_callbacks, seed_articles
 ):
     client = client_for(supervisor)
-    two = ("First headline ends here.\nBy Jane Doe\nMay 8, 2025\nLeaders met on Thursday in Moscow to talk.\n\n\n"
-           "Second headline\nBy John Roe\nMay 9, 2025\nMinisters signed a deal on energy and trade.\n")
+    two = (
+        "First headline ends here.\nBy Jane Doe\nMay 8, 2025\nLeaders met on Thursday in Moscow to talk.\n\n\n"
+        "Second headline\nBy John Roe\nMay 9, 2025\nMinisters signed a deal on energy and trade.\n"
+    )
     again = SimpleUploadedFile(SEED_NAME, SEED_BYTES)
     response = _upload(client, SimpleUploadedFile("two.txt", two.encode()), again, action="preview")
     batch = ImportBatch.objects.get(status="preview")

@@ -18,16 +18,18 @@ def words(n: int, lead: str = "") -> str:
 
 def span(article, fragment, annotator, themes, status="accepted", **kwargs):
     start = article.text.index(fragment)
-    ann = AnnotationFactory(article=article, annotator=annotator, start=start, end=start + len(fragment),
-                            status=status, **kwargs)
+    ann = AnnotationFactory(
+        article=article, annotator=annotator, start=start, end=start + len(fragment), status=status, **kwargs
+    )
     ann.themes.set(themes)
     return ann
 
 
 def quote(article, fragment, speaker, kind):
     start = article.text.index(fragment)
-    return Quote.objects.create(article=article, speaker=speaker, start=start, end=start + len(fragment),
-                                text=fragment, kind=kind)
+    return Quote.objects.create(
+        article=article, speaker=speaker, start=start, end=start + len(fragment), text=fragment, kind=kind
+    )
 
 
 @pytest.fixture
@@ -41,12 +43,20 @@ def figures(db):
     ana, bob = UserFactory(username="ana", role="Analyst"), UserFactory(username="bob", role="Analyst")
     xinhua, reuters = OutletFactory(name="Xinhua"), OutletFactory(name="Reuters")
     t1, t2 = ThemeFactory(name="Multipolarity", slug="t1", order=1), ThemeFactory(name="Sanctions", slug="t2", order=2)
-    a1 = ArticleFactory(outlet=xinhua, title="A1", published=dt.date(2025, 1, 10),
-                        text=words(100, "Xi said multipolar order rises. Putin stressed trade. Sanctions hurt."))
+    a1 = ArticleFactory(
+        outlet=xinhua,
+        title="A1",
+        published=dt.date(2025, 1, 10),
+        text=words(100, "Xi said multipolar order rises. Putin stressed trade. Sanctions hurt."),
+    )
     a2 = ArticleFactory(outlet=xinhua, title="A2", published=dt.date(2025, 1, 20), text=words(300, "Tariffs rise."))
     a3 = ArticleFactory(outlet=xinhua, title="A3", published=dt.date(2025, 2, 5), text=words(200, "Energy deals grow."))
-    b1 = ArticleFactory(outlet=reuters, title="B1", published=dt.date(2025, 1, 15),
-                        text=words(400, "Putin met Xi in Moscow. Talks went on."))
+    b1 = ArticleFactory(
+        outlet=reuters,
+        title="B1",
+        published=dt.date(2025, 1, 15),
+        text=words(400, "Putin met Xi in Moscow. Talks went on."),
+    )
     Assignment.objects.create(article=a1, analyst=ana, state="submitted")
     Assignment.objects.create(article=a2, analyst=bob, state="approved")
     Assignment.objects.create(article=a3, analyst=ana, state="in_progress")
@@ -59,8 +69,19 @@ def figures(db):
         "s6": span(a3, "deals", ana, [t1], deleted_at=dt.datetime(2025, 3, 1, tzinfo=dt.UTC)),
         "s7": span(b1, "Putin met Xi in Moscow.", ana, [t1]),
     }
-    return {"ana": ana, "bob": bob, "xinhua": xinhua, "reuters": reuters, "t1": t1, "t2": t2,
-            "a1": a1, "a2": a2, "a3": a3, "b1": b1, **spans}
+    return {
+        "ana": ana,
+        "bob": bob,
+        "xinhua": xinhua,
+        "reuters": reuters,
+        "t1": t1,
+        "t2": t2,
+        "a1": a1,
+        "a2": a2,
+        "a3": a3,
+        "b1": b1,
+        **spans,
+    }
 
 
 @pytest.fixture
@@ -70,7 +91,8 @@ def voices(figures):
     xi, putin = Speaker.objects.create(name="Xi Jinping"), Speaker.objects.create(name="Vladimir Putin")
     a1, b1 = figures["a1"], figures["b1"]
     return {
-        "xi": xi, "putin": putin,
+        "xi": xi,
+        "putin": putin,
         "quotes": [
             quote(a1, "multipolar order", xi, "direct"),
             quote(a1, "order rises", xi, "direct"),

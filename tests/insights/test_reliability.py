@@ -35,8 +35,9 @@ def test_alpha_by_hand(double):
     assert (overall.exact_f1, overall.overlap_f1) == (0.0, 1.0)
     # one article: every resample is that article, so the interval is the point
     assert overall.low == pytest.approx(8 / 15) and overall.high == pytest.approx(8 / 15)
-    assert report.pairs == [{"a": "ana", "b": "bob", "articles": 1, "exact_f1": 0.0, "overlap_f1": 1.0,
-                             "alpha": pytest.approx(8 / 15)}]
+    assert report.pairs == [
+        {"a": "ana", "b": "bob", "articles": 1, "exact_f1": 0.0, "overlap_f1": 1.0, "alpha": pytest.approx(8 / 15)}
+    ]
     assert [(d["annotator"], d["text"]) for d in report.disagreements] == []  # the spans overlap
 
 
@@ -87,11 +88,17 @@ def test_the_report_equals_the_review_apps_pooled_agreement(db, analyst, other_a
     from apps.review.selectors import spans_for_agreement
 
     t1, t2 = ThemeFactory(name="One"), ThemeFactory(name="Two")
-    texts = ["Xi met Putin in Moscow on Thursday.", "Sanctions hurt trade, the minister said.",
-             "The UN must lead, both sides agreed.", "History matters: the war ended 80 years ago."]
-    plan = {analyst: [("Xi met", [t1]), ("Moscow", [t2]), ("Sanctions hurt", [t1, t2]), ("UN must lead", [t1])],
-            other_analyst: [("Xi met Putin", [t1]), ("trade", [t2]), ("UN", [t1]), ("the war", [t2])],
-            supervisor: [("Putin", [t1]), ("minister", []), ("History", [t2])]}
+    texts = [
+        "Xi met Putin in Moscow on Thursday.",
+        "Sanctions hurt trade, the minister said.",
+        "The UN must lead, both sides agreed.",
+        "History matters: the war ended 80 years ago.",
+    ]
+    plan = {
+        analyst: [("Xi met", [t1]), ("Moscow", [t2]), ("Sanctions hurt", [t1, t2]), ("UN must lead", [t1])],
+        other_analyst: [("Xi met Putin", [t1]), ("trade", [t2]), ("UN", [t1]), ("the war", [t2])],
+        supervisor: [("Putin", [t1]), ("minister", []), ("History", [t2])],
+    }
     articles = [ArticleFactory(text=t) for t in texts]
     for user, marks in plan.items():
         for article in articles:
@@ -114,12 +121,15 @@ def test_the_report_equals_the_review_apps_pooled_agreement(db, analyst, other_a
     # the overall α over three coders: the package on the same (article, token) units
     shared: dict = {}
     assert by_scope["overall"].alpha == pytest.approx(
-        alpha_nominal(np.concatenate([np.array(_codes(a.text, spans[a.pk], shared)) for a in articles], axis=1)))
+        alpha_nominal(np.concatenate([np.array(_codes(a.text, spans[a.pk], shared)) for a in articles], axis=1))
+    )
 
 
 def _codes(text, spans_by_user, table):
     from apps.review.agreement import token_bounds, token_labels
 
     tokens = token_bounds(text)
-    return [[float(table.setdefault(lab, len(table))) for lab in token_labels(tokens, spans_by_user[u])]
-            for u in sorted(spans_by_user)]
+    return [
+        [float(table.setdefault(lab, len(table))) for lab in token_labels(tokens, spans_by_user[u])]
+        for u in sorted(spans_by_user)
+    ]

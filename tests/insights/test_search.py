@@ -15,7 +15,10 @@ from tests.factories import ArticleFactory, OutletFactory
 
 def test_parse_query_knows_phrases_and_prefixes():
     assert parse_query('"United Nations" multipolar* Xi') == [
-        Term(("united", "nations")), Term(("multipolar",), prefix=True), Term(("xi",))]
+        Term(("united", "nations")),
+        Term(("multipolar",), prefix=True),
+        Term(("xi",)),
+    ]
     assert tsquery(parse_query('"united nations" multipolar* xi')) == "(united <-> nations) & multipolar:* & xi"
     assert parse_query('"" *** ;') == []  # nothing searchable, no error
 
@@ -32,12 +35,21 @@ def test_keyword_in_context_marks_terms_and_returns_the_offsets():
 def corpus(db, analyst):
     tass = OutletFactory(name="TASS")
     reuters = OutletFactory(name="Reuters")
-    a = ArticleFactory(outlet=tass, title="Talks", published=dt.date(2025, 5, 8),
-                       text="Leaders praised a multipolar world. The United Nations must lead.")
-    b = ArticleFactory(outlet=reuters, title="Trade", published=dt.date(2025, 5, 9),
-                       text="Nations united against tariffs. Multipolarity was not mentioned.")
-    c = ArticleFactory(outlet=reuters, title="Multipolar summit", published=dt.date(2025, 6, 1),
-                       text="A summit took place.")
+    a = ArticleFactory(
+        outlet=tass,
+        title="Talks",
+        published=dt.date(2025, 5, 8),
+        text="Leaders praised a multipolar world. The United Nations must lead.",
+    )
+    b = ArticleFactory(
+        outlet=reuters,
+        title="Trade",
+        published=dt.date(2025, 5, 9),
+        text="Nations united against tariffs. Multipolarity was not mentioned.",
+    )
+    c = ArticleFactory(
+        outlet=reuters, title="Multipolar summit", published=dt.date(2025, 6, 1), text="A summit took place."
+    )
     Assignment.objects.create(article=a, analyst=analyst, state="submitted")
     return {"a": a, "b": b, "c": c, "tass": tass, "reuters": reuters}
 

@@ -34,11 +34,16 @@ def test_top_speakers_per_theme_count_quotes_under_a_counted_span(voices, figure
     """s1 (accepted, T1+T2) covers 'Xi said multipolar order rises.': Xi's quotes 'multipolar order' and 'order
     rises' overlap it → T1: Xi 2; s2 (accepted, T1) covers Putin's 'stressed trade' → T1: Putin 1; s7 (T1) on b1
     covers 'met Xi' and 'in Moscow' → Xi 3, Putin 2 in all. T2: only s1 → Xi 2. Submitted basis: b1 doesn't count."""
-    per = {t["theme"].name: [(s["speaker__name"], s["n"]) for s in t["speakers"]] for t in top_speakers_per_theme(Filters())}
+    per = {
+        t["theme"].name: [(s["speaker__name"], s["n"]) for s in t["speakers"]]
+        for t in top_speakers_per_theme(Filters())
+    }
     assert per["Multipolarity"] == [("Xi Jinping", 3), ("Vladimir Putin", 2)]
     assert per["Sanctions"] == [("Xi Jinping", 2)]
-    submitted = {t["theme"].name: [(s["speaker__name"], s["n"]) for s in t["speakers"]]
-                 for t in top_speakers_per_theme(Filters(basis="submitted"))}
+    submitted = {
+        t["theme"].name: [(s["speaker__name"], s["n"]) for s in t["speakers"]]
+        for t in top_speakers_per_theme(Filters(basis="submitted"))
+    }
     assert submitted["Multipolarity"] == [("Xi Jinping", 2), ("Vladimir Putin", 1)]
 
 

@@ -16,8 +16,9 @@ def _quote(fragment):
 
 @pytest.fixture
 def xi_unilateralism(seed_articles):
-    xinhua = Quote.objects.filter(article__outlet__name="Xinhua", speaker__name="Xi Jinping",
-                                  text__contains="countercurrent of unilateralism").get()
+    xinhua = Quote.objects.filter(
+        article__outlet__name="Xinhua", speaker__name="Xi Jinping", text__contains="countercurrent of unilateralism"
+    ).get()
     reuters = Quote.objects.filter(article__outlet__name="Reuters", text__contains="unilateralism and bullying").get()
     return xinhua, reuters
 
@@ -25,14 +26,21 @@ def xi_unilateralism(seed_articles):
 def test_the_threshold_separates_renderings_from_unrelated_quotes_on_the_seeds(seed_articles):
     """Every pair of one speaker's quotes in different seed articles: the two Xinhua/Reuters renderings of Xi's
     remarks score 76.3 and 82.4; the best unrelated pair 70.6; THRESHOLD (73) lies between."""
-    quotes = list(Quote.objects.filter(deleted_at__isnull=True, speaker__isnull=False).select_related("article__outlet"))
+    quotes = list(
+        Quote.objects.filter(deleted_at__isnull=True, speaker__isnull=False).select_related("article__outlet")
+    )
     scored = []
     for a, b in combinations(quotes, 2):
         if a.speaker_id == b.speaker_id and a.article_id != b.article_id:
             scored.append((similarity(a.text, b.text), a, b))
-    verbatim = [s for s, a, b in scored if s == 100]  # the second Xinhua article repeats 11 sentences (one with a comma more)
-    cross = sorted(round(s, 1) for s, a, b in scored if {a.article.outlet.name, b.article.outlet.name} == {"Xinhua", "Reuters"}
-                   and s >= THRESHOLD)
+    verbatim = [
+        s for s, a, b in scored if s == 100
+    ]  # the second Xinhua article repeats 11 sentences (one with a comma more)
+    cross = sorted(
+        round(s, 1)
+        for s, a, b in scored
+        if {a.article.outlet.name, b.article.outlet.name} == {"Xinhua", "Reuters"} and s >= THRESHOLD
+    )
     unrelated = max(round(s, 1) for s, a, b in scored if s < THRESHOLD)
     assert len(scored) == 736 and len(verbatim) == 11
     assert cross == [76.3, 82.4]
@@ -51,9 +59,13 @@ def test_the_xinhua_and_reuters_renderings_of_one_xi_remark_form_a_group(xi_unil
 
 
 def test_differences_are_marked_word_by_word():
-    marked = marked_differences("they would counter unilateralism and <bullying>", "We oppose unilateralism and bullying")
-    assert str(marked) == ('<mark class="m-diff">they</mark> <mark class="m-diff">would</mark> '
-                           '<mark class="m-diff">counter</mark> unilateralism and &lt;bullying&gt;')
+    marked = marked_differences(
+        "they would counter unilateralism and <bullying>", "We oppose unilateralism and bullying"
+    )
+    assert str(marked) == (
+        '<mark class="m-diff">they</mark> <mark class="m-diff">would</mark> '
+        '<mark class="m-diff">counter</mark> unilateralism and &lt;bullying&gt;'
+    )
 
 
 def test_the_group_page_shows_both_renderings_side_by_side(xi_unilateralism, client_for, supervisor):
@@ -70,13 +82,22 @@ def test_the_group_page_shows_both_renderings_side_by_side(xi_unilateralism, cli
 def test_the_pruned_pairs_are_exactly_the_pairs_at_or_above_the_threshold():
     from apps.insights.statements import linked_pairs
 
-    texts = ["China will work with Russia against unilateralism and bullying",
-             "the two countries would counter unilateralism and bullying together",
-             "Russia and China will work together against bullying and unilateralism",
-             "Tariffs are senseless and illegal", "imposing high tariffs is senseless and illegal", "x"]
-    brute = [(i, j) for i in range(len(texts)) for j in range(i + 1, len(texts))
-             if similarity(texts[i], texts[j]) >= THRESHOLD]
+    texts = [
+        "China will work with Russia against unilateralism and bullying",
+        "the two countries would counter unilateralism and bullying together",
+        "Russia and China will work together against bullying and unilateralism",
+        "Tariffs are senseless and illegal",
+        "imposing high tariffs is senseless and illegal",
+        "x",
+    ]
+    brute = [
+        (i, j)
+        for i in range(len(texts))
+        for j in range(i + 1, len(texts))
+        if similarity(texts[i], texts[j]) >= THRESHOLD
+    ]
     assert linked_pairs(texts) == brute and brute  # not vacuous
     dense = texts[:3] * 6  # many similar quotes: the vectorised branch
-    assert linked_pairs(dense) == [(i, j) for i in range(18) for j in range(i + 1, 18)
-                                   if similarity(dense[i], dense[j]) >= THRESHOLD]
+    assert linked_pairs(dense) == [
+        (i, j) for i in range(18) for j in range(i + 1, 18) if similarity(dense[i], dense[j]) >= THRESHOLD
+    ]

@@ -43,11 +43,17 @@ def test_months_split_the_articles_and_the_date_range_clips_them(figures):
     """January: Xinhua a1 + a2 (400 words): T1 1/2, 2 spans → 5.0; February: a3 alone. With date_to = Jan 15 only
     a1 (100 words) is left for Xinhua: T1 share 1, 20 per 1,000 words."""
     cells = _cells(Filters(), by_period=True)
-    jan, feb = cells[("Xinhua", "Multipolarity", dt.date(2025, 1, 1))], cells[("Xinhua", "Multipolarity", dt.date(2025, 2, 1))]
+    jan, feb = (
+        cells[("Xinhua", "Multipolarity", dt.date(2025, 1, 1))],
+        cells[("Xinhua", "Multipolarity", dt.date(2025, 2, 1))],
+    )
     assert (jan.articles, jan.words, jan.share, jan.per_1000) == (2, 400, 0.5, 5.0)
     assert (feb.articles, feb.spans, feb.share) == (1, 0, 0.0)
     clipped = _cells(Filters(date_to=dt.date(2025, 1, 15)))
-    assert (clipped[("Xinhua", "Multipolarity", None)].share, clipped[("Xinhua", "Multipolarity", None)].per_1000) == (1.0, 20.0)
+    assert (clipped[("Xinhua", "Multipolarity", None)].share, clipped[("Xinhua", "Multipolarity", None)].per_1000) == (
+        1.0,
+        20.0,
+    )
 
 
 def test_weeks_start_on_monday():
@@ -77,8 +83,11 @@ def test_the_page_draws_both_charts_and_the_csv_is_the_table(figures, client_for
     client = client_for(supervisor)
     page = client.get(reverse("insights:themes"))
     body = page.content.decode()
-    assert 'id="heatmap-spec"' in body and 'id="lines-spec"' in body and "<script>" not in body.replace(
-        'type="application/json"', "")
+    assert (
+        'id="heatmap-spec"' in body
+        and 'id="lines-spec"' in body
+        and "<script>" not in body.replace('type="application/json"', "")
+    )
     assert page.context["line_theme"] == figures["t1"]  # the most counted spans: T1 (3) over T2 (2)
     response = client.get(reverse("insights:themes") + "?format=csv&table=outlets")
     assert response["Content-Type"].startswith("text/csv")
@@ -86,8 +95,9 @@ def test_the_page_draws_both_charts_and_the_csv_is_the_table(figures, client_for
     assert rows[0][:4] == ["outlet", "theme", "period", "articles"]
     assert ["Xinhua", "Multipolarity", "", "3", "1", "0.3333", "2", "600", "3.333"] in rows
     assert rows[1:] == [[str(v) for v in r] for r in cell_rows(theme_outlet_cells(Filters(), by_period=False))]
-    periods = list(csv.reader(io.StringIO(client.get(reverse("insights:themes") + "?format=csv&table=periods")
-                                          .content.decode())))
+    periods = list(
+        csv.reader(io.StringIO(client.get(reverse("insights:themes") + "?format=csv&table=periods").content.decode()))
+    )
     assert [r[:3] + r[5:7] for r in periods[1:]] == [
         ["Reuters", "Multipolarity", "2025-01-01", "1.0", "1"],
         ["Xinhua", "Multipolarity", "2025-01-01", "0.5", "2"],
@@ -96,8 +106,9 @@ def test_the_page_draws_both_charts_and_the_csv_is_the_table(figures, client_for
 
 
 def test_htmx_filter_change_returns_only_the_results(figures, client_for, supervisor):
-    response = client_for(supervisor).get(reverse("insights:themes") + "?basis=submitted",
-                                          HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results")
+    response = client_for(supervisor).get(
+        reverse("insights:themes") + "?basis=submitted", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results"
+    )
     body = response.content.decode()
     assert body.lstrip().startswith('<div id="results">') and "<form" not in body
 
@@ -120,7 +131,12 @@ def test_whole_range_cells_are_the_sums_of_their_periods(figures):
         for key, cell in direct.items():
             m = merged[key]
             assert (m.articles, m.words, m.articles_with_theme, m.spans, m.query) == (
-                cell.articles, cell.words, cell.articles_with_theme, cell.spans, cell.query)
+                cell.articles,
+                cell.words,
+                cell.articles_with_theme,
+                cell.spans,
+                cell.query,
+            )
 
 
 @pytest.mark.parametrize("basis", ["accepted", "submitted"])
@@ -128,10 +144,16 @@ def test_counted_links_are_the_theme_rows_of_the_counted_spans(figures, basis):
     from apps.annotations.models import Annotation
     from apps.insights.themes import counted_links
 
-    for f in (Filters(basis=basis), Filters(basis=basis, outlet=figures["xinhua"].pk, date_to=dt.date(2025, 1, 31)),
-              Filters(basis=basis, theme=figures["t2"].pk)):
-        expected = set(Annotation.themes.through.objects.filter(annotation__in=counted_spans(f))
-                       .exclude(theme_id__in=[] if not f.theme else [t for t in (figures["t1"].pk, figures["t2"].pk)
-                                                                         if t != f.theme])
-                       .values_list("annotation_id", "theme_id"))
+    for f in (
+        Filters(basis=basis),
+        Filters(basis=basis, outlet=figures["xinhua"].pk, date_to=dt.date(2025, 1, 31)),
+        Filters(basis=basis, theme=figures["t2"].pk),
+    ):
+        expected = set(
+            Annotation.themes.through.objects.filter(annotation__in=counted_spans(f))
+            .exclude(
+                theme_id__in=[] if not f.theme else [t for t in (figures["t1"].pk, figures["t2"].pk) if t != f.theme]
+            )
+            .values_list("annotation_id", "theme_id")
+        )
         assert set(counted_links(f).values_list("annotation_id", "theme_id")) == expected

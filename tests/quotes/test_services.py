@@ -186,8 +186,12 @@ def test_speaker_split_moves_the_chosen_aliases_and_quotes_to_a_new_speaker(arti
     wenbin = wang.aliases.get(alias_key="wang wenbin")
 
     new = services.speaker_split(
-        speaker=wang, actor=supervisor, name="Wang Wenbin", role="Foreign Ministry spokesperson",
-        alias_ids=[wenbin.pk], quote_ids=[q2.pk],
+        speaker=wang,
+        actor=supervisor,
+        name="Wang Wenbin",
+        role="Foreign Ministry spokesperson",
+        alias_ids=[wenbin.pk],
+        quote_ids=[q2.pk],
     )
 
     assert new.name == "Wang Wenbin" and new.roles == ["Foreign Ministry spokesperson"]
@@ -293,7 +297,9 @@ def test_a_concurrent_duplicate_quote_is_refused_as_a_duplicate_not_a_500(analys
     services.quote_create(article=article, start=0, end=10, actor=analyst)
     # the other request checked before this one committed: its existence check saw nothing
     real_filter = Quote.objects.filter
-    monkeypatch.setattr(Quote.objects, "filter", lambda *a, **k: real_filter(pk=-1) if "start" in k else real_filter(*a, **k))
+    monkeypatch.setattr(
+        Quote.objects, "filter", lambda *a, **k: real_filter(pk=-1) if "start" in k else real_filter(*a, **k)
+    )
     with pytest.raises(ValidationError) as err:
         services.quote_create(article=article, start=0, end=10, actor=analyst)
     assert err.value.code == "duplicate"

@@ -25,7 +25,13 @@ def world(analyst, supervisor):
     start = TEXT.index("cooperation")
     end = TEXT.index(" is key") + len(" is key")
     quote = Quote.objects.create(
-        article=article, speaker=xi, start=start, end=end, text=TEXT[start:end], kind="indirect", cue="said",
+        article=article,
+        speaker=xi,
+        start=start,
+        end=end,
+        text=TEXT[start:end],
+        kind="indirect",
+        cue="said",
         confidence=0.9,
     )
     return {"article": article, "quote": quote, "xi": xi}
@@ -47,8 +53,12 @@ ARTICLE_URLS = [
     ("quotes:quote_history", "get", lambda w: [w["quote"].pk], lambda w: {}),
     ("quotes:quote_create", "post", lambda w: [w["article"].pk], lambda w: {"start": 0, "end": 10}),
     ("quotes:quote_confirm", "post", lambda w: [w["quote"].pk], lambda w: {"version": 1}),
-    ("quotes:quote_span", "post", lambda w: [w["quote"].pk],
-     lambda w: {"version": 1, "start": w["quote"].start, "end": w["quote"].end - 1}),
+    (
+        "quotes:quote_span",
+        "post",
+        lambda w: [w["quote"].pk],
+        lambda w: {"version": 1, "start": w["quote"].start, "end": w["quote"].end - 1},
+    ),
     ("quotes:quote_speaker", "post", lambda w: [w["quote"].pk], lambda w: {"version": 1, "speaker": ""}),
     ("quotes:quote_delete", "post", lambda w: [w["quote"].pk], lambda w: {"version": 1}),
 ]
@@ -301,8 +311,11 @@ def test_speaker_list_shows_only_speakers_quoted_in_visible_articles(client_for,
 SUPERVISOR_URLS = [
     ("quotes:speaker_edit", lambda w: [w["xi"].pk], lambda w: {"version": 1, "name": "Xi Jinping", "kind": "person"}),
     ("quotes:speaker_merge", lambda w: [w["xi"].pk], lambda w: {"version": 1, "source": w["dup"].pk}),
-    ("quotes:speaker_split", lambda w: [w["xi"].pk],
-     lambda w: {"version": 1, "name": "Someone Else", "kind": "person", "quotes": [w["quote"].pk]}),
+    (
+        "quotes:speaker_split",
+        lambda w: [w["xi"].pk],
+        lambda w: {"version": 1, "name": "Someone Else", "kind": "person", "quotes": [w["quote"].pk]},
+    ),
     ("quotes:speaker_alias_add", lambda w: [w["xi"].pk], lambda w: {"alias": "President Xi"}),
     ("quotes:speaker_alias_remove", lambda w: [w["xi"].pk, w["xi"].aliases.get(alias_key="xi").pk], lambda w: {}),
 ]
@@ -373,8 +386,14 @@ def test_the_panel_renders_in_a_constant_number_of_queries(client_for, analyst, 
     text = world["article"].text
     for k in range(20):
         Quote.objects.create(
-            article=world["article"], speaker=Speaker.objects.create(name=f"S{k}"), start=k, end=k + 3,
-            text=text[k : k + 3], created_by=analyst, confirmed=True, confirmed_by=analyst,
+            article=world["article"],
+            speaker=Speaker.objects.create(name=f"S{k}"),
+            start=k,
+            end=k + 3,
+            text=text[k : k + 3],
+            created_by=analyst,
+            confirmed=True,
+            confirmed_by=analyst,
         )
     with CaptureQueriesContext(connection) as many:
         html = client.get(url).content.decode()

@@ -45,7 +45,9 @@ MATRIX = [
     ("GET", "review:agreement", None, [LOGIN, 403, 403, 200, 200]),
     ("GET", "review:assign", None, [LOGIN, 403, 403, 200, 200]),
     (
-        "POST", "review:assign", lambda w: {"articles": [w["article"].pk], "analysts": [w["assignment"].analyst_id]},
+        "POST",
+        "review:assign",
+        lambda w: {"articles": [w["article"].pk], "analysts": [w["assignment"].analyst_id]},
         [LOGIN, 403, 403, 302, 302],
     ),
     ("GET", "review:queue", None, [LOGIN, 200, 200, 200, 200]),
@@ -57,7 +59,9 @@ MATRIX = [
     ("GET", "review:feedback <article>", None, [LOGIN, 200, 404, 302, 302]),
     ("POST", "review:comment_create <article>", {"body": "Hello"}, [LOGIN, 302, 404, 302, 302]),
     (
-        "POST", "review:span_decide <span>", lambda w: {"decision": "accept", "version": w["span"].version},
+        "POST",
+        "review:span_decide <span>",
+        lambda w: {"decision": "accept", "version": w["span"].version},
         [LOGIN, 403, 403, 302, 302],
     ),
 ]

@@ -3,9 +3,9 @@ from django.core.exceptions import ValidationError
 
 from apps.annotations.models import Annotation
 from apps.assignments import services as assignment_services
+from apps.assignments.models import Assignment, AssignmentEvent
 from apps.core.versions import VersionConflict
 from apps.review import services
-from apps.assignments.models import Assignment, AssignmentEvent
 from apps.review.models import ArticleComment, ReviewDecision
 from tests.factories import AnnotationFactory, ArticleFactory, AssignmentFactory, UserFactory
 
@@ -14,14 +14,18 @@ S = Assignment.State
 
 
 def test_state_machine_records_every_change_with_actor_and_comment(analyst, supervisor):
-    assignment = assignment_services.assignment_create(article=ArticleFactory(), analyst=analyst, assigned_by=supervisor)
+    assignment = assignment_services.assignment_create(
+        article=ArticleFactory(), analyst=analyst, assigned_by=supervisor
+    )
     assignment_services.assignment_start(assignment=assignment, actor=analyst)
     assignment_services.assignment_submit(assignment=assignment, actor=analyst)
     services.assignment_request_changes(assignment=assignment, actor=supervisor, comment="Tag the second quote.")
     assignment_services.assignment_start(assignment=assignment, actor=analyst)
     assignment_services.assignment_submit(assignment=assignment, actor=analyst)
     services.assignment_approve(assignment=assignment, actor=supervisor)
-    events = list(AssignmentEvent.objects.filter(assignment=assignment).values_list("actor__username", "from_state", "to_state"))
+    events = list(
+        AssignmentEvent.objects.filter(assignment=assignment).values_list("actor__username", "from_state", "to_state")
+    )
     assert events == [
         ("sue", "", S.ASSIGNED),
         ("ana", S.ASSIGNED, S.IN_PROGRESS),
@@ -57,7 +61,9 @@ def test_bulk_assign_creates_double_annotation_and_skips_existing_pairs(analyst,
     articles = [ArticleFactory() for _ in range(3)]
     AssignmentFactory(article=articles[0], analyst=analyst)
     n = assignment_services.assignments_bulk_create(
-        article_ids=[a.pk for a in articles], analysts=[analyst, other_analyst], assigned_by=supervisor,
+        article_ids=[a.pk for a in articles],
+        analysts=[analyst, other_analyst],
+        assigned_by=supervisor,
         due_date="2030-01-31",
     )
     assert n == 5
@@ -108,8 +114,13 @@ def test_edit_keeps_the_original_and_stores_the_reviewers_version(analyst, super
     span = AnnotationFactory(article=article, annotator=analyst, start=0, end=10)
     span.themes.set([themes[0]])
     decision = services.review_decision_create(
-        annotation_id=span.pk, reviewer=supervisor, decision="edit", expected_version=1,
-        start=15, end=20, theme_ids=[themes[1].pk],
+        annotation_id=span.pk,
+        reviewer=supervisor,
+        decision="edit",
+        expected_version=1,
+        start=15,
+        end=20,
+        theme_ids=[themes[1].pk],
     )
     span.refresh_from_db()
     assert (span.start, span.end, span.text, span.status) == (0, 10, "Xi Jinping", "rejected")
@@ -146,7 +157,9 @@ def test_bad_edits_are_refused_with_a_reason(analyst, supervisor, kwargs, code):
 def test_a_stale_version_is_refused(analyst, supervisor):
     span = AnnotationFactory(annotator=analyst, version=3)
     with pytest.raises(VersionConflict) as conflict:
-        services.review_decision_create(annotation_id=span.pk, reviewer=supervisor, decision="accept", expected_version=2)
+        services.review_decision_create(
+            annotation_id=span.pk, reviewer=supervisor, decision="accept", expected_version=2
+        )
     assert conflict.value.current.pk == span.pk
     span.refresh_from_db()
     assert span.status == "pending"
@@ -155,7 +168,9 @@ def test_a_stale_version_is_refused(analyst, supervisor):
 def test_a_reviewer_cannot_decide_on_their_own_span(supervisor):
     span = AnnotationFactory(annotator=supervisor)
     with pytest.raises(ValidationError) as err:
-        services.review_decision_create(annotation_id=span.pk, reviewer=supervisor, decision="accept", expected_version=1)
+        services.review_decision_create(
+            annotation_id=span.pk, reviewer=supervisor, decision="accept", expected_version=1
+        )
     assert err.value.code == "own_span"
 
 
@@ -176,12 +191,14 @@ def test_only_the_assigned_analyst_submits(analyst):
 
 def test_approval_decides_every_remaining_span_or_asks_for_the_choice(analyst, supervisor):
     span_a = AnnotationFactory(annotator=analyst)
-    span_b = AnnotationFactory(annotator=analyst, article=span_a.article, start=8, end=12,
-                               text=span_a.article.text[8:12])
+    span_b = AnnotationFactory(
+        annotator=analyst, article=span_a.article, start=8, end=12, text=span_a.article.text[8:12]
+    )
     assignment = assignment_services.assignment_create(article=span_a.article, analyst=analyst, assigned_by=supervisor)
     assignment_services.assignment_submit(assignment=assignment, actor=analyst)
-    services.review_decision_create(annotation_id=span_a.pk, reviewer=supervisor, decision="reject",
-                                    expected_version=span_a.version)
+    services.review_decision_create(
+        annotation_id=span_a.pk, reviewer=supervisor, decision="reject", expected_version=span_a.version
+    )
     with pytest.raises(ValidationError) as err:
         services.assignment_approve(assignment=assignment, actor=supervisor)
     assert err.value.code == "undecided" and "1 span is still undecided" in err.value.messages[0]

@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.annotations.models import Annotation
-from apps.review import services
 from apps.assignments.models import Assignment, AssignmentEvent
+from apps.review import services
 from apps.review.models import ArticleComment, ReviewDecision
 from tests.factories import ArticleFactory, AssignmentFactory, OutletFactory, UserFactory
 
@@ -16,9 +16,7 @@ S = Assignment.State
 
 
 def span(article, user, start, end, themes=()):
-    ann = Annotation.objects.create(
-        article=article, annotator=user, start=start, end=end, text=article.text[start:end]
-    )
+    ann = Annotation.objects.create(article=article, annotator=user, start=start, end=end, text=article.text[start:end])
     ann.themes.set(themes)
     return ann
 
@@ -26,8 +24,10 @@ def span(article, user, start, end, themes=()):
 # --- my queue -------------------------------------------------------------------------------------------------------
 
 
-def test_my_queue_lists_assigned_and_returned_work_by_due_date_with_the_returning_comment(client_for, analyst, supervisor):
-    late = AssignmentFactory(analyst=analyst, due_date=datetime.date(2030, 3, 1), article__title="Late one")
+def test_my_queue_lists_assigned_and_returned_work_by_due_date_with_the_returning_comment(
+    client_for, analyst, supervisor
+):
+    AssignmentFactory(analyst=analyst, due_date=datetime.date(2030, 3, 1), article__title="Late one")
     soon = AssignmentFactory(analyst=analyst, due_date=datetime.date(2030, 1, 1), article__title="Soon one")
     returned = AssignmentFactory(analyst=analyst, state=S.SUBMITTED, article__title="Returned one")
     services.assignment_request_changes(assignment=returned, actor=supervisor, comment="Check <b>para 2</b>")
@@ -39,7 +39,9 @@ def test_my_queue_lists_assigned_and_returned_work_by_due_date_with_the_returnin
     assert "Handed in" not in queue and "Someone else" not in page
     assert "Check &lt;b&gt;para 2&lt;/b&gt;" in queue
     assert "Handed in" in page  # in "recently submitted"
-    assert reverse("reading:article_detail", args=[soon.article_id]) in queue or f"/annotate/{soon.article_id}/" in queue
+    assert (
+        reverse("reading:article_detail", args=[soon.article_id]) in queue or f"/annotate/{soon.article_id}/" in queue
+    )
 
 
 def test_next_opens_the_item_after_the_current_one(client_for, analyst):
@@ -57,7 +59,9 @@ def test_pulling_from_the_pool_assigns_an_unassigned_article_to_me(client_for, a
     response = client_for(analyst).post(reverse("review:pull"))
     assert response.status_code == 302
     assert Assignment.objects.get().article == article and Assignment.objects.get().analyst == analyst
-    assert client_for(analyst).post(reverse("review:pull"), follow=True).content.decode().count("open pool is empty") == 1
+    assert (
+        client_for(analyst).post(reverse("review:pull"), follow=True).content.decode().count("open pool is empty") == 1
+    )
 
 
 def test_submitting_from_the_queue_moves_work_to_review(client_for, analyst):
@@ -71,7 +75,9 @@ def test_submitting_from_the_queue_moves_work_to_review(client_for, analyst):
 # --- dashboard ---------------------------------------------------------------------------------------------------------
 
 
-def test_dashboard_counts_per_state_and_analyst_and_lists_the_oldest_waiting(client_for, supervisor, analyst, other_analyst):
+def test_dashboard_counts_per_state_and_analyst_and_lists_the_oldest_waiting(
+    client_for, supervisor, analyst, other_analyst
+):
     AssignmentFactory(analyst=analyst)
     old = AssignmentFactory(analyst=analyst, state=S.SUBMITTED, article__title="Waiting since long")
     AssignmentFactory(analyst=other_analyst, state=S.SUBMITTED)
@@ -91,8 +97,12 @@ def test_dashboard_counts_per_state_and_analyst_and_lists_the_oldest_waiting(cli
 
 def test_queue_list_filters_and_sorts_and_htmx_gets_the_partial(client_for, supervisor, analyst, other_analyst):
     xinhua = OutletFactory(name="Xinhua")
-    AssignmentFactory(analyst=analyst, state=S.SUBMITTED, due_date="2030-02-01", article__outlet=xinhua, article__title="B due later")
-    AssignmentFactory(analyst=analyst, state=S.SUBMITTED, due_date="2030-01-01", article__outlet=xinhua, article__title="A due first")
+    AssignmentFactory(
+        analyst=analyst, state=S.SUBMITTED, due_date="2030-02-01", article__outlet=xinhua, article__title="B due later"
+    )
+    AssignmentFactory(
+        analyst=analyst, state=S.SUBMITTED, due_date="2030-01-01", article__outlet=xinhua, article__title="A due first"
+    )
     AssignmentFactory(analyst=other_analyst, state=S.SUBMITTED, article__outlet=xinhua, article__title="Bob's")
     AssignmentFactory(analyst=analyst, state=S.ASSIGNED, article__outlet=xinhua, article__title="Not submitted")
     client = client_for(supervisor)
@@ -173,7 +183,9 @@ def test_assign_one_ticked_article_and_refuse_non_analysts(client_for, superviso
     client = client_for(supervisor)
     client.post(reverse("review:assign"), {"scope": "ticked", "articles": [one.pk], "analysts": [analyst.pk]})
     assert list(Assignment.objects.values_list("article_id", flat=True)) == [one.pk]
-    refused = client.post(reverse("review:assign"), {"scope": "ticked", "articles": [other.pk], "analysts": [supervisor.pk]})
+    refused = client.post(
+        reverse("review:assign"), {"scope": "ticked", "articles": [other.pk], "analysts": [supervisor.pk]}
+    )
     assert refused.status_code == 400 and "only to analysts" in refused.content.decode()
 
 
@@ -256,7 +268,8 @@ def test_span_decision_through_htmx_returns_the_updated_body_and_is_in_history(c
 
 def test_a_stale_decision_gets_a_409_with_the_reason(client_for, supervisor, doubly):
     response = client_for(supervisor).post(
-        reverse("review:span_decide", args=[doubly["only_a"].pk]), {"decision": "accept", "version": 99},
+        reverse("review:span_decide", args=[doubly["only_a"].pk]),
+        {"decision": "accept", "version": 99},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 409
@@ -276,7 +289,9 @@ def test_edit_through_the_page_keeps_the_analysts_span(client_for, supervisor, d
     assert decision.replacement.text == "Putin met in " and decision.replacement.annotator == supervisor
 
 
-def test_request_changes_returns_the_work_to_the_analysts_queue_with_the_comment(client_for, supervisor, analyst, doubly):
+def test_request_changes_returns_the_work_to_the_analysts_queue_with_the_comment(
+    client_for, supervisor, analyst, doubly
+):
     client_for(supervisor).post(
         reverse("review:assignment_decide", args=[doubly["a1"].pk]),
         {"action": "request_changes", "comment": "Tag Moscow too."},
@@ -297,7 +312,9 @@ def test_request_changes_without_comment_is_refused(client_for, supervisor, doub
 
 
 def test_analyst_feedback_hides_comments_addressed_to_the_other_analyst(client_for, supervisor, analyst, doubly):
-    services.article_comment_create(article_id=doubly["article"].pk, author=supervisor, body="For bob only", assignment=doubly["a2"])
+    services.article_comment_create(
+        article_id=doubly["article"].pk, author=supervisor, body="For bob only", assignment=doubly["a2"]
+    )
     services.article_comment_create(article_id=doubly["article"].pk, author=supervisor, body="For everyone")
     client = client_for(analyst)
     client.post(reverse("review:comment_create", args=[doubly["article"].pk]), {"body": "Fixed it"})

@@ -19,8 +19,9 @@ def dev_articles():
 
 
 def article_from(dev_article, **kwargs):
-    return ArticleFactory(title=dev_article["key"], text="\n".join(s["text"] for s in dev_article["sentences"]),
-                          **kwargs)
+    return ArticleFactory(
+        title=dev_article["key"], text="\n".join(s["text"] for s in dev_article["sentences"]), **kwargs
+    )
 
 
 @pytest.fixture
@@ -36,8 +37,9 @@ def coded_corpus(db, themes):
             start = article.text.index(sentence["text"], offset)
             offset = start + len(sentence["text"])
             if sentence["themes"]:
-                span = AnnotationFactory(article=article, annotator=coder, start=start, end=offset,
-                                         status=Annotation.Status.ACCEPTED)
+                span = AnnotationFactory(
+                    article=article, annotator=coder, start=start, end=offset, status=Annotation.Status.ACCEPTED
+                )
                 span.themes.set([by_slug[s] for s in sentence["themes"]])
         articles.append(article)
     return articles, coder

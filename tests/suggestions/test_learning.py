@@ -15,10 +15,14 @@ CODEBOOK = [
 
 
 def test_sentences_are_code_point_offsets_that_keep_abbreviations_and_newlines():
-    text = "Xi met the U.S. envoy 🇨🇳 in Moscow. Mr. Li left!\n\"Who?\" he asked.  Short.\nA final sentence here."
+    text = 'Xi met the U.S. envoy 🇨🇳 in Moscow. Mr. Li left!\n"Who?" he asked.  Short.\nA final sentence here.'
     spans = sentence_spans(text)
     assert [text[a:b] for a, b in spans] == [
-        "Xi met the U.S. envoy 🇨🇳 in Moscow.", "Mr. Li left!", '"Who?" he asked.', "A final sentence here."]
+        "Xi met the U.S. envoy 🇨🇳 in Moscow.",
+        "Mr. Li left!",
+        '"Who?" he asked.',
+        "A final sentence here.",
+    ]
 
 
 def test_keyword_scores_count_distinct_keywords_as_word_prefixes():
@@ -61,7 +65,8 @@ def test_nearest_passages_are_accepted_ones_of_the_same_theme():
 
 def test_a_fitted_suggester_survives_storage():
     model = ThemeSuggester(CODEBOOK, min_examples=1).fit(
-        [Example("sanctions on banks", frozenset({1})), Example("Taiwan drills", frozenset({2})), Example("weather")])
+        [Example("sanctions on banks", frozenset({1})), Example("Taiwan drills", frozenset({2})), Example("weather")]
+    )
     again = ThemeSuggester.loads(model.dumps())
     assert (again.score_matrix(["sanctions"]) == model.score_matrix(["sanctions"])).all()
 

@@ -46,13 +46,12 @@ def test_open_and_rejected_suggestions_are_not_in_the_csv_export_until_accepted(
     services.suggestion_decide(suggestion=taiwan, actor=analyst, accept=True)
     rows = _csv_rows(client)
     assert [(r["span_text"], r["theme"], r["annotator"]) for r in rows] == [
-        ("Taiwan is part of China, the ministry said.", "taiwan-one-china", analyst.username)]
+        ("Taiwan is part of China, the ministry said.", "taiwan-one-china", analyst.username)
+    ]
     assert int(rows[0]["span_id"]) == Annotation.objects.get().pk
 
 
-def test_agreement_sees_only_accepted_suggestions_as_the_accepting_analysts_spans(
-    analyst, other_analyst, double_coded
-):
+def test_agreement_sees_only_accepted_suggestions_as_the_accepting_analysts_spans(analyst, other_analyst, double_coded):
     article_id = double_coded.pk
     assert spans_for_agreement([article_id]) == {article_id: {analyst.pk: [], other_analyst.pk: []}}
     taiwan = Suggestion.objects.get(article=double_coded, theme__slug="taiwan-one-china")

@@ -9,15 +9,18 @@ from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-NEW_TEXT = ("Beijing vowed to respond to the new tariffs and sanctions on its chip makers.\n"
-            "The Foreign Ministry said Taiwan is an inalienable part of China and opposed any arms sale.\n"
-            "The weather in Moscow was mild on Thursday.")
+NEW_TEXT = (
+    "Beijing vowed to respond to the new tariffs and sanctions on its chip makers.\n"
+    "The Foreign Ministry said Taiwan is an inalienable part of China and opposed any arms sale.\n"
+    "The weather in Moscow was mild on Thursday."
+)
 
 
 def _suggestion(article, theme, fragment, **kwargs):
     start = article.text.index(fragment)
-    return Suggestion.objects.create(article=article, theme=theme, start=start, end=start + len(fragment),
-                                     text=fragment, score=0.9, **kwargs)
+    return Suggestion.objects.create(
+        article=article, theme=theme, start=start, end=start + len(fragment), text=fragment, score=0.9, **kwargs
+    )
 
 
 def _train(capture, reason="test"):
@@ -41,11 +44,15 @@ def test_training_examples_take_accepted_and_submitted_spans_but_not_pending_or_
     analyst = UserFactory(role="Analyst")
     article = ArticleFactory(text="Sanctions bite hard. Tariffs rose again. Taiwan was discussed. Talks ended.")
     Assignment.objects.create(article=article, analyst=analyst, state="in_progress")
-    for fragment, status in (("Sanctions bite hard.", "accepted"), ("Tariffs rose again.", "pending"),
-                             ("Taiwan was discussed.", "rejected")):
+    for fragment, status in (
+        ("Sanctions bite hard.", "accepted"),
+        ("Tariffs rose again.", "pending"),
+        ("Taiwan was discussed.", "rejected"),
+    ):
         start = article.text.index(fragment)
-        span = Annotation.objects.create(article=article, annotator=analyst, start=start, end=start + len(fragment),
-                                         text=fragment, status=status)
+        span = Annotation.objects.create(
+            article=article, annotator=analyst, start=start, end=start + len(fragment), text=fragment, status=status
+        )
         span.themes.set([themes[4]])
     texts = {e.text: e for e in selectors.training_examples()}
     assert {t for t, e in texts.items() if e.theme_ids} == {"Sanctions bite hard."}
@@ -72,7 +79,7 @@ def test_a_trained_model_suggests_with_its_version_and_nearest_accepted_passages
     rows = services.suggestions_refresh(article=article)
     taiwan = next(s for s in rows if s.theme.slug == "taiwan-one-china")
     assert taiwan.model_version == 1 and not taiwan.cold_start and 0.4 <= taiwan.score <= 1
-    assert article.text[taiwan.start:taiwan.end] == taiwan.text
+    assert article.text[taiwan.start : taiwan.end] == taiwan.text
     assert 1 <= len(taiwan.neighbours) <= 3
     accepted = set(Annotation.objects.filter(status="accepted").values_list("id", flat=True))
     assert {n["ref"] for n in taiwan.neighbours} <= accepted
@@ -90,8 +97,12 @@ def test_accepting_creates_the_analysts_span_through_the_annotations_service(the
     decided = services.suggestion_decide(suggestion=suggestion, actor=analyst, accept=True)
     span = decided.annotation
     assert decided.status == "accepted" and decided.decided_by == analyst and decided.decided_at
-    assert (span.annotator, span.start, span.end, span.text) == (analyst, suggestion.start, suggestion.end,
-                                                                 suggestion.text)
+    assert (span.annotator, span.start, span.end, span.text) == (
+        analyst,
+        suggestion.start,
+        suggestion.end,
+        suggestion.text,
+    )
     assert list(span.themes.all()) == [sanctions] and span.status == "pending"  # an ordinary span from now on
     assert span.history.first().history_change_reason == "created in the workspace"
     with pytest.raises(ValidationError):
@@ -104,8 +115,9 @@ def test_accepting_with_adjusted_boundaries_and_rejecting(themes, analyst):
     theme = Theme.objects.get(slug="sanctions-and-tariffs")
     one = _suggestion(article, theme, NEW_TEXT.split("\n")[0])
     start = NEW_TEXT.index("the new tariffs")
-    decided = services.suggestion_decide(suggestion=one, actor=analyst, accept=True, start=start,
-                                         end=start + len("the new tariffs"))
+    decided = services.suggestion_decide(
+        suggestion=one, actor=analyst, accept=True, start=start, end=start + len("the new tariffs")
+    )
     assert decided.annotation.text == "the new tariffs"
     two = _suggestion(article, Theme.objects.get(slug="taiwan-one-china"), NEW_TEXT.split("\n")[1])
     assert services.suggestion_decide(suggestion=two, actor=analyst, accept=False).status == "rejected"
@@ -167,8 +179,9 @@ def test_live_precision_counts_analysts_decisions(themes, analyst):
     article = ArticleFactory(text=NEW_TEXT)
     theme = themes[4]
     for i, status in enumerate(["accepted", "accepted", "rejected", "open"]):
-        Suggestion.objects.create(article=article, theme=theme, start=i, end=i + 5, text=NEW_TEXT[i:i + 5],
-                                  score=0.5, status=status)
+        Suggestion.objects.create(
+            article=article, theme=theme, start=i, end=i + 5, text=NEW_TEXT[i : i + 5], score=0.5, status=status
+        )
     row = next(r for r in selectors.theme_quality() if r["theme"] == theme)
     assert (row["accepted"], row["rejected"], row["open"]) == (2, 1, 1)
     assert row["precision"] == pytest.approx(2 / 3)

@@ -8,8 +8,10 @@ from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
-TEXT = ("The Foreign Ministry said Taiwan is an inalienable part of China.\n"
-        "New tariffs and sanctions were announced on Friday.")
+TEXT = (
+    "The Foreign Ministry said Taiwan is an inalienable part of China.\n"
+    "New tariffs and sanctions were announced on Friday."
+)
 
 
 @pytest.fixture
@@ -38,8 +40,11 @@ def test_accept_over_htmx_creates_the_span_and_answers_with_the_panel(client_for
     client = client_for(analyst)
     client.get(reverse("suggestions:panel", args=[assigned.pk]))
     suggestion = Suggestion.objects.get(article=assigned, theme__slug="sanctions-and-tariffs")
-    response = client.post(reverse("suggestions:decide", args=[assigned.pk]),
-                           {"suggestion": suggestion.pk, "action": "accept"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("suggestions:decide", args=[assigned.pk]),
+        {"suggestion": suggestion.pk, "action": "accept"},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200 and "spanCreated" in response["HX-Trigger"]
     span = Annotation.objects.get(article=assigned, annotator=analyst)
     assert span.text == "New tariffs and sanctions were announced on Friday."
@@ -53,22 +58,22 @@ def test_bad_decisions_answer_400_with_a_message(client_for, analyst, assigned):
     assert client.post(url, {"action": "accept"}, HTTP_HX_REQUEST="true").status_code == 400
     client.get(reverse("suggestions:panel", args=[assigned.pk]))
     suggestion = Suggestion.objects.filter(article=assigned).first()
-    response = client.post(url, {"suggestion": suggestion.pk, "action": "accept", "start": "5", "end": "2"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        url, {"suggestion": suggestion.pk, "action": "accept", "start": "5", "end": "2"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 400 and response["Content-Type"].startswith("text/plain")
     assert not Annotation.objects.exists()
 
 
-def test_a_submitted_assignment_shows_suggestions_without_buttons_and_refuses_decisions(
-    client_for, analyst, assigned
-):
+def test_a_submitted_assignment_shows_suggestions_without_buttons_and_refuses_decisions(client_for, analyst, assigned):
     Assignment.objects.filter(article=assigned).update(state="submitted")
     client = client_for(analyst)
     html = client.get(reverse("suggestions:panel", args=[assigned.pk])).content.decode()
     assert "read-only" in html and 'value="accept"' not in html
     suggestion = Suggestion.objects.filter(article=assigned).first()
-    response = client.post(reverse("suggestions:decide", args=[assigned.pk]),
-                           {"suggestion": suggestion.pk, "action": "accept"})
+    response = client.post(
+        reverse("suggestions:decide", args=[assigned.pk]), {"suggestion": suggestion.pk, "action": "accept"}
+    )
     assert response.status_code == 403 and not Annotation.objects.exists()
 
 
@@ -91,13 +96,14 @@ def test_themes_page_shows_live_precision_and_takes_keywords_training_and_blind_
 ):
     theme = Theme.objects.get(slug="taiwan-one-china")
     for i, status in enumerate(["accepted", "rejected", "rejected", "rejected"]):
-        Suggestion.objects.create(article=assigned, theme=theme, start=i, end=i + 4, text=TEXT[i:i + 4], score=0.6,
-                                  status=status)
+        Suggestion.objects.create(
+            article=assigned, theme=theme, start=i, end=i + 4, text=TEXT[i : i + 4], score=0.6, status=status
+        )
     client = client_for(supervisor)
     url = reverse("suggestions:themes")
     html = client.get(url).content.decode()
-    row = html[html.index(f'id="theme-{theme.pk}"'):]
-    row = row[:row.index("</tr>")]
+    row = html[html.index(f'id="theme-{theme.pk}"') :]
+    row = row[: row.index("</tr>")]
     assert "0.25" in row and "cold start" in row
     client.post(url, {"action": "keywords", "theme": theme.pk, "keywords": "taiwan, strait"})
     assert ThemeKeywords.objects.get(theme=theme).keywords == "taiwan, strait"

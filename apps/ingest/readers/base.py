@@ -31,8 +31,15 @@ class ReaderError(ValueError):
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 FORMATS = ("txt", "jsonl", "csv", "html")
-_EXTENSIONS = {".txt": "txt", ".text": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".html": "html",
-               ".htm": "html"}
+_EXTENSIONS = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".html": "html",
+    ".htm": "html",
+}
 
 
 def read_articles(

@@ -27,7 +27,9 @@ def read_csv(
         header = [column.strip() for column in next(reader)]
         if not any(ALIASES.get(column.lower()) == "text" for column in header):
             raise ReaderError(
-                "no text column in the header (expected 'text', 'body' or 'content')", name=name, line=1,
+                "no text column in the header (expected 'text', 'body' or 'content')",
+                name=name,
+                line=1,
                 code="missing_field",
             )
         start = reader.line_num + 1
@@ -37,7 +39,9 @@ def read_csv(
                     yield ReaderError(f"row has {len(row)} fields, the header has {len(header)}", name=name, line=start)
                 else:
                     try:
-                        yield record_to_article(dict(zip(header, row)), name=name, line=start, default_outlet=default_outlet)
+                        yield record_to_article(
+                            dict(zip(header, row)), name=name, line=start, default_outlet=default_outlet
+                        )
                     except ReaderError as err:
                         yield err
             start = reader.line_num + 1

@@ -102,14 +102,25 @@ _FURNITURE = re.compile(
 )
 
 CAPTION, SUMMARY, BULLET, PROMO, CREDIT, FURNITURE, SUBHEAD, TEXT = (
-    "caption", "summary", "bullet", "promo", "credit", "furniture", "subhead", "text")
+    "caption",
+    "summary",
+    "bullet",
+    "promo",
+    "credit",
+    "furniture",
+    "subhead",
+    "text",
+)
 
 
 def is_subhead(line: str) -> bool:
     """ALL-CAPS crosshead ("ROBUST TIES"): short, upper case, not a sentence."""
     letters = [c for c in line if c.isalpha()]
     return (
-        len(letters) >= 3 and line == line.upper() and len(line) <= 80 and len(line.split()) <= 10
+        len(letters) >= 3
+        and line == line.upper()
+        and len(line) <= 80
+        and len(line.split()) <= 10
         and not line.endswith((".", "-", "–", "—", ":"))
     )
 
@@ -135,9 +146,13 @@ def classify(line: str) -> str:
 
 _PLACE = r"[A-Z][A-Za-z.'’-]+(?:\s+[A-Z][A-Za-z.'’-]+){0,3}"  # MOSCOW, NEW YORK, Paris
 DATELINE = re.compile(
-    r"^(?P<dateline>(?P<place>" + _PLACE + r")?"
+    r"^(?P<dateline>(?P<place>"
+    + _PLACE
+    + r")?"
     + r"(?P<region>,\s*[A-Z][A-Za-z.'’-]+(?:\s+[A-Z][A-Za-z.'’-]+){0,2})?"  # , Ukraine
-    + r"(?P<day>,?\s*(?i:" + MONTH + r")\s+\d{1,2})?"  # , May 8
+    + r"(?P<day>,?\s*(?i:"
+    + MONTH
+    + r")\s+\d{1,2})?"  # , May 8
     + r"(?:\s*\((?P<agency>[A-Za-z][\w .&'’-]{0,40})\)\s*(?:--|[-–—:])"  # (Reuters) -
     + r"|[.,]?\s*/(?P<slash>[A-Za-z][\w .-]{1,20})/\.?"  # . /TASS/.
     + r"|\s*(?P<dash>--|[-–—]))"  # KYIV — (only with an upper-case place, checked below)
@@ -148,7 +163,7 @@ DATELINE = re.compile(
 def split_dateline(line: str) -> tuple[str, str, str | None]:
     """("MOSCOW, May 8 (Reuters) - Text", ...) -> (dateline, rest, outlet named in it)."""
     m = DATELINE.match(line)
-    if not m or (rest := line[m.end():])[:1].islower():
+    if not m or (rest := line[m.end() :])[:1].islower():
         return "", line, None  # "NATO — the alliance ..." is prose: a dateline is followed by a sentence
     agency, place = m["agency"] or m["slash"], m["place"] or ""
     # Without a place, only a known agency makes a dateline ("(Bloomberg) --"); without an agency, only an

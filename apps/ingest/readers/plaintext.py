@@ -39,7 +39,9 @@ def _name_like(text: str) -> bool:
     """Names of people or outlets: a few capitalised words, no sentence punctuation at the end."""
     words = text.replace(",", " ").split()
     return (
-        0 < len(words) <= 12 and len(text) <= 120 and not text.endswith((".", "!", "?", ";", ":"))
+        0 < len(words) <= 12
+        and len(text) <= 120
+        and not text.endswith((".", "!", "?", ";", ":"))
         and all(w[0].isupper() or w.lower() in _CONNECTORS for w in words)
     )
 
@@ -54,14 +56,14 @@ class Byline:
 
 
 def parse_byline(line: str) -> Byline | None:
-    """"By Dmitry Antonov May 8, 2025", "By Xinhua May 09, 2025 Global Times", "By Jane Smith, BBC News"."""
+    """ "By Dmitry Antonov May 8, 2025", "By Xinhua May 09, 2025 Global Times", "By Jane Smith, BBC News"."""
     if not (m := _BYLINE.match(line)) or len(line) > 200:
         return None
     rest, published, tail = m["rest"], None, ""
     if d := DATE.search(rest):
-        rest, published, tail = rest[: d.start()], date_from_match(d), rest[d.end():]
+        rest, published, tail = rest[: d.start()], date_from_match(d), rest[d.end() :]
         if t := TIME_TAIL.match(tail):
-            tail = tail[t.end():]
+            tail = tail[t.end() :]
     who, *extra = _SEPARATORS.split(rest.strip(_STRIP))
     # Names first; what follows a comma is a role or an outlet, short and not a sentence ("By Monday, they left.")
     if not _name_like(who) or any(len(p.split()) > 8 or p.endswith((".", "!", "?", ";", ":")) for p in extra):
@@ -84,10 +86,10 @@ def parse_byline(line: str) -> Byline | None:
 def parse_date_line(line: str) -> tuple[str, dt.date] | None:
     """A line that is only a date, maybe labelled and timed: "Published 3 June 2025", "May 9, 2025 10:32 GMT"."""
     label = _DATE_LABEL.match(line)
-    rest = line[label.end():]
+    rest = line[label.end() :]
     if len(line) > 80 or not (d := DATE.match(rest)) or not (published := date_from_match(d)):
         return None
-    tail = rest[d.end():]
+    tail = rest[d.end() :]
     if tail.strip() and not TIME_TAIL.fullmatch(tail):
         return None
     return (label["label"] or "published").lower(), published
@@ -147,9 +149,13 @@ def read_plaintext(text: str, *, name: str, default_outlet: str | None = None) -
         following[i] = i + 1 if kinds[i + 1] not in ("", CAPTION, FURNITURE) else following[i + 1]
 
     headed = {
-        i for i, line in enumerate(lines)
-        if line and not headers[i] and _headline_shape(line, kinds[i], bare=False)
-        and following[i] is not None and headers[following[i]]
+        i
+        for i, line in enumerate(lines)
+        if line
+        and not headers[i]
+        and _headline_shape(line, kinds[i], bare=False)
+        and following[i] is not None
+        and headers[following[i]]
     }
     compilation = len(headed) >= 2
 
@@ -159,8 +165,10 @@ def read_plaintext(text: str, *, name: str, default_outlet: str | None = None) -
         if not line:
             continue
         bare = (
-            not headers[i] and _headline_shape(line, kinds[i], bare=True)
-            and following[i] is not None and _is_prose(lines[following[i]])
+            not headers[i]
+            and _headline_shape(line, kinds[i], bare=True)
+            and following[i] is not None
+            and _is_prose(lines[following[i]])
         )
         kind, value = headers[i] or ("", None)
         opens = i in headed or (bare and (cur is None or (compilation and cur.has_body)))
@@ -219,15 +227,22 @@ def _finish(draft: _Draft, *, name: str, default_outlet: str | None, previous_ou
         title = derive_title(next((ln for ln in body.lines if classify(ln) != SUBHEAD), body.lines[0]))
         metadata["title_derived"] = True
     byline = draft.byline or Byline("", None, None)
-    for key, value in (("byline_role", byline.role), ("republished_by", byline.republished_by),
-                       ("updated", draft.updated and draft.updated.isoformat())):
+    for key, value in (
+        ("byline_role", byline.role),
+        ("republished_by", byline.republished_by),
+        ("updated", draft.updated and draft.updated.isoformat()),
+    ):
         if value:
             metadata[key] = value
     # Strongest evidence first. An item that names no source takes the caller's default, else its neighbour's
     # (a feed dump comes from one source).
     candidates = (
-        ("byline", byline.outlet), ("source line", draft.source), ("dateline", body.dateline_outlet),
-        ("credit", body.credit_outlet), ("default", default_outlet), ("previous item", previous_outlet),
+        ("byline", byline.outlet),
+        ("source line", draft.source),
+        ("dateline", body.dateline_outlet),
+        ("credit", body.credit_outlet),
+        ("default", default_outlet),
+        ("previous item", previous_outlet),
     )
     source, outlet = next(((s, o) for s, o in candidates if o), ("", ""))
     if source:
@@ -251,7 +266,7 @@ def derive_title(paragraph: str, limit: int = 300) -> str:
     """First sentence of the paragraph without its full stop, cut at a word if very long."""
     for m in _SENTENCE_END.finditer(paragraph):
         before = paragraph[: m.start()].split()[-1:] or [""]
-        word = before[0].lstrip("\"“‘(")
+        word = before[0].lstrip('"“‘(')
         # "U.S." / "J." / "Mr." end no sentence
         if re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", word) or word.lower() in _ABBREVIATIONS:
             continue

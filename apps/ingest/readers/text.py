@@ -33,14 +33,16 @@ def decode_text(data: bytes, *, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -
     if kind or b"\x00" in data:
         raise ReaderError(f"binary file ({kind or 'contains NUL bytes'}), not text", name=name, code="binary")
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         raise ReaderError(
             f"invalid UTF-8 (byte 0x{data[err.start]:02x}); save the file as UTF-8",
-            name=name, line=line, code="encoding",
+            name=name,
+            line=line,
+            code="encoding",
         ) from None
     text = normalise(text)
     if not text.strip():

@@ -95,7 +95,10 @@ class ResilientWorker(db_worker.Worker):
                 delay = min(BACKOFF_MAX_S, BACKOFF_FIRST_S * 2 ** (failures - 1)) * (0.5 + random.random() / 2)  # noqa: S311
                 logger.warning(
                     "Database unavailable (%s: %s); retrying in %.1f s (attempt %d).",
-                    type(exc).__name__, str(exc).strip().splitlines()[0] if str(exc).strip() else "", delay, failures,
+                    type(exc).__name__,
+                    str(exc).strip().splitlines()[0] if str(exc).strip() else "",
+                    delay,
+                    failures,
                 )
                 self._sleep(delay)
                 # the worker's own startup delay is not needed again

@@ -23,7 +23,7 @@ class Command(BaseCommand):
                     bad += 1
                     self.stderr.write(
                         f"{model.__name__} {span.pk} (article {span.article_id}) [{span.start}, {span.end}): "
-                        f"stored {span.text[:40]!r} but the text has {span.article.text[span.start:span.end][:40]!r}"
+                        f"stored {span.text[:40]!r} but the text has {span.article.text[span.start : span.end][:40]!r}"
                     )
         if bad:
             raise CommandError(f"{bad} of {checked} spans do not match their article text.")

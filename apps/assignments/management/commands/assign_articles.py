@@ -2,9 +2,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import BaseCommand, CommandError
 
-from apps.corpus.models import Article
 from apps.assignments.models import Assignment, AssignmentEvent
 from apps.assignments.services import assignments_bulk_create
+from apps.corpus.models import Article
 
 
 class Command(BaseCommand):
@@ -14,9 +14,10 @@ class Command(BaseCommand):
         parser.add_argument("--to", nargs="+", required=True, metavar="USERNAME", help="analysts' usernames")
         parser.add_argument("--unassigned", action="store_true", help="only articles nobody is assigned to")
         parser.add_argument(
-            "--if-never-assigned", action="store_true",
+            "--if-never-assigned",
+            action="store_true",
             help="do nothing once anything has ever been assigned (make run: demo work on a fresh database only, "
-                 "never the articles a supervisor left in the open pool)",
+            "never the articles a supervisor left in the open pool)",
         )
 
     def handle(self, *args, to, unassigned, if_never_assigned=False, **options):

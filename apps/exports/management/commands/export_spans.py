@@ -35,8 +35,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
     def handle(self, *args, **options):
-        data = {name: str(options[name] or "") for name in
-                ("theme", "outlet", "date_from", "date_to", "status", "annotator", "speaker", "batch")}
+        data = {
+            name: str(options[name] or "")
+            for name in ("theme", "outlet", "date_from", "date_to", "status", "annotator", "speaker", "batch")
+        }
         form = SpanFilterForm(data, with_choices=False)
         try:
             fmt = export_format(options["format"])
@@ -61,10 +63,12 @@ class Command(BaseCommand):
         total = jsonl_record_count() if fmt == "jsonl" else span_theme_count(filters)
         unit = "records" if fmt == "jsonl" else "rows"
         show = not options["no_progress"] and output != "-"
-        with tqdm(total=total, unit=f" {unit}", disable=None if show else True, file=sys.stderr,
-                  mininterval=0.5) as bar:
-            chunks = jsonl_chunks(progress=bar.update) if fmt == "jsonl" else span_csv_chunks(filters,
-                                                                                              progress=bar.update)
+        with tqdm(
+            total=total, unit=f" {unit}", disable=None if show else True, file=sys.stderr, mininterval=0.5
+        ) as bar:
+            chunks = (
+                jsonl_chunks(progress=bar.update) if fmt == "jsonl" else span_csv_chunks(filters, progress=bar.update)
+            )
             self._write_bytes(output, chunks)
         self.stderr.write(f"{total} {unit} → {output}")
 

@@ -24,8 +24,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}.") from None
         try:
-            with tqdm(unit=" records", disable=True if no_progress else None, file=sys.stderr,
-                      mininterval=0.5) as bar:
+            with tqdm(unit=" records", disable=True if no_progress else None, file=sys.stderr, mininterval=0.5) as bar:
                 counts = jsonl_import(lines=fh, progress=bar.update)
         except ValidationError as exc:
             raise CommandError(f"{path}: {' '.join(exc.messages)} Nothing was imported.") from None
