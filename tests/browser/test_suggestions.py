@@ -206,3 +206,44 @@ def test_the_layer_switch_is_remembered_and_blind_coding_hides_the_tab_from_anal
     html = page.request.get(f"/suggestions/article/{article.pk}/panel/").text()
     assert "sg-item" not in html and "Moscow firmly supports" not in html
     assert not page.js_errors
+
+
+FITS = "() => document.documentElement.scrollWidth <= window.innerWidth"
+WIDEST = """() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1)
+  .slice(0, 5).map(e => e.tagName + (e.id ? '#' + e.id : '') + '.' + [...e.classList].join('.'))"""
+
+
+def test_supervisor_reaches_the_themes_page_from_the_navigation_and_sees_live_precision(page, screenshot):
+    _trained_suggester()
+    UserFactory(username="sue", role="Supervisor")
+    analyst = UserFactory(username="ana", role="Analyst")
+    article = ArticleFactory(title="Moscow backs Beijing on Taiwan", text=WORKSPACE_TEXT)
+    taiwan = Theme.objects.get(slug="taiwan-one-china")
+    for i, status in enumerate(["accepted", "accepted", "accepted", "rejected"]):
+        Suggestion.objects.create(
+            article=article, theme=taiwan, start=i, end=i + 6, text=WORKSPACE_TEXT[i : i + 6], score=0.7, status=status
+        )
+
+    login(page, "sue")
+    page.goto(f"/annotate/{article.pk}/")
+    page.locator(".mainnav a", has_text="Suggestions").click()
+    page.wait_for_url("**/suggestions/themes/")
+    assert page.locator(".mainnav a[aria-current='page']").all_inner_texts() == ["Suggestions"]
+    row = page.locator(f"#theme-{taiwan.pk}")
+    assert row.locator(".precision").inner_text() == "0.75"
+    assert page.locator("table.themes-table tbody tr").count() == Theme.objects.filter(active=True).count()
+    page.click("#train-now")
+    page.locator(".messages", has_text="Training of version 2 is queued").wait_for()
+    for width in (1280, 768, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        if width != 768:
+            screenshot(page, f"themes-{width}")
+        assert page.evaluate(FITS), ("themes page", width, page.evaluate(WIDEST))
+    # the workspace with the Suggestions tab open fits too (a supervisor also sees the blind-coding switch)
+    Assignment.objects.create(article=article, analyst=analyst, state="in_progress")
+    for width in (1280, 768, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        _open_suggestions_tab(page, article) if width == 1280 else page.reload()
+        page.locator("#suggestions-panel .suggestions-panel").wait_for()
+        assert page.evaluate(FITS), ("workspace", width)
+    assert not page.js_errors
