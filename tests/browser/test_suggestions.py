@@ -247,3 +247,45 @@ def test_supervisor_reaches_the_themes_page_from_the_navigation_and_sees_live_pr
         page.locator("#suggestions-panel .suggestions-panel").wait_for()
         assert page.evaluate(FITS), ("workspace", width)
     assert not page.js_errors
+
+
+def test_a_span_coded_by_hand_settles_its_suggestion_and_boundaries_come_from_a_text_selection(page):
+    _trained_suggester()
+    analyst = UserFactory(username="ana", role="Analyst")
+    article = ArticleFactory(title="Moscow backs Beijing on Taiwan", text=WORKSPACE_TEXT)
+    Assignment.objects.create(article=article, analyst=analyst, state="in_progress")
+    login(page, "ana")
+    _open_suggestions_tab(page, article)
+    panel = page.locator("#suggestions-panel")
+    tariffs = panel.locator(".sg-item", has=page.locator(".sg-theme", has_text="sanctions and tariffs"))
+    taiwan = panel.locator(".sg-item", has=page.locator(".sg-theme", has_text="Taiwan / one-China"))
+    tariffs.wait_for()
+
+    # the analyst codes the tariffs sentence in the text: the panel asks again and the suggestion is settled
+    page.locator("#article-text").focus()
+    for key in ["ArrowRight", "ArrowDown", "ArrowDown"] + ["Shift+ArrowRight"] * 11 + ["Enter"]:
+        page.keyboard.press(key)
+    page.wait_for_selector("#picker:not([hidden])")
+    page.locator("#picker-list li[data-theme]", has_text="sanctions and tariffs").click()
+    page.locator("#span-list li.span-row", has_text="Washington imposed new tariffs").wait_for(state="attached")
+    tariffs.wait_for(state="detached")
+    assert taiwan.count() == 1 and page.locator('[data-count-of="suggestions"]').inner_text() == "1"
+
+    # adjust: select "Moscow firmly supports Beijing's position on Taiwan" in the text and accept that
+    taiwan.locator("summary", has_text="Adjust boundaries").click()
+    wanted = "Moscow firmly supports Beijing's position on Taiwan"
+    page.evaluate(
+        """n => { const r = ReadoutOffsets.offsetsToRange(document.getElementById('article-text'), 0, n);
+                  const s = window.getSelection(); s.removeAllRanges(); s.addRange(r); }""",
+        len(wanted),
+    )
+    taiwan.get_by_role("button", name="use my selection").click()
+    assert taiwan.locator("input[name=start]").input_value() == "0"
+    assert taiwan.locator("input[name=end]").input_value() == str(len(wanted))
+    taiwan.get_by_role("button", name="Accept adjusted").click()
+    panel.locator(".qp-notice", has_text="is now your span").wait_for()
+    span = Annotation.objects.get(article=article, annotator=analyst, start=0)
+    assert span.text == wanted and list(span.themes.values_list("slug", flat=True)) == ["taiwan-one-china"]
+    page.locator(f'#article-text [data-m~="a{span.pk}"]').first.wait_for()
+    assert page.locator("#span-list li.span-row").count() == 2
+    assert not page.js_errors
