@@ -140,10 +140,14 @@ def suggestions_refresh(*, article: Article) -> list[Suggestion]:
 def suggestion_decide(*, suggestion: Suggestion, actor, accept: bool, start=None, end=None) -> Suggestion:
     """Accept (the passage, or the adjusted [start, end), becomes ``actor``'s span with the suggested theme, created
     by annotations.services.annotation_create; the analyst's assignment starts as with any first edit) or reject an
-    open suggestion. Needs write access to the article."""
+    open suggestion. Needs write access to the article, and no blind coding for an analyst (the layer is hidden
+    from them, so a decision could only come from a forged request)."""
     access = article_write_access(user=actor, article_id=suggestion.article_id)
     if not access.allowed:
         raise PermissionDenied(access.reason)
+    layer = selectors.layer_state(user=actor, article_id=suggestion.article_id)
+    if (layer.blind_article or layer.blind_global) and not is_supervisor(actor):
+        raise PermissionDenied("A supervisor hid suggestions on this article for blind coding.")
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     if suggestion.status != Suggestion.Status.OPEN:
         raise ValidationError("This suggestion was already decided.", code="decided")
