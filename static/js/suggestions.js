@@ -39,10 +39,17 @@
     if (tab && count) tab.textContent = count.textContent.trim();
   }
 
+  // after a decision by key, once the panel is drawn again: the suggestion now at that place takes the focus
+  var refocus = null;  // {at: index, item: the decided element}
   function update() {
     queued = false;
     setCount();
     drawMarks();
+    if (refocus && !document.contains(refocus.item) && loaded()) {
+      var all = items(), item = all[Math.min(refocus.at, all.length - 1)];
+      refocus = null;
+      if (item) item.focus();
+    }
   }
   function later() { if (!queued) { queued = true; requestAnimationFrame(update); } }
 
@@ -84,6 +91,22 @@
       if (!offsets) { if (window.readoutToast) window.readoutToast("Select the passage in the text first."); return; }
       form.querySelector("input[name=start]").value = offsets.start;
       form.querySelector("input[name=end]").value = offsets.end;
+    });
+    // keys on a focused suggestion: a accepts, r rejects, arrows move; after a decision the next one takes the focus
+    panel().addEventListener("keydown", function (e) {
+      var item = e.target.closest && e.target.closest(".sg-item");
+      if (!item || e.ctrlKey || e.metaKey || e.altKey || /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName)) return;
+      var all = items(), at = all.indexOf(item);
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        var next = all[at + (e.key === "ArrowDown" ? 1 : -1)];
+        if (next) { e.preventDefault(); next.focus(); }
+        return;
+      }
+      var button = item.querySelector('.qp-actions button[data-key="' + e.key + '"]');
+      if (!button) return;
+      e.preventDefault();
+      refocus = { at: at, item: item };
+      button.click();
     });
     update();
   }

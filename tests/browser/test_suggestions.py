@@ -4,6 +4,7 @@ annotations' own service; in the workspace it shows in the Spans tab and in the 
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from apps.annotations.models import Annotation, Theme
 from apps.assignments.models import Assignment
@@ -288,4 +289,31 @@ def test_a_span_coded_by_hand_settles_its_suggestion_and_boundaries_come_from_a_
     assert span.text == wanted and list(span.themes.values_list("slug", flat=True)) == ["taiwan-one-china"]
     page.locator(f'#article-text [data-m~="a{span.pk}"]').first.wait_for()
     assert page.locator("#span-list li.span-row").count() == 2
+    assert not page.js_errors
+
+
+def test_suggestions_are_decided_from_the_keyboard(page):
+    _trained_suggester()
+    analyst = UserFactory(username="ana", role="Analyst")
+    article = ArticleFactory(title="Moscow backs Beijing on Taiwan", text=WORKSPACE_TEXT)
+    Assignment.objects.create(article=article, analyst=analyst, state="in_progress")
+    login(page, "ana")
+    _open_suggestions_tab(page, article)
+    items = page.locator("#suggestions-panel .sg-item")
+    assert items.count() == 2
+    first_theme = items.first.locator(".sg-theme").inner_text()
+    items.first.focus()
+    page.keyboard.press("ArrowDown")
+    expect(items.nth(1)).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("r")  # reject the first; the next one takes the focus
+    page.locator("#suggestions-panel .qp-notice", has_text="Rejected").wait_for()
+    expect(items).to_have_count(1)
+    expect(items.first).to_be_focused()
+    page.keyboard.press("a")
+    page.locator("#suggestions-panel .qp-notice", has_text="is now your span").wait_for()
+    expect(items).to_have_count(0)
+    decided = dict(Suggestion.objects.filter(article=article).values_list("theme__name", "status"))
+    assert decided[first_theme] == "rejected" and sorted(decided.values()) == ["accepted", "rejected"]
+    assert Annotation.objects.filter(article=article, annotator=analyst).count() == 1
     assert not page.js_errors
