@@ -17,6 +17,7 @@ from apps.accounts.roles import is_supervisor
 from apps.annotations.models import Theme
 from apps.annotations.services import annotation_create
 from apps.assignments.selectors import article_write_access
+from apps.assignments.services import assignment_start
 from apps.corpus.models import Article
 
 from . import selectors
@@ -138,10 +139,15 @@ def suggestions_refresh(*, article: Article) -> list[Suggestion]:
 @transaction.atomic
 def suggestion_decide(*, suggestion: Suggestion, actor, accept: bool, start=None, end=None) -> Suggestion:
     """Accept (the passage, or the adjusted [start, end), becomes ``actor``'s span with the suggested theme, created
-    by annotations.services.annotation_create) or reject an open suggestion. Needs write access to the article."""
+    by annotations.services.annotation_create; the analyst's assignment starts as with any first edit) or reject an
+    open suggestion. Needs write access to the article, and no blind coding for an analyst (the layer is hidden
+    from them, so a decision could only come from a forged request)."""
     access = article_write_access(user=actor, article_id=suggestion.article_id)
     if not access.allowed:
         raise PermissionDenied(access.reason)
+    layer = selectors.layer_state(user=actor, article_id=suggestion.article_id)
+    if (layer.blind_article or layer.blind_global) and not is_supervisor(actor):
+        raise PermissionDenied("A supervisor hid suggestions on this article for blind coding.")
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     if suggestion.status != Suggestion.Status.OPEN:
         raise ValidationError("This suggestion was already decided.", code="decided")
@@ -154,6 +160,8 @@ def suggestion_decide(*, suggestion: Suggestion, actor, accept: bool, start=None
             theme_ids=[suggestion.theme_id],
         )
         suggestion.annotation = span
+        if access.assignment is not None and access.assignment.analyst_id == actor.pk:
+            assignment_start(assignment=access.assignment, actor=actor)  # as a span made in the text would
     suggestion.status = Suggestion.Status.ACCEPTED if accept else Suggestion.Status.REJECTED
     suggestion.decided_by = actor
     suggestion.decided_at = timezone.now()

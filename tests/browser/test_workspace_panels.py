@@ -93,7 +93,7 @@ def test_the_sidebar_is_keyboard_switchable_tabs_with_counts_that_follow_the_wor
     login(page, "ana")
     open_workspace(page, article)
     expect(page.get_by_role("tab", name="Entities")).to_contain_text("2")  # suggestions left to decide
-    assert tab_names(page) == ["Spans 0", "Quotes 0", "Entities 2", f"Codebook {Theme.objects.count()}"]
+    assert tab_names(page) == ["Spans 0", "Quotes 0", "Entities 2", f"Codebook {Theme.objects.count()}", "Suggestions"]
     expect(page.locator("#panel-spans")).to_be_visible()
 
     # arrow keys, Home and End move between tabs (roving focus), showing one panel at a time
@@ -106,6 +106,8 @@ def test_the_sidebar_is_keyboard_switchable_tabs_with_counts_that_follow_the_wor
     expect(page.locator("#panel-quotes")).to_be_visible()
     expect(page.locator("#panel-spans")).to_be_hidden()
     page.keyboard.press("End")
+    expect(page.get_by_role("tab", name="Suggestions")).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("ArrowLeft")
     expect(page.get_by_role("tab", name="Codebook")).to_have_attribute("aria-selected", "true")
     codebook = page.locator("#panel-codebook")
     expect(codebook).to_contain_text("multipolarity")

@@ -59,3 +59,27 @@ def test_agreement_sees_only_accepted_suggestions_as_the_accepting_analysts_span
     spans = spans_for_agreement([article_id])[article_id]
     assert len(spans[analyst.pk]) == 1 and spans[other_analyst.pk] == []
     assert spans[analyst.pk][0].themes == frozenset({taiwan.theme_id})
+
+
+def test_the_agreement_figure_counts_a_suggestion_only_once_the_second_analyst_accepts_it(
+    analyst, other_analyst, double_coded
+):
+    """Ana codes the Taiwan sentence by hand; Bob only has it as an open suggestion: no agreement. Once Bob accepts
+    the suggestion it is his span and both analysts agree exactly."""
+    from apps.annotations.services import annotation_create
+    from apps.review.selectors import pooled_agreement_recent
+
+    taiwan = Suggestion.objects.get(article=double_coded, theme__slug="taiwan-one-china")
+    annotation_create(
+        article=double_coded, annotator=analyst, start=taiwan.start, end=taiwan.end, theme_ids=[taiwan.theme_id]
+    )
+    Assignment.objects.filter(article=double_coded).update(state="submitted")
+    before = pooled_agreement_recent().pairs[(analyst.pk, other_analyst.pk)]
+    assert (before["exact"].matches, before["exact"].n_a, before["exact"].n_b) == (0, 1, 0)
+    assert before["exact"].f1 == 0
+
+    Assignment.objects.filter(article=double_coded, analyst=other_analyst).update(state="in_progress")
+    services.suggestion_decide(suggestion=taiwan, actor=other_analyst, accept=True)
+    Assignment.objects.filter(article=double_coded).update(state="submitted")
+    after = pooled_agreement_recent().pairs[(analyst.pk, other_analyst.pk)]
+    assert after["exact"].f1 == 1.0 and after["overlap"].f1 == 1.0

@@ -112,3 +112,18 @@ def test_themes_page_shows_live_precision_and_takes_keywords_training_and_blind_
     assert SuggesterModel.objects.get().status == "ready"
     client.post(url, {"action": "blind", "hidden": "1"})
     assert BlindCoding.objects.filter(article__isnull=True).exists()
+
+
+def test_under_blind_coding_an_analyst_cannot_decide_a_suggestion_by_a_forged_request(
+    client_for, analyst, supervisor, assigned
+):
+    client = client_for(analyst)
+    client.get(reverse("suggestions:panel", args=[assigned.pk]))  # the suggestions exist (made before blind coding)
+    suggestion = Suggestion.objects.filter(article=assigned, status="open").first()
+    client_for(supervisor).post(reverse("suggestions:layer", args=[assigned.pk]), {"scope": "article", "hidden": "1"})
+    client = client_for(analyst)
+    decide = reverse("suggestions:decide", args=[assigned.pk])
+    response = client.post(decide, {"suggestion": suggestion.pk, "action": "accept"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 403
+    suggestion.refresh_from_db()
+    assert suggestion.status == "open" and not Annotation.objects.filter(article=assigned).exists()
