@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from django.contrib import messages
@@ -146,14 +147,27 @@ def comment_create(request, article_id: int):
     back = reverse("review:article" if supervisor else "review:feedback", args=[article_id])
     try:
         addressed = _int(request.POST.get("assignment"), "assignment")
+        annotation_id = _int(request.POST.get("annotation"), "span")
+        parent_id = _int(request.POST.get("parent"), "reply to")
     except BadInput as exc:
         return error_response(str(exc))
     assignment = own
     if supervisor and addressed:
         assignment = Assignment.objects.filter(pk=addressed, article=article).first()
+    if not supervisor and annotation_id:
+        # an analyst anchors comments only to their own spans (double annotation stays blind)
+        if not Annotation.objects.filter(pk=annotation_id, article=article, annotator=request.user).exists():
+            raise Http404("No such span of yours on this article.")
+    if not supervisor and parent_id and not selectors.comment_visible_to(parent_id, own):
+        raise Http404("No such comment.")
     try:
         services.article_comment_create(
-            article_id=article.pk, author=request.user, body=request.POST.get("body", ""), assignment=assignment
+            article_id=article.pk,
+            author=request.user,
+            body=request.POST.get("body", ""),
+            assignment=assignment,
+            annotation_id=annotation_id,
+            parent_id=parent_id,
         )
     except (ValidationError, VersionConflict) as exc:
         return refuse(request, exc, back=back)
@@ -386,4 +400,79 @@ def assignment_decide(request, pk: int):
         return refuse(request, exc, back=back)
     if request.htmx:
         return HttpResponseClientRedirect(back)
+    return redirect(back)
+
+
+def _versions(raw: str) -> dict:
+    """ "12:3,14:1" (span id: version seen) → {12: 3, 14: 1}."""
+    out = {}
+    for item in (raw or "").split(","):
+        if item.strip():
+            pk, _, version = item.partition(":")
+            out[_int(pk, "span")] = _int(version, "version")
+    return out
+
+
+def _gold_action(request, article: Article, action: str):
+    """One adjudication action from the POST data (the service refuses what is not allowed)."""
+    post = request.POST
+    user = request.user
+    if action == "agree":
+        threshold = post.get("threshold", "1") or "1"
+        if threshold not in services.AGREEMENT_THRESHOLDS:
+            raise BadInput("Choose one of the overlap thresholds offered.")
+        n = services.gold_accept_agreed(
+            article=article, actor=user, min_overlap=services.AGREEMENT_THRESHOLDS[threshold]
+        )
+        return f"{n} agreement{'s' if n != 1 else ''} accepted into the gold standard."
+    span = _int(post.get("span"), "span")
+    if span is None:
+        raise BadInput("Which span? The request names none.")
+    if action == "choose":
+        services.disagreement_choose(
+            article=article, annotation_id=span, expected_version=_int(post.get("version"), "version"), actor=user
+        )
+        return "Accepted into the gold standard."
+    if action == "reject":
+        services.disagreement_reject(
+            article=article,
+            annotation_id=span,
+            expected_version=_int(post.get("version"), "version"),
+            actor=user,
+            reason=post.get("reason", ""),
+        )
+        return "Rejected; the analyst sees your reason."
+    if action == "fix":
+        services.disagreement_fix(
+            article=article,
+            annotation_id=span,
+            versions=_versions(post.get("versions", "")),
+            start=_int(post.get("start"), "start"),
+            end=_int(post.get("end"), "end"),
+            theme_ids=[_int(t, "theme") for t in post.getlist("themes")],
+            actor=user,
+            comment=post.get("comment", ""),
+        )
+        return "The fixed span is in the gold standard."
+    raise BadInput("Choose agree, choose, reject or fix.")
+
+
+@require_POST
+@supervisor_required
+def gold_decide(request, article_id: int):
+    """Adjudication on the review page: accept where analysts agree, or settle one disagreement (accept this one,
+    reject with a reason, or fix the boundaries by a text selection)."""
+    article = get_object_or_404(Article.objects.select_related("outlet"), pk=article_id)
+    back = reverse("review:article", args=[article_id])
+    try:
+        message = _gold_action(request, article, request.POST.get("action", ""))
+    except BadInput as exc:
+        return error_response(str(exc))
+    except (ValidationError, VersionConflict) as exc:
+        return refuse(request, exc, back=back)
+    if request.htmx:
+        response = render(request, "review/article.html#review-body", _review_context(article))
+        response["HX-Trigger"] = json.dumps({"readoutToast": message})
+        return response
+    messages.success(request, message)
     return redirect(back)
