@@ -346,6 +346,7 @@ def disagreement_choose(*, article: Article, annotation_id: int, expected_versio
     the disagreement that overlap it are rejected, with a reason naming the chosen span (the analysts see it)."""
     cluster = _cluster_of(article, annotation_id)
     chosen = next(a for a in cluster if a.pk == annotation_id)
+    themes = ", ".join(chosen.themes.values_list("name", flat=True)) or "no theme"
     review_decision_create(
         annotation_id=chosen.pk,
         reviewer=actor,
@@ -360,7 +361,7 @@ def disagreement_choose(*, article: Article, annotation_id: int, expected_versio
                 reviewer=actor,
                 decision=ReviewDecision.Kind.REJECT,
                 expected_version=other.version,
-                comment=f"Another reading was chosen for the gold standard: “{chosen.text[:200]}”.",
+                comment=f"Another reading was chosen for the gold standard: “{chosen.text[:200]}” ({themes}).",
             )
     return _gold_live().get(article=article, start=chosen.start, end=chosen.end)
 

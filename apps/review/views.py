@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -471,7 +472,10 @@ def gold_decide(request, article_id: int):
     except (ValidationError, VersionConflict) as exc:
         return refuse(request, exc, back=back)
     if request.htmx:
-        response = render(request, "review/article.html#review-body", _review_context(article))
+        # the body, and the assignments' undecided counts out of band (approval reads them)
+        context = {**_review_context(article), "oob": True}
+        response = render(request, "review/article.html#review-body", context)
+        response.write(render_to_string("review/article.html#assignments-table", context, request=request))
         response["HX-Trigger"] = json.dumps({"readoutToast": message})
         return response
     messages.success(request, message)

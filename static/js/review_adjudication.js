@@ -25,7 +25,10 @@
     }
   }
 
-  function step(delta) { show(current + delta, true); }
+  function step(delta) {  // wraps around: after the last disagreement comes the first again
+    var n = items().length;
+    if (n) show((current + delta + n) % n, true);
+  }
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-walk]");
