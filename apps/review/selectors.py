@@ -33,6 +33,22 @@ def latest_comments_for(assignment_ids) -> dict:
     return latest
 
 
+def rejected_counts_for(analyst, article_ids) -> dict:
+    """{article_id: how many of the analyst's live spans there were rejected in review} in one query."""
+    rows = (
+        Annotation.objects.filter(
+            annotator=analyst,
+            article_id__in=list(article_ids),
+            deleted_at__isnull=True,
+            status=Annotation.Status.REJECTED,
+        )
+        .values("article_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["article_id"]: row["n"] for row in rows}
+
+
 # --- supervisor: filters over articles (assigning) and assignments (the queue list) -----------------------------
 
 

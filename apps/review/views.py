@@ -72,12 +72,15 @@ def my_queue(request):
     page = Paginator(assignment_selectors.queue_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     items = list(page.object_list)
     latest = selectors.latest_comments_for(a.pk for a in items if a.state == Assignment.State.CHANGES_REQUESTED)
-    for item in items:
+    recent = list(assignment_selectors.recently_submitted(request.user))
+    rejected = selectors.rejected_counts_for(request.user, {a.article_id for a in items + recent})
+    for item in items + recent:
         item.latest_comment = latest.get(item.pk)
+        item.n_rejected = rejected.get(item.article_id, 0)
     context = {
         "items": items,
         "page_obj": page,
-        "recent": assignment_selectors.recently_submitted(request.user),
+        "recent": recent,
         **_querystrings(request, page),
     }
     return render(request, "review/queue.html", context)

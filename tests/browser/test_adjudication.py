@@ -205,7 +205,9 @@ def test_full_adjudication_of_a_double_coded_seed_article(page, screenshot, seed
     # 8. Bob sees the reasons on his feedback page and replies in the span's thread
     page.set_viewport_size({"width": 1280, "height": 900})
     switch_user(page, "bob")
-    page.goto(f"/review/articles/{article.pk}/feedback/")
+    page.goto("/review/queue/")
+    page.get_by_role("link", name="2 spans rejected: see why").click()
+    page.wait_for_url(f"**/review/articles/{article.pk}/feedback/#rejections")
     reasons = page.locator("#rejections").inner_text()
     assert REASON in reasons and "Another reading was chosen for the gold standard" in reasons
     thread = page.locator(".thread-root", has_text="Headings are not coded.")
