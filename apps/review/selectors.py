@@ -454,6 +454,9 @@ def pooled_agreement_cached(*, limit: int = AGREEMENT_SAMPLE):
 # --- adjudication: disagreements and the gold layer ----------------------------------------------------------------
 
 
+FINISHED = (Assignment.State.SUBMITTED, Assignment.State.APPROVED)
+
+
 def overlap_ratio(a, b) -> float:
     """Characters two spans share over the characters either covers (1.0: the same offsets, 0: disjoint)."""
     shared = min(a.end, b.end) - max(a.start, b.start)
@@ -463,7 +466,8 @@ def overlap_ratio(a, b) -> float:
 
 
 def disagreement_clusters(article: Article, *, annotations=None, analyst_ids=None) -> list[dict]:
-    """The undecided (pending) analyst spans of the article grouped into clusters of overlapping spans, by start.
+    """The undecided (pending) spans of the analysts who finished their work on the article (submitted or
+    approved), grouped into clusters of overlapping spans, by start.
 
     A cluster is ``agreed`` when every analyst with undecided work has exactly one span in it, all with the same
     offsets and themes (what "accept where analysts agree" takes at the exact threshold); the others are the
@@ -471,7 +475,9 @@ def disagreement_clusters(article: Article, *, annotations=None, analyst_ids=Non
     by a caller that loaded them already.
     """
     if analyst_ids is None:
-        analyst_ids = list(Assignment.objects.filter(article=article).values_list("analyst_id", flat=True))
+        analyst_ids = list(
+            Assignment.objects.filter(article=article, state__in=FINISHED).values_list("analyst_id", flat=True)
+        )
     if annotations is None:
         annotations = list(
             Annotation.objects.filter(article=article, deleted_at__isnull=True)
@@ -513,7 +519,9 @@ def gold_spans_of(article: Article) -> list[GoldSpan]:
 
 
 def adjudication_data(article: Article, annotations: list, assignments: list) -> dict:
-    """The gold layer and the disagreements still to settle, with each analyst's spans side by side."""
+    """The gold layer and the disagreements still to settle, with each analyst's spans side by side (the work of
+    analysts who submitted it: unfinished work is not adjudicated)."""
+    assignments = [a for a in assignments if a.state in FINISHED]
     analyst_ids = [a.analyst_id for a in assignments]
     clusters = disagreement_clusters(article, annotations=annotations, analyst_ids=analyst_ids)
     disagreements = []

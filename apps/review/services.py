@@ -21,7 +21,7 @@ from apps.core.versions import version_claim
 from apps.corpus.models import Article
 
 from .models import ArticleComment, GoldSpan, ReviewDecision
-from .selectors import disagreement_clusters, overlap_ratio
+from .selectors import FINISHED, disagreement_clusters, overlap_ratio
 
 S = Assignment.State
 
@@ -264,11 +264,15 @@ def gold_accept_agreed(*, article: Article, actor, min_overlap: float = 1.0) -> 
     undecided span with the same themes, each overlapping the others by at least ``min_overlap`` (characters
     shared / characters covered; 1.0 = the exact same offsets). Each agreement becomes ONE gold span over the text
     all of them marked (the intersection, whose ends are analysts' own boundaries) and every source span is
-    accepted (a review decision each, so the analysts see it). Returns how many gold spans it made."""
+    accepted (a review decision each, so the analysts see it). Only finished (submitted or approved) work counts.
+    Returns how many gold spans it made."""
     if not 0 < min_overlap <= 1:
         raise ValidationError("The overlap threshold is a fraction between 0 and 1.", code="bad_threshold")
     analyst_ids = list(
-        Assignment.objects.filter(article=article).order_by("id").values_list("analyst_id", flat=True).distinct()
+        Assignment.objects.filter(article=article, state__in=FINISHED)
+        .order_by("id")
+        .values_list("analyst_id", flat=True)
+        .distinct()
     )
     pending = list(
         Annotation.objects.filter(

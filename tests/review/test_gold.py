@@ -194,3 +194,11 @@ def test_comments_anchor_to_a_span_and_replies_join_the_thread(coded, supervisor
     assert len(selectors.article_feedback_data(article, assignment)["threads"]) == 1
     with pytest.raises(ValidationError):
         services.article_comment_create(article_id=ArticleFactory().pk, author=analyst, body="x", parent_id=root.pk)
+
+
+def test_unfinished_work_is_not_adjudicated(coded, supervisor, other_analyst):
+    article, spans, _ = coded
+    article.assignments.filter(analyst=other_analyst).update(state="in_progress")
+    assert services.gold_accept_agreed(article=article, actor=supervisor) == 0
+    clusters = selectors.disagreement_clusters(article)
+    assert all(a.annotator_id != other_analyst.pk for c in clusters for a in c["spans"])
