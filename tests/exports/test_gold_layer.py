@@ -50,3 +50,24 @@ def test_accepted_csv_and_docbin_hold_the_gold_spans_once(client_for, supervisor
     docbin = client.get(reverse("exports:download"), {"format": "docbin"})
     docs = {d.user_data["article_id"]: d for d in DocBin().from_bytes(docbin.content).get_docs(spacy.blank("en").vocab)}
     assert [(s.text, s.label_) for s in docs[article.pk].spans["sc"]] == [("unilateral sanctions", "unilateralism")]
+
+
+def test_jsonl_round_trip_keeps_gold_spans_and_threaded_anchored_comments(corpus, supervisor, analyst, tmp_path):
+    from django.core.management import call_command
+
+    from apps.review.models import ArticleComment
+    from apps.review.services import article_comment_create
+    from tests.exports.test_jsonl import _empty_database, _snapshot
+
+    root = article_comment_create(
+        article_id=corpus.a.pk, author=supervisor, body="Why here?", annotation_id=corpus.in_quote.pk
+    )
+    article_comment_create(article_id=corpus.a.pk, author=analyst, body="The quote.", parent_id=root.pk)
+    before = _snapshot()
+    assert before["review.GoldSpan"] and len(before["review.ArticleComment"]) == 3
+    dump = tmp_path / "dump.jsonl"
+    call_command("export_spans", format="jsonl", output=str(dump), no_progress=True, stderr=open("/dev/null", "w"))
+    _empty_database()
+    call_command("import_jsonl", str(dump), no_progress=True, stdout=open("/dev/null", "w"))
+    assert _snapshot() == before
+    assert ArticleComment.objects.get(body="The quote.").parent.annotation_id == corpus.in_quote.pk
