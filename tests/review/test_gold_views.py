@@ -101,3 +101,48 @@ def test_analysts_anchor_comments_only_to_their_own_spans_and_reply_in_visible_t
     assert (
         "Why criticised?" not in client_for(analyst).get(reverse("review:feedback", args=[article.pk])).content.decode()
     )
+
+
+def test_the_review_page_reads_gold_and_disagreements_in_a_fixed_number_of_queries(
+    client_for, supervisor, analyst, other_analyst, themes
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.review.services import article_comment_create, gold_span_put
+
+    text = " ".join(f"word{i}" for i in range(400))
+    article = ArticleFactory(text=text)
+    for user in (analyst, other_analyst):
+        AssignmentFactory(article=article, analyst=user, state="submitted")
+    client = client_for(supervisor)
+    url = reverse("review:article", args=[article.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    def add(i):
+        start = text.index(f"word{i} ")
+        a, _ = annotation_create(
+            article=article, annotator=analyst, start=start, end=start + 5, theme_ids=[themes[0].pk]
+        )
+        b, _ = annotation_create(article=article, annotator=other_analyst, start=start, end=start + 6, theme_ids=[])
+        gold_span_put(
+            article=article,
+            start=start,
+            end=start + 4,
+            theme_ids=[themes[1].pk],
+            sources=[a, b],
+            origin="fixed",
+            actor=supervisor,
+        )
+        root = article_comment_create(article_id=article.pk, author=supervisor, body="why?", annotation_id=a.pk)
+        article_comment_create(article_id=article.pk, author=analyst, body="because", parent_id=root.pk)
+
+    add(10)
+    few = count()
+    for i in range(20, 60):
+        add(i)
+    assert count() == few
