@@ -75,6 +75,7 @@ ACCESS = {
     "review:feedback": ("get", {ANALYST, SUPERVISOR, ADMIN}, None),  # staff are sent to the review page
     "review:comment_create": ("post", ON_ARTICLE, None),
     "review:span_decide": ("post", STAFF, None),
+    "review:gold_decide": ("post", STAFF, None),
     "suggestions:article": ("get", ON_ARTICLE, None),
     "suggestions:panel": ("get", ON_ARTICLE, None),
     "suggestions:decide": ("post", ON_ARTICLE, None),

@@ -16,12 +16,15 @@ from dataclasses import dataclass
 from apps.nlp.docbin import LabeledSpan, TrainingText
 
 from .selectors import (
+    GOLD,
     ArticleContext,
     SpanFilters,
     accepted_span_labels,
     article_context,
     article_entities,
     article_text,
+    gold_span_annotators,
+    span_layer,
     span_theme_rows,
 )
 
@@ -91,12 +94,15 @@ class SpanRecord:
     note: str
     created_at: dt.datetime
     updated_at: dt.datetime
+    layer: str = "analysts"  # "gold": the adjudicated gold standard; "analysts": each analyst's own spans
 
 
 def span_records(filters: SpanFilters, *, chunk_size: int = CHUNK_SIZE) -> Iterator[SpanRecord]:
     article: ArticleContext | None = None
     quotes: QuoteIndex | None = None
     last_span = None  # (article, start, end) → (sentence, quote): a span with several themes repeats
+    layer = span_layer(filters)
+    sources: dict = {}
     for row in span_theme_rows(filters).iterator(chunk_size=chunk_size):
         (
             span_id,
@@ -116,6 +122,8 @@ def span_records(filters: SpanFilters, *, chunk_size: int = CHUNK_SIZE) -> Itera
         if article is None or article.id != article_id:
             article = article_context(article_id)
             quotes = QuoteIndex(article.quotes)
+            if layer == GOLD:
+                sources = gold_span_annotators(article_id)
         key = (article_id, start, end)
         if last_span is None or last_span[0] != key:
             last_span = (key, sentence_around(article.text, start, end), quotes.containing(start, end))
@@ -132,7 +140,7 @@ def span_records(filters: SpanFilters, *, chunk_size: int = CHUNK_SIZE) -> Itera
             text,
             theme,
             theme_name,
-            annotator,
+            sources.get(span_id, "") if layer == GOLD else annotator,
             status,
             reviewer or "",
             quote[2] if quote else None,
@@ -141,11 +149,12 @@ def span_records(filters: SpanFilters, *, chunk_size: int = CHUNK_SIZE) -> Itera
             note,
             created_at,
             updated_at,
+            layer,
         )
 
 
 def training_texts(filters: SpanFilters, *, chunk_size: int = CHUNK_SIZE) -> Iterator[TrainingText]:
-    """One text per article with accepted spans (themes as labels) and its entities (not rejected)."""
+    """One text per article with gold spans (themes as labels) and its entities (not rejected)."""
     current: int | None = None
     spans: list[LabeledSpan] = []
 

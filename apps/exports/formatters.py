@@ -34,6 +34,7 @@ CSV_COLUMNS = (
     "note",
     "created_at",
     "updated_at",
+    "layer",
 )
 
 _TRIGGERS = frozenset("=+-@|%\t\r")
@@ -71,4 +72,5 @@ def span_csv_row(r: SpanRecord) -> list:
         c(r.note),
         r.created_at.isoformat(),
         r.updated_at.isoformat(),
+        r.layer,
     ]

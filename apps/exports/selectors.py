@@ -16,7 +16,7 @@ from apps.annotations.models import Annotation, EntityMention
 from apps.corpus.models import Article
 from apps.ingest.models import ImportBatch
 from apps.quotes.models import Quote
-from apps.review.models import ReviewDecision
+from apps.review.models import GoldSpan, ReviewDecision
 
 
 @dataclass(frozen=True)
@@ -78,11 +78,38 @@ def _filter_spans(qs: QuerySet, filters: SpanFilters, prefix: str) -> QuerySet:
     return qs
 
 
+GOLD = "gold"
+ANALYSTS = "analysts"
+
+
+def span_layer(filters: SpanFilters) -> str:
+    """Which layer an export reads: "accepted" means the gold standard (one span per adjudicated passage, built in
+    review), not each analyst's accepted copy; other states (or any state) read the analysts' own spans."""
+    return GOLD if filters.status == Annotation.Status.ACCEPTED else ANALYSTS
+
+
+def _gold_spans(filters: SpanFilters) -> QuerySet:
+    """Live gold spans matching ``filters``; the annotator filter keeps gold spans that annotator's work supports."""
+    common = SpanFilters(**{**filters.__dict__, "status": "", "annotator_id": None})
+    qs = _filter_spans(GoldSpan.objects.all(), common, "")
+    if filters.annotator_id:
+        qs = qs.filter(
+            Exists(
+                GoldSpan.sources.through.objects.filter(
+                    goldspan_id=OuterRef("pk"), annotation__annotator_id=filters.annotator_id
+                )
+            )
+        )
+    return qs
+
+
 def span_themes(filters: SpanFilters) -> QuerySet:
-    """Live spans matching ``filters``; as ``values`` over their themes, one row per (span, theme), and one row
-    with an empty theme for a span that has none (an untagged span is still a coded passage)."""
+    """Live spans of the layer ``filters`` select (see ``span_layer``) matching them; as ``values`` over their
+    themes, one row per (span, theme), and one row with an empty theme for a span that has none (an untagged span
+    is still a coded passage)."""
+    base = _gold_spans(filters) if span_layer(filters) == GOLD else _filter_spans(Annotation.objects.all(), filters, "")
     # the theme columns are named once, so the theme filter, the columns and the order share one LEFT JOIN
-    qs = _filter_spans(Annotation.objects.all(), filters, "").annotate(
+    qs = base.annotate(
         theme_pk=F("themes__id"),
         theme_slug=F("themes__slug"),
         theme_name=F("themes__name"),
@@ -116,7 +143,23 @@ SPAN_ROW_FIELDS = (
 
 
 def span_theme_rows(filters: SpanFilters) -> QuerySet:
-    """Rows of SPAN_ROW_FIELDS, ordered by article, span, theme: iterate with ``.iterator(chunk_size=...)``."""
+    """Rows of SPAN_ROW_FIELDS, ordered by article, span, theme: iterate with ``.iterator(chunk_size=...)``.
+    Gold rows have no annotator of their own (``gold_span_annotators`` names the analysts behind each), status
+    "accepted", the adjudicating supervisor as reviewer and no note."""
+    if span_layer(filters) == GOLD:
+        return (
+            span_themes(filters)
+            .annotate(
+                gold_annotator=Value(""),
+                gold_status=Value(Annotation.Status.ACCEPTED.value),
+                reviewer=F("created_by__username"),
+                gold_note=Value(""),
+            )
+            .order_by("article_id", "id", "theme_order", "theme_name")
+            .values_list(
+                *SPAN_ROW_FIELDS[:7], "gold_annotator", "gold_status", "reviewer", "gold_note", *SPAN_ROW_FIELDS[11:]
+            )
+        )
     return (
         span_themes(filters)
         .annotate(reviewer=reviewer_expression("id"))
@@ -149,11 +192,23 @@ def article_context(article_id: int) -> ArticleContext:
     return ArticleContext(article_id, title, url, published, outlet or "", text, quotes)
 
 
+def gold_span_annotators(article_id: int) -> dict[int, str]:
+    """{gold span id: the usernames of the analysts whose spans it was made from, space separated} for one
+    article (one query per article, as ``article_context``)."""
+    names: dict[int, set] = {}
+    for gold_id, username in GoldSpan.sources.through.objects.filter(goldspan__article_id=article_id).values_list(
+        "goldspan_id", "annotation__annotator__username"
+    ):
+        names.setdefault(gold_id, set()).add(username)
+    return {k: " ".join(sorted(v)) for k, v in names.items()}
+
+
 def accepted_span_labels(filters: SpanFilters) -> QuerySet:
-    """(article id, start, end, theme slug) of accepted live spans, by article: the DocBin's span categories."""
+    """(article id, start, end, theme slug) of live gold spans, by article: the DocBin's span categories."""
+    gold = SpanFilters(**{**filters.__dict__, "status": Annotation.Status.ACCEPTED})
     return (
-        span_themes(filters)
-        .filter(status=Annotation.Status.ACCEPTED, theme_pk__isnull=False)
+        span_themes(gold)
+        .filter(theme_pk__isnull=False)
         .order_by("article_id", "start", "end", "theme_slug")
         .values_list("article_id", "start", "end", "theme_slug")
     )

@@ -18,7 +18,7 @@ from apps.corpus.text import Mark, text_html
 from apps.quotes.models import Quote
 
 from .agreement import Span, article_agreement, pooled_agreement
-from .models import ArticleComment, ReviewDecision
+from .models import ArticleComment, GoldSpan, ReviewDecision
 
 
 def latest_comments_for(assignment_ids) -> dict:
@@ -31,6 +31,22 @@ def latest_comments_for(assignment_ids) -> dict:
     ):
         latest[comment.assignment_id] = comment
     return latest
+
+
+def rejected_counts_for(analyst, article_ids) -> dict:
+    """{article_id: how many of the analyst's live spans there were rejected in review} in one query."""
+    rows = (
+        Annotation.objects.filter(
+            annotator=analyst,
+            article_id__in=list(article_ids),
+            deleted_at__isnull=True,
+            status=Annotation.Status.REJECTED,
+        )
+        .values("article_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["article_id"]: row["n"] for row in rows}
 
 
 # --- supervisor: filters over articles (assigning) and assignments (the queue list) -----------------------------
@@ -323,7 +339,7 @@ def article_review_data(article: Article) -> dict:
         for t, v in agreement.themes.items()
     ]
 
-    comments = list(ArticleComment.objects.filter(article=article).select_related("author", "assignment__analyst"))
+    comments = _comments_of(article)
     events = list(
         AssignmentEvent.objects.filter(assignment__article=article).select_related("actor", "assignment__analyst")
     )
@@ -337,6 +353,7 @@ def article_review_data(article: Article) -> dict:
         decision.before_themes = ", ".join(theme_names.get(t, str(t)) for t in decision.before.get("themes", []))
         decision.after_themes = ", ".join(theme_names.get(t, str(t)) for t in decision.after.get("themes", []))
     return {
+        **adjudication_data(article, annotations, assignments),
         "assignments": assignments,
         "columns": columns,
         "merged_html": text_html(article.text, merged_marks).html,
@@ -348,8 +365,43 @@ def article_review_data(article: Article) -> dict:
         "agreement_pairs": agreement_pairs,
         "agreement_themes": agreement_themes,
         "comments": comments,
+        "threads": comment_threads(comments),
         "history": history,
     }
+
+
+def _comments_of(article: Article) -> list:
+    return list(
+        ArticleComment.objects.filter(article=article).select_related("author", "assignment__analyst", "annotation")
+    )
+
+
+def comment_threads(comments: list) -> list:
+    """Top-level comments in order, each with ``thread_replies`` (its replies, oldest first)."""
+    roots = [c for c in comments if c.parent_id is None]
+    by_id = {c.pk: c for c in roots}
+    for root in roots:
+        root.thread_replies = []
+    for c in comments:
+        if c.parent_id in by_id:
+            by_id[c.parent_id].thread_replies.append(c)
+    return roots
+
+
+def comment_visible_to(comment_id: int, assignment: Assignment | None) -> bool:
+    """Whether the analyst of ``assignment`` may read (and so reply to) this comment: the general thread, what is
+    addressed to them, and what is anchored to their own spans."""
+    if assignment is None:
+        return False
+    comment = ArticleComment.objects.filter(pk=comment_id, article_id=assignment.article_id).first()
+    return comment is not None and _visible(comment, assignment)
+
+
+def _visible(comment, assignment: Assignment) -> bool:
+    # a reply carries its thread's addressee and span (article_comment_create copies them), so it reads alone
+    if comment.assignment_id not in (None, assignment.pk):
+        return False
+    return comment.annotation_id is None or comment.annotation.annotator_id == assignment.analyst_id
 
 
 def article_feedback_data(article: Article, assignment: Assignment) -> dict:
@@ -361,16 +413,23 @@ def article_feedback_data(article: Article, assignment: Assignment) -> dict:
             "reviewer", "annotation"
         )
     )
-    comments = list(ArticleComment.objects.filter(article=article).select_related("author", "assignment__analyst"))
-    # an analyst reads the general thread and what is addressed to them, not what is addressed to others
-    comments = [c for c in comments if c.assignment_id in (None, assignment.pk)]
+    # an analyst reads the general thread, what is addressed to them and what is anchored to their own spans,
+    # not what is addressed to others or anchored to others' spans
+    comments = [c for c in _comments_of(article) if _visible(c, assignment)]
     history = sorted(
         [{"kind": "event", "at": e.created_at, "item": e} for e in events]
         + [{"kind": "decision", "at": d.created_at, "item": d} for d in decisions]
         + [{"kind": "comment", "at": c.created_at, "item": c} for c in comments],
         key=lambda h: h["at"],
     )
-    return {"assignment": assignment, "comments": comments, "history": history, "decisions": decisions}
+    return {
+        "assignment": assignment,
+        "comments": comments,
+        "threads": comment_threads(comments),
+        "history": history,
+        "decisions": decisions,
+        "rejected": [d for d in decisions if d.decision == ReviewDecision.Kind.REJECT],
+    }
 
 
 AGREEMENT_CACHE_SECONDS = 300
@@ -390,3 +449,111 @@ def pooled_agreement_cached(*, limit: int = AGREEMENT_SAMPLE):
         result = pooled_agreement_recent(limit=limit)
         cache.set(key, result, AGREEMENT_CACHE_SECONDS)
     return result
+
+
+# --- adjudication: disagreements and the gold layer ----------------------------------------------------------------
+
+
+FINISHED = (Assignment.State.SUBMITTED, Assignment.State.APPROVED)
+
+
+def overlap_ratio(a, b) -> float:
+    """Characters two spans share over the characters either covers (1.0: the same offsets, 0: disjoint)."""
+    shared = min(a.end, b.end) - max(a.start, b.start)
+    if shared <= 0:
+        return 0.0
+    return shared / (max(a.end, b.end) - min(a.start, b.start))
+
+
+def disagreement_clusters(article: Article, *, annotations=None, analyst_ids=None) -> list[dict]:
+    """The undecided (pending) spans of the analysts who finished their work on the article (submitted or
+    approved), grouped into clusters of overlapping spans, by start.
+
+    A cluster is ``agreed`` when every analyst with undecided work has exactly one span in it, all with the same
+    offsets and themes (what "accept where analysts agree" takes at the exact threshold); the others are the
+    disagreements the supervisor walks. ``annotations`` (with ``theme_ids``) and ``analyst_ids`` may be passed in
+    by a caller that loaded them already.
+    """
+    if analyst_ids is None:
+        analyst_ids = list(
+            Assignment.objects.filter(article=article, state__in=FINISHED).values_list("analyst_id", flat=True)
+        )
+    if annotations is None:
+        annotations = list(
+            Annotation.objects.filter(article=article, deleted_at__isnull=True)
+            .select_related("annotator")
+            .prefetch_related("themes")
+            .order_by("start", "end", "id")
+        )
+        for ann in annotations:
+            ann.theme_ids = frozenset(t.pk for t in ann.themes.all())
+    ids = set(analyst_ids)
+    pending = [a for a in annotations if a.annotator_id in ids and a.status == Annotation.Status.PENDING]
+    pending.sort(key=lambda a: (a.start, a.end, a.pk))
+    working = {a.annotator_id for a in pending}
+    clusters: list[dict] = []
+    for ann in pending:
+        if clusters and ann.start < clusters[-1]["end"]:
+            clusters[-1]["spans"].append(ann)
+            clusters[-1]["end"] = max(clusters[-1]["end"], ann.end)
+        else:
+            clusters.append({"start": ann.start, "end": ann.end, "spans": [ann]})
+    for cluster in clusters:
+        spans = cluster["spans"]
+        cluster["agreed"] = (
+            len(working) > 1
+            and len(spans) == len(working)
+            and {a.annotator_id for a in spans} == working
+            and len({(a.start, a.end, a.theme_ids) for a in spans}) == 1
+        )
+    return clusters
+
+
+def gold_spans_of(article: Article) -> list[GoldSpan]:
+    return list(
+        GoldSpan.objects.filter(article=article, deleted_at__isnull=True)
+        .select_related("created_by")
+        .prefetch_related("themes", "sources__annotator")
+        .order_by("start", "end", "id")
+    )
+
+
+def adjudication_data(article: Article, annotations: list, assignments: list) -> dict:
+    """The gold layer and the disagreements still to settle, with each analyst's spans side by side (the work of
+    analysts who submitted it: unfinished work is not adjudicated)."""
+    assignments = [a for a in assignments if a.state in FINISHED]
+    analyst_ids = [a.analyst_id for a in assignments]
+    clusters = disagreement_clusters(article, annotations=annotations, analyst_ids=analyst_ids)
+    disagreements = []
+    for number, cluster in enumerate((c for c in clusters if not c["agreed"]), start=1):
+        per_analyst = {uid: [] for uid in analyst_ids}
+        for ann in cluster["spans"]:
+            per_analyst[ann.annotator_id].append(ann)
+        theme_ids = set().union(*(a.theme_ids for a in cluster["spans"]))
+        disagreements.append(
+            {
+                "number": number,
+                "start": cluster["start"],
+                "end": cluster["end"],
+                "first": cluster["spans"][0],
+                "spans": cluster["spans"],
+                "theme_ids": theme_ids,
+                "versions": ",".join(f"{a.pk}:{a.version}" for a in cluster["spans"]),
+                "columns": [{"assignment": a, "spans": per_analyst[a.analyst_id]} for a in assignments],
+            }
+        )
+    gold = gold_spans_of(article)
+    for g in gold:
+        g.theme_label = ", ".join(t.name for t in g.themes.all()) or "no theme"
+        g.source_names = sorted({s.annotator.display_name for s in g.sources.all()})
+    marks = [Mark(g.start, g.end, "gold", f"g{g.pk}", classes="m-gold", title=g.theme_label) for g in gold]
+    marks += [
+        Mark(d["start"], d["end"], "dis", f"d{d['number']}", classes="m-dis", title=f"Disagreement {d['number']}")
+        for d in disagreements
+    ]
+    return {
+        "gold": gold,
+        "gold_html": text_html(article.text, marks).html,
+        "disagreements": disagreements,
+        "n_agreements": sum(1 for c in clusters if c["agreed"]),
+    }

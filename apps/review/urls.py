@@ -15,5 +15,6 @@ urlpatterns = [
     path("articles/<int:article_id>/", views.article_review, name="article"),
     path("articles/<int:article_id>/feedback/", views.article_feedback, name="feedback"),
     path("articles/<int:article_id>/comments/", views.comment_create, name="comment_create"),
+    path("articles/<int:article_id>/gold/", views.gold_decide, name="gold_decide"),
     path("spans/<int:annotation_id>/decide/", views.span_decide, name="span_decide"),
 ]

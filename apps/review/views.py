@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -70,12 +72,15 @@ def my_queue(request):
     page = Paginator(assignment_selectors.queue_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     items = list(page.object_list)
     latest = selectors.latest_comments_for(a.pk for a in items if a.state == Assignment.State.CHANGES_REQUESTED)
-    for item in items:
+    recent = list(assignment_selectors.recently_submitted(request.user))
+    rejected = selectors.rejected_counts_for(request.user, {a.article_id for a in items + recent})
+    for item in items + recent:
         item.latest_comment = latest.get(item.pk)
+        item.n_rejected = rejected.get(item.article_id, 0)
     context = {
         "items": items,
         "page_obj": page,
-        "recent": assignment_selectors.recently_submitted(request.user),
+        "recent": recent,
         **_querystrings(request, page),
     }
     return render(request, "review/queue.html", context)
@@ -146,14 +151,27 @@ def comment_create(request, article_id: int):
     back = reverse("review:article" if supervisor else "review:feedback", args=[article_id])
     try:
         addressed = _int(request.POST.get("assignment"), "assignment")
+        annotation_id = _int(request.POST.get("annotation"), "span")
+        parent_id = _int(request.POST.get("parent"), "reply to")
     except BadInput as exc:
         return error_response(str(exc))
     assignment = own
     if supervisor and addressed:
         assignment = Assignment.objects.filter(pk=addressed, article=article).first()
+    if not supervisor and annotation_id:
+        # an analyst anchors comments only to their own spans (double annotation stays blind)
+        if not Annotation.objects.filter(pk=annotation_id, article=article, annotator=request.user).exists():
+            raise Http404("No such span of yours on this article.")
+    if not supervisor and parent_id and not selectors.comment_visible_to(parent_id, own):
+        raise Http404("No such comment.")
     try:
         services.article_comment_create(
-            article_id=article.pk, author=request.user, body=request.POST.get("body", ""), assignment=assignment
+            article_id=article.pk,
+            author=request.user,
+            body=request.POST.get("body", ""),
+            assignment=assignment,
+            annotation_id=annotation_id,
+            parent_id=parent_id,
         )
     except (ValidationError, VersionConflict) as exc:
         return refuse(request, exc, back=back)
@@ -386,4 +404,82 @@ def assignment_decide(request, pk: int):
         return refuse(request, exc, back=back)
     if request.htmx:
         return HttpResponseClientRedirect(back)
+    return redirect(back)
+
+
+def _versions(raw: str) -> dict:
+    """ "12:3,14:1" (span id: version seen) → {12: 3, 14: 1}."""
+    out = {}
+    for item in (raw or "").split(","):
+        if item.strip():
+            pk, _, version = item.partition(":")
+            out[_int(pk, "span")] = _int(version, "version")
+    return out
+
+
+def _gold_action(request, article: Article, action: str):
+    """One adjudication action from the POST data (the service refuses what is not allowed)."""
+    post = request.POST
+    user = request.user
+    if action == "agree":
+        threshold = post.get("threshold", "1") or "1"
+        if threshold not in services.AGREEMENT_THRESHOLDS:
+            raise BadInput("Choose one of the overlap thresholds offered.")
+        n = services.gold_accept_agreed(
+            article=article, actor=user, min_overlap=services.AGREEMENT_THRESHOLDS[threshold]
+        )
+        return f"{n} agreement{'s' if n != 1 else ''} accepted into the gold standard."
+    span = _int(post.get("span"), "span")
+    if span is None:
+        raise BadInput("Which span? The request names none.")
+    if action == "choose":
+        services.disagreement_choose(
+            article=article, annotation_id=span, expected_version=_int(post.get("version"), "version"), actor=user
+        )
+        return "Accepted into the gold standard."
+    if action == "reject":
+        services.disagreement_reject(
+            article=article,
+            annotation_id=span,
+            expected_version=_int(post.get("version"), "version"),
+            actor=user,
+            reason=post.get("reason", ""),
+        )
+        return "Rejected; the analyst sees your reason."
+    if action == "fix":
+        services.disagreement_fix(
+            article=article,
+            annotation_id=span,
+            versions=_versions(post.get("versions", "")),
+            start=_int(post.get("start"), "start"),
+            end=_int(post.get("end"), "end"),
+            theme_ids=[_int(t, "theme") for t in post.getlist("themes")],
+            actor=user,
+            comment=post.get("comment", ""),
+        )
+        return "The fixed span is in the gold standard."
+    raise BadInput("Choose agree, choose, reject or fix.")
+
+
+@require_POST
+@supervisor_required
+def gold_decide(request, article_id: int):
+    """Adjudication on the review page: accept where analysts agree, or settle one disagreement (accept this one,
+    reject with a reason, or fix the boundaries by a text selection)."""
+    article = get_object_or_404(Article.objects.select_related("outlet"), pk=article_id)
+    back = reverse("review:article", args=[article_id])
+    try:
+        message = _gold_action(request, article, request.POST.get("action", ""))
+    except BadInput as exc:
+        return error_response(str(exc))
+    except (ValidationError, VersionConflict) as exc:
+        return refuse(request, exc, back=back)
+    if request.htmx:
+        # the body, and the assignments' undecided counts out of band (approval reads them)
+        context = {**_review_context(article), "oob": True}
+        response = render(request, "review/article.html#review-body", context)
+        response.write(render_to_string("review/article.html#assignments-table", context, request=request))
+        response["HX-Trigger"] = json.dumps({"readoutToast": message})
+        return response
+    messages.success(request, message)
     return redirect(back)

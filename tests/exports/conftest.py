@@ -13,6 +13,7 @@ from apps.assignments.models import AssignmentEvent
 from apps.ingest.models import ImportBatch
 from apps.quotes.models import Quote, Speaker, SpeakerAlias
 from apps.review.models import ArticleComment, ReviewDecision
+from apps.review.services import gold_span_put
 from tests.factories import AnnotationFactory, ArticleFactory, AssignmentFactory, OutletFactory, ThemeFactory
 
 TEXT_A = (
@@ -28,10 +29,22 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def span(article, fragment, *, annotator, themes=(), **kwargs):
+def span(article, fragment, *, annotator, themes=(), gold_by=None, **kwargs):
+    """An analyst span; an accepted one is also in the gold layer (as review puts it there), adjudicated by
+    ``gold_by`` (default: the annotator)."""
     start = article.text.index(fragment)
     ann = AnnotationFactory(article=article, annotator=annotator, start=start, end=start + len(fragment), **kwargs)
     ann.themes.set(themes)
+    if kwargs.get("status") == "accepted":
+        ann.gold = gold_span_put(
+            article=article,
+            start=ann.start,
+            end=ann.end,
+            theme_ids=[t.pk for t in themes],
+            sources=[ann],
+            origin="chosen",
+            actor=gold_by or annotator,
+        )
     return ann
 
 
@@ -90,6 +103,7 @@ def corpus(db, analyst, other_analyst, supervisor):
         themes=[unilateral, parent],
         status="accepted",
         note="=core frame",
+        gold_by=supervisor,
     )
     trade_span = span(a, "Trade grew fast", annotator=other_analyst, themes=[trade])
     deleted = span(a, "Leaders met", annotator=analyst, themes=[parent], deleted_at=timezone.now(), deleted_by=analyst)
@@ -131,6 +145,7 @@ def corpus(db, analyst, other_analyst, supervisor):
         old=old,
         quote=quote,
         in_quote=in_quote,
+        gold=in_quote.gold,
         trade_span=trade_span,
         deleted=deleted,
         untagged=untagged,

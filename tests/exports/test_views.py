@@ -91,7 +91,7 @@ def test_csv_has_one_row_per_live_span_and_theme_with_context(client_for, superv
             {"batch": "BATCH"},
             {("in_quote", "unilateralism"), ("in_quote", "order"), ("trade_span", "economy"), ("untagged", "")},
         ),
-        ({"theme": "unilateralism", "outlet": "Xinhua", "status": "accepted"}, {("in_quote", "unilateralism")}),
+        ({"theme": "unilateralism", "outlet": "Xinhua", "status": "accepted"}, {("gold", "unilateralism")}),
     ],
 )
 def test_each_filter_narrows_the_rows(client_for, supervisor, corpus, params, expected):
