@@ -63,6 +63,7 @@ ACCESS = {
     "ingest:batch_confirm": ("post", STAFF, "batch"),
     "exports:page": ("get", STAFF, None),
     "exports:download": ("get", STAFF, None),
+    "exports:speakers": ("get", STAFF, None),
     "review:dashboard": ("get", STAFF, None),
     "review:agreement": ("get", STAFF, None),
     "review:assign": ("get", STAFF, None),

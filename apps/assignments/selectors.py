@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from apps.accounts.roles import is_supervisor
@@ -112,10 +112,13 @@ def with_article_filters(
     return queryset
 
 
+# "Waiting longest" means waiting for the supervisor: submitted work first, oldest first, then the rest by age.
+_SUBMITTED_FIRST = Case(When(state=Assignment.State.SUBMITTED, then=Value(0)), default=Value(1))
+
 QUEUE_SORTS = {
     "due": (F("due_date").asc(nulls_last=True), "id"),
     "-due": (F("due_date").desc(nulls_last=True), "-id"),
-    "age": ("updated_at", "id"),  # oldest change first: what has waited longest
+    "age": (_SUBMITTED_FIRST, "updated_at", "id"),
     "-age": ("-updated_at", "-id"),
     "created": ("created_at", "id"),
     "-created": ("-created_at", "-id"),
@@ -177,3 +180,38 @@ def assignment_search(
 
 def unassigned_count() -> int:
     return Article.objects.filter(~Exists(Assignment.objects.filter(article=OuterRef("pk")))).count()
+
+
+# --- context for assigning: who has what, and how long the articles are ------------------------------------------------
+
+
+def open_workload(analyst_ids=None) -> dict[int, int]:
+    """{analyst id: open assignments (assigned, in progress, changes requested)}; analysts with none are absent."""
+    rows = Assignment.objects.filter(state__in=OPEN_STATES)
+    if analyst_ids is not None:
+        rows = rows.filter(analyst_id__in=list(analyst_ids))
+    return dict(rows.values("analyst_id").annotate(n=Count("id")).order_by().values_list("analyst_id", "n"))
+
+
+@dataclass(frozen=True)
+class ArticleAssignContext:
+    n_words: int
+    assignees: tuple[Assignment, ...]  # with analyst loaded, by analyst name
+
+
+def article_assign_context(article_ids) -> dict[int, ArticleAssignContext]:
+    """Per article: its length in words and its current assignments (two queries for a page of articles)."""
+    article_ids = list(article_ids)
+    by_article: dict[int, list[Assignment]] = {}
+    for assignment in (
+        Assignment.objects.filter(article_id__in=article_ids)
+        .select_related("analyst")
+        .only("id", "state", "article_id", "analyst__username", "analyst__first_name", "analyst__last_name")
+        .order_by("analyst__username")
+    ):
+        by_article.setdefault(assignment.article_id, []).append(assignment)
+    words = dict(Article.objects.filter(pk__in=article_ids).values_list("id", "n_words"))
+    return {
+        pk: ArticleAssignContext(n_words=words.get(pk, 0), assignees=tuple(by_article.get(pk, ())))
+        for pk in article_ids
+    }

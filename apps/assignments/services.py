@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 
 from apps.corpus.models import Article
 
 from .models import Assignment, AssignmentEvent
+from .selectors import OPEN_STATES
 
 S = Assignment.State
 TRANSITIONS = {
@@ -112,6 +115,96 @@ def assignments_bulk_create(*, article_ids, analysts, assigned_by, due_date=None
         )
         created_total += len(created)
     return created_total
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    created: int  # assignments created
+    articles: int  # articles that got at least one
+    short: int  # articles that could not reach the wanted number (too few analysts left to choose from)
+
+
+@transaction.atomic
+def assignments_by_rule(
+    *, wanted: dict[int, int], analysts, assigned_by, due_date=None, comment: str = ""
+) -> RuleOutcome:
+    """Give each article ``wanted[article_id]`` more analysts, each time the least busy one (fewest open
+    assignments, counting the ones just made; ties by username) among ``analysts`` who is not on the article yet.
+
+    The rule behind double-coding (k analysts per article) and tie-breakers (one more analyst where agreement is
+    low). Rows are locked per analyst, so two supervisors applying a rule at once do not both overload one
+    analyst; an existing pair is never assigned twice. One event per created assignment, with ``comment``.
+    """
+    analysts = sorted(analysts, key=lambda u: u.username)
+    if not analysts:
+        raise ValidationError("No analyst to choose from.", code="no_analyst")
+    wanted = {int(a): n for a, n in wanted.items() if n > 0}
+    if not wanted:
+        return RuleOutcome(created=0, articles=0, short=0)
+    if len(wanted) > BULK_ASSIGN_LIMIT:
+        raise ValidationError(
+            f"{len(wanted)} articles match; assign at most {BULK_ASSIGN_LIMIT} at once (narrow the filter).",
+            code="too_many",
+        )
+    ids = [u.pk for u in analysts]
+    list(type(analysts[0]).objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+    load = dict.fromkeys(ids, 0)
+    for analyst_id, n in (
+        Assignment.objects.filter(analyst_id__in=ids, state__in=OPEN_STATES)
+        .values("analyst_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("analyst_id", "n")
+    ):
+        load[analyst_id] = n
+    taken: dict[int, set[int]] = {}
+    for article_id, analyst_id in Assignment.objects.filter(article_id__in=list(wanted)).values_list(
+        "article_id", "analyst_id"
+    ):
+        taken.setdefault(article_id, set()).add(analyst_id)
+    order = {u.pk: i for i, u in enumerate(analysts)}
+    new, touched, short = [], 0, 0
+    for article_id in sorted(wanted):
+        on_it = taken.setdefault(article_id, set())
+        free = sorted((u for u in ids if u not in on_it), key=lambda u: (load[u], order[u]))
+        chosen = free[: wanted[article_id]]
+        short += len(chosen) < wanted[article_id]
+        touched += bool(chosen)
+        for analyst_id in chosen:
+            load[analyst_id] += 1
+            on_it.add(analyst_id)
+            new.append(
+                Assignment(article_id=article_id, analyst_id=analyst_id, assigned_by=assigned_by, due_date=due_date)
+            )
+    created = Assignment.objects.bulk_create(new, batch_size=500)
+    AssignmentEvent.objects.bulk_create(
+        [AssignmentEvent(assignment=a, actor=assigned_by, to_state=S.ASSIGNED, comment=comment) for a in created],
+        batch_size=500,
+    )
+    return RuleOutcome(created=len(created), articles=touched, short=short)
+
+
+def assignments_to_k(*, article_ids, k: int, analysts, assigned_by, due_date=None) -> RuleOutcome:
+    """Double-coding by rule: bring every article up to ``k`` analysts (articles that have k already are left
+    alone), least busy analysts first."""
+    if not 1 <= k <= 10:
+        raise ValidationError("Analysts per article must be between 1 and 10.", code="bad_k")
+    article_ids = [int(a) for a in article_ids]
+    have = dict(
+        Assignment.objects.filter(article_id__in=article_ids)
+        .values("article_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("article_id", "n")
+    )
+    wanted = {a: k - have.get(a, 0) for a in article_ids}
+    return assignments_by_rule(
+        wanted=wanted,
+        analysts=analysts,
+        assigned_by=assigned_by,
+        due_date=due_date,
+        comment=f"Double-coding rule: {k} analysts per article.",
+    )
 
 
 @transaction.atomic

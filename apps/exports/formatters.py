@@ -1,15 +1,15 @@
 """Formatters: a dataset record → the cells or object a writer writes.
 
-CSV cells are neutralised against spreadsheet formula injection with defusedcsv's rule (pinned 3.0.0): a text
-cell starting with ``= + - @ | %`` gets a leading ``'`` (and ``|`` escaped), while numbers such as ``-3`` stay
-numbers. defusedcsv does not cover tab and carriage return, which spreadsheets also treat as formula starters
-(OWASP), so :func:`csv_cell` adds those. The rule is applied only to text cells whose first character is a
-trigger; calling the library's writer on every cell cost a third of the export's time.
+CSV cells are neutralised against spreadsheet formula injection (OWASP "CSV injection"): a text cell that starts
+with ``= + - @ | %``, a tab or a carriage return gets a leading apostrophe, and that apostrophe is the only
+change made to it (spreadsheets hide it and show the text as written). Text that is a plain number ("-3",
+"+1.5") stays as it is: a number is not a formula. Only cells whose first character is a trigger are looked at
+further, which keeps the export fast.
 """
 
 from __future__ import annotations
 
-from defusedcsv.csv import _escape as defused_escape
+import re
 
 from .dataset import SpanRecord
 
@@ -38,13 +38,13 @@ CSV_COLUMNS = (
 )
 
 _TRIGGERS = frozenset("=+-@|%\t\r")
-_EXTRA_TRIGGERS = frozenset("\t\r")  # not covered by defusedcsv
+_NUMBER = re.compile(r"[+-]?[0-9][0-9,]*(?:\.[0-9]+)?|[+-]?\.[0-9]+")
 
 
 def csv_cell(value: str) -> str:
-    """A text cell a spreadsheet will show as text, never run as a formula."""
-    if value and value[0] in _TRIGGERS:
-        return "'" + value if value[0] in _EXTRA_TRIGGERS else defused_escape(value)
+    """A text cell a spreadsheet will show as text, never run as a formula: at most a leading apostrophe."""
+    if value and value[0] in _TRIGGERS and not _NUMBER.fullmatch(value):
+        return "'" + value
     return value
 
 

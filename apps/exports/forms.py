@@ -10,20 +10,35 @@ import datetime as dt
 
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.annotations.models import Annotation, Theme
 from apps.corpus.models import Outlet
 from apps.ingest.models import ImportBatch
+from apps.nlp.names import alias_key
 from apps.quotes.models import Speaker
 
 from .selectors import SpanFilters
 
 FORMATS = {
     "csv": "CSV (one row per span and theme)",
+    "excel": "Excel (the same CSV, UTF-8 with BOM)",
     "jsonl": "JSONL (whole database, lossless)",
     "docbin": "spaCy DocBin (accepted spans)",
 }
+CSV_FORMATS = ("csv", "excel")
+FILTER_NAMES = ("theme", "outlet", "date_from", "date_to", "status", "annotator", "speaker", "batch")
+_WHOLE_DATABASE = "JSONL is the whole database, lossless: filters do not apply."
+
+
+def filters_not_applying(fmt: str) -> dict[str, str]:
+    """{filter name: why it does not apply} for a format; the page disables these fields and says why."""
+    if fmt == "jsonl":
+        return dict.fromkeys(FILTER_NAMES, _WHOLE_DATABASE)
+    if fmt == "docbin":
+        return {"status": "A DocBin holds accepted spans only."}
+    return {}
 
 
 def _date(value: str, label: str) -> dt.date | None:
@@ -49,8 +64,10 @@ class SpanFilterForm(forms.Form):
     speaker = forms.CharField(
         required=False,
         max_length=200,
-        help_text="Speaker id or exact name",
-        widget=forms.TextInput(attrs={"placeholder": "id or name"}),
+        help_text="Spans inside the speaker's quotes: a name or an alias (Xi, President Xi...), or an id",
+        widget=forms.TextInput(
+            attrs={"placeholder": "name or alias", "list": "speaker-options", "autocomplete": "off"}
+        ),
     )
     batch = forms.CharField(
         label="Import batch",
@@ -61,7 +78,16 @@ class SpanFilterForm(forms.Form):
 
     def __init__(self, *args, with_choices: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        if with_choices:  # the page shows selects; the command needs no choice lists
+        if with_choices:  # the page shows selects and suggests speakers; the command needs neither
+            self.fields["speaker"].widget.attrs.update(
+                {
+                    "hx-get": reverse("exports:speakers"),
+                    "hx-trigger": "input changed delay:250ms",
+                    "hx-target": "#speaker-options",
+                    "hx-swap": "innerHTML",
+                    "hx-sync": "this:replace",
+                }
+            )
             self.fields["theme"].widget.choices = [("", "Any theme")] + list(
                 Theme.objects.order_by("order", "name").values_list("slug", "name")
             )
@@ -74,6 +100,14 @@ class SpanFilterForm(forms.Form):
                 .order_by("username")
                 .values_list("username", "username")
             )
+
+    def disable_for(self, fmt: str) -> dict[str, str]:
+        """Disable the fields that do not apply to ``fmt`` (a browser does not send them); returns the reasons."""
+        reasons = filters_not_applying(fmt)
+        for name in reasons:
+            described_by = "filters-note" if fmt == "jsonl" else f"why-{name}"
+            self.fields[name].widget.attrs.update({"disabled": True, "aria-describedby": described_by})
+        return reasons
 
     def clean_theme(self) -> Theme | None:
         slug = self.cleaned_data["theme"].strip()
@@ -118,20 +152,25 @@ class SpanFilterForm(forms.Form):
         return user
 
     def clean_speaker(self) -> Speaker | None:
-        value = self.cleaned_data["speaker"].strip()
+        """An id, the speaker's name or one of its aliases ("Xi" for "Xi Jinping"), case-insensitively."""
+        value = " ".join(self.cleaned_data["speaker"].split())
         if not value:
             return None
-        if value.isdigit():
-            speaker = Speaker.objects.filter(pk=int(value)).first()
+        if value.lstrip("#").isdigit():
+            speaker = Speaker.objects.filter(pk=int(value.lstrip("#"))).first()
             if speaker is None:
-                raise forms.ValidationError(f"No speaker #{value}.", code="unknown_speaker")
+                raise forms.ValidationError(f"No speaker #{value.lstrip('#')}.", code="unknown_speaker")
             return speaker
-        matches = list(Speaker.objects.filter(name__iexact=value)[:2])
+        live = Speaker.objects.filter(merged_into__isnull=True)
+        matches = list(live.filter(name__iexact=value)[:2]) or list(
+            live.filter(aliases__alias_key=alias_key(value)).distinct()[:6]
+        )
         if not matches:
-            raise forms.ValidationError(f"No speaker '{value}'.", code="unknown_speaker")
+            raise forms.ValidationError(f"No speaker or alias '{value}'.", code="unknown_speaker")
         if len(matches) > 1:
+            names = ", ".join(f"{s.name} (#{s.pk})" for s in matches[:5])
             raise forms.ValidationError(
-                f"Several speakers are called '{value}'; give the speaker's id.", code="ambiguous_speaker"
+                f"Several speakers go by '{value}': {names}. Choose one from the list.", code="ambiguous_speaker"
             )
         return matches[0]
 
@@ -182,6 +221,9 @@ def export_format(value: str | None) -> str:
 def check_filters_for(fmt: str, filters: SpanFilters) -> None:
     """Shared with the command: JSONL is the whole database; a DocBin holds accepted spans only."""
     if fmt == "jsonl" and not filters.is_empty():
-        raise ExportRefused("JSONL is a full, lossless dump of the database: filters do not apply to it.")
+        raise ExportRefused(
+            "JSONL is a full, lossless dump of the database: filters do not apply to it. "
+            "Clear the filters or choose CSV."
+        )
     if fmt == "docbin" and filters.status not in ("", Annotation.Status.ACCEPTED):
         raise ExportRefused(f"A DocBin holds accepted spans only; review state '{filters.status}' cannot apply.")

@@ -6,4 +6,5 @@ app_name = "exports"
 urlpatterns = [
     path("", views.export_page, name="page"),
     path("download/", views.export_download, name="download"),
+    path("speakers/", views.speaker_options, name="speakers"),
 ]

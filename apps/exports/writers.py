@@ -6,6 +6,7 @@ dataset (``dataset.py``) → formatter (``formatters.py``) → writer (here). Ea
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
@@ -22,10 +23,13 @@ ROWS_PER_CHUNK = 500
 Progress = Callable[[int], None] | None
 
 
-def csv_chunks(records: Iterable[SpanRecord], *, progress: Progress = None) -> Iterator[bytes]:
-    """UTF-8 CSV with a header row; formula-like cells neutralised (see formatters)."""
+def csv_chunks(records: Iterable[SpanRecord], *, progress: Progress = None, bom: bool = False) -> Iterator[bytes]:
+    """UTF-8 CSV with a header row; formula-like cells neutralised (see formatters). ``bom`` starts the file
+    with a UTF-8 byte order mark, which Excel needs to read UTF-8 (without it, "Xi’s" shows as "Xiâ€™s")."""
+    if bom:
+        yield codecs.BOM_UTF8
     buffer = io.StringIO()
-    writer = csv.writer(buffer)  # cells are neutralised by the formatter (defusedcsv's rule + tab/CR)
+    writer = csv.writer(buffer)  # cells are neutralised by the formatter (a leading apostrophe, nothing else)
     writer.writerow(CSV_COLUMNS)
     pending = 0
     for record in records:
@@ -43,8 +47,8 @@ def csv_chunks(records: Iterable[SpanRecord], *, progress: Progress = None) -> I
         progress(pending)
 
 
-def span_csv_chunks(filters: SpanFilters, *, progress: Progress = None) -> Iterator[bytes]:
-    return csv_chunks(span_records(filters), progress=progress)
+def span_csv_chunks(filters: SpanFilters, *, progress: Progress = None, bom: bool = False) -> Iterator[bytes]:
+    return csv_chunks(span_records(filters), progress=progress, bom=bom)
 
 
 def jsonl_chunks(*, progress: Progress = None) -> Iterator[bytes]:

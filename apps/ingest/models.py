@@ -16,6 +16,9 @@ class ImportBatch(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     fmt = models.CharField(max_length=10, default="auto")
     default_outlet = models.CharField(max_length=200, blank=True)
+    # How files are read: {"split": "auto", "period_headlines": false, "outlet_pattern": "", "encoding": "auto"}
+    # (the fields of readers.ReadOptions); the upload page and ``import_articles`` set the same keys.
+    options = models.JSONField(default=dict, blank=True)
     # [{"name": "a.txt", "path": "imports/3/a.txt"}]; files live in MEDIA_ROOT until the batch has run.
     files = models.JSONField(default=list, blank=True)
     total = models.PositiveIntegerField(default=0)  # articles found
@@ -23,7 +26,7 @@ class ImportBatch(models.Model):
     created = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
-    # [{"name": ..., "created": n, "skipped": n, "errors": ["a.txt, line 3: ..."]}]
+    # [{"name": ..., "encoding": "cp1252", "created": n, "skipped": n, "errors": [...], "warnings": [...]}]
     results = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
     articles = models.ManyToManyField("corpus.Article", related_name="import_batches", blank=True)
@@ -39,6 +42,13 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"Import #{self.pk} ({self.status})"
+
+    @property
+    def read_options(self):
+        from .readers import ReadOptions  # readers know no models; the batch only stores their options
+
+        known = set(ReadOptions.__dataclass_fields__)
+        return ReadOptions(**{k: v for k, v in (self.options or {}).items() if k in known})
 
     @property
     def percent(self) -> int:

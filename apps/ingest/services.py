@@ -50,7 +50,17 @@ class _Pending:
 
 
 def _file_result(name: str) -> dict:
-    return {"name": name, "articles": 0, "created": 0, "skipped": 0, "failed": 0, "errors": []}
+    return {
+        "name": name,
+        "encoding": "",
+        "outlet_from_name": "",
+        "articles": 0,
+        "created": 0,
+        "skipped": 0,
+        "failed": 0,
+        "errors": [],
+        "warnings": [],
+    }
 
 
 def _read_all(batch: ImportBatch, sources: Iterable[SourceFile]) -> tuple[list[_Pending], list[dict]]:
@@ -62,18 +72,22 @@ def _read_all(batch: ImportBatch, sources: Iterable[SourceFile]) -> tuple[list[_
         result = _file_result(source.name)
         results.append(result)
         try:
-            for raw in read_articles(
+            read = read_articles(
                 source.data,
                 name=source.name,
                 fmt=batch.fmt,
                 default_outlet=batch.default_outlet or None,
                 max_bytes=settings.IMPORT_MAX_BYTES,
-            ):
+                options=batch.read_options,
+            )
+            result["encoding"], result["outlet_from_name"] = read.encoding, read.outlet
+            for raw in read:
                 if isinstance(raw, ReaderError):  # one bad record: report it, keep reading
                     result["failed"] += 1
                     result["errors"].append(str(raw))
                     continue
                 result["articles"] += 1
+                result["warnings"].extend(raw.warnings)
                 text = normalize_text(storable_text(raw.text))
                 problem = _text_problem(text)
                 if problem:
@@ -299,9 +313,11 @@ def stale_batches() -> list[ImportBatch]:
 
 
 @transaction.atomic
-def batch_create_from_uploads(*, user, uploads, fmt: str = "auto", default_outlet: str = "") -> ImportBatch:
-    """Store uploaded files and create the batch that a worker will run."""
-    batch = ImportBatch.objects.create(created_by=user, fmt=fmt, default_outlet=default_outlet)
+def batch_create_from_uploads(
+    *, user, uploads, fmt: str = "auto", default_outlet: str = "", options: dict | None = None
+) -> ImportBatch:
+    """Store uploaded files and create the batch that a worker will run; ``options`` are ReadOptions fields."""
+    batch = ImportBatch.objects.create(created_by=user, fmt=fmt, default_outlet=default_outlet, options=options or {})
     files = []
     for number, upload in enumerate(uploads, start=1):
         name = storable_text(Path(upload.name).name)[:255]
@@ -335,6 +351,8 @@ def import_preview(*, batch: ImportBatch) -> ImportBatch:
                 {
                     "title": raw.title or item.text.split("\n", 1)[0][:200],
                     "outlet": raw.outlet or batch.default_outlet,
+                    "outlet_source": raw.metadata.get("outlet_source", ""),
+                    "warnings": raw.warnings,
                     "published": raw.published.isoformat() if raw.published else "",
                     "words": len(item.text.split()),
                     "first_words": " ".join(item.text.split()[:25]),
@@ -347,6 +365,15 @@ def import_preview(*, batch: ImportBatch) -> ImportBatch:
     batch.total = sum(1 for p in pending if p.digest not in existing)
     batch.save(update_fields=["status", "results", "total"])
     return batch
+
+
+def batch_preview_again(*, batch: ImportBatch, options: dict) -> ImportBatch:
+    """Read a previewed batch's files again with other reading options (split, encoding, outlet pattern)."""
+    if batch.status != ImportBatch.Status.PREVIEW:
+        raise ValidationError("This import has already started: its reading options are fixed.", code="not_preview")
+    batch.options = options
+    batch.save(update_fields=["options"])
+    return import_preview(batch=batch)
 
 
 @transaction.atomic

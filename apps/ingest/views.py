@@ -8,13 +8,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.accounts.roles import supervisor_required
 
-from .forms import UploadForm
+from .forms import ReadOptionsForm, UploadForm
 from .models import ImportBatch
 from .services import (
     batch_can_resume,
     batch_create_from_uploads,
     batch_discard,
     batch_is_stale,
+    batch_preview_again,
     batch_start,
     import_preview,
 )
@@ -32,6 +33,7 @@ def upload(request):
                 uploads=form.cleaned_data["files"],
                 fmt=form.cleaned_data["fmt"],
                 default_outlet=form.cleaned_data["default_outlet"],
+                options=form.read_options(),
             )
             if request.POST.get("action") == "preview":
                 import_preview(batch=batch)  # reading only: no spaCy, nothing written but the batch
@@ -52,6 +54,8 @@ def batch_detail(request, pk: int):
     if request.htmx:
         template += "#progress"
     context = {"batch": batch, "stale": batch_is_stale(batch), "can_resume": batch_can_resume(batch)}
+    if batch.status == ImportBatch.Status.PREVIEW:
+        context["form"] = ReadOptionsForm(initial=batch.options)
     return render(request, template, context)
 
 
@@ -71,9 +75,16 @@ def batch_resume(request, pk: int):
 @require_POST
 @supervisor_required
 def batch_confirm(request, pk: int):
-    """Start a previewed import, or discard it (``action=discard``)."""
+    """Start a previewed import, discard it (``action=discard``) or read it again with other options
+    (``action=reread``)."""
     batch = get_object_or_404(ImportBatch, pk=pk)
     try:
+        if request.POST.get("action") == "reread":
+            form = ReadOptionsForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(" ".join(m for errors in form.errors.values() for m in errors))
+            batch_preview_again(batch=batch, options=form.read_options())
+            return redirect("ingest:batch_detail", pk=pk)
         if request.POST.get("action") == "discard":
             batch_discard(batch=batch)
             messages.success(request, "The preview was discarded; nothing was imported.")

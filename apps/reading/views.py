@@ -27,12 +27,16 @@ def article_list(request):
     q = request.GET.get("q", "")
     outlet_id = _int_or_none(request.GET.get("outlet"))
     articles = article_search(articles=articles_visible_to(request.user), q=q, outlet_id=outlet_id)
+    batch_id = _int_or_none(request.GET.get("batch"))  # "see these articles" after an import
+    if batch_id:
+        articles = articles.filter(import_batches__id=batch_id)
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page_obj": page,
         "articles": page.object_list,
         "q": q,
         "outlet_id": outlet_id,
+        "batch_id": batch_id,
         "outlets": outlet_list(),
     }
     template = "corpus/article_list.html"

@@ -28,7 +28,7 @@ from apps.core.versions import VersionConflict
 from apps.corpus.models import Article, Outlet
 from apps.ingest.models import ImportBatch
 
-from . import selectors, services
+from . import assign_rules, selectors, services
 from .models import ReviewDecision
 
 PAGE_SIZE = 50
@@ -235,6 +235,9 @@ def dashboard(request):
     if request.htmx and request.htmx.target == "queue-list":
         return render(request, "review/dashboard.html#queue-list", queue)
     context = {**queue, **selectors.dashboard_stats(), "unassigned": assignment_selectors.unassigned_count()}
+    per_day = context["per_day"]  # the chart's caption: how much, and what the tallest bar stands for
+    context["per_day_total"] = sum(d["submitted"] + d["approved"] for d in per_day)
+    context["per_day_peak"] = max((max(d["submitted"], d["approved"]) for d in per_day), default=0)
     return render(request, "review/dashboard.html", context)
 
 
@@ -295,29 +298,52 @@ def assign(request):
         analysts = list(User.objects.filter(pk__in=analyst_ids, groups__name=ANALYST).distinct())
         if len(analysts) != len(set(analyst_ids)):
             return error_response("Assign only to analysts.")
-        if request.POST.get("scope") == "all":
+        # a rule (double-coding, tie-breaker) takes every matching article, and every analyst when none is ticked
+        rule = request.POST.get("scope") if request.POST.get("scope") in assign_rules.RULES else ""
+        if request.POST.get("scope") == "all" or rule:
             article_ids = list(matching.values_list("id", flat=True)[: assignment_services.BULK_ASSIGN_LIMIT + 1])
         else:
             article_ids = list(Article.objects.filter(pk__in=ticked).values_list("id", flat=True))
         back = f"{reverse('review:assign')}?{request.POST.get('filters', '')}"
         if url_has_allowed_host_and_scheme(request.POST.get("next", ""), allowed_hosts={request.get_host()}):
             back = request.POST["next"]
+        if rule:
+            analysts = analysts or list(User.objects.filter(groups__name=ANALYST).distinct())
         try:
-            n = assignment_services.assignments_bulk_create(
-                article_ids=article_ids, analysts=analysts, assigned_by=request.user, due_date=due
-            )
+            if rule:
+                said = assign_rules.assign_by_rule(
+                    rule=rule,
+                    article_ids=article_ids,
+                    analysts=analysts,
+                    assigned_by=request.user,
+                    due_date=due,
+                    **assign_rules.rule_params(request.POST),
+                )[1]
+            else:
+                n = assignment_services.assignments_bulk_create(
+                    article_ids=article_ids, analysts=analysts, assigned_by=request.user, due_date=due
+                )
+                said = f"{n} assignment{'s' if n != 1 else ''} created."
         except (ValidationError, VersionConflict) as exc:
             return refuse(request, exc, back=back)
-        messages.success(request, f"{n} assignment{'s' if n != 1 else ''} created.")
+        messages.success(request, said)
         return redirect(back)
     page = Paginator(matching, PAGE_SIZE).get_page(request.GET.get("page"))
+    articles = list(page.object_list)  # with who has each article and its length; analysts with their open work
+    contexts = assignment_selectors.article_assign_context(a.pk for a in articles)
+    for article in articles:
+        article.assign_context = contexts[article.pk]
+    analysts = list(get_user_model().objects.filter(groups__name=ANALYST).order_by("username"))
+    workload = assignment_selectors.open_workload(u.pk for u in analysts)
+    for analyst in analysts:
+        analyst.open_work = workload.get(analyst.pk, 0)
     context = {
         "filters": filters,
         "page_obj": page,
-        "articles": page.object_list,
+        "articles": articles,
         "outlets": Outlet.objects.order_by("name"),
         "batches": ImportBatch.objects.order_by("-created_at")[:50],
-        "analysts": get_user_model().objects.filter(groups__name=ANALYST).order_by("username"),
+        "analysts": analysts,
         "limit": assignment_services.BULK_ASSIGN_LIMIT,
         **_querystrings(request, page),
     }

@@ -39,4 +39,4 @@ def test_docbin_download_follows_the_filters(client_for, supervisor, corpus):
     (doc,) = _docs(response.content)
     assert [(s.text, s.label_) for s in doc.spans["sc"]] == [("unilateralism and bullying", "order")]
     empty = client_for(supervisor).get(reverse("exports:download"), {"format": "docbin", "outlet": "TASS"})
-    assert _docs(empty.content) == []
+    assert empty.status_code == 400 and b"No accepted span matches these filters" in empty.content

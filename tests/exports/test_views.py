@@ -111,7 +111,7 @@ def test_each_filter_narrows_the_rows(client_for, supervisor, corpus, params, ex
         ({"status": "approved"}, "No review state 'approved'"),
         ({"annotator": "nobody"}, "No user 'nobody'."),
         ({"speaker": "424242"}, "No speaker #424242."),
-        ({"speaker": "Putin"}, "No speaker 'Putin'."),
+        ({"speaker": "Putin"}, "No speaker or alias 'Putin'."),
         ({"batch": "77"}, "No import batch '77'."),
         ({"format": "xlsx"}, "Unknown format 'xlsx'"),
         ({"format": "jsonl", "theme": "order"}, "filters do not apply"),
@@ -121,20 +121,75 @@ def test_each_filter_narrows_the_rows(client_for, supervisor, corpus, params, ex
 def test_a_bad_filter_value_is_a_400_naming_it(client_for, supervisor, corpus, params, message):
     client = client_for(supervisor)
     response = client.get(reverse("exports:download"), params)
+    # never a bare text page: the export page itself, with its navigation, the filters and the message inline
     assert response.status_code == 400
-    assert response["Content-Type"].startswith("text/plain")
-    assert message in response.content.decode()
-    # the page says the same: inline for a full page, as plain text for the HTMX preview
+    assert response["Content-Type"].startswith("text/html")
+    body = html.unescape(response.content.decode())
+    assert message in body and 'role="alert"' in body and 'href="/exports/"' in body and "<form" in body
     page = client.get(reverse("exports:page"), params)
     assert page.status_code == 400 and message in html.unescape(page.content.decode())
+    # the HTMX refresh swaps the form's body: the message sits where the count would be
     partial = client.get(reverse("exports:page"), params, HTTP_HX_REQUEST="true")
-    assert partial.status_code == 400 and partial.content.decode() == response.content.decode()
+    text = html.unescape(partial.content.decode())
+    assert partial.status_code == 200 and message in text and 'data-testid="export-error"' in text
+    assert 'id="export-body"' in text and "preview-count" not in text
 
 
-def test_an_export_with_no_rows_is_just_the_header(client_for, supervisor, corpus):
+def test_an_export_with_no_rows_is_refused_on_the_page(client_for, supervisor, corpus):
     response = client_for(supervisor).get(reverse("exports:download"), {"theme": "economy", "outlet": "TASS"})
-    body = b"".join(response.streaming_content).decode()
-    assert body == ",".join(CSV_COLUMNS) + "\r\n"
+    assert response.status_code == 400
+    assert "No span matches these filters: there is nothing to export." in response.content.decode()
+
+
+def test_filters_that_do_not_apply_to_a_format_are_disabled_with_the_reason(client_for, supervisor, corpus):
+    client = client_for(supervisor)
+    jsonl = client.get(reverse("exports:page"), {"format": "jsonl"}, HTTP_HX_REQUEST="true").content.decode()
+    assert jsonl.count(" disabled") == 8 and "filters do not apply" in jsonl
+    assert "record" in jsonl and "will be exported" in jsonl
+    docbin = client.get(reverse("exports:page"), {"format": "docbin"}, HTTP_HX_REQUEST="true").content.decode()
+    assert docbin.count(" disabled") == 1 and 'id="why-status"' in docbin
+    assert "A DocBin holds accepted spans only." in docbin
+    csv_page = client.get(reverse("exports:page"), {"format": "csv"}, HTTP_HX_REQUEST="true").content.decode()
+    assert " disabled" not in csv_page
+
+
+def test_the_count_is_right_for_each_format(client_for, supervisor, corpus):
+    from apps.exports.jsonl import jsonl_record_count
+    from apps.exports.selectors import SpanFilters, accepted_span_labels, span_theme_count
+
+    client = client_for(supervisor)
+
+    def count(**params):
+        body = client.get(reverse("exports:page"), params, HTTP_HX_REQUEST="true").content.decode()
+        return int(body.split('data-testid="preview-count">', 1)[1].split("<", 1)[0])
+
+    assert count(format="csv") == span_theme_count(SpanFilters()) == count(format="excel")
+    assert count(format="jsonl") == jsonl_record_count()
+    assert count(format="docbin") == accepted_span_labels(SpanFilters()).count()
+    rows = _csv(client.get(reverse("exports:download"), {"format": "csv", "theme": "order"}))
+    assert count(format="csv", theme="order") == len(rows)
+
+
+def test_excel_writes_utf8_with_a_bom_and_the_same_rows(client_for, supervisor, corpus):
+    client = client_for(supervisor)
+    excel = client.get(reverse("exports:download"), {"format": "excel"})
+    plain = client.get(reverse("exports:download"), {"format": "csv"})
+    excel_bytes, plain_bytes = b"".join(excel.streaming_content), b"".join(plain.streaming_content)
+    assert excel_bytes.startswith(b"\xef\xbb\xbf") and not plain_bytes.startswith(b"\xef\xbb\xbf")
+    assert excel_bytes[3:] == plain_bytes
+    assert "-excel.csv" in excel["Content-Disposition"]
+
+
+def test_the_speaker_filter_accepts_an_alias_and_suggests_names(client_for, supervisor, corpus):
+    from apps.quotes.models import SpeakerAlias
+
+    SpeakerAlias.objects.get_or_create(speaker=corpus.xi, alias="President Xi", alias_key="president xi")
+    client = client_for(supervisor)
+    by_alias = _csv(client.get(reverse("exports:download"), {"speaker": "president XI"}))
+    by_id = _csv(client.get(reverse("exports:download"), {"speaker": str(corpus.xi.pk)}))
+    assert by_alias and _pairs(by_alias) == _pairs(by_id)
+    options = client.get(reverse("exports:speakers"), {"speaker": "presid"}).content.decode()
+    assert f'<option value="{corpus.xi.name}">' in options and "President Xi" in options
 
 
 def test_export_page_shows_filters_and_preview_count(client_for, supervisor, corpus):
@@ -159,12 +214,12 @@ def test_analysts_see_no_export_link(client_for, analyst, corpus):
 
 
 def test_every_formula_starter_is_neutralised_in_cells(client_for, supervisor, corpus):
-    # defusedcsv covers = + - @ | %; tab and carriage return are ours. Numbers such as -3 stay numbers.
+    # = + - @ | % tab and CR get a leading apostrophe and nothing else changes. Numbers such as -3 stay numbers.
     notes = ['=HYPERLINK("http://x")', "+1+2", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", "%0A", "|x"]
-    kept = ["plain", "-3", "a=b"]
+    kept = ["plain", "-3", "+1.5", "a=b"]
     # spans are unique per (article, start, end, annotator): one annotator per note
     for n, note in enumerate(notes + kept):
         span(corpus.b, "talks", annotator=UserFactory(username=f"n{n}"), themes=[corpus.trade], note=note)
     rows = _csv(client_for(supervisor).get(reverse("exports:download"), {"theme": "economy", "outlet": "TASS"}))
     got = sorted(r["note"] for r in rows)
-    assert got == sorted(["'" + note.replace("|", "\\|") for note in notes] + kept)
+    assert got == sorted(["'" + note for note in notes] + kept)

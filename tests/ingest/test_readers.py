@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from apps.corpus.text import normalize_text
-from apps.ingest.readers import RawArticle, ReaderError, read_articles
+from apps.ingest.readers import RawArticle, ReaderError, ReadOptions, read_articles
 
 DATA = Path(__file__).resolve().parent / "data"
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
@@ -235,7 +235,6 @@ def test_jsonl_reads_fields_and_keeps_unknown_ones_as_metadata():
         ('{"title": "Two", "text": ', "malformed JSON"),
         ('{"title": "Two"}', "'text'"),
         ('["a list"]', "JSON object"),
-        ('{"title": "T", "text": "x", "published": "9 May"}', "ISO date"),
     ],
 )
 def test_jsonl_bad_line_is_an_error_naming_the_line(bad_line, message):
@@ -317,11 +316,21 @@ def test_binary_file_is_rejected(data):
     assert err.value.code == "binary"
 
 
-def test_bad_encoding_names_the_line_of_the_first_bad_byte():
+def test_jsonl_date_that_cannot_be_read_is_a_warning_not_an_error():
+    data = '{"title": "T", "text": "x", "published": "9 May"}\n'
+    (article,) = read_articles(data.encode(), name="batch.jsonl")
+    assert article.published is None
+    assert article.warnings == ["batch.jsonl, line 1: date '9 May' not read (not a date); left empty"]
+
+
+def test_legacy_encoding_is_read_and_a_named_one_that_fails_names_the_line_of_the_first_bad_byte():
+    data = b"Headline\nGood line.\n" + "Caf\xe9 in Latin-1.\n".encode("latin-1")
+    (article,) = read(data, name="old.txt")
+    assert "Caf\xe9 in Latin-1." in article.text
     with pytest.raises(ReaderError) as err:
-        read(b"Headline\nGood line.\n" + "Caf\xe9 in Latin-1.\n".encode("latin-1"), name="old.txt")
+        read(data, name="old.txt", options=ReadOptions(encoding="utf-8"))
     assert (err.value.line, err.value.code) == (3, "encoding")
-    assert str(err.value).startswith("old.txt, line 3: invalid UTF-8")
+    assert str(err.value).startswith("old.txt, line 3: not utf-8")
 
 
 @pytest.mark.parametrize("data", [b"", b"  \n\r\n\t\n", b"\xef\xbb\xbf"])

@@ -133,3 +133,43 @@ def test_a_discarded_preview_leaves_nothing(client_for, supervisor):
     batch = ImportBatch.objects.get()
     response = client.post(reverse("ingest:batch_confirm", args=[batch.pk]), {"action": "discard"})
     assert response.status_code == 302 and not ImportBatch.objects.exists() and not Article.objects.exists()
+
+
+PERIOD_FILE = (
+    "China and Russia pledge closer strategic ties.\n\n"
+    "MOSCOW, May 8 (Xinhua) -- Chinese President Xi Jinping held talks with Russian President Vladimir Putin "
+    "on Thursday \u2013 in the Kremlin.\n\n"
+    "Brazil hosts BRICS foreign ministers for talks.\n\n"
+    "RIO DE JANEIRO, May 9 (Reuters) - Foreign ministers of the BRICS countries met on Friday to discuss reform.\n"
+).encode("cp1252")
+
+
+def test_preview_shows_the_encoding_and_reads_again_with_other_options(client_for, supervisor):
+    client = client_for(supervisor)
+    response = _upload(client, SimpleUploadedFile("legacy.txt", PERIOD_FILE), action="preview", split="auto")
+    batch = ImportBatch.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert "read as cp1252" in page and batch.results[0]["articles"] == 1
+    confirm = reverse("ingest:batch_confirm", args=[batch.pk])
+    response = client.post(confirm, {"action": "reread", "split": "auto", "period_headlines": "on", "encoding": "auto"})
+    batch.refresh_from_db()
+    assert response.status_code == 302 and batch.status == "preview"
+    assert batch.options["period_headlines"] is True and batch.results[0]["articles"] == 2
+    assert Article.objects.count() == 0
+    response = client.post(confirm, {"action": "reread", "split": "auto", "encoding": "klingon"})
+    assert "Unknown encoding" in client.get(response["Location"]).content.decode()
+
+
+def test_upload_refuses_an_outlet_pattern_without_the_outlet_marker(client_for, supervisor):
+    response = _upload(
+        client_for(supervisor), SimpleUploadedFile("a.txt", b"T\nBody."), outlet_pattern="*.txt", split="auto"
+    )
+    assert response.status_code == 200 and "Put {outlet} where" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_the_article_list_filters_by_import_batch(client_for, supervisor, seed_articles):
+    batch = ImportBatch.objects.create(status="done")
+    batch.articles.add(seed_articles[0])
+    page = client_for(supervisor).get(reverse("reading:article_list"), {"batch": batch.pk}).content.decode()
+    assert "1 article" in page and f"Import #{batch.pk}" in page

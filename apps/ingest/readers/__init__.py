@@ -5,6 +5,6 @@ it yields ``RawArticle`` objects in file order and raises ``ReaderError`` (namin
 record) for input it cannot read. Formats: plain text (several articles per file), JSONL, CSV, saved HTML.
 """
 
-from .base import RawArticle, ReaderError, read_articles
+from .base import SPLITS, FileRead, RawArticle, ReaderError, ReadOptions, read_articles
 
-__all__ = ["RawArticle", "ReaderError", "read_articles"]
+__all__ = ["SPLITS", "FileRead", "RawArticle", "ReadOptions", "ReaderError", "read_articles"]

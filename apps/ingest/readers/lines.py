@@ -113,6 +113,14 @@ CAPTION, SUMMARY, BULLET, PROMO, CREDIT, FURNITURE, SUBHEAD, TEXT = (
 )
 
 
+# Section labels of database exports (ProQuest, Factiva, LexisNexis): "ABSTRACT.", "FULL TEXT.", "Full text:".
+# They name a part of the record and are never body text; the text after one on the same line is.
+SECTION_MARKER = re.compile(
+    r"^(?P<name>ABSTRACT|FULL TEXT|FULLTEXT|LEAD PARAGRAPH|BODY|Abstract|Full [Tt]ext|Lead [Pp]aragraph)"
+    r"\s*(?:[.:]|\s[-–—])(?:\s+|$)"
+)
+
+
 def is_subhead(line: str) -> bool:
     """ALL-CAPS crosshead ("ROBUST TIES"): short, upper case, not a sentence."""
     letters = [c for c in line if c.isalpha()]
@@ -193,7 +201,7 @@ def build_body(lines: list[str]) -> Body:
     a dateline opening the first paragraph moves to ``dateline``.
     """
     body = Body()
-    lines = [line.strip() for line in lines if line.strip()]
+    lines = _without_section_markers([line.strip() for line in lines if line.strip()], body)
     i = 0
     while i < len(lines):
         line, kind = lines[i], classify(lines[i])
@@ -220,3 +228,23 @@ def build_body(lines: list[str]) -> Body:
                 body.keep("subheadings", line)
             body.lines.append(line)
     return body
+
+
+def _without_section_markers(lines: list[str], body: Body) -> list[str]:
+    """Drop section labels. An abstract followed by the full text is a summary of it: it leaves the body
+    (kept as ``metadata["abstract"]``); an abstract alone is the only text there is, and stays."""
+    names = [(m["name"].upper().replace(" ", "") if (m := SECTION_MARKER.match(line)) else "") for line in lines]
+    has_full_text = "FULLTEXT" in names
+    kept, section = [], ""
+    for line, name in zip(lines, names):
+        if name:
+            section = name
+            body.keep("sections", name.title().replace("Fulltext", "Full text"))
+            line = line[SECTION_MARKER.match(line).end() :].strip()
+            if not line:
+                continue
+        if section == "ABSTRACT" and has_full_text:
+            body.keep("abstract", line)
+        else:
+            kept.append(line)
+    return kept

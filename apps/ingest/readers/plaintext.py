@@ -8,6 +8,12 @@ An article starts at
   is evidently a compilation (two or more headed headlines); elsewhere it stays in the body as a subheading;
 - a date marker or a byline met after body text (the next item of a feed dump whose headline was lost).
 Text before any headline is an article whose title is its first sentence; so is a file with no headline.
+
+Options (``ReadOptions``) change this: ``split="headline"`` lets every bare headline open an article;
+``blank2`` / ``dashes`` / ``formfeed`` cut the file at two blank lines, a ``---`` line or a page break, and the
+first line of each part is its headline; ``period_headlines`` accepts headlines that end with a full stop
+(a ProQuest or Factiva export), which then open an article when a byline, a date, a section marker
+("ABSTRACT.", "FULL TEXT.") or a dateline ("MOSCOW, May 8 (Xinhua) --") follows them.
 """
 
 from __future__ import annotations
@@ -17,9 +23,20 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .base import RawArticle, ReaderError
+from .base import DEFAULT_OPTIONS, RawArticle, ReaderError, ReadOptions
 from .dates import DATE, TIME_TAIL, date_from_match
-from .lines import AGENCIES, CAPTION, FURNITURE, SUBHEAD, TEXT, build_body, classify, known_outlet
+from .lines import (
+    AGENCIES,
+    CAPTION,
+    FURNITURE,
+    SECTION_MARKER,
+    SUBHEAD,
+    TEXT,
+    build_body,
+    classify,
+    known_outlet,
+    split_dateline,
+)
 
 _BYLINE = re.compile(r"^(?:By|BY)\s+(?P<rest>\S.*)$")
 _DATE_LABEL = re.compile(r"^(?P<label>published|updated|posted|last updated|first published)?\s*(?:on\s*)?:?\s*", re.I)
@@ -130,8 +147,24 @@ def _is_prose(line: str) -> bool:
     return len(line.split()) >= 6 and line.rstrip("\"”’')").endswith((".", "!", "?"))
 
 
-def _headline_shape(line: str, kind: str, *, bare: bool) -> bool:
+_INNER_SENTENCE_END = re.compile(r"[.!?][\"”’')]*\s+[\"“‘(]?[A-Z]")
+
+
+def _period_headline(line: str) -> bool:
+    """One sentence ending with a single full stop ("China and Russia pledge closer ties.")."""
+    return (
+        line.endswith(".")
+        and not line.endswith("..")
+        and not _INNER_SENTENCE_END.search(line)
+        and len(line.split()) <= 25
+        and not SECTION_MARKER.match(line)
+    )
+
+
+def _headline_shape(line: str, kind: str, *, bare: bool, period: bool = False) -> bool:
     words, end = line.split(), line.rstrip("\"”’')")[-1:]
+    if period and _period_headline(line):
+        end = ""
     if len(line) > 250 or len(words) > 30 or kind != TEXT or end in (".", ",", ";", ":"):
         return False
     # A bare headline must not read as a crosshead, a label, a wrapped line or an exclamation.
@@ -139,25 +172,101 @@ def _headline_shape(line: str, kind: str, *, bare: bool) -> bool:
     return not bare or (len(words) >= 4 and starts_well and end not in "!?")
 
 
-def read_plaintext(text: str, *, name: str, default_outlet: str | None = None) -> Iterator[RawArticle | ReaderError]:
+def read_plaintext(
+    text: str, *, name: str, default_outlet: str | None = None, options: ReadOptions = DEFAULT_OPTIONS
+) -> Iterator[RawArticle | ReaderError]:
     lines = [line.strip() for line in text.split("\n")]
     headers = [_header(line) if line else None for line in lines]
+    if options.split in _SPLIT_AT:
+        drafts = _drafts_between_separators(lines, text.split("\n"), headers, options.split)
+    else:
+        drafts = _drafts_by_headline(lines, headers, options)
+    previous_outlet = None
+    for draft in drafts:
+        try:
+            article = _finish(draft, name=name, default_outlet=default_outlet, previous_outlet=previous_outlet)
+        except ReaderError as err:  # one bad item; the items after it still import
+            yield err
+            continue
+        if options.period_headlines and article.title.endswith(".") and not article.metadata.get("title_derived"):
+            article.title = article.title[:-1]
+        previous_outlet = article.outlet or previous_outlet
+        yield article
+
+
+_RULE = re.compile(r"^(?:-{3,}|={3,}|\*{3,}|_{3,}|(?:- ){2,}-|(?:\* ){2,}\*)$")
+_SPLIT_AT = ("blank2", "dashes", "formfeed")  # split options that cut at a separator line
+
+
+def _separator_lines(raw: list[str], kind: str) -> set[int]:
+    if kind == "dashes":
+        return {i for i, line in enumerate(raw) if _RULE.match(line)}
+    if kind == "formfeed":
+        return {i for i, line in enumerate(raw) if line == "\f"}
+    separators: set[int] = set()  # two or more blank lines in a row (a form feed line counts as blank)
+    run: list[int] = []
+    for i, line in enumerate([*raw, "x"]):
+        if not line.strip(" \f"):
+            run.append(i)
+            continue
+        if len(run) >= 2:
+            separators.update(run)
+        run = []
+    return separators
+
+
+def _drafts_between_separators(lines: list[str], raw: list[str], headers: list, kind: str) -> list[_Draft]:
+    """Each part between separators is one article whose first line is its headline (unless that line is a
+    byline or a date: then the title comes from the first sentence)."""
+    cut = _separator_lines([line.strip(" \t") for line in raw], kind)  # a form feed line stays "\f" here
+    drafts: list[_Draft] = []
+    cur: _Draft | None = None
+    for i, line in enumerate(lines):
+        if i in cut:
+            cur = None
+            continue
+        if not line:
+            continue
+        if cur is None:
+            cur = _Draft(start=i + 1)
+            drafts.append(cur)
+            if not headers[i]:
+                cur.title = line
+                continue
+        _absorb(cur, line, headers[i], bare=False)
+    return drafts
+
+
+def _drafts_by_headline(lines: list[str], headers: list, options: ReadOptions) -> list[_Draft]:
+    period = options.period_headlines
     kinds = [classify(line) if line else "" for line in lines]
     # Index of the next line that says something; captions and share buttons may sit between headline and byline.
     following: list[int | None] = [None] * len(lines)
     for i in range(len(lines) - 2, -1, -1):
         following[i] = i + 1 if kinds[i + 1] not in ("", CAPTION, FURNITURE) else following[i + 1]
 
+    def announces_article(j: int | None) -> bool:
+        """Does line j show that the line before it was a headline?"""
+        if j is None:
+            return False
+        if headers[j] or SECTION_MARKER.match(lines[j]):
+            return True
+        return period and bool(split_dateline(lines[j])[0])
+
+    def section_follows(j: int | None) -> bool:
+        return j is not None and bool(SECTION_MARKER.match(lines[j]))
+
     headed = {
         i
         for i, line in enumerate(lines)
         if line
         and not headers[i]
-        and _headline_shape(line, kinds[i], bare=False)
-        and following[i] is not None
-        and headers[following[i]]
+        # a one-sentence line right above "ABSTRACT." is a headline even without the period option
+        and _headline_shape(line, kinds[i], bare=False, period=period or section_follows(following[i]))
+        and announces_article(following[i])
     }
     compilation = len(headed) >= 2
+    anywhere = options.split == "headline"
 
     drafts: list[_Draft] = []
     cur: _Draft | None = None
@@ -166,12 +275,12 @@ def read_plaintext(text: str, *, name: str, default_outlet: str | None = None) -
             continue
         bare = (
             not headers[i]
-            and _headline_shape(line, kinds[i], bare=True)
+            and _headline_shape(line, kinds[i], bare=True, period=period)
             and following[i] is not None
             and _is_prose(lines[following[i]])
         )
-        kind, value = headers[i] or ("", None)
-        opens = i in headed or (bare and (cur is None or (compilation and cur.has_body)))
+        kind = headers[i][0] if headers[i] else ""
+        opens = i in headed or (bare and (cur is None or ((compilation or anywhere) and cur.has_body)))
         # A byline or date marker after body text belongs to the next item, whose headline was lost.
         if opens or cur is None or (kind in ("byline", "marker") and cur.has_body):
             preamble = []
@@ -181,35 +290,32 @@ def read_plaintext(text: str, *, name: str, default_outlet: str | None = None) -
             drafts.append(cur)
             if opens:
                 continue
-        if kind == "byline":
-            cur.byline = value
-            cur.published = cur.published or value.published
-        elif kind == "marker":
-            cur.published = cur.published or dt.date.fromisoformat(value["date"])
-            if value["rest"]:
-                cur.add(value["rest"])
-        elif kind == "source":
-            cur.source = cur.source or known_outlet(value) or value
-        elif kind == "date":
-            label, published = value
-            if label in ("updated", "last updated"):
-                cur.updated = cur.updated or published
-            else:
-                cur.published = cur.published or published
-        else:
-            if bare:
-                cur.crossheads.add(line)
-            cur.add(line)
+        _absorb(cur, line, headers[i], bare=bare)
+    return drafts
 
-    previous_outlet = None
-    for draft in drafts:
-        try:
-            article = _finish(draft, name=name, default_outlet=default_outlet, previous_outlet=previous_outlet)
-        except ReaderError as err:  # one bad item; the items after it still import
-            yield err
-            continue
-        previous_outlet = article.outlet or previous_outlet
-        yield article
+
+def _absorb(cur: _Draft, line: str, header: tuple[str, object] | None, *, bare: bool) -> None:
+    """Add one line to the article being read: a header line sets its fields, anything else is content."""
+    kind, value = header or ("", None)
+    if kind == "byline":
+        cur.byline = value
+        cur.published = cur.published or value.published
+    elif kind == "marker":
+        cur.published = cur.published or dt.date.fromisoformat(value["date"])
+        if value["rest"]:
+            cur.add(value["rest"])
+    elif kind == "source":
+        cur.source = cur.source or known_outlet(value) or value
+    elif kind == "date":
+        label, published = value
+        if label in ("updated", "last updated"):
+            cur.updated = cur.updated or published
+        else:
+            cur.published = cur.published or published
+    else:
+        if bare:
+            cur.crossheads.add(line)
+        cur.add(line)
 
 
 def _finish(draft: _Draft, *, name: str, default_outlet: str | None, previous_outlet: str | None) -> RawArticle:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .base import RawArticle, ReaderError
-from .dates import parse_iso
+from .dates import read_date
 from .text import clean
 
 # Accepted spellings of each RawArticle field, canonical name first.
@@ -37,12 +37,12 @@ def record_to_article(record: dict, *, name: str, line: int, default_outlet: str
     for key, value in (("title", title), ("text", text)):
         if not value:
             raise ReaderError(f"missing or empty {key!r}", name=name, line=line, code="missing_field")
-    published = None
-    if raw := clean(values.get("published")):
-        try:
-            published = parse_iso(raw)
-        except ValueError:
-            raise ReaderError(f"'published' is not an ISO date: {raw!r}", name=name, line=line) from None
+    # A date that cannot be read costs the date, never the article: it is left empty with a warning.
+    warnings = []
+    published, why = read_date(clean(values.get("published")))
+    if why:
+        raw = clean(values.get("published"))[:60]
+        warnings.append(f"{name}, line {line}: date {raw!r} not read ({why}); left empty")
     return RawArticle(
         title=title,
         text=text,
@@ -53,4 +53,5 @@ def record_to_article(record: dict, *, name: str, line: int, default_outlet: str
         dateline=clean(values.get("dateline")),
         metadata=metadata,
         source_line=line,
+        warnings=warnings,
     )

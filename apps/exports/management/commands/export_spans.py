@@ -1,4 +1,4 @@
-"""manage.py export_spans --format csv|jsonl|docbin [filters] -o FILE
+"""manage.py export_spans --format csv|excel|jsonl|docbin [filters] -o FILE
 
 The same filters, checks and writers as the export page; a progress bar on a terminal (tqdm, stderr).
 """
@@ -29,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--date-to", default="", help="Published on or before (YYYY-MM-DD).")
         parser.add_argument("--status", default="", help="Review state: pending, accepted or rejected.")
         parser.add_argument("--annotator", default="", help="Annotator's username.")
-        parser.add_argument("--speaker", default="", help="Speaker id or exact name: spans inside their quotes.")
+        parser.add_argument("--speaker", default="", help="Speaker id, name or alias: spans inside their quotes.")
         parser.add_argument("--batch", default="", help="Import batch id.")
         parser.add_argument("--spans-key", default=DEFAULT_SPANS_KEY, help="DocBin spans key (default 'sc').")
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
@@ -67,7 +67,9 @@ class Command(BaseCommand):
             total=total, unit=f" {unit}", disable=None if show else True, file=sys.stderr, mininterval=0.5
         ) as bar:
             chunks = (
-                jsonl_chunks(progress=bar.update) if fmt == "jsonl" else span_csv_chunks(filters, progress=bar.update)
+                jsonl_chunks(progress=bar.update)
+                if fmt == "jsonl"
+                else span_csv_chunks(filters, progress=bar.update, bom=fmt == "excel")
             )
             self._write_bytes(output, chunks)
         self.stderr.write(f"{total} {unit} → {output}")
