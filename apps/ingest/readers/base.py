@@ -18,6 +18,9 @@ class RawArticle:
     # Everything kept out of the body: captions, summary bullets, promos, credits, subheadings, republished_by...
     metadata: dict = field(default_factory=dict)
     source_line: int | None = None  # 1-based line (or record number) where the article starts in its file
+    # Pre-annotations a JSONL/CSV record brings (spans, entities, quotes, annotator, nlp) as given, plus the text as
+    # given under "source_text" (offsets count in it); apps.ingest.preannotated reads them. None: plain article.
+    annotations: dict | None = None
 
 
 class ReaderError(ValueError):
