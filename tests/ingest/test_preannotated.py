@@ -16,7 +16,7 @@ from apps.ingest import preannotated
 from apps.ingest.models import ImportBatch
 from apps.ingest.services import SourceFile, import_sources
 from apps.quotes.models import Quote, Speaker
-from tests.conftest import SHARED
+from tests.conftest import REPO, SHARED
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +226,13 @@ def test_upload_page_and_command_accept_preannotated_records(
     path.write_bytes(_jsonl(_full_record(text=TEXT + " Again.")))
     call_command("import_articles", str(path), "--user", "sue", "--no-progress")
     assert Article.objects.count() == 2 and Annotation.objects.count() == 4
+
+
+def test_the_readme_example_imports(themes, analyst):
+    text = (REPO / "README.md").read_text()
+    block = text.split("### Pre-annotated import", 1)[1].split("```json\n", 1)[1].split("```", 1)[0]
+    record = json.loads(block)
+    batch = _import(_jsonl(record))
+    assert (batch.created, batch.failed) == (1, 0), batch.results
+    assert Annotation.objects.filter(annotator=analyst).count() == 2
+    assert Quote.objects.get().cue == "said"
