@@ -257,13 +257,33 @@ def run_readout(args, docs_warm, docs, tmp: Path) -> dict:
     sampler = pc.RssSampler(server.web.pid).start()
     dsn = server.env["DATABASE_URL"]
     res: dict = {"load_at_start": load()}
+
+    def cpu() -> dict:
+        """CPU seconds so far of the web tree, the worker and the PostgreSQL backends of the bench database: less
+        sensitive to the machine's load than wall times."""
+        import psycopg
+
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            pids = [r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")]
+            own = conn.info.backend_pid
+        return {
+            "web": pc.proc_snapshot(server.web.pid)["cpu_s_tree"],
+            "worker": pc.proc_snapshot(server.worker.pid)["cpu_s_tree"],
+            "db": round(sum(pc._cpu_s(p) for p in pids if p != own), 2),
+        }
+
+    def spent(before: dict) -> dict:
+        after = cpu()
+        return {f"cpu_s_{k}": round(after[k] - before[k], 2) for k in after}
+
     try:
         sup = Client(server.url, "supervisor")
         admin = Client(server.url, "admin")
         upload(sup, docs_warm, "warmup.jsonl", dsn)
+        c0 = cpu()
         imp = upload(sup, docs, "corpus-1000.jsonl", dsn)
         ids = imp.pop("article_ids")
-        res["import"] = {**{k: round(v, 3) for k, v in imp.items()}, "articles": len(ids), "load": load()}
+        res["import"] = {**{k: round(v, 3) for k, v in imp.items()}, "articles": len(ids), **spent(c0), "load": load()}
 
         article = ids[0]
         page = admin.req("GET", f"/annotate/{article}/").text
@@ -271,6 +291,7 @@ def run_readout(args, docs_warm, docs, tmp: Path) -> dict:
         entities_url = re.search(r'id="entity-panel"[^>]*hx-get="([^"]+)"', page).group(1)
         htmx = {"HX-Request": "true"}
         opens, parts = [], {"page": [], "quotes_panel": [], "entity_panel": []}
+        c0 = cpu()
         for _ in range(args.get_reps):
             total = 0.0
             for key, path, headers in (
@@ -285,12 +306,14 @@ def run_readout(args, docs_warm, docs, tmp: Path) -> dict:
         res["open"] = {
             **pc.summary_ms(opens),
             **{f"{k}_median_ms": round(statistics.median(v) * 1000, 2) for k, v in parts.items()},
+            **spent(c0),
             "load": load(),
         }
 
         n = min(args.annotate, len(ids))
         bodies = [(i, json.dumps(annotation_spans(d, theme_ids))) for i, d in zip(ids[:n], docs[:n])]
         lat = []
+        c0 = cpu()
         t0 = time.perf_counter()
         for article_id, spans in bodies:
             t, r = pc.timed(admin.req, "POST", f"/annotate/{article_id}/spans/bulk/", data={"spans": spans})
@@ -302,15 +325,23 @@ def run_readout(args, docs_warm, docs, tmp: Path) -> dict:
             "spans_per_annotation": args.spans - 1,
             "wall_s": round(time.perf_counter() - t0, 3),
             **pc.summary_ms(lat),
+            **spent(c0),
             "load": load(),
         }
 
         lat, rows, size = [], 0, 0
+        c0 = cpu()
         for _ in range(args.export_reps):
             t, r = pc.timed(sup.req, "GET", "/exports/download/?format=csv")
             lat.append(t)
             rows, size = r.content.count(b"\n") - 1, len(r.content)
-        res["export_csv"] = {"rows_approx": rows, "mb": round(size / 1e6, 2), **pc.summary_ms(lat), "load": load()}
+        res["export_csv"] = {
+            "rows_approx": rows,
+            "mb": round(size / 1e6, 2),
+            **pc.summary_ms(lat),
+            **spent(c0),
+            "load": load(),
+        }
         res["peak_rss_mib"] = round(sampler.take_peak() / 1024, 1)
         res["worker_rss_mib_after"] = round(pc.proc_snapshot(server.worker.pid)["rss_kb_tree"] / 1024, 1)
     finally:
@@ -367,6 +398,9 @@ def main() -> int:
     ap.add_argument("--label-studio", default="", help="a Label Studio venv: run its harness interleaved")
     ap.add_argument("--out", default="")
     args = ap.parse_args()
+    # stopped with SIGTERM or SIGINT (even when started in the background): stop our servers on the way out
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     pc.assert_loopback(f"http://127.0.0.1:{args.port}")
 
     docs_warm = pc.corpus(args.warmup, start=0, n_spans=args.spans)
