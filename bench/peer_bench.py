@@ -46,7 +46,7 @@ from pathlib import Path
 import requests
 
 REPO = Path(__file__).resolve().parents[1]
-PEERS = REPO.parent / "shared" / "peers"
+PEERS = Path(os.environ.get("PEERS_DIR", REPO.parent / "shared" / "peers"))
 sys.path.insert(0, str(PEERS))
 import peer_bench_common as pc  # noqa: E402
 
