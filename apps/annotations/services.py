@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from apps.core.bulk import rows_insert
 from apps.core.offsets import span_offsets
 from apps.core.versions import version_claim
 from apps.corpus.models import Article
@@ -468,3 +469,127 @@ def themes_seed(*, records: Iterable[dict]) -> int:
         theme.save()
         created += 1
     return created
+
+
+# --- pre-annotated import (apps.ingest.preannotated) ----------------------------------------------------------
+
+
+def theme_label_key(label: str) -> str:
+    """How an imported label meets a theme's name or slug: case, ``_``, ``-`` and spaces do not matter."""
+    return " ".join(str(label).replace("_", " ").replace("-", " ").casefold().split())
+
+
+def _label_as_name(label: str) -> str:
+    """ "UN_AUTHORITY" -> "UN authority": short words of an upper-case label stay acronyms, the rest is lower case."""
+    words = str(label).replace("_", " ").split()
+    if str(label).isupper():
+        words = [w if len(w) <= 4 else w.lower() for w in words]
+    name = " ".join(words)
+    return (name[:1].upper() + name[1:])[:120]
+
+
+@transaction.atomic
+def themes_for_labels(*, labels: Iterable[str]) -> dict[str, Theme]:
+    """The theme of each label, matched by name or slug (``theme_label_key``); a label no theme matches becomes a
+    new active theme named after it ("WWII_MEMORY" matches "WWII memory"; "UN_AUTHORITY" creates "UN authority")."""
+    wanted = {label: theme_label_key(label) for label in labels if theme_label_key(label)}
+    if not wanted:
+        return {}
+    by_key: dict[str, Theme] = {}
+    for theme in Theme.objects.all():
+        by_key.setdefault(theme_label_key(theme.name), theme)
+        by_key.setdefault(theme_label_key(theme.slug), theme)
+    out = {}
+    for label, key in wanted.items():
+        theme = by_key.get(key)
+        if theme is None:
+            name = _label_as_name(label)
+            theme = Theme(name=name, slug=_unique_slug(name))
+            theme.order = (Theme.objects.aggregate(m=Max("order"))["m"] or 0) + 1
+            theme._change_reason = "created by a pre-annotated import"
+            theme.save()
+            by_key[key] = theme
+        out[label] = theme
+    return out
+
+
+def entity_mentions_import_bulk(*, items: Iterable[tuple[Article, Iterable]]) -> int:
+    """Entity mentions of many new articles at once (COPY on PostgreSQL): ``items`` pairs an article with
+    ``nlp.types.EntitySpan``s (spaCy's or a pre-annotated record's); repeats of (start, end, label) are stored once
+    and offsets outside the text are dropped. Returns how many were stored."""
+    rows, seen = [], set()
+    for article, entities in items:
+        size = len(article.text)
+        for e in entities:
+            key = (article.pk, e.start, e.end, e.label[:40])
+            if 0 <= e.start < e.end <= size and key not in seen:
+                seen.add(key)
+                rows.append(
+                    {"article_id": article.pk, "label": key[3], "start": e.start, "end": e.end, "text": e.text[:500]}
+                )
+    rows_insert(EntityMention, rows)
+    return len(rows)
+
+
+@transaction.atomic
+def annotations_import_bulk(*, spans: list[dict], reason: str = "imported with the article") -> int:
+    """Spans of new articles (a pre-annotated import) with their themes and one history row each (holding the
+    themes, as a workspace save writes it), in a fixed number of statements (COPY on PostgreSQL). Each dict:
+    article, annotator, start, end, theme_ids, note. Offsets must have passed ``span_offsets`` (the importer checks
+    them as it reads); the stored text is the exact slice, and a range given twice for one annotator is stored once
+    with the union of its themes. Returns how many spans were created."""
+    merged: dict[tuple, dict] = {}
+    for s in spans:
+        article, start, end = s["article"], s["start"], s["end"]
+        if not 0 <= start < end <= len(article.text):
+            raise ValidationError(f"A span must satisfy 0 <= start < end <= {len(article.text)}.", code="bad_offsets")
+        entry = merged.setdefault((article.pk, s["annotator"].pk, start, end), {**s, "theme_ids": []})
+        entry["theme_ids"] += [t for t in s.get("theme_ids", ()) if t not in entry["theme_ids"]]
+    if not merged:
+        return 0
+    now = timezone.now()
+    rows = [
+        {
+            "article_id": s["article"].pk,
+            "annotator_id": s["annotator"].pk,
+            "start": s["start"],
+            "end": s["end"],
+            "text": s["article"].text[s["start"] : s["end"]],
+            "note": s.get("note") or "",
+            "created_at": now,
+            "updated_at": now,
+        }
+        for s in merged.values()
+    ]
+    ids = rows_insert(Annotation, rows, ids=True)
+    Through = Annotation.themes.through
+    pairs = [(pk, t) for pk, s in zip(ids, merged.values()) for t in s["theme_ids"]]
+    link_ids = rows_insert(Through, [{"annotation_id": pk, "theme_id": t} for pk, t in pairs], ids=True)
+    History = Annotation.history.model
+    defaults = {f.attname: f.get_default() for f in Annotation._meta.concrete_fields if f.has_default()}
+    history_ids = rows_insert(
+        History,
+        [
+            {
+                **defaults,
+                **row,
+                "id": pk,
+                "history_date": now,
+                "history_type": "+",
+                "history_user_id": row["annotator_id"],
+                "history_change_reason": reason,
+            }
+            for pk, row in zip(ids, rows)
+        ],
+        ids=True,
+    )
+    history_of = dict(zip(ids, history_ids))
+    M2MHistory = History._meta.get_field("historicalannotation_themes").related_model
+    rows_insert(
+        M2MHistory,
+        [
+            {"id": link, "history_id": history_of[pk], "annotation_id": pk, "theme_id": t}
+            for link, (pk, t) in zip(link_ids, pairs)
+        ],
+    )
+    return len(ids)

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from apps.nlp.docbin import LabeledSpan, TrainingText
 
@@ -21,6 +22,7 @@ from .selectors import (
     SpanFilters,
     accepted_span_labels,
     article_context,
+    article_contexts,
     article_entities,
     article_text,
     gold_span_annotators,
@@ -97,13 +99,26 @@ class SpanRecord:
     layer: str = "analysts"  # "gold": the adjudicated gold standard; "analysts": each analyst's own spans
 
 
+def _rows_with_articles(rows: Iterator[tuple], chunk_size: int, contexts: dict) -> Iterator[tuple]:
+    """The rows, a chunk at a time, with the contexts of the chunk's articles loaded into ``contexts`` first (two
+    queries per chunk instead of two per article). The consumer pops each context as it reaches its article, so
+    only one chunk's articles are ever held."""
+    current = None  # the article the previous chunk ended in: the consumer holds it already
+    while chunk := list(islice(rows, chunk_size)):
+        missing = list(dict.fromkeys(r[1] for r in chunk if r[1] not in contexts and r[1] != current))
+        contexts.update(article_contexts(missing))
+        current = chunk[-1][1]
+        yield from chunk
+
+
 def span_records(filters: SpanFilters, *, chunk_size: int = CHUNK_SIZE) -> Iterator[SpanRecord]:
+    contexts: dict[int, ArticleContext] = {}
     article: ArticleContext | None = None
     quotes: QuoteIndex | None = None
     last_span = None  # (article, start, end) → (sentence, quote): a span with several themes repeats
     layer = span_layer(filters)
     sources: dict = {}
-    for row in span_theme_rows(filters).iterator(chunk_size=chunk_size):
+    for row in _rows_with_articles(span_theme_rows(filters).iterator(chunk_size=chunk_size), chunk_size, contexts):
         (
             span_id,
             article_id,
@@ -120,7 +135,7 @@ def span_records(filters: SpanFilters, *, chunk_size: int = CHUNK_SIZE) -> Itera
             updated_at,
         ) = row
         if article is None or article.id != article_id:
-            article = article_context(article_id)
+            article = contexts.pop(article_id, None) or article_context(article_id)
             quotes = QuoteIndex(article.quotes)
             if layer == GOLD:
                 sources = gold_span_annotators(article_id)

@@ -226,3 +226,21 @@ def article_entities(article_id: int) -> list[tuple[int, int, str]]:
 
 def article_text(article_id: int) -> str:
     return Article.objects.filter(pk=article_id).values_list("text", flat=True).get()
+
+
+def article_contexts(article_ids: list[int]) -> dict[int, ArticleContext]:
+    """``article_context`` of many articles in two queries (the CSV export loads them a chunk of rows at a time)."""
+    quotes: dict[int, list] = {}
+    for article_id, start, end, pk, name in (
+        Quote.objects.filter(article_id__in=article_ids, deleted_at__isnull=True)
+        .order_by("article_id", "start", "end", "pk")
+        .values_list("article_id", "start", "end", "pk", "speaker__name")
+    ):
+        quotes.setdefault(article_id, []).append((start, end, pk, name or ""))
+    rows = Article.objects.filter(pk__in=article_ids).values_list(
+        "pk", "title", "url", "published", "outlet__name", "text"
+    )
+    return {
+        pk: ArticleContext(pk, title, url, published, outlet or "", text, tuple(quotes.get(pk, ())))
+        for pk, title, url, published, outlet, text in rows
+    }

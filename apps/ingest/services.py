@@ -27,6 +27,7 @@ from apps.nlp.pipeline import analyze_texts_ahead
 from apps.nlp.types import TextAnalysis
 from apps.quotes.services import quotes_bulk_create, speakers_resolve
 
+from . import preannotated
 from .models import ImportBatch
 from .readers import RawArticle, ReaderError, read_articles
 
@@ -47,6 +48,7 @@ class _Pending:
     text: str
     digest: str
     file_result: dict
+    pre: preannotated.Preannotation | None = None  # the annotations the record brought, checked
 
 
 def _file_result(name: str) -> dict:
@@ -94,12 +96,20 @@ def _read_all(batch: ImportBatch, sources: Iterable[SourceFile]) -> tuple[list[_
                     result["failed"] += 1
                     result["errors"].append(f"{source.name}, line {raw.source_line}: {problem}")
                     continue
+                pre = None
+                if raw.annotations:
+                    try:
+                        pre = preannotated.read_preannotation(raw.annotations, text=text)
+                    except preannotated.PreannotationError as err:
+                        result["failed"] += 1
+                        result["errors"].append(f"{source.name}, line {raw.source_line}: {err}")
+                        continue
                 digest = content_hash(text)
                 if digest in seen:
                     result["skipped"] += 1
                     continue
                 seen.add(digest)
-                pending.append(_Pending(raw=raw, text=text, digest=digest, file_result=result))
+                pending.append(_Pending(raw=raw, text=text, digest=digest, file_result=result, pre=pre))
         except ReaderError as err:
             result["failed"] += 1
             result["errors"].append(str(err))
@@ -218,10 +228,19 @@ def _import_pending(batch: ImportBatch, todo: list[_Pending], progress: Progress
     """Parse ahead in a background thread while this thread writes, so writes overlap spaCy's work."""
     outlets: dict[str, Outlet] = {}
     every = max(1, min(settings.SPACY_BATCH_SIZE, len(todo) // 100 or 1))  # ~100 progress updates at most
+    ctx = None
+    if any(p.pre for p in todo):  # records that bring their own annotations (apps.ingest.preannotated)
+        ctx = preannotated.WriteContext(batch=batch, items=[p for p in todo if p.pre])
+        ctx.outlets = outlets
+        own = [p for p in todo if p.pre and not p.pre.run_nlp]
+        todo = [p for p in todo if not (p.pre and not p.pre.run_nlp)]
+        _import_preannotated(batch, own, ctx, progress)
+        if not todo:  # nothing left for spaCy: don't load it
+            return
     done_before = batch.processed
     analyses = analyze_texts_ahead([p.text for p in todo], batch_size=settings.SPACY_BATCH_SIZE)
     for processed, (item, analysis) in enumerate(zip(todo, analyses), start=1):
-        _import_one(batch, item, analysis, outlets)
+        _import_one(batch, item, analysis, outlets, ctx)
         if processed % every == 0 or processed == len(todo):
             batch.processed = done_before + processed
             batch.heartbeat_at = timezone.now()
@@ -230,17 +249,38 @@ def _import_pending(batch: ImportBatch, todo: list[_Pending], progress: Progress
                 progress(batch.processed, batch.total)
 
 
-def _import_one(batch: ImportBatch, item: _Pending, analysis: TextAnalysis, outlets: dict[str, Outlet]) -> None:
+def _import_preannotated(batch: ImportBatch, own: list[_Pending], ctx, progress: Progress | None) -> None:
+    """The records that skip spaCy: written in chunks by apps.ingest.preannotated, each article all or nothing."""
+
+    def on_article(item: _Pending, created: bool) -> None:
+        item.file_result["created" if created else "skipped"] += 1
+
+    for start in range(0, len(own), preannotated.CHUNK):
+        chunk = own[start : start + preannotated.CHUNK]
+        preannotated.import_preannotated(items=chunk, ctx=ctx, on_article=on_article, on_failure=_record_failure)
+        batch.processed += len(chunk)
+        batch.heartbeat_at = timezone.now()
+        batch.save(update_fields=["processed", "results", "heartbeat_at"])
+        if progress:
+            progress(batch.processed, batch.total)
+
+
+def _import_one(
+    batch: ImportBatch, item: _Pending, analysis: TextAnalysis, outlets: dict[str, Outlet], ctx=None
+) -> None:
     """Write one article; its failure is reported with file and line and costs only this article."""
     try:
-        article_create_from_analysis(
-            raw=item.raw,
-            text=item.text,
-            digest=item.digest,
-            analysis=analysis,
-            outlet=outlet_for_name(item.raw.outlet or batch.default_outlet, cache=outlets),
-            batch=batch,
-        )
+        with transaction.atomic():
+            article = article_create_from_analysis(
+                raw=item.raw,
+                text=item.text,
+                digest=item.digest,
+                analysis=analysis,
+                outlet=outlet_for_name(item.raw.outlet or batch.default_outlet, cache=outlets),
+                batch=batch,
+            )
+            if item.pre is not None:  # a record with its own annotations that also asked for spaCy
+                preannotated.write_extra(article=article, pre=item.pre, spacy_entities=analysis.entities, ctx=ctx)
         item.file_result["created"] += 1
     except CONNECTION_ERRORS:
         raise

@@ -609,3 +609,34 @@ def speaker_split(
     _move_quotes(quotes, new, actor, f"{reason} into “{new.name}”")
     _by(locked, actor, f"split off “{new.name}” (#{new.pk})").save()
     return new
+
+
+def quotes_import_bulk(*, items: Iterable[tuple], speakers: dict[str, Speaker]) -> int:
+    """Quotes of many new articles (a pre-annotated import or the extractor) with their history rows in a fixed
+    number of INSERTs: ``items`` pairs an article with its ``QuoteSpan``s, same rules as ``quotes_bulk_create``."""
+    rows = []
+    for article, quotes in items:
+        text = article.text
+        seen: set[tuple[int, int]] = set()
+        for q in quotes:
+            if not (0 <= q.start < q.end <= len(text) and text[q.start : q.end] == q.text) or (q.start, q.end) in seen:
+                continue
+            seen.add((q.start, q.end))
+            rows.append(
+                Quote(
+                    article=article,
+                    speaker=speakers.get(q.speaker) if q.speaker else None,
+                    start=q.start,
+                    end=q.end,
+                    text=q.text,
+                    kind=q.kind,
+                    cue=(q.cue or "")[:60],
+                    cue_start=q.cue_start,
+                    cue_end=q.cue_end,
+                    speaker_mention=(q.speaker_mention or "")[:200],
+                    confidence=min(max(q.confidence, 0.0), 1.0),
+                )
+            )
+    if rows:
+        bulk_create_with_history(rows, Quote, batch_size=500)
+    return len(rows)

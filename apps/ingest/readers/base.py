@@ -21,6 +21,9 @@ class RawArticle:
     source_line: int | None = None  # 1-based line (or record number) where the article starts in its file
     # What the reader could not read but did not drop the article for ("date 'Spring 2025' not read; left empty").
     warnings: list[str] = field(default_factory=list)
+    # Pre-annotations a JSONL/CSV record brings (spans, entities, quotes, annotator, nlp) as given, plus the text as
+    # given under "source_text" (offsets count in it); apps.ingest.preannotated reads them. None: plain article.
+    annotations: dict | None = None
 
 
 class ReaderError(ValueError):

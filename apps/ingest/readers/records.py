@@ -17,12 +17,18 @@ FIELDS = {
     "dateline": ("dateline",),
 }
 ALIASES = {alias: canonical for canonical, aliases in FIELDS.items() for alias in aliases}
+# Keys of a pre-annotated record (README "Pre-annotated import"); kept apart from metadata for apps.ingest.preannotated.
+ANNOTATION_KEYS = ("spans", "entities", "quotes", "annotator", "nlp")
 
 
 def record_to_article(record: dict, *, name: str, line: int, default_outlet: str | None) -> RawArticle:
     values: dict[str, object] = {}
     metadata: dict = {}
+    annotations: dict = {}
     for key, value in record.items():
+        if key in ANNOTATION_KEYS:
+            annotations[key] = value
+            continue
         canonical = ALIASES.get(str(key).strip().lower())
         if canonical and canonical not in values:  # the first spelling wins; a second one is kept as metadata
             values[canonical] = value
@@ -54,4 +60,5 @@ def record_to_article(record: dict, *, name: str, line: int, default_outlet: str
         metadata=metadata,
         source_line=line,
         warnings=warnings,
+        annotations={**annotations, "source_text": str(values["text"])} if annotations else None,
     )

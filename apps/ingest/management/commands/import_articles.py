@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.core.management import BaseCommand, CommandError
 from django.template.defaultfilters import pluralize
 from tqdm import tqdm
@@ -22,8 +23,16 @@ class Command(BaseCommand):
         parser.add_argument("--encoding", default="auto", help="file encoding (auto detects legacy encodings)")
         parser.add_argument("--dry-run", action="store_true", help="read and split only; write nothing")
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--user", default="", help="username importing: pre-annotated theme spans without an annotator are theirs"
+        )
 
-    def handle(self, *args, paths, fmt, outlet, dry_run, no_progress, **options):
+    def handle(self, *args, paths, fmt, outlet, dry_run, no_progress, user="", **options):
+        importer = None
+        if user:
+            importer = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: user}).first()
+            if importer is None:
+                raise CommandError(f"no user {user!r}")
         read_options = {
             "split": options["split"],
             "period_headlines": options["period_headlines"],
@@ -38,7 +47,11 @@ class Command(BaseCommand):
             except OSError as err:
                 raise CommandError(f"{path}: {err.strerror}") from err
         batch = ImportBatch.objects.create(
-            fmt=fmt, default_outlet=outlet, files=[{"name": p} for p in paths], options=read_options
+            fmt=fmt,
+            default_outlet=outlet,
+            files=[{"name": p} for p in paths],
+            options=read_options,
+            created_by=importer,
         )
         bar = tqdm(total=0, unit="article", disable=no_progress or dry_run, file=self.stderr._out)
 
