@@ -27,6 +27,9 @@ from apps.assignments.services import assignment_start
 from apps.assignments.services import assignment_submit as assignment_submit_service
 from apps.core.htmx import error_response
 from apps.core.versions import VersionConflict
+from apps.corpus.services import article_decisions_shared_set
+from apps.quotes import services as quote_services
+from apps.quotes.models import Quote, QuoteCorrection
 
 from . import rendering, selectors, services
 from .forms import ThemeForm
@@ -78,8 +81,9 @@ def _changed_parts(
     p_start, p_end = selectors.paragraph_bounds(article.text, start, end)
     shown = selectors.annotations_shown_to(user=user, article_id=article.pk)
     spans = selectors.annotation_rows(spans=selectors.overlapping(shown, p_start, p_end))
-    entities = selectors.entity_mentions(article_id=article.pk, start=p_start, end=p_end)
-    quotes = selectors.quotes_for_layer(article_id=article.pk, start=p_start, end=p_end)
+    blind = selectors.decisions_blind(user=user, article_id=article.pk)
+    entities = selectors.entity_mentions(article_id=article.pk, start=p_start, end=p_end, user=user, blind=blind)
+    quotes = selectors.quotes_for_layer(article_id=article.pk, start=p_start, end=p_end, user=user, blind=blind)
     marks = rendering.build_marks(user_id=user.pk, spans=spans, entities=entities, quotes=quotes)
     parts = [rendering.paragraphs_html_between(article.text, marks, start, end)]
     if row_mode == "delete":
@@ -124,8 +128,9 @@ def workspace(request, article_id: int):
     themes = selectors.theme_list()
     themes_by_id = {t.id: t for t in themes}
     spans = selectors.annotation_rows(spans=selectors.annotations_shown_to(user=user, article_id=article.pk))
-    entities = list(selectors.entity_mentions(article_id=article.pk))
-    quotes = selectors.quotes_for_layer(article_id=article.pk)
+    blind = selectors.decisions_blind(user=user, article_id=article.pk)
+    entities = selectors.entity_mentions(article_id=article.pk, user=user, blind=blind)
+    quotes = selectors.quotes_for_layer(article_id=article.pk, user=user, blind=blind)
     marks = rendering.build_marks(user_id=user.pk, spans=spans, entities=entities, quotes=quotes)
     text = rendering.text_html(article.text, marks)
     mine = [(s.start, s.end) for s in spans if s.annotator_id == user.pk]
@@ -162,11 +167,12 @@ def workspace_text(request, article_id: int):
     user = request.user
     article = selectors.article_for_reading(user=user, article_id=article_id, fields=TEXT_FIELDS)
     spans = selectors.annotation_rows(spans=selectors.annotations_shown_to(user=user, article_id=article.pk))
-    quotes = selectors.quotes_for_layer(article_id=article.pk)
+    blind = selectors.decisions_blind(user=user, article_id=article.pk)
+    quotes = selectors.quotes_for_layer(article_id=article.pk, user=user, blind=blind)
     marks = rendering.build_marks(
         user_id=user.pk,
         spans=spans,
-        entities=selectors.entity_mentions(article_id=article.pk),
+        entities=selectors.entity_mentions(article_id=article.pk, user=user, blind=blind),
         quotes=quotes,
     )
     html = rendering.text_html(article.text, marks).html
@@ -417,7 +423,7 @@ def assignment_submit(request, article_id: int):
 def _entity_panel_response(request, article, *, status: int = 200) -> HttpResponse:
     context = {
         "article": article,
-        "groups": selectors.entity_panel(article_id=article.pk),
+        "groups": selectors.entity_panel(article_id=article.pk, user=request.user),
         "can_write": selectors.write_access(user=request.user, article_id=article.pk).allowed,
     }
     return render(request, "annotations/workspace.html#entity-panel", context, status=status)
@@ -534,3 +540,59 @@ def entity_decide_surface(request, article_id: int):
     """POST label + text + status: accept or reject every suggestion of one surface form with one label."""
     article = selectors.article_for_reading(user=request.user, article_id=article_id, fields=TEXT_FIELDS)
     return _entity_group_decide(request, article, text=request.POST.get("text", ""))
+
+
+# --- blind double annotation: the reviewer's side-by-side view ----------------------------------------------------
+
+
+def _decisions_response(request, article, *, notice: str = "", status: int = 200) -> HttpResponse:
+    context = {"article": article, **selectors.decisions_by_analyst(article_id=article.pk), "notice": notice}
+    return render(request, "annotations/decisions.html", context, status=status)
+
+
+def _decisions_post(request, article) -> str:
+    """One reviewer action; returns the notice. Supervisors write the shared layer (they are never blind)."""
+    action = request.POST.get("action", "")
+    if action == "mode":
+        shared = request.POST.get("shared") == "1"
+        article_decisions_shared_set(article=article, shared=shared)
+        return "Decisions are now shared on this article." if shared else "Double annotation is blind again."
+    if action == "entity":
+        mention = get_object_or_404(EntityMention, pk=request.POST.get("mention") or 0, article_id=article.pk)
+        services.entity_decide(mention=mention, actor=request.user, status=request.POST.get("status", ""))
+        return f"“{mention.text}” is now {mention.get_status_display().lower()}."
+    if action == "quote":
+        correction = get_object_or_404(
+            QuoteCorrection.objects.select_related("analyst"),
+            pk=request.POST.get("correction") or 0,
+            quote__article_id=article.pk,
+        )
+        quote_services.quote_correction_adopt(correction=correction, actor=request.user)
+        return f"The quote now follows {correction.analyst.get_username()}’s correction."
+    if action == "private":
+        quote = get_object_or_404(
+            Quote.all_objects, pk=request.POST.get("quote") or 0, article_id=article.pk, private_to__isnull=False
+        )
+        quote_services.quote_private_adopt(quote=quote, actor=request.user)
+        return "The analyst’s quote is now shared."
+    raise ValidationError("Unknown action.", code="bad_action")
+
+
+@require_http_methods(["GET", "POST"])
+@supervisor_required
+def analyst_decisions(request, article_id: int):
+    """Each analyst's entity decisions and quote corrections side by side (blind double annotation), the reviewer's
+    choice between them, and the article's blind / shared setting. Loaded into the review page."""
+    article = selectors.article_for_reading(
+        user=request.user, article_id=article_id, fields=("id", "title", "decisions_shared")
+    )
+    if request.method == "GET":
+        return _decisions_response(request, article)
+    try:
+        notice = _decisions_post(request, article)
+    except (ValidationError, VersionConflict) as error:
+        return error_response(error)
+    if not request.htmx:
+        messages.success(request, notice)
+        return redirect("review:article", article_id=article.pk)
+    return _decisions_response(request, article, notice=notice)

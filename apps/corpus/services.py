@@ -84,3 +84,12 @@ def article_create(
         n_words=n_words,
         metadata=_storable(metadata or {}),
     )
+
+
+@transaction.atomic
+def article_decisions_shared_set(*, article: Article, shared: bool) -> Article:
+    """Choose how double annotation works on this article: shared (one layer of entity decisions and quote
+    corrections that every analyst sees and changes) or blind (each analyst's own until review; the default)."""
+    Article.objects.filter(pk=article.pk).update(decisions_shared=bool(shared))
+    article.decisions_shared = bool(shared)
+    return article
