@@ -55,7 +55,10 @@ def speaker_search(*, q: str, limit: int = 10, exclude_id: int | None = None) ->
     speakers = (
         Speaker.objects.filter(merged_into__isnull=True)
         .filter(Q(name__icontains=q) | Exists(alias_hit))
-        .annotate(prefix=Exists(alias_prefix), n_quotes=Count("quotes", filter=Q(quotes__deleted_at__isnull=True)))
+        .annotate(
+            prefix=Exists(alias_prefix),
+            n_quotes=Count("quotes", filter=Q(quotes__deleted_at__isnull=True, quotes__private_to__isnull=True)),
+        )
         .order_by("-prefix", "-n_quotes", "name")
     )
     if exclude_id:
@@ -75,7 +78,7 @@ def speakers_visible_to(user) -> QuerySet[Speaker]:
 
 def speaker_list(*, user, q: str = "", kind: str = "") -> QuerySet[Speaker]:
     """Live speakers the user may see, with the number of their quotes the user can see, most quoted first."""
-    quotes = Q(quotes__deleted_at__isnull=True)
+    quotes = Q(quotes__deleted_at__isnull=True, quotes__private_to__isnull=True)  # never an analyst's private one
     if not is_supervisor(user):
         quotes &= Q(quotes__article__in=articles_visible_to(user).values("pk"))
     speakers = speakers_visible_to(user).filter(merged_into__isnull=True)

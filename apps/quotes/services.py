@@ -707,7 +707,14 @@ def speaker_merge(*, source: Speaker, target: Speaker, actor, source_version=Non
     if src.merged_into_id or dst.merged_into_id:
         raise ValidationError("One of these speakers was already merged into another.", code="merged")
     reason = f"merged “{src.name}” (#{src.pk}) into “{dst.name}” (#{dst.pk})"
-    _move_quotes(Quote.objects.select_for_update().filter(speaker=src), dst, actor, reason)
+    _move_quotes(Quote.all_objects.select_for_update().filter(speaker=src), dst, actor, reason)
+    corrections = list(QuoteCorrection.objects.select_for_update().filter(speaker=src))  # analysts' own layers
+    for correction in corrections:
+        correction.speaker = dst
+    if corrections:
+        bulk_update_with_history(
+            corrections, QuoteCorrection, ["speaker"], default_user=actor, default_change_reason=reason
+        )
     _move_aliases(SpeakerAlias.objects.select_for_update().filter(speaker=src), dst, actor, reason)
     _alias_add(dst, src.name, set(dst.aliases.values_list("alias_key", flat=True)), actor)
     for role in src.roles:
