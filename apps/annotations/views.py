@@ -344,7 +344,10 @@ def span_detail(request, pk: int):
     except VersionConflict as conflict:
         if conflict.current is None:
             return error_response(conflict)
-        context = _editor_context(request, conflict.current, conflict=conflict.message)
+        # keep what the user typed (in the box, to save again on purpose) beside what was saved elsewhere
+        typed = request.POST.get("note")
+        typed = typed if typed is not None and typed.strip() != (conflict.current.note or "").strip() else None
+        context = _editor_context(request, conflict.current, conflict=conflict.message, typed_note=typed)
         response = render(request, "annotations/workspace.html#editor", context, status=409)
         # the row and paragraphs may be stale too: bring them up to date with the editor
         current = conflict.current
