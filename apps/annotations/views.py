@@ -12,6 +12,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError
 from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +26,7 @@ from apps.accounts.roles import is_supervisor, supervisor_required
 from apps.assignments.selectors import assignment_for, queue_for
 from apps.assignments.services import assignment_start
 from apps.assignments.services import assignment_submit as assignment_submit_service
+from apps.core.committed import saved_not_refreshed
 from apps.core.htmx import error_response
 from apps.core.versions import VersionConflict
 from apps.corpus.services import article_decisions_shared_set
@@ -265,19 +267,26 @@ def span_create(request, article_id: int):
         )
     except ValidationError as error:
         return error_response(error)
-    access = _mark_started(access, user)
-    if not request.htmx:
-        return redirect("annotations:workspace", article_id=article.pk)
-    html = _changed_parts(
-        request,
-        article,
-        start=span.start,
-        end=span.end,
-        row_id=span.id,
-        row_mode="new" if created else "replace",
-        access=access,
-    )
-    response = HttpResponse(html, status=201 if created else 200)
+    try:
+        access = _mark_started(access, user)
+        if not request.htmx:
+            return redirect("annotations:workspace", article_id=article.pk)
+        html = _changed_parts(
+            request,
+            article,
+            start=span.start,
+            end=span.end,
+            row_id=span.id,
+            row_mode="new" if created else "replace",
+            access=access,
+        )
+    except DatabaseError:
+        # the span is committed: answer its id and "saved", not a 500 that would say nothing was (issue 16)
+        if not request.htmx:
+            raise  # apps.core.committed answers the plain form
+        response = saved_not_refreshed(request, status=201 if created else 200)
+    else:
+        response = HttpResponse(html, status=201 if created else 200)
     response["X-Span-Id"] = str(span.id)
     return trigger_client_event(response, "spanChanged", {"id": span.id, "article": article.pk})
 
