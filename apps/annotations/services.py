@@ -120,7 +120,14 @@ def annotation_update(
         annotation.note = note
         fields.append("note")
     if ids is not None and set(ids) != set(current_ids):
-        annotation.themes.set(ids)
+        # the through rows directly (the current ids are known): one history row below holds note and themes
+        Through = Annotation.themes.through
+        gone = set(current_ids) - set(ids)
+        if gone:
+            Through.objects.filter(annotation_id=annotation.pk, theme_id__in=gone).delete()
+        Through.objects.bulk_create(
+            [Through(annotation_id=annotation.pk, theme_id=t) for t in ids if t not in set(current_ids)]
+        )
     annotation._change_reason = "edited in the workspace"
     annotation.save(update_fields=fields)
     return annotation

@@ -50,14 +50,23 @@ def _mark_started(access: selectors.WriteAccess, user) -> selectors.WriteAccess:
     return access
 
 
-def _themes_by_id() -> dict[int, Theme]:
-    return {t.id: t for t in selectors.theme_list()}
+def _themes(request) -> list[Theme]:
+    """The theme list, read once per request (the editor and the span row both need it)."""
+    if not hasattr(request, "_readout_themes"):
+        request._readout_themes = selectors.theme_list()
+    return request._readout_themes
+
+
+def _themes_by_id(request) -> dict[int, Theme]:
+    return {t.id: t for t in _themes(request)}
 
 
 def _progress_context(request, article, access=None) -> dict:
     user = request.user
     access = access or selectors.write_access(user=user, article_id=article.pk)
-    mine = list(selectors.live_annotations(article_id=article.pk).filter(annotator=user).values_list("start", "end"))
+    mine = list(
+        selectors.live_annotations(article_id=article.pk).filter(annotator=user).order_by().values_list("start", "end")
+    )
     paragraphs_total = sum(1 for line in article.text.split("\n") if line)
     return {
         "article": article,
@@ -92,7 +101,7 @@ def _changed_parts(
         parts.append(f'<li id="s{row_id}" hx-swap-oob="delete"></li>')
     elif row_mode:
         span = next(s for s in spans if s.id == row_id)
-        themes_by_id = _themes_by_id()
+        themes_by_id = _themes_by_id(request)
         if row_mode == "replace":
             oob = "true"
         else:
@@ -192,7 +201,7 @@ def span_list(request, article_id: int):
     except ValueError:
         return error_response("offset must be a whole number.")
     spans = selectors.annotation_rows(spans=selectors.annotations_shown_to(user=user, article_id=article.pk))
-    return HttpResponse(rendering.span_list_html(spans[offset:], themes_by_id=_themes_by_id(), user_id=user.pk))
+    return HttpResponse(rendering.span_list_html(spans[offset:], themes_by_id=_themes_by_id(request), user_id=user.pk))
 
 
 @require_http_methods(["POST"])
@@ -291,10 +300,12 @@ def span_create(request, article_id: int):
     return trigger_client_event(response, "spanChanged", {"id": span.id, "article": article.pk})
 
 
-def _span_changed(request, article, span: Annotation, response: HttpResponse, *, row_mode: str) -> HttpResponse:
+def _span_changed(
+    request, article, span: Annotation, response: HttpResponse, *, row_mode: str, access=None
+) -> HttpResponse:
     """``response`` (the editor or the undo bar) plus the changed paragraph(s), row and progress, and the event."""
     response.content += _changed_parts(
-        request, article, start=span.start, end=span.end, row_id=span.id, row_mode=row_mode
+        request, article, start=span.start, end=span.end, row_id=span.id, row_mode=row_mode, access=access
     ).encode()
     return trigger_client_event(response, "spanChanged", {"id": span.id, "article": article.pk})
 
@@ -302,7 +313,7 @@ def _span_changed(request, article, span: Annotation, response: HttpResponse, *,
 def _span_for(request, pk: int, *, live: bool = True) -> tuple[Annotation, object]:
     """The span and its article (text only) if the user may see it; 403 / 404 otherwise."""
     spans = Annotation.objects.all() if not live else Annotation.objects.filter(deleted_at__isnull=True)
-    span = get_object_or_404(spans, pk=pk)
+    span = get_object_or_404(spans.select_related("annotator"), pk=pk)
     article = selectors.article_for_reading(
         user=request.user, article_id=span.article_id, fields=("id", "text", "title")
     )
@@ -311,11 +322,11 @@ def _span_for(request, pk: int, *, live: bool = True) -> tuple[Annotation, objec
     return span, article
 
 
-def _editor_context(request, span: Annotation, **extra) -> dict:
+def _editor_context(request, span: Annotation, access: selectors.WriteAccess | None = None, **extra) -> dict:
     user = request.user
     current = set(span.themes.values_list("id", flat=True))
-    themes = [t for t in selectors.theme_list() if t.active or t.id in current]
-    access = selectors.write_access(user=user, article_id=span.article_id)
+    themes = [t for t in _themes(request) if t.active or t.id in current]
+    access = access or selectors.write_access(user=user, article_id=span.article_id)
     return {
         "span": span,
         "themes": themes,
@@ -364,11 +375,12 @@ def span_detail(request, pk: int):
             request, article, start=current.start, end=current.end, row_id=current.id, row_mode="replace"
         ).encode()
         return response
-    _mark_started(access, request.user)
+    access = _mark_started(access, request.user)
     if not request.htmx:
         return redirect("annotations:workspace", article_id=article.pk)
-    response = render(request, "annotations/workspace.html#editor", _editor_context(request, span, saved=True))
-    return _span_changed(request, article, span, response, row_mode="replace")
+    context = _editor_context(request, span, access=access, saved=True)
+    response = render(request, "annotations/workspace.html#editor", context)
+    return _span_changed(request, article, span, response, row_mode="replace", access=access)
 
 
 @require_http_methods(["POST"])
@@ -382,11 +394,11 @@ def span_delete(request, pk: int):
         return error_response(error)
     except VersionConflict as conflict:
         return error_response(conflict.message + " Nothing was deleted.", status=409)
-    _mark_started(access, request.user)
+    access = _mark_started(access, request.user)
     if not request.htmx:
         return redirect("annotations:workspace", article_id=article.pk)
     response = render(request, "annotations/workspace.html#deleted", {"span": span})
-    return _span_changed(request, article, span, response, row_mode="delete")
+    return _span_changed(request, article, span, response, row_mode="delete", access=access)
 
 
 @require_http_methods(["POST"])
