@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "apps.core.htmx.HtmxErrorMiddleware",
+    # a write that committed is answered "saved" even if the database fails while the page is drawn
+    "apps.core.committed.CommittedWriteMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

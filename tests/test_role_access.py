@@ -37,6 +37,7 @@ ACCESS = {
     "annotations:span_restore": ("post", {ANALYST, ADMIN}, "span"),
     "annotations:entity_decide": ("post", ON_ARTICLE, "entity"),
     "annotations:entity_decide_surface": ("post", ON_ARTICLE, None),
+    "annotations:analyst_decisions": ("get", STAFF, None),
     "annotations:theme_list": ("get", STAFF, None),
     "annotations:theme_edit": ("get", STAFF, "theme"),
     "annotations:theme_move": ("post", STAFF, "theme"),

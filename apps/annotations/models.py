@@ -105,3 +105,21 @@ class EntityMention(models.Model):
 
     def __str__(self):
         return f"{self.text} ({self.label})"
+
+
+class EntityDecision(models.Model):
+    """One analyst's decision on one entity suggestion. Under blind double annotation this is the analyst's own
+    layer (the machine row stays as spaCy wrote it until a reviewer decides); in shared mode it is the record of who
+    decided what. Every change is kept in history."""
+
+    mention = models.ForeignKey(EntityMention, on_delete=models.CASCADE, related_name="decisions")
+    analyst = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=EntityMention.Status.choices)
+    decided_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["mention", "analyst"], name="unique_entity_decision")]
+
+    def __str__(self):
+        return f"{self.analyst_id}: {self.mention_id} {self.status}"

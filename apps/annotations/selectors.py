@@ -10,15 +10,17 @@ import bisect
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from apps.accounts.roles import is_admin, is_supervisor
 from apps.assignments.selectors import WriteAccess, article_write_access, articles_visible_to, queue_for
 from apps.corpus.models import Article
-from apps.quotes.models import Quote
+from apps.quotes.models import Quote, QuoteCorrection
+from apps.quotes.selectors import decisions_blind, quote_decisions_by_analyst, quotes_seen_by
 
-from .models import Annotation, EntityMention, Theme
+from .models import Annotation, EntityDecision, EntityMention, Theme
 
 
 def article_for_reading(*, user, article_id: int, fields: tuple[str, ...] | None = None) -> Article:
@@ -139,22 +141,38 @@ def overlapping(qs: QuerySet, start: int, end: int) -> QuerySet:
     return qs.filter(start__lt=end, end__gt=start)
 
 
-def entity_mentions(*, article_id: int, start: int | None = None, end: int | None = None) -> list[EntityRow]:
-    """Suggestions still to show in the text (rejected ones disappear)."""
-    qs = EntityMention.objects.filter(article_id=article_id).exclude(status=EntityMention.Status.REJECTED)
+def _seen_by(qs: QuerySet, *, user, article_id: int, blind: bool | None = None) -> QuerySet:
+    """Annotate ``seen``: the status as ``user`` sees it. Under blind double annotation their own decision when
+    they made one, else spaCy's suggestion (never another analyst's); otherwise the shared status."""
+    if user is None:
+        return qs.annotate(seen=F("status"))
+    if blind is None:
+        blind = decisions_blind(user=user, article_id=article_id)
+    if not blind:
+        return qs.annotate(seen=F("status"))
+    own = EntityDecision.objects.filter(mention=OuterRef("pk"), analyst_id=user.pk).values("status")[:1]
+    return qs.annotate(seen=Coalesce(Subquery(own), F("status")))
+
+
+def entity_mentions(
+    *, article_id: int, start: int | None = None, end: int | None = None, user=None, blind: bool | None = None
+) -> list[EntityRow]:
+    """Suggestions still to show in the text (rejected ones disappear), as ``user`` sees them (see _seen_by)."""
+    qs = _seen_by(EntityMention.objects.filter(article_id=article_id), user=user, article_id=article_id, blind=blind)
+    qs = qs.exclude(seen=EntityMention.Status.REJECTED)
     if start is not None:
         qs = overlapping(qs, start, end)
     return [
-        EntityRow(*values)
-        for values in qs.order_by("start", "end").values_list("id", "label", "start", "end", "status")
+        EntityRow(*values) for values in qs.order_by("start", "end").values_list("id", "label", "start", "end", "seen")
     ]
 
 
-def entity_panel(*, article_id: int) -> list[dict]:
+def entity_panel(*, article_id: int, user=None) -> list[dict]:
     """Entity suggestions grouped by label for the side panel: [{label, suggested: [...], accepted, rejected}]."""
     groups: dict[str, dict] = {}
     mentions = EntityMention.objects.filter(article_id=article_id).only("id", "label", "start", "end", "text", "status")
-    for mention in mentions.order_by("label", "start"):
+    for mention in _seen_by(mentions, user=user, article_id=article_id).order_by("label", "start"):
+        mention.status = mention.seen
         group = groups.setdefault(
             mention.label, {"label": mention.label, "suggested": [], "accepted": [], "rejected": 0}
         )
@@ -167,8 +185,17 @@ def entity_panel(*, article_id: int) -> list[dict]:
     return sorted(groups.values(), key=lambda g: (-len(g["suggested"]) - len(g["accepted"]), g["label"]))
 
 
-def quotes_for_layer(*, article_id: int, start: int | None = None, end: int | None = None) -> list[QuoteRow]:
-    """Live quotes with their speaker's name, for the quote layer."""
+def quotes_for_layer(
+    *, article_id: int, start: int | None = None, end: int | None = None, user=None, blind: bool | None = None
+) -> list[QuoteRow]:
+    """Live quotes with their speaker's name, for the quote layer (as ``user`` sees them under blind double
+    annotation: their own corrections and additions)."""
+    if user is not None and (blind if blind is not None else decisions_blind(user=user, article_id=article_id)):
+        return [
+            QuoteRow(q.pk, q.start, q.end, q.speaker.name if q.speaker else "unattributed")
+            for q in quotes_seen_by(user=user, article_id=article_id, blind=True)
+            if start is None or (q.start < end and q.end > start)
+        ]
     qs = Quote.objects.filter(article_id=article_id, deleted_at__isnull=True)
     if start is not None:
         qs = overlapping(qs, start, end)
@@ -226,3 +253,43 @@ def entity_mentions_by_id(*, article_id: int, ids) -> list[EntityMention]:
     if len(mentions) != len(wanted):
         raise ValidationError("Some of these entity suggestions are not in this article.", code="bad_entity")
     return mentions
+
+
+def decisions_by_analyst(*, article_id: int) -> dict:
+    """For the reviewer: each analyst's entity decisions and quote corrections on the article, side by side.
+
+    {"analysts": [(id, name)], "entities": [{"mention", "by_analyst": {id: status}}], "quotes": [...]} with
+    only the suggestions and quotes some analyst decided on (see apps.quotes.selectors.quote_decisions_by_analyst).
+    """
+    entities: dict[int, dict] = {}
+    analysts: dict[int, str] = {}
+    decisions = (
+        # the analysts' own layers (a reviewer's decisions are the shared row, shown as "now")
+        EntityDecision.objects.filter(mention__article_id=article_id, analyst__assignments__article_id=article_id)
+        .select_related("mention", "analyst")
+        .order_by("mention__start", "mention_id", "analyst_id")
+    )
+    for d in decisions:
+        analysts[d.analyst_id] = d.analyst.get_full_name() or d.analyst.get_username()
+        row = entities.setdefault(d.mention_id, {"mention": d.mention, "by_analyst": {}})
+        row["by_analyst"][d.analyst_id] = d.status
+    quotes = quote_decisions_by_analyst(article_id=article_id)
+    quote_analysts = {a for row in quotes for a in row["by_analyst"]} - set(analysts)
+    if quote_analysts:
+        from apps.accounts.models import User
+
+        for user in User.objects.filter(pk__in=quote_analysts):
+            analysts[user.pk] = user.get_full_name() or user.get_username()
+    order = sorted(analysts, key=lambda pk: analysts[pk].casefold())
+    for row in [*entities.values(), *quotes]:  # one cell per analyst, in the table's column order
+        row["cells"] = [(pk, row["by_analyst"].get(pk)) for pk in order]
+    return {"analysts": [(pk, analysts[pk]) for pk in order], "entities": list(entities.values()), "quotes": quotes}
+
+
+def entity_decision_history(*, article_id: int):
+    """Every entity decision ever made on the article, oldest first (who, when, what)."""
+    return EntityDecision.history.filter(mention__article_id=article_id).order_by("history_date", "history_id")
+
+
+def quote_correction_history(*, article_id: int):
+    return QuoteCorrection.history.filter(quote__article_id=article_id).order_by("history_date", "history_id")

@@ -11,16 +11,19 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from apps.core.bulk import rows_insert
 from apps.core.offsets import span_offsets
-from apps.core.versions import version_claim
+from apps.core.versions import VersionConflict, version_claim
 from apps.corpus.models import Article
+from apps.quotes.selectors import decisions_blind
 
-from .models import Annotation, EntityMention, Theme
+from .models import Annotation, EntityDecision, EntityMention, Theme
 from .selectors import can_edit_annotation
 
 MAX_NOTE_CHARS = 5000
@@ -68,12 +71,20 @@ def annotation_create(
     span_text = article.text[start:end]
     ids = clean_theme_ids(theme_ids)
     note = _clean_note(note) or ""
-    existing = (
-        Annotation.objects.select_for_update()
-        .filter(article=article, annotator=annotator, start=start, end=end, deleted_at__isnull=True)
-        .first()
-    )
-    if existing is not None:
+    # insert first (the common case costs no lookup); the unique live-span constraint tells when it exists
+    span = Annotation(article=article, annotator=annotator, start=start, end=end, text=span_text, note=note)
+    span.skip_history_when_saving = True  # one history row below, with the themes, instead of one per step
+    try:
+        with transaction.atomic():
+            span.save()
+    except IntegrityError:
+        existing = (
+            Annotation.objects.select_for_update()
+            .filter(article=article, annotator=annotator, start=start, end=end, deleted_at__isnull=True)
+            .first()
+        )
+        if existing is None:
+            raise ValidationError("You already have a span on exactly this text.", code="duplicate") from None
         have = set(existing.themes.values_list("id", flat=True))
         new = [i for i in ids if i not in have]
         if new:
@@ -82,13 +93,6 @@ def annotation_create(
             existing._change_reason = "themes added in the workspace"
             existing.save(update_fields=["version", "updated_at"])
         return existing, False
-    span = Annotation(article=article, annotator=annotator, start=start, end=end, text=span_text, note=note)
-    span.skip_history_when_saving = True  # one history row below, with the themes, instead of one per step
-    try:
-        with transaction.atomic():
-            span.save()
-    except IntegrityError:
-        raise ValidationError("You already have a span on exactly this text.", code="duplicate") from None
     del span.skip_history_when_saving
     _themes_bulk_add([span], {span.pk: ids}, annotator, "created in the workspace")
     return span, True
@@ -117,7 +121,14 @@ def annotation_update(
         annotation.note = note
         fields.append("note")
     if ids is not None and set(ids) != set(current_ids):
-        annotation.themes.set(ids)
+        # the through rows directly (the current ids are known): one history row below holds note and themes
+        Through = Annotation.themes.through
+        gone = set(current_ids) - set(ids)
+        if gone:
+            Through.objects.filter(annotation_id=annotation.pk, theme_id__in=gone).delete()
+        Through.objects.bulk_create(
+            [Through(annotation_id=annotation.pk, theme_id=t) for t in ids if t not in set(current_ids)]
+        )
     annotation._change_reason = "edited in the workspace"
     annotation.save(update_fields=fields)
     return annotation
@@ -363,10 +374,47 @@ def _clean_decision(status: str) -> str:
     return status
 
 
+def _decisions_record(*, mentions: list[EntityMention], actor, status: str) -> None:
+    """Keep ``actor``'s decision on each mention (one row per mention and analyst, every change in history)."""
+    now = timezone.now()
+    existing = {
+        d.mention_id: d
+        for d in EntityDecision.objects.select_for_update().filter(mention__in=mentions, analyst_id=actor.pk)
+    }
+    changed = []
+    for d in existing.values():
+        d.status, d.decided_at = status, now
+        changed.append(d)
+    new = [
+        EntityDecision(mention=m, analyst=actor, status=status, decided_at=now)
+        for m in mentions
+        if m.pk not in existing
+    ]
+    if changed:
+        bulk_update_with_history(changed, EntityDecision, ["status", "decided_at"], default_user=actor)
+    if new:
+        try:
+            with transaction.atomic():
+                bulk_create_with_history(new, EntityDecision, default_user=actor)
+        except IntegrityError:  # the same analyst in two tabs at once: the other tab's decision stands
+            raise VersionConflict(
+                "This suggestion was decided in another tab a moment ago; reload to see it."
+            ) from None
+
+
 @transaction.atomic
 def entity_decide(*, mention: EntityMention, actor, status: str) -> EntityMention:
-    """Accept or reject one suggestion (or put it back to suggested)."""
-    mention.status = _clean_decision(status)
+    """Accept or reject one suggestion (or put it back to suggested).
+
+    Under blind double annotation (apps.quotes.selectors.decisions_blind) the decision is the analyst's own:
+    spaCy's row stays as it was and another analyst's decision is never overwritten; otherwise the shared row
+    changes. Either way the analyst's decision is kept, with its history."""
+    status = _clean_decision(status)
+    _decisions_record(mentions=[mention], actor=actor, status=status)
+    if decisions_blind(user=actor, article_id=mention.article_id):
+        mention.status = status  # as this analyst now sees it (not saved)
+        return mention
+    mention.status = status
     mention.decided_by = actor if status != EntityMention.Status.SUGGESTED else None
     mention.decided_at = timezone.now() if status != EntityMention.Status.SUGGESTED else None
     mention.save(update_fields=["status", "decided_by", "decided_at"])
@@ -376,16 +424,31 @@ def entity_decide(*, mention: EntityMention, actor, status: str) -> EntityMentio
 @transaction.atomic
 def entity_decide_label(*, article: Article, label: str, actor, status: str, text: str | None = None) -> int:
     """Accept or reject every still-suggested mention of ``label`` in the article, or with ``text`` only those of
-    that surface form (every "China" tagged GPE, not "China" tagged ORG nor "Chinese"); returns how many changed."""
+    that surface form (every "China" tagged GPE, not "China" tagged ORG nor "Chinese"); returns how many changed.
+    "Still suggested" is as the actor sees it (their own decisions under blind double annotation)."""
     status = _clean_decision(status)
     if status == EntityMention.Status.SUGGESTED:
         raise ValidationError(
             f"Only accept or reject work on a whole {'label' if text is None else 'group'}.", code="bad_decision"
         )
-    mentions = EntityMention.objects.filter(article=article, label=label, status=EntityMention.Status.SUGGESTED)
+    blind = decisions_blind(user=actor, article_id=article.pk)
+    mentions = EntityMention.objects.filter(article=article, label=label)
     if text is not None:
         mentions = mentions.filter(text=text)
-    return mentions.update(status=status, decided_by=actor, decided_at=timezone.now())
+    if blind:
+        own = EntityDecision.objects.filter(mention=OuterRef("pk"), analyst_id=actor.pk).values("status")[:1]
+        mentions = mentions.annotate(seen=Coalesce(Subquery(own), F("status"))).filter(
+            seen=EntityMention.Status.SUGGESTED
+        )
+    else:
+        mentions = mentions.filter(status=EntityMention.Status.SUGGESTED)
+    chosen = list(mentions.select_for_update(of=("self",)) if not blind else mentions)
+    _decisions_record(mentions=chosen, actor=actor, status=status)
+    if blind:
+        return len(chosen)
+    return EntityMention.objects.filter(pk__in=[m.pk for m in chosen]).update(
+        status=status, decided_by=actor, decided_at=timezone.now()
+    )
 
 
 def entity_mentions_bulk_create(*, article: Article, entities: Iterable) -> int:

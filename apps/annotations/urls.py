@@ -21,4 +21,5 @@ urlpatterns = [
     path("themes/<int:pk>/move/", views.theme_move, name="theme_move"),
     path("themes/<int:pk>/active/", views.theme_set_active, name="theme_set_active"),
     path("<int:article_id>/entities/surface/", views.entity_decide_surface, name="entity_decide_surface"),
+    path("<int:article_id>/decisions/", views.analyst_decisions, name="analyst_decisions"),
 ]

@@ -12,6 +12,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError
 from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,8 +26,12 @@ from apps.accounts.roles import is_supervisor, supervisor_required
 from apps.assignments.selectors import assignment_for, queue_for
 from apps.assignments.services import assignment_start
 from apps.assignments.services import assignment_submit as assignment_submit_service
+from apps.core.committed import saved_not_refreshed
 from apps.core.htmx import error_response
 from apps.core.versions import VersionConflict
+from apps.corpus.services import article_decisions_shared_set
+from apps.quotes import services as quote_services
+from apps.quotes.models import Quote, QuoteCorrection
 
 from . import rendering, selectors, services
 from .forms import ThemeForm
@@ -45,14 +50,23 @@ def _mark_started(access: selectors.WriteAccess, user) -> selectors.WriteAccess:
     return access
 
 
-def _themes_by_id() -> dict[int, Theme]:
-    return {t.id: t for t in selectors.theme_list()}
+def _themes(request) -> list[Theme]:
+    """The theme list, read once per request (the editor and the span row both need it)."""
+    if not hasattr(request, "_readout_themes"):
+        request._readout_themes = selectors.theme_list()
+    return request._readout_themes
+
+
+def _themes_by_id(request) -> dict[int, Theme]:
+    return {t.id: t for t in _themes(request)}
 
 
 def _progress_context(request, article, access=None) -> dict:
     user = request.user
     access = access or selectors.write_access(user=user, article_id=article.pk)
-    mine = list(selectors.live_annotations(article_id=article.pk).filter(annotator=user).values_list("start", "end"))
+    mine = list(
+        selectors.live_annotations(article_id=article.pk).filter(annotator=user).order_by().values_list("start", "end")
+    )
     paragraphs_total = sum(1 for line in article.text.split("\n") if line)
     return {
         "article": article,
@@ -78,15 +92,16 @@ def _changed_parts(
     p_start, p_end = selectors.paragraph_bounds(article.text, start, end)
     shown = selectors.annotations_shown_to(user=user, article_id=article.pk)
     spans = selectors.annotation_rows(spans=selectors.overlapping(shown, p_start, p_end))
-    entities = selectors.entity_mentions(article_id=article.pk, start=p_start, end=p_end)
-    quotes = selectors.quotes_for_layer(article_id=article.pk, start=p_start, end=p_end)
+    blind = selectors.decisions_blind(user=user, article_id=article.pk)
+    entities = selectors.entity_mentions(article_id=article.pk, start=p_start, end=p_end, user=user, blind=blind)
+    quotes = selectors.quotes_for_layer(article_id=article.pk, start=p_start, end=p_end, user=user, blind=blind)
     marks = rendering.build_marks(user_id=user.pk, spans=spans, entities=entities, quotes=quotes)
     parts = [rendering.paragraphs_html_between(article.text, marks, start, end)]
     if row_mode == "delete":
         parts.append(f'<li id="s{row_id}" hx-swap-oob="delete"></li>')
     elif row_mode:
         span = next(s for s in spans if s.id == row_id)
-        themes_by_id = _themes_by_id()
+        themes_by_id = _themes_by_id(request)
         if row_mode == "replace":
             oob = "true"
         else:
@@ -124,8 +139,9 @@ def workspace(request, article_id: int):
     themes = selectors.theme_list()
     themes_by_id = {t.id: t for t in themes}
     spans = selectors.annotation_rows(spans=selectors.annotations_shown_to(user=user, article_id=article.pk))
-    entities = list(selectors.entity_mentions(article_id=article.pk))
-    quotes = selectors.quotes_for_layer(article_id=article.pk)
+    blind = selectors.decisions_blind(user=user, article_id=article.pk)
+    entities = selectors.entity_mentions(article_id=article.pk, user=user, blind=blind)
+    quotes = selectors.quotes_for_layer(article_id=article.pk, user=user, blind=blind)
     marks = rendering.build_marks(user_id=user.pk, spans=spans, entities=entities, quotes=quotes)
     text = rendering.text_html(article.text, marks)
     mine = [(s.start, s.end) for s in spans if s.annotator_id == user.pk]
@@ -162,11 +178,12 @@ def workspace_text(request, article_id: int):
     user = request.user
     article = selectors.article_for_reading(user=user, article_id=article_id, fields=TEXT_FIELDS)
     spans = selectors.annotation_rows(spans=selectors.annotations_shown_to(user=user, article_id=article.pk))
-    quotes = selectors.quotes_for_layer(article_id=article.pk)
+    blind = selectors.decisions_blind(user=user, article_id=article.pk)
+    quotes = selectors.quotes_for_layer(article_id=article.pk, user=user, blind=blind)
     marks = rendering.build_marks(
         user_id=user.pk,
         spans=spans,
-        entities=selectors.entity_mentions(article_id=article.pk),
+        entities=selectors.entity_mentions(article_id=article.pk, user=user, blind=blind),
         quotes=quotes,
     )
     html = rendering.text_html(article.text, marks).html
@@ -184,7 +201,7 @@ def span_list(request, article_id: int):
     except ValueError:
         return error_response("offset must be a whole number.")
     spans = selectors.annotation_rows(spans=selectors.annotations_shown_to(user=user, article_id=article.pk))
-    return HttpResponse(rendering.span_list_html(spans[offset:], themes_by_id=_themes_by_id(), user_id=user.pk))
+    return HttpResponse(rendering.span_list_html(spans[offset:], themes_by_id=_themes_by_id(request), user_id=user.pk))
 
 
 @require_http_methods(["POST"])
@@ -259,27 +276,36 @@ def span_create(request, article_id: int):
         )
     except ValidationError as error:
         return error_response(error)
-    access = _mark_started(access, user)
-    if not request.htmx:
-        return redirect("annotations:workspace", article_id=article.pk)
-    html = _changed_parts(
-        request,
-        article,
-        start=span.start,
-        end=span.end,
-        row_id=span.id,
-        row_mode="new" if created else "replace",
-        access=access,
-    )
-    response = HttpResponse(html, status=201 if created else 200)
+    try:
+        access = _mark_started(access, user)
+        if not request.htmx:
+            return redirect("annotations:workspace", article_id=article.pk)
+        html = _changed_parts(
+            request,
+            article,
+            start=span.start,
+            end=span.end,
+            row_id=span.id,
+            row_mode="new" if created else "replace",
+            access=access,
+        )
+    except DatabaseError:
+        # the span is committed: answer its id and "saved", not a 500 that would say nothing was (issue 16)
+        if not request.htmx:
+            raise  # apps.core.committed answers the plain form
+        response = saved_not_refreshed(request, status=201 if created else 200)
+    else:
+        response = HttpResponse(html, status=201 if created else 200)
     response["X-Span-Id"] = str(span.id)
     return trigger_client_event(response, "spanChanged", {"id": span.id, "article": article.pk})
 
 
-def _span_changed(request, article, span: Annotation, response: HttpResponse, *, row_mode: str) -> HttpResponse:
+def _span_changed(
+    request, article, span: Annotation, response: HttpResponse, *, row_mode: str, access=None
+) -> HttpResponse:
     """``response`` (the editor or the undo bar) plus the changed paragraph(s), row and progress, and the event."""
     response.content += _changed_parts(
-        request, article, start=span.start, end=span.end, row_id=span.id, row_mode=row_mode
+        request, article, start=span.start, end=span.end, row_id=span.id, row_mode=row_mode, access=access
     ).encode()
     return trigger_client_event(response, "spanChanged", {"id": span.id, "article": article.pk})
 
@@ -287,7 +313,7 @@ def _span_changed(request, article, span: Annotation, response: HttpResponse, *,
 def _span_for(request, pk: int, *, live: bool = True) -> tuple[Annotation, object]:
     """The span and its article (text only) if the user may see it; 403 / 404 otherwise."""
     spans = Annotation.objects.all() if not live else Annotation.objects.filter(deleted_at__isnull=True)
-    span = get_object_or_404(spans, pk=pk)
+    span = get_object_or_404(spans.select_related("annotator"), pk=pk)
     article = selectors.article_for_reading(
         user=request.user, article_id=span.article_id, fields=("id", "text", "title")
     )
@@ -296,11 +322,11 @@ def _span_for(request, pk: int, *, live: bool = True) -> tuple[Annotation, objec
     return span, article
 
 
-def _editor_context(request, span: Annotation, **extra) -> dict:
+def _editor_context(request, span: Annotation, access: selectors.WriteAccess | None = None, **extra) -> dict:
     user = request.user
     current = set(span.themes.values_list("id", flat=True))
-    themes = [t for t in selectors.theme_list() if t.active or t.id in current]
-    access = selectors.write_access(user=user, article_id=span.article_id)
+    themes = [t for t in _themes(request) if t.active or t.id in current]
+    access = access or selectors.write_access(user=user, article_id=span.article_id)
     return {
         "span": span,
         "themes": themes,
@@ -338,7 +364,10 @@ def span_detail(request, pk: int):
     except VersionConflict as conflict:
         if conflict.current is None:
             return error_response(conflict)
-        context = _editor_context(request, conflict.current, conflict=conflict.message)
+        # keep what the user typed (in the box, to save again on purpose) beside what was saved elsewhere
+        typed = request.POST.get("note")
+        typed = typed if typed is not None and typed.strip() != (conflict.current.note or "").strip() else None
+        context = _editor_context(request, conflict.current, conflict=conflict.message, typed_note=typed)
         response = render(request, "annotations/workspace.html#editor", context, status=409)
         # the row and paragraphs may be stale too: bring them up to date with the editor
         current = conflict.current
@@ -346,11 +375,12 @@ def span_detail(request, pk: int):
             request, article, start=current.start, end=current.end, row_id=current.id, row_mode="replace"
         ).encode()
         return response
-    _mark_started(access, request.user)
+    access = _mark_started(access, request.user)
     if not request.htmx:
         return redirect("annotations:workspace", article_id=article.pk)
-    response = render(request, "annotations/workspace.html#editor", _editor_context(request, span, saved=True))
-    return _span_changed(request, article, span, response, row_mode="replace")
+    context = _editor_context(request, span, access=access, saved=True)
+    response = render(request, "annotations/workspace.html#editor", context)
+    return _span_changed(request, article, span, response, row_mode="replace", access=access)
 
 
 @require_http_methods(["POST"])
@@ -364,11 +394,11 @@ def span_delete(request, pk: int):
         return error_response(error)
     except VersionConflict as conflict:
         return error_response(conflict.message + " Nothing was deleted.", status=409)
-    _mark_started(access, request.user)
+    access = _mark_started(access, request.user)
     if not request.htmx:
         return redirect("annotations:workspace", article_id=article.pk)
     response = render(request, "annotations/workspace.html#deleted", {"span": span})
-    return _span_changed(request, article, span, response, row_mode="delete")
+    return _span_changed(request, article, span, response, row_mode="delete", access=access)
 
 
 @require_http_methods(["POST"])
@@ -417,7 +447,7 @@ def assignment_submit(request, article_id: int):
 def _entity_panel_response(request, article, *, status: int = 200) -> HttpResponse:
     context = {
         "article": article,
-        "groups": selectors.entity_panel(article_id=article.pk),
+        "groups": selectors.entity_panel(article_id=article.pk, user=request.user),
         "can_write": selectors.write_access(user=request.user, article_id=article.pk).allowed,
     }
     return render(request, "annotations/workspace.html#entity-panel", context, status=status)
@@ -534,3 +564,59 @@ def entity_decide_surface(request, article_id: int):
     """POST label + text + status: accept or reject every suggestion of one surface form with one label."""
     article = selectors.article_for_reading(user=request.user, article_id=article_id, fields=TEXT_FIELDS)
     return _entity_group_decide(request, article, text=request.POST.get("text", ""))
+
+
+# --- blind double annotation: the reviewer's side-by-side view ----------------------------------------------------
+
+
+def _decisions_response(request, article, *, notice: str = "", status: int = 200) -> HttpResponse:
+    context = {"article": article, **selectors.decisions_by_analyst(article_id=article.pk), "notice": notice}
+    return render(request, "annotations/decisions.html", context, status=status)
+
+
+def _decisions_post(request, article) -> str:
+    """One reviewer action; returns the notice. Supervisors write the shared layer (they are never blind)."""
+    action = request.POST.get("action", "")
+    if action == "mode":
+        shared = request.POST.get("shared") == "1"
+        article_decisions_shared_set(article=article, shared=shared)
+        return "Decisions are now shared on this article." if shared else "Double annotation is blind again."
+    if action == "entity":
+        mention = get_object_or_404(EntityMention, pk=request.POST.get("mention") or 0, article_id=article.pk)
+        services.entity_decide(mention=mention, actor=request.user, status=request.POST.get("status", ""))
+        return f"“{mention.text}” is now {mention.get_status_display().lower()}."
+    if action == "quote":
+        correction = get_object_or_404(
+            QuoteCorrection.objects.select_related("analyst"),
+            pk=request.POST.get("correction") or 0,
+            quote__article_id=article.pk,
+        )
+        quote_services.quote_correction_adopt(correction=correction, actor=request.user)
+        return f"The quote now follows {correction.analyst.get_username()}’s correction."
+    if action == "private":
+        quote = get_object_or_404(
+            Quote.all_objects, pk=request.POST.get("quote") or 0, article_id=article.pk, private_to__isnull=False
+        )
+        quote_services.quote_private_adopt(quote=quote, actor=request.user)
+        return "The analyst’s quote is now shared."
+    raise ValidationError("Unknown action.", code="bad_action")
+
+
+@require_http_methods(["GET", "POST"])
+@supervisor_required
+def analyst_decisions(request, article_id: int):
+    """Each analyst's entity decisions and quote corrections side by side (blind double annotation), the reviewer's
+    choice between them, and the article's blind / shared setting. Loaded into the review page."""
+    article = selectors.article_for_reading(
+        user=request.user, article_id=article_id, fields=("id", "title", "decisions_shared")
+    )
+    if request.method == "GET":
+        return _decisions_response(request, article)
+    try:
+        notice = _decisions_post(request, article)
+    except (ValidationError, VersionConflict) as error:
+        return error_response(error)
+    if not request.htmx:
+        messages.success(request, notice)
+        return redirect("review:article", article_id=article.pk)
+    return _decisions_response(request, article, notice=notice)

@@ -26,6 +26,9 @@ class Article(models.Model):
     n_words = models.PositiveIntegerField(default=0)
     # What the importer kept out of the body: captions, summary bullets, promos, credits, subheadings.
     metadata = models.JSONField(default=dict, blank=True)
+    # Double annotation is blind by default (each analyst's entity decisions and quote corrections are their own
+    # until review); a supervisor may make them shared for this article (one decision, seen and changed by all).
+    decisions_shared = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -114,3 +114,12 @@ def articles_bulk_create(*, articles: list[dict]) -> list[Article]:
         for a in created:
             a.pk = by_hash[a.content_hash]
     return created
+
+
+@transaction.atomic
+def article_decisions_shared_set(*, article: Article, shared: bool) -> Article:
+    """Choose how double annotation works on this article: shared (one layer of entity decisions and quote
+    corrections that every analyst sees and changes) or blind (each analyst's own until review; the default)."""
+    Article.objects.filter(pk=article.pk).update(decisions_shared=bool(shared))
+    article.decisions_shared = bool(shared)
+    return article

@@ -44,6 +44,14 @@ class SpeakerAlias(models.Model):
         return self.alias
 
 
+class SharedQuoteManager(models.Manager):
+    """Quotes everyone may see: an analyst's private addition (blind double annotation) stays out of every page,
+    export and count until a reviewer adopts it; ``Quote.all_objects`` reaches those too."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(private_to__isnull=True)
+
+
 class Quote(models.Model):
     """A statement attributed to a source: the content span [start, end) of the article text, and its cue."""
 
@@ -74,12 +82,21 @@ class Quote(models.Model):
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # set for a quote an analyst added under blind double annotation: only they (and reviewers) see it
+    private_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
+    all_objects = models.Manager()
+    objects = SharedQuoteManager()
+
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "objects"
         ordering = ["article", "start"]
         indexes = [models.Index(fields=["article", "start"], name="quote_article_start_idx")]
         constraints = [
@@ -90,9 +107,44 @@ class Quote(models.Model):
             models.CheckConstraint(condition=Q(confidence__gte=0) & Q(confidence__lte=1), name="quote_confidence_0_1"),
             # one live quote per passage: two people adding the same quote at once cannot both succeed
             models.UniqueConstraint(
-                fields=["article", "start", "end"], condition=Q(deleted_at__isnull=True), name="unique_live_quote"
+                fields=["article", "start", "end"],
+                condition=Q(deleted_at__isnull=True, private_to__isnull=True),
+                name="unique_live_quote",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "start", "end", "private_to"],
+                condition=Q(deleted_at__isnull=True, private_to__isnull=False),
+                name="unique_live_private_quote",
             ),
         ]
 
     def __str__(self):
         return self.text[:80]
+
+
+class QuoteCorrection(models.Model):
+    """One analyst's own version of a shared quote under blind double annotation: confirmed, re-attributed, with
+    other boundaries or kind, or deleted. The shared quote stays as it was until a reviewer decides; every change
+    is kept in history. ``version`` continues the quote's (the first correction claims the quote's version)."""
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="corrections")
+    analyst = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+    kind = models.CharField(max_length=10, choices=Quote.Kind.choices)
+    speaker = models.ForeignKey(Speaker, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    confirmed = models.BooleanField(default=False)
+    deleted = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["quote", "analyst"], name="unique_quote_correction"),
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="quote_correction_start_before_end"),
+        ]
+
+    def __str__(self):
+        return f"{self.analyst_id}: quote {self.quote_id}"

@@ -8,9 +8,11 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.roles import is_supervisor
+from apps.assignments.models import Assignment
 from apps.assignments.selectors import articles_visible_to
+from apps.corpus.models import Article
 
-from .models import Quote, Speaker, SpeakerAlias
+from .models import Quote, QuoteCorrection, Speaker, SpeakerAlias
 
 UNDO_WINDOW = timedelta(minutes=10)
 HISTORY_FIELDS = ["start", "end", "kind", "speaker", "confirmed", "deleted_at"]
@@ -53,7 +55,10 @@ def speaker_search(*, q: str, limit: int = 10, exclude_id: int | None = None) ->
     speakers = (
         Speaker.objects.filter(merged_into__isnull=True)
         .filter(Q(name__icontains=q) | Exists(alias_hit))
-        .annotate(prefix=Exists(alias_prefix), n_quotes=Count("quotes", filter=Q(quotes__deleted_at__isnull=True)))
+        .annotate(
+            prefix=Exists(alias_prefix),
+            n_quotes=Count("quotes", filter=Q(quotes__deleted_at__isnull=True, quotes__private_to__isnull=True)),
+        )
         .order_by("-prefix", "-n_quotes", "name")
     )
     if exclude_id:
@@ -73,7 +78,7 @@ def speakers_visible_to(user) -> QuerySet[Speaker]:
 
 def speaker_list(*, user, q: str = "", kind: str = "") -> QuerySet[Speaker]:
     """Live speakers the user may see, with the number of their quotes the user can see, most quoted first."""
-    quotes = Q(quotes__deleted_at__isnull=True)
+    quotes = Q(quotes__deleted_at__isnull=True, quotes__private_to__isnull=True)  # never an analyst's private one
     if not is_supervisor(user):
         quotes &= Q(quotes__article__in=articles_visible_to(user).values("pk"))
     speakers = speakers_visible_to(user).filter(merged_into__isnull=True)
@@ -128,3 +133,107 @@ def quote_history(*, quote: Quote):
         delta = newer.diff_against(older, included_fields=HISTORY_FIELDS)
         newer.changes = [c.field for c in delta.changes]
     return rows
+
+
+# --- blind double annotation ---------------------------------------------------------------------------------------
+
+
+def decisions_blind(*, user, article_id: int) -> bool:
+    """Whether ``user``'s entity decisions and quote corrections on this article are their own (blind double
+    annotation): an analyst on an article assigned to another analyst too, unless a supervisor made it shared.
+    Supervisors and admins always write the shared layer (that is how a reviewer decides)."""
+    if is_supervisor(user):
+        return False
+    others = Assignment.objects.filter(article_id=OuterRef("pk")).exclude(analyst_id=user.pk)
+    return Article.objects.filter(pk=article_id, decisions_shared=False).filter(Exists(others)).exists()
+
+
+def _apply_correction(quote: Quote, correction: QuoteCorrection, user) -> Quote:
+    """``quote`` (in memory only) as ``correction`` makes it, with the correction's version for the next edit."""
+    quote.start, quote.end, quote.text, quote.kind = correction.start, correction.end, correction.text, correction.kind
+    quote.speaker = correction.speaker
+    quote.confirmed = correction.confirmed
+    quote.confirmed_by = user if correction.confirmed else None
+    quote.version = correction.version
+    return quote
+
+
+def quotes_seen_by(*, user, article_id: int, blind: bool | None = None) -> list[Quote]:
+    """The live quotes of an article as ``user`` sees them: under blind double annotation the shared quotes with
+    the user's own corrections applied (their deletions hidden) plus their private additions, never another
+    analyst's; otherwise the shared quotes."""
+    quotes = list(article_quotes(article_id=article_id))
+    if blind is None:
+        blind = decisions_blind(user=user, article_id=article_id)
+    if not blind:
+        return quotes
+    mine = {
+        c.quote_id: c
+        for c in QuoteCorrection.objects.filter(quote__article_id=article_id, analyst_id=user.pk).select_related(
+            "speaker"
+        )
+    }
+    seen = []
+    for quote in quotes:
+        correction = mine.get(quote.pk)
+        if correction is not None:
+            if correction.deleted:
+                continue
+            _apply_correction(quote, correction, user)
+        seen.append(quote)
+    seen += Quote.all_objects.filter(
+        article_id=article_id, private_to_id=user.pk, deleted_at__isnull=True
+    ).select_related("speaker", "confirmed_by", "created_by")
+    return sorted(seen, key=lambda q: (q.start, q.end, q.pk))
+
+
+def quote_for_user(*, user, pk: int) -> QuerySet[Quote]:
+    """The quote ``pk`` if it is shared or the user's own private addition (as a one-row queryset)."""
+    return Quote.all_objects.filter(Q(private_to__isnull=True) | Q(private_to_id=user.pk), pk=pk)
+
+
+def quote_decisions_by_analyst(*, article_id: int) -> list[dict]:
+    """For the reviewer: every shared quote some analyst corrected and every private addition, with each
+    analyst's version side by side: [{"quote": shared Quote or None, "by_analyst": {analyst_id: {...}}}]."""
+    rows: dict[int, dict] = {}
+    corrections = (
+        QuoteCorrection.objects.filter(quote__article_id=article_id)
+        .select_related("quote__speaker", "speaker")
+        .order_by("quote__start", "quote_id", "analyst_id")
+    )
+    for c in corrections:
+        row = rows.setdefault(c.quote_id, {"quote": c.quote, "key": f"q{c.quote_id}", "by_analyst": {}})
+        if c.deleted:
+            what = "deleted"
+        elif (c.start, c.end, c.kind, c.speaker_id) != (c.quote.start, c.quote.end, c.quote.kind, c.quote.speaker_id):
+            what = "changed"
+        else:
+            what = "confirmed" if c.confirmed else "kept"
+        row["by_analyst"][c.analyst_id] = {
+            "what": what,
+            "text": c.text,
+            "speaker": c.speaker.name if c.speaker else "",
+            "kind": c.kind,
+            "correction_id": c.pk,
+        }
+    out = list(rows.values())
+    private = Quote.all_objects.filter(
+        article_id=article_id, private_to__isnull=False, deleted_at__isnull=True
+    ).select_related("speaker")
+    for q in private.order_by("start", "end", "id"):
+        out.append(
+            {
+                "quote": None,
+                "key": f"p{q.pk}",
+                "by_analyst": {
+                    q.private_to_id: {
+                        "what": "added",
+                        "text": q.text,
+                        "speaker": q.speaker.name if q.speaker else "",
+                        "kind": q.kind,
+                        "private_id": q.pk,
+                    }
+                },
+            }
+        )
+    return out

@@ -16,11 +16,12 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from apps.core.offsets import span_offsets
-from apps.core.versions import version_claim
+from apps.core.versions import VersionConflict, version_claim
 from apps.nlp import names
 from apps.nlp.types import QuoteSpan, SpeakerInfo
 
-from .models import Quote, Speaker, SpeakerAlias
+from .models import Quote, QuoteCorrection, Speaker, SpeakerAlias
+from .selectors import decisions_blind
 
 _UNSET = object()
 
@@ -255,8 +256,69 @@ def _live_speaker(speaker: Speaker | None) -> Speaker | None:
 
 def _claim(model, pk: int, version, what: str):
     """Take the row at ``version`` (see version_claim) and return it locked, version bumped."""
-    version_claim(model.objects.all(), pk=pk, version=version, what=what)
-    return model.objects.select_for_update().get(pk=pk)
+    manager = getattr(model, "all_objects", model.objects)  # an analyst's private quote too
+    version_claim(manager.all(), pk=pk, version=version, what=what)
+    return manager.select_for_update().get(pk=pk)
+
+
+# --- blind double annotation: an analyst's own corrections -----------------------------------------------------
+
+
+def _blind(quote: Quote, actor) -> bool:
+    """Whether this edit goes to the actor's own correction (shared quote, blind double annotation)."""
+    return quote.private_to_id is None and decisions_blind(user=actor, article_id=quote.article_id)
+
+
+def _correction_claim(quote: Quote, version, actor) -> QuoteCorrection:
+    """The actor's correction of ``quote`` at ``version``, version bumped (not saved yet): the first one starts
+    from the shared quote and continues its version, so the version the page shows is always the one to send."""
+    try:
+        version = int(version)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            "The edit does not say which version of the quote it started from.", code="no_version"
+        ) from None
+    # the shared row is locked so the first correction of one analyst is created once, whatever the tabs do
+    shared = Quote.objects.select_for_update().filter(pk=quote.pk, deleted_at__isnull=True).first()
+    if shared is None:
+        raise VersionConflict("This quote was deleted in the meantime (in another tab, or by someone else).")
+    correction = QuoteCorrection.objects.filter(quote=shared, analyst_id=actor.pk).first()
+    current = correction.version if correction else shared.version
+    if version != current:
+        raise VersionConflict(
+            "This quote was changed elsewhere (another tab) since you opened it; your change was not saved. "
+            "Here is the current version."
+        )
+    if correction is None:
+        correction = QuoteCorrection(
+            quote=shared,
+            analyst=actor,
+            start=shared.start,
+            end=shared.end,
+            text=shared.text,
+            kind=shared.kind,
+            speaker_id=shared.speaker_id,
+        )
+    correction.version = current + 1
+    return correction
+
+
+def _as_corrected(correction: QuoteCorrection, actor) -> Quote:
+    """The shared quote as the analyst now sees it (in memory), for the view's answer."""
+    quote = correction.quote
+    quote.start, quote.end, quote.text, quote.kind = correction.start, correction.end, correction.text, correction.kind
+    quote.speaker_id, quote.confirmed, quote.version = correction.speaker_id, correction.confirmed, correction.version
+    quote.confirmed_by = actor if correction.confirmed else None
+    return quote
+
+
+def _private_save(quote: Quote, actor, reason: str) -> Quote:
+    try:
+        with transaction.atomic():
+            _by(quote, actor, reason).save()
+    except IntegrityError:  # two tabs of the same analyst: the private constraint decides
+        raise ValidationError("You already marked this passage as a quote.", code="duplicate") from None
+    return quote
 
 
 @transaction.atomic
@@ -279,7 +341,16 @@ def quote_create(
     _live_speaker(speaker)
     if Quote.objects.filter(article=article, start=start, end=end, deleted_at__isnull=True).exists():
         raise ValidationError("This passage is already a quote.", code="duplicate")
+    private = decisions_blind(user=actor, article_id=article.pk)
+    if (
+        private
+        and Quote.all_objects.filter(
+            article=article, start=start, end=end, deleted_at__isnull=True, private_to_id=actor.pk
+        ).exists()
+    ):
+        raise ValidationError("You already marked this passage as a quote.", code="duplicate")
     quote = Quote(
+        private_to=actor if private else None,
         article=article,
         speaker=speaker,
         start=start,
@@ -293,8 +364,11 @@ def quote_create(
         created_by=actor,
     )
     quote.full_clean(
-        exclude=["article", "speaker", "confirmed_by", "created_by", "deleted_by"], validate_constraints=False
+        exclude=["article", "speaker", "confirmed_by", "created_by", "deleted_by", "private_to"],
+        validate_constraints=False,
     )
+    if private:  # blind double annotation: the analyst's own addition until a reviewer adopts it
+        return _private_save(quote, actor, "added by hand (private to its analyst until review)")
     try:
         with transaction.atomic():
             _by(quote, actor, "added by hand").save()
@@ -316,13 +390,26 @@ def quote_update(*, quote: Quote, version, actor, start=None, end=None, kind=Non
         kind = _checked_kind(kind)
     if speaker is not _UNSET:
         _live_speaker(speaker)
+    if _blind(quote, actor):
+        correction = _correction_claim(quote, version, actor)
+        if correction.deleted:
+            raise ValidationError("You deleted this quote; restore it first.", code="deleted")
+        if start is not None:
+            correction.start, correction.end, correction.text = start, end, article.text[start:end]
+        if kind is not None:
+            correction.kind = kind
+        if speaker is not _UNSET:
+            correction.speaker = speaker
+        _by(correction, actor, "corrected (blind)").save()
+        return _as_corrected(correction, actor)
     locked = _claim(Quote, quote.pk, version, "quote")
     if locked.deleted_at:
         raise ValidationError("This quote has been deleted; restore it first.", code="deleted")
     changes = []
     if start is not None and (start, end) != (locked.start, locked.end):
         if (
-            Quote.objects.filter(article_id=locked.article_id, start=start, end=end, deleted_at__isnull=True)
+            Quote.all_objects.filter(article_id=locked.article_id, start=start, end=end, deleted_at__isnull=True)
+            .filter(Q(private_to__isnull=True) | Q(private_to_id=locked.private_to_id))
             .exclude(pk=locked.pk)
             .exists()
         ):
@@ -342,6 +429,13 @@ def quote_update(*, quote: Quote, version, actor, start=None, end=None, kind=Non
 @transaction.atomic
 def quote_confirm(*, quote: Quote, version, actor) -> Quote:
     """A person vouches for the quote as it stands (span, kind, speaker)."""
+    if _blind(quote, actor):
+        correction = _correction_claim(quote, version, actor)
+        if correction.deleted:
+            raise ValidationError("You deleted this quote; restore it first.", code="deleted")
+        correction.confirmed = True
+        _by(correction, actor, "confirmed (blind)").save()
+        return _as_corrected(correction, actor)
     locked = _claim(Quote, quote.pk, version, "quote")
     if locked.deleted_at:
         raise ValidationError("This quote has been deleted; restore it first.", code="deleted")
@@ -353,7 +447,15 @@ def quote_confirm(*, quote: Quote, version, actor) -> Quote:
 
 @transaction.atomic
 def quote_delete(*, quote: Quote, version, actor) -> Quote:
-    """Soft delete: the quote leaves every page and export but stays, with who and when, for undo and audit."""
+    """Soft delete: the quote leaves every page and export but stays, with who and when, for undo and audit.
+    Under blind double annotation an analyst's deletion hides the shared quote from them only."""
+    if _blind(quote, actor):
+        correction = _correction_claim(quote, version, actor)
+        if correction.deleted:
+            raise ValidationError("This quote is already deleted.", code="deleted")
+        correction.deleted = True
+        _by(correction, actor, "deleted (blind)").save()
+        return _as_corrected(correction, actor)
     locked = _claim(Quote, quote.pk, version, "quote")
     if locked.deleted_at:
         raise ValidationError("This quote is already deleted.", code="deleted")
@@ -366,12 +468,21 @@ def quote_delete(*, quote: Quote, version, actor) -> Quote:
 @transaction.atomic
 def quote_restore(*, quote: Quote, version, actor) -> Quote:
     """Undo a deletion (the span must still be free)."""
+    if _blind(quote, actor) and not Quote.objects.filter(pk=quote.pk, deleted_at__isnull=False).exists():
+        correction = _correction_claim(quote, version, actor)
+        if not correction.deleted:
+            raise ValidationError("This quote is not deleted.", code="not_deleted")
+        correction.deleted = False
+        _by(correction, actor, "restored (blind)").save()
+        return _as_corrected(correction, actor)
     locked = _claim(Quote, quote.pk, version, "quote")
     if not locked.deleted_at:
         raise ValidationError("This quote is not deleted.", code="not_deleted")
-    if Quote.objects.filter(
-        article_id=locked.article_id, start=locked.start, end=locked.end, deleted_at__isnull=True
-    ).exists():
+    if (
+        Quote.all_objects.filter(private_to_id=locked.private_to_id)
+        .filter(article_id=locked.article_id, start=locked.start, end=locked.end, deleted_at__isnull=True)
+        .exists()
+    ):
         raise ValidationError("Another quote now covers exactly this passage.", code="duplicate")
     locked.deleted_at = None
     locked.deleted_by = None
@@ -390,6 +501,54 @@ def quote_attribute_speaker(
     if new_name:
         speaker = speaker_create(name=new_name, kind=new_kind or Speaker.Kind.PERSON, actor=actor)
     return quote_update(quote=quote, version=version, actor=actor, speaker=speaker)
+
+
+@transaction.atomic
+def quote_correction_adopt(*, correction: QuoteCorrection, actor) -> Quote:
+    """A reviewer decides for one analyst's correction: the shared quote takes its span, kind, speaker and
+    confirmation (or is deleted). The correction stays as it was, and both changes are in history."""
+    quote = Quote.objects.select_for_update().filter(pk=correction.quote_id).first()
+    if quote is None:
+        raise ValidationError("This quote is no longer shared.", code="gone")
+    who = correction.analyst.get_username()
+    if correction.deleted:
+        if quote.deleted_at is None:
+            quote.deleted_at, quote.deleted_by = timezone.now(), actor
+    else:
+        if (correction.start, correction.end) != (quote.start, quote.end) and (
+            Quote.objects.filter(article_id=quote.article_id, start=correction.start, end=correction.end)
+            .filter(deleted_at__isnull=True)
+            .exclude(pk=quote.pk)
+            .exists()
+        ):
+            raise ValidationError("Another quote already covers exactly this passage.", code="duplicate")
+        quote.start, quote.end, quote.text = correction.start, correction.end, correction.text
+        quote.kind, quote.speaker_id = correction.kind, correction.speaker_id
+        quote.deleted_at, quote.deleted_by = None, None
+        if correction.confirmed:
+            quote.confirmed, quote.confirmed_by = True, correction.analyst
+    quote.version += 1
+    _by(quote, actor, f"adopted {who}'s correction in review").save()
+    return quote
+
+
+@transaction.atomic
+def quote_private_adopt(*, quote: Quote, actor) -> Quote:
+    """A reviewer makes an analyst's private addition a shared quote (refused if the passage already is one)."""
+    locked = Quote.all_objects.select_for_update().get(pk=quote.pk)
+    if locked.private_to_id is None:
+        raise ValidationError("This quote is already shared.", code="shared")
+    if (
+        Quote.objects.filter(article_id=locked.article_id, start=locked.start, end=locked.end)
+        .filter(deleted_at__isnull=True)
+        .exists()
+    ):
+        raise ValidationError("This passage is already a shared quote.", code="duplicate")
+    who = locked.private_to.get_username()
+    locked.private_to = None
+    locked.version += 1
+    _by(locked, actor, f"adopted {who}'s addition in review").save()
+    return locked
 
 
 def quotes_bulk_create(*, article, quotes: Iterable[QuoteSpan], speakers: dict[str, Speaker]) -> int:
@@ -548,7 +707,14 @@ def speaker_merge(*, source: Speaker, target: Speaker, actor, source_version=Non
     if src.merged_into_id or dst.merged_into_id:
         raise ValidationError("One of these speakers was already merged into another.", code="merged")
     reason = f"merged “{src.name}” (#{src.pk}) into “{dst.name}” (#{dst.pk})"
-    _move_quotes(Quote.objects.select_for_update().filter(speaker=src), dst, actor, reason)
+    _move_quotes(Quote.all_objects.select_for_update().filter(speaker=src), dst, actor, reason)
+    corrections = list(QuoteCorrection.objects.select_for_update().filter(speaker=src))  # analysts' own layers
+    for correction in corrections:
+        correction.speaker = dst
+    if corrections:
+        bulk_update_with_history(
+            corrections, QuoteCorrection, ["speaker"], default_user=actor, default_change_reason=reason
+        )
     _move_aliases(SpeakerAlias.objects.select_for_update().filter(speaker=src), dst, actor, reason)
     _alias_add(dst, src.name, set(dst.aliases.values_list("alias_key", flat=True)), actor)
     for role in src.roles:

@@ -59,7 +59,7 @@ def _article_for_write(request, article_id: int):
 
 
 def _quote_for_write(request, pk: int) -> Quote:
-    quote = get_object_or_404(Quote.objects.only("id", "article_id", "version", "start", "end"), pk=pk)
+    quote = get_object_or_404(selectors.quote_for_user(user=request.user, pk=pk))  # shared, or their own private
     quote.article = _article_for_write(request, quote.article_id)
     return quote
 
@@ -69,7 +69,7 @@ def _quote_for_write(request, pk: int) -> Quote:
 
 def _panel(request, article, *, status: int = 200, notice: str = "", conflict: str = "", changed: bool = False):
     can_edit = can_edit_quotes(request.user, article.pk)
-    quotes = list(selectors.article_quotes(article_id=article.pk))
+    quotes = selectors.quotes_seen_by(user=request.user, article_id=article.pk)  # blind double annotation
     context = {
         "article": article,
         "quotes": quotes,

@@ -95,6 +95,10 @@
     var text = (xhr.getResponseHeader("Content-Type") || "").indexOf("text/plain") === 0 ? xhr.responseText : "";
     toast(text || ("Request failed (" + xhr.status + "). Nothing was saved."));
   });
+  // A write that committed while the page could not be redrawn (apps/core/committed.py): say it was saved.
+  document.addEventListener("savedNotRefreshed", function (event) {
+    toast((event.detail && event.detail.value) || "Saved; the page could not refresh. Reload it.");
+  });
   document.addEventListener("htmx:sendError", function () {
     toast("The server could not be reached. Nothing was saved.");
   });

@@ -530,7 +530,7 @@
       if (xhr.status === 409 && (xhr.getResponseHeader("Content-Type") || "").indexOf("text/html") === 0) {
         e.detail.shouldSwap = true;
         e.detail.isError = false;
-        toast("This span was changed elsewhere; your change was not saved. The current version is shown.");
+        toast("This span was changed elsewhere; nothing was saved. Your note is kept; the saved one is shown beside it.");
       }
     });
 

@@ -209,10 +209,22 @@ def test_second_tab_save_is_refused_with_the_current_state(page, browser, live_s
         other.get_by_role("button", name="Save").click()
         other.wait_for_selector("#span-editor .error")
         assert "changed elsewhere" in other.locator("#span-editor .error").inner_text()
-        assert other.locator("#span-editor textarea").input_value() == "saved in tab one"
+        # what the losing tab typed is kept; what the other tab saved is shown beside it (issue 16)
+        assert other.locator("#span-editor textarea").input_value() == "typed in tab two"
+        assert "saved in tab one" in other.locator("#conflict-current").inner_text()
+        other.set_viewport_size({"width": 1280, "height": 900})
         screenshot(other, "conflict")
+        other.set_viewport_size({"width": 390, "height": 900})
+        other.locator("#conflict-current").scroll_into_view_if_needed()
+        screenshot(other, "conflict-390")
         span.refresh_from_db()
         assert span.note == "saved in tab one"
+        # saving again, now on the current version, is a deliberate choice and succeeds
+        other.get_by_role("button", name="Save").click()
+        other.wait_for_selector("#span-editor .ok")
+        span.refresh_from_db()
+        assert (span.note, span.version) == ("typed in tab two", 3)
+        assert other.locator("#span-editor textarea").input_value() == "typed in tab two"
     finally:
         other.context.close()
 
