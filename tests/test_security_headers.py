@@ -152,7 +152,7 @@ def test_login_sets_secure_cookies_and_authenticated_pages_are_not_stored(server
     cookies = response.headers.get_all("Set-Cookie")
     session = next(c for c in cookies if c.startswith("sessionid="))
     assert "Secure" in session and "HttpOnly" in session
-    for path in ("/articles/", "/review/", "/exports/", "/exports/download/?format=csv"):
+    for path in ("/articles/", "/review/", "/exports/", "/exports/download/?format=jsonl"):
         page = browser.request("GET", path)
         assert page.status == 200, (path, page.status)
         cache_control = page.getheader("Cache-Control") or ""
