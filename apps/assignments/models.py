@@ -2,6 +2,10 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, F, Value, When
+
+# Submitted work sorts before the rest (0, else 1): the supervisor's "waiting longest" order.
+SUBMITTED_FIRST = Case(When(state="submitted", then=Value(0)), default=Value(1))
 
 
 class Assignment(models.Model):
@@ -34,6 +38,8 @@ class Assignment(models.Model):
             # the supervisor's queue list, unfiltered, sorted by age or due date
             models.Index(fields=["updated_at", "id"], name="assignment_age_idx"),
             models.Index(fields=["due_date", "id"], name="assignment_due_idx"),
+            # "waiting longest": submitted work first, then by age (selectors.QUEUE_SORTS["age"], same expression)
+            models.Index(SUBMITTED_FIRST, F("updated_at"), F("id"), name="assignment_waiting_idx"),
         ]
         constraints = [models.UniqueConstraint(fields=["article", "analyst"], name="unique_assignment")]
 

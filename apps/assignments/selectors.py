@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.roles import is_supervisor
 from apps.corpus.models import Article
 
-from .models import Assignment
+from .models import SUBMITTED_FIRST, Assignment
 
 
 def articles_visible_to(user) -> QuerySet[Article]:
@@ -112,13 +112,13 @@ def with_article_filters(
     return queryset
 
 
-# "Waiting longest" means waiting for the supervisor: submitted work first, oldest first, then the rest by age.
-_SUBMITTED_FIRST = Case(When(state=Assignment.State.SUBMITTED, then=Value(0)), default=Value(1))
+# "Waiting longest" means waiting for the supervisor: submitted work first, oldest first, then the rest by age
+# (served by the assignment_waiting_idx expression index).
 
 QUEUE_SORTS = {
     "due": (F("due_date").asc(nulls_last=True), "id"),
     "-due": (F("due_date").desc(nulls_last=True), "-id"),
-    "age": (_SUBMITTED_FIRST, "updated_at", "id"),
+    "age": (SUBMITTED_FIRST, "updated_at", "id"),
     "-age": ("-updated_at", "-id"),
     "created": ("created_at", "id"),
     "-created": ("-created_at", "-id"),

@@ -30,12 +30,12 @@ def test_supervisor_uploads_files_and_watches_the_worker_finish_them(page, setti
     assert page.locator("progress").get_attribute("value") == "100"
     rows = page.locator("table.results tbody tr")
     assert rows.count() == 2
-    # cell by cell: file, articles, created, skipped, failed (the file name itself holds digits)
-    assert rows.nth(0).locator("td").all_inner_texts()[:5] == [SEEDS[0].name, "4", "4", "0", "0"]
-    assert rows.nth(1).locator("td").all_inner_texts()[:5] == ["broken.jsonl", "1", "1", "0", "1"]
-    assert "broken.jsonl, line 2: malformed JSON" in rows.nth(1).locator("td").nth(5).inner_text()
+    # cell by cell: file, encoding, articles, created, skipped, failed (the file name itself holds digits)
+    assert rows.nth(0).locator("td").all_inner_texts()[:6] == [SEEDS[0].name, "utf-8", "4", "4", "0", "0"]
+    assert rows.nth(1).locator("td").all_inner_texts()[:6] == ["broken.jsonl", "utf-8", "1", "1", "0", "1"]
+    assert "broken.jsonl, line 2: malformed JSON" in rows.nth(1).locator("td").nth(6).inner_text()
     screenshot(page, "done")
     assert Article.objects.count() == 5
 
-    page.get_by_role("link", name="See the articles").click()
+    page.get_by_role("link", name="See these articles").click()
     assert page.locator("table.list tbody tr").count() == 5

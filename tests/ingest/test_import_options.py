@@ -124,6 +124,12 @@ def test_outlet_from_a_file_name_pattern():
     assert (article.outlet, read_.outlet) == ("TASS", "TASS")
 
 
+def test_database_export_columns_name_the_outlet_and_date():
+    rows = "Title,Text,Pubtitle,Publication_Date\nOne,Body one.,Global Times,May 9 2025\n"
+    (one,) = read(rows, name="proquest.csv")
+    assert (one.outlet, one.published) == ("Global Times", dt.date(2025, 5, 9))
+
+
 def test_outlet_from_a_csv_column_and_a_byline_beat_the_file_name():
     rows = "title,text,source\nOne,Body one.,Xinhua\nTwo,Body two.,\n"
     one, two = read(rows, name="Reuters-x.csv", outlet_pattern="{outlet}-*.csv")

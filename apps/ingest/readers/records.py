@@ -10,9 +10,10 @@ from .text import clean
 FIELDS = {
     "title": ("title", "headline"),
     "text": ("text", "body", "content"),
-    "outlet": ("outlet", "source"),
+    # database exports name the outlet column differently (ProQuest "pubtitle", Factiva "source name")
+    "outlet": ("outlet", "source", "publication", "publisher", "newspaper", "pubtitle", "source name"),
     "byline": ("byline", "author"),
-    "published": ("published", "date"),
+    "published": ("published", "date", "pubdate", "publication date", "date published"),
     "url": ("url",),
     "dateline": ("dateline",),
 }
@@ -29,7 +30,7 @@ def record_to_article(record: dict, *, name: str, line: int, default_outlet: str
         if key in ANNOTATION_KEYS:
             annotations[key] = value
             continue
-        canonical = ALIASES.get(str(key).strip().lower())
+        canonical = ALIASES.get(" ".join(str(key).replace("_", " ").split()).lower())
         if canonical and canonical not in values:  # the first spelling wins; a second one is kept as metadata
             values[canonical] = value
         elif key == "metadata" and isinstance(value, dict):  # our own JSONL export nests it
