@@ -3,7 +3,6 @@ import sys
 import time
 
 from django.conf import settings
-from django.db import connections
 from django_tasks import task
 
 from .models import ImportBatch
@@ -25,7 +24,6 @@ def _run(batch_id: int, resume: bool) -> ImportBatch:
     550 MiB kept by a worker); a child that exits gives all of it back, so an idle worker stays small."""
     if not getattr(settings, "IMPORT_CHILD_PROCESS", False):
         return import_batch(batch_id=batch_id, resume=resume)
-    connections.close_all()  # nothing of ours is held open while the child writes
     subprocess.run(
         [sys.executable, "-c", _CHILD, str(batch_id), "1" if resume else "0"], cwd=settings.BASE_DIR, check=False
     )
