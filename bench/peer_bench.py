@@ -101,6 +101,7 @@ class Readout:
             LOG_LEVEL="WARNING",
             LOGIN_IP_MAX_FAILURES="1000",
             PYTHONPATH=str(PEERS),
+            IMPORT_CHILD_PROCESS="1" if args.child_process else "0",
         )
         self.env.pop("REDIS_URL", None)
         self.procs: list[subprocess.Popen] = []
@@ -279,6 +280,10 @@ def run_readout(args, docs_warm, docs, tmp: Path) -> dict:
     try:
         sup = Client(server.url, "supervisor")
         admin = Client(server.url, "admin")
+        if args.spacy_only:
+            res["spacy_import"] = spacy_import(args, sup, docs, dsn, server)
+            res["peak_rss_mib"] = round(sampler.take_peak() / 1024, 1)
+            return res
         upload(sup, docs_warm, "warmup.jsonl", dsn)
         c0 = cpu()
         imp = upload(sup, docs, "corpus-1000.jsonl", dsn)
@@ -350,6 +355,34 @@ def run_readout(args, docs_warm, docs, tmp: Path) -> dict:
     return res
 
 
+def spacy_import(args, client: Client, docs: list[dict], dsn: str, server: Readout) -> dict:
+    """Import plain articles (the corpus texts without their spans: spaCy runs) and follow the worker's memory:
+    its idle RSS, the peak of its process tree during the import, and its RSS once the batch is done."""
+    plain = [{"title": d["title"], "text": d["text"]} for d in docs[: args.spacy_articles]]
+    time.sleep(1)
+    idle = pc.proc_snapshot(server.worker.pid)["rss_kb_tree"]
+    sampler = pc.RssSampler(server.worker.pid, interval=0.1).start()
+    try:
+        imp = upload(client, plain, "plain.jsonl", dsn)
+    finally:
+        peak = sampler.take_peak()
+        sampler.stop()
+    time.sleep(2)
+    after = pc.proc_snapshot(server.worker.pid)["rss_kb_tree"]
+    words = sum(len(d["text"].split()) for d in plain)
+    return {
+        "articles": len(plain),
+        "words": words,
+        "wall_s": round(imp["wall_s"], 2),
+        "words_per_s": round(words / imp["wall_s"]),
+        "child_process": bool(args.child_process),
+        "worker_rss_idle_mib": round(idle / 1024, 1),
+        "worker_peak_rss_mib": round(peak / 1024, 1),
+        "worker_rss_after_mib": round(after / 1024, 1),
+        "load": load(),
+    }
+
+
 def run_label_studio(args, k: int) -> dict | None:
     """One run of the peer harness (fresh data folder and server), its JSON back."""
     out = Path(tempfile.mkdtemp(prefix="ls-run-")) / "ls.json"
@@ -397,6 +430,13 @@ def main() -> int:
     ap.add_argument("--export-reps", type=int, default=3)
     ap.add_argument("--label-studio", default="", help="a Label Studio venv: run its harness interleaved")
     ap.add_argument("--out", default="")
+    ap.add_argument(
+        "--spacy-only",
+        action="store_true",
+        help="only: import --spacy-articles plain articles (spaCy runs), worker RSS",
+    )
+    ap.add_argument("--spacy-articles", type=int, default=200)
+    ap.add_argument("--child-process", action="store_true", help="IMPORT_CHILD_PROCESS=1 for the worker")
     args = ap.parse_args()
     # stopped with SIGTERM or SIGINT (even when started in the background): stop our servers on the way out
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -414,7 +454,12 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="readout-peer-") as tmp:
             run = run_readout(args, docs_warm, docs, Path(tmp))
         runs.append(run)
+        if args.spacy_only:
+            print(json.dumps(run))
+            continue
         print(f"run {k}: {json.dumps(headline(run))} (load {load()})", file=sys.stderr)
+    if args.spacy_only:
+        return 0
 
     heads = [headline(r) for r in runs]
     readout = {key: round(statistics.median(h[key] for h in heads), 4) for key in heads[0]}

@@ -266,3 +266,7 @@ LOGGING = {
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Run each import batch in a child process of the worker (IMPORT_CHILD_PROCESS=1): spaCy's memory goes back to the
+# system when the batch ends instead of staying in the worker (README "Benchmarks").
+IMPORT_CHILD_PROCESS = env_bool("IMPORT_CHILD_PROCESS", False)

@@ -236,3 +236,33 @@ def test_the_readme_example_imports(themes, analyst):
     assert (batch.created, batch.failed) == (1, 0), batch.results
     assert Annotation.objects.filter(annotator=analyst).count() == 2
     assert Quote.objects.get().cue == "said"
+
+
+def test_a_batch_can_run_in_a_child_process_of_the_worker(settings, supervisor, monkeypatch, themes):
+    """IMPORT_CHILD_PROCESS: the worker runs the batch through a child interpreter and reads the outcome back."""
+    import subprocess
+
+    from apps.ingest import tasks
+
+    calls = []
+
+    def child(cmd, cwd, check):  # runs the child's code here (the test database is not visible to a real child)
+        calls.append(cmd)
+        assert cmd[:2] == [sys.executable, "-c"] and cwd == settings.BASE_DIR
+        monkeypatch.setattr(sys, "argv", ["-c", *cmd[3:]])
+        exec(cmd[2], {})
+        return subprocess.CompletedProcess(cmd, 0)
+
+    monkeypatch.setattr(tasks.subprocess, "run", child)
+    settings.IMPORT_CHILD_PROCESS = True
+    batch = ImportBatch.objects.create(created_by=supervisor)
+    path = "imports/pre.jsonl"
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    batch.files = [{"name": "pre.jsonl", "path": default_storage.save(path, ContentFile(_jsonl(_full_record())))}]
+    batch.save()
+    result = tasks.run_import_batch.call(batch.pk)
+    assert len(calls) == 1 and calls[0][3:] == [str(batch.pk), "0"]
+    assert result == {"status": "done", "created": 1, "skipped": 0, "failed": 0}
+    assert Annotation.objects.count() == 2
