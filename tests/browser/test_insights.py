@@ -66,11 +66,13 @@ def test_supervisor_searches_a_phrase_and_lands_on_the_passage(page, coded_seeds
     assert Article.objects.get(pk=pk).text[start:end].lower() == "correct historical perspective"
     paragraph = page.locator("#article-text p[data-start]").filter(has_text="correct historical perspective").first
     assert int(paragraph.get_attribute("data-start")) <= start < int(paragraph.get_attribute("data-end"))
-    # with static/js/insights_passage.js on the reading page, the passage is marked and scrolled to
-    page.add_script_tag(url="/static/js/insights_passage.js")
+    # static/js/insights_passage.js on the reading page marks the passage and scrolls to it
     mark = page.locator("mark.insights-hl")
     expect(mark).to_have_text("correct historical perspective")
     expect(mark).to_be_in_viewport()
+    # running the script again (a second include, an htmx refresh of the text) must not mark the passage twice
+    page.add_script_tag(url="/static/js/insights_passage.js")
+    expect(mark).to_have_count(1)
     assert page.js_errors == []
 
 
