@@ -27,9 +27,10 @@ from django.db.models.functions import TruncMonth, TruncWeek
 
 from apps.annotations.models import Annotation, Theme
 from apps.assignments.models import Assignment
-from apps.corpus.models import Article
+from apps.corpus.models import Article, Outlet
 
 from .filters import SUBMITTED, Filters
+from .summaries import article_totals, theme_counts
 
 FINISHED = (Assignment.State.SUBMITTED, Assignment.State.APPROVED)
 
@@ -128,10 +129,10 @@ class Cell:
         return self.spans * 1000 / self.words if self.words else None
 
 
-def theme_outlet_cells(filters: Filters, *, by_period: bool) -> list[Cell]:
-    """One cell per (outlet, theme[, period]) with articles in range: 3 grouped queries whatever the size."""
+def _live_totals_counts(filters: Filters, *, by_period: bool) -> tuple[dict, dict]:
+    """{(outlet id[, period]): (articles, words)} and {(outlet id, theme id[, period]): (spans, articles)}, live."""
     articles = dated_articles(filters)
-    keys = ["outlet_id", "outlet__name"] + (["period"] if by_period else [])
+    keys = ["outlet_id"] + (["period"] if by_period else [])
     if by_period:
         articles = articles.annotate(period=_trunc(filters.granularity, "published"))
     totals = {
@@ -153,14 +154,33 @@ def theme_outlet_cells(filters: Filters, *, by_period: bool) -> list[Cell]:
             (_as_date(row["period"]),) if by_period else ()
         )
         counts[key] = (row["spans"], row["arts"])
+    return totals, counts
+
+
+def theme_outlet_cells(filters: Filters, *, by_period: bool, summary: bool = False) -> list[Cell]:
+    """One cell per (outlet, theme[, period]) with articles in range: grouped queries whatever the size, over the
+    per-day summary tables when ``summary`` (they are current), else over the spans themselves."""
+    if summary:
+        totals = {
+            (k[0],) + tuple(_as_date(v) for v in k[1:]): v
+            for k, v in article_totals(filters, by_period=by_period).items()
+        }
+        counts = {
+            k[:2] + tuple(_as_date(v) for v in k[2:]): v for k, v in theme_counts(filters, by_period=by_period).items()
+        }
+    else:
+        totals, counts = _live_totals_counts(filters, by_period=by_period)
+    names = dict(Outlet.objects.values_list("id", "name"))
     used = {key[1] for key in counts}
     themes = [
         t for t in Theme.objects.all() if t.pk in used or (t.active and (not filters.theme or t.pk == filters.theme))
     ]
     cells = []
-    for key, (n, words) in sorted(totals.items(), key=lambda kv: (kv[0][1] or "", kv[0][2] if by_period else 0)):
-        outlet_id, outlet = key[0], key[1] or "(no outlet)"
-        period = _as_date(key[2]) if by_period else None
+    for key, (n, words) in sorted(
+        totals.items(), key=lambda kv: (names.get(kv[0][0]) or "", kv[0][1] if by_period else 0)
+    ):
+        outlet_id, outlet = key[0], names.get(key[0]) or "(no outlet)"
+        period = _as_date(key[1]) if by_period else None
         for theme in themes:
             spans, arts = counts.get((outlet_id, theme.pk) + ((period,) if by_period else ()), (0, 0))
             cell = Cell(outlet_id, outlet, theme.pk, theme.name, period, n, words, arts, spans)

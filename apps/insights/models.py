@@ -1,0 +1,77 @@
+"""Summary tables of the insights pages: per-day aggregates rebuilt by ``summaries.summaries_refresh``.
+
+Every article has one ``published`` day, so a count of distinct articles (or quotes) per day adds up over any range
+of days, week or month: the pages sum these rows instead of grouping a million spans. Ids are plain integers, not
+foreign keys: the tables are rebuilt whole, never edited, and belong to no other app's deletion rules.
+"""
+
+from django.db import models
+
+
+class SummaryState(models.Model):
+    """One row: the fingerprint of the data the summaries were built from, and when."""
+
+    key = models.CharField(primary_key=True, max_length=20, default="insights")
+    fingerprint = models.CharField(max_length=400, blank=True)
+    requested = models.CharField(max_length=400, blank=True)  # the fingerprint a queued refresh was asked for
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"summaries refreshed {self.refreshed_at}"
+
+
+class DayRow(models.Model):
+    """A row of a per-day summary table."""
+
+    day = models.DateField()
+    outlet_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self._meta.model_name} {self.day} outlet {self.outlet_id}"
+
+
+class ArticleDay(DayRow):
+    articles = models.PositiveIntegerField()
+    words = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "outlet_id"], name="insights_articleday_idx")]
+
+
+class ThemeDay(DayRow):
+    """Counted spans and articles carrying a theme, per day × outlet × theme × basis."""
+
+    theme_id = models.BigIntegerField()
+    basis = models.CharField(max_length=10)
+    spans = models.PositiveIntegerField()
+    articles = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["basis", "day"], name="insights_themeday_idx")]
+
+
+class QuoteDay(DayRow):
+    """Live quotes per day × outlet × speaker × kind."""
+
+    speaker_id = models.BigIntegerField(null=True)
+    kind = models.CharField(max_length=10)
+    quotes = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "outlet_id"], name="insights_quoteday_idx")]
+
+
+class SpeakerThemeDay(DayRow):
+    """Quotes overlapping a counted span with the theme, per day × outlet × theme × speaker × basis."""
+
+    theme_id = models.BigIntegerField()
+    speaker_id = models.BigIntegerField()
+    basis = models.CharField(max_length=10)
+    quotes = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["basis", "day"], name="insights_speakerthemeday_idx")]
