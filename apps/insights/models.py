@@ -51,7 +51,13 @@ class ThemeDay(DayRow):
     articles = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["basis", "day"], name="insights_themeday_idx")]
+        indexes = [
+            models.Index(
+                fields=["basis", "day"],
+                include=["theme_id", "outlet_id", "spans", "articles"],
+                name="insights_themeday_idx",
+            )
+        ]
 
 
 class QuoteDay(DayRow):
@@ -62,7 +68,11 @@ class QuoteDay(DayRow):
     quotes = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["day", "outlet_id"], name="insights_quoteday_idx")]
+        indexes = [
+            models.Index(
+                fields=["day", "outlet_id"], include=["speaker_id", "kind", "quotes"], name="insights_quoteday_idx"
+            )
+        ]
 
 
 class SpeakerThemeDay(DayRow):
@@ -74,4 +84,44 @@ class SpeakerThemeDay(DayRow):
     quotes = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["basis", "day"], name="insights_speakerthemeday_idx")]
+        # covering: the top-speakers-per-theme sum reads the index only (PostgreSQL; elsewhere a plain index)
+        indexes = [
+            models.Index(
+                fields=["basis", "day"],
+                include=["theme_id", "speaker_id", "outlet_id", "quotes"],
+                name="insights_speakerthemeday_idx",
+            )
+        ]
+
+
+class StatementLink(models.Model):
+    """Two quotes of one speaker in different articles whose similarity reaches ``statements.THRESHOLD``, published
+    in the same or consecutive weeks (``statements.linked_quote_pairs``); ``a`` < ``b``."""
+
+    speaker_id = models.BigIntegerField()
+    quote_a = models.BigIntegerField()
+    quote_b = models.BigIntegerField()
+    day_a = models.DateField(null=True)
+    day_b = models.DateField(null=True)
+    outlet_a = models.BigIntegerField(null=True)
+    outlet_b = models.BigIntegerField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["speaker_id", "day_a"], name="insights_statementlink_idx"),
+            models.Index(fields=["quote_a"], name="insights_statementlink_a_idx"),
+            models.Index(fields=["quote_b"], name="insights_statementlink_b_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"quote {self.quote_a} ~ quote {self.quote_b}"
+
+
+class ReportSnapshot(models.Model):
+    """A computed report kept as JSON (the reliability report: its bootstrap is seconds of CPU at scale)."""
+
+    key = models.CharField(primary_key=True, max_length=40)
+    data = models.JSONField()
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,10 +1,12 @@
 """Summary tables: build them, know whether they are current, and read the pages' aggregates from them.
 
 **When they are used.** A summary is read only when it is current: its stored fingerprint equals the fingerprint of
-the data now (``data_fingerprint``: a few index lookups, about a millisecond). The fingerprint moves with every
+the data now (``data_fingerprint``: a dozen index lookups, a few milliseconds). The fingerprint moves with every
 write the figures depend on, including bulk ones, because every change of spans, their themes, quotes and speakers
 leaves a history row (design §3) and every assignment state change an event; the newest article, span and quote ids
 and the finished assignments' count and newest update cover writes made without history (raw imports, factories).
+Not covered: deleting an article nobody annotated or quoted (no history row; its count is too slow to take on
+every page view); ``refresh_insights`` after such a clean-up.
 When the data moved, the page computes live (the same figures, slower) and asks for one refresh.
 
 **Refresh, debounced.** ``summaries_request_refresh`` enqueues the ``refresh_summaries`` task only if no refresh was
@@ -30,10 +32,11 @@ from apps.corpus.models import Article
 from apps.quotes.models import Quote, Speaker
 
 from .filters import BASES, Filters
-from .models import ArticleDay, QuoteDay, SpeakerThemeDay, SummaryState, ThemeDay
+from .models import ArticleDay, QuoteDay, ReportSnapshot, SpeakerThemeDay, StatementLink, SummaryState, ThemeDay
 
 FINISHED = (Assignment.State.SUBMITTED, Assignment.State.APPROVED)
 KEY = "insights"
+RELIABILITY = "reliability"
 
 
 def _max_id(model, field: str = "pk"):
@@ -46,7 +49,6 @@ def data_fingerprint() -> str:
     m2m_history = apps.get_model("annotations", "HistoricalAnnotation_themes")
     finished = Assignment.objects.filter(state__in=FINISHED).aggregate(n=Count("id"), last=Max("updated_at"))
     parts = [
-        Article.objects.count(),
         _max_id(Article),
         _max_id(Annotation),
         _max_id(annotation_history, "history_id"),
@@ -88,9 +90,25 @@ def _insert(table: str, columns: str, select: str, sql: str, params) -> None:
         cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {select} FROM ({sql}) s", params)
 
 
-@transaction.atomic
 def summaries_refresh() -> dict:
-    """Rebuild every summary table from the data as it is; returns the row counts and the seconds taken."""
+    """Rebuild every summary table from the data as it is (one transaction); returns the row counts and seconds.
+
+    On PostgreSQL, outside a transaction, the new tables are then vacuumed so the covering indexes serve the pages
+    from the index alone (a fresh table has no visibility map yet)."""
+    started = time.perf_counter()
+    _rebuild()
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            for model in (ArticleDay, ThemeDay, QuoteDay, SpeakerThemeDay, StatementLink):
+                cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+    seconds = time.perf_counter() - started
+    SummaryState.objects.filter(key=KEY).update(seconds=seconds)
+    counts = {m.__name__: m.objects.count() for m in (ArticleDay, ThemeDay, QuoteDay, SpeakerThemeDay, StatementLink)}
+    return {**counts, "seconds": round(seconds, 2)}
+
+
+@transaction.atomic
+def _rebuild() -> None:
     from .themes import counted_links, dated_articles
 
     started = time.perf_counter()
@@ -163,16 +181,19 @@ def summaries_refresh() -> dict:
                 """,
                 (*cl_params, basis),
             )
+    from .reliability import reliability_report, report_to_json
+    from .statements import statement_links_rebuild
+
+    statement_links_rebuild()
+    ReportSnapshot.objects.update_or_create(key=RELIABILITY, defaults={"data": report_to_json(reliability_report())})
     if connection.vendor == "postgresql":  # fresh statistics, so the pages' plans fit the new tables
         with connection.cursor() as cursor:
-            for model in (ArticleDay, ThemeDay, QuoteDay, SpeakerThemeDay):
+            for model in (ArticleDay, ThemeDay, QuoteDay, SpeakerThemeDay, StatementLink):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
-    seconds = time.perf_counter() - started
     SummaryState.objects.update_or_create(
-        key=KEY, defaults={"fingerprint": fingerprint, "refreshed_at": timezone.now(), "seconds": seconds}
+        key=KEY,
+        defaults={"fingerprint": fingerprint, "refreshed_at": timezone.now(), "seconds": time.perf_counter() - started},
     )
-    counts = {m.__name__: m.objects.count() for m in (ArticleDay, ThemeDay, QuoteDay, SpeakerThemeDay)}
-    return {**counts, "seconds": round(seconds, 2)}
 
 
 def summaries_usable() -> bool:
@@ -246,3 +267,11 @@ def speaker_theme_counts(filters: Filters, theme_ids: list[int]) -> dict:
     for r in rows.values("theme_id", "speaker_id").annotate(n=Sum("quotes")).order_by():
         result[r["theme_id"]].append((r["speaker_id"], r["n"]))
     return result
+
+
+def stored_reliability_report():
+    """The reliability report of the last refresh (None if there is none)."""
+    from .reliability import report_from_json
+
+    snapshot = ReportSnapshot.objects.filter(key=RELIABILITY).first()
+    return report_from_json(snapshot.data) if snapshot else None

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -26,8 +27,8 @@ from .filters import BASES, GRANULARITIES, METRICS, Filters
 from .reliability import METHOD_COLUMNS, method_rows, methods_markdown, reliability_report
 from .search import KINDS, hits_for_page, parse_query, search_results
 from .speakers import kind_shares, quotes_in_scope, speaker_outlet_rows, speaker_period_rows, top_speakers_per_theme
-from .statements import THRESHOLD, StatementGroup, group_of, renderings, statement_groups
-from .summaries import summaries_usable
+from .statements import THRESHOLD, StatementGroup, group_of, load_quotes, renderings, statement_groups
+from .summaries import stored_reliability_report, summaries_usable
 from .tables import csv_response
 from .themes import TABLE_COLUMNS, cell_rows, counted_spans, theme_outlet_cells, whole_range
 
@@ -390,17 +391,18 @@ def quotes(request):
 def statements(request):
     filters = Filters.from_query(request.GET)
     across = request.GET.get("all") != "1"
-    groups = statement_groups(filters, across_outlets=across)
+    groups = statement_groups(filters, across_outlets=across, summary=summaries_usable())
     page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
+    load_quotes(page.object_list)
     context = {
         **_choices(filters),
         "page_obj": page,
         "groups": page.object_list,
         "across": across,
         "threshold": THRESHOLD,
-        "speaker_choices": Speaker.objects.filter(merged_into__isnull=True, quotes__isnull=False)
-        .distinct()
-        .order_by("name")[:500],
+        "speaker_choices": Speaker.objects.filter(
+            Exists(Quote.objects.filter(speaker=OuterRef("pk"))), merged_into__isnull=True
+        ).order_by("name")[:500],
     }
     return _page(request, "insights/statements.html", context)
 
@@ -422,7 +424,7 @@ def statement(request, pk: int):
 @require_GET
 @supervisor_required
 def reliability(request):
-    report = reliability_report()
+    report = (summaries_usable() and stored_reliability_report()) or reliability_report()
     fmt = request.GET.get("format")
     if fmt == "csv":
         if request.GET.get("table") == "pairs":
