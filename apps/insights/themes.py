@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from apps.annotations.models import Annotation, Theme
@@ -68,16 +68,26 @@ def dated_articles(filters: Filters) -> QuerySet[Article]:
     return articles
 
 
+def counted_basis(basis: str, path: str = "") -> Q | Exists:
+    """Which spans count, as a condition on spans reached through ``path`` — the one place that says it.
+
+    ``accepted`` (the default): a reviewer accepted the span; ``submitted``: its annotator's work on the article is
+    submitted or approved. Every figure (pages, summary tables, co-occurrence, rate ratios, spans lists) filters
+    through here, so switching "accepted" to the review app's adjudicated gold layer is a change of this function.
+    """
+    if basis == SUBMITTED:
+        return Exists(
+            Assignment.objects.filter(
+                article=OuterRef(f"{path}article_id"), analyst=OuterRef(f"{path}annotator_id"), state__in=FINISHED
+            )
+        )
+    return Q(**{f"{path}status": Annotation.Status.ACCEPTED})
+
+
 def counted_spans(filters: Filters) -> QuerySet[Annotation]:
     """The spans the figures count (see the module docstring), restricted by outlet, dates and theme."""
     spans = Annotation.objects.filter(deleted_at__isnull=True, article__in=dated_articles(filters).values("pk"))
-    if filters.basis == SUBMITTED:
-        finished = Assignment.objects.filter(
-            article=OuterRef("article_id"), analyst=OuterRef("annotator_id"), state__in=FINISHED
-        )
-        spans = spans.filter(Exists(finished))
-    else:
-        spans = spans.filter(status=Annotation.Status.ACCEPTED)
+    spans = spans.filter(counted_basis(filters.basis))
     if filters.theme:
         spans = spans.filter(themes=filters.theme)
     return spans
@@ -95,13 +105,7 @@ def counted_links(filters: Filters) -> QuerySet:
         links = links.filter(annotation__article__published__lte=filters.date_to)
     if filters.outlet:
         links = links.filter(annotation__article__outlet_id=filters.outlet)
-    if filters.basis == SUBMITTED:
-        finished = Assignment.objects.filter(
-            article=OuterRef("annotation__article_id"), analyst=OuterRef("annotation__annotator_id"), state__in=FINISHED
-        )
-        links = links.filter(Exists(finished))
-    else:
-        links = links.filter(annotation__status=Annotation.Status.ACCEPTED)
+    links = links.filter(counted_basis(filters.basis, "annotation__"))
     if filters.theme:
         links = links.filter(theme_id=filters.theme)
     return links
