@@ -259,6 +259,8 @@ def compare(request):
         "ratios": ratios,
         "outlet1": outlet1,
         "outlet2": outlet2,
+        "outlet1_name": next((o.name for o in outlets if o.pk == outlet1), "Outlet 1"),
+        "outlet2_name": next((o.name for o in outlets if o.pk == outlet2), "Outlet 2"),
         "spans_url": spans_url,
         "metric_label": METRICS[filters.metric],
     }
