@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from rapidfuzz import fuzz
@@ -358,7 +358,21 @@ def statement_links_rebuild() -> int:
     return total
 
 
-def group_of(quote: Quote) -> StatementGroup | None:
+def group_of(quote: Quote, *, summary: bool = False) -> StatementGroup | None:
+    """The group of ``quote`` over all its speaker's quotes; with ``summary``, its component in the stored links
+    (a walk of a few indexed queries instead of comparing the speaker's quotes)."""
+    if summary:
+        seen, frontier = {quote.pk}, {quote.pk}
+        while frontier:
+            pairs = StatementLink.objects.filter(Q(quote_a__in=frontier) | Q(quote_b__in=frontier))
+            found = {i for pair in pairs.values_list("quote_a", "quote_b") for i in pair} - seen
+            seen |= found
+            frontier = found
+        if len(seen) < 2:
+            return None
+        group = StatementGroup([], sorted(seen))
+        load_quotes([group])
+        return group
     for quotes in group_quotes(_speaker_quotes(quote.speaker_id)) if quote.speaker_id else []:
         if any(q.pk == quote.pk for q in quotes):
             return StatementGroup(quotes)

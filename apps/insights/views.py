@@ -413,7 +413,7 @@ def statements(request):
 @supervisor_required
 def statement(request, pk: int):
     quote = get_object_or_404(Quote.objects.select_related("speaker"), pk=pk, deleted_at__isnull=True)
-    group = group_of(quote)
+    group = group_of(quote, summary=summaries_usable())
     alone = group is None  # no other article renders it: the page shows the quote alone and says so
     group = group or StatementGroup([quote])
     context = {"group": group, "renderings": renderings(group), "threshold": THRESHOLD, "alone": alone}

@@ -133,3 +133,17 @@ def test_quotes_weeks_apart_are_not_compared():
     rows = [(1, text, 10, day), (2, text, 11, day + dt.timedelta(days=6)), (3, text, 12, day + dt.timedelta(days=30))]
     assert sorted(linked_quote_pairs(rows)) == [(1, 2)]
     assert linked_quote_pairs([(1, text, 10, day), (2, text, 10, day)]) == []  # same article: never a rendering
+
+
+def test_a_quotes_group_from_the_links_is_its_live_group(xi_unilateralism):
+    from apps.insights.summaries import summaries_refresh
+
+    xinhua, reuters = xi_unilateralism
+    summaries_refresh()
+    stored = group_of(xinhua, summary=True)
+    assert (
+        sorted(q.pk for q in stored.quotes)
+        == sorted(q.pk for q in group_of(xinhua).quotes)
+        == sorted([xinhua.pk, reuters.pk])
+    )
+    assert stored.first == reuters
