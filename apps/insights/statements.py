@@ -32,6 +32,7 @@ from apps.quotes.models import Quote
 
 from .filters import Filters
 from .models import StatementLink
+from .summaries import quote_counts
 from .themes import dated_articles
 
 THRESHOLD = 73.0
@@ -224,12 +225,12 @@ def _published_order(q: Quote):
 @dataclass(slots=True)
 class StatementGroup:
     quotes: list[Quote]
-    ids: list[int] = field(default_factory=list)  # from the links table: quotes loaded for the page shown only
+    ids: list[int] = field(default_factory=list)  # sorted; from the links table: quotes loaded for the page shown
     n_outlets: int = 0
 
     @property
     def key(self) -> int:
-        return min(self.ids) if self.ids else min(q.pk for q in self.quotes)
+        return self.ids[0] if self.ids else min(q.pk for q in self.quotes)  # ids are kept sorted
 
     @property
     def speaker(self) -> str:
@@ -244,9 +245,14 @@ class StatementGroup:
         return min(self.quotes, key=_published_order)
 
 
-def _top_speakers(filters: Filters, top: int) -> list[int]:
+def _top_speakers(filters: Filters, top: int, *, summary: bool = False) -> list[int]:
+    """The ``top`` most quoted speakers in range with 2+ quotes (from the per-day quote counts with ``summary``)."""
     if filters.speaker:
         return [filters.speaker]
+    if summary:
+        rows = quote_counts(filters, keys=["speaker_id"], attributed=True)
+        ranked = sorted((r for r in rows if r["n"] >= 2), key=lambda r: (-r["n"], r["speaker_id"]))
+        return [r["speaker_id"] for r in ranked[:top]]
     base = Quote.objects.filter(
         deleted_at__isnull=True, speaker__isnull=False, article__in=dated_articles(filters).values("pk")
     )
@@ -266,7 +272,7 @@ def statement_groups(
 
     With ``summary`` the groups are the connected components of the stored links (``StatementLink``, built by the
     summaries refresh) between quotes in range, and carry quote ids only: ``load_quotes`` fills the page shown."""
-    speaker_ids = _top_speakers(filters, top)
+    speaker_ids = _top_speakers(filters, top, summary=summary)
     if summary:
         return _linked_groups(filters, speaker_ids, across_outlets)
     groups = []
