@@ -147,3 +147,16 @@ def test_a_quotes_group_from_the_links_is_its_live_group(xi_unilateralism):
         == sorted([xinhua.pk, reuters.pk])
     )
     assert stored.first == reuters
+
+
+def test_the_statements_page_reads_the_stored_links_once_current(xi_unilateralism, client_for, supervisor):
+    from apps.insights.summaries import summaries_refresh
+
+    xinhua, reuters = xi_unilateralism
+    summaries_refresh()
+    response = client_for(supervisor).get(reverse("insights:statements"))
+    groups = response.context["groups"]
+    assert all(g.ids for g in groups) and len(groups) == 2  # from the links table, quotes loaded for the page
+    group = next(g for g in groups if xinhua.pk in g.ids)
+    assert group.outlets == ["Reuters", "Xinhua"] and group.first == reuters
+    assert f"/insights/statements/{group.key}/" in response.content.decode()
