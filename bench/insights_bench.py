@@ -216,6 +216,7 @@ def main() -> None:
     pages = {
         "search": "/insights/search/?q=multipolar+%22united+nations%22",
         "themes": "/insights/themes/?date_from=2025-01-01&date_to=2025-12-31",
+        "compare": "/insights/themes/compare/?date_from=2025-01-01&date_to=2025-12-31&level=paragraph",
         "speakers": "/insights/speakers/?date_from=2025-01-01&date_to=2025-12-31",
         "statement": "/insights/statements/?date_from=2025-12-01&date_to=2025-12-31",
         "reliability": "/insights/reliability/",

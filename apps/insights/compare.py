@@ -64,8 +64,13 @@ def replace_theme(filters: Filters) -> Filters:
     return replace(filters, theme=None, cotheme=None, level="")
 
 
-def cooccurrence(filters: Filters, level: str) -> dict[tuple[int, int], int]:
-    """{(theme A id, theme B id) with A ≤ B: units carrying both} (A = B: units carrying A)."""
+def cooccurrence(filters: Filters, level: str, *, summary: bool = False) -> dict[tuple[int, int], int]:
+    """{(theme A id, theme B id) with A ≤ B: units carrying both} (A = B: units carrying A); from the per-day
+    summary (``summaries.cooccurrence_counts``) when ``summary``."""
+    if summary and not filters.theme:
+        from .summaries import cooccurrence_counts
+
+        return cooccurrence_counts(replace_theme(filters), level)
     counts: dict = defaultdict(int)
     for themes in _units(filters, level).values():
         for a, b in combinations_with_replacement(sorted(themes), 2):

@@ -125,3 +125,23 @@ class ReportSnapshot(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class CooccurrenceDay(DayRow):
+    """Units (spans, paragraphs or articles) carrying both themes ``theme_a`` ≤ ``theme_b``, per day × outlet ×
+    basis × level (a unit lies in one article, so units add up over days)."""
+
+    basis = models.CharField(max_length=10)
+    level = models.CharField(max_length=10)
+    theme_a = models.BigIntegerField()
+    theme_b = models.BigIntegerField()
+    units = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["basis", "level", "day"],
+                include=["theme_a", "theme_b", "outlet_id", "units"],
+                name="insights_cooccurrenceday_idx",
+            )
+        ]

@@ -34,7 +34,16 @@ from apps.corpus.models import Article
 from apps.quotes.models import Quote, Speaker
 
 from .filters import BASES, Filters
-from .models import ArticleDay, QuoteDay, ReportSnapshot, SpeakerThemeDay, StatementLink, SummaryState, ThemeDay
+from .models import (
+    ArticleDay,
+    CooccurrenceDay,
+    QuoteDay,
+    ReportSnapshot,
+    SpeakerThemeDay,
+    StatementLink,
+    SummaryState,
+    ThemeDay,
+)
 
 FINISHED = (Assignment.State.SUBMITTED, Assignment.State.APPROVED)
 KEY = "insights"
@@ -101,11 +110,14 @@ def summaries_refresh() -> dict:
     _rebuild()
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
-            for model in (ArticleDay, ThemeDay, QuoteDay, SpeakerThemeDay, StatementLink):
+            for model in (ArticleDay, ThemeDay, QuoteDay, SpeakerThemeDay, CooccurrenceDay, StatementLink):
                 cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
     seconds = time.perf_counter() - started
     SummaryState.objects.filter(key=KEY).update(seconds=seconds)
-    counts = {m.__name__: m.objects.count() for m in (ArticleDay, ThemeDay, QuoteDay, SpeakerThemeDay, StatementLink)}
+    counts = {
+        m.__name__: m.objects.count()
+        for m in (ArticleDay, ThemeDay, QuoteDay, SpeakerThemeDay, CooccurrenceDay, StatementLink)
+    }
     return {**counts, "seconds": round(seconds, 2)}
 
 
@@ -117,7 +129,7 @@ def _rebuild() -> None:
     SummaryState.objects.get_or_create(key=KEY)
     SummaryState.objects.select_for_update().get(key=KEY)  # one refresh at a time (two workers, one queue)
     fingerprint = data_fingerprint()
-    for model in (ArticleDay, ThemeDay, QuoteDay, SpeakerThemeDay):
+    for model in (ArticleDay, ThemeDay, QuoteDay, SpeakerThemeDay, CooccurrenceDay):
         model.objects.all().delete()
     articles = (
         dated_articles(Filters())
@@ -185,6 +197,9 @@ def _rebuild() -> None:
                 """,
                 (*cl_params, basis),
             )
+    for basis in BASES:
+        for level in ("span", "paragraph", "article"):
+            _cooccurrence_rebuild(basis, level)
     from .reliability import reliability_report, report_to_json
     from .statements import statement_links_rebuild
 
@@ -192,12 +207,59 @@ def _rebuild() -> None:
     ReportSnapshot.objects.update_or_create(key=RELIABILITY, defaults={"data": report_to_json(reliability_report())})
     if connection.vendor == "postgresql":  # fresh statistics, so the pages' plans fit the new tables
         with connection.cursor() as cursor:
-            for model in (ArticleDay, ThemeDay, QuoteDay, SpeakerThemeDay, StatementLink):
+            for model in (ArticleDay, ThemeDay, QuoteDay, SpeakerThemeDay, CooccurrenceDay, StatementLink):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
     SummaryState.objects.update_or_create(
         key=KEY,
         defaults={"fingerprint": fingerprint, "refreshed_at": timezone.now(), "seconds": time.perf_counter() - started},
     )
+
+
+def _cooccurrence_rebuild(basis: str, level: str) -> None:
+    """CooccurrenceDay rows of one basis and level: the distinct (unit, theme) rows of the counted spans joined with
+    themselves on the unit (theme_a ≤ theme_b), counted per day and outlet: SQL on both backends."""
+    from .compare import paragraph_index
+    from .themes import counted_links
+
+    links = counted_links(Filters(basis=basis))
+    if level == "paragraph":
+        links = links.annotate(para=paragraph_index("annotation__start", "annotation__article__text"))
+        unit_field, unit = "para", ["article_id", "unit"]
+    elif level == "span":
+        unit_field, unit = "annotation_id", ["unit"]
+    else:
+        unit_field, unit = "annotation__article_id", ["article_id"]
+    rows = links.values_list(
+        "annotation__article_id",
+        unit_field,
+        "theme_id",
+        "annotation__article__published",
+        "annotation__article__outlet_id",
+    )
+    sql, params = rows.query.sql_with_params()
+    same_unit = " AND ".join(f"u1.{c} = u2.{c}" for c in unit)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH cl (article_id, unit, theme_id, day, outlet_id) AS ({sql}),
+                 u (article_id, unit, theme_id, day, outlet_id) AS (
+                     SELECT DISTINCT article_id, unit, theme_id, day, outlet_id FROM cl)
+            INSERT INTO {CooccurrenceDay._meta.db_table} (day, outlet_id, basis, level, theme_a, theme_b, units)
+            SELECT u1.day, u1.outlet_id, %s, %s, u1.theme_id, u2.theme_id, COUNT(*)
+            FROM u u1 JOIN u u2 ON {same_unit} AND u1.theme_id <= u2.theme_id
+            GROUP BY u1.day, u1.outlet_id, u1.theme_id, u2.theme_id
+            """,
+            (*params, basis, level),
+        )
+
+
+def cooccurrence_counts(filters: Filters, level: str) -> dict[tuple[int, int], int]:
+    """{(theme a, theme b): units} from CooccurrenceDay (the same figures as ``compare.cooccurrence``)."""
+    rows = _days(CooccurrenceDay.objects.filter(basis=filters.basis, level=level), filters)
+    return {
+        (r["theme_a"], r["theme_b"]): r["n"]
+        for r in rows.values("theme_a", "theme_b").annotate(n=Sum("units")).order_by()
+    }
 
 
 def summaries_usable() -> bool:

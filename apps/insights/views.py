@@ -185,7 +185,8 @@ def compare(request):
     level = filters.level or "span"
     spans_url = reverse("insights:spans")
     themes = list(Theme.objects.order_by("order", "name"))
-    counts = cooccurrence(replace(filters, outlet=None), level)  # all outlets; the outlets are the ratios' pair
+    summary = summaries_usable()
+    counts = cooccurrence(replace(filters, outlet=None), level, summary=summary)  # all outlets; ratios: a pair
     used = [t for t in themes if (t.pk, t.pk) in counts]
     base = Filters(basis=filters.basis, date_from=filters.date_from, date_to=filters.date_to)
     matrix = [
@@ -205,9 +206,7 @@ def compare(request):
     outlets = list(outlet_list())
     outlet1 = filters.outlet or (outlets[0].pk if outlets else None)
     outlet2 = filters.outlet2 or next((o.pk for o in outlets if o.pk != outlet1), None)
-    cells = whole_range(
-        filters, theme_outlet_cells(replace(filters, outlet=None), by_period=True, summary=summaries_usable())
-    )
+    cells = whole_range(filters, theme_outlet_cells(replace(filters, outlet=None), by_period=True, summary=summary))
     ratios = rate_ratios(cells, outlet1, outlet2, filters.metric) if outlet1 and outlet2 else []
     if request.GET.get("format") == "csv":
         if request.GET.get("table") == "ratios":

@@ -97,3 +97,15 @@ def test_the_page_states_the_method_and_downloads_both_tables(figures, client_fo
     matrix = client.get(reverse("insights:compare"), {"format": "csv", "level": "article"}).content.decode()
     assert matrix.splitlines()[0] == "theme,Multipolarity,Sanctions"
     assert matrix.splitlines()[1] == "Multipolarity,2,1"
+
+
+@pytest.mark.parametrize("basis", ["accepted", "submitted"])
+@pytest.mark.parametrize("level", ["span", "paragraph", "article"])
+def test_cooccurrence_from_the_summary_equals_the_live_counts(paragraphs, basis, level):
+    from apps.insights.summaries import summaries_refresh
+
+    summaries_refresh()
+    for filters in (Filters(basis=basis), Filters(basis=basis, date_from=dt.date(2025, 1, 16))):
+        assert cooccurrence(filters, level, summary=True) == cooccurrence(filters, level)
+    if basis == "accepted":
+        assert cooccurrence(Filters(), level, summary=True)
