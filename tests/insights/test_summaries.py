@@ -69,3 +69,18 @@ def test_a_batch_of_writes_queues_one_refresh(voices, django_capture_on_commit_c
     assert SummaryState.objects.get().requested
     callbacks[0]()
     assert current() and summaries_usable() is True
+
+
+def test_submitting_work_queues_one_refresh_and_the_refresh_makes_the_summaries_current(
+    voices, django_capture_on_commit_callbacks
+):
+    """The end of a batch of writes (work submitted or approved) queues the refresh; with the
+    immediate task backend of the tests, running the commit callbacks rebuilds the summaries."""
+    from apps.assignments.models import Assignment
+    from apps.assignments.services import assignment_transition
+
+    assignment = Assignment.objects.get(article=voices["quotes"][0].article)  # a1, ana: submitted
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assignment_transition(assignment=assignment, to_state="approved", actor=assignment.analyst)
+    assert len(callbacks) >= 1
+    assert current()
