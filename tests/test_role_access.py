@@ -85,6 +85,7 @@ ACCESS = {
     "suggestions:themes": ("get", STAFF, None),
     "insights:search": ("get", EVERYONE, None),  # over the articles each user may read
     "insights:themes": ("get", STAFF, None),
+    "insights:compare": ("get", STAFF, None),
     "insights:spans": ("get", STAFF, None),
     "insights:speakers": ("get", STAFF, None),
     "insights:quotes": ("get", STAFF, None),

@@ -45,6 +45,9 @@ class Filters:
     granularity: str = "month"
     metric: str = "share"
     kind: str = ""
+    cotheme: int | None = None  # the spans list behind a co-occurrence cell: its unit also carries this theme
+    level: str = ""  # span / paragraph / article (compare.LEVELS)
+    outlet2: int | None = None  # the second outlet of the rate ratios
 
     @classmethod
     def from_query(cls, query) -> Filters:
@@ -64,6 +67,9 @@ class Filters:
             granularity=granularity if granularity in GRANULARITIES else "month",
             metric=metric if metric in METRICS else "share",
             kind=(query.get("kind") or "")[:20],
+            cotheme=_int(query.get("cotheme")),
+            level=query.get("level") if query.get("level") in ("span", "paragraph", "article") else "",
+            outlet2=_int(query.get("outlet2")),
         )
 
     def query(self, **changes) -> str:

@@ -15,7 +15,7 @@ passes over the tokens. The interval is the 2.5th–97.5th percentile of the res
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from itertools import combinations
 
 import numpy as np
@@ -250,3 +250,17 @@ def methods_markdown(report: Report) -> str:
             f"{_fmt(r.exact_f1) or '—'} | {_fmt(r.overlap_f1) or '—'} |\n"
         )
     return out.getvalue()
+
+
+def report_to_json(report: Report) -> dict:
+    return asdict(report)
+
+
+def report_from_json(data: dict) -> Report:
+    return Report(
+        rows=[Row(**row) for row in data["rows"]],
+        pairs=data["pairs"],
+        disagreements=data["disagreements"],
+        n_articles=data["n_articles"],
+        bootstrap=data["bootstrap"],
+    )

@@ -20,9 +20,11 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from apps.annotations.models import Theme
+from apps.corpus.models import Outlet
 from apps.quotes.models import Quote, Speaker
 
 from .filters import Filters
+from .summaries import quote_counts, speaker_theme_counts
 from .themes import _as_date, _trunc, counted_links, counted_spans, dated_articles, period_end
 
 TOP_SPEAKERS = 10
@@ -59,14 +61,31 @@ class SpeakerOutlet:
         return self.quotes / self.outlet_quotes if self.outlet_quotes else None
 
 
-def speaker_outlet_rows(filters: Filters, *, top: int = TOP_SPEAKERS) -> list[SpeakerOutlet]:
-    """The ``top`` most quoted speakers × every outlet with attributed quotes (zeros included)."""
-    quotes = quotes_in_scope(replace(filters, theme=None)).filter(speaker__isnull=False)
-    per = list(
-        quotes.values("speaker_id", "speaker__name", "article__outlet_id", "article__outlet__name")
-        .annotate(n=Count("id"))
-        .order_by()
+def _names(rows: list[dict]) -> list[dict]:
+    """Summary rows → the live rows' shape (speaker and outlet names joined in Python: a few hundred at most)."""
+    outlets = dict(Outlet.objects.values_list("id", "name"))
+    speakers = dict(
+        Speaker.objects.filter(pk__in={r["speaker_id"] for r in rows if r.get("speaker_id")}).values_list("id", "name")
     )
+    for r in rows:
+        r["article__outlet_id"] = r.pop("outlet_id")
+        r["article__outlet__name"] = outlets.get(r["article__outlet_id"])
+        if "speaker_id" in r:
+            r["speaker__name"] = speakers.get(r["speaker_id"])
+    return rows
+
+
+def speaker_outlet_rows(filters: Filters, *, top: int = TOP_SPEAKERS, summary: bool = False) -> list[SpeakerOutlet]:
+    """The ``top`` most quoted speakers × every outlet with attributed quotes (zeros included)."""
+    if summary and not filters.speaker:
+        per = _names(quote_counts(filters, keys=["speaker_id", "outlet_id"], attributed=True))
+    else:
+        quotes = quotes_in_scope(replace(filters, theme=None)).filter(speaker__isnull=False)
+        per = list(
+            quotes.values("speaker_id", "speaker__name", "article__outlet_id", "article__outlet__name")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
     totals_speaker: dict = defaultdict(int)
     totals_outlet: dict = defaultdict(int)
     outlets = {}
@@ -96,14 +115,21 @@ def speaker_outlet_rows(filters: Filters, *, top: int = TOP_SPEAKERS) -> list[Sp
     return rows
 
 
-def speaker_period_rows(filters: Filters, speaker_ids: list[int]) -> list[dict]:
-    quotes = quotes_in_scope(replace(filters, theme=None)).filter(speaker_id__in=speaker_ids)
-    rows = (
-        quotes.annotate(period=_trunc(filters.granularity, "article__published"))
-        .values("speaker_id", "speaker__name", "period")
-        .annotate(n=Count("id"))
-        .order_by("period", "speaker__name")
-    )
+def speaker_period_rows(filters: Filters, speaker_ids: list[int], *, summary: bool = False) -> list[dict]:
+    if summary and not filters.speaker:
+        names = dict(Speaker.objects.filter(pk__in=speaker_ids).values_list("id", "name"))
+        rows = quote_counts(filters, keys=["speaker_id"], by_period=True, speaker_ids=speaker_ids)
+        for r in rows:
+            r["speaker__name"] = names.get(r["speaker_id"])
+        rows.sort(key=lambda r: (_as_date(r["period"]), r["speaker__name"] or ""))
+    else:
+        quotes = quotes_in_scope(replace(filters, theme=None)).filter(speaker_id__in=speaker_ids)
+        rows = (
+            quotes.annotate(period=_trunc(filters.granularity, "article__published"))
+            .values("speaker_id", "speaker__name", "period")
+            .annotate(n=Count("id"))
+            .order_by("period", "speaker__name")
+        )
     result = []
     for r in rows:
         start = _as_date(r["period"])
@@ -134,14 +160,18 @@ class KindShare:
         return getattr(self, kind) / self.total if self.total else None
 
 
-def kind_shares(filters: Filters) -> list[KindShare]:
+def kind_shares(filters: Filters, *, summary: bool = False) -> list[KindShare]:
     rows: dict = {}
-    for r in (
-        quotes_in_scope(replace(filters, theme=None, kind=""))
-        .values("article__outlet_id", "article__outlet__name", "kind")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
+    if summary and not filters.speaker:
+        counted = _names(quote_counts(filters, keys=["outlet_id", "kind"]))
+    else:
+        counted = (
+            quotes_in_scope(replace(filters, theme=None, kind=""))
+            .values("article__outlet_id", "article__outlet__name", "kind")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+    for r in counted:
         share = rows.setdefault(
             r["article__outlet_id"], KindShare(r["article__outlet_id"], r["article__outlet__name"] or "(no outlet)")
         )
@@ -149,7 +179,7 @@ def kind_shares(filters: Filters) -> list[KindShare]:
     return sorted(rows.values(), key=lambda s: s.outlet)
 
 
-def top_speakers_per_theme(filters: Filters, *, top: int = TOP_PER_THEME) -> list[dict]:
+def top_speakers_per_theme(filters: Filters, *, top: int = TOP_PER_THEME, summary: bool = False) -> list[dict]:
     """Per theme: its ``top`` speakers by quotes overlapping a counted span with that theme.
 
     One grouped query: the counted (span, theme) rows ⋈ live quotes of the same article that overlap the span. The
@@ -172,7 +202,14 @@ def top_speakers_per_theme(filters: Filters, *, top: int = TOP_PER_THEME) -> lis
         GROUP BY cl.theme_id, q.speaker_id, sp.name
     """
     per_theme: dict = defaultdict(list)
-    if themes:
+    if themes and summary:
+        counted = speaker_theme_counts(filters, [t.pk for t in themes])
+        names = dict(
+            Speaker.objects.filter(pk__in={s for rows in counted.values() for s, _ in rows}).values_list("id", "name")
+        )
+        for theme_id, rows in counted.items():
+            per_theme[theme_id] = [{"speaker_id": s, "speaker__name": names.get(s), "n": n} for s, n in rows]
+    elif themes:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             for theme_id, speaker_id, name, n in cursor.fetchall():

@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from rapidfuzz import fuzz
@@ -31,6 +31,8 @@ from apps.annotations.models import Annotation
 from apps.quotes.models import Quote
 
 from .filters import Filters
+from .models import StatementLink
+from .summaries import quote_counts
 from .themes import dated_articles
 
 THRESHOLD = 73.0
@@ -116,6 +118,60 @@ def linked_pairs(texts: list[str], threshold: float = THRESHOLD) -> list[tuple[i
     ]
 
 
+def week_of(day) -> int | None:
+    """Weeks since 1 January 1 (Monday-based), the blocking key of the comparisons; None for an undated article."""
+    return None if day is None else (day.toordinal() - 1) // 7
+
+
+def near(week_a: int | None, week_b: int | None) -> bool:
+    """Renderings of one statement are published within days of each other: only quotes of the same or
+    consecutive weeks are compared (undated quotes only with undated ones). This bounds the comparisons of a
+    speaker quoted 50,000 times to a window instead of every pair."""
+    if week_a is None or week_b is None:
+        return week_a is None and week_b is None
+    return abs(week_a - week_b) <= 1
+
+
+def pairs_between(norm_a: list[str], norm_b: list[str], threshold: float = THRESHOLD) -> list[tuple[int, int]]:
+    """(i, j) with similarity(norm_a[i], norm_b[j]) ≥ threshold, on normalised texts (same pruning as below)."""
+    if not norm_a or not norm_b:
+        return []
+    cutoff = max(0.0, 2 * threshold - 100)
+    set_scores = cdist(norm_a, norm_b, scorer=fuzz.token_set_ratio, score_cutoff=cutoff, workers=1)
+    rows, cols = np.nonzero(set_scores)
+    if len(rows) > 4 * max(len(norm_a), len(norm_b)):
+        sort_scores = cdist(norm_a, norm_b, scorer=fuzz.token_sort_ratio, workers=1)
+        keep = (set_scores[rows, cols] + sort_scores[rows, cols]) / 2 >= threshold
+        return list(zip(rows[keep].tolist(), cols[keep].tolist()))
+    return [
+        (i, j)
+        for i, j in zip(rows.tolist(), cols.tolist())
+        if (set_scores[i, j] + fuzz.token_sort_ratio(norm_a[i], norm_b[j])) / 2 >= threshold
+    ]
+
+
+def linked_quote_pairs(rows: list[tuple]) -> list[tuple[int, int]]:
+    """Links among one speaker's quotes ``rows`` = [(id, text, article id, published)]: pairs of quotes of
+    different articles, of the same or consecutive weeks, similar at ``THRESHOLD``; each week's quotes are compared
+    with themselves and with the next week's, so the work grows with the quotes, not their square."""
+    by_week = defaultdict(list)
+    for row in rows:
+        by_week[week_of(row[3])].append(row)
+    norm = {row[0]: normalise(row[1]) for row in rows}
+    links = []
+    for week, block in by_week.items():
+        texts = [norm[r[0]] for r in block]
+        for i, j in pairs_between(texts, texts):
+            if i < j and block[i][2] != block[j][2]:
+                links.append((block[i][0], block[j][0]))
+        nxt = by_week.get(week + 1) if week is not None else None
+        if nxt:
+            for i, j in pairs_between(texts, [norm[r[0]] for r in nxt]):
+                if block[i][2] != nxt[j][2]:
+                    links.append((block[i][0], nxt[j][0]))
+    return [(min(a, b), max(a, b)) for a, b in links]
+
+
 def group_quotes(quotes: list[Quote], threshold: float = THRESHOLD) -> list[list[Quote]]:
     """Connected components of quotes (one speaker) linked by similarity ≥ threshold across articles."""
     if len(quotes) < 2:
@@ -128,8 +184,9 @@ def group_quotes(quotes: list[Quote], threshold: float = THRESHOLD) -> list[list
             i = parent[i]
         return i
 
+    weeks = [week_of(q.article.published) for q in quotes]
     for i, j in linked_pairs([q.text for q in quotes], threshold):
-        if quotes[i].article_id != quotes[j].article_id:
+        if quotes[i].article_id != quotes[j].article_id and near(weeks[i], weeks[j]):
             parent[find(i)] = find(j)
     groups = defaultdict(list)
     for i, q in enumerate(quotes):
@@ -168,10 +225,12 @@ def _published_order(q: Quote):
 @dataclass(slots=True)
 class StatementGroup:
     quotes: list[Quote]
+    ids: list[int] = field(default_factory=list)  # sorted; from the links table: quotes loaded for the page shown
+    n_outlets: int = 0
 
     @property
     def key(self) -> int:
-        return min(q.pk for q in self.quotes)
+        return self.ids[0] if self.ids else min(q.pk for q in self.quotes)  # ids are kept sorted
 
     @property
     def speaker(self) -> str:
@@ -186,21 +245,36 @@ class StatementGroup:
         return min(self.quotes, key=_published_order)
 
 
-def statement_groups(filters: Filters, *, across_outlets: bool = True, top: int = TOP_SPEAKERS) -> list[StatementGroup]:
-    """Groups among the ``top`` most quoted speakers in range; ``across_outlets``: only groups with 2+ outlets."""
+def _top_speakers(filters: Filters, top: int, *, summary: bool = False) -> list[int]:
+    """The ``top`` most quoted speakers in range with 2+ quotes (from the per-day quote counts with ``summary``)."""
+    if filters.speaker:
+        return [filters.speaker]
+    if summary:
+        rows = quote_counts(filters, keys=["speaker_id"], attributed=True)
+        ranked = sorted((r for r in rows if r["n"] >= 2), key=lambda r: (-r["n"], r["speaker_id"]))
+        return [r["speaker_id"] for r in ranked[:top]]
     base = Quote.objects.filter(
         deleted_at__isnull=True, speaker__isnull=False, article__in=dated_articles(filters).values("pk")
     )
-    if filters.speaker:
-        speaker_ids = [filters.speaker]
-    else:
-        speaker_ids = list(
-            base.values("speaker_id")
-            .annotate(n=Count("id"))
-            .filter(n__gte=2)
-            .order_by("-n", "speaker_id")
-            .values_list("speaker_id", flat=True)[:top]
-        )
+    return list(
+        base.values("speaker_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=2)
+        .order_by("-n", "speaker_id")
+        .values_list("speaker_id", flat=True)[:top]
+    )
+
+
+def statement_groups(
+    filters: Filters, *, across_outlets: bool = True, top: int = TOP_SPEAKERS, summary: bool = False
+) -> list[StatementGroup]:
+    """Groups among the ``top`` most quoted speakers in range; ``across_outlets``: only groups with 2+ outlets.
+
+    With ``summary`` the groups are the connected components of the stored links (``StatementLink``, built by the
+    summaries refresh) between quotes in range, and carry quote ids only: ``load_quotes`` fills the page shown."""
+    speaker_ids = _top_speakers(filters, top, summary=summary)
+    if summary:
+        return _linked_groups(filters, speaker_ids, across_outlets)
     groups = []
     for speaker_id in speaker_ids:
         for quotes in group_quotes(_speaker_quotes(speaker_id, filters)):
@@ -210,7 +284,101 @@ def statement_groups(filters: Filters, *, across_outlets: bool = True, top: int 
     return sorted(groups, key=lambda g: (-len(g.outlets), -len(g.quotes), g.key))
 
 
-def group_of(quote: Quote) -> StatementGroup | None:
+def _linked_groups(filters: Filters, speaker_ids: list[int], across_outlets: bool) -> list[StatementGroup]:
+    links = StatementLink.objects.filter(speaker_id__in=speaker_ids, day_a__isnull=False, day_b__isnull=False)
+    if filters.date_from:
+        links = links.filter(day_a__gte=filters.date_from, day_b__gte=filters.date_from)
+    if filters.date_to:
+        links = links.filter(day_a__lte=filters.date_to, day_b__lte=filters.date_to)
+    if filters.outlet:
+        links = links.filter(outlet_a=filters.outlet, outlet_b=filters.outlet)
+    parent: dict = {}
+
+    def find(i):
+        while parent.setdefault(i, i) != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    outlet_of = {}
+    for a, b, outlet_a, outlet_b in links.values_list("quote_a", "quote_b", "outlet_a", "outlet_b"):
+        outlet_of[a], outlet_of[b] = outlet_a, outlet_b
+        parent[find(a)] = find(b)
+    members = defaultdict(list)
+    for quote_id in outlet_of:
+        members[find(quote_id)].append(quote_id)
+    groups = []
+    for ids in members.values():
+        n_outlets = len({outlet_of[i] for i in ids})
+        if not across_outlets or n_outlets >= 2:
+            groups.append(StatementGroup([], sorted(ids), n_outlets))
+    return sorted(groups, key=lambda g: (-g.n_outlets, -len(g.ids), g.key))
+
+
+def load_quotes(groups) -> None:
+    """Fill the quotes of link-table groups (one query for the page shown)."""
+    wanted = [g for g in groups if g.ids and not g.quotes]
+    if not wanted:
+        return
+    quotes = {
+        q.pk: q
+        for q in Quote.objects.filter(pk__in=[i for g in wanted for i in g.ids]).select_related(
+            "article__outlet", "speaker"
+        )
+    }
+    for g in wanted:
+        g.quotes = sorted((quotes[i] for i in g.ids if i in quotes), key=_published_order)
+
+
+def statement_links_rebuild() -> int:
+    """Rebuild ``StatementLink`` from every live attributed quote (the summaries refresh calls it)."""
+    StatementLink.objects.all().delete()
+    rows = (
+        Quote.objects.filter(deleted_at__isnull=True, speaker__isnull=False)
+        .order_by("speaker_id", "id")
+        .values_list("speaker_id", "id", "text", "article_id", "article__published", "article__outlet_id")
+    )
+    per_speaker = defaultdict(list)
+    for speaker_id, *row in rows.iterator(chunk_size=10_000):
+        per_speaker[speaker_id].append(row)
+    batch, total = [], 0
+    for speaker_id, quotes in per_speaker.items():
+        info = {q[0]: q for q in quotes}
+        for a, b in linked_quote_pairs([(q[0], q[1], q[2], q[3]) for q in quotes]):
+            qa, qb = info[a], info[b]
+            batch.append(
+                StatementLink(
+                    speaker_id=speaker_id,
+                    quote_a=a,
+                    quote_b=b,
+                    day_a=qa[3],
+                    day_b=qb[3],
+                    outlet_a=qa[4],
+                    outlet_b=qb[4],
+                )
+            )
+        if len(batch) >= 5000:
+            total += len(StatementLink.objects.bulk_create(batch, batch_size=5000))
+            batch = []
+    total += len(StatementLink.objects.bulk_create(batch, batch_size=5000))
+    return total
+
+
+def group_of(quote: Quote, *, summary: bool = False) -> StatementGroup | None:
+    """The group of ``quote`` over all its speaker's quotes; with ``summary``, its component in the stored links
+    (a walk of a few indexed queries instead of comparing the speaker's quotes)."""
+    if summary:
+        seen, frontier = {quote.pk}, {quote.pk}
+        while frontier:
+            pairs = StatementLink.objects.filter(Q(quote_a__in=frontier) | Q(quote_b__in=frontier))
+            found = {i for pair in pairs.values_list("quote_a", "quote_b") for i in pair} - seen
+            seen |= found
+            frontier = found
+        if len(seen) < 2:
+            return None
+        group = StatementGroup([], sorted(seen))
+        load_quotes([group])
+        return group
     for quotes in group_quotes(_speaker_quotes(quote.speaker_id)) if quote.speaker_id else []:
         if any(q.pk == quote.pk for q in quotes):
             return StatementGroup(quotes)

@@ -22,14 +22,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from apps.annotations.models import Annotation, Theme
 from apps.assignments.models import Assignment
-from apps.corpus.models import Article
+from apps.corpus.models import Article, Outlet
 
 from .filters import SUBMITTED, Filters
+from .summaries import article_totals, theme_counts
 
 FINISHED = (Assignment.State.SUBMITTED, Assignment.State.APPROVED)
 
@@ -67,16 +68,26 @@ def dated_articles(filters: Filters) -> QuerySet[Article]:
     return articles
 
 
+def counted_basis(basis: str, path: str = "") -> Q | Exists:
+    """Which spans count, as a condition on spans reached through ``path`` — the one place that says it.
+
+    ``accepted`` (the default): a reviewer accepted the span; ``submitted``: its annotator's work on the article is
+    submitted or approved. Every figure (pages, summary tables, co-occurrence, rate ratios, spans lists) filters
+    through here, so switching "accepted" to the review app's adjudicated gold layer is a change of this function.
+    """
+    if basis == SUBMITTED:
+        return Exists(
+            Assignment.objects.filter(
+                article=OuterRef(f"{path}article_id"), analyst=OuterRef(f"{path}annotator_id"), state__in=FINISHED
+            )
+        )
+    return Q(**{f"{path}status": Annotation.Status.ACCEPTED})
+
+
 def counted_spans(filters: Filters) -> QuerySet[Annotation]:
     """The spans the figures count (see the module docstring), restricted by outlet, dates and theme."""
     spans = Annotation.objects.filter(deleted_at__isnull=True, article__in=dated_articles(filters).values("pk"))
-    if filters.basis == SUBMITTED:
-        finished = Assignment.objects.filter(
-            article=OuterRef("article_id"), analyst=OuterRef("annotator_id"), state__in=FINISHED
-        )
-        spans = spans.filter(Exists(finished))
-    else:
-        spans = spans.filter(status=Annotation.Status.ACCEPTED)
+    spans = spans.filter(counted_basis(filters.basis))
     if filters.theme:
         spans = spans.filter(themes=filters.theme)
     return spans
@@ -94,13 +105,7 @@ def counted_links(filters: Filters) -> QuerySet:
         links = links.filter(annotation__article__published__lte=filters.date_to)
     if filters.outlet:
         links = links.filter(annotation__article__outlet_id=filters.outlet)
-    if filters.basis == SUBMITTED:
-        finished = Assignment.objects.filter(
-            article=OuterRef("annotation__article_id"), analyst=OuterRef("annotation__annotator_id"), state__in=FINISHED
-        )
-        links = links.filter(Exists(finished))
-    else:
-        links = links.filter(annotation__status=Annotation.Status.ACCEPTED)
+    links = links.filter(counted_basis(filters.basis, "annotation__"))
     if filters.theme:
         links = links.filter(theme_id=filters.theme)
     return links
@@ -128,10 +133,10 @@ class Cell:
         return self.spans * 1000 / self.words if self.words else None
 
 
-def theme_outlet_cells(filters: Filters, *, by_period: bool) -> list[Cell]:
-    """One cell per (outlet, theme[, period]) with articles in range: 3 grouped queries whatever the size."""
+def _live_totals_counts(filters: Filters, *, by_period: bool) -> tuple[dict, dict]:
+    """{(outlet id[, period]): (articles, words)} and {(outlet id, theme id[, period]): (spans, articles)}, live."""
     articles = dated_articles(filters)
-    keys = ["outlet_id", "outlet__name"] + (["period"] if by_period else [])
+    keys = ["outlet_id"] + (["period"] if by_period else [])
     if by_period:
         articles = articles.annotate(period=_trunc(filters.granularity, "published"))
     totals = {
@@ -153,14 +158,33 @@ def theme_outlet_cells(filters: Filters, *, by_period: bool) -> list[Cell]:
             (_as_date(row["period"]),) if by_period else ()
         )
         counts[key] = (row["spans"], row["arts"])
+    return totals, counts
+
+
+def theme_outlet_cells(filters: Filters, *, by_period: bool, summary: bool = False) -> list[Cell]:
+    """One cell per (outlet, theme[, period]) with articles in range: grouped queries whatever the size, over the
+    per-day summary tables when ``summary`` (they are current), else over the spans themselves."""
+    if summary:
+        totals = {
+            (k[0],) + tuple(_as_date(v) for v in k[1:]): v
+            for k, v in article_totals(filters, by_period=by_period).items()
+        }
+        counts = {
+            k[:2] + tuple(_as_date(v) for v in k[2:]): v for k, v in theme_counts(filters, by_period=by_period).items()
+        }
+    else:
+        totals, counts = _live_totals_counts(filters, by_period=by_period)
+    names = dict(Outlet.objects.values_list("id", "name"))
     used = {key[1] for key in counts}
     themes = [
         t for t in Theme.objects.all() if t.pk in used or (t.active and (not filters.theme or t.pk == filters.theme))
     ]
     cells = []
-    for key, (n, words) in sorted(totals.items(), key=lambda kv: (kv[0][1] or "", kv[0][2] if by_period else 0)):
-        outlet_id, outlet = key[0], key[1] or "(no outlet)"
-        period = _as_date(key[2]) if by_period else None
+    for key, (n, words) in sorted(
+        totals.items(), key=lambda kv: (names.get(kv[0][0]) or "", kv[0][1] if by_period else 0)
+    ):
+        outlet_id, outlet = key[0], names.get(key[0]) or "(no outlet)"
+        period = _as_date(key[1]) if by_period else None
         for theme in themes:
             spans, arts = counts.get((outlet_id, theme.pk) + ((period,) if by_period else ()), (0, 0))
             cell = Cell(outlet_id, outlet, theme.pk, theme.name, period, n, words, arts, spans)

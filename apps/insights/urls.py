@@ -6,6 +6,7 @@ app_name = "insights"
 urlpatterns = [
     path("search/", views.search, name="search"),
     path("themes/", views.themes, name="themes"),
+    path("themes/compare/", views.compare, name="compare"),
     path("spans/", views.spans, name="spans"),
     path("speakers/", views.speakers, name="speakers"),
     path("quotes/", views.quotes, name="quotes"),

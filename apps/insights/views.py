@@ -4,8 +4,11 @@ filter change redraws only ``#results``; ``?format=csv&table=...`` downloads the
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -19,11 +22,13 @@ from apps.corpus.selectors import outlet_list
 from apps.quotes.models import Quote, Speaker
 
 from . import charts
+from .compare import LEVELS, cooccurrence, cooccurring_spans, rate_ratios
 from .filters import BASES, GRANULARITIES, METRICS, Filters
 from .reliability import METHOD_COLUMNS, method_rows, methods_markdown, reliability_report
 from .search import KINDS, hits_for_page, parse_query, search_results
 from .speakers import kind_shares, quotes_in_scope, speaker_outlet_rows, speaker_period_rows, top_speakers_per_theme
-from .statements import THRESHOLD, StatementGroup, group_of, renderings, statement_groups
+from .statements import THRESHOLD, StatementGroup, group_of, load_quotes, renderings, statement_groups
+from .summaries import stored_reliability_report, summaries_usable
 from .tables import csv_response
 from .themes import TABLE_COLUMNS, cell_rows, counted_spans, theme_outlet_cells, whole_range
 
@@ -93,7 +98,7 @@ def _metric_value(cell, metric: str):
 def themes(request):
     filters = Filters.from_query(request.GET)
     spans_url = reverse("insights:spans")
-    all_periods = theme_outlet_cells(filters, by_period=True)
+    all_periods = theme_outlet_cells(filters, by_period=True, summary=summaries_usable())
     overall = whole_range(filters, all_periods)
     # the lines: one theme, the chosen one or the one with the most counted spans
     busiest = max(overall, key=lambda c: (c.spans, -c.theme_id), default=None)
@@ -154,7 +159,7 @@ def spans(request):
     """Exactly the spans a themes cell counts (``themes.counted_spans`` with the cell's filters)."""
     filters = Filters.from_query(request.GET)
     rows = (
-        counted_spans(filters)
+        cooccurring_spans(counted_spans(filters), filters)
         .select_related("article__outlet", "annotator")
         .prefetch_related("themes")
         .order_by("article__published", "article_id", "start", "id")
@@ -165,9 +170,104 @@ def spans(request):
         "page_obj": page,
         "spans": page.object_list,
         "theme_name": Theme.objects.filter(pk=filters.theme).values_list("name", flat=True).first(),
+        "cotheme_name": Theme.objects.filter(pk=filters.cotheme).values_list("name", flat=True).first(),
+        "level_label": LEVELS.get(filters.level, LEVELS["span"]).lower(),
         "outlet_name": next((o.name for o in outlet_list() if o.pk == filters.outlet), ""),
     }
     return render(request, "insights/spans.html", context)
+
+
+@require_GET
+@supervisor_required
+def compare(request):
+    """Theme co-occurrence (same span / paragraph / article) and rate ratios of two outlets with 95 % CIs."""
+    filters = Filters.from_query(request.GET)
+    level = filters.level or "span"
+    spans_url = reverse("insights:spans")
+    themes = list(Theme.objects.order_by("order", "name"))
+    summary = summaries_usable()
+    counts = cooccurrence(replace(filters, outlet=None), level, summary=summary)  # all outlets; ratios: a pair
+    used = [t for t in themes if (t.pk, t.pk) in counts]
+    base = Filters(basis=filters.basis, date_from=filters.date_from, date_to=filters.date_to)
+    matrix = [
+        {
+            "theme": a,
+            "cells": [
+                {
+                    "theme": b,
+                    "n": counts.get((min(a.pk, b.pk), max(a.pk, b.pk)), 0),
+                    "query": base.query(theme=a.pk, cotheme=b.pk if b.pk != a.pk else None, level=level),
+                }
+                for b in used
+            ],
+        }
+        for a in used
+    ]
+    outlets = list(outlet_list())
+    outlet1 = filters.outlet or (outlets[0].pk if outlets else None)
+    outlet2 = filters.outlet2 or next((o.pk for o in outlets if o.pk != outlet1), None)
+    cells = whole_range(filters, theme_outlet_cells(replace(filters, outlet=None), by_period=True, summary=summary))
+    ratios = rate_ratios(cells, outlet1, outlet2, filters.metric) if outlet1 and outlet2 else []
+    if request.GET.get("format") == "csv":
+        if request.GET.get("table") == "ratios":
+            names = {o.pk: o.name for o in outlets}
+            return csv_response(
+                "rate-ratios.csv",
+                [
+                    "theme",
+                    "outlet_1",
+                    "count_1",
+                    "exposure_1",
+                    "outlet_2",
+                    "count_2",
+                    "exposure_2",
+                    "rate_ratio",
+                    "ci95_low",
+                    "ci95_high",
+                    "measure",
+                ],
+                [
+                    [
+                        r.theme,
+                        names.get(outlet1),
+                        r.x1,
+                        r.e1,
+                        names.get(outlet2),
+                        r.x2,
+                        r.e2,
+                        _round(r.ratio),
+                        _round(r.low),
+                        _round(r.high),
+                        METRICS[filters.metric],
+                    ]
+                    for r in ratios
+                ],
+            )
+        return csv_response(
+            f"theme-cooccurrence-{level}.csv",
+            ["theme", *[t.name for t in used]],
+            [[row["theme"].name, *[c["n"] for c in row["cells"]]] for row in matrix],
+        )
+    context = {
+        **_choices(filters),
+        "level": level,
+        "levels": LEVELS,
+        "level_label": LEVELS[level].lower(),
+        "matrix": matrix,
+        "used": used,
+        "ratios": ratios,
+        "outlet1": outlet1,
+        "outlet2": outlet2,
+        "outlet1_name": next((o.name for o in outlets if o.pk == outlet1), "Outlet 1"),
+        "outlet2_name": next((o.name for o in outlets if o.pk == outlet2), "Outlet 2"),
+        "spans_url": spans_url,
+        "metric_label": METRICS[filters.metric],
+    }
+    return _page(request, "insights/compare.html", context)
+
+
+def _round(value, digits: int = 4):
+    return None if value is None else round(value, digits)
 
 
 # --- who speaks ---------------------------------------------------------------------------------------------------
@@ -178,11 +278,12 @@ def spans(request):
 def speakers(request):
     filters = Filters.from_query(request.GET)
     quotes_url = reverse("insights:quotes")
-    voice = speaker_outlet_rows(filters)
-    shares = kind_shares(filters)
+    summary = summaries_usable()
+    voice = speaker_outlet_rows(filters, summary=summary)
+    shares = kind_shares(filters, summary=summary)
     speaker_ids = list(dict.fromkeys(r.speaker_id for r in voice))[:5]
-    over_time = speaker_period_rows(filters, speaker_ids)
-    per_theme = top_speakers_per_theme(filters)
+    over_time = speaker_period_rows(filters, speaker_ids, summary=summary)
+    per_theme = top_speakers_per_theme(filters, summary=summary)
     table = request.GET.get("table")
     if request.GET.get("format") == "csv":
         if table == "kinds":
@@ -291,17 +392,18 @@ def quotes(request):
 def statements(request):
     filters = Filters.from_query(request.GET)
     across = request.GET.get("all") != "1"
-    groups = statement_groups(filters, across_outlets=across)
+    groups = statement_groups(filters, across_outlets=across, summary=summaries_usable())
     page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
+    load_quotes(page.object_list)
     context = {
         **_choices(filters),
         "page_obj": page,
         "groups": page.object_list,
         "across": across,
         "threshold": THRESHOLD,
-        "speaker_choices": Speaker.objects.filter(merged_into__isnull=True, quotes__isnull=False)
-        .distinct()
-        .order_by("name")[:500],
+        "speaker_choices": Speaker.objects.filter(
+            Exists(Quote.objects.filter(speaker=OuterRef("pk"))), merged_into__isnull=True
+        ).order_by("name")[:500],
     }
     return _page(request, "insights/statements.html", context)
 
@@ -310,7 +412,7 @@ def statements(request):
 @supervisor_required
 def statement(request, pk: int):
     quote = get_object_or_404(Quote.objects.select_related("speaker"), pk=pk, deleted_at__isnull=True)
-    group = group_of(quote)
+    group = group_of(quote, summary=summaries_usable())
     alone = group is None  # no other article renders it: the page shows the quote alone and says so
     group = group or StatementGroup([quote])
     context = {"group": group, "renderings": renderings(group), "threshold": THRESHOLD, "alone": alone}
@@ -323,7 +425,7 @@ def statement(request, pk: int):
 @require_GET
 @supervisor_required
 def reliability(request):
-    report = reliability_report()
+    report = (summaries_usable() and stored_reliability_report()) or reliability_report()
     fmt = request.GET.get("format")
     if fmt == "csv":
         if request.GET.get("table") == "pairs":

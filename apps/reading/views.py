@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from apps.assignments.selectors import articles_visible_to
-from apps.corpus.selectors import article_search, outlet_list
+from apps.corpus.search import article_passages, article_text_search
+from apps.corpus.selectors import outlet_list
 from apps.corpus.text import Mark, text_html
 
 PAGE_SIZE = 50
@@ -26,14 +27,20 @@ def _int_or_none(value: str | None) -> int | None:
 def article_list(request):
     q = request.GET.get("q", "")
     outlet_id = _int_or_none(request.GET.get("outlet"))
-    articles = article_search(articles=articles_visible_to(request.user), q=q, outlet_id=outlet_id)
+    articles = articles_visible_to(request.user)
+    if outlet_id:
+        articles = articles.filter(outlet_id=outlet_id)
     batch_id = _int_or_none(request.GET.get("batch"))  # "see these articles" after an import
     if batch_id:
         articles = articles.filter(import_batches__id=batch_id)
+    # title and text, full-text on PostgreSQL (the insights search's query language: "phrases", prefix*)
+    articles = article_text_search(articles=articles, q=q).select_related("outlet")
+    articles = articles.only("id", "title", "published", "byline", "n_words", "outlet__name")
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    passages = article_passages(articles=page.object_list, q=q)
     context = {
         "page_obj": page,
-        "articles": page.object_list,
+        "articles": [(article, passages.get(article.pk)) for article in page.object_list],
         "q": q,
         "outlet_id": outlet_id,
         "batch_id": batch_id,

@@ -1,10 +1,13 @@
 // On the reading page: ?hl=START-END (code points into the article text) marks that passage and scrolls to it.
 // Paragraphs carry data-start/data-end; the text nodes inside a paragraph are walked in order, converting code
-// points to the UTF-16 units the DOM counts in.
+// points to the UTF-16 units the DOM counts in. Idempotent: a passage already marked is left alone (a second run
+// used to wrap the marked text in a second <mark>), and after htmx redraws the text (quoteChanged) it is marked
+// again without scrolling.
 (function () {
   "use strict";
 
-  function mark() {
+  function mark(scroll) {
+    if (document.querySelector("#article-text mark.insights-hl")) return;
     var match = /^(\d+)-(\d+)$/.exec(new URLSearchParams(window.location.search).get("hl") || "");
     if (!match) return;
     var start = Number(match[1]), end = Number(match[2]);
@@ -32,10 +35,13 @@
     });
     if (first) {
       first.id = first.id || "hl";
-      first.scrollIntoView({ block: "center" });
+      if (scroll !== false) first.scrollIntoView({ block: "center" });
     }
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mark);
   else mark();
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.target && event.target.id === "article-text") mark(false);
+  });
 })();

@@ -66,11 +66,13 @@ def test_supervisor_searches_a_phrase_and_lands_on_the_passage(page, coded_seeds
     assert Article.objects.get(pk=pk).text[start:end].lower() == "correct historical perspective"
     paragraph = page.locator("#article-text p[data-start]").filter(has_text="correct historical perspective").first
     assert int(paragraph.get_attribute("data-start")) <= start < int(paragraph.get_attribute("data-end"))
-    # with static/js/insights_passage.js on the reading page, the passage is marked and scrolled to
-    page.add_script_tag(url="/static/js/insights_passage.js")
+    # static/js/insights_passage.js on the reading page marks the passage and scrolls to it
     mark = page.locator("mark.insights-hl")
     expect(mark).to_have_text("correct historical perspective")
     expect(mark).to_be_in_viewport()
+    # running the script again (a second include, an htmx refresh of the text) must not mark the passage twice
+    page.add_script_tag(url="/static/js/insights_passage.js")
+    expect(mark).to_have_count(1)
     assert page.js_errors == []
 
 
@@ -145,4 +147,48 @@ def test_supervisor_downloads_the_reliability_table(page, screenshot, tmp_path):
         "overlap_f1": "1.000",
     }
     assert rows[1]["scope"] == "Multipolarity" and rows[1]["alpha"] == "0.533"
+    assert page.js_errors == []
+
+
+def test_a_cooccurrence_cell_opens_its_spans_and_the_rate_ratios_state_their_method(page, coded_seeds, screenshot):
+    both = span(
+        coded_seeds["reuters"],
+        "Putin thanked Chinese President Xi Jinping",
+        Annotation.objects.first().annotator,
+        [coded_seeds["ukraine"], coded_seeds["wwii"]],
+    )
+    login(page, "sue")
+    page.goto("/insights/themes/")
+    page.get_by_role("link", name="Co-occurrence & rate ratios").click()
+    expect(page.get_by_test_id("ratio-method")).to_contain_text("Poisson")
+    page.select_option("select[name=level]", "article")
+    cell = page.locator('[data-pair="Ukraine war|WWII memory"]')
+    expect(cell).to_have_text("1")
+    expect(page).to_have_url(re.compile(r"level=article"))
+    expect(page.get_by_test_id("ratio-table").locator("tbody tr", has_text="Ukraine war")).to_be_visible()
+    _both_widths(page, screenshot, "compare")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    cell.click()
+    page.wait_for_url("**/insights/spans/**")
+    expect(page.get_by_test_id("span-count")).to_have_text("1")
+    shown = page.locator("[data-span-id]").evaluate_all("rows => rows.map(r => Number(r.dataset.spanId))")
+    assert shown == [both.pk]
+    assert page.js_errors == []
+
+
+def test_the_article_list_searches_text_and_lands_on_the_passage(page, coded_seeds, screenshot):
+    login(page, "sue")
+    page.goto("/articles/")
+    page.fill("#id_q", '"correct historical perspective"')
+    rows = page.locator("#results tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first.locator("mark").first).to_have_text(re.compile("correct historical perspective", re.I))
+    _both_widths(page, screenshot, "article-list")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    rows.first.locator("a").first.click()
+    page.wait_for_url(re.compile(r"/articles/\d+/\?hl=\d+-\d+#hl$"))
+    mark = page.locator("mark.insights-hl")
+    expect(mark).to_have_text("correct historical perspective")
+    expect(mark).to_be_in_viewport()
+    screenshot(page, "passage-1280")
     assert page.js_errors == []

@@ -133,3 +133,15 @@ def _codes(text, spans_by_user, table):
         [float(table.setdefault(lab, len(table))) for lab in token_labels(tokens, spans_by_user[u])]
         for u in sorted(spans_by_user)
     ]
+
+
+def test_the_stored_report_is_the_computed_report(double):
+    """The refresh keeps the reliability report as JSON; the page reads it back unchanged."""
+    from dataclasses import asdict
+
+    from apps.insights.reliability import reliability_report
+    from apps.insights.summaries import stored_reliability_report, summaries_refresh
+
+    summaries_refresh()
+    stored = stored_reliability_report()
+    assert asdict(stored) == asdict(reliability_report()) and stored.rows[0].alpha is not None

@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from apps.assignments.models import Assignment
 from apps.corpus.models import Article
+from apps.corpus.search import Term, keyword_in_context, parse_query, tsquery
 from apps.insights.filters import Filters
-from apps.insights.search import Term, keyword_in_context, parse_query, search_results, tsquery
+from apps.insights.search import search_results
 from tests.factories import ArticleFactory, OutletFactory
 
 

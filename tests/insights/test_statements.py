@@ -101,3 +101,62 @@ def test_the_pruned_pairs_are_exactly_the_pairs_at_or_above_the_threshold():
     assert linked_pairs(dense) == [
         (i, j) for i in range(18) for j in range(i + 1, 18) if similarity(dense[i], dense[j]) >= THRESHOLD
     ]
+
+
+def _shape(groups):
+    return sorted((g.key, tuple(sorted(g.ids or (q.pk for q in g.quotes)))) for g in groups)
+
+
+@pytest.mark.parametrize("across", [True, False])
+def test_groups_from_the_links_table_equal_the_live_groups_on_the_seeds(seed_articles, across):
+    """The refresh stores the links (same threshold, same week window); the page's groups from them are the live
+    groups, and loading a page's quotes gives the same outlets and first rendering."""
+    from apps.insights.statements import load_quotes
+    from apps.insights.summaries import summaries_refresh
+
+    summaries_refresh()
+    live = statement_groups(Filters(), across_outlets=across)
+    stored = statement_groups(Filters(), across_outlets=across, summary=True)
+    assert _shape(stored) == _shape(live) and live
+    load_quotes(stored)
+    assert [(g.outlets, g.first.pk) for g in stored] == [(g.outlets, g.first.pk) for g in live]
+
+
+def test_quotes_weeks_apart_are_not_compared():
+    """Renderings of one statement appear within days: only the same or consecutive weeks are compared."""
+    import datetime as dt
+
+    from apps.insights.statements import linked_quote_pairs
+
+    text = "China and Russia oppose unilateralism and bullying in all its forms"
+    day = dt.date(2025, 5, 8)
+    rows = [(1, text, 10, day), (2, text, 11, day + dt.timedelta(days=6)), (3, text, 12, day + dt.timedelta(days=30))]
+    assert sorted(linked_quote_pairs(rows)) == [(1, 2)]
+    assert linked_quote_pairs([(1, text, 10, day), (2, text, 10, day)]) == []  # same article: never a rendering
+
+
+def test_a_quotes_group_from_the_links_is_its_live_group(xi_unilateralism):
+    from apps.insights.summaries import summaries_refresh
+
+    xinhua, reuters = xi_unilateralism
+    summaries_refresh()
+    stored = group_of(xinhua, summary=True)
+    assert (
+        sorted(q.pk for q in stored.quotes)
+        == sorted(q.pk for q in group_of(xinhua).quotes)
+        == sorted([xinhua.pk, reuters.pk])
+    )
+    assert stored.first == reuters
+
+
+def test_the_statements_page_reads_the_stored_links_once_current(xi_unilateralism, client_for, supervisor):
+    from apps.insights.summaries import summaries_refresh
+
+    xinhua, reuters = xi_unilateralism
+    summaries_refresh()
+    response = client_for(supervisor).get(reverse("insights:statements"))
+    groups = response.context["groups"]
+    assert all(g.ids for g in groups) and len(groups) == 2  # from the links table, quotes loaded for the page
+    group = next(g for g in groups if xinhua.pk in g.ids)
+    assert group.outlets == ["Reuters", "Xinhua"] and group.first == reuters
+    assert f"/insights/statements/{group.key}/" in response.content.decode()

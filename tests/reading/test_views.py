@@ -39,13 +39,31 @@ def test_supervisors_and_admins_read_every_article(request, client_for, role_fix
 
 def test_search_filters_by_title_and_outlet_and_htmx_gets_the_partial(client_for, supervisor):
     ArticleFactory(title="Xi holds talks", outlet__name="Xinhua")
-    ArticleFactory(title="Kremlin parade", outlet__name="Reuters")
+    kremlin = ArticleFactory(title="Kremlin parade", outlet__name="Reuters")
     client = client_for(supervisor)
-    page = client.get(reverse("reading:article_list"), {"q": "reuters"}).content.decode()
+    page = client.get(reverse("reading:article_list"), {"q": "parade", "outlet": kremlin.outlet_id}).content.decode()
     assert "Kremlin parade" in page and "Xi holds talks" not in page
+    assert not client.get(reverse("reading:article_list"), {"q": "parade", "outlet": kremlin.outlet_id + 1}).context[
+        "articles"
+    ]
     partial = client.get(reverse("reading:article_list"), {"q": "talks"}, HTTP_HX_REQUEST="true").content.decode()
     assert partial.lstrip().startswith('<div id="results">')
     assert "Xi holds talks" in partial and "<html" not in partial
+
+
+def test_search_finds_words_in_the_text_and_links_to_the_passage(client_for, supervisor):
+    """The article list searches article text (issue 10: "multipolar" found only titles), phrases in order."""
+    hit = ArticleFactory(title="Talks in Moscow", text="Both sides said.\nThey back a multipolar world order.")
+    ArticleFactory(title="Multipolar in the title only", text="Nothing here.")
+    ArticleFactory(title="Other", text="A world that is multipolar.")
+    client = client_for(supervisor)
+    rows = client.get(reverse("reading:article_list"), {"q": '"multipolar world"'}).context["articles"]
+    assert [article.pk for article, _ in rows] == [hit.pk]
+    passage = rows[0][1]
+    start = hit.text.index("multipolar world")
+    assert passage.url == f"/articles/{hit.pk}/?hl={start}-{start + len('multipolar world')}#hl"
+    assert "<mark>multipolar world</mark>" in str(passage.snippet)
+    assert len(client.get(reverse("reading:article_list"), {"q": "multipolar"}).context["articles"]) == 3
 
 
 def test_article_list_pages(client_for, supervisor):
