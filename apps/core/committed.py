@@ -70,10 +70,15 @@ class CommittedWriteMiddleware:
         def mark():
             request._readout_write_committed = True
 
+        mark.readout_commit_marker = True  # tests that count on_commit callbacks can tell it apart
+
         def watch(execute, sql, params, many, context):
             result = execute(sql, params, many, context)
-            if isinstance(sql, str) and _WRITE.match(sql):
-                transaction.on_commit(mark)  # at once outside a transaction; never if it rolls back
+            if isinstance(sql, str) and _WRITE.match(sql) and not request._readout_write_committed:
+                conn = context["connection"]
+                # once per transaction: at once outside one; at its commit inside one; never if it rolls back
+                if not any(func is mark for _, func, _ in conn.run_on_commit):
+                    transaction.on_commit(mark, using=conn.alias)
             return result
 
         with connection.execute_wrapper(watch):
