@@ -159,6 +159,41 @@ def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
+# --- CPU spent by the server side (load-independent: what a request costs, whoever else uses the machine) ---------
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_cpu(pid: int) -> float:
+    """User + system CPU seconds of one process (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
+
+
+def server_cpu(server: subprocess.Popen, args) -> dict[str, float]:
+    """CPU seconds so far of gunicorn (master and workers) and of the PostgreSQL backends serving its database."""
+    gunicorn = [server.pid]
+    for child in Path(f"/proc/{server.pid}/task").glob("*/children"):
+        gunicorn += [int(p) for p in child.read_text().split()]
+    import psycopg
+
+    with psycopg.connect(f"{args.pg.rstrip('/')}/postgres", autocommit=True) as admin:
+        backends = [r[0] for r in admin.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [args.db])]
+    return {
+        "gunicorn": sum(_proc_cpu(p) for p in gunicorn),
+        "postgres": {pid: _proc_cpu(pid) for pid in backends},
+    }
+
+
+def cpu_between(before: dict, after: dict) -> tuple[float, float]:
+    """(gunicorn CPU s, PostgreSQL CPU s) spent between two server_cpu readings (backends may be new)."""
+    pg = sum(cpu - before["postgres"].get(pid, 0.0) for pid, cpu in after["postgres"].items())
+    return after["gunicorn"] - before["gunicorn"], pg
+
+
 # --- the users -----------------------------------------------------------------------------------------------------
 
 
@@ -429,12 +464,14 @@ def main() -> None:
         threads = [threading.Thread(target=u.run, args=(start_event, stop_at), daemon=True) for u in users]
         for t in threads:
             t.start()
+        cpu_before = server_cpu(server, args)
         begin = time.monotonic()
         stop_at[0] = begin + args.seconds
         start_event.set()
         for t in threads:
             t.join(args.seconds + args.timeout + 30)
         wall = time.monotonic() - begin
+        web_cpu, pg_cpu = cpu_between(cpu_before, server_cpu(server, args))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
@@ -469,6 +506,11 @@ def main() -> None:
                 "p95_ms": pct(0.95),
                 "errors": len(stats.errors),
                 "lost_writes": lost,
+                # what a request costs on the server side (gunicorn + PostgreSQL CPU), whatever else loads the
+                # machine; 2 cores give at most 2000 / this many requests per second
+                "cpu_ms_per_request": round(1000 * (web_cpu + pg_cpu) / len(times), 1) if times else None,
+                "web_cpu_ms_per_request": round(1000 * web_cpu / len(times), 1) if times else None,
+                "load_average": round(os.getloadavg()[0], 1),
             }
         )
     )

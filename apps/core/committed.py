@@ -58,16 +58,6 @@ def saved_not_refreshed(request, *, status: int = 200) -> HttpResponse:
     return HttpResponse(html, status=status)
 
 
-def is_commit_marker(callback) -> bool:
-    """Whether an on_commit callback is this module's marker (not a write of the view's own)."""
-    return getattr(callback, "commit_marker", False)
-
-
-def _pending(mark) -> bool:
-    """Whether ``mark`` already waits for the current transaction's commit (one per transaction is enough)."""
-    return any(func is mark for _sids, func, _robust in connection.run_on_commit)
-
-
 class CommittedWriteMiddleware:
     """Marks the request when one of its view's writes commits; turns a later DatabaseError into success."""
 
@@ -80,12 +70,15 @@ class CommittedWriteMiddleware:
         def mark():
             request._readout_write_committed = True
 
-        mark.commit_marker = True  # tests that count on_commit callbacks leave it out (is_commit_marker)
+        mark.readout_commit_marker = True  # tests that count on_commit callbacks can tell it apart
 
         def watch(execute, sql, params, many, context):
             result = execute(sql, params, many, context)
-            if isinstance(sql, str) and _WRITE.match(sql) and not _pending(mark):
-                transaction.on_commit(mark)  # at once outside a transaction; never if it rolls back
+            if isinstance(sql, str) and _WRITE.match(sql) and not request._readout_write_committed:
+                conn = context["connection"]
+                # once per transaction: at once outside one; at its commit inside one; never if it rolls back
+                if not any(func is mark for _, func, _ in conn.run_on_commit):
+                    transaction.on_commit(mark, using=conn.alias)
             return result
 
         with connection.execute_wrapper(watch):

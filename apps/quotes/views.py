@@ -229,7 +229,7 @@ def quote_restore(request, pk: int):
 @require_GET
 @login_required
 def quote_history(request, pk: int):
-    quote = get_object_or_404(Quote, pk=pk)
+    quote = get_object_or_404(selectors.quote_for_user(user=request.user, pk=pk))  # their own private one too
     _visible_article(request, quote.article_id)
     return render(request, "quotes/panel.html#quote-history", {"rows": selectors.quote_history(quote=quote)})
 

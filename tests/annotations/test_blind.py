@@ -185,3 +185,22 @@ def test_the_quotes_panel_shows_each_analyst_their_own_quotes(double, analyst, o
     panel = reverse("quotes:panel", args=[double["article"].pk])
     assert "cooperation is key" in client_for(analyst).get(panel).content.decode()
     assert "cooperation is key" not in client_for(other_analyst).get(panel).content.decode()
+
+
+def test_a_private_quote_is_edited_and_its_history_read_by_its_analyst_only(double, analyst, other_analyst, client_for):
+    article = double["article"]
+    start = TEXT.index("Beijing welcomed")
+    added = quote_services.quote_create(article=article, start=start, end=start + 16, actor=analyst)
+    client = client_for(analyst)
+    confirmed = client.post(
+        reverse("quotes:quote_speaker", args=[added.pk]), {"version": 1, "speaker": double["xi"].pk}
+    )
+    assert confirmed.status_code in (200, 302)
+    added.refresh_from_db()
+    assert (added.speaker_id, added.private_to_id) == (double["xi"].pk, analyst.pk)
+    assert client.get(reverse("quotes:quote_history", args=[added.pk])).status_code == 200
+    other = client_for(other_analyst)
+    assert other.get(reverse("quotes:quote_history", args=[added.pk])).status_code == 404
+    refused = other.post(reverse("quotes:quote_delete", args=[added.pk]), {"version": 2})
+    assert refused.status_code == 404
+    assert Quote.all_objects.get(pk=added.pk).deleted_at is None
