@@ -3,6 +3,7 @@ import csv
 import pytest
 from playwright.sync_api import expect
 
+from apps.review.services import gold_span_put
 from tests.browser.conftest import login
 from tests.browser.test_layout import OVERFLOW, WIDEST
 from tests.factories import AnnotationFactory, ArticleFactory, OutletFactory, ThemeFactory, UserFactory
@@ -81,6 +82,16 @@ def _world():
     )
     inside = _span(a, "unilateralism and bullying", ana, [order])
     Annotation.objects.filter(pk=inside.pk).update(status="accepted")
+    # accepted spans are exported from the gold layer, where review puts them
+    gold_span_put(
+        article=a,
+        start=inside.start,
+        end=inside.end,
+        theme_ids=[order.pk],
+        sources=[inside],
+        origin="chosen",
+        actor=ana,
+    )
     _span(a, "Trade grew", ana, [order])
     return inside
 

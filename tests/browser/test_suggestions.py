@@ -119,6 +119,12 @@ def _marks(page, name="sg"):
     return page.evaluate(f"() => CSS.highlights.has('{name}') ? CSS.highlights.get('{name}').size : 0")
 
 
+def _marks_drawn(page, name="sg"):
+    """Wait until the suggestion layer's marks are drawn (after the panel settles), then count them."""
+    page.wait_for_function(f"() => CSS.highlights.has('{name}') && CSS.highlights.get('{name}').size > 0")
+    return _marks(page, name)
+
+
 def test_analyst_accepts_and_rejects_suggestions_in_the_workspace_tab(page, screenshot):
     _trained_suggester()
     analyst = UserFactory(username="ana", role="Analyst")
@@ -138,9 +144,9 @@ def test_analyst_accepts_and_rejects_suggestions_in_the_workspace_tab(page, scre
     assert 1 <= neighbours.count() <= 3 and neighbours.first.is_visible()
     assert "one-China principle" in neighbours.first.inner_text()
     open_items = panel.locator(".sg-item").count()
-    assert page.locator('[data-count-of="suggestions"]').inner_text() == str(open_items)
+    expect(page.locator('[data-count-of="suggestions"]')).to_have_text(str(open_items))
     # the suggested passages are marked in the text (one quiet highlight each), nothing is a span yet
-    assert _marks(page) == open_items
+    assert _marks_drawn(page) == open_items
     assert page.locator("#span-list li.span-row").count() == 0
     page.set_viewport_size({"width": 1280, "height": 900})
     screenshot(page, "workspace-1280")
@@ -172,7 +178,7 @@ def test_analyst_accepts_and_rejects_suggestions_in_the_workspace_tab(page, scre
     assert tariffs.count() == 0 and taiwan.count() == 0
     assert Suggestion.objects.get(article=article, theme__slug="sanctions-and-tariffs").status == "rejected"
     assert Annotation.objects.filter(article=article).count() == 1
-    assert page.locator('[data-count-of="suggestions"]').inner_text() == str(panel.locator(".sg-item").count())
+    expect(page.locator('[data-count-of="suggestions"]')).to_have_text(str(panel.locator(".sg-item").count()))
     assert _marks(page) == panel.locator(".sg-item").count()
     assert not page.js_errors
 
@@ -186,7 +192,7 @@ def test_the_layer_switch_is_remembered_and_blind_coding_hides_the_tab_from_anal
 
     login(page, "ana")
     _open_suggestions_tab(page, article)
-    assert _marks(page) >= 1
+    assert _marks_drawn(page) >= 1
     page.uncheck('input[data-layer="sg"]')
     assert _marks(page) == 0
     page.reload()
@@ -195,13 +201,13 @@ def test_the_layer_switch_is_remembered_and_blind_coding_hides_the_tab_from_anal
     page.locator("#suggestions-panel .sg-item").first.wait_for()
     assert not page.is_checked('input[data-layer="sg"]') and _marks(page) == 0
     page.check('input[data-layer="sg"]')
-    assert _marks(page) >= 1
+    assert _marks_drawn(page) >= 1
 
     blind_coding_set(actor=supervisor, hidden=True, article=article)
     page.reload()
     page.locator("#suggestions-panel .notice", has_text="hid suggestions for blind coding").wait_for()
     assert page.locator("#suggestions-panel .sg-item").count() == 0 and _marks(page) == 0
-    assert page.locator('[data-count-of="suggestions"]').inner_text() == "0"
+    expect(page.locator('[data-count-of="suggestions"]')).to_have_text("0")  # set once the panel settles
     screenshot(page, "blind")
     # the panel's URL refuses to leak them too
     html = page.request.get(f"/suggestions/article/{article.pk}/panel/").text()
@@ -270,7 +276,8 @@ def test_a_span_coded_by_hand_settles_its_suggestion_and_boundaries_come_from_a_
     page.locator("#picker-list li[data-theme]", has_text="sanctions and tariffs").click()
     page.locator("#span-list li.span-row", has_text="Washington imposed new tariffs").wait_for(state="attached")
     tariffs.wait_for(state="detached")
-    assert taiwan.count() == 1 and page.locator('[data-count-of="suggestions"]').inner_text() == "1"
+    expect(taiwan).to_have_count(1)
+    expect(page.locator('[data-count-of="suggestions"]')).to_have_text("1")
 
     # adjust: select "Moscow firmly supports Beijing's position on Taiwan" in the text and accept that
     taiwan.locator("summary", has_text="Adjust boundaries").click()
