@@ -441,3 +441,55 @@ def describes_people(word: str) -> bool:
     of descriptions in data/names.json)."""
     low = word.casefold()
     return low in PERSON_NOUNS or low in _DESCRIPTIVE_PEOPLE or low.rstrip("s") in _DESCRIPTIVE_PEOPLE
+
+
+# ---- likely duplicates in the registry --------------------------------------------------------------------
+
+
+def _role_marks(role: str) -> set[str]:
+    """What a title says about a function: its title words (synonyms folded to one) and the families they
+    belong to ("Foreign Minister" -> {"foreign", "minister", "diplomat", "leader"})."""
+    folded = fold(role)
+    words = {ROLE_SYNONYM.get(w, w) for w in re.findall(r"[a-z]+", folded)}
+    marks = {w for w in words if w in TITLE_WORDS or w in ROLE_SYNONYM.values()}
+    for family, members in ROLE_FAMILIES.items():
+        if any((m in words) if " " not in m else (m in folded) for m in members):
+            marks.add(family)
+    return marks
+
+
+def roles_compatible(roles_a: Iterable[str], roles_b: Iterable[str]) -> bool:
+    """Two speakers' titles may belong to one person: either has none, or some title of one shares a title
+    word or a role family (data/names.json) with some title of the other ("President" ~ "Chinese leader";
+    not "Senator" ~ "General")."""
+    marks_a = [_role_marks(r) for r in roles_a if r and r.strip()]
+    marks_b = [_role_marks(r) for r in roles_b if r and r.strip()]
+    if not marks_a or not marks_b:
+        return True
+    return any(a & b for a in marks_a for b in marks_b)
+
+
+def duplicate_key(name: str, kind: str) -> str:
+    """The bucket in which likely duplicates of a speaker are looked for: the spelling key of the family name
+    of a person ("Zelenskyy" and "Volodymyr Zelensky" share it), the whole folded name of anything else."""
+    tokens = name_tokens(name)
+    if not tokens:
+        return ""
+    if kind != "person":
+        return " ".join(spelling(t) for t in tokens)
+    bare, _ = speaker_name_parts(name)
+    family = family_name(bare or name)
+    family_tokens = name_tokens(family) or tokens[-1:]
+    return spelling(family_tokens[-1])
+
+
+def likely_same_speaker(a: tuple[str, str, Iterable[str]], b: tuple[str, str, Iterable[str]]) -> bool:
+    """Two registry entries ``(name, kind, roles)`` that probably name one speaker: same kind, the same family
+    name with every name token of the shorter matching the longer (the one name matcher, ``same_speaker``), and
+    compatible titles. A description ("officials") is never anyone's duplicate."""
+    (name_a, kind_a, roles_a), (name_b, kind_b, roles_b) = a, b
+    if kind_a != kind_b or not is_corpus_speaker(name_a, kind_a) or not is_corpus_speaker(name_b, kind_b):
+        return False
+    if duplicate_key(name_a, kind_a) != duplicate_key(name_b, kind_b):
+        return False
+    return same_speaker(name_a, name_b) and roles_compatible(list(roles_a), list(roles_b))
