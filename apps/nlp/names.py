@@ -52,6 +52,7 @@ DETERMINERS = frozenset("a an the this that these those its their".split())
 PERSON_PRONOUNS = frozenset("he she him her".split())
 THING_PRONOUNS = frozenset(["it"])
 OTHER_PRONOUNS = frozenset("they them we us i me you who which one".split())
+PRONOUNS = PERSON_PRONOUNS | THING_PRONOUNS | OTHER_PRONOUNS
 # Lower-case particles inside names ("Ursula von der Leyen", "Mohammed bin Salman").
 NAME_PARTICLES = frozenset("von van der den de del della da di du la le al el bin ibn bint ben abu".split())
 

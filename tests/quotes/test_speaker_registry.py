@@ -123,3 +123,14 @@ def test_the_delete_view_deletes_and_refuses_with_a_message(client_for, supervis
     assert Speaker.objects.filter(pk=quoted.pk).exists()
     htmx = c.post(reverse("quotes:speaker_delete", args=[quoted.pk]), {"version": 99}, HTTP_HX_REQUEST="true")
     assert htmx.status_code == 409
+
+
+def test_the_panel_names_a_generic_source_by_its_description_instead_of_unattributed(client_for, supervisor):
+    article = ArticleFactory()
+    Quote.objects.create(article=article, start=0, end=4, text=article.text[:4], speaker_mention="Western officials")
+    Quote.objects.create(article=article, start=5, end=9, text=article.text[5:9], speaker_mention="he")
+    Quote.objects.create(article=article, start=10, end=14, text=article.text[10:14])
+    panel = client_for(supervisor).get(reverse("quotes:panel", args=[article.pk])).content.decode()
+    assert 'qp-source" title="The source as the text describes it' in panel
+    assert ">Western officials</span>" in panel
+    assert panel.count(">Unattributed</span>") == 2  # a bare pronoun describes no one; neither does nothing
