@@ -543,7 +543,25 @@ def _cut_trailing_adjuncts(view: DocView, tok: Token, comp: Token, start: int, e
             return k
         if full_clause and k > comp.i and _final_gloss(view, comp, k, end):
             return k
+        if k > comp.i and _occasion_phrase(view, k, end):
+            return k
     return end
+
+
+def _occasion_phrase(view: DocView, k: int, end: int) -> bool:
+    """The words after the comma at ``k`` say where the content was said, not what: "in remarks seen as a
+    swipe at ...", "in a joint statement issued after talks" (a preposition "in" whose object is an occasion
+    noun of ``cues.OCCASION_NOUNS``, with at most two modifiers between)."""
+    doc = view.doc
+    nxt = doc[k + 1]
+    if nxt.lower_ != "in" or nxt.dep_ != "prep":
+        return False
+    for t in doc[k + 2 : min(k + 5, end)]:
+        if t.lower_ in lex.OCCASION_NOUNS and t.pos_ == "NOUN":
+            return True
+        if t.pos_ not in ("DET", "ADJ", "PROPN", "NOUN"):
+            return False
+    return False
 
 
 def _final_gloss(view: DocView, comp: Token, k: int, end: int) -> bool:

@@ -101,7 +101,7 @@ def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
         if subj is not None and _dateline_dash(subj, cur) is not None:
             # "UNITED NATIONS (AP) — The United States vetoed ...", with the real subject hung on the dateline
             dash = _dateline_dash(subj, cur)
-            after = [c for c in subj.children if c.dep_ in ("appos", "conj") and c.i > dash]
+            after = [c for c in subj.subtree if c.dep_ in ("appos", "conj") and c.i > dash]
             # "ISLAMABAD, Jun 12 (APP): Deputy Prime Minister and ... Mohammad Ishaq Dar said": the named
             # person among the nouns hung on the dateline
             subj = next((c for c in after if c.ent_type_ in PERSON_LABELS), next(iter(after), None))
@@ -156,10 +156,31 @@ def _dateline_dash(subj: Token, verb: Token) -> int | None:
     elif subj.lower_.rstrip(".") in _MONTHS and subj.i + 1 < len(subj.doc) and subj.nbor(1).like_num:
         # "ISLAMABAD, Jun 12 (APP): ...": the date of the dateline read as the subject
         closers = _DASHES | _COLONS
+    elif subj.ent_type_ in ("GPE", "LOC"):
+        return _agency_bracket(subj, verb)
     else:
         return None
     for t in subj.doc[subj.i + 1 : min(verb.i, subj.i + 6)]:
         if t.text in closers:
+            return t.i
+    return None
+
+
+def _agency_bracket(place: Token, verb: Token) -> int | None:
+    """The closing bracket of a dateline without a dash ("New Delhi, Jul 15 (PTI) External Affairs Minister ...
+    asserted"): a place, then within a few tokens an agency in brackets ("(PTI)", "(IANS)") followed by more
+    words before the verb. The bracket ends the dateline."""
+    doc = place.doc
+    for t in doc[place.i + 1 : min(verb.i, place.i + 9)]:
+        if t.text == "\n":
+            return None
+        if (
+            t.text == ")"
+            and t.i >= 2
+            and doc[t.i - 2].text == "("
+            and (doc[t.i - 1].is_upper or doc[t.i - 1].ent_type_ == "ORG")
+            and t.i + 1 < verb.i
+        ):
             return t.i
     return None
 
