@@ -43,7 +43,7 @@ TITLE_WORDS = frozenset(
     justice president-elect ceo chief-executive founder executive chairman-elect consul consul-general
     military army naval navy air force press assistant acting former incumbent then top senior
     high-ranking veteran opposition party communist parliamentary parliament cabinet federal regional
-    provincial state-run government presidential royal counterpart
+    provincial state-run government presidential royal counterpart diplomat negotiator
     """.split()
 )
 # Honorifics are dropped from the name and not kept as a role.
@@ -419,6 +419,28 @@ def short_role(role: str) -> str:
 
 ROLE_SYNONYM = {variant: key for key, variants in _DATA["role_synonyms"].items() for variant in variants}
 ROLE_FAMILIES = {head: frozenset(words) for head, words in _DATA["role_families"].items()}
+# "chinese" -> {"china", "china's"}: the words of a title that name the country of a demonym
+COUNTRY_OF = {}
+for _country, _adjectives in _DATA["demonyms"].items():
+    for _adj in _adjectives:
+        COUNTRY_OF.setdefault(_adj, set()).update({_country, _country + "'s", _country + "’s", _adj})
+
+
+def same_nationality(modifier: str, role_words: set[str]) -> bool:
+    """A description's nationality word fits a title that names the country or uses the same adjective:
+    "chinese" fits "China's top diplomat" and "Chinese Foreign Minister" (data/names.json: demonyms)."""
+    return bool(COUNTRY_OF.get(modifier, set()) & role_words)
+
+
+def families_of(words: Iterable[str]) -> set[str]:
+    """The role families (data/names.json) some of these title words belong to: "foreign" -> {"diplomat"}."""
+    words = set(words)
+    joined = " ".join(sorted(words))
+    return {
+        family
+        for family, members in ROLE_FAMILIES.items()
+        if any((m in words) if " " not in m else (m in joined) for m in members)
+    }
 
 
 def _plural_group(name: str) -> bool:

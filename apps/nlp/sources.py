@@ -31,6 +31,8 @@ from .names import (
     THING_PRONOUNS,
     TITLE_WORDS,
     compatible_names,
+    families_of,
+    same_nationality,
     same_speaker,
     short_role,
     speaker_name_parts,
@@ -632,13 +634,26 @@ def _role_fits(wanted: list[str], role_words: set[str]) -> bool:
     family = ROLE_FAMILIES.get(head, frozenset())
     if head in ROLE_FAMILIES["leader"]:
         family |= ROLE_FAMILIES["leader"]
+    shared = families_of(wanted) & families_of(role_words) - {"leader"}
     head_ok = (
         head in role_words
         or not role_words.isdisjoint(family)
         or any(" " in w and w in " ".join(sorted(role_words)) for w in family)
         or (head == "official" and bool(role_words))
+        # "the foreign minister" for "China's top diplomat": a title head, both of the diplomat family
+        or (bool(shared) and (head in TITLE_WORDS or bool(families_of([head]))))
     )
-    return head_ok and set(wanted[:-1]) <= role_words
+    return head_ok and all(_modifier_fits(m, role_words, shared) for m in wanted[:-1])
+
+
+def _modifier_fits(modifier: str, role_words: set[str], shared: set[str]) -> bool:
+    """A modifier of a description agrees with a title: it is a word of the title, a nationality of the
+    title's country ("Chinese" ~ "China's"), or a word of a role family the two share ("foreign" ~ "diplomat")."""
+    return (
+        modifier in role_words
+        or same_nationality(modifier, role_words)
+        or any(modifier in ROLE_FAMILIES[f] for f in shared)
+    )
 
 
 def bare_definite(surface: str, src: Source) -> bool:

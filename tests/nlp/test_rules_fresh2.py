@@ -3,6 +3,15 @@ wording made up, none taken from an evaluation text)."""
 
 from __future__ import annotations
 
+import pytest
+
+from apps.nlp.docview import DocView
+
+
+@pytest.fixture(scope="module")
+def view_of(nlp):
+    return lambda text: DocView(nlp(text))
+
 
 def _by_text(quotes):
     return {q.text: q for q in quotes}
@@ -49,3 +58,37 @@ def test_a_quotation_posted_online_is_a_quote_of_the_poster(extract):
 def test_a_quoted_fragment_a_speaker_expressed_is_a_partial_quote(extract):
     (q,) = extract('Minister Hugo Lindqvist expressed "grave concern" over the naval drills.')[0]
     assert (q.text, q.kind, q.speaker) == ("grave concern", "direct", "Hugo Lindqvist")
+
+
+def test_a_nationality_and_a_role_family_link_a_description_to_a_titled_speaker(extract):
+    quotes, _ = extract(
+        "Moldova's top diplomat Irena Castell arrived in Vienna on Monday.\n"
+        'Castell said the talks were "useful".\n'
+        "Later, the Moldovan foreign minister told reporters that a deal was close."
+    )
+    assert [q.speaker for q in quotes] == ["Irena Castell", "Irena Castell"]
+
+
+def test_a_description_of_another_nationality_is_not_linked(extract):
+    quotes, _ = extract(
+        "Moldova's top diplomat Irena Castell arrived in Vienna on Monday.\n"
+        'Castell said the talks were "useful".\n'
+        "Later, the Romanian foreign minister told reporters that a deal was close."
+    )
+    assert quotes[-1].speaker != "Irena Castell"
+
+
+def test_the_head_of_state_is_the_president_quoted_before(extract):
+    quotes, _ = extract(
+        "President Tomas Okafor defended the deployment on Monday.\n"
+        'Dr Okafor said the troops had "restored order".\n'
+        '"Our officers have done well," the Head of State said.'
+    )
+    assert [q.speaker for q in quotes] == ["Tomas Okafor", "Tomas Okafor"]
+
+
+def test_a_title_noun_beside_a_name_read_as_two_subjects_is_the_names_title(view_of):
+    view = view_of("Norway's top negotiator Sara Lindgren arrived in Geneva on Monday.")
+    assert [(name, role) for _, name, role, _ in view.titled_persons()] == [
+        ("Sara Lindgren", "Norway's top negotiator")
+    ]
