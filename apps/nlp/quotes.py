@@ -284,15 +284,17 @@ def _add_continuations(view: DocView, accepted: list[_Candidate], unattributed: 
         starts.insert(j + 1, inner[0])
 
 
-def _label_speaker(resolver: SpeakerResolver, label: LabelledParagraph, seen: Counter[int]) -> Resolution:
-    """A bare question label names no one; a bare answer label is the transcript's main speaker so far."""
+def _label_speaker(resolver: SpeakerResolver, label: LabelledParagraph, seen: Counter[int], text: str) -> Resolution:
+    """A bare question label names no one; a bare answer label is the transcript's main answerer so far: the
+    label most often heading a turn that is not a question (an outlet that asks as often as the spokesperson
+    answers is not the one who answers)."""
     if label.question:
         return Resolution(None, None, None)
     if label.answer:
         main = seen.most_common(1)
         return Resolution(main[0][0] if main else None, None, None)
     res = resolver.resolve_label(label.label_start, label.label_end)
-    if res.mention_id is not None:
+    if res.mention_id is not None and not text[label.start : label.end].rstrip().endswith("?"):
         seen[res.mention_id] += 1
     return res
 
@@ -304,7 +306,7 @@ def _with_speakers(view: DocView, accepted: list[_Candidate]) -> tuple[list[Quot
     for c in accepted:
         surface = span = None
         if c.label is not None:
-            res = _label_speaker(resolver, c.label, labels)
+            res = _label_speaker(resolver, c.label, labels, view.text)
             c.mention_id, surface, span = res.mention_id, res.surface, res.span
         elif c.carried_from is not None:
             c.mention_id = c.carried_from.mention_id

@@ -92,3 +92,16 @@ def test_a_title_noun_beside_a_name_read_as_two_subjects_is_the_names_title(view
     assert [(name, role) for _, name, role, _ in view.titled_persons()] == [
         ("Sara Lindgren", "Norway's top negotiator")
     ]
+
+
+def test_a_bare_answer_label_is_the_one_who_answers_not_the_one_who_asks(extract):
+    quotes, _ = extract(
+        "Interview: the ambassador on the grain deal\n"
+        "The Daily Courier: Why was the deal suspended?\n"
+        "Keller: The suspension is temporary. We hope trade resumes soon.\n"
+        "The Daily Courier: Some traders call it political. How do you respond?\n"
+        "Keller: Such claims are groundless.\n"
+        "Q: Will the deal be extended?\n"
+        "A: We are studying the matter."
+    )
+    assert [q.speaker for q in quotes][-2:] == [None, "Keller"]
