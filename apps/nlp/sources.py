@@ -299,7 +299,9 @@ def _named_complements(head: Token, right: int, hi: int) -> int:
         if prep is None or prep.lower_ not in _NAMING_PREPS:
             break
         pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-        if pobj is None or pobj.pos_ != "PROPN" or pobj.ent_type_ in ("DATE", "TIME", "CARDINAL"):
+        # "a spokesperson for the prime minister": whom a spokesperson speaks for may be named by a title
+        speaks_for = head.lower_ in _SPOKES and pobj is not None and _titled_object(pobj)
+        if pobj is None or (pobj.pos_ != "PROPN" and not speaks_for) or pobj.ent_type_ in ("DATE", "TIME", "CARDINAL"):
             break
         comma = _comma_before_name(prep, pobj)
         if comma is not None:  # "its representative in Chad, Ana Ruiz": the name is an appositive
@@ -436,7 +438,11 @@ def describe_appositive_name(
                 for o in p.children
                 if o.dep_ == "pobj"
                 for g in o.children
-                if g.dep_ == "appos" and g.ent_type_ in PERSON_LABELS and g.i > o.i + 1 and o.nbor(1).text == ","
+                if g.dep_ == "appos"
+                and g.ent_type_ in PERSON_LABELS
+                and g.i > o.i + 1
+                and o.nbor(1).text == ","
+                and not _titled_object(o)
             ),
             None,
         )
@@ -455,6 +461,12 @@ def describe_appositive_name(
         return None
     a_left, a_right = mention_span(view, appos, lo, hi)
     return Source(left, right, "person", name=strip_possessive(view.span_text(a_left, a_right)), role=bare)
+
+
+def _titled_object(obj: Token) -> bool:
+    """'A spokesperson for the UN secretary general, António Guterres': the object of the preposition is itself
+    a person's title, so the name in apposition is that person's, not the subject's."""
+    return obj.lower_ in TITLE_WORDS or obj.lemma_.lower() in PERSON_NOUNS
 
 
 def _describe_by_head(view: DocView, subj: Token, left: int, right: int, lo: int, hi: int, bare: str) -> Source:
@@ -660,6 +672,8 @@ def bare_definite(surface: str, src: Source) -> bool:
     """'the spokesperson', 'The official': a bare definite description. Unless it can be linked to an
     earlier source it is not a name worth storing, and the quote keeps speaker None."""
     words = surface.split()
+    if src.name and src.name.casefold() not in surface.casefold():
+        return False  # "The Minister of Foreign Affairs, Yusuf Tuggar, told": named by its appositive
     return src.kind == "person" and src.pronoun is None and len(words) == 2 and words[0].casefold() == "the"
 
 

@@ -105,3 +105,13 @@ def test_a_bare_answer_label_is_the_one_who_answers_not_the_one_who_asks(extract
         "A: We are studying the matter."
     )
     assert [q.speaker for q in quotes][-2:] == [None, "Keller"]
+
+
+def test_a_name_in_apposition_to_a_title_after_for_is_that_titles_holder(extract):
+    (q,) = extract("A spokesman for the prime minister, Emil Novak, said the visit was off.")[0]
+    assert q.speaker == "spokesman for the prime minister" and q.speaker != "Emil Novak"
+
+
+def test_a_bare_title_named_by_its_appositive_is_that_person(extract):
+    (q,) = extract("The Minister of Trade, Alma Ferreira, told reporters that tariffs would fall.")[0]
+    assert q.speaker == "Alma Ferreira"
