@@ -36,6 +36,7 @@ from .sources import (
     subject_of,
 )
 
+_NOMINAL_DEPS = frozenset({"pobj", "dobj", "nsubj", "nsubjpass", "compound", "poss", "attr"})
 _LEAD_SKIP = frozenset({",", ":", ";", "-", "–", "—", "--", "that"})
 _CLAUSE_DEPS = frozenset({"ccomp", "advcl", "parataxis", "dep", "csubj"})
 _TRAILING_SUBORDINATORS = frozenset("after as while before amid".split())
@@ -100,6 +101,8 @@ def _make_cue(view: DocView, tok: Token) -> Cue | None:
         return None
     if any(c.dep_ in ("auxpass", "nsubjpass", "neg") for c in tok.children):
         return None  # "was told", "is said to": not the source; "did not say when": no content
+    if tok.dep_ in _NOMINAL_DEPS:
+        return None  # "called on the Sahel states to ...": a noun the tagger took for a verb is no cue
     if (
         tok.tag_ in ("VBN", "VBD")
         and tok.dep_ in ("advcl", "acl", "amod")

@@ -115,3 +115,10 @@ def test_a_name_in_apposition_to_a_title_after_for_is_that_titles_holder(extract
 def test_a_bare_title_named_by_its_appositive_is_that_person(extract):
     (q,) = extract("The Minister of Trade, Alma Ferreira, told reporters that tariffs would fall.")[0]
     assert q.speaker == "Alma Ferreira"
+
+
+def test_a_noun_the_tagger_took_for_a_cue_verb_is_no_cue(extract):
+    quotes, _ = extract('President Vera Soto also called on the departed Sahel states to "return to the family".')
+    assert [(q.text, q.cue, q.speaker) for q in quotes] == [
+        ('the departed Sahel states to "return to the family"', "called on", "Vera Soto")
+    ]
