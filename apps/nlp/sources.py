@@ -494,13 +494,19 @@ def _describe_by_head(view: DocView, subj: Token, left: int, right: int, lo: int
     if head in PERSON_NOUNS and subj.ent_type_ not in BODY_LABELS:
         plural = subj.tag_ in ("NNS", "NNPS")
         return Source(left, right, "person", name=strip_possessive(bare), penalty=0.05, plural=plural)
-    if ents & BODY_LABELS or head in ORG_NOUNS:
+    if ents & BODY_LABELS or head in ORG_NOUNS or _the_one_word_name(doc, subj, left):
         return _read_body(view, subj, left, right, bare, head)
     if subj.pos_ == "PROPN":
         return Source(left, right, "person", name=strip_possessive(name or bare), role=role, penalty=0.1)
     if subj.pos_ == "NOUN":  # "Protesters said": the subject of a speech verb is, as a rule, someone
         return Source(left, right, "person", name=strip_possessive(bare), penalty=0.15, plural=subj.tag_ == "NNS")
     return Source(left, right, None)
+
+
+def _the_one_word_name(doc, subj: Token, left: int) -> bool:
+    """'according to the Elysée' (which NER may tag PERSON): a person's name takes no article, so a one-word
+    proper name right after "the" names a body or a place."""
+    return subj.pos_ == "PROPN" and left + 1 == subj.i and doc[left].lower_ == "the" and subj.lower_ not in TITLE_WORDS
 
 
 def _coordinated_title_person(view: DocView, subj: Token, left: int, hi: int) -> Source | None:
@@ -548,6 +554,8 @@ def _read_person(view: DocView, subj: Token, left: int, right: int, lo: int, hi:
         if doc[p0 - 1].ent_type_ and doc[p0 - 1].ent_type_ not in PERSON_LABELS:
             break  # "Kremlin spokesman Peskov": an ORG word is not part of the name
         p0 -= 1
+    if p0 == subj.i and _the_one_word_name(doc, subj, left):
+        return None
     name = strip_possessive(view.span_text(p0, subj.i + 1))
     role = strip_determiner(view.text[doc[left].idx : doc[p0].idx]).strip(" ,")
     name2, role2 = speaker_name_parts(name)  # NER sometimes swallows a title or "Mr"

@@ -122,3 +122,11 @@ def test_a_noun_the_tagger_took_for_a_cue_verb_is_no_cue(extract):
     assert [(q.text, q.cue, q.speaker) for q in quotes] == [
         ('the departed Sahel states to "return to the family"', "called on", "Vera Soto")
     ]
+
+
+def test_a_one_word_name_after_the_is_a_body_not_a_person(extract):
+    quotes, speakers = extract(
+        "The ministers met in Rome on Monday.\nThe summit will open on Friday, according to the Quirinale."
+    )
+    assert quotes[-1].speaker == "Quirinale"
+    assert {s.name: s.kind for s in speakers}["Quirinale"] == "organisation"
