@@ -47,6 +47,7 @@ PERSON_LABELS = frozenset({"PERSON"})
 BODY_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC", "LOC"})
 _JOINT_HEADS = frozenset({"side", "sides", "leader", "leaders", "country", "countries", "party", "parties"})
 # top titles, any of which a description like "the Russian leader" may stand for
+_DOCUMENT_WINDOW = 2  # paragraphs back to the source that issued "the statement"
 _TITLED_WINDOW = 3  # paragraphs back to a titled person a description may name
 _LOOSE_MODIFIERS = frozenset({"top", "senior", "chief", "veteran", "country's", "nation's", "official"})
 
@@ -737,6 +738,8 @@ class SpeakerResolver:
         mid, penalty = None, 0.0
         if src.pronoun is not None:
             mid, penalty = self._antecedent(span[0], src.pronoun, src.start), 0.1
+        elif src.kind is None and subj.lemma_.lower() in DOCUMENT_NOUNS:
+            mid, penalty = self._document_issuer(subj, span[0]), 0.1
         elif src.kind is not None:
             if src.kind == "organisation":
                 self._name_epithet(src, surface, src.start)
@@ -752,6 +755,21 @@ class SpeakerResolver:
         else:
             self._last_unresolved = max(self._last_unresolved, span[0])
         return Resolution(mid, surface, span, penalty)
+
+    def _document_issuer(self, noun: Token, char: int) -> int | None:
+        """'..., the statement said' after 'Foreign ministers said ..., in a joint statement': a definite document
+        with no author named is the one an earlier source of this text issued, in the same sentence as that
+        source's attribution, at most ``_DOCUMENT_WINDOW`` paragraphs back."""
+        if not any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in noun.children):
+            return None
+        view, lemma = self.view, noun.lemma_.lower()
+        for pos, mid, src in reversed(self._log):
+            if pos >= char or view.para_of(char) - view.para_of(pos) > _DOCUMENT_WINDOW:
+                continue
+            sent = view.doc[src.start].sent
+            if any(t.lemma_.lower() == lemma and t.i != noun.i for t in sent):
+                return mid
+        return None
 
     def name_of(self, mention_id: int) -> str:
         return self.registry.name_of(mention_id)

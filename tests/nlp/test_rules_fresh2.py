@@ -130,3 +130,12 @@ def test_a_one_word_name_after_the_is_a_body_not_a_person(extract):
     )
     assert quotes[-1].speaker == "Quirinale"
     assert {s.name: s.kind for s in speakers}["Quirinale"] == "organisation"
+
+
+def test_the_statement_speaks_for_the_source_that_issued_it(extract):
+    quotes, _ = extract(
+        "Leaders of the Nordic states said on Friday they were worried by the drills, in a joint statement.\n"
+        'The five leaders "condemn any threat to the region," the statement said.\n'
+        '"We cannot verify these figures," the report said.'
+    )
+    assert [q.speaker for q in quotes] == ["Leaders", "Leaders", None]
