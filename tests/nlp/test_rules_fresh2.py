@@ -139,3 +139,31 @@ def test_the_statement_speaks_for_the_source_that_issued_it(extract):
         '"We cannot verify these figures," the report said.'
     )
     assert [q.speaker for q in quotes] == ["Leaders", "Leaders", None]
+
+
+def test_a_quotation_closed_after_a_comma_goes_on_in_the_attribution_line_below(extract):
+    quotes, _ = extract(
+        "\"I asked what it would take. They told me, 'We will stay,' and then they left,\"\n"
+        "Petra Novak told reporters in Geneva.\n"
+        '"Both sides know there is no military solution,"\n'
+        "she added.\n"
+        '"A new paragraph," is not an attribution line: "it holds a quotation."'
+    )
+    assert [(q.text, q.speaker) for q in quotes][:2] == [
+        ("I asked what it would take. They told me, 'We will stay,' and then they left", "Petra Novak"),
+        ("Both sides know there is no military solution", "Petra Novak"),
+    ]
+
+
+def test_paragraphs_join_only_a_short_attribution_line():
+    from apps.nlp.quotemarks import paragraphs
+
+    text = (
+        '"We stay,"\nshe said.\n"We go,"\n'
+        "The minister then flew on to Rome on Tuesday, where talks with his Italian counterpart began at once.\n"
+    )
+    assert [text[a:b] for a, b in paragraphs(text)] == [
+        '"We stay,"\nshe said.',
+        '"We go,"',
+        "The minister then flew on to Rome on Tuesday, where talks with his Italian counterpart began at once.",
+    ]
