@@ -119,6 +119,9 @@ def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
             break
         if cur.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN"):
             return head, False  # "the ministry, saying ..."
+        if cur.dep_ == "pcomp" and head.lower_ in _MANNER_PREPS and lo <= head.head.i < hi:
+            cur, own = head.head, False  # "began by criticising X for '...'": the subject of "began"
+            continue
         if cur.dep_ == "pcomp" and head.lower_ == "as" and lo <= head.head.i < hi:
             cur, own = head.head, False
             if cur.lemma_ in ("quote", "cite"):  # "the ministry quoted Ryabkov as saying"
@@ -134,6 +137,7 @@ def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
 
 
 _DASHES = frozenset({"—", "–", "-", "--"})
+_MANNER_PREPS = frozenset({"by"})
 
 
 def _name_before_description(name: Token, desc: Token) -> Token:
@@ -1000,7 +1004,30 @@ class SpeakerResolver:
                 return mid
             first = False
             # a bare "the spokesman" goes back past sources whose role does not fit, within the window
-        return self._described_titled(wanted, char)
+        titled = self._described_titled(wanted, char)
+        return titled if titled is not None else self._previous_subject(src, wanted, char)
+
+    def _previous_subject(self, src: Source, wanted: list[str], char: int) -> int | None:
+        """'Donald Trump is up next. The US president began by ...': a description headed by a title word, with
+        no earlier source or titled person to name, is the person named as the subject of the sentence just
+        before it (a full name, in the same or the previous paragraph)."""
+        view, doc = self.view, self.view.doc
+        if wanted[-1] not in TITLE_WORDS:
+            return None
+        sent = doc[src.start].sent
+        if sent.start == 0:
+            return None
+        prev = doc[sent.start - 1].sent
+        if view.para_of(char) - view.para_of(int(view.idx[prev.start])) > 1:
+            return None
+        subj = next((t for t in prev if t.dep_ in SUBJECT_DEPS and t.head.dep_ == "ROOT"), None)
+        if subj is None or subj.ent_type_ not in PERSON_LABELS or subj.ent_iob_ != "I":
+            return None  # "Trump" alone may be anyone of that name; a full name is someone
+        lo, hi = view.para_bounds(subj.i)
+        person = describe(view, subj, lo, hi)
+        if person.kind != "person" or not person.name:
+            return None
+        return self._register(person, int(view.idx[subj.i]))
 
     def _described_titled(self, wanted: list[str], char: int) -> int | None:
         """'The top diplomat said' after 'Foreign Minister Ana Ruiz held talks': a titled person named a few

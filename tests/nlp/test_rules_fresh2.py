@@ -167,3 +167,16 @@ def test_paragraphs_join_only_a_short_attribution_line():
         '"We go,"',
         "The minister then flew on to Rome on Tuesday, where talks with his Italian counterpart began at once.",
     ]
+
+
+def test_a_cue_after_by_takes_the_subject_of_the_verb_before_it(extract):
+    (q,) = extract('Minister Dana Abate began by criticising the council for "not living up to its promise".')[0]
+    assert (q.text, q.speaker) == ("not living up to its promise", "Dana Abate")
+
+
+def test_a_title_description_is_the_full_name_subject_of_the_sentence_before(extract):
+    quotes, _ = extract(
+        "Milan Kowalczyk is up next. The prime minister said the union was failing.\n"
+        "Critics spoke after him. The prime minister said nothing more."
+    )
+    assert [q.speaker for q in quotes] == ["Milan Kowalczyk"]
