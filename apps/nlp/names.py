@@ -166,6 +166,17 @@ def speaker_name_parts(surface: str) -> tuple[str, str]:
         ):
             role = " ".join(tokens[: last_title + 1]).strip(",")
             return " ".join(rest).strip(","), role
+    # "Chile's Ines Sandoval": a possessor before a full name is where the person comes from, a role
+    if (
+        last_title < 0
+        and len(tokens) >= 3
+        and strip_possessive(_clean_token(tokens[-1])).casefold() not in ORG_NOUNS
+        and _POSSESSIVE_RE.search(tokens[0])
+        and _is_capitalised(tokens[0])
+        and all(_is_capitalised(t) or t.casefold() in NAME_PARTICLES for t in tokens[1:])
+        and not _is_generic(_clean_token(t).casefold() for t in tokens[1:])
+    ):
+        return " ".join(tokens[1:]), tokens[0]
     return " ".join(tokens), ""
 
 

@@ -460,11 +460,21 @@ def _char_span(view: DocView, start_tok: int, end_tok: int) -> tuple[int, int] |
     return doc[start_tok].idx, view.tok_end(end_tok - 1)
 
 
+_LIST_MARKERS = "—–-•*·"
+
+
 def _opens_unit(view: DocView, r: QuoteRegion) -> bool:
-    """The quotation starts a paragraph or a sentence (it is not a fragment inside running text)."""
+    """The quotation starts a paragraph or a sentence (it is not a fragment inside running text); a list item's
+    marker before it ("— \"...,\" said X", "• \"...\"") still leaves it at the start of its line."""
     k = r.open - 1
     while k >= 0 and view.text[k] in " \t":
         k -= 1
+    if k >= 0 and view.text[k] in _LIST_MARKERS:
+        j = k - 1
+        while j >= 0 and view.text[j] in " \t":
+            j -= 1
+        if j < 0 or view.text[j] in "\n\r":
+            return True
     return k < 0 or view.text[k] in "\n\r.!?:" or view.text[k] in ALL_MARKS
 
 

@@ -180,3 +180,15 @@ def test_a_title_description_is_the_full_name_subject_of_the_sentence_before(ext
         "Critics spoke after him. The prime minister said nothing more."
     )
     assert [q.speaker for q in quotes] == ["Milan Kowalczyk"]
+
+
+def test_a_quotation_after_a_list_marker_starts_its_line(extract):
+    quotes, _ = extract(
+        "Here is what they said:\n"
+        '— "Sanctions would be a mistake. Talks are the better tool," said Norway\'s Jonas Brandt.\n'
+        '• "We cannot wait. People are hungry," said Chile\'s Ines Sandoval.'
+    )
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("Sanctions would be a mistake. Talks are the better tool", "Jonas Brandt"),
+        ("We cannot wait. People are hungry", "Ines Sandoval"),
+    ]
