@@ -266,12 +266,22 @@ def _frame_backward(
     clause = [t for t in doc[start : s_hi if parenthetical else k] if not block_lo <= t.i < block_hi]
     if len(clause) < 3 or not any(t.pos_ in ("VERB", "AUX") for t in clause):
         return
-    if parenthetical:
+    if parenthetical and _after_relative_word(doc, k, s_lo):
+        # "a meeting in which, he said, they rejected any ceasefire": only the relative clause is his
+        cue.frame = "parenthetical"
+        cue.content = (_skip_lead(view, block_hi, s_hi), s_hi)
+    elif parenthetical:
         cue.frame = "parenthetical"  # one span over the whole sentence, attribution included
         cue.content = (start, s_hi)
     else:
         cue.frame = "backward"
         cue.content = (start, k + 1 if closes else k)
+
+
+def _after_relative_word(doc, comma: int, s_lo: int) -> bool:
+    """The comma before a parenthetical attribution follows a relative word ("which", "who", "in which"): the
+    attribution interrupts a relative clause, not the sentence."""
+    return comma - 1 > s_lo and doc[comma].text == "," and doc[comma - 1].tag_ in ("WDT", "WP", "WP$")
 
 
 def _misparsed_postposed_subject(

@@ -192,3 +192,11 @@ def test_a_quotation_after_a_list_marker_starts_its_line(extract):
         ("Sanctions would be a mistake. Talks are the better tool", "Jonas Brandt"),
         ("We cannot wait. People are hungry", "Ines Sandoval"),
     ]
+
+
+def test_an_attribution_inside_a_relative_clause_reports_only_that_clause(extract):
+    quotes, _ = extract(
+        "Envoy Karim Varga described a tense meeting with the rebel leaders, in which, he said, they rejected any "
+        "ceasefire."
+    )
+    assert [(q.text, q.speaker) for q in quotes] == [("they rejected any ceasefire", "Karim Varga")]
