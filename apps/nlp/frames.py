@@ -113,6 +113,8 @@ def _make_cue(view: DocView, tok: Token) -> Cue | None:
         wanted = lex.REQUIRED_PARTICLE[lemma]
         # the particle follows the verb: in "on Monday called on X to ...", the first "on" is a date
         part = next((c for c in tok.children if c.dep_ in ("prt", "prep") and c.lower_ in wanted and c.i > tok.i), None)
+        if part is None and lemma == "call":
+            part = _for_to_clause_mark(tok)
         return Cue(tok, lemma, (tok.i, part.i)) if part is not None else None
     if lemma in lex.NOUN_FRAMES:
         wanted = lex.NOUN_FRAMES[lemma]
@@ -423,11 +425,32 @@ def _noun_frame_complement(view: DocView, cue: Cue, hi: int) -> tuple[Token | No
     return (comp, _skip_lead(view, comp.left_edge.i, hi)) if comp is not None else (None, None)
 
 
+def _for_to_clause_mark(tok: Token) -> Token | None:
+    """'called for its perpetrators to be brought to justice': the parser makes "for" the mark of an infinitival
+    clause with its own subject, hung on the verb. Returns that "for"."""
+    for c in tok.children:
+        if c.dep_ != "advcl" or c.i <= tok.i:
+            continue
+        kids = list(c.children)
+        mark = next((g for g in kids if g.dep_ == "mark" and g.lower_ == "for"), None)
+        if (
+            mark is not None
+            and any(g.dep_ == "aux" and g.lower_ == "to" for g in kids)
+            and any(g.dep_ in ("nsubj", "nsubjpass") for g in kids)
+        ):
+            return mark
+    return None
+
+
 def _call_on_complement(view: DocView, cue: Cue, hi: int) -> tuple[Token | None, int | None]:
     """ "called on the parties to resume talks": an addressee and an infinitive. "called for talks (to end the
-    dispute)" is a noun phrase, not reported content."""
+    dispute)" is a noun phrase, not reported content; "called for its perpetrators to be brought to justice" (a
+    for-to clause with its own subject) is."""
     tok, doc = cue.token, view.doc
     part = doc[cue.tokens[-1]]
+    if part.dep_ == "mark":
+        clause = part.head
+        return clause, _skip_lead(view, part.i + 1, hi)
     pobj = next((c for c in part.children if c.dep_ in ("pobj", "nsubj")), None)
     span_end = min(max(tok.right_edge.i, part.right_edge.i) + 1, hi)
     has_inf = any(

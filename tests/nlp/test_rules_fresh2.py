@@ -200,3 +200,13 @@ def test_an_attribution_inside_a_relative_clause_reports_only_that_clause(extrac
         "ceasefire."
     )
     assert [(q.text, q.speaker) for q in quotes] == [("they rejected any ceasefire", "Karim Varga")]
+
+
+def test_call_for_a_clause_with_its_own_subject_is_reported_content(extract):
+    quotes, _ = extract(
+        "Minister Lena Moreau condemned the attack and called for its perpetrators to be brought to justice.\n"
+        "She also called for talks to end the dispute."
+    )
+    assert [(q.text, q.cue, q.speaker) for q in quotes] == [
+        ("its perpetrators to be brought to justice", "called for", "Lena Moreau")
+    ]
