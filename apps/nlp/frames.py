@@ -389,7 +389,27 @@ def _forward_complement(view: DocView, cue: Cue, lo: int, hi: int) -> tuple[Toke
             start = min(start, obj.left_edge.i)
     if start <= after:
         start = after + 1
+    if not any(g.dep_ in SUBJECT_DEPS or g.dep_ == "nsubjpass" for g in comp.children):
+        start = _stranded_subject(view, kids, comp, start)
     return comp, _skip_lead(view, start, hi)
+
+
+def _stranded_subject(view: DocView, kids: list[Token], comp: Token, start: int) -> int:
+    """'told AFP the bloc's door "remains open"': the parser hung the clause's subject on the addressee and left
+    the complement without one. A noun phrase right before a subjectless complement, after the addressee, is
+    its subject: the content starts there."""
+    doc = view.doc
+    addressee = next((c for c in kids if c.dep_ in ("dobj", "dative") and c.i < comp.i), None)
+    if addressee is None:
+        return start
+    j = start - 1
+    while j > addressee.i and (doc[j].is_punct or doc[j].is_space):
+        j -= 1
+    noun = doc[j]
+    if j <= addressee.i or noun.pos_ not in ("NOUN", "PROPN") or noun.head.i != addressee.i:
+        return start
+    left = noun.left_edge.i
+    return left if left > addressee.i else start
 
 
 def _clausal_child(kids: list[Token], after: int) -> Token | None:

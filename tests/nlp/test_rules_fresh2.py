@@ -210,3 +210,8 @@ def test_call_for_a_clause_with_its_own_subject_is_reported_content(extract):
     assert [(q.text, q.cue, q.speaker) for q in quotes] == [
         ("its perpetrators to be brought to justice", "called for", "Lena Moreau")
     ]
+
+
+def test_a_subject_the_parser_hung_on_the_addressee_opens_the_content(extract):
+    (q,) = extract('Envoy Hugo Marsh told AFP the bloc\'s door "remains open".')[0]
+    assert (q.text, q.kind) == ('the bloc\'s door "remains open"', "mixed")
