@@ -57,6 +57,7 @@ ACCESS = {
     "quotes:speaker_merge": ("post", STAFF, "speaker"),
     "quotes:speaker_split": ("post", STAFF, "speaker"),
     "quotes:speaker_alias_add": ("post", STAFF, "speaker"),
+    "quotes:speaker_delete": ("post", STAFF, "speaker"),
     "quotes:speaker_alias_remove": ("post", STAFF, "speaker"),
     "ingest:upload": ("get", STAFF, None),
     "ingest:batch_detail": ("get", STAFF, "batch"),

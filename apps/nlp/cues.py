@@ -21,7 +21,7 @@ SPEECH = frozenset(
     observe suggest underline underscore highlight reaffirm assure inform predict caution repeat concede
     contend maintain mention complain ask welcome propose promise pledge vow threaten urge demand hint
     indicate tweet answer retort disclose reveal allege estimate forecast recommend request stipulate
-    affirm comment lament concur signal express voice call remind order
+    affirm comment lament concur signal express voice call remind order post
     """.split()
 )
 
@@ -45,6 +45,8 @@ NOUN_FRAMES = {
         "readiness willingness desire opinion fear fears doubt doubts".split()
     ),
     "voice": frozenset("hope concern concerns confidence belief view regret fear fears doubt doubts".split()),
+    # "As one diplomat put it, '...'": the verb is a cue only with the pronoun object
+    "put": frozenset({"it"}),
 }
 
 # The lookup set; apart from the noun frames, a cue counts only with a clausal or infinitival complement.
@@ -94,7 +96,17 @@ STRONG = frozenset(
 CHARACTERISING = frozenset("call describe hail label brand praise condemn criticise criticize dismiss".split())
 
 # Appositive nouns of a journalist's gloss at the end of a content ("..., a claim X denied").
-GLOSS_NOUNS = frozenset("claim allegation accusation charge assertion reference statement remark".split())
+GLOSS_NOUNS = frozenset(
+    "claim allegation accusation charge assertion reference statement remark formulation phrase description "
+    "characterisation characterization comment swipe dig jab barb allusion".split()
+)
+
+# Nouns of the occasion of a statement: "..., in remarks seen as a swipe at ...", "..., in a joint statement
+# issued after the talks" close a reported content (the journalist says where it was said, not what).
+OCCASION_NOUNS = frozenset(
+    "remarks statement comments interview speech address letter post message briefing declaration communique "
+    "communiqué op-ed article video broadcast".split()
+)
 
 # Verbs (and the noun "need") whose quotation-marked fragment is a partial quote of their subject: "called the
 # plan 'a dead end'", "accused them of 'bad faith'", "warned of 'chaos'", "stressed the need for 'restraint'".
@@ -102,7 +114,7 @@ FRAGMENT_CUES = frozenset(
     """
     call brand describe label term dub accuse warn denounce condemn decry slam blast hail praise stress
     emphasize emphasise urge characterise characterize deride dismiss criticise criticize lambast welcome
-    pledge promise vow demand insist
+    pledge promise vow demand insist express voice
     """.split()
 )
 

@@ -249,13 +249,9 @@ class DocView:
                     and root.head.i == start - 1
                     and root.head.lower_ in TITLE_WORDS
                 ):
-                    left = start - 1
-                    while (
-                        left > lo
-                        and self.doc[left - 1].dep_ in ("compound", "amod")
-                        and self.doc[left - 1].text[:1].isalpha()
-                    ):
-                        left -= 1
+                    left = _title_phrase_start(self.doc, start - 1, lo)
+                if left == start and start > lo:
+                    left = _title_beside_name(self.doc, start, root, lo)
                 if left == start:
                     continue
                 name = strip_possessive(ent.text)
@@ -264,3 +260,26 @@ class DocView:
                 if role and n == name:
                     self._titled.append((start, name, role, surface))
         return self._titled
+
+
+def _title_beside_name(doc, start: int, root, lo: int) -> int:
+    """'China's top diplomat Wang Yi arrived': the parser may read the title noun and the name as two subjects of
+    one verb. A title word right before the name with the same head and relation starts the titled name (with
+    its modifiers and possessor); otherwise ``start``."""
+    prev = doc[start - 1]
+    if not (prev.lower_ in TITLE_WORDS and prev.head.i == root.head.i and prev.dep_ == root.dep_ and prev.i != root.i):
+        return start
+    return _title_phrase_start(doc, prev.i, lo)
+
+
+def _title_phrase_start(doc, title: int, lo: int) -> int:
+    """The first token of a title noun's phrase: its modifiers and possessor (\"Norway's top negotiator\")."""
+    left = title
+    while (
+        left > lo
+        and doc[left - 1].dep_ in ("compound", "amod", "poss", "case")
+        and (doc[left - 1].text[:1].isalpha() or doc[left - 1].dep_ == "case")
+        and left - 2 <= doc[left - 1].head.i <= title
+    ):
+        left -= 1
+    return left

@@ -36,6 +36,7 @@ from .sources import (
     subject_of,
 )
 
+_NOMINAL_DEPS = frozenset({"pobj", "dobj", "nsubj", "nsubjpass", "compound", "poss", "attr"})
 _LEAD_SKIP = frozenset({",", ":", ";", "-", "–", "—", "--", "that"})
 _CLAUSE_DEPS = frozenset({"ccomp", "advcl", "parataxis", "dep", "csubj"})
 _TRAILING_SUBORDINATORS = frozenset("after as while before amid".split())
@@ -100,6 +101,8 @@ def _make_cue(view: DocView, tok: Token) -> Cue | None:
         return None
     if any(c.dep_ in ("auxpass", "nsubjpass", "neg") for c in tok.children):
         return None  # "was told", "is said to": not the source; "did not say when": no content
+    if tok.dep_ in _NOMINAL_DEPS:
+        return None  # "called on the Sahel states to ...": a noun the tagger took for a verb is no cue
     if (
         tok.tag_ in ("VBN", "VBD")
         and tok.dep_ in ("advcl", "acl", "amod")
@@ -110,6 +113,8 @@ def _make_cue(view: DocView, tok: Token) -> Cue | None:
         wanted = lex.REQUIRED_PARTICLE[lemma]
         # the particle follows the verb: in "on Monday called on X to ...", the first "on" is a date
         part = next((c for c in tok.children if c.dep_ in ("prt", "prep") and c.lower_ in wanted and c.i > tok.i), None)
+        if part is None and lemma == "call":
+            part = _for_to_clause_mark(tok)
         return Cue(tok, lemma, (tok.i, part.i)) if part is not None else None
     if lemma in lex.NOUN_FRAMES:
         wanted = lex.NOUN_FRAMES[lemma]
@@ -263,12 +268,22 @@ def _frame_backward(
     clause = [t for t in doc[start : s_hi if parenthetical else k] if not block_lo <= t.i < block_hi]
     if len(clause) < 3 or not any(t.pos_ in ("VERB", "AUX") for t in clause):
         return
-    if parenthetical:
+    if parenthetical and _after_relative_word(doc, k, s_lo):
+        # "a meeting in which, he said, they rejected any ceasefire": only the relative clause is his
+        cue.frame = "parenthetical"
+        cue.content = (_skip_lead(view, block_hi, s_hi), s_hi)
+    elif parenthetical:
         cue.frame = "parenthetical"  # one span over the whole sentence, attribution included
         cue.content = (start, s_hi)
     else:
         cue.frame = "backward"
         cue.content = (start, k + 1 if closes else k)
+
+
+def _after_relative_word(doc, comma: int, s_lo: int) -> bool:
+    """The comma before a parenthetical attribution follows a relative word ("which", "who", "in which"): the
+    attribution interrupts a relative clause, not the sentence."""
+    return comma - 1 > s_lo and doc[comma].text == "," and doc[comma - 1].tag_ in ("WDT", "WP", "WP$")
 
 
 def _misparsed_postposed_subject(
@@ -374,7 +389,27 @@ def _forward_complement(view: DocView, cue: Cue, lo: int, hi: int) -> tuple[Toke
             start = min(start, obj.left_edge.i)
     if start <= after:
         start = after + 1
+    if not any(g.dep_ in SUBJECT_DEPS or g.dep_ == "nsubjpass" for g in comp.children):
+        start = _stranded_subject(view, kids, comp, start)
     return comp, _skip_lead(view, start, hi)
+
+
+def _stranded_subject(view: DocView, kids: list[Token], comp: Token, start: int) -> int:
+    """'told AFP the bloc's door "remains open"': the parser hung the clause's subject on the addressee and left
+    the complement without one. A noun phrase right before a subjectless complement, after the addressee, is
+    its subject: the content starts there."""
+    doc = view.doc
+    addressee = next((c for c in kids if c.dep_ in ("dobj", "dative") and c.i < comp.i), None)
+    if addressee is None:
+        return start
+    j = start - 1
+    while j > addressee.i and (doc[j].is_punct or doc[j].is_space):
+        j -= 1
+    noun = doc[j]
+    if j <= addressee.i or noun.pos_ not in ("NOUN", "PROPN") or noun.head.i != addressee.i:
+        return start
+    left = noun.left_edge.i
+    return left if left > addressee.i else start
 
 
 def _clausal_child(kids: list[Token], after: int) -> Token | None:
@@ -410,11 +445,32 @@ def _noun_frame_complement(view: DocView, cue: Cue, hi: int) -> tuple[Token | No
     return (comp, _skip_lead(view, comp.left_edge.i, hi)) if comp is not None else (None, None)
 
 
+def _for_to_clause_mark(tok: Token) -> Token | None:
+    """'called for its perpetrators to be brought to justice': the parser makes "for" the mark of an infinitival
+    clause with its own subject, hung on the verb. Returns that "for"."""
+    for c in tok.children:
+        if c.dep_ != "advcl" or c.i <= tok.i:
+            continue
+        kids = list(c.children)
+        mark = next((g for g in kids if g.dep_ == "mark" and g.lower_ == "for"), None)
+        if (
+            mark is not None
+            and any(g.dep_ == "aux" and g.lower_ == "to" for g in kids)
+            and any(g.dep_ in ("nsubj", "nsubjpass") for g in kids)
+        ):
+            return mark
+    return None
+
+
 def _call_on_complement(view: DocView, cue: Cue, hi: int) -> tuple[Token | None, int | None]:
     """ "called on the parties to resume talks": an addressee and an infinitive. "called for talks (to end the
-    dispute)" is a noun phrase, not reported content."""
+    dispute)" is a noun phrase, not reported content; "called for its perpetrators to be brought to justice" (a
+    for-to clause with its own subject) is."""
     tok, doc = cue.token, view.doc
     part = doc[cue.tokens[-1]]
+    if part.dep_ == "mark":
+        clause = part.head
+        return clause, _skip_lead(view, part.i + 1, hi)
     pobj = next((c for c in part.children if c.dep_ in ("pobj", "nsubj")), None)
     span_end = min(max(tok.right_edge.i, part.right_edge.i) + 1, hi)
     has_inf = any(
@@ -543,7 +599,25 @@ def _cut_trailing_adjuncts(view: DocView, tok: Token, comp: Token, start: int, e
             return k
         if full_clause and k > comp.i and _final_gloss(view, comp, k, end):
             return k
+        if k > comp.i and _occasion_phrase(view, k, end):
+            return k
     return end
+
+
+def _occasion_phrase(view: DocView, k: int, end: int) -> bool:
+    """The words after the comma at ``k`` say where the content was said, not what: "in remarks seen as a
+    swipe at ...", "in a joint statement issued after talks" (a preposition "in" whose object is an occasion
+    noun of ``cues.OCCASION_NOUNS``, with at most two modifiers between)."""
+    doc = view.doc
+    nxt = doc[k + 1]
+    if nxt.lower_ != "in" or nxt.dep_ != "prep":
+        return False
+    for t in doc[k + 2 : min(k + 5, end)]:
+        if t.lower_ in lex.OCCASION_NOUNS and t.pos_ == "NOUN":
+            return True
+        if t.pos_ not in ("DET", "ADJ", "PROPN", "NOUN"):
+            return False
+    return False
 
 
 def _final_gloss(view: DocView, comp: Token, k: int, end: int) -> bool:

@@ -43,7 +43,7 @@ TITLE_WORDS = frozenset(
     justice president-elect ceo chief-executive founder executive chairman-elect consul consul-general
     military army naval navy air force press assistant acting former incumbent then top senior
     high-ranking veteran opposition party communist parliamentary parliament cabinet federal regional
-    provincial state-run government presidential royal counterpart
+    provincial state-run government presidential royal counterpart diplomat negotiator
     """.split()
 )
 # Honorifics are dropped from the name and not kept as a role.
@@ -52,6 +52,7 @@ DETERMINERS = frozenset("a an the this that these those its their".split())
 PERSON_PRONOUNS = frozenset("he she him her".split())
 THING_PRONOUNS = frozenset(["it"])
 OTHER_PRONOUNS = frozenset("they them we us i me you who which one".split())
+PRONOUNS = PERSON_PRONOUNS | THING_PRONOUNS | OTHER_PRONOUNS
 # Lower-case particles inside names ("Ursula von der Leyen", "Mohammed bin Salman").
 NAME_PARTICLES = frozenset("von van der den de del della da di du la le al el bin ibn bint ben abu".split())
 
@@ -165,6 +166,17 @@ def speaker_name_parts(surface: str) -> tuple[str, str]:
         ):
             role = " ".join(tokens[: last_title + 1]).strip(",")
             return " ".join(rest).strip(","), role
+    # "Chile's Ines Sandoval": a possessor before a full name is where the person comes from, a role
+    if (
+        last_title < 0
+        and len(tokens) >= 3
+        and strip_possessive(_clean_token(tokens[-1])).casefold() not in ORG_NOUNS
+        and _POSSESSIVE_RE.search(tokens[0])
+        and _is_capitalised(tokens[0])
+        and all(_is_capitalised(t) or t.casefold() in NAME_PARTICLES for t in tokens[1:])
+        and not _is_generic(_clean_token(t).casefold() for t in tokens[1:])
+    ):
+        return " ".join(tokens[1:]), tokens[0]
     return " ".join(tokens), ""
 
 
@@ -418,6 +430,28 @@ def short_role(role: str) -> str:
 
 ROLE_SYNONYM = {variant: key for key, variants in _DATA["role_synonyms"].items() for variant in variants}
 ROLE_FAMILIES = {head: frozenset(words) for head, words in _DATA["role_families"].items()}
+# "chinese" -> {"china", "china's"}: the words of a title that name the country of a demonym
+COUNTRY_OF = {}
+for _country, _adjectives in _DATA["demonyms"].items():
+    for _adj in _adjectives:
+        COUNTRY_OF.setdefault(_adj, set()).update({_country, _country + "'s", _country + "’s", _adj})
+
+
+def same_nationality(modifier: str, role_words: set[str]) -> bool:
+    """A description's nationality word fits a title that names the country or uses the same adjective:
+    "chinese" fits "China's top diplomat" and "Chinese Foreign Minister" (data/names.json: demonyms)."""
+    return bool(COUNTRY_OF.get(modifier, set()) & role_words)
+
+
+def families_of(words: Iterable[str]) -> set[str]:
+    """The role families (data/names.json) some of these title words belong to: "foreign" -> {"diplomat"}."""
+    words = set(words)
+    joined = " ".join(sorted(words))
+    return {
+        family
+        for family, members in ROLE_FAMILIES.items()
+        if any((m in words) if " " not in m else (m in joined) for m in members)
+    }
 
 
 def _plural_group(name: str) -> bool:
@@ -441,3 +475,55 @@ def describes_people(word: str) -> bool:
     of descriptions in data/names.json)."""
     low = word.casefold()
     return low in PERSON_NOUNS or low in _DESCRIPTIVE_PEOPLE or low.rstrip("s") in _DESCRIPTIVE_PEOPLE
+
+
+# ---- likely duplicates in the registry --------------------------------------------------------------------
+
+
+def _role_marks(role: str) -> set[str]:
+    """What a title says about a function: its title words (synonyms folded to one) and the families they
+    belong to ("Foreign Minister" -> {"foreign", "minister", "diplomat", "leader"})."""
+    folded = fold(role)
+    words = {ROLE_SYNONYM.get(w, w) for w in re.findall(r"[a-z]+", folded)}
+    marks = {w for w in words if w in TITLE_WORDS or w in ROLE_SYNONYM.values()}
+    for family, members in ROLE_FAMILIES.items():
+        if any((m in words) if " " not in m else (m in folded) for m in members):
+            marks.add(family)
+    return marks
+
+
+def roles_compatible(roles_a: Iterable[str], roles_b: Iterable[str]) -> bool:
+    """Two speakers' titles may belong to one person: either has none, or some title of one shares a title
+    word or a role family (data/names.json) with some title of the other ("President" ~ "Chinese leader";
+    not "Senator" ~ "General")."""
+    marks_a = [_role_marks(r) for r in roles_a if r and r.strip()]
+    marks_b = [_role_marks(r) for r in roles_b if r and r.strip()]
+    if not marks_a or not marks_b:
+        return True
+    return any(a & b for a in marks_a for b in marks_b)
+
+
+def duplicate_key(name: str, kind: str) -> str:
+    """The bucket in which likely duplicates of a speaker are looked for: the spelling key of the family name
+    of a person ("Zelenskyy" and "Volodymyr Zelensky" share it), the whole folded name of anything else."""
+    tokens = name_tokens(name)
+    if not tokens:
+        return ""
+    if kind != "person":
+        return " ".join(spelling(t) for t in tokens)
+    bare, _ = speaker_name_parts(name)
+    family = family_name(bare or name)
+    family_tokens = name_tokens(family) or tokens[-1:]
+    return spelling(family_tokens[-1])
+
+
+def likely_same_speaker(a: tuple[str, str, Iterable[str]], b: tuple[str, str, Iterable[str]]) -> bool:
+    """Two registry entries ``(name, kind, roles)`` that probably name one speaker: same kind, the same family
+    name with every name token of the shorter matching the longer (the one name matcher, ``same_speaker``), and
+    compatible titles. A description ("officials") is never anyone's duplicate."""
+    (name_a, kind_a, roles_a), (name_b, kind_b, roles_b) = a, b
+    if kind_a != kind_b or not is_corpus_speaker(name_a, kind_a) or not is_corpus_speaker(name_b, kind_b):
+        return False
+    if duplicate_key(name_a, kind_a) != duplicate_key(name_b, kind_b):
+        return False
+    return same_speaker(name_a, name_b) and roles_compatible(list(roles_a), list(roles_b))

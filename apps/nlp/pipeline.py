@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from .quotemarks import paragraphs
 from .types import EntitySpan, TextAnalysis
 
 if TYPE_CHECKING:  # spaCy is imported on first use: web processes that never parse don't pay for it
@@ -55,9 +56,11 @@ def _register_line_breaks() -> str:
 
         @Language.component(name)
         def line_breaks(doc):
+            starts = {p[0] for p in paragraphs(doc.text)}
             for token in doc[1:]:
                 if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
-                    token.is_sent_start = True
+                    # a line ending a quotation with a comma goes on in its attribution line (one paragraph)
+                    token.is_sent_start = True if token.idx in starts else None
             return doc
 
     return name

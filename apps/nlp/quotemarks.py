@@ -43,8 +43,9 @@ class QuoteRegion:
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
-    """Non-blank lines as ``(start, end)``, trailing whitespace excluded."""
-    spans = []
+    """Non-blank lines as ``(start, end)``, trailing whitespace excluded. A line that ends a quotation with a
+    comma is joined to a short attribution line after it (``continues_on_next_line``)."""
+    spans: list[tuple[int, int]] = []
     for m in _PARA_RE.finditer(text):
         start, end = m.span()
         while end > start and text[end - 1].isspace():
@@ -52,8 +53,32 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
         while start < end and text[start].isspace():
             start += 1
         if start < end:
-            spans.append((start, end))
+            if (
+                spans
+                and continues_on_next_line(text[spans[-1][0] : spans[-1][1]])
+                and _attribution_line(text[start:end])
+            ):
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((start, end))
     return spans
+
+
+_CLOSING = DOUBLE_CLOSE + DOUBLE_AMBIGUOUS + SINGLE_CLOSE + SINGLE_AMBIGUOUS
+_MAX_ATTRIBUTION_WORDS = 12
+
+
+def continues_on_next_line(line: str) -> bool:
+    """'"Both sides know there is no military solution,"' at the end of a line: a quotation closed after a
+    comma is always followed by its attribution, so the sentence goes on in the next line."""
+    line = line.rstrip()
+    return len(line) >= 3 and line[-1] in _CLOSING and line[-2] == ","
+
+
+def _attribution_line(line: str) -> bool:
+    """A short line that ends a sentence and holds no quotation of its own ('Ana Ruiz told reporters.')."""
+    words = line.split()
+    return 0 < len(words) <= _MAX_ATTRIBUTION_WORDS and line.rstrip()[-1:] in ".!?" and not _MARK_RE.search(line)
 
 
 def _family(ch: str) -> bool:

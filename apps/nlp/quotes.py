@@ -284,15 +284,17 @@ def _add_continuations(view: DocView, accepted: list[_Candidate], unattributed: 
         starts.insert(j + 1, inner[0])
 
 
-def _label_speaker(resolver: SpeakerResolver, label: LabelledParagraph, seen: Counter[int]) -> Resolution:
-    """A bare question label names no one; a bare answer label is the transcript's main speaker so far."""
+def _label_speaker(resolver: SpeakerResolver, label: LabelledParagraph, seen: Counter[int], text: str) -> Resolution:
+    """A bare question label names no one; a bare answer label is the transcript's main answerer so far: the
+    label most often heading a turn that is not a question (an outlet that asks as often as the spokesperson
+    answers is not the one who answers)."""
     if label.question:
         return Resolution(None, None, None)
     if label.answer:
         main = seen.most_common(1)
         return Resolution(main[0][0] if main else None, None, None)
     res = resolver.resolve_label(label.label_start, label.label_end)
-    if res.mention_id is not None:
+    if res.mention_id is not None and not text[label.start : label.end].rstrip().endswith("?"):
         seen[res.mention_id] += 1
     return res
 
@@ -304,7 +306,7 @@ def _with_speakers(view: DocView, accepted: list[_Candidate]) -> tuple[list[Quot
     for c in accepted:
         surface = span = None
         if c.label is not None:
-            res = _label_speaker(resolver, c.label, labels)
+            res = _label_speaker(resolver, c.label, labels, view.text)
             c.mention_id, surface, span = res.mention_id, res.surface, res.span
         elif c.carried_from is not None:
             c.mention_id = c.carried_from.mention_id
@@ -458,11 +460,21 @@ def _char_span(view: DocView, start_tok: int, end_tok: int) -> tuple[int, int] |
     return doc[start_tok].idx, view.tok_end(end_tok - 1)
 
 
+_LIST_MARKERS = "—–-•*·"
+
+
 def _opens_unit(view: DocView, r: QuoteRegion) -> bool:
-    """The quotation starts a paragraph or a sentence (it is not a fragment inside running text)."""
+    """The quotation starts a paragraph or a sentence (it is not a fragment inside running text); a list item's
+    marker before it ("— \"...,\" said X", "• \"...\"") still leaves it at the start of its line."""
     k = r.open - 1
     while k >= 0 and view.text[k] in " \t":
         k -= 1
+    if k >= 0 and view.text[k] in _LIST_MARKERS:
+        j = k - 1
+        while j >= 0 and view.text[j] in " \t":
+            j -= 1
+        if j < 0 or view.text[j] in "\n\r":
+            return True
     return k < 0 or view.text[k] in "\n\r.!?:" or view.text[k] in ALL_MARKS
 
 

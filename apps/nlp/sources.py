@@ -31,6 +31,8 @@ from .names import (
     THING_PRONOUNS,
     TITLE_WORDS,
     compatible_names,
+    families_of,
+    same_nationality,
     same_speaker,
     short_role,
     speaker_name_parts,
@@ -45,6 +47,7 @@ PERSON_LABELS = frozenset({"PERSON"})
 BODY_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC", "LOC"})
 _JOINT_HEADS = frozenset({"side", "sides", "leader", "leaders", "country", "countries", "party", "parties"})
 # top titles, any of which a description like "the Russian leader" may stand for
+_DOCUMENT_WINDOW = 2  # paragraphs back to the source that issued "the statement"
 _TITLED_WINDOW = 3  # paragraphs back to a titled person a description may name
 _LOOSE_MODIFIERS = frozenset({"top", "senior", "chief", "veteran", "country's", "nation's", "official"})
 
@@ -101,7 +104,7 @@ def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
         if subj is not None and _dateline_dash(subj, cur) is not None:
             # "UNITED NATIONS (AP) — The United States vetoed ...", with the real subject hung on the dateline
             dash = _dateline_dash(subj, cur)
-            after = [c for c in subj.children if c.dep_ in ("appos", "conj") and c.i > dash]
+            after = [c for c in subj.subtree if c.dep_ in ("appos", "conj") and c.i > dash]
             # "ISLAMABAD, Jun 12 (APP): Deputy Prime Minister and ... Mohammad Ishaq Dar said": the named
             # person among the nouns hung on the dateline
             subj = next((c for c in after if c.ent_type_ in PERSON_LABELS), next(iter(after), None))
@@ -116,6 +119,9 @@ def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
             break
         if cur.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN"):
             return head, False  # "the ministry, saying ..."
+        if cur.dep_ == "pcomp" and head.lower_ in _MANNER_PREPS and lo <= head.head.i < hi:
+            cur, own = head.head, False  # "began by criticising X for '...'": the subject of "began"
+            continue
         if cur.dep_ == "pcomp" and head.lower_ == "as" and lo <= head.head.i < hi:
             cur, own = head.head, False
             if cur.lemma_ in ("quote", "cite"):  # "the ministry quoted Ryabkov as saying"
@@ -131,6 +137,7 @@ def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
 
 
 _DASHES = frozenset({"—", "–", "-", "--"})
+_MANNER_PREPS = frozenset({"by"})
 
 
 def _name_before_description(name: Token, desc: Token) -> Token:
@@ -156,10 +163,31 @@ def _dateline_dash(subj: Token, verb: Token) -> int | None:
     elif subj.lower_.rstrip(".") in _MONTHS and subj.i + 1 < len(subj.doc) and subj.nbor(1).like_num:
         # "ISLAMABAD, Jun 12 (APP): ...": the date of the dateline read as the subject
         closers = _DASHES | _COLONS
+    elif subj.ent_type_ in ("GPE", "LOC"):
+        return _agency_bracket(subj, verb)
     else:
         return None
     for t in subj.doc[subj.i + 1 : min(verb.i, subj.i + 6)]:
         if t.text in closers:
+            return t.i
+    return None
+
+
+def _agency_bracket(place: Token, verb: Token) -> int | None:
+    """The closing bracket of a dateline without a dash ("New Delhi, Jul 15 (PTI) External Affairs Minister ...
+    asserted"): a place, then within a few tokens an agency in brackets ("(PTI)", "(IANS)") followed by more
+    words before the verb. The bracket ends the dateline."""
+    doc = place.doc
+    for t in doc[place.i + 1 : min(verb.i, place.i + 9)]:
+        if t.text == "\n":
+            return None
+        if (
+            t.text == ")"
+            and t.i >= 2
+            and doc[t.i - 2].text == "("
+            and (doc[t.i - 1].is_upper or doc[t.i - 1].ent_type_ == "ORG")
+            and t.i + 1 < verb.i
+        ):
             return t.i
     return None
 
@@ -276,7 +304,9 @@ def _named_complements(head: Token, right: int, hi: int) -> int:
         if prep is None or prep.lower_ not in _NAMING_PREPS:
             break
         pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-        if pobj is None or pobj.pos_ != "PROPN" or pobj.ent_type_ in ("DATE", "TIME", "CARDINAL"):
+        # "a spokesperson for the prime minister": whom a spokesperson speaks for may be named by a title
+        speaks_for = head.lower_ in _SPOKES and pobj is not None and _titled_object(pobj)
+        if pobj is None or (pobj.pos_ != "PROPN" and not speaks_for) or pobj.ent_type_ in ("DATE", "TIME", "CARDINAL"):
             break
         comma = _comma_before_name(prep, pobj)
         if comma is not None:  # "its representative in Chad, Ana Ruiz": the name is an appositive
@@ -413,7 +443,11 @@ def describe_appositive_name(
                 for o in p.children
                 if o.dep_ == "pobj"
                 for g in o.children
-                if g.dep_ == "appos" and g.ent_type_ in PERSON_LABELS and g.i > o.i + 1 and o.nbor(1).text == ","
+                if g.dep_ == "appos"
+                and g.ent_type_ in PERSON_LABELS
+                and g.i > o.i + 1
+                and o.nbor(1).text == ","
+                and not _titled_object(o)
             ),
             None,
         )
@@ -432,6 +466,12 @@ def describe_appositive_name(
         return None
     a_left, a_right = mention_span(view, appos, lo, hi)
     return Source(left, right, "person", name=strip_possessive(view.span_text(a_left, a_right)), role=bare)
+
+
+def _titled_object(obj: Token) -> bool:
+    """'A spokesperson for the UN secretary general, António Guterres': the object of the preposition is itself
+    a person's title, so the name in apposition is that person's, not the subject's."""
+    return obj.lower_ in TITLE_WORDS or obj.lemma_.lower() in PERSON_NOUNS
 
 
 def _describe_by_head(view: DocView, subj: Token, left: int, right: int, lo: int, hi: int, bare: str) -> Source:
@@ -459,13 +499,19 @@ def _describe_by_head(view: DocView, subj: Token, left: int, right: int, lo: int
     if head in PERSON_NOUNS and subj.ent_type_ not in BODY_LABELS:
         plural = subj.tag_ in ("NNS", "NNPS")
         return Source(left, right, "person", name=strip_possessive(bare), penalty=0.05, plural=plural)
-    if ents & BODY_LABELS or head in ORG_NOUNS:
+    if ents & BODY_LABELS or head in ORG_NOUNS or _the_one_word_name(doc, subj, left):
         return _read_body(view, subj, left, right, bare, head)
     if subj.pos_ == "PROPN":
         return Source(left, right, "person", name=strip_possessive(name or bare), role=role, penalty=0.1)
     if subj.pos_ == "NOUN":  # "Protesters said": the subject of a speech verb is, as a rule, someone
         return Source(left, right, "person", name=strip_possessive(bare), penalty=0.15, plural=subj.tag_ == "NNS")
     return Source(left, right, None)
+
+
+def _the_one_word_name(doc, subj: Token, left: int) -> bool:
+    """'according to the Elysée' (which NER may tag PERSON): a person's name takes no article, so a one-word
+    proper name right after "the" names a body or a place."""
+    return subj.pos_ == "PROPN" and left + 1 == subj.i and doc[left].lower_ == "the" and subj.lower_ not in TITLE_WORDS
 
 
 def _coordinated_title_person(view: DocView, subj: Token, left: int, hi: int) -> Source | None:
@@ -513,6 +559,8 @@ def _read_person(view: DocView, subj: Token, left: int, right: int, lo: int, hi:
         if doc[p0 - 1].ent_type_ and doc[p0 - 1].ent_type_ not in PERSON_LABELS:
             break  # "Kremlin spokesman Peskov": an ORG word is not part of the name
         p0 -= 1
+    if p0 == subj.i and _the_one_word_name(doc, subj, left):
+        return None
     name = strip_possessive(view.span_text(p0, subj.i + 1))
     role = strip_determiner(view.text[doc[left].idx : doc[p0].idx]).strip(" ,")
     name2, role2 = speaker_name_parts(name)  # NER sometimes swallows a title or "Mr"
@@ -611,19 +659,34 @@ def _role_fits(wanted: list[str], role_words: set[str]) -> bool:
     family = ROLE_FAMILIES.get(head, frozenset())
     if head in ROLE_FAMILIES["leader"]:
         family |= ROLE_FAMILIES["leader"]
+    shared = families_of(wanted) & families_of(role_words) - {"leader"}
     head_ok = (
         head in role_words
         or not role_words.isdisjoint(family)
         or any(" " in w and w in " ".join(sorted(role_words)) for w in family)
         or (head == "official" and bool(role_words))
+        # "the foreign minister" for "China's top diplomat": a title head, both of the diplomat family
+        or (bool(shared) and (head in TITLE_WORDS or bool(families_of([head]))))
     )
-    return head_ok and set(wanted[:-1]) <= role_words
+    return head_ok and all(_modifier_fits(m, role_words, shared) for m in wanted[:-1])
+
+
+def _modifier_fits(modifier: str, role_words: set[str], shared: set[str]) -> bool:
+    """A modifier of a description agrees with a title: it is a word of the title, a nationality of the
+    title's country ("Chinese" ~ "China's"), or a word of a role family the two share ("foreign" ~ "diplomat")."""
+    return (
+        modifier in role_words
+        or same_nationality(modifier, role_words)
+        or any(modifier in ROLE_FAMILIES[f] for f in shared)
+    )
 
 
 def bare_definite(surface: str, src: Source) -> bool:
     """'the spokesperson', 'The official': a bare definite description. Unless it can be linked to an
     earlier source it is not a name worth storing, and the quote keeps speaker None."""
     words = surface.split()
+    if src.name and src.name.casefold() not in surface.casefold():
+        return False  # "The Minister of Foreign Affairs, Yusuf Tuggar, told": named by its appositive
     return src.kind == "person" and src.pronoun is None and len(words) == 2 and words[0].casefold() == "the"
 
 
@@ -679,6 +742,8 @@ class SpeakerResolver:
         mid, penalty = None, 0.0
         if src.pronoun is not None:
             mid, penalty = self._antecedent(span[0], src.pronoun, src.start), 0.1
+        elif src.kind is None and subj.lemma_.lower() in DOCUMENT_NOUNS:
+            mid, penalty = self._document_issuer(subj, span[0]), 0.1
         elif src.kind is not None:
             if src.kind == "organisation":
                 self._name_epithet(src, surface, src.start)
@@ -694,6 +759,21 @@ class SpeakerResolver:
         else:
             self._last_unresolved = max(self._last_unresolved, span[0])
         return Resolution(mid, surface, span, penalty)
+
+    def _document_issuer(self, noun: Token, char: int) -> int | None:
+        """'..., the statement said' after 'Foreign ministers said ..., in a joint statement': a definite document
+        with no author named is the one an earlier source of this text issued, in the same sentence as that
+        source's attribution, at most ``_DOCUMENT_WINDOW`` paragraphs back."""
+        if not any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in noun.children):
+            return None
+        view, lemma = self.view, noun.lemma_.lower()
+        for pos, mid, src in reversed(self._log):
+            if pos >= char or view.para_of(char) - view.para_of(pos) > _DOCUMENT_WINDOW:
+                continue
+            sent = view.doc[src.start].sent
+            if any(t.lemma_.lower() == lemma and t.i != noun.i for t in sent):
+                return mid
+        return None
 
     def name_of(self, mention_id: int) -> str:
         return self.registry.name_of(mention_id)
@@ -924,7 +1004,30 @@ class SpeakerResolver:
                 return mid
             first = False
             # a bare "the spokesman" goes back past sources whose role does not fit, within the window
-        return self._described_titled(wanted, char)
+        titled = self._described_titled(wanted, char)
+        return titled if titled is not None else self._previous_subject(src, wanted, char)
+
+    def _previous_subject(self, src: Source, wanted: list[str], char: int) -> int | None:
+        """'Donald Trump is up next. The US president began by ...': a description headed by a title word, with
+        no earlier source or titled person to name, is the person named as the subject of the sentence just
+        before it (a full name, in the same or the previous paragraph)."""
+        view, doc = self.view, self.view.doc
+        if wanted[-1] not in TITLE_WORDS:
+            return None
+        sent = doc[src.start].sent
+        if sent.start == 0:
+            return None
+        prev = doc[sent.start - 1].sent
+        if view.para_of(char) - view.para_of(int(view.idx[prev.start])) > 1:
+            return None
+        subj = next((t for t in prev if t.dep_ in SUBJECT_DEPS and t.head.dep_ == "ROOT"), None)
+        if subj is None or subj.ent_type_ not in PERSON_LABELS or subj.ent_iob_ != "I":
+            return None  # "Trump" alone may be anyone of that name; a full name is someone
+        lo, hi = view.para_bounds(subj.i)
+        person = describe(view, subj, lo, hi)
+        if person.kind != "person" or not person.name:
+            return None
+        return self._register(person, int(view.idx[subj.i]))
 
     def _described_titled(self, wanted: list[str], char: int) -> int | None:
         """'The top diplomat said' after 'Foreign Minister Ana Ruiz held talks': a titled person named a few

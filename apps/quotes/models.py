@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from apps.nlp import names
+
 
 class Speaker(models.Model):
     """A source of quotes across the corpus: a person, an organisation or a place."""
@@ -120,6 +122,13 @@ class Quote(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    @property
+    def source_description(self) -> str:
+        """How the text describes a source that has no registry speaker ("officials", "a source close to the
+        talks"); empty for a bare pronoun, which describes no one."""
+        mention = " ".join(self.speaker_mention.split())
+        return "" if mention.casefold() in names.PRONOUNS else mention
 
 
 class QuoteCorrection(models.Model):

@@ -11,6 +11,7 @@ from apps.accounts.roles import is_supervisor
 from apps.assignments.models import Assignment
 from apps.assignments.selectors import articles_visible_to
 from apps.corpus.models import Article
+from apps.nlp import names
 
 from .models import Quote, QuoteCorrection, Speaker, SpeakerAlias
 
@@ -91,6 +92,37 @@ def speaker_list(*, user, q: str = "", kind: str = "") -> QuerySet[Speaker]:
     if kind in Speaker.Kind.values:
         speakers = speakers.filter(kind=kind)
     return speakers.annotate(n_quotes=Count("quotes", filter=quotes)).order_by("-n_quotes", "name", "id")
+
+
+def speaker_duplicate_pairs(*, limit: int = 20) -> list[tuple[Speaker, Speaker]]:
+    """Likely duplicates among live speakers, as ``(keep, merge)`` pairs: the same family name and compatible
+    titles by the one name matcher (``apps.nlp.names.likely_same_speaker``). The speaker to keep is the one with
+    the longer name, then the more quotes. Speakers are bucketed by family name first, so this stays linear
+    in the registry's size; each speaker appears in at most one pair (merge one, then look again)."""
+    rows = (
+        Speaker.objects.filter(merged_into__isnull=True)
+        .annotate(n_quotes=Count("quotes", filter=Q(quotes__deleted_at__isnull=True)))
+        .order_by("id")
+    )
+    buckets: dict[str, list[Speaker]] = {}
+    for s in rows:
+        key = names.duplicate_key(s.name, s.kind)
+        if key:
+            buckets.setdefault(key, []).append(s)
+    pairs, used = [], set()
+    for group in buckets.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                if a.pk in used or b.pk in used:
+                    continue
+                if names.likely_same_speaker(
+                    (a.name, a.kind, [a.role, *a.roles]), (b.name, b.kind, [b.role, *b.roles])
+                ):
+                    keep, merge = sorted((a, b), key=lambda s: (-len(names.name_tokens(s.name)), -s.n_quotes, s.pk))
+                    pairs.append((keep, merge))
+                    used |= {a.pk, b.pk}
+    pairs.sort(key=lambda p: (-(p[0].n_quotes + p[1].n_quotes), p[0].name))
+    return pairs[:limit]
 
 
 def speaker_quotes(*, speaker: Speaker, user) -> QuerySet[Quote]:

@@ -806,3 +806,27 @@ def quotes_import_bulk(*, items: Iterable[tuple], speakers: dict[str, Speaker]) 
     if rows:
         bulk_create_with_history(rows, Quote, batch_size=500)
     return len(rows)
+
+
+@transaction.atomic
+def speaker_delete(*, speaker: Speaker, version, actor) -> None:
+    """Delete a speaker no quote refers to (live or deleted), with its aliases and the tombstones of speakers
+    merged into it; every deleted row gets a history row naming ``actor``. A speaker with quotes is refused:
+    merge it instead, so that its quotes keep a source."""
+    locked = _claim(Speaker, speaker.pk, version, "speaker")
+    n_quotes = Quote.all_objects.filter(speaker=locked).count()  # private quotes too
+    if n_quotes:
+        raise ValidationError(
+            f"“{locked.name}” still has {n_quotes} quote{'s' if n_quotes != 1 else ''}: merge it instead.",
+            code="has_quotes",
+        )
+    reason = f"deleted speaker “{locked.name}” (#{locked.pk})"
+    for tombstone in Speaker.objects.select_for_update().filter(merged_into=locked):
+        if Quote.all_objects.filter(speaker=tombstone).exists():
+            raise ValidationError("A speaker merged into this one still has quotes.", code="has_quotes")
+        for alias in tombstone.aliases.all():
+            _by(alias, actor, reason).delete()
+        _by(tombstone, actor, reason).delete()
+    for alias in locked.aliases.all():
+        _by(alias, actor, reason).delete()
+    _by(locked, actor, reason).delete()

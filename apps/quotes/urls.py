@@ -18,6 +18,7 @@ urlpatterns = [
     path("speakers/<int:pk>/edit/", views.speaker_edit, name="speaker_edit"),
     path("speakers/<int:pk>/merge/", views.speaker_merge, name="speaker_merge"),
     path("speakers/<int:pk>/split/", views.speaker_split, name="speaker_split"),
+    path("speakers/<int:pk>/delete/", views.speaker_delete, name="speaker_delete"),
     path("speakers/<int:pk>/aliases/", views.speaker_alias_add, name="speaker_alias_add"),
     path("speakers/<int:pk>/aliases/<int:alias_id>/delete/", views.speaker_alias_remove, name="speaker_alias_remove"),
 ]

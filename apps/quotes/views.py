@@ -274,6 +274,7 @@ def speaker_list(request):
         "q": q,
         "kind": kind,
         "kinds": Speaker.Kind.choices,
+        "duplicates": selectors.speaker_duplicate_pairs() if is_supervisor(request.user) and not request.htmx else [],
     }
     template = "quotes/speaker_list.html"
     if request.htmx:
@@ -393,3 +394,20 @@ def speaker_alias_remove(request, pk: int, alias_id: int):
         return _back_to(pk)
     messages.success(request, f"Alias “{alias.alias}” removed.")
     return _back_to(pk)
+
+
+@require_POST
+@supervisor_required
+def speaker_delete(request, pk: int):
+    """Delete a speaker with no quotes (the list offers it for those); refused with a message otherwise."""
+    speaker = get_object_or_404(Speaker, pk=pk)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return refuse(request, ValidationError(form_error_text(form)), back=reverse("quotes:speaker_detail", args=[pk]))
+    name = speaker.name
+    try:
+        services.speaker_delete(speaker=speaker, version=form.cleaned_data["version"], actor=request.user)
+    except (ValidationError, VersionConflict) as err:
+        return refuse(request, err, back=reverse("quotes:speaker_detail", args=[pk]))
+    messages.success(request, f"Speaker “{name}” deleted.")
+    return redirect("quotes:speaker_list")

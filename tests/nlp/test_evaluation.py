@@ -147,6 +147,17 @@ FRESH = Path(__file__).resolve().parent / "data" / "fresh"
 FRESH_FLOOR = {"lenient_f1": 0.985, "strict_f1": 0.978, "speaker_accuracy": 0.969}
 
 
+FRESH2 = Path(__file__).resolve().parent / "data" / "fresh2"
+# Second fresh set (issue 9): 16 articles in styles none of the sets above has (Al Jazeera, Kyodo, Anadolu, PTI,
+# AFP, Kenyan, Nigerian and South African press, think-tank commentary, a live blog, a joint statement, a Q&A
+# with an embassy, a list of ministers' quotes, a nested quotation with the speaker on the next line, em-dash
+# interruptions, a pronoun chain over four paragraphs), annotated by hand before the extractor was run on it
+# (commit 9e0350b). First run, the honest estimate on unseen text: lenient 0.970, strict 0.901, speaker 0.912.
+# After the rules it prompted (tests/nlp/test_rules_fresh2.py): lenient 1.000, strict 0.992, speaker 0.992.
+# Floors: those minus a hair (one quote in 119 is about 0.0084). See data/FIGURES.md.
+FRESH2_FLOOR = {"lenient_f1": 0.995, "strict_f1": 0.983, "speaker_accuracy": 0.983}
+
+
 @pytest.mark.parametrize(
     "folder, gold, floors",
     [
@@ -154,8 +165,9 @@ FRESH_FLOOR = {"lenient_f1": 0.985, "strict_f1": 0.978, "speaker_accuracy": 0.96
         (HELDOUT2, 86, HELDOUT2_FLOOR),
         (HELDOUT3, 62, HELDOUT3_FLOOR),
         (FRESH, 134, FRESH_FLOOR),
+        (FRESH2, 119, FRESH2_FLOOR),
     ],
-    ids=["heldout", "heldout2", "heldout3", "fresh"],
+    ids=["heldout", "heldout2", "heldout3", "fresh", "fresh2"],
 )
 def test_heldout_set_scores_stay_at_the_level_reached(folder, gold, floors):
     from apps.nlp.evaluation import spacy_extractor

@@ -139,3 +139,11 @@ def test_a_title_case_headline_is_not_read_as_a_name(extract):
     _, speakers = extract(text)
     assert "Ruiz" not in {a for s in speakers for a in (s.name, *s.aliases) if "Aides" in s.name}
     assert all("She" not in s.name for s in speakers)
+
+
+def test_a_country_possessor_before_a_full_name_is_a_role_not_part_of_the_name():
+    from apps.nlp.names import speaker_name_parts
+
+    assert speaker_name_parts("Chile's Ines Sandoval") == ("Ines Sandoval", "Chile's")
+    assert speaker_name_parts("Japan's Prime Minister's Office") == ("Japan's Prime Minister's Office", "")
+    assert speaker_name_parts("Mrs. Clinton's aides")[1] == ""
