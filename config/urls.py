@@ -13,6 +13,7 @@ urlpatterns = [
     path("imports/", include("apps.ingest.urls")),
     path("quotes/", include("apps.quotes.urls")),
     path("annotate/", include("apps.annotations.urls")),
+    path("codebook/", include("apps.annotations.codebook_urls")),
     path("review/", include("apps.review.urls")),
     path("exports/", include("apps.exports.urls")),
     path("insights/", include("apps.insights.urls")),

@@ -41,6 +41,8 @@ ACCESS = {
     "annotations:theme_edit": ("get", STAFF, "theme"),
     "annotations:theme_move": ("post", STAFF, "theme"),
     "annotations:theme_set_active": ("post", STAFF, "theme"),
+    "codebook:index": ("get", EVERYONE, None),
+    "codebook:theme": ("get", EVERYONE, "theme"),
     "quotes:panel": ("get", ON_ARTICLE, None),
     "quotes:quote_create": ("post", ON_ARTICLE, None),
     "quotes:quote_confirm": ("post", ON_ARTICLE, "quote"),
