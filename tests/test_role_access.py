@@ -51,6 +51,7 @@ ACCESS = {
     "quotes:quote_delete": ("post", ON_ARTICLE, "quote"),
     "quotes:quote_restore": ("post", ON_ARTICLE, "quote"),
     "quotes:quote_history": ("get", ON_ARTICLE, "quote"),
+    "quotes:quote_edit": ("get", ON_ARTICLE, "quote"),
     "quotes:speaker_list": ("get", EVERYONE, None),
     "quotes:speaker_autocomplete": ("get", EVERYONE, None),
     "quotes:speaker_detail": ("get", ON_ARTICLE, "speaker"),  # only speakers quoted in an article you may read

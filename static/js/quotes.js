@@ -72,6 +72,12 @@
 
   // Fix span: copy the current selection into the quote's start/end inputs.
   document.addEventListener("click", function (event) {
+    var close = event.target.closest(".qp-edit-close");
+    if (close) {
+      var box = close.closest(".qp-editor");
+      if (box) box.textContent = "";
+      return;
+    }
     var use = event.target.closest("[data-use-selection]");
     if (use) {
       var form = use.closest("form");

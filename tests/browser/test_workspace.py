@@ -309,6 +309,7 @@ def test_fix_span_in_the_workspace_quotes_panel_takes_the_selected_text(page, se
     open_workspace(page, article)
     page.get_by_role("tab", name="Quotes").click()
     card = page.locator(f"#qp-quote-{quote.pk}")
+    card.locator(".qp-edit-open").click()  # the edit forms load on demand
     card.locator("summary", has_text="Fix span").click()
 
     drag_select(page, article, "strategic", "partnership")
