@@ -39,7 +39,13 @@ def world(db, seed_articles, themes):
     for other in seed_articles:
         if other != article:
             Assignment.objects.create(article=other, analyst=ana)
-    return {"sue": sue, "ana": ana, "article": article, "speaker": Quote.objects.exclude(speaker=None).first().speaker}
+    return {
+        "sue": sue,
+        "ana": ana,
+        "article": article,
+        "speaker": Quote.objects.exclude(speaker=None).first().speaker,
+        "theme": themes[0],
+    }
 
 
 def pages_for(role, world):
@@ -51,6 +57,9 @@ def pages_for(role, world):
         "/review/queue/",
         "/quotes/speakers/",
         f"/quotes/speakers/{world['speaker'].pk}/",
+        "/codebook/",
+        f"/codebook/{world['theme'].pk}/",
+        "/accounts/password/",
     ]
     if role == "ana":
         return common + [f"/review/articles/{a}/feedback/"]
@@ -99,6 +108,7 @@ def test_the_navigation_marks_the_current_section(page, world):
         ("/review/", "Review"),
         ("/quotes/speakers/", "Speakers"),
         ("/annotate/themes/", "Themes"),
+        ("/codebook/", "Codebook"),
         ("/exports/", "Export"),
         ("/imports/", "Import"),
     ]:
