@@ -231,7 +231,7 @@ def entity_mentions_by_id(*, article_id: int, ids) -> list[EntityMention]:
 # --- the codebook ------------------------------------------------------------------------------------------------
 
 FIELD_NAMES = {"description": "definition", "parent": "parent theme", "active": "active state"}
-CODEBOOK_FIELDS = ("description", "include_rules", "exclude_rules", "name", "shortcut", "parent", "colour", "active")
+CODEBOOK_FIELDS = ("name", "description", "include_rules", "exclude_rules", "parent", "shortcut", "colour", "active")
 
 
 @dataclass(slots=True)
@@ -257,6 +257,12 @@ def codebook_tree(*, include_inactive: bool = False) -> list[CodebookNode]:
     return roots
 
 
+def codebook_node(*, theme: Theme) -> CodebookNode:
+    """One theme's entry with its examples, and its active children (names and definitions, without examples)."""
+    children = [CodebookNode(c) for c in theme.children.filter(active=True)]
+    return CodebookNode(theme, list(theme.examples.all()), children)
+
+
 def codebook_history(*, theme: Theme, limit: int = 50) -> list[dict]:
     """Who changed the theme's codebook entry and when, newest first: edits (with the fields that changed) and
     examples pinned or unpinned."""
@@ -266,7 +272,8 @@ def codebook_history(*, theme: Theme, limit: int = 50) -> list[dict]:
     for record in records:
         changed = []
         if previous is not None:
-            changed = [c.field for c in record.diff_against(previous, included_fields=CODEBOOK_FIELDS).changes]
+            diff = {c.field for c in record.diff_against(previous, included_fields=CODEBOOK_FIELDS).changes}
+            changed = [f for f in CODEBOOK_FIELDS if f in diff]
         if previous is None or changed:
             if previous is None:
                 what = "created the theme" if record.history_type == "+" else "edited the entry"

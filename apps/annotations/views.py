@@ -595,10 +595,10 @@ def codebook_theme(request, pk: int):
         return _codebook_write(request, theme)
     context = {
         "theme": theme,
-        "node": selectors.CodebookNode(theme, list(theme.examples.all()), list(theme.children.filter(active=True))),
+        "node": selectors.codebook_node(theme=theme),
         "history": selectors.codebook_history(theme=theme),
         "candidates": selectors.example_candidates(theme=theme) if can_edit else [],
         "can_edit": can_edit,
-        "theme_css": rendering.theme_css([theme]),
+        "theme_css": rendering.theme_css(_themes_by_id().values()),
     }
     return render(request, "annotations/codebook_theme.html", context)

@@ -35,6 +35,8 @@ def test_the_codebook_is_a_tree_of_active_themes_with_their_examples(themes, sup
 
 def test_an_analyst_reads_the_codebook_page_but_cannot_pin(client_for, analyst, themes):
     theme = themes[0]
+    themes[1].parent = theme
+    themes[1].save()
     theme.include_rules = "Calls for a world of <several> poles."
     theme.exclude_rules = "Mere mentions of BRICS."
     theme.save()
@@ -43,6 +45,7 @@ def test_an_analyst_reads_the_codebook_page_but_cannot_pin(client_for, analyst, 
     assert theme.name in page and "Calls for a world of &lt;several&gt; poles." in page and "Mere mentions" in page
     detail = client.get(reverse("codebook:theme", args=[theme.pk])).content.decode()
     assert "History" in detail and "Pin as example" not in detail and "Edit definition" not in detail
+    assert f'id="codebook-t{themes[1].pk}"' in detail  # its child theme
     span = _accepted_span(theme)
     response = client.post(reverse("codebook:theme", args=[theme.pk]), {"action": "pin", "annotation": span.pk})
     assert response.status_code == 403 and not ThemeExample.objects.exists()

@@ -130,7 +130,12 @@ def test_workspace_screenshots_at_1280_and_390_px(page, world, screenshot):
         page.get_by_role("tab", name="Quotes").click()
         page.wait_for_load_state("networkidle")
         screenshot(page, f"workspace-quotes-{width}")
+        page.get_by_role("tab", name="Entities").click()
+        page.wait_for_load_state("networkidle")
+        screenshot(page, f"workspace-entities-{width}")
         page.get_by_role("tab", name="Codebook").click()
+        page.wait_for_selector("#panel-codebook .codebook-entry")
+        assert page.evaluate(OVERFLOW), width
         screenshot(page, f"workspace-codebook-{width}")
         page.get_by_role("tab", name="Spans").click()
 
