@@ -28,6 +28,7 @@ ACCESS = {
     "annotations:workspace": ("get", ON_ARTICLE, None),
     "annotations:workspace_text": ("get", ON_ARTICLE, None),
     "annotations:span_list": ("get", ON_ARTICLE, None),
+    "annotations:progress": ("get", ON_ARTICLE, None),
     "annotations:entity_panel": ("get", ON_ARTICLE, None),
     "annotations:span_create": ("post", ON_ARTICLE, None),
     "annotations:span_bulk_create": ("post", ON_ARTICLE, None),

@@ -175,6 +175,14 @@ def workspace_text(request, article_id: int):
 
 @require_http_methods(["GET"])
 @login_required
+def workspace_progress(request, article_id: int):
+    """The progress box alone (assignment state, counts, submit), reloaded after quote work changed the state."""
+    article = selectors.article_for_reading(user=request.user, article_id=article_id, fields=TEXT_FIELDS)
+    return render(request, "annotations/workspace.html#progress", _progress_context(request, article))
+
+
+@require_http_methods(["GET"])
+@login_required
 def span_list(request, article_id: int):
     """Rows of the span list from ?offset= on (the workspace page renders the first SPAN_LIST_FIRST)."""
     user = request.user

@@ -70,6 +70,7 @@ def test_quote_work_moves_the_assignment_to_in_progress_and_ctrl_z_undoes_it_ste
     expect(card.locator(".qp-confirmed")).to_be_visible()
     assignment.refresh_from_db()
     assert assignment.state == "in_progress"
+    expect(page.locator("#ws-progress .state-in_progress")).to_have_text("In progress")  # the box follows
 
     # re-attribute to nobody, then undo and redo it
     card.get_by_role("link", name="Edit").click()
