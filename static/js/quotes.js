@@ -159,7 +159,10 @@
     if (!body) return Promise.reject(new Error("no panel"));
     var url = body.dataset.quoteUrl.replace(/\/0\/history\/$/, "/" + id + "/" + action + "/");
     values.version = currentVersion(id);
-    var options = { source: body, target: "#quotes-panel-body", swap: "outerHTML", values: values };
+    // From the panel's container: the quoteChanged event the answer carries then comes from inside the panel, and
+    // the panel does not reload itself (a reload in flight could land after the next step and undo its display).
+    var source = document.getElementById("quotes-panel") || body;
+    var options = { source: source, target: "#quotes-panel-body", swap: "outerHTML", values: values };
     options.headers = window.ReadoutUndo.headers;
     return htmx.ajax("POST", url, options)
       .then(function () {

@@ -342,6 +342,7 @@ def test_quote_count_follows_quotes_added_and_deleted(page, setup):
     page.get_by_role("tab", name="Quotes").click()
     page.locator(f"#qp-quote-{quote.pk}").get_by_role("button", name="Delete").click()
     expect(count).to_have_text("Quotes (0)")
+    page.wait_for_load_state("networkidle")
     assert page.js_errors == []
 
 

@@ -112,4 +112,5 @@ def test_quote_work_moves_the_assignment_to_in_progress_and_ctrl_z_undoes_it_ste
     expect(added).to_have_count(1)
     new.refresh_from_db()
     assert new.deleted_at is None
+    page.wait_for_load_state("networkidle")  # nothing left in flight when the test's database goes
     assert page.js_errors == []
