@@ -98,6 +98,7 @@ def test_quote_work_moves_the_assignment_to_in_progress_and_ctrl_z_undoes_it_ste
     expect(card).to_have_count(1)
 
     # a quote added from a selection with "q" is taken back by Ctrl+Z and comes back with Ctrl+Shift+Z
+    page.wait_for_load_state("networkidle")  # the text has re-rendered after the last step: select in the new one
     drag_select(page, article, "strategic", "partnership")
     page.wait_for_selector("#picker:not([hidden])")
     page.keyboard.press("q")
