@@ -4,15 +4,16 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
-from apps.accounts.views import admin_login
+from apps.accounts.views import admin_login, home
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="reading:article_list", permanent=False)),
+    path("", home, name="home"),  # analysts land on My queue
     path("accounts/", include("apps.accounts.urls")),
     path("articles/", include("apps.reading.urls")),
     path("imports/", include("apps.ingest.urls")),
     path("quotes/", include("apps.quotes.urls")),
     path("annotate/", include("apps.annotations.urls")),
+    path("codebook/", include("apps.annotations.codebook_urls")),
     path("review/", include("apps.review.urls")),
     path("exports/", include("apps.exports.urls")),
     path("insights/", include("apps.insights.urls")),

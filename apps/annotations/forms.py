@@ -9,8 +9,11 @@ RESERVED_SHORTCUTS = {"q"}
 class ThemeForm(forms.ModelForm):
     class Meta:
         model = Theme
-        fields = ["name", "description", "colour", "shortcut", "parent"]
+        fields = ["name", "description", "include_rules", "exclude_rules", "colour", "shortcut", "parent"]
+        labels = {"description": "Definition"}
         widgets = {
+            "include_rules": forms.Textarea(attrs={"rows": 3}),
+            "exclude_rules": forms.Textarea(attrs={"rows": 3}),
             "colour": forms.TextInput(attrs={"type": "color"}),
             "description": forms.Textarea(attrs={"rows": 3}),
             "shortcut": forms.TextInput(attrs={"maxlength": 1, "size": 2}),

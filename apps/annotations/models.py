@@ -10,7 +10,9 @@ class Theme(models.Model):
 
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True)  # the codebook's definition
+    include_rules = models.TextField(blank=True, help_text="When to code a passage with this theme.")
+    exclude_rules = models.TextField(blank=True, help_text="When not to, and which theme to use instead.")
     colour = models.CharField(
         max_length=7, default="#ffd54f", validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use #rrggbb.")]
     )
@@ -123,3 +125,21 @@ class EntityDecision(models.Model):
 
     def __str__(self):
         return f"{self.analyst_id}: {self.mention_id} {self.status}"
+
+
+class ThemeExample(models.Model):
+    """An accepted span a supervisor pinned to a theme's codebook entry as an example passage."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="examples")
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField()  # the passage as pinned (the span's text)
+    pinned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    pinned_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["theme", "pinned_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["theme", "annotation"], name="unique_theme_example")]
+
+    def __str__(self):
+        return self.text[:80]

@@ -20,7 +20,7 @@ from apps.corpus.models import Article
 from apps.quotes.models import Quote, QuoteCorrection
 from apps.quotes.selectors import decisions_blind, quote_decisions_by_analyst, quotes_seen_by
 
-from .models import Annotation, EntityDecision, EntityMention, Theme
+from .models import Annotation, EntityDecision, EntityMention, Theme, ThemeExample
 
 
 def article_for_reading(*, user, article_id: int, fields: tuple[str, ...] | None = None) -> Article:
@@ -293,3 +293,76 @@ def entity_decision_history(*, article_id: int):
 
 def quote_correction_history(*, article_id: int):
     return QuoteCorrection.history.filter(quote__article_id=article_id).order_by("history_date", "history_id")
+
+
+# --- the codebook ------------------------------------------------------------------------------------------------
+
+FIELD_NAMES = {"description": "definition", "parent": "parent theme", "active": "active state"}
+CODEBOOK_FIELDS = ("name", "description", "include_rules", "exclude_rules", "parent", "shortcut", "colour", "active")
+
+
+@dataclass(slots=True)
+class CodebookNode:
+    theme: Theme
+    examples: list = field(default_factory=list)
+    children: list = field(default_factory=list)
+
+
+def codebook_tree(*, include_inactive: bool = False) -> list[CodebookNode]:
+    """The themes as a tree (top-level themes in order, each with its children), each with its pinned examples.
+
+    Two queries whatever the size. A child whose parent is left out (inactive) is shown at the top level."""
+    themes = list(Theme.objects.all() if include_inactive else Theme.objects.filter(active=True))
+    nodes = {t.id: CodebookNode(t) for t in themes}
+    for example in ThemeExample.objects.filter(theme_id__in=nodes).only("id", "theme_id", "text", "annotation_id"):
+        nodes[example.theme_id].examples.append(example)
+    roots = []
+    for theme in themes:
+        node = nodes[theme.id]
+        parent = nodes.get(theme.parent_id)
+        (parent.children if parent is not None else roots).append(node)
+    return roots
+
+
+def codebook_node(*, theme: Theme) -> CodebookNode:
+    """One theme's entry with its examples, and its active children (names and definitions, without examples)."""
+    children = [CodebookNode(c) for c in theme.children.filter(active=True)]
+    return CodebookNode(theme, list(theme.examples.all()), children)
+
+
+def codebook_history(*, theme: Theme, limit: int = 50) -> list[dict]:
+    """Who changed the theme's codebook entry and when, newest first: edits (with the fields that changed) and
+    examples pinned or unpinned."""
+    rows = []
+    records = list(theme.history.select_related("history_user").order_by("history_date", "history_id"))
+    previous = None
+    for record in records:
+        changed = []
+        if previous is not None:
+            diff = {c.field for c in record.diff_against(previous, included_fields=CODEBOOK_FIELDS).changes}
+            changed = [f for f in CODEBOOK_FIELDS if f in diff]
+        if previous is None or changed:
+            if previous is None:
+                what = "created the theme" if record.history_type == "+" else "edited the entry"
+            else:
+                what = "changed " + ", ".join(FIELD_NAMES.get(f, f.replace("_", " ")) for f in changed)
+            rows.append({"when": record.history_date, "who": record.history_user, "what": what})
+        previous = record
+    examples = ThemeExample.history.filter(theme_id=theme.pk).select_related("history_user")
+    for record in examples:
+        verb = {"+": "pinned an example", "-": "unpinned an example"}.get(record.history_type)
+        if verb:
+            rows.append({"when": record.history_date, "who": record.history_user, "what": verb, "text": record.text})
+    rows.sort(key=lambda r: r["when"], reverse=True)
+    return rows[:limit]
+
+
+def example_candidates(*, theme: Theme, limit: int = 20) -> QuerySet[Annotation]:
+    """Accepted live spans coded with ``theme`` that are not pinned yet, newest first (for supervisors)."""
+    pinned = ThemeExample.objects.filter(theme=theme).values("annotation_id")
+    return (
+        Annotation.objects.filter(themes=theme, status=Annotation.Status.ACCEPTED, deleted_at__isnull=True)
+        .exclude(pk__in=pinned)
+        .select_related("article", "annotator")
+        .order_by("-updated_at", "-id")[:limit]
+    )

@@ -23,7 +23,7 @@ from apps.core.versions import VersionConflict, version_claim
 from apps.corpus.models import Article
 from apps.quotes.selectors import decisions_blind
 
-from .models import Annotation, EntityDecision, EntityMention, Theme
+from .models import Annotation, EntityDecision, EntityMention, Theme, ThemeExample
 from .selectors import can_edit_annotation
 
 MAX_NOTE_CHARS = 5000
@@ -480,6 +480,7 @@ def theme_save(*, theme: Theme, actor) -> Theme:
     if theme.pk is None:
         theme.order = (Theme.objects.aggregate(m=Max("order"))["m"] or 0) + 1
     theme._change_reason = f"saved by {actor}"
+    theme._history_user = actor
     theme.full_clean()
     theme.save()
     return theme
@@ -656,3 +657,33 @@ def annotations_import_bulk(*, spans: list[dict], reason: str = "imported with t
         ],
     )
     return len(ids)
+
+
+# --- the codebook: example passages ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def theme_example_pin(*, theme: Theme, annotation: Annotation, actor) -> ThemeExample:
+    """Pin an accepted, live span coded with ``theme`` as an example passage of the theme's codebook entry.
+
+    Pinning the same span twice keeps one example. Recorded in the example's history (who, when)."""
+    if annotation.deleted_at is not None or annotation.status != Annotation.Status.ACCEPTED:
+        raise ValidationError("Only accepted spans can be pinned as examples.", code="not_accepted")
+    if not annotation.themes.filter(pk=theme.pk).exists():
+        raise ValidationError(f"This span is not coded “{theme.name}”.", code="theme_missing")
+    example = ThemeExample.objects.filter(theme=theme, annotation=annotation).first()
+    if example is not None:
+        return example
+    example = ThemeExample(theme=theme, annotation=annotation, text=annotation.text, pinned_by=actor)
+    example._history_user = actor
+    example._change_reason = "pinned"
+    example.save()
+    return example
+
+
+@transaction.atomic
+def theme_example_unpin(*, example: ThemeExample, actor) -> None:
+    """Take an example passage off the codebook; the history keeps who unpinned it and when."""
+    example._history_user = actor
+    example._change_reason = "unpinned"
+    example.delete()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:article_id>/spans/", views.span_create, name="span_create"),
     path("<int:article_id>/spans/bulk/", views.span_bulk_create, name="span_bulk_create"),
     path("<int:article_id>/spans/list/", views.span_list, name="span_list"),
+    path("<int:article_id>/progress/", views.workspace_progress, name="progress"),
     path("<int:article_id>/entities/", views.entity_panel, name="entity_panel"),
     path("<int:article_id>/submit/", views.assignment_submit, name="submit"),
     path("span/<int:pk>/", views.span_detail, name="span"),

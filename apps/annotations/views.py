@@ -27,7 +27,7 @@ from apps.assignments.selectors import assignment_for, queue_for
 from apps.assignments.services import assignment_start
 from apps.assignments.services import assignment_submit as assignment_submit_service
 from apps.core.committed import saved_not_refreshed
-from apps.core.htmx import error_response
+from apps.core.htmx import error_response, refuse
 from apps.core.versions import VersionConflict
 from apps.corpus.services import article_decisions_shared_set
 from apps.quotes import services as quote_services
@@ -35,7 +35,7 @@ from apps.quotes.models import Quote, QuoteCorrection
 
 from . import rendering, selectors, services
 from .forms import ThemeForm
-from .models import Annotation, EntityMention, Theme
+from .models import Annotation, EntityMention, Theme, ThemeExample
 
 TEXT_FIELDS = ("id", "text")
 SPAN_LIST_FIRST = 200
@@ -188,6 +188,14 @@ def workspace_text(request, article_id: int):
     )
     html = rendering.text_html(article.text, marks).html
     return HttpResponse(format_html('{}<span id="quote-count" hx-swap-oob="true">{}</span>', html, len(quotes)))
+
+
+@require_http_methods(["GET"])
+@login_required
+def workspace_progress(request, article_id: int):
+    """The progress box alone (assignment state, counts, submit), reloaded after quote work changed the state."""
+    article = selectors.article_for_reading(user=request.user, article_id=article_id, fields=TEXT_FIELDS)
+    return render(request, "annotations/workspace.html#progress", _progress_context(request, article))
 
 
 @require_http_methods(["GET"])
@@ -620,3 +628,71 @@ def analyst_decisions(request, article_id: int):
         messages.success(request, notice)
         return redirect("review:article", article_id=article.pk)
     return _decisions_response(request, article, notice=notice)
+
+
+# --- the codebook (everyone reads it; supervisors edit definitions and pin examples) ------------------------------
+
+
+@require_http_methods(["GET"])
+@login_required
+def codebook(request):
+    """Every active theme as a tree: definition, include and exclude rules, pinned example passages. The
+    workspace's Codebook tab loads the tree alone (HTMX)."""
+    context = {"tree": selectors.codebook_tree(), "can_edit": is_supervisor(request.user)}
+    context["theme_css"] = rendering.theme_css(_themes_by_id().values())
+    template = "annotations/codebook.html"
+    if request.htmx:
+        template += "#tree"
+    return render(request, template, context)
+
+
+def _codebook_write(request, theme: Theme):
+    """A supervisor pins (``action=pin``, ``annotation``) or unpins (``action=unpin``, ``example``) an example."""
+    back = reverse("codebook:theme", args=[theme.pk])
+    action = request.POST.get("action", "")
+    try:
+        if action == "pin":
+            annotation = Annotation.objects.filter(pk=_id(request.POST.get("annotation"))).first()
+            if annotation is None:
+                raise ValidationError("That span does not exist.", code="missing")
+            services.theme_example_pin(theme=theme, annotation=annotation, actor=request.user)
+            messages.success(request, "Example pinned to the codebook.")
+        elif action == "unpin":
+            example = ThemeExample.objects.filter(pk=_id(request.POST.get("example")), theme=theme).first()
+            if example is None:
+                raise ValidationError("That example is not pinned to this theme.", code="missing")
+            services.theme_example_unpin(example=example, actor=request.user)
+            messages.success(request, "Example unpinned.")
+        else:
+            raise ValidationError("Unknown action.", code="bad_action")
+    except ValidationError as error:
+        return refuse(request, error, back=back)
+    return redirect(back)
+
+
+def _id(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationError("Give a numeric id.", code="bad_id") from None
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def codebook_theme(request, pk: int):
+    """One codebook entry with its history (who changed what, when); supervisors pin accepted spans here."""
+    theme = get_object_or_404(Theme.objects.select_related("parent"), pk=pk)
+    can_edit = is_supervisor(request.user)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("Only supervisors edit the codebook.")
+        return _codebook_write(request, theme)
+    context = {
+        "theme": theme,
+        "node": selectors.codebook_node(theme=theme),
+        "history": selectors.codebook_history(theme=theme),
+        "candidates": selectors.example_candidates(theme=theme) if can_edit else [],
+        "can_edit": can_edit,
+        "theme_css": rendering.theme_css(_themes_by_id().values()),
+    }
+    return render(request, "annotations/codebook_theme.html", context)

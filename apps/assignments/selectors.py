@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from apps.accounts.roles import is_supervisor
@@ -64,11 +64,13 @@ OPEN_STATES = (Assignment.State.ASSIGNED, Assignment.State.IN_PROGRESS, Assignme
 
 
 def queue_for(user) -> QuerySet[Assignment]:
-    """The analyst's queue: open assignments (returned ones included), by due date then age."""
+    """The analyst's queue: open assignments, returned work ("changes requested") pinned on top, then by due date
+    and age."""
+    returned_first = Case(When(state=Assignment.State.CHANGES_REQUESTED, then=Value(0)), default=Value(1))
     return (
         Assignment.objects.filter(analyst=user, state__in=OPEN_STATES)
         .select_related("article", "article__outlet")
-        .order_by(F("due_date").asc(nulls_last=True), "created_at", "id")
+        .order_by(returned_first, F("due_date").asc(nulls_last=True), "created_at", "id")
     )
 
 

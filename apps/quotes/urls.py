@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/delete/", views.quote_delete, name="quote_delete"),
     path("<int:pk>/restore/", views.quote_restore, name="quote_restore"),
     path("<int:pk>/history/", views.quote_history, name="quote_history"),
+    path("<int:pk>/edit/", views.quote_edit, name="quote_edit"),
     path("speakers/", views.speaker_list, name="speaker_list"),
     path("speakers/autocomplete/", views.speaker_autocomplete, name="speaker_autocomplete"),
     path("speakers/<int:pk>/", views.speaker_detail, name="speaker_detail"),

@@ -18,6 +18,7 @@ from django_htmx.http import trigger_client_event
 
 from apps.accounts.roles import is_supervisor, supervisor_required
 from apps.assignments.selectors import article_write_access, articles_visible_to
+from apps.assignments.services import assignment_start
 from apps.core.htmx import error_response, error_text, refuse
 from apps.core.versions import VersionConflict
 
@@ -88,7 +89,11 @@ def _panel(request, article, *, status: int = 200, notice: str = "", conflict: s
 
 
 def _written(request, article, notice: str):
-    """Answer a successful write: the fresh panel plus the event other widgets listen to."""
+    """Answer a successful write: the fresh panel plus the event other widgets listen to. Quote work counts as
+    work on the assignment: the analyst's first change moves it to in progress, as span work does."""
+    access = article_write_access(user=request.user, article_id=article.pk)
+    if access.assignment is not None and access.assignment.analyst_id == request.user.pk:
+        assignment_start(assignment=access.assignment, actor=request.user)
     if not request.htmx:
         messages.success(request, notice)
         return redirect("reading:article_detail", pk=article.pk)
@@ -106,6 +111,16 @@ def _refused(request, article, err: ValidationError | VersionConflict):
 @login_required
 def panel(request, article_id: int):
     return _panel(request, _visible_article(request, article_id))
+
+
+@require_GET
+@login_required
+def quote_edit(request, pk: int):
+    """The edit forms of one quote (change speaker, fix span), loaded on demand by the panel's "Edit"."""
+    quote = get_object_or_404(Quote.objects.select_related("speaker"), pk=pk, deleted_at__isnull=True)
+    _article_for_write(request, quote.article_id)
+    context = {"quote": quote, "kinds": Quote.Kind.choices, "speaker_kinds": Speaker.Kind.choices}
+    return render(request, "quotes/panel.html#quote-edit", context)
 
 
 @require_POST

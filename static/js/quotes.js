@@ -72,6 +72,12 @@
 
   // Fix span: copy the current selection into the quote's start/end inputs.
   document.addEventListener("click", function (event) {
+    var close = event.target.closest(".qp-edit-close");
+    if (close) {
+      var box = close.closest(".qp-editor");
+      if (box) box.textContent = "";
+      return;
+    }
     var use = event.target.closest("[data-use-selection]");
     if (use) {
       var form = use.closest("form");
@@ -122,6 +128,87 @@
     var trigger = event.detail.triggeringEvent;
     if (!trigger || trigger.type !== "quoteChanged" || !elt || elt.id !== "quotes-panel") return;
     if (trigger.target && trigger.target.nodeType === 1 && elt.contains(trigger.target)) event.preventDefault();
+  });
+
+  // ---- undo / redo of quote work (in the workspace: workspace.js owns the one stack, Ctrl+Z / Ctrl+Shift+Z) -----
+  // Before each quote write, the panel's state of the quote is noted; after it, the inverse is recorded:
+  // add <-> delete/restore, delete <-> restore, speaker and span back to what they were. The current version is
+  // read from the panel when the step is replayed (optimistic concurrency still applies).
+  var WRITE = /\/(\d+)\/(confirm|span|speaker|delete|restore)\/$|\/article\/\d+\/create\/$/;
+  var pending = null;
+
+  function panelBody() { return document.getElementById("quotes-panel-body"); }
+  function quoteState(root, id) {
+    var li = root && root.querySelector('li[data-quote="' + id + '"]');
+    if (!li) return null;
+    return { speaker: li.dataset.speaker, start: li.dataset.start, end: li.dataset.end, kind: li.dataset.kind };
+  }
+  function quoteIds(root) {
+    return Array.prototype.map.call(root ? root.querySelectorAll("li[data-quote]") : [], function (li) {
+      return li.dataset.quote;
+    });
+  }
+  function currentVersion(id) {
+    var body = panelBody();
+    var el = body && body.querySelector('[data-quote="' + id + '"][data-version], [data-deleted-quote="' + id + '"]');
+    if (!el) throw new Error("quote not in the panel");
+    return el.dataset.version;
+  }
+  function post(id, action, values) {
+    var body = panelBody();
+    if (!body) return Promise.reject(new Error("no panel"));
+    var url = body.dataset.quoteUrl.replace(/\/0\/history\/$/, "/" + id + "/" + action + "/");
+    values.version = currentVersion(id);
+    // From the panel's container: the quoteChanged event the answer carries then comes from inside the panel, and
+    // the panel does not reload itself (a reload in flight could land after the next step and undo its display).
+    var source = document.getElementById("quotes-panel") || body;
+    var options = { source: source, target: "#quotes-panel-body", swap: "outerHTML", values: values };
+    options.headers = window.ReadoutUndo.headers;
+    return htmx.ajax("POST", url, options)
+      .then(function () {
+        var now = panelBody();
+        if (!now || now.querySelector(".qp-conflict")) throw new Error("refused");
+      });
+  }
+  function step(undo, redo) { return { undo: undo, redo: redo }; }
+  function deleteQuote(id) { return function () { return post(id, "delete", {}); }; }
+  function restoreQuote(id) { return function () { return post(id, "restore", {}); }; }
+  function attribute(id, speaker) { return function () { return post(id, "speaker", { speaker: speaker || "" }); }; }
+  function setSpan(id, s) { return function () { return post(id, "span", { start: s.start, end: s.end, kind: s.kind }); }; }
+
+  function inverse(match, before, after) {
+    var id = match[1], action = match[2];
+    if (!action) {  // an added quote: the id the panel did not have before
+      var added = quoteIds(after).filter(function (q) { return before.ids.indexOf(q) < 0; })[0];
+      return added ? step(deleteQuote(added), restoreQuote(added)) : null;
+    }
+    if (action === "delete") return step(restoreQuote(id), deleteQuote(id));
+    if (action === "restore") return step(deleteQuote(id), restoreQuote(id));
+    var was = before.quotes[id], now = quoteState(after, id);
+    if (!was || !now) return null;
+    if (action === "speaker") return step(attribute(id, was.speaker), attribute(id, now.speaker));
+    if (action === "span") return step(setSpan(id, was), setSpan(id, now));
+    return null;  // a confirmation has no inverse: there is no "unconfirm"
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var path = (event.detail.requestConfig && event.detail.requestConfig.path) || "";
+    var body = panelBody();
+    if (!window.ReadoutUndo || !body || window.ReadoutUndo.isReplay(event)) return;
+    var prefix = body.dataset.quoteUrl.replace(/0\/history\/$/, "");  // the quotes app's URLs, not the spans'
+    if (path.indexOf(prefix) !== 0 || !WRITE.test(path)) return;
+    var quotes = {};
+    quoteIds(body).forEach(function (id) { quotes[id] = quoteState(body, id); });
+    pending = { path: path, ids: quoteIds(body), quotes: quotes };
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var path = (event.detail.requestConfig && event.detail.requestConfig.path) || "";
+    var before = pending;
+    if (!before || before.path !== path) return;
+    pending = null;
+    if (!event.detail.successful || event.detail.xhr.status !== 200) return;
+    var after = new DOMParser().parseFromString(event.detail.xhr.responseText, "text/html");
+    window.ReadoutUndo.record(inverse(path.match(WRITE), before, after));
   });
 
   // 409 (someone else saved first): the server sends the current panel with the explanation; show it.

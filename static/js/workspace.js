@@ -409,52 +409,75 @@
   }
 
   // ---- undo / redo -------------------------------------------------------------------------------------------
-  // Each entry is {kind: "create" | "delete" | "restore", id}. Undoing a creation deletes the span (the server keeps
-  // it as deleted), redoing it restores it; the server's own history records every step.
-  var done = [], undone = [], replaying = false;
+  // One stack for the page: each entry is {undo, redo}, functions that return a promise. Span entries come from
+  // here (undoing a creation deletes the span, the server keeps it as deleted; redoing restores it); the quotes
+  // panel (quotes.js) records its own through window.ReadoutUndo.record. The server's history records each step.
+  var done = [], undone = [];
 
   function spanPath(id, action) { return urlFor(ws.dataset.spanUrl, id) + (action ? action + "/" : ""); }
 
+  // Requests a replayed step makes carry this header, so they are not recorded as new steps.
+  var REPLAY = { "X-Readout-Replay": "1" };
+  function isReplay(e) {
+    var headers = (e.detail.requestConfig && e.detail.requestConfig.headers) || {};
+    return !!headers["X-Readout-Replay"];
+  }
+  function record(entry) {
+    if (!entry) return;
+    done.push(entry);
+    undone = [];
+  }
+  window.ReadoutUndo = { record: record, isReplay: isReplay, headers: REPLAY };
+
+  function spanEntry(kind, id) {
+    return {
+      undo: function () { return apply({ kind: kind, id: id }, true); },
+      redo: function () { return apply({ kind: kind, id: id }, false); },
+    };
+  }
+
   function recordSpanAction(e) {
-    if (replaying || !e.detail.successful) return;
+    if (isReplay(e) || !e.detail.successful) return;
     var xhr = e.detail.xhr, path = (e.detail.requestConfig && e.detail.requestConfig.path) || "";
     var m = path.match(/\/span\/(\d+)\/(delete|restore)\/$/);
-    var entry = null;
     if (path === ws.dataset.createUrl && xhr.status === 201) {
-      try { entry = { kind: "create", id: String(JSON.parse(xhr.getResponseHeader("HX-Trigger")).spanChanged.id) }; }
-      catch (err) { entry = null; }
+      try { record(spanEntry("create", String(JSON.parse(xhr.getResponseHeader("HX-Trigger")).spanChanged.id))); }
+      catch (err) { /* no id: nothing to undo */ }
     } else if (m) {
-      entry = { kind: m[2], id: m[1] };
+      record(spanEntry(m[2], m[1]));
     }
-    if (entry) { done.push(entry); undone = []; }
   }
 
   function deleteSpan(id) {
     // the current version comes with the editor (a save elsewhere may have changed it)
-    return htmx.ajax("GET", spanPath(id), { source: editor, target: editor, swap: "innerHTML" }).then(function () {
+    return htmx.ajax("GET", spanPath(id), { source: editor, target: editor, swap: "innerHTML", headers: REPLAY }).then(function () {
       var version = editor.querySelector("input[name=version]");
       if (!version) throw new Error("not editable");
       return htmx.ajax("POST", spanPath(id, "delete"), {
-        source: editor, target: editor, swap: "innerHTML", values: { version: version.value },
+        source: editor, target: editor, swap: "innerHTML", values: { version: version.value }, headers: REPLAY,
       });
     }).then(function () { if (!$("undo-delete")) throw new Error("not deleted"); });
   }
   function restoreSpan(id) {
-    return htmx.ajax("POST", spanPath(id, "restore"), { source: editor, target: editor, swap: "innerHTML" })
+    return htmx.ajax("POST", spanPath(id, "restore"), { source: editor, target: editor, swap: "innerHTML", headers: REPLAY })
       .then(function () { if (!editor.querySelector("#span-editor-body[data-span='" + id + "']")) throw new Error("not restored"); });
   }
   function apply(entry, backwards) {
     var removes = backwards ? entry.kind !== "delete" : entry.kind === "delete";
     return removes ? deleteSpan(entry.id) : restoreSpan(entry.id);
   }
+  // Steps run one after the other: a key pressed while a step is on its way waits for it (never dropped).
+  var queue = Promise.resolve();
   function replay(from, to, backwards, none) {
-    if (replaying) return;
-    var entry = from.pop();
-    if (!entry) { toast(none); return; }
-    replaying = true;
-    apply(entry, backwards).then(function () { to.push(entry); }, function () {
-      toast("That step can no longer be " + (backwards ? "undone" : "redone") + ".");
-    }).then(function () { replaying = false; });
+    queue = queue.then(function () {
+      var entry = from.pop();
+      if (!entry) { toast(none); return; }
+      return Promise.resolve().then(function () { return backwards ? entry.undo() : entry.redo(); }).then(function () {
+        to.push(entry);
+      }, function () {
+        toast("That step can no longer be " + (backwards ? "undone" : "redone") + ".");
+      });
+    }).catch(function () { /* the chain goes on */ });
   }
   function undo() { replay(done, undone, true, "Nothing to undo since the page opened."); }
   function redo() { replay(undone, done, false, "Nothing to redo."); }
@@ -515,7 +538,7 @@
       }
     });
 
-    // Ctrl+Z / Ctrl+Shift+Z (or Ctrl+Y): undo and redo span creation and deletion since the page opened.
+    // Ctrl+Z / Ctrl+Shift+Z (or Ctrl+Y): undo and redo span and quote actions since the page opened.
     document.addEventListener("htmx:afterRequest", recordSpanAction);
     document.addEventListener("keydown", function (e) {
       if (!(e.ctrlKey || e.metaKey) || /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName)) return;

@@ -10,7 +10,7 @@ def test_login_page_renders_and_logs_in(client, analyst):
     assert b'name="username"' in response.content
     response = client.post(reverse("accounts:login"), {"username": "ana", "password": "pass-for-tests"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("reading:article_list")
+    assert response["Location"] == reverse("review:queue")  # analysts land on My queue
 
 
 def test_wrong_password_is_refused_with_a_message(client, analyst):
@@ -61,3 +61,43 @@ def test_403_and_404_pages_say_why_and_keep_the_navigation(client, analyst):
     missing = client.get(reverse("reading:article_detail", args=[999999]))
     assert missing.status_code == 404
     assert f'href="{reverse("review:queue")}"' in missing.content.decode()
+
+
+def test_home_sends_analysts_to_my_queue_and_supervisors_to_the_articles(client_for, client, analyst, supervisor):
+    assert client.get("/")["Location"].startswith(reverse("accounts:login"))
+    assert client_for(analyst).get("/")["Location"] == reverse("review:queue")
+    assert client_for(supervisor).get("/")["Location"] == reverse("reading:article_list")
+
+
+def test_a_supervisor_logging_in_lands_on_the_articles_and_next_still_wins(client, supervisor):
+    response = client.post(reverse("accounts:login"), {"username": "sue", "password": "pass-for-tests"})
+    assert response["Location"] == reverse("reading:article_list")
+    client.logout()
+    response = client.post(
+        reverse("accounts:login"), {"username": "sue", "password": "pass-for-tests", "next": "/codebook/"}
+    )
+    assert response["Location"] == "/codebook/"
+
+
+def test_every_user_changes_their_own_password(client_for, analyst):
+    client = client_for(analyst)
+    page = client.get(reverse("accounts:password_change")).content.decode()
+    assert 'name="old_password"' in page and 'name="new_password2"' in page
+    assert reverse("accounts:password_change") in client.get(reverse("review:queue")).content.decode()
+    bad = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": "wrong", "new_password1": "A-much-better-one-42", "new_password2": "A-much-better-one-42"},
+    )
+    assert bad.status_code == 200 and 'role="alert"' in bad.content.decode()
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": "pass-for-tests",
+            "new_password1": "A-much-better-one-42",
+            "new_password2": "A-much-better-one-42",
+        },
+    )
+    assert response["Location"] == reverse("accounts:password_change_done")
+    analyst.refresh_from_db()
+    assert analyst.check_password("A-much-better-one-42")
+    assert client.get(reverse("accounts:password_change_done")).status_code == 200  # still logged in

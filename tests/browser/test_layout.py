@@ -39,7 +39,13 @@ def world(db, seed_articles, themes):
     for other in seed_articles:
         if other != article:
             Assignment.objects.create(article=other, analyst=ana)
-    return {"sue": sue, "ana": ana, "article": article, "speaker": Quote.objects.exclude(speaker=None).first().speaker}
+    return {
+        "sue": sue,
+        "ana": ana,
+        "article": article,
+        "speaker": Quote.objects.exclude(speaker=None).first().speaker,
+        "theme": themes[0],
+    }
 
 
 def pages_for(role, world):
@@ -51,6 +57,9 @@ def pages_for(role, world):
         "/review/queue/",
         "/quotes/speakers/",
         f"/quotes/speakers/{world['speaker'].pk}/",
+        "/codebook/",
+        f"/codebook/{world['theme'].pk}/",
+        "/accounts/password/",
     ]
     if role == "ana":
         return common + [f"/review/articles/{a}/feedback/"]
@@ -99,6 +108,7 @@ def test_the_navigation_marks_the_current_section(page, world):
         ("/review/", "Review"),
         ("/quotes/speakers/", "Speakers"),
         ("/annotate/themes/", "Themes"),
+        ("/codebook/", "Codebook"),
         ("/exports/", "Export"),
         ("/imports/", "Import"),
     ]:
@@ -120,7 +130,12 @@ def test_workspace_screenshots_at_1280_and_390_px(page, world, screenshot):
         page.get_by_role("tab", name="Quotes").click()
         page.wait_for_load_state("networkidle")
         screenshot(page, f"workspace-quotes-{width}")
+        page.get_by_role("tab", name="Entities").click()
+        page.wait_for_load_state("networkidle")
+        screenshot(page, f"workspace-entities-{width}")
         page.get_by_role("tab", name="Codebook").click()
+        page.wait_for_selector("#panel-codebook .codebook-entry")
+        assert page.evaluate(OVERFLOW), width
         screenshot(page, f"workspace-codebook-{width}")
         page.get_by_role("tab", name="Spans").click()
 

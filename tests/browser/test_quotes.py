@@ -78,7 +78,8 @@ def test_analyst_checks_attributions_changes_a_speaker_adds_a_missed_quote_and_s
     assert article.text[quote.start : quote.end] == MISSED and quote.created_by == analyst
 
     # attribute it to a new speaker, a place
-    card.locator("summary", has_text="Change speaker").click()
+    card.locator(".qp-edit-open").click()  # the edit forms load on demand
+    card.locator(".qp-edit-speaker[open]").wait_for()
     card.locator("input[name=new_name]").fill("Ukraine")
     card.locator("select[name=new_kind]").select_option("place")
     card.get_by_role("button", name="Create and attribute").click()
@@ -88,7 +89,8 @@ def test_analyst_checks_attributions_changes_a_speaker_adds_a_missed_quote_and_s
 
     # change the speaker of an extracted quote through the autocomplete (an alias search)
     bombs = quote_card(page, "guided bombs")
-    bombs.locator("summary", has_text="Change speaker").click()
+    bombs.locator(".qp-edit-open").click()  # the edit forms load on demand
+    bombs.locator(".qp-edit-speaker[open]").wait_for()
     bombs.locator("input[name=q]").fill("ukra")
     option = bombs.locator(".qp-option", has_text="Ukraine").filter(has_not_text="Foreign Ministry")
     option.click()
@@ -138,6 +140,7 @@ def test_a_selection_after_an_emoji_is_stored_at_code_point_offsets(page, screen
 
     # fix the span by re-selecting another passage (a CJK name inside it)
     card = quote_card(page, "We stand together")
+    card.locator(".qp-edit-open").click()  # the edit forms load on demand
     card.locator("summary", has_text="Fix span").click()
     page.evaluate(SELECT, "met in 北京 today")
     card.get_by_role("button", name="Use the selected text").click()

@@ -321,6 +321,7 @@ def test_fix_span_in_the_workspace_quotes_panel_takes_the_selected_text(page, se
     open_workspace(page, article)
     page.get_by_role("tab", name="Quotes").click()
     card = page.locator(f"#qp-quote-{quote.pk}")
+    card.locator(".qp-edit-open").click()  # the edit forms load on demand
     card.locator("summary", has_text="Fix span").click()
 
     drag_select(page, article, "strategic", "partnership")
@@ -353,6 +354,7 @@ def test_quote_count_follows_quotes_added_and_deleted(page, setup):
     page.get_by_role("tab", name="Quotes").click()
     page.locator(f"#qp-quote-{quote.pk}").get_by_role("button", name="Delete").click()
     expect(count).to_have_text("Quotes (0)")
+    page.wait_for_load_state("networkidle")
     assert page.js_errors == []
 
 

@@ -212,7 +212,7 @@ def test_question_mark_lists_every_shortcut_and_escape_gives_the_focus_back(page
     text = dialog.inner_text()
     for theme in Theme.objects.exclude(shortcut=""):
         assert f"{theme.shortcut}\n{theme.name}" in text or f"{theme.shortcut}\t{theme.name}" in text, theme.name
-    assert "Mark the selection as a quote" in text and "Undo the last span created, deleted or restored" in text
+    assert "Mark the selection as a quote" in text and "Undo the last span or quote action" in text
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     assert page.evaluate("document.activeElement.id") == "article-text"

@@ -24,7 +24,7 @@ def span(article, user, start, end, themes=()):
 # --- my queue -------------------------------------------------------------------------------------------------------
 
 
-def test_my_queue_lists_assigned_and_returned_work_by_due_date_with_the_returning_comment(
+def test_my_queue_pins_returned_work_on_top_with_the_returning_comment_then_lists_by_due_date(
     client_for, analyst, supervisor
 ):
     AssignmentFactory(analyst=analyst, due_date=datetime.date(2030, 3, 1), article__title="Late one")
@@ -35,7 +35,9 @@ def test_my_queue_lists_assigned_and_returned_work_by_due_date_with_the_returnin
     AssignmentFactory(article__title="Someone else's")
     page = client_for(analyst).get(reverse("review:queue")).content.decode()
     queue = page.split('id="my-queue"')[1].split("</table>")[0]
-    assert queue.index("Soon one") < queue.index("Late one") < queue.index("Returned one")
+    assert queue.index("Returned one") < queue.index("Soon one") < queue.index("Late one")
+    assert queue.index("Check &lt;b&gt;para 2") < queue.index("Soon one")  # the comment comes with it
+    assert "Returned to you" in queue
     assert "Handed in" not in queue and "Someone else" not in page
     assert "Check &lt;b&gt;para 2&lt;/b&gt;" in queue
     assert "Handed in" in page  # in "recently submitted"
