@@ -14,6 +14,7 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from apps.accounts.models import User
 from apps.accounts.roles import is_admin, is_supervisor
 from apps.assignments.selectors import WriteAccess, article_write_access, articles_visible_to, queue_for
 from apps.corpus.models import Article
@@ -276,8 +277,6 @@ def decisions_by_analyst(*, article_id: int) -> dict:
     quotes = quote_decisions_by_analyst(article_id=article_id)
     quote_analysts = {a for row in quotes for a in row["by_analyst"]} - set(analysts)
     if quote_analysts:
-        from apps.accounts.models import User
-
         for user in User.objects.filter(pk__in=quote_analysts):
             analysts[user.pk] = user.get_full_name() or user.get_username()
     order = sorted(analysts, key=lambda pk: analysts[pk].casefold())
