@@ -144,6 +144,12 @@ def test_the_spans_list_shows_the_gold_spans_with_their_analysts(adjudicated, cl
     g = listed[0]
     assert "Gold standard (adjudicated by a reviewer)" in body and "ana, bob" in body
     assert f"?hl={g.start}-{g.end}#hl" in body  # links to the passage
+    submitted = _whole(Filters(basis="submitted"))["Sanctions"]
+    listed = client_for(supervisor).get(f"{reverse('insights:spans')}?{submitted.query}").context["spans"]
+    assert sorted((s.annotator.username, s.text) for s in listed) == [
+        ("ana", "Delta epsilon"),
+        ("bob", "Delta epsilon zeta."),
+    ]
 
 
 @pytest.mark.parametrize("basis", list(BASES))
@@ -185,3 +191,12 @@ def test_the_summaries_go_stale_when_the_gold_layer_changes(adjudicated):
     gold_span_delete(gold=gold, actor=adjudicated["rev"], version=gold.version)
     assert not current()
     assert _whole(Filters())["Sanctions"].spans == 0
+
+
+def test_the_reliability_report_still_compares_the_analysts_own_spans(adjudicated):
+    """Agreement is about the analysts: ana's 3 spans (the rejected one too) vs bob's 2, one exact match ("Alpha…",
+    same theme) → exact F1 = 2·1 / (3 + 2) = 0.4, whatever the gold layer holds."""
+    from apps.insights.reliability import reliability_report
+
+    overall = reliability_report(bootstrap=50).rows[0]
+    assert overall.articles == 1 and overall.exact_f1 == pytest.approx(0.4)
