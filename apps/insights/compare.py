@@ -26,10 +26,8 @@ from itertools import combinations_with_replacement
 from django.db.models import Exists, F, OuterRef, QuerySet, Value
 from django.db.models.functions import Length, Replace, Substr
 
-from apps.annotations.models import Annotation
-
 from .filters import Filters
-from .themes import Cell, counted_spans
+from .themes import Cell, counted_basis, counted_spans
 
 LEVELS = {"span": "Same span", "paragraph": "Same paragraph", "article": "Same article"}
 Z95 = 1.959963984540054
@@ -43,15 +41,16 @@ def paragraph_index(start_field: str = "start", text_field: str = "article__text
 
 def _units(filters: Filters, level: str) -> dict:
     """{unit key: {theme ids}} of the counted spans."""
-    links = Annotation.themes.through.objects.filter(annotation__in=counted_spans(replace_theme(filters)))
+    basis = counted_basis(filters.basis)
+    links = basis.link_model.objects.filter(**{f"{basis.span}__in": counted_spans(replace_theme(filters))})
     if level == "span":
-        rows = links.values_list("annotation_id", "theme_id")
+        rows = links.values_list(basis.span_id, "theme_id")
     elif level == "paragraph":
-        rows = links.annotate(para=paragraph_index("annotation__start", "annotation__article__text")).values_list(
-            "annotation__article_id", "para", "theme_id"
+        rows = links.annotate(para=paragraph_index(basis.path("start"), basis.path("article__text"))).values_list(
+            basis.path("article_id"), "para", "theme_id"
         )
     else:
-        rows = links.values_list("annotation__article_id", "theme_id")
+        rows = links.values_list(basis.path("article_id"), "theme_id")
     units: dict = defaultdict(set)
     for *key, theme in rows.distinct():
         units[tuple(key)].add(theme)
@@ -78,7 +77,7 @@ def cooccurrence(filters: Filters, level: str, *, summary: bool = False) -> dict
     return dict(counts)
 
 
-def cooccurring_spans(spans: QuerySet[Annotation], filters: Filters) -> QuerySet[Annotation]:
+def cooccurring_spans(spans: QuerySet, filters: Filters) -> QuerySet:
     """The spans behind a co-occurrence cell: counted spans with ``theme`` whose unit also carries ``cotheme``."""
     if not filters.cotheme:
         return spans

@@ -11,8 +11,9 @@ from urllib.parse import urlencode
 
 from apps.assignments.models import Assignment
 
-ACCEPTED, SUBMITTED = "accepted", "submitted"
-BASES = {ACCEPTED: "Accepted by a reviewer", SUBMITTED: "All submitted work"}
+GOLD, SUBMITTED = "gold", "submitted"
+BASES = {GOLD: "Gold standard (adjudicated by a reviewer)", SUBMITTED: "All submitted work"}
+OLD_BASES = {"accepted": GOLD}  # links shared before the gold layer existed
 GRANULARITIES = {"month": "Month", "week": "Week"}
 METRICS = {"share": "Share of articles", "per_1000": "Spans per 1,000 words"}
 
@@ -41,7 +42,7 @@ class Filters:
     theme: int | None = None
     speaker: int | None = None
     state: str = ""
-    basis: str = ACCEPTED
+    basis: str = GOLD
     granularity: str = "month"
     metric: str = "share"
     kind: str = ""
@@ -51,7 +52,8 @@ class Filters:
 
     @classmethod
     def from_query(cls, query) -> Filters:
-        basis = query.get("basis", ACCEPTED)
+        basis = query.get("basis", GOLD)
+        basis = OLD_BASES.get(basis, basis)
         granularity = query.get("granularity", "month")
         metric = query.get("metric", "share")
         state = query.get("state", "")
@@ -63,7 +65,7 @@ class Filters:
             theme=_int(query.get("theme")),
             speaker=_int(query.get("speaker")),
             state=state if state in Assignment.State.values else "",
-            basis=basis if basis in BASES else ACCEPTED,
+            basis=basis if basis in BASES else GOLD,
             granularity=granularity if granularity in GRANULARITIES else "month",
             metric=metric if metric in METRICS else "share",
             kind=(query.get("kind") or "")[:20],

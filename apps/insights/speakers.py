@@ -25,7 +25,7 @@ from apps.quotes.models import Quote, Speaker
 
 from .filters import Filters
 from .summaries import quote_counts, speaker_theme_counts
-from .themes import _as_date, _trunc, counted_links, counted_spans, dated_articles, period_end
+from .themes import _as_date, _trunc, counted_basis, counted_links, counted_spans, dated_articles, period_end
 
 TOP_SPEAKERS = 10
 TOP_PER_THEME = 5
@@ -185,10 +185,11 @@ def top_speakers_per_theme(filters: Filters, *, top: int = TOP_PER_THEME, summar
     One grouped query: the counted (span, theme) rows ⋈ live quotes of the same article that overlap the span. The
     ORM can't join on an interval condition, so the join is SQL around the ORM's own ``counted_links`` query."""
     themes = list(Theme.objects.filter(pk=filters.theme) if filters.theme else Theme.objects.filter(active=True))
+    path = counted_basis(filters.basis).path
     links = (
         counted_links(replace(filters, theme=None))
         .filter(theme_id__in=[t.pk for t in themes])
-        .values_list("theme_id", "annotation__article_id", "annotation__start", "annotation__end")
+        .values_list("theme_id", path("article_id"), path("start"), path("end"))
     )
     links_sql, params = links.query.sql_with_params()
     sql = f"""

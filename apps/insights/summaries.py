@@ -6,7 +6,8 @@ write the figures depend on, including bulk ones, because every change of spans,
 leaves a history row (design §3) and every assignment state change an event; the newest article, span and quote ids
 and the finished assignments' count and newest update cover writes made without history (raw imports, factories).
 Not covered: deleting an article nobody annotated or quoted (no history row; its count is too slow to take on
-every page view); ``refresh_insights`` after such a clean-up.
+every page view); ``refresh_insights`` after such a clean-up. Gold spans (the default basis) count as spans: their
+newest id, history row and theme history row are in the fingerprint.
 When the data moved, the page computes live (the same figures, slower) and asks for one refresh.
 
 **Refresh, debounced.** ``summaries_request_refresh`` enqueues the ``refresh_summaries`` task only if no refresh was
@@ -32,6 +33,7 @@ from apps.annotations.models import Annotation
 from apps.assignments.models import Assignment
 from apps.corpus.models import Article
 from apps.quotes.models import Quote, Speaker
+from apps.review.models import GoldSpan
 
 from .filters import BASES, Filters
 from .models import (
@@ -71,6 +73,10 @@ def data_fingerprint() -> str:
         finished["n"],
         finished["last"].isoformat() if finished["last"] else "",
         _max_id(apps.get_model("assignments", "AssignmentEvent")),
+        # the gold layer (the default basis): every gold span write and theme change leaves a history row
+        _max_id(GoldSpan),
+        _max_id(GoldSpan.history.model, "history_id"),
+        _max_id(apps.get_model("review", "HistoricalGoldSpan_themes"), "m2m_history_id"),
     ]
     return "|".join("" if p is None else str(p) for p in parts)
 
@@ -123,7 +129,7 @@ def summaries_refresh() -> dict:
 
 @transaction.atomic
 def _rebuild() -> None:
-    from .themes import counted_links, dated_articles
+    from .themes import counted_basis, counted_links, dated_articles
 
     started = time.perf_counter()
     SummaryState.objects.get_or_create(key=KEY)
@@ -159,12 +165,12 @@ def _rebuild() -> None:
     )
     for basis in BASES:
         links = counted_links(Filters(basis=basis))
+        counted = counted_basis(basis)
+        path = counted.path
         per_day = (
-            links.annotate(
-                d=F("annotation__article__published"), o=F("annotation__article__outlet_id"), t=F("theme_id")
-            )
+            links.annotate(d=F(path("article__published")), o=F(path("article__outlet_id")), t=F("theme_id"))
             .values("d", "o", "t")
-            .annotate(n=Count("annotation_id"), a=Count("annotation__article_id", distinct=True))
+            .annotate(n=Count(counted.span_id), a=Count(path("article_id"), distinct=True))
             .order_by()
         )
         sql, params = per_day.query.sql_with_params()
@@ -177,11 +183,11 @@ def _rebuild() -> None:
         )
         cl = links.values_list(
             "theme_id",
-            "annotation__article_id",
-            "annotation__start",
-            "annotation__end",
-            "annotation__article__published",
-            "annotation__article__outlet_id",
+            path("article_id"),
+            path("start"),
+            path("end"),
+            path("article__published"),
+            path("article__outlet_id"),
         )
         cl_sql, cl_params = cl.query.sql_with_params()
         with connection.cursor() as cursor:
@@ -219,22 +225,24 @@ def _cooccurrence_rebuild(basis: str, level: str) -> None:
     """CooccurrenceDay rows of one basis and level: the distinct (unit, theme) rows of the counted spans joined with
     themselves on the unit (theme_a ≤ theme_b), counted per day and outlet: SQL on both backends."""
     from .compare import paragraph_index
-    from .themes import counted_links
+    from .themes import counted_basis, counted_links
 
     links = counted_links(Filters(basis=basis))
+    counted = counted_basis(basis)
+    path = counted.path
     if level == "paragraph":
-        links = links.annotate(para=paragraph_index("annotation__start", "annotation__article__text"))
+        links = links.annotate(para=paragraph_index(path("start"), path("article__text")))
         unit_field, unit = "para", ["article_id", "unit"]
     elif level == "span":
-        unit_field, unit = "annotation_id", ["unit"]
+        unit_field, unit = counted.span_id, ["unit"]
     else:
-        unit_field, unit = "annotation__article_id", ["article_id"]
+        unit_field, unit = path("article_id"), ["article_id"]
     rows = links.values_list(
-        "annotation__article_id",
+        path("article_id"),
         unit_field,
         "theme_id",
-        "annotation__article__published",
-        "annotation__article__outlet_id",
+        path("article__published"),
+        path("article__outlet_id"),
     )
     sql, params = rows.query.sql_with_params()
     same_unit = " AND ".join(f"u1.{c} = u2.{c}" for c in unit)

@@ -4,10 +4,14 @@ Definitions (what the page, its tables and its CSV show):
 
 * **Articles** of an outlet in a period: articles with a ``published`` date in the range (articles without a date
   are left out), the period being the week (Monday) or month the date falls in.
-* **Counted spans** (``counted_spans``): live spans (not deleted) on those articles, and
-  - basis ``accepted`` (default): the span's review status is *accepted*;
-  - basis ``submitted``: the span's annotator has an assignment on that article that is *submitted* or
-    *approved* (whatever the review status), i.e. all finished work; two analysts' spans on one passage both count.
+* **Counted spans** (``counted_spans``, the basis decided by ``counted_basis``): live spans (not deleted) on those
+  articles, and
+  - basis ``gold`` (default): the gold standard, the spans of the review app's gold layer (``GoldSpan``) that a
+    reviewer's adjudication made: one per passage however many analysts marked it, with the boundaries and themes
+    the reviewer settled; a rejected analyst span is in no gold span;
+  - basis ``submitted``: the analysts' own spans whose annotator has an assignment on that article that is
+    *submitted* or *approved* (whatever the review status), i.e. all finished work; two analysts' spans on one
+    passage both count.
   A span carrying several themes counts once for each of them; a span without a theme counts for none.
 * **Share** of a theme = articles carrying at least one counted span with that theme / all articles of the outlet
   in the period (so it is normalised by the outlet's article count).
@@ -20,14 +24,17 @@ The spans list page uses ``counted_spans`` itself, so a cell's number and the li
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from apps.annotations.models import Annotation, Theme
 from apps.assignments.models import Assignment
 from apps.corpus.models import Article, Outlet
+from apps.review.models import GoldSpan
 
 from .filters import SUBMITTED, Filters
 from .summaries import article_totals, theme_counts
@@ -68,26 +75,67 @@ def dated_articles(filters: Filters) -> QuerySet[Article]:
     return articles
 
 
-def counted_basis(basis: str, path: str = "") -> Q | Exists:
-    """Which spans count, as a condition on spans reached through ``path`` — the one place that says it.
+@dataclass(frozen=True)
+class Basis:
+    """Which spans count: rows of ``model`` (live, meeting ``condition``), reached from their span-theme link table
+    through the foreign key ``span``. Every figure is written over these three names, so it reads the same way on
+    either layer."""
 
-    ``accepted`` (the default): a reviewer accepted the span; ``submitted``: its annotator's work on the article is
-    submitted or approved. Every figure (pages, summary tables, co-occurrence, rate ratios, spans lists) filters
-    through here, so switching "accepted" to the review app's adjudicated gold layer is a change of this function.
+    model: type[models.Model]
+    span: str  # the link table's foreign key to the span: "goldspan" or "annotation"
+    condition: Callable[[str], Q | Exists]  # a condition on spans reached through a path ("" or "goldspan__")
+
+    @property
+    def link_model(self) -> type[models.Model]:
+        return self.model.themes.through
+
+    @property
+    def span_id(self) -> str:
+        return f"{self.span}_id"
+
+    def path(self, field: str) -> str:
+        """``field`` of the span, seen from a link row."""
+        return f"{self.span}__{field}"
+
+    def spans(self) -> QuerySet:
+        return self.model.objects.filter(deleted_at__isnull=True).filter(self.condition(""))
+
+    def links(self) -> QuerySet:
+        return self.link_model.objects.filter(**{self.path("deleted_at__isnull"): True}).filter(
+            self.condition(f"{self.span}__")
+        )
+
+
+def _finished_work(path: str) -> Exists:
+    return Exists(
+        Assignment.objects.filter(
+            article=OuterRef(f"{path}article_id"), analyst=OuterRef(f"{path}annotator_id"), state__in=FINISHED
+        )
+    )
+
+
+def _every_live_span(path: str) -> Q:
+    return Q()  # the gold layer is the reviewer's decision already: every live gold span counts
+
+
+def counted_basis(basis: str) -> Basis:
+    """Which spans count — the one place that says it.
+
+    ``gold`` (the default): the review app's gold layer, live ``GoldSpan`` rows with their themes: one span per
+    adjudicated passage (two analysts who agreed count once) with the boundaries the reviewer settled.
+    ``submitted``: the analysts' own spans whose annotator's work on the article is submitted or approved (two
+    analysts' spans on one passage both count). Every figure (pages, summary tables, co-occurrence, rate ratios,
+    speaker × theme, spans lists) goes through here.
     """
     if basis == SUBMITTED:
-        return Exists(
-            Assignment.objects.filter(
-                article=OuterRef(f"{path}article_id"), analyst=OuterRef(f"{path}annotator_id"), state__in=FINISHED
-            )
-        )
-    return Q(**{f"{path}status": Annotation.Status.ACCEPTED})
+        return Basis(Annotation, "annotation", _finished_work)
+    return Basis(GoldSpan, "goldspan", _every_live_span)
 
 
-def counted_spans(filters: Filters) -> QuerySet[Annotation]:
-    """The spans the figures count (see the module docstring), restricted by outlet, dates and theme."""
-    spans = Annotation.objects.filter(deleted_at__isnull=True, article__in=dated_articles(filters).values("pk"))
-    spans = spans.filter(counted_basis(filters.basis))
+def counted_spans(filters: Filters) -> QuerySet:
+    """The spans the figures count (see the module docstring), restricted by outlet, dates and theme: GoldSpan
+    rows on the gold basis, Annotation rows on the submitted one (both have article, start, end and themes)."""
+    spans = counted_basis(filters.basis).spans().filter(article__in=dated_articles(filters).values("pk"))
     if filters.theme:
         spans = spans.filter(themes=filters.theme)
     return spans
@@ -96,16 +144,14 @@ def counted_spans(filters: Filters) -> QuerySet[Annotation]:
 def counted_links(filters: Filters) -> QuerySet:
     """(span, theme) rows of the counted spans: the same conditions as ``counted_spans``, written as one join chain
     from the span-theme table (a semi-join on span ids costs a second pass over the spans)."""
-    links = Annotation.themes.through.objects.filter(
-        annotation__deleted_at__isnull=True, annotation__article__published__isnull=False
-    )
+    basis = counted_basis(filters.basis)
+    links = basis.links().filter(**{basis.path("article__published__isnull"): False})
     if filters.date_from:
-        links = links.filter(annotation__article__published__gte=filters.date_from)
+        links = links.filter(**{basis.path("article__published__gte"): filters.date_from})
     if filters.date_to:
-        links = links.filter(annotation__article__published__lte=filters.date_to)
+        links = links.filter(**{basis.path("article__published__lte"): filters.date_to})
     if filters.outlet:
-        links = links.filter(annotation__article__outlet_id=filters.outlet)
-    links = links.filter(counted_basis(filters.basis, "annotation__"))
+        links = links.filter(**{basis.path("article__outlet_id"): filters.outlet})
     if filters.theme:
         links = links.filter(theme_id=filters.theme)
     return links
@@ -143,20 +189,20 @@ def _live_totals_counts(filters: Filters, *, by_period: bool) -> tuple[dict, dic
         tuple(row[k] for k in keys): (row["n"], row["words"] or 0)
         for row in articles.values(*keys).annotate(n=Count("id"), words=Sum("n_words")).order_by()
     }
+    basis = counted_basis(filters.basis)
     links = counted_links(filters)
-    link_keys = ["annotation__article__outlet_id", "theme_id"]
+    outlet = basis.path("article__outlet_id")
+    link_keys = [outlet, "theme_id"]
     if by_period:
-        links = links.annotate(period=_trunc(filters.granularity, "annotation__article__published"))
+        links = links.annotate(period=_trunc(filters.granularity, basis.path("article__published")))
         link_keys.append("period")
     counts = {}
     for row in (
         links.values(*link_keys)
-        .annotate(spans=Count("annotation_id"), arts=Count("annotation__article_id", distinct=True))
+        .annotate(spans=Count(basis.span_id), arts=Count(basis.path("article_id"), distinct=True))
         .order_by()
     ):
-        key = (row["annotation__article__outlet_id"], row["theme_id"]) + (
-            (_as_date(row["period"]),) if by_period else ()
-        )
+        key = (row[outlet], row["theme_id"]) + ((_as_date(row["period"]),) if by_period else ())
         counts[key] = (row["spans"], row["arts"])
     return totals, counts
 

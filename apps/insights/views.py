@@ -23,7 +23,7 @@ from apps.quotes.models import Quote, Speaker
 
 from . import charts
 from .compare import LEVELS, cooccurrence, cooccurring_spans, rate_ratios
-from .filters import BASES, GRANULARITIES, METRICS, Filters
+from .filters import BASES, GOLD, GRANULARITIES, METRICS, Filters
 from .reliability import METHOD_COLUMNS, method_rows, methods_markdown, reliability_report
 from .search import KINDS, hits_for_page, parse_query, search_results
 from .speakers import kind_shares, quotes_in_scope, speaker_outlet_rows, speaker_period_rows, top_speakers_per_theme
@@ -156,19 +156,25 @@ def themes(request):
 @require_GET
 @supervisor_required
 def spans(request):
-    """Exactly the spans a themes cell counts (``themes.counted_spans`` with the cell's filters)."""
+    """Exactly the spans a themes cell counts (``themes.counted_spans`` with the cell's filters): gold spans with the
+    analysts behind each on the gold basis, the analysts' own spans on the submitted one."""
     filters = Filters.from_query(request.GET)
+    gold = filters.basis == GOLD
     rows = (
         cooccurring_spans(counted_spans(filters), filters)
-        .select_related("article__outlet", "annotator")
-        .prefetch_related("themes")
+        .select_related("article__outlet", *([] if gold else ["annotator"]))
+        .prefetch_related("themes", *(["sources__annotator"] if gold else []))
         .order_by("article__published", "article_id", "start", "id")
     )
     page = Paginator(rows, LIST_SIZE).get_page(request.GET.get("page"))
+    spans = list(page.object_list)
+    for span in spans if gold else ():  # the analysts whose spans the gold span was made from
+        span.analysts = sorted({source.annotator.username for source in span.sources.all()})
     context = {
         **_choices(filters),
+        "gold": gold,
         "page_obj": page,
-        "spans": page.object_list,
+        "spans": spans,
         "theme_name": Theme.objects.filter(pk=filters.theme).values_list("name", flat=True).first(),
         "cotheme_name": Theme.objects.filter(pk=filters.cotheme).values_list("name", flat=True).first(),
         "level_label": LEVELS.get(filters.level, LEVELS["span"]).lower(),

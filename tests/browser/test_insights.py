@@ -10,9 +10,10 @@ from playwright.sync_api import expect
 from apps.annotations.models import Annotation
 from apps.assignments.models import Assignment
 from apps.corpus.models import Article
+from apps.review.services import gold_accept_agreed
 from tests.browser.conftest import login
 from tests.factories import ArticleFactory, ThemeFactory, UserFactory
-from tests.insights.conftest import span
+from tests.insights.conftest import gold_of, reviewer, span
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,19 +35,23 @@ def _both_widths(page, screenshot, name):
 
 @pytest.fixture
 def coded_seeds(seed_articles):
-    """Accepted spans on the seed articles: 'Ukraine war' on two Xinhua sentences and one Reuters sentence,
-    'WWII memory' on one Reuters sentence; one pending 'Ukraine war' span that must not be counted."""
+    """The gold layer on the seed articles, built through the review services: on Xinhua, ana and bob both mark
+    'Xi made the remarks' ['Ukraine war'] (accepted where they agree: ONE gold span) and ana alone 'The two leaders
+    exchanged in-depth views' (accepted); on Reuters 'neo-Nazism' ['WWII memory'] (accepted); one pending
+    'Ukraine war' span of ana's that must not be counted. ``counted``: the gold spans."""
     UserFactory(username="sue", role="Supervisor")
-    ana = UserFactory(username="ana", role="Analyst")
+    ana, bob = UserFactory(username="ana", role="Analyst"), UserFactory(username="bob", role="Analyst")
     ukraine, wwii = ThemeFactory(name="Ukraine war", slug="ukraine"), ThemeFactory(name="WWII memory", slug="wwii")
     xinhua = next(a for a in seed_articles if a.outlet.name == "Xinhua")
     reuters = next(a for a in seed_articles if a.outlet.name == "Reuters")
-    counted = [
-        span(xinhua, "Xi made the remarks", ana, [ukraine]),
-        span(xinhua, "The two leaders exchanged in-depth views", ana, [ukraine]),
-        span(reuters, "neo-Nazism", ana, [wwii]),
-    ]
+    for analyst in (ana, bob):
+        Assignment.objects.create(article=xinhua, analyst=analyst, state="submitted")
+    agreed = [span(xinhua, "Xi made the remarks", analyst, [ukraine], status="pending") for analyst in (ana, bob)]
+    assert gold_accept_agreed(article=xinhua, actor=reviewer()) == 1
+    alone = span(xinhua, "The two leaders exchanged in-depth views", ana, [ukraine])
+    nazism = span(reuters, "neo-Nazism", ana, [wwii])
     span(xinhua, "ROBUST TIES", ana, [ukraine], status="pending")
+    counted = [gold_of(*agreed).get(), gold_of(alone).get(), gold_of(nazism).get()]
     return {"xinhua": xinhua, "reuters": reuters, "ukraine": ukraine, "wwii": wwii, "counted": counted}
 
 
@@ -82,7 +87,8 @@ def test_a_themes_cell_opens_exactly_the_spans_it_counts(page, coded_seeds, scre
     chart = page.locator('.vega-chart[data-spec="heatmap-spec"]')
     expect(chart).to_have_attribute("data-ready", "1")
     row = page.get_by_test_id("outlet-table").locator("tr", has_text="Ukraine war").filter(has_text="Xinhua")
-    expect(row.locator("td").nth(5)).to_have_text("2")  # the pending span is not counted
+    # two gold spans: the passage both analysts marked counts once, the pending span not at all
+    expect(row.locator("td").nth(5)).to_have_text("2")
     _both_widths(page, screenshot, "themes")
     page.set_viewport_size({"width": 1280, "height": 900})
     cell = chart.locator('.mark-rect path[aria-label*="outlet: Xinhua"][aria-label*="theme: Ukraine war"]')
@@ -91,6 +97,10 @@ def test_a_themes_cell_opens_exactly_the_spans_it_counts(page, coded_seeds, scre
     expect(page.get_by_test_id("span-count")).to_have_text("2")
     shown = {int(x) for x in page.locator("[data-span-id]").evaluate_all("rows => rows.map(r => r.dataset.spanId)")}
     assert shown == {s.pk for s in coded_seeds["counted"][:2]}
+    expect(page.get_by_text("Gold standard (adjudicated by a reviewer)")).to_be_visible()
+    expect(page.locator(f'[data-span-id="{coded_seeds["counted"][0].pk}"] [data-testid=gold-analysts]')).to_have_text(
+        "ana, bob"
+    )
     _both_widths(page, screenshot, "spans")
     assert page.js_errors == []
 
@@ -172,7 +182,7 @@ def test_a_cooccurrence_cell_opens_its_spans_and_the_rate_ratios_state_their_met
     page.wait_for_url("**/insights/spans/**")
     expect(page.get_by_test_id("span-count")).to_have_text("1")
     shown = page.locator("[data-span-id]").evaluate_all("rows => rows.map(r => Number(r.dataset.spanId))")
-    assert shown == [both.pk]
+    assert shown == [gold_of(both).get().pk]
     assert page.js_errors == []
 
 

@@ -6,8 +6,11 @@ import datetime as dt
 
 import pytest
 
+from apps.accounts.models import User
 from apps.assignments.models import Assignment
 from apps.quotes.models import Quote, Speaker
+from apps.review.models import GoldSpan
+from apps.review.services import review_decision_create
 from tests.factories import AnnotationFactory, ArticleFactory, OutletFactory, ThemeFactory, UserFactory
 
 
@@ -16,13 +19,40 @@ def words(n: int, lead: str = "") -> str:
     return f"{lead} {body}".strip()
 
 
+def reviewer():
+    """The supervisor whose review decisions build the gold layer in these fixtures."""
+    return User.objects.filter(username="rev").first() or UserFactory(username="rev", role="Supervisor")
+
+
 def span(article, fragment, annotator, themes, status="accepted", **kwargs):
+    """An analyst's span; ``accepted`` / ``rejected`` ones are decided through the review services, as a supervisor
+    would, so an accepted span also puts its gold span in the gold layer (a deleted span is never reviewed)."""
     start = article.text.index(fragment)
+    reviewed = status in ("accepted", "rejected") and not kwargs.get("deleted_at")
     ann = AnnotationFactory(
-        article=article, annotator=annotator, start=start, end=start + len(fragment), status=status, **kwargs
+        article=article,
+        annotator=annotator,
+        start=start,
+        end=start + len(fragment),
+        status="pending" if reviewed else status,
+        **kwargs,
     )
     ann.themes.set(themes)
+    if reviewed:
+        review_decision_create(
+            annotation_id=ann.pk,
+            reviewer=reviewer(),
+            decision="accept" if status == "accepted" else "reject",
+            expected_version=ann.version,
+            comment="" if status == "accepted" else "Not this theme.",
+        )
+        ann.refresh_from_db()
     return ann
+
+
+def gold_of(*annotations):
+    """The live gold spans made from these analyst spans."""
+    return GoldSpan.objects.filter(deleted_at__isnull=True, sources__in=annotations).distinct()
 
 
 def quote(article, fragment, speaker, kind):
@@ -36,7 +66,7 @@ def quote(article, fragment, speaker, kind):
 def figures(db):
     """Outlets Xinhua (3 articles: 100, 300, 200 words) and Reuters (1 article, 400 words); themes T1, T2.
 
-    Spans (accepted unless said): a1: s1 [T1, T2], s2 [T1], s3 pending [T1] (all ana, whose a1 work is submitted);
+    Spans (accepted through review unless said, so each accepted one is also a gold span): a1: s1 [T1, T2], s2 [T1], s3 pending [T1] (all ana, whose a1 work is submitted);
     a2: s4 rejected [T2] (bob, approved); a3: s5 [T2] (ana, in progress), s6 [T1] deleted; b1: s7 [T1] (ana, no
     assignment).
     """

@@ -10,13 +10,15 @@ from django.urls import reverse
 from apps.insights.filters import Filters
 from apps.insights.themes import cell_rows, counted_spans, period_end, period_start, theme_outlet_cells
 
+from .conftest import gold_of
+
 
 def _cells(filters, by_period=False):
     return {(c.outlet, c.theme, c.period): c for c in theme_outlet_cells(filters, by_period=by_period)}
 
 
-def test_accepted_basis_counts_only_accepted_live_spans(figures):
-    """Xinhua has 3 articles (600 words); accepted T1 spans s1, s2 on a1 → share 1/3, 2×1000/600 = 3.333.
+def test_gold_basis_counts_the_gold_spans_of_the_accepted_live_spans(figures):
+    """Xinhua has 3 articles (600 words); gold T1 spans (from the accepted s1, s2) on a1 → share 1/3, 2×1000/600 = 3.333.
     T2: s1 (a1) and s5 (a3) → 2/3, 3.333. Reuters (1 article, 400 words): T1 s7 → 1/1, 2.5; T2 none."""
     cells = _cells(Filters())
     x1, x2 = cells[("Xinhua", "Multipolarity", None)], cells[("Xinhua", "Sanctions", None)]
@@ -73,7 +75,8 @@ def test_a_cell_links_to_exactly_the_spans_it_counts(figures, client_for, superv
     response = client_for(supervisor).get(f"{reverse('insights:spans')}?{jan.query}")
     assert response.status_code == 200
     shown = [row.pk for row in response.context["spans"]]
-    assert sorted(shown) == sorted([figures["s1"].pk, figures["s2"].pk])
+    assert sorted(shown) == sorted(gold_of(figures["s1"], figures["s2"]).values_list("pk", flat=True))
+    assert len(shown) == 2
     assert "2</strong> spans" in response.content.decode()
     submitted = Filters(basis="submitted", outlet=figures["xinhua"].pk, theme=figures["t2"].pk)
     assert set(counted_spans(submitted).values_list("pk", flat=True)) == {figures["s1"].pk, figures["s4"].pk}
@@ -139,21 +142,21 @@ def test_whole_range_cells_are_the_sums_of_their_periods(figures):
             )
 
 
-@pytest.mark.parametrize("basis", ["accepted", "submitted"])
+@pytest.mark.parametrize("basis", ["gold", "submitted"])
 def test_counted_links_are_the_theme_rows_of_the_counted_spans(figures, basis):
-    from apps.annotations.models import Annotation
-    from apps.insights.themes import counted_links
+    from apps.insights.themes import counted_basis, counted_links
 
+    counted = counted_basis(basis)
     for f in (
         Filters(basis=basis),
         Filters(basis=basis, outlet=figures["xinhua"].pk, date_to=dt.date(2025, 1, 31)),
         Filters(basis=basis, theme=figures["t2"].pk),
     ):
         expected = set(
-            Annotation.themes.through.objects.filter(annotation__in=counted_spans(f))
+            counted.link_model.objects.filter(**{f"{counted.span}__in": counted_spans(f)})
             .exclude(
                 theme_id__in=[] if not f.theme else [t for t in (figures["t1"].pk, figures["t2"].pk) if t != f.theme]
             )
-            .values_list("annotation_id", "theme_id")
+            .values_list(counted.span_id, "theme_id")
         )
-        assert set(counted_links(f).values_list("annotation_id", "theme_id")) == expected
+        assert expected and set(counted_links(f).values_list(counted.span_id, "theme_id")) == expected
