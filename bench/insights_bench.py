@@ -93,7 +93,7 @@ def generate(*, articles: int, spans: int, quotes: int) -> dict:
     call_command("flush", interactive=False, verbosity=0)
     call_command("loaddata", "themes", verbosity=0)
     analysts = [UserFactory(username=f"analyst{i}", role="Analyst").pk for i in range(10)]
-    UserFactory(username="sue", role="Supervisor")
+    supervisor = UserFactory(username="sue", role="Supervisor").pk
     timings = {}
     t = time.perf_counter()
     with connection.cursor() as c:
@@ -106,11 +106,11 @@ def generate(*, articles: int, spans: int, quotes: int) -> dict:
         c.execute(
             """
             INSERT INTO corpus_article (outlet_id, title, byline, published, url, dateline, text, content_hash,
-                                        n_words, metadata, created_at)
+                                        n_words, metadata, created_at, decisions_shared)
             SELECT (%(outlets)s::bigint[])[1 + i %% 5], 'Article ' || i, '', DATE '2023-01-01' + (i %% 1095), '', '',
                    array_to_string(ARRAY(SELECT (%(words)s::text[])[1 + ((i * 31 + j * j * 7 + j * 13) %% %(nw)s)]
                                          FROM generate_series(1, 300) j), ' '),
-                   md5(i::text), 300, '{}'::jsonb, now()
+                   md5(i::text), 300, '{}'::jsonb, now(), false
             FROM generate_series(1, %(n)s) i
             """,
             {"outlets": outlets, "words": WORDS, "nw": len(WORDS), "n": articles},
@@ -143,6 +143,31 @@ def generate(*, articles: int, spans: int, quotes: int) -> dict:
             WHERE id %% 3 = 0 AND (id / 7) %% 12 <> id %% 12
             """,
             {"themes": themes},
+        )
+        # the gold layer (what the pages count by default): one gold span per accepted passage, its themes and source
+        c.execute(
+            """
+            INSERT INTO review_goldspan (article_id, start, "end", text, origin, created_by_id, version, created_at,
+                                         updated_at)
+            SELECT DISTINCT ON (article_id, start, "end") article_id, start, "end", text, 'agreed', %(sue)s, 1, now(),
+                   now()
+            FROM annotations_annotation WHERE status = 'accepted' ORDER BY article_id, start, "end", id
+            """,
+            {"sue": supervisor},
+        )
+        c.execute(
+            """
+            INSERT INTO review_goldspan_sources (goldspan_id, annotation_id)
+            SELECT g.id, a.id FROM review_goldspan g JOIN annotations_annotation a
+              ON a.article_id = g.article_id AND a.start = g.start AND a."end" = g."end" AND a.status = 'accepted'
+            """
+        )
+        c.execute(
+            """
+            INSERT INTO review_goldspan_themes (goldspan_id, theme_id)
+            SELECT DISTINCT s.goldspan_id, t.theme_id FROM review_goldspan_sources s
+            JOIN annotations_annotation_themes t ON t.annotation_id = s.annotation_id
+            """
         )
         timings["spans_s"] = round(time.perf_counter() - t, 1)
         # the annotators' assignments: submitted on 30 %, double annotation finished on 1 %
@@ -180,7 +205,13 @@ def generate(*, articles: int, spans: int, quotes: int) -> dict:
         )
         timings["quotes_s"] = round(time.perf_counter() - t, 1)
         c.execute("ANALYZE")
-        for table in ("corpus_article", "annotations_annotation", "quotes_quote", "review_assignment"):
+        for table in (
+            "corpus_article",
+            "annotations_annotation",
+            "review_goldspan",
+            "quotes_quote",
+            "review_assignment",
+        ):
             c.execute(f"SELECT count(*) FROM {table}")
             timings[table] = c.fetchone()[0]
     timings["generate_s"] = round(time.perf_counter() - t, 1)
