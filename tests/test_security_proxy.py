@@ -135,7 +135,7 @@ def test_https_with_the_local_ca_serves_a_working_login(tls_stack, tmp_path):
     base = f"https://{HOST}:{https_port}"
     headers = _login_over(base, resolve, tmp_path / "jar")
     assert headers.startswith("HTTP/2 302") or headers.startswith("HTTP/1.1 302"), headers
-    assert "location: /articles/" in headers.lower()
+    assert "location: /review/queue/" in headers.lower()  # an analyst lands on My queue
     assert re.search(r"set-cookie: sessionid=[^;]+;.*secure", headers, re.I)
     page = _curl("-k", *resolve, "-b", str(tmp_path / "jar"), "-D", "-", f"{base}/articles/")
     assert "private" in page.lower() and "no-store" in page.lower() and "strict-transport-security" in page.lower()
@@ -202,5 +202,5 @@ def test_plain_http_lan_mode_serves_a_working_login(tmp_path):
     for http_port, _ in _stack(tmp_path, "Caddyfile.http", PLAIN_HTTP="1"):
         base = f"http://{HOST}:{http_port}"
         headers = _login_over(base, ["--resolve", f"{HOST}:{http_port}:127.0.0.1"], tmp_path / "jar")
-        assert headers.startswith("HTTP/1.1 302") and "location: /articles/" in headers.lower(), headers
+        assert headers.startswith("HTTP/1.1 302") and "location: /review/queue/" in headers.lower(), headers
         assert "strict-transport-security" not in headers.lower()
