@@ -639,7 +639,7 @@ def codebook(request):
     """Every active theme as a tree: definition, include and exclude rules, pinned example passages. The
     workspace's Codebook tab loads the tree alone (HTMX)."""
     context = {"tree": selectors.codebook_tree(), "can_edit": is_supervisor(request.user)}
-    context["theme_css"] = rendering.theme_css(_themes_by_id().values())
+    context["theme_css"] = rendering.theme_css(_themes_by_id(request).values())
     template = "annotations/codebook.html"
     if request.htmx:
         template += "#tree"
@@ -693,6 +693,6 @@ def codebook_theme(request, pk: int):
         "history": selectors.codebook_history(theme=theme),
         "candidates": selectors.example_candidates(theme=theme) if can_edit else [],
         "can_edit": can_edit,
-        "theme_css": rendering.theme_css(_themes_by_id().values()),
+        "theme_css": rendering.theme_css(_themes_by_id(request).values()),
     }
     return render(request, "annotations/codebook_theme.html", context)
