@@ -175,8 +175,9 @@
   function deleteQuote(id) { return function () { return post(id, "delete", {}); }; }
   function restoreQuote(id) { return function () { return post(id, "restore", {}); }; }
   function attribute(id, speaker) { return function () { return post(id, "speaker", { speaker: speaker || "" }); }; }
-  // a refused (400) confirmation leaves the panel as it was: the step counts only if the quote shows the new state
-  function confirmed(li) { return !!li && li.classList.contains("is-confirmed"); }
+  // A refused (400) confirmation leaves the panel as it was: the step counts only if the quote shows the new state.
+  // Read its badge, not the li's class: htmx sets the class of an element with an id only once it settles.
+  function confirmed(li) { return !!li && !!li.querySelector(".qp-confirmed"); }
   function confirmQuote(id) { return function () { return post(id, "confirm", {}, confirmed); }; }
   function unconfirmQuote(id) {
     return function () { return post(id, "unconfirm", {}, function (li) { return !!li && !confirmed(li); }); };
