@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from apps.assignments.models import Assignment
 from apps.quotes import services
-from apps.quotes.models import Quote, Speaker
+from apps.quotes.models import Quote, QuoteCorrection, Speaker
 from tests.browser.conftest import login
 from tests.browser.test_workspace import drag_select, offsets
 from tests.factories import ArticleFactory, UserFactory
@@ -222,3 +222,31 @@ def test_ctrl_z_after_someone_else_changed_the_quote_refuses_and_says_so(page, s
     quote.refresh_from_db()
     assert quote.confirmed and quote.kind == "direct"  # nothing overwritten
     page.wait_for_load_state("networkidle")
+
+
+def test_under_blind_double_annotation_undo_and_redo_of_a_confirmation_stay_in_the_analysts_own_layer(page, setup):
+    article, _, quote, _ = setup
+    bob = UserFactory(username="bob", role="Analyst")
+    Assignment.objects.create(article=article, analyst=bob)  # a second analyst: ana's quote work is her own
+    login(page, "ana")
+    open_quotes(page, article)
+    card = page.locator(f"#qp-quote-{quote.pk}")
+
+    card.get_by_role("button", name="Confirm").click()
+    expect(card.get_by_role("button", name="Unconfirm")).to_be_visible()
+    correction = QuoteCorrection.objects.get(quote=quote, analyst__username="ana")
+    assert correction.confirmed
+
+    undo(page)
+    expect(card.locator(".qp-unconfirmed")).to_be_visible()
+    correction.refresh_from_db()
+    assert not correction.confirmed
+    undo(page, redo=True)
+    expect(card.locator(".qp-confirmed")).to_be_visible()
+    correction.refresh_from_db()
+    assert correction.confirmed
+    quote.refresh_from_db()
+    assert (quote.confirmed, quote.version) == (False, 1)  # the shared quote was never touched
+    assert not QuoteCorrection.objects.filter(analyst=bob).exists()
+    page.wait_for_load_state("networkidle")
+    assert page.js_errors == []
