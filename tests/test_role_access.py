@@ -48,6 +48,7 @@ ACCESS = {
     "quotes:panel": ("get", ON_ARTICLE, None),
     "quotes:quote_create": ("post", ON_ARTICLE, None),
     "quotes:quote_confirm": ("post", ON_ARTICLE, "quote"),
+    "quotes:quote_unconfirm": ("post", ON_ARTICLE, "quote"),
     "quotes:quote_span": ("post", ON_ARTICLE, "quote"),
     "quotes:quote_speaker": ("post", ON_ARTICLE, "quote"),
     "quotes:quote_delete": ("post", ON_ARTICLE, "quote"),

@@ -219,6 +219,13 @@ def quotes_seen_by(*, user, article_id: int, blind: bool | None = None) -> list[
     return sorted(seen, key=lambda q: (q.start, q.end, q.pk))
 
 
+def quotes_confirmed_by_analyst(*, user, quote_ids) -> QuerySet[int]:
+    """Ids among ``quote_ids`` of the shared quotes ``user`` confirmed in their own correction (blind layer)."""
+    return QuoteCorrection.objects.filter(
+        analyst_id=user.pk, quote_id__in=quote_ids, confirmed=True, deleted=False
+    ).values_list("quote_id", flat=True)
+
+
 def quote_for_user(*, user, pk: int) -> QuerySet[Quote]:
     """The quote ``pk`` if it is shared or the user's own private addition (as a one-row queryset)."""
     return Quote.all_objects.filter(Q(private_to__isnull=True) | Q(private_to_id=user.pk), pk=pk)

@@ -446,6 +446,32 @@ def quote_confirm(*, quote: Quote, version, actor) -> Quote:
 
 
 @transaction.atomic
+def quote_unconfirm(*, quote: Quote, version, actor) -> Quote:
+    """Take a confirmation back, in the layer ``quote_confirm`` would have written for this actor: the analyst's
+    own correction under blind double annotation (the shared quote is untouched), else the shared quote (or the
+    analyst's private addition). Refused when that layer holds no confirmation; checked against ``version``."""
+    if _blind(quote, actor):
+        correction = _correction_claim(quote, version, actor)
+        if correction.deleted:
+            raise ValidationError("You deleted this quote; restore it first.", code="deleted")
+        if not correction.confirmed:
+            # a confirmation in the shared layer is not theirs to take back: a reviewer decides on it
+            raise ValidationError("You have not confirmed this quote.", code="not_confirmed")
+        correction.confirmed = False
+        _by(correction, actor, "unconfirmed (blind)").save()
+        return _as_corrected(correction, actor)
+    locked = _claim(Quote, quote.pk, version, "quote")
+    if locked.deleted_at:
+        raise ValidationError("This quote has been deleted; restore it first.", code="deleted")
+    if not locked.confirmed:
+        raise ValidationError("This quote is not confirmed.", code="not_confirmed")
+    locked.confirmed = False
+    locked.confirmed_by = None
+    _by(locked, actor, "unconfirmed").save()
+    return locked
+
+
+@transaction.atomic
 def quote_delete(*, quote: Quote, version, actor) -> Quote:
     """Soft delete: the quote leaves every page and export but stays, with who and when, for undo and audit.
     Under blind double annotation an analyst's deletion hides the shared quote from them only."""

@@ -7,6 +7,7 @@ urlpatterns = [
     path("article/<int:article_id>/panel/", views.panel, name="panel"),
     path("article/<int:article_id>/create/", views.quote_create, name="quote_create"),
     path("<int:pk>/confirm/", views.quote_confirm, name="quote_confirm"),
+    path("<int:pk>/unconfirm/", views.quote_unconfirm, name="quote_unconfirm"),
     path("<int:pk>/span/", views.quote_span, name="quote_span"),
     path("<int:pk>/speaker/", views.quote_speaker, name="quote_speaker"),
     path("<int:pk>/delete/", views.quote_delete, name="quote_delete"),

@@ -68,13 +68,25 @@ def _quote_for_write(request, pk: int) -> Quote:
 # --- the panel ---------------------------------------------------------------------------------------------
 
 
+def _unconfirmable(user, quotes, blind: bool) -> set[int]:
+    """The confirmed quotes this user may unconfirm: all of them, except under blind double annotation, where only
+    their own confirmations are theirs to take back (a shared quote confirmed before stays with the reviewer)."""
+    confirmed = {q.pk for q in quotes if q.confirmed}
+    if not blind or not confirmed:
+        return confirmed
+    own = set(selectors.quotes_confirmed_by_analyst(user=user, quote_ids=confirmed))
+    return {q.pk for q in quotes if q.pk in own or (q.confirmed and q.private_to_id == user.pk)}
+
+
 def _panel(request, article, *, status: int = 200, notice: str = "", conflict: str = "", changed: bool = False):
     can_edit = can_edit_quotes(request.user, article.pk)
-    quotes = selectors.quotes_seen_by(user=request.user, article_id=article.pk)  # blind double annotation
+    blind = selectors.decisions_blind(user=request.user, article_id=article.pk)
+    quotes = selectors.quotes_seen_by(user=request.user, article_id=article.pk, blind=blind)  # blind annotation
     context = {
         "article": article,
         "quotes": quotes,
         "can_edit": can_edit,
+        "unconfirmable": _unconfirmable(request.user, quotes, blind) if can_edit else set(),
         "undo": selectors.last_deletion_by(article_id=article.pk, user=request.user) if can_edit else None,
         "deleted": list(selectors.article_deleted_quotes(article_id=article.pk)[:20]),
         "notice": notice,
@@ -161,6 +173,21 @@ def quote_confirm(request, pk: int):
     except (ValidationError, VersionConflict) as err:
         return _refused(request, quote.article, err)
     return _written(request, quote.article, "Quote confirmed.")
+
+
+@require_POST
+@login_required
+def quote_unconfirm(request, pk: int):
+    """Take a confirmation back (the panel's "Unconfirm", and Ctrl+Z after a confirmation)."""
+    quote = _quote_for_write(request, pk)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return error_response(form_error_text(form))
+    try:
+        services.quote_unconfirm(quote=quote, version=form.cleaned_data["version"], actor=request.user)
+    except (ValidationError, VersionConflict) as err:
+        return _refused(request, quote.article, err)
+    return _written(request, quote.article, "Quote unconfirmed.")
 
 
 @require_POST

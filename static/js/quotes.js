@@ -132,9 +132,9 @@
 
   // ---- undo / redo of quote work (in the workspace: workspace.js owns the one stack, Ctrl+Z / Ctrl+Shift+Z) -----
   // Before each quote write, the panel's state of the quote is noted; after it, the inverse is recorded:
-  // add <-> delete/restore, delete <-> restore, speaker and span back to what they were. The current version is
-  // read from the panel when the step is replayed (optimistic concurrency still applies).
-  var WRITE = /\/(\d+)\/(confirm|span|speaker|delete|restore)\/$|\/article\/\d+\/create\/$/;
+  // add <-> delete/restore, delete <-> restore, confirm <-> unconfirm, speaker and span back to what they were. The
+  // current version is read from the panel when the step is replayed (optimistic concurrency still applies).
+  var WRITE = /\/(\d+)\/(confirm|unconfirm|span|speaker|delete|restore)\/$|\/article\/\d+\/create\/$/;
   var pending = null;
 
   function panelBody() { return document.getElementById("quotes-panel-body"); }
@@ -154,7 +154,7 @@
     if (!el) throw new Error("quote not in the panel");
     return el.dataset.version;
   }
-  function post(id, action, values) {
+  function post(id, action, values, check) {
     var body = panelBody();
     if (!body) return Promise.reject(new Error("no panel"));
     var url = body.dataset.quoteUrl.replace(/\/0\/history\/$/, "/" + id + "/" + action + "/");
@@ -168,12 +168,20 @@
       .then(function () {
         var now = panelBody();
         if (!now || now.querySelector(".qp-conflict")) throw new Error("refused");
+        if (check && !check(now.querySelector('li[data-quote="' + id + '"]'))) throw new Error("refused");
       });
   }
   function step(undo, redo) { return { undo: undo, redo: redo }; }
   function deleteQuote(id) { return function () { return post(id, "delete", {}); }; }
   function restoreQuote(id) { return function () { return post(id, "restore", {}); }; }
   function attribute(id, speaker) { return function () { return post(id, "speaker", { speaker: speaker || "" }); }; }
+  // A refused (400) confirmation leaves the panel as it was: the step counts only if the quote shows the new state.
+  // Read its badge, not the li's class: htmx sets the class of an element with an id only once it settles.
+  function confirmed(li) { return !!li && !!li.querySelector(".qp-confirmed"); }
+  function confirmQuote(id) { return function () { return post(id, "confirm", {}, confirmed); }; }
+  function unconfirmQuote(id) {
+    return function () { return post(id, "unconfirm", {}, function (li) { return !!li && !confirmed(li); }); };
+  }
   function setSpan(id, s) { return function () { return post(id, "span", { start: s.start, end: s.end, kind: s.kind }); }; }
 
   function inverse(match, before, after) {
@@ -184,11 +192,13 @@
     }
     if (action === "delete") return step(restoreQuote(id), deleteQuote(id));
     if (action === "restore") return step(deleteQuote(id), restoreQuote(id));
+    if (action === "confirm") return step(unconfirmQuote(id), confirmQuote(id));
+    if (action === "unconfirm") return step(confirmQuote(id), unconfirmQuote(id));
     var was = before.quotes[id], now = quoteState(after, id);
     if (!was || !now) return null;
     if (action === "speaker") return step(attribute(id, was.speaker), attribute(id, now.speaker));
     if (action === "span") return step(setSpan(id, was), setSpan(id, now));
-    return null;  // a confirmation has no inverse: there is no "unconfirm"
+    return null;
   }
 
   document.addEventListener("htmx:beforeRequest", function (event) {
