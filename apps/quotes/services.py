@@ -582,30 +582,7 @@ def quotes_bulk_create(*, article, quotes: Iterable[QuoteSpan], speakers: dict[s
 
     A quote whose offsets do not give back its text is dropped, never stored wrong. Returns how many were stored.
     """
-    text = article.text
-    seen: set[tuple[int, int]] = set()
-    rows = [
-        Quote(
-            article=article,
-            speaker=speakers.get(q.speaker) if q.speaker else None,
-            start=q.start,
-            end=q.end,
-            text=q.text,
-            kind=q.kind,
-            cue=(q.cue or "")[:60],
-            cue_start=q.cue_start,
-            cue_end=q.cue_end,
-            speaker_mention=(q.speaker_mention or "")[:200],
-            confidence=min(max(q.confidence, 0.0), 1.0),
-        )
-        for q in quotes
-        if 0 <= q.start < q.end <= len(text)
-        and text[q.start : q.end] == q.text
-        and not ((q.start, q.end) in seen or seen.add((q.start, q.end)))  # one quote per passage
-    ]
-    if rows:
-        bulk_create_with_history(rows, Quote, batch_size=500)
-    return len(rows)
+    return quotes_import_bulk(items=[(article, quotes)], speakers=speakers)
 
 
 # --- speakers ----------------------------------------------------------------------------------------------
@@ -805,7 +782,8 @@ def speaker_split(
 
 def quotes_import_bulk(*, items: Iterable[tuple], speakers: dict[str, Speaker]) -> int:
     """Quotes of many new articles (a pre-annotated import or the extractor) with their history rows in a fixed
-    number of INSERTs: ``items`` pairs an article with its ``QuoteSpan``s, same rules as ``quotes_bulk_create``."""
+    number of INSERTs: ``items`` pairs an article with its ``QuoteSpan``s. A quote whose offsets do not give back
+    its text is dropped, never stored wrong; one quote per passage. Returns how many were stored."""
     rows = []
     for article, quotes in items:
         text = article.text
