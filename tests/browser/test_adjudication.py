@@ -28,6 +28,7 @@ REASON = "A section heading, not a frame."
 
 
 def switch_user(page, username):
+    page.goto("about:blank")  # nothing of the previous page may set a cookie after this
     page.context.clear_cookies()
     login(page, username)
 

@@ -120,6 +120,8 @@ def test_export_page_disables_filters_shows_errors_inline_and_writes_excel(page,
 
     page.get_by_label("CSV (one row per span and theme)").check()
     expect(count).to_have_text("2")
+    # the form was just swapped in: type once htmx has settled it (its input trigger is wired then)
+    page.wait_for_function("() => !document.querySelector('.htmx-settling, .htmx-request, .htmx-swapping')")
     page.locator("#id_speaker").press_sequentially("presid")
     expect(page.locator("#speaker-options option")).to_have_count(1)
     assert page.locator("#speaker-options option").get_attribute("value") == "Xi Jinping"

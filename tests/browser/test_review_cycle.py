@@ -25,6 +25,7 @@ TEXT = (
 
 
 def switch_user(page, username):
+    page.goto("about:blank")  # no request of the previous page may set a cookie after they are cleared
     page.context.clear_cookies()
     login(page, username)
 
