@@ -10,7 +10,6 @@ an earlier source, and names merge by token containment (``speakers.SpeakerRegis
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +29,7 @@ from .names import (
     ROLE_SYNONYM,
     THING_PRONOUNS,
     TITLE_WORDS,
+    WORLD,
     compatible_names,
     families_of,
     same_nationality,
@@ -52,12 +52,17 @@ _TITLED_WINDOW = 3  # paragraphs back to a titled person a description may name
 _LOOSE_MODIFIERS = frozenset({"top", "senior", "chief", "veteran", "country's", "nation's", "official"})
 
 
-_EXECUTIVE_RE = re.compile(r"^(?:eu|european union|bloc)(?:'s|’s) executive(?: arm| branch| body)?$")
-_BLOCS = frozenset(
-    "eu;european union;asean;nato;brics;sco;shanghai cooperation organisation;shanghai cooperation organization;"
-    "g7;g20;african union;au;gcc;gulf cooperation council;mercosur;opec;opec+;csto;eaeu;eurasian economic union;"
-    "arab league;quad;aukus;ecowas;saarc;apec".split(";")
-)
+# stock epithets of institutions ("the EU's executive arm" is the European Commission), blocs and the words that
+# stand for the latest bloc named ("the bloc"): world knowledge, in data/world.json
+_EPITHETS = {
+    f"{owner}{apostrophe}s {head}": epithet["name"]
+    for epithet in WORLD["institution_epithets"]
+    for owner in epithet["owners"]
+    for head in epithet["heads"]
+    for apostrophe in "'’"
+}
+_BLOCS = frozenset(WORLD["blocs"])
+_BLOC_NOUNS = frozenset(WORLD["bloc_nouns"])
 
 
 @dataclass(slots=True)
@@ -288,9 +293,9 @@ _REPORT_VERBS = frozenset(
 )
 _REPORT_IDS = ids(*sorted(_REPORT_VERBS))
 _ORG_IDS = ids(*sorted(ORG_NOUNS))
-_SPOKES = frozenset({"spokesperson", "spokesman", "spokeswoman"})
+_SPOKES = frozenset(WORLD["spokesperson_nouns"])
 # people named by whom they speak for: "the representative of France", "the speaker for the Russian Federation"
-_DELEGATES = frozenset({"representative", "delegate", "envoy", "ambassador", "speaker", "observer"})
+_DELEGATES = frozenset(WORLD["delegate_nouns"])
 _NAMING_PREPS = frozenset({"of", "for", "to", "in"})
 
 
@@ -802,12 +807,13 @@ class SpeakerResolver:
         return Resolution(mid, surface, (start, end), 0.0)
 
     def _name_epithet(self, src: Source, surface: str, tok: int) -> None:
-        """Stock epithets of blocs: "the EU's executive arm" is the European Commission; "the bloc" is the
-        latest bloc named before it ("EU", "ASEAN", "NATO")."""
+        """Stock epithets of institutions (``data/world.json``): "the EU's executive arm" is the European
+        Commission, "the UN's nuclear watchdog" the IAEA; "the bloc" is the latest bloc named before it ("EU",
+        "ASEAN", "NATO")."""
         low = " ".join(strip_determiner(surface).casefold().split())
-        if _EXECUTIVE_RE.match(low):
-            src.name = "European Commission"
-        elif low in ("bloc", "alliance", "grouping", "union"):
+        if low in _EPITHETS:
+            src.name = _EPITHETS[low]
+        elif low in _BLOC_NOUNS:
             view = self.view
             for start, end, label in reversed(view.entities()):
                 if start >= tok or label != "ORG":
