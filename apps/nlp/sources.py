@@ -84,6 +84,24 @@ class Source:
 # ---- the subject of a cue ----------------------------------------------------------------------------
 
 
+def _participle_subject(cue: Token, lo: int, hi: int) -> Token | None:
+    """Interposed participle rule: in "Ana Ruiz, asked about the talks, said ..." the parser makes the name the
+    subject of "asked" and leaves the cue without one; the subject of a participle clause set off by commas just
+    before a subjectless cue is the cue's (the comma between that subject and its verb shows the clause is
+    interposed; the tagger often reads "asked" there as a past tense)."""
+    for c in cue.children:
+        if c.i < cue.i and c.dep_ in ("ccomp", "advcl") and c.tag_ in ("VBN", "VBG", "VBD") and lo <= c.i < hi:
+            subj = next((s for s in c.children if s.dep_ in ("nsubj", "nsubjpass") and s.i < c.i), None)
+            doc = cue.doc
+            if (
+                subj is not None
+                and doc[subj.i + 1].text == ","
+                and "," in (doc[c.right_edge.i].text, doc[c.right_edge.i + 1].text)
+            ):
+                return subj
+    return None
+
+
 def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
     """The cue's source token (within token range [lo, hi)) and whether it is the cue's own subject rather
     than one inherited from the clause it depends on ("..., adding that", "Noting that ..., Xi said")."""
@@ -106,6 +124,8 @@ def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
         subj = subjects[-1] if len(subjects) > 1 and subjects[-1].i < cur.i else next(iter(subjects), None)
         if len(subjects) > 1 and subj is subjects[-1]:
             subj = _name_before_description(subjects[-2], subj)
+        if subj is None and cur is tok:
+            subj = _participle_subject(cur, lo, hi)
         if subj is not None and _dateline_dash(subj, cur) is not None:
             # "UNITED NATIONS (AP) — The United States vetoed ...", with the real subject hung on the dateline
             dash = _dateline_dash(subj, cur)
@@ -468,9 +488,52 @@ def describe_appositive_name(
             None,
         )
     if appos is None:
+        appos = _name_inside_description(view, subj, lo, hi)
+    if appos is None:
         return None
     a_left, a_right = mention_span(view, appos, lo, hi)
     return Source(left, right, "person", name=strip_possessive(view.span_text(a_left, a_right)), role=bare)
+
+
+_NOT_NAME_LABELS = frozenset({"GPE", "LOC", "NORP", "FAC", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT"})
+
+
+def _name_inside_description(view: DocView, subj: Token, lo: int, hi: int) -> Token | None:
+    """Named person rule: a name set off by commas anywhere inside a description of a person names the
+    subject, however deep the parser hung it: "Her successor as special envoy, Ana Ruiz, said" (after "as",
+    the subject's own capacity), "The party's spokesperson, Ana Ruiz, said" (a name NER took for a body, after a
+    person noun), "X's boss, the head of the commission, Ana Ruiz, said" (an appositive inside an appositive),
+    "The oba of Benin, Ewuare II, said" (a name NER missed). A body ("the ministry, ...") is not read this way,
+    nor a titled object ("a spokesperson for the secretary general, Ana Ruiz": his spokesperson, not Ruiz)."""
+    if subj.pos_ != "NOUN" or subj.lemma_.lower() in ORG_NOUNS:
+        return None
+    person_head = subj.lemma_.lower() in PERSON_NOUNS
+    doc, frontier = view.doc, [subj]
+    for _ in range(4):
+        reached = []
+        for node in frontier:
+            for c in node.children:
+                if c.i <= node.i or not lo <= c.i < hi:
+                    continue
+                if c.dep_ == "appos":
+                    first = c.left_edge.i
+                    if _name_like(doc[first : c.i + 1]) and first > 0 and doc[first - 1].text == ",":
+                        label = c.ent_type_
+                        if label in PERSON_LABELS or (label not in _NOT_NAME_LABELS and (person_head or not label)):
+                            return c
+                    if c.pos_ == "NOUN":
+                        reached.append(c)  # "the head of the commission, Ana Ruiz"
+                elif c.dep_ == "prep":
+                    reached.extend(
+                        o for o in c.children if o.dep_ == "pobj" and (c.lower_ == "as" or not _titled_object(o))
+                    )
+        frontier = reached
+    return None
+
+
+def _name_like(tokens) -> bool:
+    """Proper-noun tokens, each capitalised ("Donnchadh Ó Laoghaire", "Ewuare II")."""
+    return bool(tokens) and tokens[-1].pos_ == "PROPN" and all(t.text[:1].isupper() for t in tokens)
 
 
 def _titled_object(obj: Token) -> bool:

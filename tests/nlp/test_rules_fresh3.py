@@ -1,0 +1,50 @@
+"""Rules added after the third fresh set's first run (issue 9), one test each, on crafted sentences (names and
+wording made up, none taken from an evaluation text)."""
+
+from __future__ import annotations
+
+
+def _speakers(quotes):
+    return {q.text: q.speaker for q in quotes}
+
+
+def test_a_name_after_as_in_a_description_names_the_subject(extract):
+    quotes, _ = extract("Her deputy as chief negotiator, Lars Odegaard, said on Friday that the talks would resume.")
+    assert _speakers(quotes) == {"the talks would resume": "Lars Odegaard"}
+
+
+def test_a_name_that_ner_takes_for_a_body_names_a_person_description(extract):
+    quotes, _ = extract("Fianna Fáil's justice spokesperson, Caoimhín Ó Briain, said the bill was badly drafted.")
+    assert _speakers(quotes) == {"the bill was badly drafted": "Caoimhín Ó Briain"}
+
+
+def test_a_name_in_an_appositive_inside_an_appositive_names_the_subject(extract):
+    quotes, _ = extract(
+        "Her superior, the head of the regional commission, Tomas Varga, said in a statement that the mission "
+        "would go on."
+    )
+    assert _speakers(quotes) == {"the mission would go on": "Tomas Varga"}
+
+
+def test_a_name_ner_missed_after_a_traditional_title_names_the_subject(extract):
+    quotes, _ = extract("The emir of Kano, Sanusi IV, has said he wants the artefacts back.")
+    (q,) = quotes
+    assert q.speaker == "Sanusi IV"
+
+
+def test_a_body_with_a_name_in_apposition_is_not_read_as_a_person(extract):
+    quotes, speakers = extract("The ministry, Itamaraty, said Brazil would sign the accord.")
+    (q,) = quotes
+    assert q.text == "Brazil would sign the accord"
+    assert all(s.kind != "person" for s in speakers if s.name == q.speaker)
+
+
+def test_an_interposed_participle_clause_keeps_the_subject_of_the_cue(extract):
+    quotes, _ = extract(
+        "Deputy Prime Minister Ana Kovac, asked about the dispute on Monday, said there was no crisis.\n"
+        "Interior Minister Ivo Peric, pressed by reporters, said the border would stay open.\n"
+    )
+    assert _speakers(quotes) == {
+        "there was no crisis": "Ana Kovac",
+        "the border would stay open": "Ivo Peric",
+    }
