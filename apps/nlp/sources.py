@@ -63,6 +63,8 @@ _EPITHETS = {
 }
 _BLOCS = frozenset(WORLD["blocs"])
 _BLOC_NOUNS = frozenset(WORLD["bloc_nouns"])
+_GENDER_OF_WORD = {w: gender for gender, words in WORLD["gendered_words"].items() for w in words}
+_GENDER_OF_PRONOUN = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}
 
 
 @dataclass(slots=True)
@@ -785,6 +787,9 @@ class SpeakerResolver:
         self._content_starts = [s for s, _ in self._contents]
         self._person_id, self._nsubj_id = ids("PERSON")[0], ids("nsubj")[0]
         person = view.ent == self._person_id
+        # "Takaichi has refused ...": a bare family name NER left untagged is a person when the text names that
+        # person in full elsewhere ("Prime Minister Sanae Takaichi")
+        person = person | ((view.pos == ids("PROPN")[0]) & (view.ent == 0) & np.isin(view.lower, view.lower[person]))
         body = any_of(view.ent, ids("ORG", "GPE", "NORP"))
         # main-clause subjects only: "the possibility that China will ..." is not a salient subject
         main = any_of(view.dep[np.arange(view.n) + view.head], ids("ROOT", "conj"))
@@ -800,6 +805,7 @@ class SpeakerResolver:
         self._log: list[tuple[int, int, Source]] = []  # quote sources so far: (char, mention id, reading)
         self._subjects: dict[int, tuple[int | None, Source]] = {}
         self._last_unresolved = -1  # position of the latest source left unresolved (joint, unknown)
+        self._gender: dict[str, str] = {}  # family name (folded) -> "male" | "female", once the text tells
 
     def resolve(self, subj: Token) -> Resolution:
         view = self.view
@@ -908,7 +914,23 @@ class SpeakerResolver:
             position=position,
             extra_aliases=src.extra_aliases,
         )
-        return self.registry.add(mention)
+        mid = self.registry.add(mention)
+        gender = next((_GENDER_OF_WORD[w] for w in surface.casefold().split() if w in _GENDER_OF_WORD), None)
+        if gender is not None and mention.kind == "person":
+            self._gender.setdefault(self._gender_key(mid), gender)
+        return mid
+
+    def _gender_key(self, mid: int) -> str:
+        name = self.registry.name_of(mid).casefold().split()
+        return name[-1] if name else ""
+
+    def _gender_clash(self, mid: int, pronoun_tok: int) -> bool:
+        """Gender agreement rule: "she" never goes back to a person the text has shown to be a man ("He
+        added ..." resolved to him, "spokesman", "Mr"), nor "he" to a woman: "Ana Ruiz ... Tom Reyes said X.
+        He added Y. Ruiz has refused. 'Z,' she said" gives Z to Ruiz, not to Reyes."""
+        wanted = _GENDER_OF_PRONOUN.get(self.view.doc[pronoun_tok].lower_)
+        known = self._gender.get(self._gender_key(mid))
+        return wanted is not None and known is not None and known != wanted
 
     def _subject(self, row: int, pos: int) -> tuple[int | None, Source]:
         if row not in self._subjects:
@@ -946,6 +968,23 @@ class SpeakerResolver:
                 return mid
         return None
 
+    def _cataphor(self, pronoun_tok: int) -> int | None:
+        """Cataphora rule: a he/she in a clause fronted before the main clause, with no person named before it in
+        the sentence, is the named person who is the main clause's subject: "In an interview in which he said
+        talks "must go on", Defence Minister Ana Ruiz also said ..." is Ana Ruiz's (both quotes)."""
+        doc = self.view.doc
+        tok = doc[pronoun_tok]
+        root = tok.sent.root
+        for subj in root.children:
+            if subj.dep_ not in SUBJECT_DEPS or subj.i <= pronoun_tok or subj.ent_type_ not in PERSON_LABELS:
+                continue
+            fronted = next((c for c in root.children if c.i < subj.left_edge.i and tok in c.subtree), None)
+            if fronted is None or fronted.dep_ not in ("prep", "advcl", "npadvmod"):
+                return None
+            mid, src = self._subject(subj.i, int(self.view.idx[subj.i]))
+            return mid if mid is not None and src.kind == "person" and not src.plural else None
+        return None
+
     def _group_antecedent(self, char: int) -> int | None:
         """'The Liberal Democrats said X. They urged ...': "they" is the previous source when that is a body
         or a plural description ("officials") at most a paragraph back, and no other source came between."""
@@ -964,11 +1003,15 @@ class SpeakerResolver:
             return self._group_antecedent(char)
         if pronoun == "person" and self.view.doc[pronoun_tok].head.dep_ != "ROOT":  # not "After X, he said"
             mid = self._same_sentence_person(pronoun_tok)
+            if mid is None:
+                mid = self._cataphor(pronoun_tok)
             if mid is not None:
                 return mid
         best_pos, best_id = -1, None
         for pos, mid, src in reversed(self._log):
             if pos < char and self._fits(src, mid, pronoun, pos, char, quoted=True):
+                if pronoun == "person" and self._gender_clash(mid, pronoun_tok):
+                    continue
                 best_pos, best_id = pos, mid
                 break
         j = bisect.bisect_left(self._subj_pos, char) - 1
@@ -977,11 +1020,16 @@ class SpeakerResolver:
             if not self._in_content(pos):
                 mid, src = self._subject(int(self._subj_rows[j]), pos)
                 if mid is not None and self._fits(src, mid, pronoun, pos, char, quoted=False):
-                    best_id = mid
-                    break
+                    if not (pronoun == "person" and self._gender_clash(mid, pronoun_tok)):
+                        best_id = mid
+                        break
             j -= 1
         if best_id is not None and pronoun == "person" and self.registry.kind_of(best_id) != "person":
             self.registry.set_kind(best_id, "person")
+        if best_id is not None and pronoun == "person":
+            gender = _GENDER_OF_PRONOUN.get(self.view.doc[pronoun_tok].lower_)
+            if gender is not None:
+                self._gender.setdefault(self._gender_key(best_id), gender)
         return best_id
 
     def _reporting_body(self, surface: str, char: int) -> int | None:

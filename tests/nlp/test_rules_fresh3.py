@@ -48,3 +48,38 @@ def test_an_interposed_participle_clause_keeps_the_subject_of_the_cue(extract):
         "there was no crisis": "Ana Kovac",
         "the border would stay open": "Ivo Peric",
     }
+
+
+def test_she_does_not_go_back_to_a_man_the_text_has_shown_to_be_one(extract):
+    quotes, _ = extract(
+        "Finance Minister Ana Ruiz said the budget was balanced.\n"
+        "Trade Minister Tom Reyes told reporters that exports had risen. He said imports had fallen.\n"
+        'Ruiz has refused to resign. "I have nothing to hide," she said.\n'
+    )
+    assert _speakers(quotes)["I have nothing to hide"] == "Ana Ruiz"
+
+
+def test_a_bare_family_name_ner_missed_is_a_salient_subject_when_named_in_full_elsewhere(extract):
+    quotes, _ = extract(
+        "Prime Minister Kenji Hayama said the talks would continue.\n"
+        "Spokesman Lars Berg said the date was not fixed.\n"
+        'Hayama has refused to comment further. "We will see," he said.\n'
+    )
+    assert _speakers(quotes)["We will see"] == "Kenji Hayama"
+
+
+def test_a_pronoun_in_a_fronted_clause_is_the_named_subject_of_the_main_clause(extract):
+    quotes, _ = extract(
+        "Prime Minister Ana Ruiz said the border would stay open.\n"
+        'In an interview in which he said the army "will not retreat," Defence Minister Tom Reyes also said '
+        "new troops would be sent.\n"
+    )
+    got = _speakers(quotes)
+    assert got['the army "will not retreat,"'] == "Tom Reyes"
+    assert got["new troops would be sent"] == "Tom Reyes"
+
+
+def test_gendered_title_words_come_from_the_data_file():
+    from apps.nlp.sources import _GENDER_OF_WORD
+
+    assert _GENDER_OF_WORD["spokeswoman"] == "female" and _GENDER_OF_WORD["spokesman"] == "male"
