@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from spacy.tokens import Token
 
+from .cues import SPEECH
 from .docview import DocView, any_of, coordinated_title_start, ids
 from .names import (
     DOCUMENT_NOUNS,
@@ -104,6 +105,20 @@ def _participle_subject(cue: Token, lo: int, hi: int) -> Token | None:
     return None
 
 
+def _reporting_verb_above(participle: Token) -> Token | None:
+    """Trailing participle rule: in "Ana Ruiz said Chile had made an offer to end the dispute, calling it "a
+    first step"", a participle after a comma that the parser hung inside the reported clause is the
+    reporter's, not the reported subject's: the speech verb whose complement holds it (at most four heads up)."""
+    if participle.i == 0 or participle.doc[participle.i - 1].text != ",":
+        return None
+    for n, anc in enumerate(participle.ancestors):
+        if n >= 4:
+            break
+        if anc.dep_ == "ccomp" and anc.head.lemma_ in SPEECH:
+            return anc.head
+    return None
+
+
 def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
     """The cue's source token (within token range [lo, hi)) and whether it is the cue's own subject rather
     than one inherited from the clause it depends on ("..., adding that", "Noting that ..., Xi said")."""
@@ -155,6 +170,10 @@ def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
                 obj = next((c for c in cur.children if c.dep_ == "dobj" and lo <= c.i < hi), None)
                 if obj is not None:
                     return obj, False
+            continue
+        reporter = _reporting_verb_above(cur) if cur.dep_ == "advcl" and cur.tag_ == "VBG" else None
+        if reporter is not None and lo <= reporter.i < hi:
+            cur, own = reporter, False
             continue
         if cur.dep_ in ("advcl", "conj", "xcomp"):
             cur, own = head, False

@@ -83,3 +83,26 @@ def test_gendered_title_words_come_from_the_data_file():
     from apps.nlp.sources import _GENDER_OF_WORD
 
     assert _GENDER_OF_WORD["spokeswoman"] == "female" and _GENDER_OF_WORD["spokesman"] == "male"
+
+
+def test_a_trailing_participle_inside_reported_speech_is_the_reporters(extract):
+    quotes, _ = extract(
+        "Trade Minister Ana Ruiz said on Monday that Lima had offered talks with Quito to settle the border, "
+        'calling the offer "a gesture of good faith."'
+    )
+    got = _speakers(quotes)
+    assert got["a gesture of good faith"] == "Ana Ruiz"
+
+
+def test_a_that_clause_hung_on_a_participle_describing_the_addressee_is_the_content(extract):
+    (q,) = extract("Sen. Tom Reyes told farmers gathering in Fresno on Friday that water prices would fall.")[0]
+    assert (q.text, q.speaker) == ("water prices would fall", "Tom Reyes")
+
+
+def test_an_abbreviated_title_matches_a_later_description(extract):
+    quotes, _ = extract(
+        "Gov. Maria Lopes told delegates gathering in Recife on Monday that the state would help.\n"
+        "Mayor Tom Reyes said the city was ready.\n"
+        "The governor said a new fund would open next year.\n"
+    )
+    assert _speakers(quotes)["a new fund would open next year"] == "Maria Lopes"
