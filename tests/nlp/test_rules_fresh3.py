@@ -106,3 +106,18 @@ def test_an_abbreviated_title_matches_a_later_description(extract):
         "The governor said a new fund would open next year.\n"
     )
     assert _speakers(quotes)["a new fund would open next year"] == "Maria Lopes"
+
+
+def test_repeated_capital_labels_are_transcript_turns(extract):
+    quotes, _ = extract(
+        "TOM BAKER, HOST: Our guest today is the trade commissioner. Welcome.\n"
+        "MARIA LOPES: Thank you.\n"
+        "BAKER: Are tariffs coming back?\n"
+        "LOPES: Not if we can help it. We are negotiating every day.\n"
+        "BAKER: And if talks fail?\n"
+        "LOPES: Then we will respond, calmly and in proportion.\n"
+    )
+    got = {q.text: q.speaker for q in quotes}
+    assert "baker" in (got.get("Are tariffs coming back?") or "").casefold()
+    assert "baker" in (got.get("And if talks fail?") or "").casefold()
+    assert "lopes" in (got.get("Not if we can help it. We are negotiating every day") or "").casefold()
