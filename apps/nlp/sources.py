@@ -63,6 +63,13 @@ _EPITHETS = {
     for apostrophe in "'’"
 }
 _BLOCS = frozenset(WORLD["blocs"])
+
+
+def _epithet_of(surface: str) -> str | None:
+    """The institution a stock epithet names ("the EU's executive arm" -> "European Commission"), or None."""
+    return _EPITHETS.get(" ".join(strip_determiner(surface).casefold().split()))
+
+
 _BLOC_NOUNS = frozenset(WORLD["bloc_nouns"])
 _GENDER_OF_WORD = {w: gender for gender, words in WORLD["gendered_words"].items() for w in words}
 _GENDER_OF_PRONOUN = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}
@@ -814,7 +821,10 @@ class SpeakerResolver:
         main = any_of(view.dep[np.arange(view.n) + view.head], ids("ROOT", "conj"))
         named = np.zeros(view.n, dtype=bool)  # "the ambassador, Ana Ruiz, rejected it": named by an appositive
         for i in np.flatnonzero((view.dep == self._nsubj_id) & main & ~(person | body)):
-            named[i] = any(c.dep_ == "appos" and c.ent_type_ in PERSON_LABELS for c in view.doc[int(i)].children)
+            tok = view.doc[int(i)]
+            named[i] = any(c.dep_ == "appos" and c.ent_type_ in PERSON_LABELS for c in tok.children)
+            # "The EU's executive arm has frozen ... It said": an institution's stock epithet is a salient body
+            named[i] |= _epithet_of(view.span_text(tok.left_edge.i, i + 1)) is not None
         self._subj_rows = np.flatnonzero((view.dep == self._nsubj_id) & (person | body | named) & main)
         # bodies that report without being quoted: "the Japanese Foreign Ministry quoted Iwaya as saying"
         report = any_of(view.lemma[np.arange(view.n) + view.head], _REPORT_IDS)
@@ -956,6 +966,9 @@ class SpeakerResolver:
             lo, hi = self.view.para_bounds(row)
             src = describe(self.view, self.view.doc[row], lo, hi)
             ok = src.kind is not None and src.pronoun is None
+            epithet = _epithet_of(self.view.span_text(src.start, src.end)) if ok else None
+            if epithet is not None:
+                src.kind, src.name = "organisation", epithet
             self._subjects[row] = (self._register(src, pos) if ok else None, src)
         return self._subjects[row]
 

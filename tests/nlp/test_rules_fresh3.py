@@ -121,3 +121,12 @@ def test_repeated_capital_labels_are_transcript_turns(extract):
     assert "baker" in (got.get("Are tariffs coming back?") or "").casefold()
     assert "baker" in (got.get("And if talks fail?") or "").casefold()
     assert "lopes" in (got.get("Not if we can help it. We are negotiating every day") or "").casefold()
+
+
+def test_it_goes_back_to_an_institution_named_by_its_stock_epithet(extract):
+    quotes, _ = extract(
+        "The EU's executive arm has already frozen some funds for the project. It said in a report that the "
+        'reforms existed "on paper only."\n'
+    )
+    (q,) = quotes
+    assert q.speaker == "European Commission"
