@@ -823,6 +823,9 @@ class SpeakerResolver:
         for i in np.flatnonzero((view.dep == self._nsubj_id) & main & ~(person | body)):
             tok = view.doc[int(i)]
             named[i] = any(c.dep_ == "appos" and c.ent_type_ in PERSON_LABELS for c in tok.children)
+            if not named[i] and tok.pos_ == "NOUN":  # "Chile's minister of trade, Ana Ruiz, welcomed it"
+                lo, hi = view.para_bounds(int(i))
+                named[i] = _name_inside_description(view, tok, lo, hi) is not None
             # "The EU's executive arm has frozen ... It said": an institution's stock epithet is a salient body
             named[i] |= _epithet_of(view.span_text(tok.left_edge.i, i + 1)) is not None
         self._subj_rows = np.flatnonzero((view.dep == self._nsubj_id) & (person | body | named) & main)
@@ -1129,9 +1132,12 @@ class SpeakerResolver:
         wanted = [ROLE_SYNONYM.get(w, w) for w in (w.casefold().strip(",") for w in words[1:])]
         wanted = [w for w in wanted[:-1] if w not in _LOOSE_MODIFIERS] + wanted[-1:]
         first = True
+        recent = self._exact_title_subject(wanted[-1], char)
         for pos, mid, prev in reversed(self._log):
             if pos >= char or self.registry.kind_of(mid) != "person" or prev.plural:
                 continue
+            if recent is not None and recent[0] > pos:
+                return recent[1]
             distance = view.para_of(char) - view.para_of(pos)
             if distance > 5:
                 return None
@@ -1153,8 +1159,32 @@ class SpeakerResolver:
                 return mid
             first = False
             # a bare "the spokesman" goes back past sources whose role does not fit, within the window
+        if recent is not None:
+            return recent[1]
         titled = self._described_titled(wanted, char)
         return titled if titled is not None else self._previous_subject(src, wanted, char)
+
+    def _exact_title_subject(self, head: str, char: int) -> tuple[int, int] | None:
+        """Exact title rule: "The minister said" after "Chile's minister of trade, Ana Ruiz, welcomed the deal" is
+        Ana Ruiz, a person who was the subject of a main clause, not yet quoted, whose own title has the
+        description's head word, rather than an earlier quoted president of the same broad family (within two
+        paragraphs). Returns (position, mention id)."""
+        if head not in TITLE_WORDS:
+            return None
+        view = self.view
+        j = bisect.bisect_left(self._subj_pos, char) - 1
+        while j >= 0:
+            pos = self._subj_pos[j]
+            if view.para_of(char) - view.para_of(pos) > 2:
+                return None
+            if not self._in_content(pos):
+                mid, src = self._subject(int(self._subj_rows[j]), pos)
+                if mid is not None and src.kind == "person" and not src.plural and src.name:
+                    words = {w.strip(",.").casefold() for w in src.role.split()}
+                    if head in {ROLE_SYNONYM.get(w, w) for w in words}:
+                        return pos, mid
+            j -= 1
+        return None
 
     def _previous_subject(self, src: Source, wanted: list[str], char: int) -> int | None:
         """'Donald Trump is up next. The US president began by ...': a description headed by a title word, with

@@ -130,3 +130,12 @@ def test_it_goes_back_to_an_institution_named_by_its_stock_epithet(extract):
     )
     (q,) = quotes
     assert q.speaker == "European Commission"
+
+
+def test_the_minister_is_the_unquoted_minister_just_named_not_an_earlier_quoted_president(extract):
+    quotes, _ = extract(
+        "Tom Reyes, the president of the national museum board, said the objects had been stolen.\n"
+        "Chile's minister of culture and heritage, Ana Ruiz, welcomed the return. The minister said the objects "
+        "would go on show next year.\n"
+    )
+    assert _speakers(quotes)["the objects would go on show next year"] == "Ana Ruiz"
