@@ -65,6 +65,31 @@ _EPITHETS = {
 _BLOCS = frozenset(WORLD["blocs"])
 
 
+def _full_name(subj: Token) -> bool:
+    """A full name: the last word of a PERSON entity of two words or more, or, where NER missed it (after a
+    dateline), a proper noun with a capitalised proper-noun compound before it and no entity label."""
+    if subj.ent_type_ in PERSON_LABELS:
+        return subj.ent_iob_ == "I"
+    return (
+        subj.pos_ == "PROPN"
+        and not subj.ent_type_
+        and any(c.dep_ == "compound" and c.pos_ == "PROPN" and c.text[:1].isupper() for c in subj.children)
+    )
+
+
+def _description_words(view: DocView, src: Source, words: list[str]) -> list[str]:
+    """Description head rule: the words of "The African Union's special envoy for the Sahel" that describe the
+    person are "The special envoy": the possessor body ends before the title, and what follows the head noun
+    ("for the Sahel") names a remit, not a title (without a possessor the words stay as they are)."""
+    head = view.doc[src.start : src.end].root
+    kept = list(view.doc[src.start : head.i + 1])
+    poss = [t for t in kept if t.dep_ == "case" and t.head.dep_ == "poss" and t.head.head.i == head.i]
+    if not poss:  # "the representative of France": the words after the head tell delegates apart
+        return words
+    kept = kept[:1] + [t for t in kept if t.i > poss[-1].i]
+    return [t.text for t in kept] if len(kept) >= 2 else words
+
+
 def _epithet_of(surface: str) -> str | None:
     """The institution a stock epithet names ("the EU's executive arm" -> "European Commission"), or None."""
     return _EPITHETS.get(" ".join(strip_determiner(surface).casefold().split()))
@@ -1129,6 +1154,7 @@ class SpeakerResolver:
             return None
         if src.name and src.name.casefold() not in " ".join(words).casefold():
             return None  # "The foreign secretary, David Lammy, said": named by its appositive
+        words = _description_words(view, src, words)
         wanted = [ROLE_SYNONYM.get(w, w) for w in (w.casefold().strip(",") for w in words[1:])]
         wanted = [w for w in wanted[:-1] if w not in _LOOSE_MODIFIERS] + wanted[-1:]
         first = True
@@ -1199,13 +1225,16 @@ class SpeakerResolver:
         prev = doc[sent.start - 1].sent
         if view.para_of(char) - view.para_of(int(view.idx[prev.start])) > 1:
             return None
-        subj = next((t for t in prev if t.dep_ in SUBJECT_DEPS and t.head.dep_ == "ROOT"), None)
-        if subj is None or subj.ent_type_ not in PERSON_LABELS or subj.ent_iob_ != "I":
+        subjects = [t for t in prev if t.dep_ in SUBJECT_DEPS and t.head.dep_ == "ROOT" and t.i < t.head.i]
+        subj = subjects[-1] if subjects else None  # "NIAMEY, Niger—Ana Ruiz has spent ...": the name, not the dateline
+        if subj is None or not _full_name(subj):
             return None  # "Trump" alone may be anyone of that name; a full name is someone
         lo, hi = view.para_bounds(subj.i)
         person = describe(view, subj, lo, hi)
         if person.kind != "person" or not person.name:
             return None
+        if not person.role:  # the description is the title this person is known by from here on
+            person.role = strip_determiner(view.span_text(src.start, src.end))
         return self._register(person, int(view.idx[subj.i]))
 
     def _described_titled(self, wanted: list[str], char: int) -> int | None:

@@ -139,3 +139,15 @@ def test_the_minister_is_the_unquoted_minister_just_named_not_an_earlier_quoted_
         "would go on show next year.\n"
     )
     assert _speakers(quotes)["the objects would go on show next year"] == "Ana Ruiz"
+
+
+def test_a_possessed_title_description_is_the_full_name_subject_just_before_and_keeps_that_title(extract):
+    quotes, _ = extract(
+        "LIMA, Peru—Ana Ruiz has spent the year travelling between capitals.\n"
+        "The Andean Community's special envoy for the border, a former judge, insists that the talks can work.\n"
+        "Tom Reyes, a professor of law, said she was too patient.\n"
+        "The envoy said that the next round would open in May.\n"
+    )
+    got = _speakers(quotes)
+    assert got["the talks can work"] == "Ana Ruiz"
+    assert got["the next round would open in May"] == "Ana Ruiz"
