@@ -63,6 +63,9 @@ _EPITHETS = {
     for apostrophe in "'’"
 }
 _BLOCS = frozenset(WORLD["blocs"])
+_BLOC_NOUNS = frozenset(WORLD["bloc_nouns"])
+_GENDER_OF_WORD = {w: gender for gender, words in WORLD["gendered_words"].items() for w in words}
+_GENDER_OF_PRONOUN = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}
 
 
 def _full_name(subj: Token) -> bool:
@@ -93,11 +96,6 @@ def _description_words(view: DocView, src: Source, words: list[str]) -> list[str
 def _epithet_of(surface: str) -> str | None:
     """The institution a stock epithet names ("the EU's executive arm" -> "European Commission"), or None."""
     return _EPITHETS.get(" ".join(strip_determiner(surface).casefold().split()))
-
-
-_BLOC_NOUNS = frozenset(WORLD["bloc_nouns"])
-_GENDER_OF_WORD = {w: gender for gender, words in WORLD["gendered_words"].items() for w in words}
-_GENDER_OF_PRONOUN = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}
 
 
 @dataclass(slots=True)
