@@ -380,6 +380,8 @@ def _forward_complement(view: DocView, cue: Cue, lo: int, hi: int) -> tuple[Toke
             return found
     if comp is None:
         comp = _displaced_that_clause(view, tok, after, hi)
+    if comp is None and cue.lemma in lex.ADDRESSEE_CUES:
+        comp = _clause_under_addressee_participle(kids, after, lo, hi)
     if comp is None:
         return None, None
     start = comp.left_edge.i
@@ -410,6 +412,18 @@ def _stranded_subject(view: DocView, kids: list[Token], comp: Token, start: int)
         return start
     left = noun.left_edge.i
     return left if left > addressee.i else start
+
+
+def _clause_under_addressee_participle(kids: list[Token], after: int, lo: int, hi: int) -> Token | None:
+    """Addressee participle rule: in "Ana Ruiz told delegates meeting in Lima that the deal was close" the parser
+    hangs the that-clause on the participle describing the addressee ("meeting"); it is the cue's complement."""
+    for c in kids:
+        if c.i > after and c.dep_ in ("xcomp", "acl", "advcl") and c.tag_ == "VBG":
+            inner = [g for g in c.children if lo <= g.i < hi and g.dep_ == "ccomp"]
+            comp = next((g for g in inner if any(m.dep_ == "mark" and m.lower_ == "that" for m in g.children)), None)
+            if comp is not None:
+                return comp
+    return None
 
 
 def _clausal_child(kids: list[Token], after: int) -> Token | None:

@@ -28,56 +28,25 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
+_DATA_DIR = Path(__file__).resolve().parent / "data"
+# World knowledge (titles, institutions, blocs, epithets) lives in data/world.json, loaded once per process.
+WORLD = json.loads((_DATA_DIR / "world.json").read_text(encoding="utf-8"))
+
 # Words that make up a title or a function ("Foreign Minister", "Secretary of State", "military spokesperson").
-TITLE_WORDS = frozenset(
-    """
-    president vice-president vice prime minister ministers premier vice-premier chancellor secretary
-    secretary-general undersecretary under-secretary state foreign defence defense interior finance trade
-    economy commerce economic affairs home justice health energy security national deputy first chief
-    head leader spokesperson spokesman spokeswoman spokespeople spokesmen ambassador envoy special
-    representative commissioner chairman chairwoman chairperson chair director director-general governor
-    mayor senator sen. rep. congressman congresswoman lawmaker mp speaker king queen prince princess emir
-    sheikh crown sultan pope cardinal ayatollah supreme general gen. lt. col. colonel admiral adm. major
-    maj. captain capt. commander marshal sergeant officer official aide adviser advisor counsellor
-    counselor councillor councilor member minister-counselor attorney attorney-general prosecutor judge
-    justice president-elect ceo chief-executive founder executive chairman-elect consul consul-general
-    military army naval navy air force press assistant acting former incumbent then top senior
-    high-ranking veteran opposition party communist parliamentary parliament cabinet federal regional
-    provincial state-run government presidential royal counterpart diplomat negotiator
-    """.split()
-)
+TITLE_WORDS = frozenset(WORLD["title_words"])
 # Honorifics are dropped from the name and not kept as a role.
-HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame madam mme lord lady".split())
+HONORIFICS = frozenset(WORLD["honorifics"])
 DETERMINERS = frozenset("a an the this that these those its their".split())
 PERSON_PRONOUNS = frozenset("he she him her".split())
 THING_PRONOUNS = frozenset(["it"])
 OTHER_PRONOUNS = frozenset("they them we us i me you who which one".split())
 PRONOUNS = PERSON_PRONOUNS | THING_PRONOUNS | OTHER_PRONOUNS
 # Lower-case particles inside names ("Ursula von der Leyen", "Mohammed bin Salman").
-NAME_PARTICLES = frozenset("von van der den de del della da di du la le al el bin ibn bint ben abu".split())
+NAME_PARTICLES = frozenset(WORLD["name_particles"])
 
 # Head nouns that describe a person or a body when no name is given.
-PERSON_NOUNS = frozenset(
-    """
-    spokesperson spokesman spokeswoman spokespeople official officials minister president premier leader
-    diplomat diplomats envoy ambassador source sources analyst analysts expert experts observer observers
-    aide aides adviser advisers advisor advisors commander commanders officer officers general governor
-    mayor lawmaker lawmakers senator senators representative representatives negotiator negotiators
-    secretary chancellor chairman chairwoman chief director prosecutor judge witness witnesses resident
-    residents scholar scholars professor researcher researchers economist economists insider insiders
-    person people man woman king queen prince monarch pope delegate delegates speaker
-    """.split()
-)
-ORG_NOUNS = frozenset(
-    """
-    ministry ministries government administration office force forces military army navy agency council
-    committee commission department embassy consulate mission party parliament congress senate assembly
-    court cabinet presidency kremlin palace white house company firm bank fund union alliance bloc
-    organization organisation association federation group coalition service services command staff
-    secretariat legislature regime authorities authority police guard guards corps campaign team board
-    newspaper broadcaster outlet media network body
-    """.split()
-)
+PERSON_NOUNS = frozenset(WORLD["person_nouns"])
+ORG_NOUNS = frozenset(WORLD["body_nouns"])
 # Documents that "say" things; their author, when named, is the speaker.
 DOCUMENT_NOUNS = frozenset(
     """
@@ -182,7 +151,7 @@ def speaker_name_parts(surface: str) -> tuple[str, str]:
 
 # ---- folding, spellings and keys ------------------------------------------------------------------------
 
-_DATA = json.loads((Path(__file__).resolve().parent / "data" / "names.json").read_text(encoding="utf-8"))
+_DATA = json.loads((_DATA_DIR / "names.json").read_text(encoding="utf-8"))
 # letters NFKD does not decompose
 _FOLD_TABLE = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ß": "ss", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"})
 _SPELLING_OF = {variant: group[0] for group in _DATA["transliterations"] for variant in group}

@@ -10,12 +10,12 @@ an earlier source, and names merge by token containment (``speakers.SpeakerRegis
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass
 
 import numpy as np
 from spacy.tokens import Token
 
+from .cues import SPEECH
 from .docview import DocView, any_of, coordinated_title_start, ids
 from .names import (
     DOCUMENT_NOUNS,
@@ -30,6 +30,7 @@ from .names import (
     ROLE_SYNONYM,
     THING_PRONOUNS,
     TITLE_WORDS,
+    WORLD,
     compatible_names,
     families_of,
     same_nationality,
@@ -52,12 +53,49 @@ _TITLED_WINDOW = 3  # paragraphs back to a titled person a description may name
 _LOOSE_MODIFIERS = frozenset({"top", "senior", "chief", "veteran", "country's", "nation's", "official"})
 
 
-_EXECUTIVE_RE = re.compile(r"^(?:eu|european union|bloc)(?:'s|’s) executive(?: arm| branch| body)?$")
-_BLOCS = frozenset(
-    "eu;european union;asean;nato;brics;sco;shanghai cooperation organisation;shanghai cooperation organization;"
-    "g7;g20;african union;au;gcc;gulf cooperation council;mercosur;opec;opec+;csto;eaeu;eurasian economic union;"
-    "arab league;quad;aukus;ecowas;saarc;apec".split(";")
-)
+# stock epithets of institutions ("the EU's executive arm" is the European Commission), blocs and the words that
+# stand for the latest bloc named ("the bloc"): world knowledge, in data/world.json
+_EPITHETS = {
+    f"{owner}{apostrophe}s {head}": epithet["name"]
+    for epithet in WORLD["institution_epithets"]
+    for owner in epithet["owners"]
+    for head in epithet["heads"]
+    for apostrophe in "'’"
+}
+_BLOCS = frozenset(WORLD["blocs"])
+_BLOC_NOUNS = frozenset(WORLD["bloc_nouns"])
+_GENDER_OF_WORD = {w: gender for gender, words in WORLD["gendered_words"].items() for w in words}
+_GENDER_OF_PRONOUN = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}
+
+
+def _full_name(subj: Token) -> bool:
+    """A full name: the last word of a PERSON entity of two words or more, or, where NER missed it (after a
+    dateline), a proper noun with a capitalised proper-noun compound before it and no entity label."""
+    if subj.ent_type_ in PERSON_LABELS:
+        return subj.ent_iob_ == "I"
+    return (
+        subj.pos_ == "PROPN"
+        and not subj.ent_type_
+        and any(c.dep_ == "compound" and c.pos_ == "PROPN" and c.text[:1].isupper() for c in subj.children)
+    )
+
+
+def _description_words(view: DocView, src: Source, words: list[str]) -> list[str]:
+    """Description head rule: the words of "The African Union's special envoy for the Sahel" that describe the
+    person are "The special envoy": the possessor body ends before the title, and what follows the head noun
+    ("for the Sahel") names a remit, not a title (without a possessor the words stay as they are)."""
+    head = view.doc[src.start : src.end].root
+    kept = list(view.doc[src.start : head.i + 1])
+    poss = [t for t in kept if t.dep_ == "case" and t.head.dep_ == "poss" and t.head.head.i == head.i]
+    if not poss:  # "the representative of France": the words after the head tell delegates apart
+        return words
+    kept = kept[:1] + [t for t in kept if t.i > poss[-1].i]
+    return [t.text for t in kept] if len(kept) >= 2 else words
+
+
+def _epithet_of(surface: str) -> str | None:
+    """The institution a stock epithet names ("the EU's executive arm" -> "European Commission"), or None."""
+    return _EPITHETS.get(" ".join(strip_determiner(surface).casefold().split()))
 
 
 @dataclass(slots=True)
@@ -77,6 +115,38 @@ class Source:
 
 
 # ---- the subject of a cue ----------------------------------------------------------------------------
+
+
+def _participle_subject(cue: Token, lo: int, hi: int) -> Token | None:
+    """Interposed participle rule: in "Ana Ruiz, asked about the talks, said ..." the parser makes the name the
+    subject of "asked" and leaves the cue without one; the subject of a participle clause set off by commas just
+    before a subjectless cue is the cue's (the comma between that subject and its verb shows the clause is
+    interposed; the tagger often reads "asked" there as a past tense)."""
+    for c in cue.children:
+        if c.i < cue.i and c.dep_ in ("ccomp", "advcl") and c.tag_ in ("VBN", "VBG", "VBD") and lo <= c.i < hi:
+            subj = next((s for s in c.children if s.dep_ in ("nsubj", "nsubjpass") and s.i < c.i), None)
+            doc = cue.doc
+            if (
+                subj is not None
+                and doc[subj.i + 1].text == ","
+                and "," in (doc[c.right_edge.i].text, doc[c.right_edge.i + 1].text)
+            ):
+                return subj
+    return None
+
+
+def _reporting_verb_above(participle: Token) -> Token | None:
+    """Trailing participle rule: in "Ana Ruiz said Chile had made an offer to end the dispute, calling it "a
+    first step"", a participle after a comma that the parser hung inside the reported clause is the
+    reporter's, not the reported subject's: the speech verb whose complement holds it (at most four heads up)."""
+    if participle.i == 0 or participle.doc[participle.i - 1].text != ",":
+        return None
+    for n, anc in enumerate(participle.ancestors):
+        if n >= 4:
+            break
+        if anc.dep_ == "ccomp" and anc.head.lemma_ in SPEECH:
+            return anc.head
+    return None
 
 
 def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
@@ -101,6 +171,8 @@ def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
         subj = subjects[-1] if len(subjects) > 1 and subjects[-1].i < cur.i else next(iter(subjects), None)
         if len(subjects) > 1 and subj is subjects[-1]:
             subj = _name_before_description(subjects[-2], subj)
+        if subj is None and cur is tok:
+            subj = _participle_subject(cur, lo, hi)
         if subj is not None and _dateline_dash(subj, cur) is not None:
             # "UNITED NATIONS (AP) — The United States vetoed ...", with the real subject hung on the dateline
             dash = _dateline_dash(subj, cur)
@@ -128,6 +200,10 @@ def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
                 obj = next((c for c in cur.children if c.dep_ == "dobj" and lo <= c.i < hi), None)
                 if obj is not None:
                     return obj, False
+            continue
+        reporter = _reporting_verb_above(cur) if cur.dep_ == "advcl" and cur.tag_ == "VBG" else None
+        if reporter is not None and lo <= reporter.i < hi:
+            cur, own = reporter, False
             continue
         if cur.dep_ in ("advcl", "conj", "xcomp"):
             cur, own = head, False
@@ -288,9 +364,9 @@ _REPORT_VERBS = frozenset(
 )
 _REPORT_IDS = ids(*sorted(_REPORT_VERBS))
 _ORG_IDS = ids(*sorted(ORG_NOUNS))
-_SPOKES = frozenset({"spokesperson", "spokesman", "spokeswoman"})
+_SPOKES = frozenset(WORLD["spokesperson_nouns"])
 # people named by whom they speak for: "the representative of France", "the speaker for the Russian Federation"
-_DELEGATES = frozenset({"representative", "delegate", "envoy", "ambassador", "speaker", "observer"})
+_DELEGATES = frozenset(WORLD["delegate_nouns"])
 _NAMING_PREPS = frozenset({"of", "for", "to", "in"})
 
 
@@ -463,9 +539,52 @@ def describe_appositive_name(
             None,
         )
     if appos is None:
+        appos = _name_inside_description(view, subj, lo, hi)
+    if appos is None:
         return None
     a_left, a_right = mention_span(view, appos, lo, hi)
     return Source(left, right, "person", name=strip_possessive(view.span_text(a_left, a_right)), role=bare)
+
+
+_NOT_NAME_LABELS = frozenset({"GPE", "LOC", "NORP", "FAC", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT"})
+
+
+def _name_inside_description(view: DocView, subj: Token, lo: int, hi: int) -> Token | None:
+    """Named person rule: a name set off by commas anywhere inside a description of a person names the
+    subject, however deep the parser hung it: "Her successor as special envoy, Ana Ruiz, said" (after "as",
+    the subject's own capacity), "The party's spokesperson, Ana Ruiz, said" (a name NER took for a body, after a
+    person noun), "X's boss, the head of the commission, Ana Ruiz, said" (an appositive inside an appositive),
+    "The oba of Benin, Ewuare II, said" (a name NER missed). A body ("the ministry, ...") is not read this way,
+    nor a titled object ("a spokesperson for the secretary general, Ana Ruiz": his spokesperson, not Ruiz)."""
+    if subj.pos_ != "NOUN" or subj.lemma_.lower() in ORG_NOUNS:
+        return None
+    person_head = subj.lemma_.lower() in PERSON_NOUNS
+    doc, frontier = view.doc, [subj]
+    for _ in range(4):
+        reached = []
+        for node in frontier:
+            for c in node.children:
+                if c.i <= node.i or not lo <= c.i < hi:
+                    continue
+                if c.dep_ == "appos":
+                    first = c.left_edge.i
+                    if _name_like(doc[first : c.i + 1]) and first > 0 and doc[first - 1].text == ",":
+                        label = c.ent_type_
+                        if label in PERSON_LABELS or (label not in _NOT_NAME_LABELS and (person_head or not label)):
+                            return c
+                    if c.pos_ == "NOUN":
+                        reached.append(c)  # "the head of the commission, Ana Ruiz"
+                elif c.dep_ == "prep":
+                    reached.extend(
+                        o for o in c.children if o.dep_ == "pobj" and (c.lower_ == "as" or not _titled_object(o))
+                    )
+        frontier = reached
+    return None
+
+
+def _name_like(tokens) -> bool:
+    """Proper-noun tokens, each capitalised ("Donnchadh Ó Laoghaire", "Ewuare II")."""
+    return bool(tokens) and tokens[-1].pos_ == "PROPN" and all(t.text[:1].isupper() for t in tokens)
 
 
 def _titled_object(obj: Token) -> bool:
@@ -717,12 +836,21 @@ class SpeakerResolver:
         self._content_starts = [s for s, _ in self._contents]
         self._person_id, self._nsubj_id = ids("PERSON")[0], ids("nsubj")[0]
         person = view.ent == self._person_id
+        # "Takaichi has refused ...": a bare family name NER left untagged is a person when the text names that
+        # person in full elsewhere ("Prime Minister Sanae Takaichi")
+        person = person | ((view.pos == ids("PROPN")[0]) & (view.ent == 0) & np.isin(view.lower, view.lower[person]))
         body = any_of(view.ent, ids("ORG", "GPE", "NORP"))
         # main-clause subjects only: "the possibility that China will ..." is not a salient subject
         main = any_of(view.dep[np.arange(view.n) + view.head], ids("ROOT", "conj"))
         named = np.zeros(view.n, dtype=bool)  # "the ambassador, Ana Ruiz, rejected it": named by an appositive
         for i in np.flatnonzero((view.dep == self._nsubj_id) & main & ~(person | body)):
-            named[i] = any(c.dep_ == "appos" and c.ent_type_ in PERSON_LABELS for c in view.doc[int(i)].children)
+            tok = view.doc[int(i)]
+            named[i] = any(c.dep_ == "appos" and c.ent_type_ in PERSON_LABELS for c in tok.children)
+            if not named[i] and tok.pos_ == "NOUN":  # "Chile's minister of trade, Ana Ruiz, welcomed it"
+                lo, hi = view.para_bounds(int(i))
+                named[i] = _name_inside_description(view, tok, lo, hi) is not None
+            # "The EU's executive arm has frozen ... It said": an institution's stock epithet is a salient body
+            named[i] |= _epithet_of(view.span_text(tok.left_edge.i, i + 1)) is not None
         self._subj_rows = np.flatnonzero((view.dep == self._nsubj_id) & (person | body | named) & main)
         # bodies that report without being quoted: "the Japanese Foreign Ministry quoted Iwaya as saying"
         report = any_of(view.lemma[np.arange(view.n) + view.head], _REPORT_IDS)
@@ -732,6 +860,7 @@ class SpeakerResolver:
         self._log: list[tuple[int, int, Source]] = []  # quote sources so far: (char, mention id, reading)
         self._subjects: dict[int, tuple[int | None, Source]] = {}
         self._last_unresolved = -1  # position of the latest source left unresolved (joint, unknown)
+        self._gender: dict[str, str] = {}  # family name (folded) -> "male" | "female", once the text tells
 
     def resolve(self, subj: Token) -> Resolution:
         view = self.view
@@ -802,12 +931,13 @@ class SpeakerResolver:
         return Resolution(mid, surface, (start, end), 0.0)
 
     def _name_epithet(self, src: Source, surface: str, tok: int) -> None:
-        """Stock epithets of blocs: "the EU's executive arm" is the European Commission; "the bloc" is the
-        latest bloc named before it ("EU", "ASEAN", "NATO")."""
+        """Stock epithets of institutions (``data/world.json``): "the EU's executive arm" is the European
+        Commission, "the UN's nuclear watchdog" the IAEA; "the bloc" is the latest bloc named before it ("EU",
+        "ASEAN", "NATO")."""
         low = " ".join(strip_determiner(surface).casefold().split())
-        if _EXECUTIVE_RE.match(low):
-            src.name = "European Commission"
-        elif low in ("bloc", "alliance", "grouping", "union"):
+        if low in _EPITHETS:
+            src.name = _EPITHETS[low]
+        elif low in _BLOC_NOUNS:
             view = self.view
             for start, end, label in reversed(view.entities()):
                 if start >= tok or label != "ORG":
@@ -839,13 +969,32 @@ class SpeakerResolver:
             position=position,
             extra_aliases=src.extra_aliases,
         )
-        return self.registry.add(mention)
+        mid = self.registry.add(mention)
+        gender = next((_GENDER_OF_WORD[w] for w in surface.casefold().split() if w in _GENDER_OF_WORD), None)
+        if gender is not None and mention.kind == "person":
+            self._gender.setdefault(self._gender_key(mid), gender)
+        return mid
+
+    def _gender_key(self, mid: int) -> str:
+        name = self.registry.name_of(mid).casefold().split()
+        return name[-1] if name else ""
+
+    def _gender_clash(self, mid: int, pronoun_tok: int) -> bool:
+        """Gender agreement rule: "she" never goes back to a person the text has shown to be a man ("He
+        added ..." resolved to him, "spokesman", "Mr"), nor "he" to a woman: "Ana Ruiz ... Tom Reyes said X.
+        He added Y. Ruiz has refused. 'Z,' she said" gives Z to Ruiz, not to Reyes."""
+        wanted = _GENDER_OF_PRONOUN.get(self.view.doc[pronoun_tok].lower_)
+        known = self._gender.get(self._gender_key(mid))
+        return wanted is not None and known is not None and known != wanted
 
     def _subject(self, row: int, pos: int) -> tuple[int | None, Source]:
         if row not in self._subjects:
             lo, hi = self.view.para_bounds(row)
             src = describe(self.view, self.view.doc[row], lo, hi)
             ok = src.kind is not None and src.pronoun is None
+            epithet = _epithet_of(self.view.span_text(src.start, src.end)) if ok else None
+            if epithet is not None:
+                src.kind, src.name = "organisation", epithet
             self._subjects[row] = (self._register(src, pos) if ok else None, src)
         return self._subjects[row]
 
@@ -877,6 +1026,23 @@ class SpeakerResolver:
                 return mid
         return None
 
+    def _cataphor(self, pronoun_tok: int) -> int | None:
+        """Cataphora rule: a he/she in a clause fronted before the main clause, with no person named before it in
+        the sentence, is the named person who is the main clause's subject: "In an interview in which he said
+        talks "must go on", Defence Minister Ana Ruiz also said ..." is Ana Ruiz's (both quotes)."""
+        doc = self.view.doc
+        tok = doc[pronoun_tok]
+        root = tok.sent.root
+        for subj in root.children:
+            if subj.dep_ not in SUBJECT_DEPS or subj.i <= pronoun_tok or subj.ent_type_ not in PERSON_LABELS:
+                continue
+            fronted = next((c for c in root.children if c.i < subj.left_edge.i and tok in c.subtree), None)
+            if fronted is None or fronted.dep_ not in ("prep", "advcl", "npadvmod"):
+                return None
+            mid, src = self._subject(subj.i, int(self.view.idx[subj.i]))
+            return mid if mid is not None and src.kind == "person" and not src.plural else None
+        return None
+
     def _group_antecedent(self, char: int) -> int | None:
         """'The Liberal Democrats said X. They urged ...': "they" is the previous source when that is a body
         or a plural description ("officials") at most a paragraph back, and no other source came between."""
@@ -895,11 +1061,15 @@ class SpeakerResolver:
             return self._group_antecedent(char)
         if pronoun == "person" and self.view.doc[pronoun_tok].head.dep_ != "ROOT":  # not "After X, he said"
             mid = self._same_sentence_person(pronoun_tok)
+            if mid is None:
+                mid = self._cataphor(pronoun_tok)
             if mid is not None:
                 return mid
         best_pos, best_id = -1, None
         for pos, mid, src in reversed(self._log):
             if pos < char and self._fits(src, mid, pronoun, pos, char, quoted=True):
+                if pronoun == "person" and self._gender_clash(mid, pronoun_tok):
+                    continue
                 best_pos, best_id = pos, mid
                 break
         j = bisect.bisect_left(self._subj_pos, char) - 1
@@ -908,11 +1078,16 @@ class SpeakerResolver:
             if not self._in_content(pos):
                 mid, src = self._subject(int(self._subj_rows[j]), pos)
                 if mid is not None and self._fits(src, mid, pronoun, pos, char, quoted=False):
-                    best_id = mid
-                    break
+                    if not (pronoun == "person" and self._gender_clash(mid, pronoun_tok)):
+                        best_id = mid
+                        break
             j -= 1
         if best_id is not None and pronoun == "person" and self.registry.kind_of(best_id) != "person":
             self.registry.set_kind(best_id, "person")
+        if best_id is not None and pronoun == "person":
+            gender = _GENDER_OF_PRONOUN.get(self.view.doc[pronoun_tok].lower_)
+            if gender is not None:
+                self._gender.setdefault(self._gender_key(best_id), gender)
         return best_id
 
     def _reporting_body(self, surface: str, char: int) -> int | None:
@@ -977,12 +1152,16 @@ class SpeakerResolver:
             return None
         if src.name and src.name.casefold() not in " ".join(words).casefold():
             return None  # "The foreign secretary, David Lammy, said": named by its appositive
+        words = _description_words(view, src, words)
         wanted = [ROLE_SYNONYM.get(w, w) for w in (w.casefold().strip(",") for w in words[1:])]
         wanted = [w for w in wanted[:-1] if w not in _LOOSE_MODIFIERS] + wanted[-1:]
         first = True
+        recent = self._exact_title_subject(wanted[-1], char)
         for pos, mid, prev in reversed(self._log):
             if pos >= char or self.registry.kind_of(mid) != "person" or prev.plural:
                 continue
+            if recent is not None and recent[0] > pos:
+                return recent[1]
             distance = view.para_of(char) - view.para_of(pos)
             if distance > 5:
                 return None
@@ -1004,8 +1183,32 @@ class SpeakerResolver:
                 return mid
             first = False
             # a bare "the spokesman" goes back past sources whose role does not fit, within the window
+        if recent is not None:
+            return recent[1]
         titled = self._described_titled(wanted, char)
         return titled if titled is not None else self._previous_subject(src, wanted, char)
+
+    def _exact_title_subject(self, head: str, char: int) -> tuple[int, int] | None:
+        """Exact title rule: "The minister said" after "Chile's minister of trade, Ana Ruiz, welcomed the deal" is
+        Ana Ruiz, a person who was the subject of a main clause, not yet quoted, whose own title has the
+        description's head word, rather than an earlier quoted president of the same broad family (within two
+        paragraphs). Returns (position, mention id)."""
+        if head not in TITLE_WORDS:
+            return None
+        view = self.view
+        j = bisect.bisect_left(self._subj_pos, char) - 1
+        while j >= 0:
+            pos = self._subj_pos[j]
+            if view.para_of(char) - view.para_of(pos) > 2:
+                return None
+            if not self._in_content(pos):
+                mid, src = self._subject(int(self._subj_rows[j]), pos)
+                if mid is not None and src.kind == "person" and not src.plural and src.name:
+                    words = {w.strip(",.").casefold() for w in src.role.split()}
+                    if head in {ROLE_SYNONYM.get(w, w) for w in words}:
+                        return pos, mid
+            j -= 1
+        return None
 
     def _previous_subject(self, src: Source, wanted: list[str], char: int) -> int | None:
         """'Donald Trump is up next. The US president began by ...': a description headed by a title word, with
@@ -1020,13 +1223,16 @@ class SpeakerResolver:
         prev = doc[sent.start - 1].sent
         if view.para_of(char) - view.para_of(int(view.idx[prev.start])) > 1:
             return None
-        subj = next((t for t in prev if t.dep_ in SUBJECT_DEPS and t.head.dep_ == "ROOT"), None)
-        if subj is None or subj.ent_type_ not in PERSON_LABELS or subj.ent_iob_ != "I":
+        subjects = [t for t in prev if t.dep_ in SUBJECT_DEPS and t.head.dep_ == "ROOT" and t.i < t.head.i]
+        subj = subjects[-1] if subjects else None  # "NIAMEY, Niger—Ana Ruiz has spent ...": the name, not the dateline
+        if subj is None or not _full_name(subj):
             return None  # "Trump" alone may be anyone of that name; a full name is someone
         lo, hi = view.para_bounds(subj.i)
         person = describe(view, subj, lo, hi)
         if person.kind != "person" or not person.name:
             return None
+        if not person.role:  # the description is the title this person is known by from here on
+            person.role = strip_determiner(view.span_text(src.start, src.end))
         return self._register(person, int(view.idx[subj.i]))
 
     def _described_titled(self, wanted: list[str], char: int) -> int | None:

@@ -59,11 +59,35 @@ class LabelledParagraph:
 
 def labelled_paragraphs(view: DocView) -> list[LabelledParagraph]:
     """Transcript turns when the text is a transcript, else headline paraphrases."""
-    found = [p for p in (_read_label(view, s, e) for s, e in view.paras) if p is not None]
+    read = [(_read_label(view, s, e), s, e) for s, e in view.paras]
+    found = [p for p, _, _ in read if p is not None]
+    found = _with_repeated_capital_labels(view, found, [(s, e) for p, s, e in read if p is None])
     turns = transcript_turns(found, view)
     if turns:
         return turns
     return [p for p in found if _is_headline(view, p)]
+
+
+def _with_repeated_capital_labels(
+    view: DocView, found: list[LabelledParagraph], rest: list[tuple[int, int]]
+) -> list[LabelledParagraph]:
+    """Capital label rule: in a transcript, a label in capitals that opens two paragraphs or more is a speaker's
+    ("FARRAN:" in a radio transcript), even when the tagger reads the word as a common noun and the text never
+    names that person in running prose."""
+    if not found:
+        return found
+    extra = []
+    for s, e in rest:
+        m = _LABEL_RE.match(view.text, s, e)
+        if m is None:
+            continue
+        words = m.group("label").split()
+        if 1 <= len(words) <= _MAX_LABEL_WORDS and all(w.isupper() and w.isalpha() for w in words):
+            if not any(w.casefold() in _NOT_SPEAKERS | _QUESTION_LABELS | _ANSWER_LABELS for w in words):
+                extra.append(_read_label(view, s, e, trusted=True))
+    counts = Counter(p.label for p in extra)
+    extra = [p for p in extra if counts[p.label] >= 2]
+    return sorted(found + extra, key=lambda p: p.label_start) if extra else found
 
 
 def transcript_turns(found: list[LabelledParagraph], view: DocView | None = None) -> list[LabelledParagraph]:
@@ -96,7 +120,7 @@ def _reporter(view: DocView, p: LabelledParagraph) -> tuple[int, int, int] | Non
     return m.start("name"), m.end("name"), m.end()
 
 
-def _read_label(view: DocView, start: int, end: int) -> LabelledParagraph | None:
+def _read_label(view: DocView, start: int, end: int, trusted: bool = False) -> LabelledParagraph | None:
     """'Name: text' at the start of a paragraph, the label short and made of name-like words."""
     m = _LABEL_RE.match(view.text, start, end)
     if m is None:
@@ -107,7 +131,7 @@ def _read_label(view: DocView, start: int, end: int) -> LabelledParagraph | None
     question, answer = low in _QUESTION_LABELS, low in _ANSWER_LABELS
     if any(w.casefold() in _NOT_SPEAKERS for w in words):
         return None
-    if not (question or answer) and not _name_like(view, words, start, start + len(m.group("label"))):
+    if not (question or answer or trusted) and not _name_like(view, words, start, start + len(m.group("label"))):
         return None
     content_end = end
     while content_end > m.start("text") and view.text[content_end - 1] in " \t.,;:":

@@ -158,6 +158,17 @@ FRESH2 = Path(__file__).resolve().parent / "data" / "fresh2"
 FRESH2_FLOOR = {"lenient_f1": 0.995, "strict_f1": 0.983, "speaker_accuracy": 0.983}
 
 
+FRESH3 = Path(__file__).resolve().parent / "data" / "fresh3"
+# Third fresh set (issue 9): 16 articles weighted on what decides speakers (several officials of one country,
+# descriptions, pronoun chains broken by other speakers, cataphora, bodies and spokespeople, an NPR transcript, an
+# obituary, a profile, sports and culture diplomacy, a ministry readout), annotated by hand before the extractor
+# was run on it (commit a0c2a7c); its aliases never credit an unresolved description. First run, the honest
+# estimate on unseen text: lenient 0.984, strict 0.976, speaker 0.797. After the rules it prompted
+# (tests/nlp/test_rules_fresh3.py): lenient 1.000, strict 0.992, speaker 0.953. Floors: those minus a hair (one
+# quote in 127 is about 0.0079). See data/FIGURES.md.
+FRESH3_FLOOR = {"lenient_f1": 0.995, "strict_f1": 0.984, "speaker_accuracy": 0.945}
+
+
 @pytest.mark.parametrize(
     "folder, gold, floors",
     [
@@ -166,8 +177,9 @@ FRESH2_FLOOR = {"lenient_f1": 0.995, "strict_f1": 0.983, "speaker_accuracy": 0.9
         (HELDOUT3, 62, HELDOUT3_FLOOR),
         (FRESH, 134, FRESH_FLOOR),
         (FRESH2, 119, FRESH2_FLOOR),
+        (FRESH3, 127, FRESH3_FLOOR),
     ],
-    ids=["heldout", "heldout2", "heldout3", "fresh", "fresh2"],
+    ids=["heldout", "heldout2", "heldout3", "fresh", "fresh2", "fresh3"],
 )
 def test_heldout_set_scores_stay_at_the_level_reached(folder, gold, floors):
     from apps.nlp.evaluation import spacy_extractor
