@@ -25,7 +25,7 @@ FORMATS = {
     "csv": "CSV (one row per span and theme)",
     "excel": "Excel (the same CSV, UTF-8 with BOM)",
     "jsonl": "JSONL (whole database, lossless)",
-    "docbin": "spaCy DocBin (accepted spans)",
+    "docbin": "spaCy DocBin (accepted spans: the gold standard)",
 }
 CSV_FORMATS = ("csv", "excel")
 FILTER_NAMES = ("theme", "outlet", "date_from", "date_to", "status", "annotator", "speaker", "batch")
@@ -37,7 +37,7 @@ def filters_not_applying(fmt: str) -> dict[str, str]:
     if fmt == "jsonl":
         return dict.fromkeys(FILTER_NAMES, _WHOLE_DATABASE)
     if fmt == "docbin":
-        return {"status": "A DocBin holds accepted spans only."}
+        return {"status": "A DocBin holds accepted spans only: the gold standard."}
     return {}
 
 
@@ -94,7 +94,11 @@ class SpanFilterForm(forms.Form):
             self.fields["outlet"].widget.choices = [("", "Any outlet")] + [
                 (str(pk), name) for pk, name in Outlet.objects.order_by("name").values_list("pk", "name")
             ]
-            self.fields["status"].widget.choices = [("", "Any state")] + list(Annotation.Status.choices)
+            # "accepted" reads the adjudicated gold layer (one span per passage, see exports.selectors.span_layer)
+            self.fields["status"].widget.choices = [("", "Any state (analysts' own spans)")] + [
+                (value, "Accepted: the gold standard" if value == Annotation.Status.ACCEPTED else label)
+                for value, label in Annotation.Status.choices
+            ]
             self.fields["annotator"].widget.choices = [("", "Anyone")] + list(
                 User.objects.filter(Exists(Annotation.objects.filter(annotator=OuterRef("pk"))))
                 .order_by("username")

@@ -112,9 +112,9 @@ def test_export_page_disables_filters_shows_errors_inline_and_writes_excel(page,
     expect(page.locator("#preview")).to_contain_text("the whole database")
     screenshot(page, f"jsonl-{width}")
 
-    page.get_by_label("spaCy DocBin (accepted spans)").check()
+    page.get_by_label("spaCy DocBin (accepted spans: the gold standard)").check()
     expect(page.locator("#id_status")).to_be_disabled()
-    expect(page.locator("#why-status")).to_have_text("A DocBin holds accepted spans only.")
+    expect(page.locator("#why-status")).to_have_text("A DocBin holds accepted spans only: the gold standard.")
     expect(page.locator("#id_theme")).to_be_enabled()
     expect(count).to_have_text("1")  # one accepted (span, theme) label
 

@@ -148,7 +148,7 @@ def test_filters_that_do_not_apply_to_a_format_are_disabled_with_the_reason(clie
     assert "record" in jsonl and "will be exported" in jsonl
     docbin = client.get(reverse("exports:page"), {"format": "docbin"}, HTTP_HX_REQUEST="true").content.decode()
     assert docbin.count(" disabled") == 1 and 'id="why-status"' in docbin
-    assert "A DocBin holds accepted spans only." in docbin
+    assert "A DocBin holds accepted spans only: the gold standard." in docbin
     csv_page = client.get(reverse("exports:page"), {"format": "csv"}, HTTP_HX_REQUEST="true").content.decode()
     assert " disabled" not in csv_page
 
