@@ -12,6 +12,7 @@ Both peaks include the interpreter, Django and everything the URLconf imports (s
 any export starts); the target is 150 MB at any size.
 
     .venv/bin/python bench/export_bench.py [--rows 1000000]   # SQLite in a temp dir unless DATABASE_URL is set
+    .venv/bin/python bench/export_bench.py --reuse           # measure again on DATABASE_URL's built corpus
 
 Last line: {"rows": ..., "rows_per_s": ..., "peak_rss_mb": ...} (the slower rate and the larger peak of the two
 paths), with each path's figures alongside.
@@ -256,30 +257,48 @@ def measure(kind: str, rows: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000, help="(span, theme) rows to export")
-    parser.add_argument("--child", choices=["build", "view", "command"], help=argparse.SUPPRESS)
+    parser.add_argument("--reuse", action="store_true", help="measure the corpus a previous run built (DATABASE_URL)")
+    parser.add_argument("--child", choices=["build", "built", "view", "command"], help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.child == "build":
         _django()
         print(json.dumps(build(args.rows)))
         return
+    if args.child == "built":
+        _django()
+        print(json.dumps(built_corpus()))
+        return
     if args.child:
         fn = child_view if args.child == "view" else child_command
         print(json.dumps(fn(args.rows)))
         return
 
+    if args.reuse and "DATABASE_URL" not in os.environ:
+        raise SystemExit("--reuse needs DATABASE_URL: the corpus of an earlier run")
     tmp = tempfile.mkdtemp(prefix="readout-export-bench-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
     try:
-        run(args.rows)
+        run(args.rows, reuse=args.reuse)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def run(rows: int) -> None:
+def built_corpus() -> dict:
+    """The figures ``build`` reported, read back from a corpus it built earlier (``--reuse``)."""
+    from django.db import connection
+
+    from apps.annotations.models import Annotation
+    from apps.corpus.models import Article
+
+    rows = Annotation.themes.through.objects.count()
+    return {"rows": rows, "articles": Article.objects.count(), "build_s": 0, "vendor": connection.vendor}
+
+
+def run(rows: int, *, reuse: bool = False) -> None:
     # The build runs in its own process too, which exits (closing SQLite and its write-ahead log) before the
     # measurements start: with the builder still attached, the first measured process paid for its leftovers.
-    built = _child("build", rows)
+    built = _child("built", rows) if reuse else _child("build", rows)
     vendor = built.get("vendor", "")
     print(f"built {built['rows']} rows ({built['articles']} articles) in {built['build_s']} s on {vendor}", flush=True)
     results = {}
