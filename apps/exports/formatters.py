@@ -9,8 +9,6 @@ further, which keeps the export fast.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterator
 
@@ -53,20 +51,16 @@ def csv_cell(value: str) -> str:
 
 
 _CSV_SPECIAL = re.compile(r'[,"\r\n]')
-_one_cell = io.StringIO()
-_one_cell_writer = csv.writer(_one_cell)
 
 
 def csv_field(value: str | None) -> str:
-    """``value`` as ``csv.writer`` writes it as a cell (None as empty): as it is, or quoted by the writer itself."""
+    """``value`` as ``csv.writer`` (the excel dialect: minimal quoting, quotes doubled) writes it as a cell of a
+    row of several, None as empty."""
     if not value:
         return ""
     if _CSV_SPECIAL.search(value) is None:
         return value
-    _one_cell.seek(0)
-    _one_cell.truncate()
-    _one_cell_writer.writerow((value,))
-    return _one_cell.getvalue()[:-2]  # less the "\r\n" line end
+    return '"' + value.replace('"', '""') + '"'
 
 
 def span_csv_row(r: SpanRecord) -> list:
@@ -97,6 +91,10 @@ def span_csv_row(r: SpanRecord) -> list:
     ]
 
 
+def _iso(value) -> str:
+    return value if isinstance(value, str) else value.isoformat()
+
+
 def span_csv_lines(filters: SpanFilters, *, chunk_size: int = CHUNK_SIZE) -> Iterator[str]:
     """The CSV lines ``csv.writer`` writes for ``span_csv_row(record)`` of every record of ``span_records(filters)``,
     without the records: the export's hot path. Work is done once where it repeats: per article (its metadata
@@ -112,7 +110,7 @@ def span_csv_lines(filters: SpanFilters, *, chunk_size: int = CHUNK_SIZE) -> Ite
     current = last_span = None
     head = pre = post = ""
     quotes = text = None
-    rows = span_theme_rows(filters).iterator(chunk_size=chunk_size)
+    rows = span_theme_rows(filters, dates_as_text=True).iterator(chunk_size=chunk_size)
     for row in rows_with_articles(rows, chunk_size, contexts):
         span_id, article_id, start, end, span_text, theme, theme_name, annotator, status, reviewer, note, ca, ua = row
         if article_id != current:
@@ -133,7 +131,7 @@ def span_csv_lines(filters: SpanFilters, *, chunk_size: int = CHUNK_SIZE) -> Ite
             post = (
                 f",{f(c(sources.get(span_id, '') if gold else annotator))},{f(c(status))},{f(c(reviewer or ''))},"
                 f"{quote_cells},{f(c(sentence_around(text, start, end)))},{f(c(note))},"
-                f"{ca.isoformat()},{ua.isoformat()},{layer}\r\n"
+                f"{_iso(ca)},{_iso(ua)},{layer}\r\n"
             )
         try:
             cells = themes[theme, theme_name]

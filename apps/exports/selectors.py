@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db import connection
+from django.db.models import CharField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from apps.annotations.models import Annotation, EntityMention
@@ -142,29 +143,42 @@ SPAN_ROW_FIELDS = (
 )
 
 
-def span_theme_rows(filters: SpanFilters) -> QuerySet:
+class IsoTimestamp(Func):
+    """PostgreSQL: ``datetime.isoformat()`` of a timestamptz as Django reads it (UTC), as text: the database writes
+    it instead of the client parsing a datetime only to print it again. Microseconds only when not zero."""
+
+    output_field = CharField()
+    template = (
+        "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN to_char(%(expressions)s, "
+        "'US') = '000000' THEN '' ELSE to_char(%(expressions)s, '.US') END || '+00:00'"
+    )
+
+
+def span_theme_rows(filters: SpanFilters, *, dates_as_text: bool = False) -> QuerySet:
     """Rows of SPAN_ROW_FIELDS, ordered by article, span, theme: iterate with ``.iterator(chunk_size=...)``.
     Gold rows have no annotator of their own (``gold_span_annotators`` names the analysts behind each), status
-    "accepted", the adjudicating supervisor as reviewer and no note."""
+    "accepted", the adjudicating supervisor as reviewer and no note. ``dates_as_text``: on PostgreSQL, the two
+    dates come as their ``isoformat()`` text (elsewhere they stay datetimes)."""
+    dates = ("created_at", "updated_at")
+    qs = span_themes(filters)
+    if dates_as_text and connection.vendor == "postgresql":
+        qs = qs.annotate(created_iso=IsoTimestamp("created_at"), updated_iso=IsoTimestamp("updated_at"))
+        dates = ("created_iso", "updated_iso")
     if span_layer(filters) == GOLD:
         return (
-            span_themes(filters)
-            .annotate(
+            qs.annotate(
                 gold_annotator=Value(""),
                 gold_status=Value(Annotation.Status.ACCEPTED.value),
                 reviewer=F("created_by__username"),
                 gold_note=Value(""),
             )
             .order_by("article_id", "id", "theme_order", "theme_name")
-            .values_list(
-                *SPAN_ROW_FIELDS[:7], "gold_annotator", "gold_status", "reviewer", "gold_note", *SPAN_ROW_FIELDS[11:]
-            )
+            .values_list(*SPAN_ROW_FIELDS[:7], "gold_annotator", "gold_status", "reviewer", "gold_note", *dates)
         )
     return (
-        span_themes(filters)
-        .annotate(reviewer=reviewer_expression("id"))
+        qs.annotate(reviewer=reviewer_expression("id"))
         .order_by("article_id", "id", "theme_order", "theme_name")
-        .values_list(*SPAN_ROW_FIELDS)
+        .values_list(*SPAN_ROW_FIELDS[:11], *dates)
     )
 
 

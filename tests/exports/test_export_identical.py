@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import random
 
 import pytest
 
+from apps.annotations.models import Annotation
 from apps.exports import dataset
+from apps.exports.formatters import csv_field
 from apps.exports.selectors import SpanFilters
 from apps.exports.writers import csv_chunks, span_csv_chunks
 from apps.quotes.models import Quote, Speaker
@@ -47,7 +52,12 @@ def varied(corpus, analyst, other_analyst, supervisor):
     span(c, "%pct", annotator=analyst)
     span(c, "without a stop", annotator=analyst, themes=[unicode], note="|pipe\nsecond line")
     span(d, "Short text", annotator=other_analyst, themes=[formula], status="accepted", gold_by=supervisor)
-    span(d, "Another", annotator=analyst, themes=[unicode, formula])
+    another = span(d, "Another", annotator=analyst, themes=[unicode, formula])
+    # dates on a whole second (isoformat() leaves the microseconds out) and with a few microseconds
+    Annotation.objects.filter(pk=another.pk).update(
+        created_at=dt.datetime(2024, 2, 29, 23, 59, 59, tzinfo=dt.UTC),
+        updated_at=dt.datetime(2024, 3, 1, 0, 0, 0, 5, tzinfo=dt.UTC),
+    )
     return corpus
 
 
@@ -61,6 +71,7 @@ def _both(filters: SpanFilters, *, bom: bool = False) -> tuple[bytes, bytes]:
 def test_everything_is_byte_identical(varied, bom):
     fast, old = _both(SpanFilters(), bom=bom)
     assert fast.count(b"\n") > 15
+    assert b",2024-02-29T23:59:59+00:00,2024-03-01T00:00:00.000005+00:00," in fast
     assert b"'=SUM(A1)" in fast and b"'=Formula theme" in fast and "Единство 中国".encode() in fast
     assert fast == old
 
@@ -100,3 +111,37 @@ def test_small_chunks_change_nothing(varied, monkeypatch):
     monkeypatch.setattr("apps.exports.writers.span_csv_lines", lambda filters: real(filters, chunk_size=2))
     chunked, _ = _both(SpanFilters())
     assert chunked == whole
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "plain",
+        "a,b",
+        'say "hi"',
+        '"',
+        "line\nbreak",
+        "cr\rlf",
+        "tab\tin",
+        " lead",
+        "trail ",
+        "中国, «ру»",
+        "''",
+        ",",
+    ],
+)
+def test_csv_field_writes_a_cell_as_csv_writer_does(value):
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(["x", value, "y"])
+    assert f"x,{csv_field(value)},y\r\n" == buffer.getvalue()
+
+
+def test_csv_field_matches_csv_writer_on_random_text():
+    rng = random.Random(15)
+    alphabet = "ab ,\"\r\n\t=+-@|%'«»中"
+    for _ in range(2000):
+        value = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+        buffer = io.StringIO()
+        csv.writer(buffer).writerow([1, value, None])
+        assert f"1,{csv_field(value)},\r\n" == buffer.getvalue(), repr(value)
