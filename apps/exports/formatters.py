@@ -11,9 +11,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import islice
 
-from .dataset import CHUNK_SIZE, QuoteIndex, SpanRecord, rows_with_articles, sentence_around
-from .selectors import GOLD, SpanFilters, article_context, gold_span_annotators, span_layer, span_theme_rows
+from .dataset import CHUNK_SIZE, QuoteIndex, SpanRecord, sentence_around
+from .selectors import (
+    GOLD,
+    SpanFilters,
+    article_contexts,
+    gold_sources,
+    latest_reviewers,
+    span_layer,
+    span_theme_rows,
+)
 
 CSV_COLUMNS = (
     "span_id",
@@ -106,35 +115,53 @@ def span_csv_lines(filters: SpanFilters, *, chunk_size: int = CHUNK_SIZE) -> Ite
     gold = span_layer(filters) == GOLD
     layer = GOLD if gold else "analysts"
     contexts: dict = {}
-    sources: dict = {}
     current = last_span = None
     head = pre = post = ""
     quotes = text = None
-    rows = span_theme_rows(filters, dates_as_text=True).iterator(chunk_size=chunk_size)
-    for row in rows_with_articles(rows, chunk_size, contexts):
-        span_id, article_id, start, end, span_text, theme, theme_name, annotator, status, reviewer, note, ca, ua = row
-        if article_id != current:
-            current = article_id
-            article = contexts.pop(article_id, None) or article_context(article_id)
-            text = article.text
-            quotes = QuoteIndex(article.quotes)
-            published = article.published.isoformat() if article.published else ""
-            head = f"{article_id},{f(c(article.title))},{f(c(article.outlet))},{published},{f(c(article.url))}"
-            if gold:
-                sources = gold_span_annotators(article_id)
-            last_span = None
-        if span_id != last_span:
-            last_span = span_id
-            quote = quotes.containing(start, end)
-            quote_cells = "," if quote is None else f"{quote[2]},{f(c(quote[3]))}"
-            pre = f"{span_id},{head},{start},{end},{f(c(span_text))},"
-            post = (
-                f",{f(c(sources.get(span_id, '') if gold else annotator))},{f(c(status))},{f(c(reviewer or ''))},"
-                f"{quote_cells},{f(c(sentence_around(text, start, end)))},{f(c(note))},"
-                f"{_iso(ca)},{_iso(ua)},{layer}\r\n"
-            )
-        try:
-            cells = themes[theme, theme_name]
-        except KeyError:
-            cells = themes[theme, theme_name] = f"{f(c(theme))},{f(c(theme_name))}"
-        yield pre + cells + post
+    rows = span_theme_rows(filters, dates_as_text=True, reviewers=False).iterator(chunk_size=chunk_size)
+    # A chunk of rows at a time: its new articles' contexts, and its spans' gold sources or reviewers, in one query
+    # each. The article the previous chunk ended in is held already (popped from ``contexts`` when reached).
+    while chunk := list(islice(rows, chunk_size)):
+        contexts.update(article_contexts(list(dict.fromkeys(r[1] for r in chunk if r[1] != current))))
+        span_ids = {r[0] for r in chunk}
+        users = gold_sources(span_ids) if gold else latest_reviewers(span_ids)
+        for (
+            span_id,
+            article_id,
+            start,
+            end,
+            span_text,
+            theme,
+            theme_name,
+            annotator,
+            status,
+            reviewer,
+            note,
+            ca,
+            ua,
+        ) in chunk:
+            if article_id != current:
+                current = article_id
+                article = contexts.pop(article_id)
+                text = article.text
+                quotes = QuoteIndex(article.quotes)
+                published = article.published.isoformat() if article.published else ""
+                head = f"{article_id},{f(c(article.title))},{f(c(article.outlet))},{published},{f(c(article.url))}"
+                last_span = None
+            if span_id != last_span:
+                last_span = span_id
+                quote = quotes.containing(start, end)
+                quote_cells = "," if quote is None else f"{quote[2]},{f(c(quote[3]))}"
+                # gold: the analysts behind the span, and the adjudicating supervisor (from the row)
+                who, by = (users.get(span_id, ""), reviewer) if gold else (annotator, users.get(span_id, ""))
+                pre = f"{span_id},{head},{start},{end},{f(c(span_text))},"
+                post = (
+                    f",{f(c(who))},{f(c(status))},{f(c(by or ''))},"
+                    f"{quote_cells},{f(c(sentence_around(text, start, end)))},{f(c(note))},"
+                    f"{_iso(ca)},{_iso(ua)},{layer}\r\n"
+                )
+            try:
+                cells = themes[theme, theme_name]
+            except KeyError:
+                cells = themes[theme, theme_name] = f"{f(c(theme))},{f(c(theme_name))}"
+            yield pre + cells + post

@@ -16,6 +16,7 @@ from apps.exports.formatters import csv_field
 from apps.exports.selectors import SpanFilters
 from apps.exports.writers import csv_chunks, span_csv_chunks
 from apps.quotes.models import Quote, Speaker
+from apps.review.models import ReviewDecision
 from tests.exports.conftest import span
 from tests.factories import ArticleFactory, OutletFactory, ThemeFactory
 
@@ -44,7 +45,7 @@ def varied(corpus, analyst, other_analyst, supervisor):
     Quote.objects.create(article=c, speaker=envoy, start=outer_start, end=outer_end, text=TEXT_C[outer_start:outer_end])
     inner_end = TEXT_C.index("»") + 1
     Quote.objects.create(article=c, speaker=None, start=outer_start, end=inner_end, text=TEXT_C[outer_start:inner_end])
-    span(c, "=SUM(A1)", annotator=analyst, themes=[formula, unicode, corpus.trade], note='+note, "quoted"')
+    sup_span = span(c, "=SUM(A1)", annotator=analyst, themes=[formula, unicode, corpus.trade], note='+note, "quoted"')
     span(c, "Мы согласны", annotator=other_analyst, themes=[unicode, corpus.parent], status="accepted")
     span(c, "said the envoy", annotator=analyst, themes=[formula], status="rejected", note="@x")
     span(c, "-3", annotator=analyst, themes=[corpus.trade], note="-3")
@@ -53,6 +54,15 @@ def varied(corpus, analyst, other_analyst, supervisor):
     span(c, "without a stop", annotator=analyst, themes=[unicode], note="|pipe\nsecond line")
     span(d, "Short text", annotator=other_analyst, themes=[formula], status="accepted", gold_by=supervisor)
     another = span(d, "Another", annotator=analyst, themes=[unicode, formula])
+    # reviewers: the latest decision on a span names it, including the decision whose edit created the span
+    edited = span(c, "envoy", annotator=supervisor, themes=[formula], status="pending")
+    for n, (target, who, replacement) in enumerate(
+        ((another, supervisor, None), (another, analyst, None), (sup_span, supervisor, edited), (edited, analyst, None))
+    ):
+        decision = ReviewDecision.objects.create(
+            annotation=target, replacement=replacement, article=target.article, reviewer=who, decision="accept"
+        )
+        ReviewDecision.objects.filter(pk=decision.pk).update(created_at=dt.datetime(2024, 5, 1, n % 3, tzinfo=dt.UTC))
     # dates on a whole second (isoformat() leaves the microseconds out) and with a few microseconds
     Annotation.objects.filter(pk=another.pk).update(
         created_at=dt.datetime(2024, 2, 29, 23, 59, 59, tzinfo=dt.UTC),
