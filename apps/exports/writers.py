@@ -1,7 +1,8 @@
 """Writers: formatted records → bytes, as a stream of chunks the view and the command both consume.
 
 dataset (``dataset.py``) → formatter (``formatters.py``) → writer (here). Each writer is a generator of
-``bytes`` chunks of a few hundred rows (CSV: a few thousand), so a response or a file grows without the export ever being in memory.
+``bytes`` chunks of a few hundred rows (CSV: a few thousand), so a response or a file grows without the export
+ever being in memory.
 """
 
 from __future__ import annotations
