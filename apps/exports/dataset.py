@@ -99,7 +99,7 @@ class SpanRecord:
     layer: str = "analysts"  # "gold": the adjudicated gold standard; "analysts": each analyst's own spans
 
 
-def _rows_with_articles(rows: Iterator[tuple], chunk_size: int, contexts: dict) -> Iterator[tuple]:
+def rows_with_articles(rows: Iterator[tuple], chunk_size: int, contexts: dict) -> Iterator[tuple]:
     """The rows, a chunk at a time, with the contexts of the chunk's articles loaded into ``contexts`` first (two
     queries per chunk instead of two per article). The consumer pops each context as it reaches its article, so
     only one chunk's articles are ever held."""
@@ -118,7 +118,7 @@ def span_records(filters: SpanFilters, *, chunk_size: int = CHUNK_SIZE) -> Itera
     last_span = None  # (article, start, end) → (sentence, quote): a span with several themes repeats
     layer = span_layer(filters)
     sources: dict = {}
-    for row in _rows_with_articles(span_theme_rows(filters).iterator(chunk_size=chunk_size), chunk_size, contexts):
+    for row in rows_with_articles(span_theme_rows(filters).iterator(chunk_size=chunk_size), chunk_size, contexts):
         (
             span_id,
             article_id,

@@ -10,8 +10,19 @@ further, which keeps the export fast.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import islice
 
-from .dataset import SpanRecord
+from .dataset import CHUNK_SIZE, QuoteIndex, SpanRecord, sentence_around
+from .selectors import (
+    GOLD,
+    SpanFilters,
+    article_contexts,
+    gold_sources,
+    latest_reviewers,
+    span_layer,
+    span_theme_rows,
+)
 
 CSV_COLUMNS = (
     "span_id",
@@ -48,6 +59,19 @@ def csv_cell(value: str) -> str:
     return value
 
 
+_CSV_SPECIAL = re.compile(r'[,"\r\n]')
+
+
+def csv_field(value: str | None) -> str:
+    """``value`` as ``csv.writer`` (the excel dialect: minimal quoting, quotes doubled) writes it as a cell of a
+    row of several, None as empty."""
+    if not value:
+        return ""
+    if _CSV_SPECIAL.search(value) is None:
+        return value
+    return '"' + value.replace('"', '""') + '"'
+
+
 def span_csv_row(r: SpanRecord) -> list:
     """Cells in CSV_COLUMNS order: numbers as numbers, dates in ISO 8601, None as empty."""
     c = csv_cell
@@ -74,3 +98,70 @@ def span_csv_row(r: SpanRecord) -> list:
         r.updated_at.isoformat(),
         r.layer,
     ]
+
+
+def _iso(value) -> str:
+    return value if isinstance(value, str) else value.isoformat()
+
+
+def span_csv_lines(filters: SpanFilters, *, chunk_size: int = CHUNK_SIZE) -> Iterator[str]:
+    """The CSV lines ``csv.writer`` writes for ``span_csv_row(record)`` of every record of ``span_records(filters)``,
+    without the records: the export's hot path. Work is done once where it repeats: per article (its metadata
+    cells, its quote index), per span (its sentence, quote, text, note, users and dates: a span with several themes
+    has a row per theme, which differ only in the two theme cells) and per theme (through a small memo)."""
+    c = csv_cell
+    f = csv_field
+    themes: dict = {}
+    gold = span_layer(filters) == GOLD
+    layer = GOLD if gold else "analysts"
+    contexts: dict = {}
+    current = last_span = None
+    head = pre = post = ""
+    quotes = text = None
+    rows = span_theme_rows(filters, dates_as_text=True, reviewers=False).iterator(chunk_size=chunk_size)
+    # A chunk of rows at a time: its new articles' contexts, and its spans' gold sources or reviewers, in one query
+    # each. The article the previous chunk ended in is held already (popped from ``contexts`` when reached).
+    while chunk := list(islice(rows, chunk_size)):
+        contexts.update(article_contexts(list(dict.fromkeys(r[1] for r in chunk if r[1] != current))))
+        span_ids = {r[0] for r in chunk}
+        users = gold_sources(span_ids) if gold else latest_reviewers(span_ids)
+        for (
+            span_id,
+            article_id,
+            start,
+            end,
+            span_text,
+            theme,
+            theme_name,
+            annotator,
+            status,
+            reviewer,
+            note,
+            ca,
+            ua,
+        ) in chunk:
+            if article_id != current:
+                current = article_id
+                article = contexts.pop(article_id)
+                text = article.text
+                quotes = QuoteIndex(article.quotes)
+                published = article.published.isoformat() if article.published else ""
+                head = f"{article_id},{f(c(article.title))},{f(c(article.outlet))},{published},{f(c(article.url))}"
+                last_span = None
+            if span_id != last_span:
+                last_span = span_id
+                quote = quotes.containing(start, end)
+                quote_cells = "," if quote is None else f"{quote[2]},{f(c(quote[3]))}"
+                # gold: the analysts behind the span, and the adjudicating supervisor (from the row)
+                who, by = (users.get(span_id, ""), reviewer) if gold else (annotator, users.get(span_id, ""))
+                pre = f"{span_id},{head},{start},{end},{f(c(span_text))},"
+                post = (
+                    f",{f(c(who))},{f(c(status))},{f(c(by or ''))},"
+                    f"{quote_cells},{f(c(sentence_around(text, start, end)))},{f(c(note))},"
+                    f"{_iso(ca)},{_iso(ua)},{layer}\r\n"
+                )
+            try:
+                cells = themes[theme, theme_name]
+            except KeyError:
+                cells = themes[theme, theme_name] = f"{f(c(theme))},{f(c(theme_name))}"
+            yield pre + cells + post

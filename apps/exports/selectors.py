@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db import connection
+from django.db.models import CharField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from apps.accounts.models import User
 from apps.annotations.models import Annotation, EntityMention
 from apps.corpus.models import Article
 from apps.ingest.models import ImportBatch
@@ -142,29 +144,43 @@ SPAN_ROW_FIELDS = (
 )
 
 
-def span_theme_rows(filters: SpanFilters) -> QuerySet:
+class IsoTimestamp(Func):
+    """PostgreSQL: ``datetime.isoformat()`` of a timestamptz as Django reads it (UTC), as text: the database writes
+    it instead of the client parsing a datetime only to print it again. Microseconds only when not zero."""
+
+    output_field = CharField()
+    template = (
+        "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN to_char(%(expressions)s, "
+        "'US') = '000000' THEN '' ELSE to_char(%(expressions)s, '.US') END || '+00:00'"
+    )
+
+
+def span_theme_rows(filters: SpanFilters, *, dates_as_text: bool = False, reviewers: bool = True) -> QuerySet:
     """Rows of SPAN_ROW_FIELDS, ordered by article, span, theme: iterate with ``.iterator(chunk_size=...)``.
     Gold rows have no annotator of their own (``gold_span_annotators`` names the analysts behind each), status
-    "accepted", the adjudicating supervisor as reviewer and no note."""
+    "accepted", the adjudicating supervisor as reviewer and no note. ``dates_as_text``: on PostgreSQL, the two
+    dates come as their ``isoformat()`` text (elsewhere they stay datetimes). ``reviewers=False``: analysts' rows
+    leave the reviewer empty, for the caller to read with ``latest_reviewers`` (a subquery per row costs more)."""
+    dates = ("created_at", "updated_at")
+    qs = span_themes(filters)
+    if dates_as_text and connection.vendor == "postgresql":
+        qs = qs.annotate(created_iso=IsoTimestamp("created_at"), updated_iso=IsoTimestamp("updated_at"))
+        dates = ("created_iso", "updated_iso")
     if span_layer(filters) == GOLD:
         return (
-            span_themes(filters)
-            .annotate(
+            qs.annotate(
                 gold_annotator=Value(""),
                 gold_status=Value(Annotation.Status.ACCEPTED.value),
                 reviewer=F("created_by__username"),
                 gold_note=Value(""),
             )
             .order_by("article_id", "id", "theme_order", "theme_name")
-            .values_list(
-                *SPAN_ROW_FIELDS[:7], "gold_annotator", "gold_status", "reviewer", "gold_note", *SPAN_ROW_FIELDS[11:]
-            )
+            .values_list(*SPAN_ROW_FIELDS[:7], "gold_annotator", "gold_status", "reviewer", "gold_note", *dates)
         )
     return (
-        span_themes(filters)
-        .annotate(reviewer=reviewer_expression("id"))
+        qs.annotate(reviewer=reviewer_expression("id") if reviewers else Value(""))
         .order_by("article_id", "id", "theme_order", "theme_name")
-        .values_list(*SPAN_ROW_FIELDS)
+        .values_list(*SPAN_ROW_FIELDS[:11], *dates)
     )
 
 
@@ -197,6 +213,50 @@ def gold_span_annotators(article_id: int) -> dict[int, str]:
     article (one query per article, as ``article_context``)."""
     names: dict[int, set] = {}
     for gold_id, username in GoldSpan.sources.through.objects.filter(goldspan__article_id=article_id).values_list(
+        "goldspan_id", "annotation__annotator__username"
+    ):
+        names.setdefault(gold_id, set()).add(username)
+    return {k: " ".join(sorted(v)) for k, v in names.items()}
+
+
+def _decision_rows(wanted: set[int]):
+    """(annotation id, replacement id, reviewer username) of the decisions on or creating ``wanted``, oldest first.
+    PostgreSQL gets the ids as one array parameter: an IN list of a thousand parameters costs more to build."""
+    if connection.vendor != "postgresql":
+        return (
+            ReviewDecision.objects.filter(Q(annotation_id__in=wanted) | Q(replacement_id__in=wanted))
+            .order_by("created_at", "pk")
+            .values_list("annotation_id", "replacement_id", "reviewer__username")
+        )
+    decisions, users = ReviewDecision._meta.db_table, User._meta.db_table
+    ids = list(wanted)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT d.annotation_id, d.replacement_id, u.username FROM "{decisions}" d '
+            f'JOIN "{users}" u ON u.id = d.reviewer_id '
+            "WHERE d.annotation_id = ANY(%s) OR d.replacement_id = ANY(%s) ORDER BY d.created_at, d.id",
+            [ids, ids],
+        )
+        return cursor.fetchall()
+
+
+def latest_reviewers(span_ids) -> dict[int, str]:
+    """``reviewer_expression`` of many spans in one query: {span id: username of the latest decision on it (or on
+    the edit that created it)}; spans without a decision are left out."""
+    wanted = set(span_ids)
+    latest: dict[int, str] = {}
+    for annotation_id, replacement_id, username in _decision_rows(wanted):  # oldest first: the latest is last
+        if annotation_id in wanted:
+            latest[annotation_id] = username
+        if replacement_id in wanted:
+            latest[replacement_id] = username
+    return latest
+
+
+def gold_sources(gold_ids) -> dict[int, str]:
+    """``gold_span_annotators`` of many gold spans in one query: {gold span id: space-separated usernames}."""
+    names: dict[int, set] = {}
+    for gold_id, username in GoldSpan.sources.through.objects.filter(goldspan_id__in=set(gold_ids)).values_list(
         "goldspan_id", "annotation__annotator__username"
     ):
         names.setdefault(gold_id, set()).add(username)

@@ -1,7 +1,8 @@
 """Writers: formatted records → bytes, as a stream of chunks the view and the command both consume.
 
 dataset (``dataset.py``) → formatter (``formatters.py``) → writer (here). Each writer is a generator of
-``bytes`` chunks of a few hundred rows, so a response or a file grows without the export ever being in memory.
+``bytes`` chunks of a few hundred rows (CSV: a few thousand), so a response or a file grows without the export
+ever being in memory.
 """
 
 from __future__ import annotations
@@ -10,15 +11,17 @@ import codecs
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 
 from apps.nlp.docbin import DEFAULT_SPANS_KEY, DocBinResult, docbin_build
 
-from .dataset import SpanRecord, span_records, training_texts
-from .formatters import CSV_COLUMNS, span_csv_row
+from .dataset import SpanRecord, training_texts
+from .formatters import CSV_COLUMNS, span_csv_lines, span_csv_row
 from .jsonl import jsonl_lines
 from .selectors import SpanFilters
 
 ROWS_PER_CHUNK = 500
+CSV_ROWS_PER_CHUNK = 4000  # the fast CSV path: ~1.3 MB chunks, one encode and one write per chunk
 
 Progress = Callable[[int], None] | None
 
@@ -48,7 +51,16 @@ def csv_chunks(records: Iterable[SpanRecord], *, progress: Progress = None, bom:
 
 
 def span_csv_chunks(filters: SpanFilters, *, progress: Progress = None, bom: bool = False) -> Iterator[bytes]:
-    return csv_chunks(span_records(filters), progress=progress, bom=bom)
+    """The bytes of ``csv_chunks(span_records(filters))`` (``tests/exports/test_export_identical.py`` holds them
+    equal), built from ready lines (``span_csv_lines``) joined and encoded a few thousand rows at a time."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(CSV_COLUMNS)
+    yield (codecs.BOM_UTF8 if bom else b"") + buffer.getvalue().encode("utf-8")
+    lines = span_csv_lines(filters)
+    while batch := list(islice(lines, CSV_ROWS_PER_CHUNK)):
+        yield "".join(batch).encode("utf-8")
+        if progress:
+            progress(len(batch))
 
 
 def jsonl_chunks(*, progress: Progress = None) -> Iterator[bytes]:

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from apps.exports import dataset
+from apps.exports import dataset, formatters
 from apps.exports.selectors import SpanFilters
 from apps.exports.writers import span_csv_chunks
 from apps.quotes.models import Quote
@@ -51,8 +51,8 @@ def test_rows_across_chunk_boundaries_keep_their_article_and_quote(analyst, monk
     _corpus(7, analyst, theme)
     whole = b"".join(span_csv_chunks(SpanFilters()))
     monkeypatch.setattr(dataset, "CHUNK_SIZE", 3)  # chunks end inside articles (2 rows each)
-    real = dataset.span_records
-    monkeypatch.setattr("apps.exports.writers.span_records", lambda filters: real(filters, chunk_size=3))
+    real = formatters.span_csv_lines
+    monkeypatch.setattr("apps.exports.writers.span_csv_lines", lambda filters: real(filters, chunk_size=3))
     chunked, queries = _export()
     assert chunked == whole
     rows = list(csv.DictReader(io.StringIO(whole.decode())))

@@ -19,6 +19,9 @@ from apps.nlp.docbin import DEFAULT_SPANS_KEY
 
 class Command(BaseCommand):
     help = "Export tagged spans as CSV (one row per span and theme), the whole database as JSONL, or a DocBin."
+    # The system checks import every URLconf and view (spaCy, scikit-learn): seconds and ~50 MB an export never
+    # uses. ``manage.py check`` runs them.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--format", default="csv", help=f"One of {', '.join(FORMATS)} (default csv).")
