@@ -12,6 +12,7 @@ import io
 
 import pytest
 import spacy
+from playwright.sync_api import expect
 from spacy.tokens import DocBin
 
 from apps.annotations.models import Annotation
@@ -72,6 +73,7 @@ def visible_disagreement(page):
 def walk_to(page, analyst_text):
     """Press j until the disagreement shown holds ``analyst_text`` (at most once round)."""
     for _ in range(page.locator("#disagreements .disagreement").count()):
+        expect(visible_disagreement(page)).to_have_count(1)  # one card at a time, once a swap or a step settled
         if analyst_text in visible_disagreement(page).locator(".dis-columns").inner_text():
             return visible_disagreement(page)
         page.keyboard.press("j")
