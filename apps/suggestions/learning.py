@@ -18,13 +18,17 @@ import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import joblib
 import numpy as np
 from scipy import sparse
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+# scikit-learn (and joblib) are imported where a model is fitted or (un)pickled, not with this module: every web
+# process imports it through the suggestions URLs, and half a second and ~50 MB of scikit-learn at start-up is
+# paid only by the processes that train or load a model.
 
 MIN_EXAMPLES = 5  # below this many coded passages a theme is suggested from its keywords (cold start)
 THRESHOLD = 0.4  # a theme is suggested for a sentence when its score reaches this (chosen on the dev set)
@@ -159,6 +163,10 @@ class ThemeSuggester:
         return [tid for tid, learned in zip(self.theme_ids, self.learned, strict=True) if not learned]
 
     def fit(self, examples: Sequence[Example]) -> ThemeSuggester:
+        from sklearn.exceptions import ConvergenceWarning
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
         ids = self.theme_ids
         self.keyword_scorer = KeywordScorer(self.codebook)
         self.n_examples = {tid: sum(1 for e in examples if tid in e.theme_ids) for tid in ids}
@@ -266,12 +274,16 @@ class ThemeSuggester:
 
     # storage: the fitted suggester goes to SuggesterModel.blob
     def dumps(self) -> bytes:
+        import joblib
+
         buffer = io.BytesIO()
         joblib.dump(self, buffer, compress=3)
         return buffer.getvalue()
 
     @staticmethod
     def loads(blob: bytes) -> ThemeSuggester:
+        import joblib
+
         return joblib.load(io.BytesIO(bytes(blob)))
 
 
