@@ -91,6 +91,8 @@ def test_analyst_checks_attributions_changes_a_speaker_adds_a_missed_quote_and_s
     bombs = quote_card(page, "guided bombs")
     bombs.locator(".qp-edit-open").click()  # the edit forms load on demand
     bombs.locator(".qp-edit-speaker[open]").wait_for()
+    # the form was just swapped in: type once htmx has settled it (its search trigger is wired then)
+    page.wait_for_function("() => !document.querySelector('.htmx-settling, .htmx-request, .htmx-swapping')")
     bombs.locator("input[name=q]").fill("ukra")
     option = bombs.locator(".qp-option", has_text="Ukraine").filter(has_not_text="Foreign Ministry")
     option.click()
