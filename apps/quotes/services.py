@@ -426,49 +426,42 @@ def quote_update(*, quote: Quote, version, actor, start=None, end=None, kind=Non
     return locked
 
 
-@transaction.atomic
-def quote_confirm(*, quote: Quote, version, actor) -> Quote:
-    """A person vouches for the quote as it stands (span, kind, speaker)."""
+def _confirmation_set(quote: Quote, version, actor, *, confirmed: bool) -> Quote:
+    """Confirm or take a confirmation back in the actor's layer: their own correction under blind double
+    annotation (the shared quote is untouched), else the shared quote (or the analyst's private addition).
+    Taking back is refused when that layer holds no confirmation; checked against ``version``."""
+    verb = "confirmed" if confirmed else "unconfirmed"
     if _blind(quote, actor):
         correction = _correction_claim(quote, version, actor)
         if correction.deleted:
             raise ValidationError("You deleted this quote; restore it first.", code="deleted")
-        correction.confirmed = True
-        _by(correction, actor, "confirmed (blind)").save()
+        if not confirmed and not correction.confirmed:
+            # a confirmation in the shared layer is not theirs to take back: a reviewer decides on it
+            raise ValidationError("You have not confirmed this quote.", code="not_confirmed")
+        correction.confirmed = confirmed
+        _by(correction, actor, f"{verb} (blind)").save()
         return _as_corrected(correction, actor)
     locked = _claim(Quote, quote.pk, version, "quote")
     if locked.deleted_at:
         raise ValidationError("This quote has been deleted; restore it first.", code="deleted")
-    locked.confirmed = True
-    locked.confirmed_by = actor
-    _by(locked, actor, "confirmed").save()
+    if not confirmed and not locked.confirmed:
+        raise ValidationError("This quote is not confirmed.", code="not_confirmed")
+    locked.confirmed = confirmed
+    locked.confirmed_by = actor if confirmed else None
+    _by(locked, actor, verb).save()
     return locked
+
+
+@transaction.atomic
+def quote_confirm(*, quote: Quote, version, actor) -> Quote:
+    """A person vouches for the quote as it stands (span, kind, speaker)."""
+    return _confirmation_set(quote, version, actor, confirmed=True)
 
 
 @transaction.atomic
 def quote_unconfirm(*, quote: Quote, version, actor) -> Quote:
-    """Take a confirmation back, in the layer ``quote_confirm`` would have written for this actor: the analyst's
-    own correction under blind double annotation (the shared quote is untouched), else the shared quote (or the
-    analyst's private addition). Refused when that layer holds no confirmation; checked against ``version``."""
-    if _blind(quote, actor):
-        correction = _correction_claim(quote, version, actor)
-        if correction.deleted:
-            raise ValidationError("You deleted this quote; restore it first.", code="deleted")
-        if not correction.confirmed:
-            # a confirmation in the shared layer is not theirs to take back: a reviewer decides on it
-            raise ValidationError("You have not confirmed this quote.", code="not_confirmed")
-        correction.confirmed = False
-        _by(correction, actor, "unconfirmed (blind)").save()
-        return _as_corrected(correction, actor)
-    locked = _claim(Quote, quote.pk, version, "quote")
-    if locked.deleted_at:
-        raise ValidationError("This quote has been deleted; restore it first.", code="deleted")
-    if not locked.confirmed:
-        raise ValidationError("This quote is not confirmed.", code="not_confirmed")
-    locked.confirmed = False
-    locked.confirmed_by = None
-    _by(locked, actor, "unconfirmed").save()
-    return locked
+    """Take a confirmation back, in the layer ``quote_confirm`` would have written for this actor."""
+    return _confirmation_set(quote, version, actor, confirmed=False)
 
 
 @transaction.atomic

@@ -161,33 +161,30 @@ def quote_create(request, article_id: int):
     return _written(request, article, "Quote added.")
 
 
-@require_POST
-@login_required
-def quote_confirm(request, pk: int):
+def _versioned_action(request, pk: int, service, done: str):
+    """A quote action that needs only the version the page showed (confirm, unconfirm, delete, restore)."""
     quote = _quote_for_write(request, pk)
     form = VersionForm(request.POST)
     if not form.is_valid():
         return error_response(form_error_text(form))
     try:
-        services.quote_confirm(quote=quote, version=form.cleaned_data["version"], actor=request.user)
+        service(quote=quote, version=form.cleaned_data["version"], actor=request.user)
     except (ValidationError, VersionConflict) as err:
         return _refused(request, quote.article, err)
-    return _written(request, quote.article, "Quote confirmed.")
+    return _written(request, quote.article, done)
+
+
+@require_POST
+@login_required
+def quote_confirm(request, pk: int):
+    return _versioned_action(request, pk, services.quote_confirm, "Quote confirmed.")
 
 
 @require_POST
 @login_required
 def quote_unconfirm(request, pk: int):
     """Take a confirmation back (the panel's "Unconfirm", and Ctrl+Z after a confirmation)."""
-    quote = _quote_for_write(request, pk)
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        return error_response(form_error_text(form))
-    try:
-        services.quote_unconfirm(quote=quote, version=form.cleaned_data["version"], actor=request.user)
-    except (ValidationError, VersionConflict) as err:
-        return _refused(request, quote.article, err)
-    return _written(request, quote.article, "Quote unconfirmed.")
+    return _versioned_action(request, pk, services.quote_unconfirm, "Quote unconfirmed.")
 
 
 @require_POST
@@ -243,29 +240,13 @@ def quote_speaker(request, pk: int):
 @require_POST
 @login_required
 def quote_delete(request, pk: int):
-    quote = _quote_for_write(request, pk)
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        return error_response(form_error_text(form))
-    try:
-        services.quote_delete(quote=quote, version=form.cleaned_data["version"], actor=request.user)
-    except (ValidationError, VersionConflict) as err:
-        return _refused(request, quote.article, err)
-    return _written(request, quote.article, "Quote deleted.")
+    return _versioned_action(request, pk, services.quote_delete, "Quote deleted.")
 
 
 @require_POST
 @login_required
 def quote_restore(request, pk: int):
-    quote = _quote_for_write(request, pk)
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        return error_response(form_error_text(form))
-    try:
-        services.quote_restore(quote=quote, version=form.cleaned_data["version"], actor=request.user)
-    except (ValidationError, VersionConflict) as err:
-        return _refused(request, quote.article, err)
-    return _written(request, quote.article, "Quote restored.")
+    return _versioned_action(request, pk, services.quote_restore, "Quote restored.")
 
 
 @require_GET
