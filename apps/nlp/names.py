@@ -208,6 +208,27 @@ def family_name(name: str) -> str:
     return tokens[-1]
 
 
+@functools.cache
+def _given_name_genders() -> dict[str, str]:
+    """``data/given_names.json`` as one lookup, loaded the first time a gender is asked for (about 25,000 names)."""
+    data = json.loads((_DATA_DIR / "given_names.json").read_text(encoding="utf-8"))
+    return {**dict.fromkeys(data["female"], "female"), **dict.fromkeys(data["male"], "male")}
+
+
+def gender_of_name(name: str) -> str | None:
+    """What a person's given name says of their gender ("female", "male"), or None when the name has no given
+    name, the given name is an initial, or women and men both bear it ("Jean", "Kim", "Andrea"). A prior only:
+    what the text itself says (a resolved "she", "spokesman") comes first."""
+    tokens = [t.strip(_STRIP_PUNCT) for t in name.split()]
+    tokens = [t for t in tokens if t and fold(t) not in NAME_PARTICLES]
+    if len(tokens) < 2:
+        return None
+    family = family_name(" ".join(tokens))
+    given = tokens[1] if family == tokens[0] else tokens[0]
+    genders = _given_name_genders()  # "Jean-Pierre": the first part that tells
+    return next((genders[part] for part in fold(given).split("-") if len(part) > 1 and part in genders), None)
+
+
 @functools.lru_cache(maxsize=8192)
 def name_tokens(name: str) -> tuple[str, ...]:
     """Folded tokens of a name, titles, possessives, determiners and name particles ("al-", "von") removed;

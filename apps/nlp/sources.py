@@ -33,6 +33,7 @@ from .names import (
     WORLD,
     compatible_names,
     families_of,
+    gender_of_name,
     same_nationality,
     same_speaker,
     short_role,
@@ -984,8 +985,11 @@ class SpeakerResolver:
         added ..." resolved to him, "spokesman", "Mr"), nor "he" to a woman: "Ana Ruiz ... Tom Reyes said X.
         He added Y. Ruiz has refused. 'Z,' she said" gives Z to Ruiz, not to Reyes."""
         wanted = _GENDER_OF_PRONOUN.get(self.view.doc[pronoun_tok].lower_)
-        known = self._gender.get(self._gender_key(mid))
-        return wanted is not None and known is not None and known != wanted
+        if wanted is None:
+            return False
+        # what the text has shown first; else what the given name says ("Ana Ruiz", "Tom Reyes")
+        known = self._gender.get(self._gender_key(mid)) or gender_of_name(self.registry.name_of(mid))
+        return known is not None and known != wanted
 
     def _subject(self, row: int, pos: int) -> tuple[int | None, Source]:
         if row not in self._subjects:
