@@ -284,7 +284,8 @@ def run_readout(args, docs_warm, docs, tmp: Path) -> dict:
             res["spacy_import"] = spacy_import(args, sup, docs, dsn, server)
             res["peak_rss_mib"] = round(sampler.take_peak() / 1024, 1)
             return res
-        upload(sup, docs_warm, "warmup.jsonl", dsn)
+        if docs_warm:
+            upload(sup, docs_warm, "warmup.jsonl", dsn)
         c0 = cpu()
         imp = upload(sup, docs, "corpus-1000.jsonl", dsn)
         ids = imp.pop("article_ids")
@@ -296,6 +297,9 @@ def run_readout(args, docs_warm, docs, tmp: Path) -> dict:
         entities_url = re.search(r'id="entity-panel"[^>]*hx-get="([^"]+)"', page).group(1)
         htmx = {"HX-Request": "true"}
         opens, parts = [], {"page": [], "quotes_panel": [], "entity_panel": []}
+        if args.steps == "open":  # warm the worker as the full run's import does, then only the open step
+            for _ in range(3):
+                admin.req("GET", f"/annotate/{article}/")
         c0 = cpu()
         for _ in range(args.get_reps):
             total = 0.0
@@ -315,6 +319,9 @@ def run_readout(args, docs_warm, docs, tmp: Path) -> dict:
             "load": load(),
         }
 
+        if args.steps == "open":
+            res["peak_rss_mib"] = round(sampler.take_peak() / 1024, 1)
+            return res
         n = min(args.annotate, len(ids))
         bodies = [(i, json.dumps(annotation_spans(d, theme_ids))) for i, d in zip(ids[:n], docs[:n])]
         lat = []
@@ -428,6 +435,9 @@ def main() -> int:
     ap.add_argument("--annotate", type=int, default=200)
     ap.add_argument("--get-reps", type=int, default=20)
     ap.add_argument("--export-reps", type=int, default=3)
+    ap.add_argument(
+        "--steps", choices=["all", "open"], default="all", help="open: only the open step (after a small import)"
+    )
     ap.add_argument("--label-studio", default="", help="a Label Studio venv: run its harness interleaved")
     ap.add_argument("--out", default="")
     ap.add_argument(
@@ -454,11 +464,15 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="readout-peer-") as tmp:
             run = run_readout(args, docs_warm, docs, Path(tmp))
         runs.append(run)
-        if args.spacy_only:
-            print(json.dumps(run))
+        if args.spacy_only or args.steps == "open":
+            print(json.dumps(run.get("open", run)))
             continue
         print(f"run {k}: {json.dumps(headline(run))} (load {load()})", file=sys.stderr)
     if args.spacy_only:
+        return 0
+    if args.steps == "open":
+        parts = {k: statistics.median(r["open"][k] for r in runs) for k in runs[0]["open"] if "median_ms" in k}
+        print(json.dumps({"runs": len(runs), "open_medians_ms": parts, "load_at_end": load()}))
         return 0
 
     heads = [headline(r) for r in runs]

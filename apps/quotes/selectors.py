@@ -45,6 +45,40 @@ def last_deletion_by(*, article_id: int, user) -> Quote | None:
     )
 
 
+def unconfirmable_quotes(*, user, quotes, blind: bool) -> set[int]:
+    """The confirmed quotes this user may unconfirm: all of them, except under blind double annotation, where only
+    their own confirmations are theirs to take back (a shared quote confirmed before stays with the reviewer)."""
+    confirmed = {q.pk for q in quotes if q.confirmed}
+    if not blind or not confirmed:
+        return confirmed
+    own = set(quotes_confirmed_by_analyst(user=user, quote_ids=confirmed))
+    return {q.pk for q in quotes if q.pk in own or (q.confirmed and q.private_to_id == user.pk)}
+
+
+DELETED_SHOWN = 20
+
+
+def quotes_panel(*, user, article_id: int, can_edit: bool, blind: bool) -> dict:
+    """What the quotes panel draws: the quotes as ``user`` sees them, which of them they may unconfirm, their own
+    last deletion (undo) and the latest deletions. The undo comes from the deletions already read unless it may
+    lie beyond them (a query only then)."""
+    quotes = quotes_seen_by(user=user, article_id=article_id, blind=blind)
+    deleted = list(article_deleted_quotes(article_id=article_id)[:DELETED_SHOWN])
+    undo = None
+    if can_edit:
+        since = timezone.now() - UNDO_WINDOW
+        undo = next((q for q in deleted if q.deleted_by_id == user.pk and q.deleted_at >= since), None)
+        if undo is None and len(deleted) == DELETED_SHOWN and deleted[-1].deleted_at >= since:
+            undo = last_deletion_by(article_id=article_id, user=user)
+    return {
+        "quotes": quotes,
+        "can_edit": can_edit,
+        "unconfirmable": unconfirmable_quotes(user=user, quotes=quotes, blind=blind) if can_edit else set(),
+        "undo": undo,
+        "deleted": deleted,
+    }
+
+
 def speaker_search(*, q: str, limit: int = 10, exclude_id: int | None = None) -> list[Speaker]:
     """Live speakers whose name or an alias contains ``q`` (case-insensitive); prefix matches first."""
     q = " ".join((q or "").split())
