@@ -9,8 +9,9 @@ articles 200-1199 the timed one. Steps, each as the peer harness measures it:
 
 * ``import``: the 1,000 pre-annotated articles as one JSONL upload through the upload page (supervisor), then
   waiting until the batch is done (its row polled every 10 ms); wall time from the POST to done.
-* ``open``: one article with its annotations: the workspace page and its two panels (quotes, entity
-  suggestions, as htmx loads them), each on a fresh connection; median of ``--get-reps`` of the three together.
+* ``open``: one article with its annotations: the workspace page (which draws its quotes and entity panels) plus
+  every part of it that htmx still loads on ``load`` (found in the page; none today), each on a fresh connection;
+  median of ``--get-reps`` of them together, and each part's median.
 * ``save``/``annotate``: for 200 articles, the 39-span annotation the peer harness saves (the pre-annotation
   minus its last span, one label changed) in one POST to the bulk endpoint (admin user); median latency and wall.
 * ``export_csv``: the full span CSV (``/exports/download/?format=csv``), median of ``--export-reps``.
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import html
 import json
 import os
 import re
@@ -240,6 +242,22 @@ def upload(client: Client, docs: list[dict], name: str, dsn: str) -> dict:
     return {"wall_s": wall, "post_s": posted, "bytes": len(body), "article_ids": ids}
 
 
+TAG = re.compile(r"<[a-z][^>]*\bhx-get=[^>]*>")
+ATTR = re.compile(r'\b(id|hx-get|hx-trigger)="([^"]*)"')
+
+
+def lazy_parts(page: str) -> list[tuple[str, str]]:
+    """(key, url) of each element of ``page`` that htmx loads as soon as the page is there (a trigger ``load``),
+    keyed by its id (``quotes-panel`` -> ``quotes_panel``)."""
+    found = []
+    for tag in TAG.findall(page):
+        attrs = dict(ATTR.findall(tag))
+        triggers = [t.split()[0] for t in attrs.get("hx-trigger", "").split(",") if t.strip()]
+        if "load" in triggers:
+            found.append((attrs.get("id", f"part{len(found)}").replace("-", "_"), html.unescape(attrs["hx-get"])))
+    return found
+
+
 def annotation_spans(doc: dict, theme_ids: dict[str, int]) -> list[dict]:
     """What the Label Studio harness saves: the pre-annotation minus its last span, one label changed."""
     spans = [dict(s) for s in doc["spans"][:-1]]
@@ -293,21 +311,19 @@ def run_readout(args, docs_warm, docs, tmp: Path) -> dict:
 
         article = ids[0]
         page = admin.req("GET", f"/annotate/{article}/").text
-        quotes_url = re.search(r'id="quotes-panel"[^>]*hx-get="([^"]+)"', page).group(1)
-        entities_url = re.search(r'id="entity-panel"[^>]*hx-get="([^"]+)"', page).group(1)
-        htmx = {"HX-Request": "true"}
-        opens, parts = [], {"page": [], "quotes_panel": [], "entity_panel": []}
+        # what the browser requests to show the article with its annotations: the page and every part it still
+        # loads by itself at once (hx-trigger "load"); panels in tabs load when their tab is first shown
+        steps = [("page", f"/annotate/{article}/", {})] + [
+            (key, path, {"HX-Request": "true"}) for key, path in lazy_parts(page)
+        ]
+        opens, parts = [], {key: [] for key, _, _ in steps}
         if args.steps == "open":  # warm the worker as the full run's import does, then only the open step
             for _ in range(3):
                 admin.req("GET", f"/annotate/{article}/")
         c0 = cpu()
         for _ in range(args.get_reps):
             total = 0.0
-            for key, path, headers in (
-                ("page", f"/annotate/{article}/", {}),
-                ("quotes_panel", quotes_url, htmx),
-                ("entity_panel", entities_url, htmx),
-            ):
+            for key, path, headers in steps:
                 t, _ = pc.timed(admin.req, "GET", path, headers=headers)
                 parts[key].append(t)
                 total += t
