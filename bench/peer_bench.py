@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import html
 import json
 import os
 import re
@@ -51,6 +50,7 @@ REPO = Path(__file__).resolve().parents[1]
 PEERS = Path(os.environ.get("PEERS_DIR", REPO.parent / "shared" / "peers"))
 sys.path.insert(0, str(PEERS))
 import peer_bench_common as pc  # noqa: E402
+from benchenv import lazy_parts  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 # Label Studio 1.23.2, medians of 3 runs on a 2-core machine (../shared/peers/README.md).
 PUBLISHED_LS = {
@@ -240,22 +240,6 @@ def upload(client: Client, docs: list[dict], name: str, dsn: str) -> dict:
     if status != "done" or created != len(docs):
         raise RuntimeError(f"import {name}: status {status}, created {created} of {len(docs)}, failed {failed}")
     return {"wall_s": wall, "post_s": posted, "bytes": len(body), "article_ids": ids}
-
-
-TAG = re.compile(r"<[a-z][^>]*\bhx-get=[^>]*>")
-ATTR = re.compile(r'\b(id|hx-get|hx-trigger)="([^"]*)"')
-
-
-def lazy_parts(page: str) -> list[tuple[str, str]]:
-    """(key, url) of each element of ``page`` that htmx loads as soon as the page is there (a trigger ``load``),
-    keyed by its id (``quotes-panel`` -> ``quotes_panel``)."""
-    found = []
-    for tag in TAG.findall(page):
-        attrs = dict(ATTR.findall(tag))
-        triggers = [t.split()[0] for t in attrs.get("hx-trigger", "").split(",") if t.strip()]
-        if "load" in triggers:
-            found.append((attrs.get("id", f"part{len(found)}").replace("-", "_"), html.unescape(attrs["hx-get"])))
-    return found
 
 
 def annotation_spans(doc: dict, theme_ids: dict[str, int]) -> list[dict]:
