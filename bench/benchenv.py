@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -63,3 +65,19 @@ def timed_get(client, url: str, *, runs: int):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     return statistics.median(times), len(ctx.captured_queries), response
+
+
+TAG = re.compile(r"<[a-z][^>]*\bhx-get=[^>]*>")
+ATTR = re.compile(r'\b(id|hx-get|hx-trigger)="([^"]*)"')
+
+
+def lazy_parts(page: str) -> list[tuple[str, str]]:
+    """(key, url) of each element of ``page`` that htmx loads as soon as the page is there (a trigger ``load``),
+    keyed by its id (``quotes-panel`` -> ``quotes_panel``)."""
+    found = []
+    for tag in TAG.findall(page):
+        attrs = dict(ATTR.findall(tag))
+        triggers = [t.split()[0] for t in attrs.get("hx-trigger", "").split(",") if t.strip()]
+        if "load" in triggers:
+            found.append((attrs.get("id", f"part{len(found)}").replace("-", "_"), html.unescape(attrs["hx-get"])))
+    return found

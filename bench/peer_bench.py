@@ -9,8 +9,9 @@ articles 200-1199 the timed one. Steps, each as the peer harness measures it:
 
 * ``import``: the 1,000 pre-annotated articles as one JSONL upload through the upload page (supervisor), then
   waiting until the batch is done (its row polled every 10 ms); wall time from the POST to done.
-* ``open``: one article with its annotations: the workspace page and its two panels (quotes, entity
-  suggestions, as htmx loads them), each on a fresh connection; median of ``--get-reps`` of the three together.
+* ``open``: one article with its annotations: the workspace page (which draws its quotes and entity panels) plus
+  every part of it that htmx still loads on ``load`` (found in the page; none today), each on a fresh connection;
+  median of ``--get-reps`` of them together, and each part's median.
 * ``save``/``annotate``: for 200 articles, the 39-span annotation the peer harness saves (the pre-annotation
   minus its last span, one label changed) in one POST to the bulk endpoint (admin user); median latency and wall.
 * ``export_csv``: the full span CSV (``/exports/download/?format=csv``), median of ``--export-reps``.
@@ -49,6 +50,7 @@ REPO = Path(__file__).resolve().parents[1]
 PEERS = Path(os.environ.get("PEERS_DIR", REPO.parent / "shared" / "peers"))
 sys.path.insert(0, str(PEERS))
 import peer_bench_common as pc  # noqa: E402
+from benchenv import lazy_parts  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 # Label Studio 1.23.2, medians of 3 runs on a 2-core machine (../shared/peers/README.md).
 PUBLISHED_LS = {
@@ -284,7 +286,8 @@ def run_readout(args, docs_warm, docs, tmp: Path) -> dict:
             res["spacy_import"] = spacy_import(args, sup, docs, dsn, server)
             res["peak_rss_mib"] = round(sampler.take_peak() / 1024, 1)
             return res
-        upload(sup, docs_warm, "warmup.jsonl", dsn)
+        if docs_warm:
+            upload(sup, docs_warm, "warmup.jsonl", dsn)
         c0 = cpu()
         imp = upload(sup, docs, "corpus-1000.jsonl", dsn)
         ids = imp.pop("article_ids")
@@ -292,18 +295,19 @@ def run_readout(args, docs_warm, docs, tmp: Path) -> dict:
 
         article = ids[0]
         page = admin.req("GET", f"/annotate/{article}/").text
-        quotes_url = re.search(r'id="quotes-panel"[^>]*hx-get="([^"]+)"', page).group(1)
-        entities_url = re.search(r'id="entity-panel"[^>]*hx-get="([^"]+)"', page).group(1)
-        htmx = {"HX-Request": "true"}
-        opens, parts = [], {"page": [], "quotes_panel": [], "entity_panel": []}
+        # what the browser requests to show the article with its annotations: the page and every part it still
+        # loads by itself at once (hx-trigger "load"); panels in tabs load when their tab is first shown
+        steps = [("page", f"/annotate/{article}/", {})] + [
+            (key, path, {"HX-Request": "true"}) for key, path in lazy_parts(page)
+        ]
+        opens, parts = [], {key: [] for key, _, _ in steps}
+        if args.steps == "open":  # warm the worker as the full run's import does, then only the open step
+            for _ in range(3):
+                admin.req("GET", f"/annotate/{article}/")
         c0 = cpu()
         for _ in range(args.get_reps):
             total = 0.0
-            for key, path, headers in (
-                ("page", f"/annotate/{article}/", {}),
-                ("quotes_panel", quotes_url, htmx),
-                ("entity_panel", entities_url, htmx),
-            ):
+            for key, path, headers in steps:
                 t, _ = pc.timed(admin.req, "GET", path, headers=headers)
                 parts[key].append(t)
                 total += t
@@ -315,6 +319,9 @@ def run_readout(args, docs_warm, docs, tmp: Path) -> dict:
             "load": load(),
         }
 
+        if args.steps == "open":
+            res["peak_rss_mib"] = round(sampler.take_peak() / 1024, 1)
+            return res
         n = min(args.annotate, len(ids))
         bodies = [(i, json.dumps(annotation_spans(d, theme_ids))) for i, d in zip(ids[:n], docs[:n])]
         lat = []
@@ -428,6 +435,9 @@ def main() -> int:
     ap.add_argument("--annotate", type=int, default=200)
     ap.add_argument("--get-reps", type=int, default=20)
     ap.add_argument("--export-reps", type=int, default=3)
+    ap.add_argument(
+        "--steps", choices=["all", "open"], default="all", help="open: only the open step (after a small import)"
+    )
     ap.add_argument("--label-studio", default="", help="a Label Studio venv: run its harness interleaved")
     ap.add_argument("--out", default="")
     ap.add_argument(
@@ -454,11 +464,15 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="readout-peer-") as tmp:
             run = run_readout(args, docs_warm, docs, Path(tmp))
         runs.append(run)
-        if args.spacy_only:
-            print(json.dumps(run))
+        if args.spacy_only or args.steps == "open":
+            print(json.dumps(run.get("open", run)))
             continue
         print(f"run {k}: {json.dumps(headline(run))} (load {load()})", file=sys.stderr)
     if args.spacy_only:
+        return 0
+    if args.steps == "open":
+        parts = {k: statistics.median(r["open"][k] for r in runs) for k in runs[0]["open"] if "median_ms" in k}
+        print(json.dumps({"runs": len(runs), "open_medians_ms": parts, "load_at_end": load()}))
         return 0
 
     heads = [headline(r) for r in runs]

@@ -4,6 +4,8 @@
 Measures, through the Django test client (the whole request: middleware, session, view, template):
 - render: GET /annotate/<id>/ — median time and the number of SQL queries (also for the same article with 20
   spans, to show the count does not grow with spans);
+- open: what the browser requests to show the article with its annotations: the page plus every part htmx loads
+  on ``load`` (the quotes and entity panels used to be two such requests; they are drawn into the page now);
 - create: POST /annotate/<id>/spans/ as HTMX (the span, its history, the re-rendered paragraph and row).
 
     .venv/bin/python bench/workspace_bench.py [--runs 15]      # SQLite in a temp dir unless DATABASE_URL is set
@@ -20,7 +22,7 @@ import statistics
 import sys
 import time
 
-from benchenv import django_setup, make_text, timed_get  # bench/ is on sys.path when run as a script
+from benchenv import django_setup, lazy_parts, make_text, timed_get  # bench/ is on sys.path when run as a script
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:
@@ -88,6 +90,38 @@ def build(n_spans: int, text: str, rng: random.Random, *, title: str):
     return article
 
 
+def open_article(client, url: str, *, runs: int) -> dict:
+    """The page and every part of it htmx loads on ``load`` (as bench/peer_bench.py finds them): the median of
+    their summed times, each part's median and the queries of all of them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    page = client.get(url).content.decode()
+    steps = [("page", url, {})] + [(key, path, {"HTTP_HX_REQUEST": "true"}) for key, path in lazy_parts(page)]
+    parts: dict[str, list[float]] = {key: [] for key, _, _ in steps}
+    totals = []
+    for k in range(runs + 1):
+        total = 0.0
+        for key, path, headers in steps:
+            t = time.perf_counter()
+            response = client.get(path, **headers)
+            elapsed = (time.perf_counter() - t) * 1000
+            assert response.status_code == 200, (path, response.status_code)
+            if k:  # the first round is a warm-up
+                parts[key].append(elapsed)
+                total += elapsed
+        if k:
+            totals.append(total)
+    with CaptureQueriesContext(connection) as ctx:
+        for _, path, headers in steps:
+            client.get(path, **headers)
+    return {
+        "open_ms": round(statistics.median(totals), 1),
+        "open_queries": len(ctx.captured_queries),
+        **{f"{key}_ms": round(statistics.median(v), 1) for key, v in parts.items()},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=15)
@@ -133,6 +167,10 @@ def main() -> None:
     small_ms, small_queries, small_size = render(small)
     print(f"render 20 spans:    {small_ms:7.1f} ms, {small_queries} queries, {small_size / 1024:.0f} KiB")
     print(f"render {args.spans} spans: {render_ms:7.1f} ms, {render_queries} queries, {size / 1024:.0f} KiB")
+    opened = {}
+    for name, article in (("small", small), ("big", big)):
+        opened[name] = open_article(client, reverse("annotations:workspace", args=[article.pk]), runs=args.runs)
+        print(f"open ({name}): {json.dumps(opened[name])}")
 
     words = word_spans(text)
     existing = set(Annotation.objects.filter(article=big).values_list("start", "end"))
@@ -166,6 +204,9 @@ def main() -> None:
                 "render_queries": render_queries,
                 "create_ms": round(create_ms, 1),
                 "create_queries": max(queries),
+                "open_ms": opened["big"]["open_ms"],
+                "open_queries": opened["big"]["open_queries"],
+                "open_small_ms": opened["small"]["open_ms"],
             }
         )
     )

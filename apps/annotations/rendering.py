@@ -140,3 +140,151 @@ def theme_css(themes: Iterable) -> SafeString:
         rules.append(f".chip.t{t.id},.swatch.t{t.id}{{background:{t.colour}66}}")
         rules.append(f".ws-text .o.t{t.id}{{border-bottom-color:{t.colour}}}")
     return mark_safe("\n".join(rules))
+
+
+def _picker_option(theme, parent=None) -> str:
+    name = escape(theme.name)
+    search = escape(theme.name.lower() + (f" {parent.name.lower()}" if parent is not None else ""))
+    shortcut = escape(theme.shortcut or "")
+    return (
+        f'<li role="option" id="picker-t{theme.id}" class="{"child" if parent is not None else ""}" '
+        f'data-theme="{theme.id}" data-key="{shortcut}" data-name="{search}" title="{escape(theme.description)}" '
+        f'aria-selected="false"><kbd>{shortcut or "·"}</kbd><span class="swatch t{theme.id}"></span>'
+        f'<span class="picker-name">{name}</span><span class="picker-recent">recent</span></li>'
+    )
+
+
+def picker_html(themes: list) -> SafeString:
+    """The theme picker's options as a tree: each top-level active theme, then its active children (indented); a
+    child of an inactive parent stands at the top level. ``themes``: every theme (the parents come from it)."""
+    by_id = {t.id: t for t in themes}
+    active = [t for t in themes if t.active]
+    children: dict[int, list] = {}
+    for t in active:
+        if t.parent_id:
+            children.setdefault(t.parent_id, []).append(t)
+    rows = []
+    for t in active:
+        parent = by_id.get(t.parent_id) if t.parent_id else None
+        if parent is not None and parent.active:
+            continue  # drawn under its parent
+        rows.append(_picker_option(t))
+        rows.extend(_picker_option(c, parent=t) for c in children.get(t.id, ()))
+    return mark_safe("\n".join(rows))
+
+
+def shortcut_list_html(themes: list) -> SafeString:
+    """The shortcuts overlay's theme keys (active themes that have one)."""
+    return mark_safe(
+        "".join(
+            f"<dt><kbd>{escape(t.shortcut)}</kbd></dt><dd>{escape(t.name)}</dd>"
+            for t in themes
+            if t.active and t.shortcut
+        )
+    )
+
+
+def _by_text(mentions: list) -> list[tuple[str, list]]:
+    """Mentions grouped by surface form, in text order (as ``dictsort:"text"`` and ``regroup`` did)."""
+    forms: list[tuple[str, list]] = []
+    for m in sorted(mentions, key=lambda m: m.text):
+        if forms and forms[-1][0] == m.text:
+            forms[-1][1].append(m)
+        else:
+            forms.append((m.text, [m]))
+    return forms
+
+
+def entity_panel_html(*, groups: list[dict], article, can_write: bool, csrf_token: str) -> SafeString:
+    """The entity suggestions panel: one row per surface form and label ("China" as GPE), so a whole group is
+    accepted or rejected in one action. Built in Python (a template loop cost ~0.5 ms per surface form)."""
+    csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
+    target = 'hx-target="#entity-panel" hx-swap="outerHTML"'
+    decide, decide_tail = reverse("annotations:entity_decide", args=[0]).rsplit("/0/", 1)  # reverse() once
+    decide, decide_tail = f"{decide}/", f"/{decide_tail}"
+    panel_url = reverse("annotations:entity_panel", args=[article.pk])
+    surface_url = reverse("annotations:entity_decide_surface", args=[article.pk])
+    text = article.text
+
+    def undo_form(m) -> str:
+        url = f"{decide}{m.id}{decide_tail}"
+        return (
+            f'<span class="ent-actions"><button type="button" class="ent-to-span linklike" data-start="{m.start}" '
+            f'data-end="{m.end}">make span</button>\n<form method="post" action="{url}" hx-post="{url}" {target}>'
+            f'{csrf}<button type="submit" name="status" value="suggested" class="linklike">undo</button></form></span>'
+        )
+
+    out = ['<section id="entity-panel" class="ws-entities" aria-label="Entity suggestions">']
+    for g in groups:
+        label = escape(g["label"])
+        opened = " open" if g["suggested"] or g["accepted"] else ""
+        out.append(
+            f'<details class="ent-group" data-label="{label}"{opened}>\n<summary><span class="e e-{label}">{label}'
+            f"</span> {len(g['suggested'])} suggested · {len(g['accepted'])} accepted · {g['rejected']} rejected"
+            "</summary>"
+        )
+        if can_write and g["suggested"]:
+            out.append(
+                f'<form class="ent-all" method="post" action="{panel_url}" hx-post="{panel_url}" {target}>{csrf}'
+                f'<input type="hidden" name="label" value="{label}">\n'
+                f'<button type="submit" name="status" value="accepted">Accept all {label}</button>\n'
+                f'<button type="submit" name="status" value="rejected">Reject all {label}</button></form>'
+            )
+        out.append('<ul class="ent-list">')
+        for form, ms in _by_text(g["suggested"]):
+            out.append(_suggested_row(form, ms, label, text, can_write, csrf, target, decide, decide_tail, surface_url))
+        for form, ms in _by_text(g["accepted"]):
+            name = escape(form)
+            if len(ms) == 1:
+                m = ms[0]
+                actions = undo_form(m) if can_write else ""
+                out.append(
+                    f'<li id="ent-{m.id}" class="ent-form accepted"><span class="ent-name">✓ {name}</span>{actions}</li>'
+                )
+                continue
+            rows = "".join(
+                f'<li id="ent-{m.id}" class="accepted"><span class="muted">at {m.start}</span>'
+                f"{undo_form(m) if can_write else ''}</li>"
+                for m in ms
+            )
+            out.append(
+                f'<li class="ent-form accepted"><details><summary><span class="ent-name">✓ {name} '
+                f'<span class="ent-count">×{len(ms)}</span></span></summary>\n<ul class="ent-list">{rows}</ul>'
+                "</details></li>"
+            )
+        out.append("</ul>\n</details>")
+    if not groups:
+        out.append('<p class="muted">No entity suggestions for this article.</p>')
+    out.append("</section>")
+    return mark_safe("\n".join(out))
+
+
+def _suggested_row(form, ms, label, text, can_write, csrf, target, decide, decide_tail, surface_url) -> str:
+    """One surface form still to decide: one mention (its own ✓ ✗) or several (✓ all, ✗ all)."""
+    m, n = ms[0], len(ms)
+    name = escape(form)
+    title = escape(("" if n == 1 else f"{n} mentions; the first: ") + article_text.context_around(text, m.start, m.end))
+    count = "" if n == 1 else f' <span class="ent-count">×{n}</span>'
+    row_id = f' id="ent-{m.id}"' if n == 1 else ""
+    actions = ""
+    if can_write and n == 1:
+        url = f"{decide}{m.id}{decide_tail}"
+        actions = (
+            f'\n<form method="post" action="{url}" hx-post="{url}" {target}>{csrf}'
+            f'<button type="submit" name="status" value="accepted" aria-label="Accept {name}" title="Accept">✓</button>'
+            f'<button type="submit" name="status" value="rejected" aria-label="Reject {name}" title="Reject">✗</button>'
+            "</form>"
+        )
+    elif can_write:
+        actions = (
+            f'\n<form method="post" action="{surface_url}" hx-post="{surface_url}" {target}>{csrf}'
+            f'<input type="hidden" name="label" value="{label}"><input type="hidden" name="text" value="{name}">'
+            f'<button type="submit" name="status" value="accepted" title="Accept all {n}">✓ all<span '
+            f'class="visually-hidden">: accept every “{name}” ({label})</span></button>'
+            f'<button type="submit" name="status" value="rejected" title="Reject all {n}">✗ all<span '
+            f'class="visually-hidden">: reject every “{name}” ({label})</span></button></form>'
+        )
+    return (
+        f'<li class="ent-form" data-pending="{n}"{row_id}>\n<span class="ent-name" title="{title}">{name}{count}</span>'
+        f"{actions}\n</li>"
+    )

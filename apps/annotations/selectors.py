@@ -168,22 +168,33 @@ def entity_mentions(
     ]
 
 
-def entity_panel(*, article_id: int, user=None) -> list[dict]:
+def entity_panel(*, article_id: int, user=None, blind: bool | None = None) -> list[dict]:
     """Entity suggestions grouped by label for the side panel: [{label, suggested: [...], accepted, rejected}]."""
+    return entity_layer_and_panel(article_id=article_id, user=user, blind=blind)[1]
+
+
+def entity_layer_and_panel(*, article_id: int, user=None, blind: bool | None = None) -> tuple[list[EntityRow], list]:
+    """The text's entity layer (as entity_mentions) and the side panel's groups (as entity_panel) from one query:
+    the workspace draws both in its first response."""
     groups: dict[str, dict] = {}
+    layer = []
     mentions = EntityMention.objects.filter(article_id=article_id).only("id", "label", "start", "end", "text", "status")
-    for mention in _seen_by(mentions, user=user, article_id=article_id).order_by("label", "start"):
-        mention.status = mention.seen
-        group = groups.setdefault(
-            mention.label, {"label": mention.label, "suggested": [], "accepted": [], "rejected": 0}
-        )
-        if mention.status == EntityMention.Status.SUGGESTED:
+    mentions = _seen_by(mentions, user=user, article_id=article_id, blind=blind).order_by("start", "end", "id")
+    for mention in mentions:
+        mention.status = status = mention.seen
+        group = groups.get(mention.label)
+        if group is None:
+            group = groups[mention.label] = {"label": mention.label, "suggested": [], "accepted": [], "rejected": 0}
+        if status == EntityMention.Status.SUGGESTED:
             group["suggested"].append(mention)
-        elif mention.status == EntityMention.Status.ACCEPTED:
+        elif status == EntityMention.Status.ACCEPTED:
             group["accepted"].append(mention)
         else:
             group["rejected"] += 1
-    return sorted(groups.values(), key=lambda g: (-len(g["suggested"]) - len(g["accepted"]), g["label"]))
+            continue
+        layer.append(EntityRow(mention.id, mention.label, mention.start, mention.end, status))
+    panel = sorted(groups.values(), key=lambda g: (-len(g["suggested"]) - len(g["accepted"]), g["label"]))
+    return layer, panel
 
 
 def quotes_for_layer(
@@ -192,11 +203,11 @@ def quotes_for_layer(
     """Live quotes with their speaker's name, for the quote layer (as ``user`` sees them under blind double
     annotation: their own corrections and additions)."""
     if user is not None and (blind if blind is not None else decisions_blind(user=user, article_id=article_id)):
-        return [
-            QuoteRow(q.pk, q.start, q.end, q.speaker.name if q.speaker else "unattributed")
+        return quote_rows(
+            q
             for q in quotes_seen_by(user=user, article_id=article_id, blind=True)
             if start is None or (q.start < end and q.end > start)
-        ]
+        )
     qs = Quote.objects.filter(article_id=article_id, deleted_at__isnull=True)
     if start is not None:
         qs = overlapping(qs, start, end)
@@ -204,6 +215,11 @@ def quotes_for_layer(
         QuoteRow(pk, s, e, name or "unattributed")
         for pk, s, e, name in qs.order_by("start").values_list("id", "start", "end", "speaker__name")
     ]
+
+
+def quote_rows(quotes) -> list[QuoteRow]:
+    """The quote layer's rows from quotes already read for the panel (quotes_seen_by: the user's view of them)."""
+    return [QuoteRow(q.pk, q.start, q.end, q.speaker.name if q.speaker else "unattributed") for q in quotes]
 
 
 def paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:

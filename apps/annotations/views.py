@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError
 from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,6 +32,7 @@ from apps.core.htmx import error_response, refuse
 from apps.core.versions import VersionConflict
 from apps.corpus.services import article_decisions_shared_set
 from apps.quotes import services as quote_services
+from apps.quotes import views as quote_views
 from apps.quotes.models import Quote, QuoteCorrection
 
 from . import rendering, selectors, services
@@ -133,15 +135,19 @@ def _changed_parts(
 @require_http_methods(["GET"])
 @login_required
 def workspace(request, article_id: int):
+    """The workspace, with its quotes and entity panels drawn in (one response opens the article with all its
+    annotations; the panels' own URLs refresh them after a change). One access decision, one blindness check, one
+    query per layer: the text's quote and entity layers come from the rows the panels show."""
     user = request.user
     article = selectors.article_for_reading(user=user, article_id=article_id)
     access = selectors.write_access(user=user, article_id=article.pk)
-    themes = selectors.theme_list()
+    themes = _themes(request)
     themes_by_id = {t.id: t for t in themes}
     spans = selectors.annotation_rows(spans=selectors.annotations_shown_to(user=user, article_id=article.pk))
     blind = selectors.decisions_blind(user=user, article_id=article.pk)
-    entities = selectors.entity_mentions(article_id=article.pk, user=user, blind=blind)
-    quotes = selectors.quotes_for_layer(article_id=article.pk, user=user, blind=blind)
+    entities, entity_groups = selectors.entity_layer_and_panel(article_id=article.pk, user=user, blind=blind)
+    quotes_panel = quote_views.panel_context(request, article, can_edit=access.allowed, blind=blind)
+    quotes = selectors.quote_rows(quotes_panel["quotes"])
     marks = rendering.build_marks(user_id=user.pk, spans=spans, entities=entities, quotes=quotes)
     text = rendering.text_html(article.text, marks)
     mine = [(s.start, s.end) for s in spans if s.annotator_id == user.pk]
@@ -161,11 +167,15 @@ def workspace(request, article_id: int):
         "show_others_layer": supervisor,
         "entity_count": len(entities),
         "quote_count": len(quotes),
-        "picker_themes": [t for t in themes if t.active],
+        "active_theme_count": sum(1 for t in themes if t.active),
+        "picker_html": rendering.picker_html(themes),
+        "shortcuts_html": rendering.shortcut_list_html(themes),
         "theme_css": rendering.theme_css(themes),
         "queue": selectors.queue_neighbours(user=user, article_id=article.pk),
         "quotes_panel_url": reverse("quotes:panel", args=[article.pk]),
+        "quotes_panel_html": render_to_string("quotes/panel.html", quotes_panel, request=request),
         "quote_create_url": reverse("quotes:quote_create", args=[article.pk]),
+        "entity_panel_html": _entity_panel_html(request, article, entity_groups, can_write=access.allowed),
     }
     return render(request, "annotations/workspace.html", context)
 
@@ -452,13 +462,16 @@ def assignment_submit(request, article_id: int):
 # --- entity suggestions -------------------------------------------------------------------------------------------
 
 
+def _entity_panel_html(request, article, groups: list, *, can_write: bool) -> str:
+    return rendering.entity_panel_html(
+        groups=groups, article=article, can_write=can_write, csrf_token=get_token(request)
+    )
+
+
 def _entity_panel_response(request, article, *, status: int = 200) -> HttpResponse:
-    context = {
-        "article": article,
-        "groups": selectors.entity_panel(article_id=article.pk, user=request.user),
-        "can_write": selectors.write_access(user=request.user, article_id=article.pk).allowed,
-    }
-    return render(request, "annotations/workspace.html#entity-panel", context, status=status)
+    groups = selectors.entity_panel(article_id=article.pk, user=request.user)
+    can_write = selectors.write_access(user=request.user, article_id=article.pk).allowed
+    return HttpResponse(_entity_panel_html(request, article, groups, can_write=can_write), status=status)
 
 
 @require_http_methods(["GET", "POST"])

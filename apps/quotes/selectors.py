@@ -45,6 +45,53 @@ def last_deletion_by(*, article_id: int, user) -> Quote | None:
     )
 
 
+def unconfirmable_quotes(*, user, quotes, blind: bool) -> set[int]:
+    """The confirmed quotes this user may unconfirm: all of them, except under blind double annotation, where only
+    their own confirmations are theirs to take back (a shared quote confirmed before stays with the reviewer)."""
+    confirmed = {q.pk for q in quotes if q.confirmed}
+    if not blind or not confirmed:
+        return confirmed
+    own = set(quotes_confirmed_by_analyst(user=user, quote_ids=confirmed))
+    return {q.pk for q in quotes if q.pk in own or (q.confirmed and q.private_to_id == user.pk)}
+
+
+DELETED_SHOWN = 20
+
+
+def quotes_panel(*, user, article_id: int, can_edit: bool, blind: bool) -> dict:
+    """What the quotes panel draws: the quotes as ``user`` sees them, which of them they may unconfirm, their own
+    last deletion (undo) and the latest deletions. Outside blind double annotation the live and the deleted quotes
+    come from one query; the undo comes from the deletions already read unless it may lie beyond them."""
+    since = timezone.now() - UNDO_WINDOW
+    if blind:
+        quotes = quotes_seen_by(user=user, article_id=article_id, blind=True)
+        deleted = list(article_deleted_quotes(article_id=article_id)[:DELETED_SHOWN])
+        complete = len(deleted) < DELETED_SHOWN
+    else:
+        rows = list(
+            Quote.objects.filter(article_id=article_id)
+            .select_related("speaker", "confirmed_by", "created_by", "deleted_by")
+            .order_by("start", "end", "id")
+        )
+        quotes = [q for q in rows if q.deleted_at is None]
+        deleted = sorted(
+            (q for q in rows if q.deleted_at is not None), key=lambda q: (q.deleted_at, q.pk), reverse=True
+        )
+        complete = True
+    undo = None
+    if can_edit:
+        undo = next((q for q in deleted if q.deleted_by_id == user.pk and q.deleted_at >= since), None)
+        if undo is None and not complete and deleted[-1].deleted_at >= since:
+            undo = last_deletion_by(article_id=article_id, user=user)
+    return {
+        "quotes": quotes,
+        "can_edit": can_edit,
+        "unconfirmable": unconfirmable_quotes(user=user, quotes=quotes, blind=blind) if can_edit else set(),
+        "undo": undo,
+        "deleted": deleted[:DELETED_SHOWN],
+    }
+
+
 def speaker_search(*, q: str, limit: int = 10, exclude_id: int | None = None) -> list[Speaker]:
     """Live speakers whose name or an alias contains ``q`` (case-insensitive); prefix matches first."""
     q = " ".join((q or "").split())

@@ -68,36 +68,31 @@ def _quote_for_write(request, pk: int) -> Quote:
 # --- the panel ---------------------------------------------------------------------------------------------
 
 
-def _unconfirmable(user, quotes, blind: bool) -> set[int]:
-    """The confirmed quotes this user may unconfirm: all of them, except under blind double annotation, where only
-    their own confirmations are theirs to take back (a shared quote confirmed before stays with the reviewer)."""
-    confirmed = {q.pk for q in quotes if q.confirmed}
-    if not blind or not confirmed:
-        return confirmed
-    own = set(selectors.quotes_confirmed_by_analyst(user=user, quote_ids=confirmed))
-    return {q.pk for q in quotes if q.pk in own or (q.confirmed and q.private_to_id == user.pk)}
-
-
 def _panel(request, article, *, status: int = 200, notice: str = "", conflict: str = "", changed: bool = False):
-    can_edit = can_edit_quotes(request.user, article.pk)
-    blind = selectors.decisions_blind(user=request.user, article_id=article.pk)
-    quotes = selectors.quotes_seen_by(user=request.user, article_id=article.pk, blind=blind)  # blind annotation
-    context = {
-        "article": article,
-        "quotes": quotes,
-        "can_edit": can_edit,
-        "unconfirmable": _unconfirmable(request.user, quotes, blind) if can_edit else set(),
-        "undo": selectors.last_deletion_by(article_id=article.pk, user=request.user) if can_edit else None,
-        "deleted": list(selectors.article_deleted_quotes(article_id=article.pk)[:20]),
-        "notice": notice,
-        "conflict": conflict,
-        "kinds": Quote.Kind.choices,
-        "speaker_kinds": Speaker.Kind.choices,
-    }
+    context = panel_context(
+        request,
+        article,
+        can_edit=can_edit_quotes(request.user, article.pk),
+        blind=selectors.decisions_blind(user=request.user, article_id=article.pk),  # blind double annotation
+    )
+    context.update(notice=notice, conflict=conflict)
     response = render(request, "quotes/panel.html", context, status=status)
     if changed:
         trigger_client_event(response, "quoteChanged", {"article": article.pk})
     return response
+
+
+def panel_context(request, article, *, can_edit: bool, blind: bool) -> dict:
+    """The context of ``quotes/panel.html``; the workspace draws the panel into its first response with it (the
+    access decision and blindness it already has, passed in)."""
+    return {
+        "article": article,
+        **selectors.quotes_panel(user=request.user, article_id=article.pk, can_edit=can_edit, blind=blind),
+        "notice": "",
+        "conflict": "",
+        "kinds": Quote.Kind.choices,
+        "speaker_kinds": Speaker.Kind.choices,
+    }
 
 
 def _written(request, article, notice: str):
