@@ -141,3 +141,21 @@ def test_the_picker_is_a_tree_of_active_themes(themes):
     assert f'id="picker-t{child.pk}" class="child"' in html
     assert f'data-name="{child.name.lower()} {parent.name.lower()}"' in html
     assert f'id="picker-t{orphan.pk}" class=""' in html
+
+
+def test_the_panels_built_in_python_escape_what_users_and_articles_wrote(client_for, supervisor, themes):
+    """The entity panel and the picker are drawn by Python, not by a template: every text in them is escaped."""
+    evil = '<img src=x onerror="alert(1)">'
+    article = ArticleFactory(text=f"{evil} met the envoy.")
+    EntityMention.objects.create(
+        article=article, label="ORG", start=0, end=len(evil), text=evil, status=EntityMention.Status.SUGGESTED
+    )
+    theme = Theme.objects.first()
+    theme.name, theme.description, theme.shortcut = evil, f"{evil} & more", "<"
+    theme.save()
+    Assignment.objects.create(article=article, analyst=supervisor)
+    html = client_for(supervisor).get(reverse("annotations:workspace", args=[article.pk])).content.decode()
+    assert evil not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html[html.index('<section id="entity-panel"') :]
+    picker = rendering.picker_html([theme])
+    assert evil not in picker and "&lt;img" in picker and 'data-key="&lt;"' in picker
