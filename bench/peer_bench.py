@@ -133,6 +133,11 @@ class Readout:
         return json.loads(out.strip().splitlines()[-1])
 
     def start(self) -> None:
+        import socket
+
+        with socket.socket() as probe:  # another server on the port would answer the health check in our place
+            if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                raise SystemExit(f"port {self.port} is in use: pass another --port")
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.web = subprocess.Popen(
             [str(gunicorn), "-c", "config/gunicorn.conf.py", "config.wsgi:application"],
@@ -289,6 +294,8 @@ def run_readout(args, docs_warm, docs, tmp: Path) -> dict:
         imp = upload(sup, docs, "corpus-1000.jsonl", dsn)
         ids = imp.pop("article_ids")
         res["import"] = {**{k: round(v, 3) for k, v in imp.items()}, "articles": len(ids), **spent(c0), "load": load()}
+        if args.import_only:
+            return res
 
         article = ids[0]
         page = admin.req("GET", f"/annotate/{article}/").text
@@ -436,6 +443,7 @@ def main() -> int:
         help="only: import --spacy-articles plain articles (spaCy runs), worker RSS",
     )
     ap.add_argument("--spacy-articles", type=int, default=200)
+    ap.add_argument("--import-only", action="store_true", help="only the warm-up and the timed import")
     ap.add_argument("--child-process", action="store_true", help="IMPORT_CHILD_PROCESS=1 for the worker")
     args = ap.parse_args()
     # stopped with SIGTERM or SIGINT (even when started in the background): stop our servers on the way out
@@ -454,11 +462,14 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="readout-peer-") as tmp:
             run = run_readout(args, docs_warm, docs, Path(tmp))
         runs.append(run)
-        if args.spacy_only:
+        if args.spacy_only or args.import_only:
             print(json.dumps(run))
             continue
         print(f"run {k}: {json.dumps(headline(run))} (load {load()})", file=sys.stderr)
-    if args.spacy_only:
+    if args.import_only:
+        walls = sorted(r["import"]["wall_s"] for r in runs)
+        print(json.dumps({"import_wall_s": walls, "median_s": statistics.median(walls), "load": load()}))
+    if args.spacy_only or args.import_only:
         return 0
 
     heads = [headline(r) for r in runs]
