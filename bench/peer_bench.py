@@ -79,6 +79,49 @@ print(json.dumps({label: theme.pk for label, theme in themes_for_labels(labels=A
 """
 
 
+class DbCpu:
+    """CPU seconds of the bench database's backends, including those that exit on the way (the import's writer
+    connections close when their batch is done): every backend is sampled every 20 ms and counted up to its last
+    sample."""
+
+    def __init__(self, dsn: str):
+        import threading
+
+        import psycopg
+
+        self.conn = psycopg.connect(dsn, autocommit=True)  # one connection, kept: no backend started per sample
+        self.own = self.conn.info.backend_pid
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.lock = threading.Lock()
+        self.stopped = threading.Event()
+        self.sample()
+        self.first = dict(self.last)  # what backends alive now had spent before: not ours
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def sample(self) -> None:
+        with self.lock:
+            rows = self.conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+            for (pid,) in rows.fetchall():
+                if pid != self.own:
+                    self.last[pid] = max(self.last.get(pid, 0.0), pc._cpu_s(pid))
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.02):
+            self.sample()
+
+    def total(self) -> float:
+        self.sample()
+        with self.lock:
+            return sum(cpu - self.first.get(pid, 0.0) for pid, cpu in self.last.items())
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=2)
+        self.conn.close()
+
+
 def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -135,6 +178,11 @@ class Readout:
         return json.loads(out.strip().splitlines()[-1])
 
     def start(self) -> None:
+        import socket
+
+        with socket.socket() as probe:  # another server on the port would answer the health check in our place
+            if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                raise SystemExit(f"port {self.port} is in use: pass another --port")
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.web = subprocess.Popen(
             [str(gunicorn), "-c", "config/gunicorn.conf.py", "config.wsgi:application"],
@@ -261,18 +309,15 @@ def run_readout(args, docs_warm, docs, tmp: Path) -> dict:
     dsn = server.env["DATABASE_URL"]
     res: dict = {"load_at_start": load()}
 
+    db_cpu = DbCpu(dsn)
+
     def cpu() -> dict:
         """CPU seconds so far of the web tree, the worker and the PostgreSQL backends of the bench database: less
         sensitive to the machine's load than wall times."""
-        import psycopg
-
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            pids = [r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")]
-            own = conn.info.backend_pid
         return {
             "web": pc.proc_snapshot(server.web.pid)["cpu_s_tree"],
             "worker": pc.proc_snapshot(server.worker.pid)["cpu_s_tree"],
-            "db": round(sum(pc._cpu_s(p) for p in pids if p != own), 2),
+            "db": round(db_cpu.total(), 2),
         }
 
     def spent(before: dict) -> dict:
@@ -292,6 +337,8 @@ def run_readout(args, docs_warm, docs, tmp: Path) -> dict:
         imp = upload(sup, docs, "corpus-1000.jsonl", dsn)
         ids = imp.pop("article_ids")
         res["import"] = {**{k: round(v, 3) for k, v in imp.items()}, "articles": len(ids), **spent(c0), "load": load()}
+        if args.import_only:
+            return res
 
         article = ids[0]
         page = admin.req("GET", f"/annotate/{article}/").text
@@ -357,6 +404,7 @@ def run_readout(args, docs_warm, docs, tmp: Path) -> dict:
         res["peak_rss_mib"] = round(sampler.take_peak() / 1024, 1)
         res["worker_rss_mib_after"] = round(pc.proc_snapshot(server.worker.pid)["rss_kb_tree"] / 1024, 1)
     finally:
+        db_cpu.stop()
         sampler.stop()
         server.stop()
     return res
@@ -446,6 +494,7 @@ def main() -> int:
         help="only: import --spacy-articles plain articles (spaCy runs), worker RSS",
     )
     ap.add_argument("--spacy-articles", type=int, default=200)
+    ap.add_argument("--import-only", action="store_true", help="only the warm-up and the timed import")
     ap.add_argument("--child-process", action="store_true", help="IMPORT_CHILD_PROCESS=1 for the worker")
     args = ap.parse_args()
     # stopped with SIGTERM or SIGINT (even when started in the background): stop our servers on the way out
@@ -464,11 +513,14 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="readout-peer-") as tmp:
             run = run_readout(args, docs_warm, docs, Path(tmp))
         runs.append(run)
-        if args.spacy_only or args.steps == "open":
-            print(json.dumps(run.get("open", run)))
+        if args.spacy_only or args.import_only or args.steps == "open":
+            print(json.dumps(run.get("open", run) if args.steps == "open" else run))
             continue
         print(f"run {k}: {json.dumps(headline(run))} (load {load()})", file=sys.stderr)
-    if args.spacy_only:
+    if args.import_only:
+        walls = sorted(r["import"]["wall_s"] for r in runs)
+        print(json.dumps({"import_wall_s": walls, "median_s": statistics.median(walls), "load": load()}))
+    if args.spacy_only or args.import_only:
         return 0
     if args.steps == "open":
         parts = {k: statistics.median(r["open"][k] for r in runs) for k in runs[0]["open"] if "median_ms" in k}

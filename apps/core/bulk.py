@@ -9,6 +9,8 @@ rows' rules; this only moves them. Runs inside the caller's transaction.
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from django.db import connection, models
 from django.utils import timezone
 
@@ -46,18 +48,48 @@ def rows_insert(model, rows: list[dict], *, ids: bool = False) -> list[int]:
         objs = model.objects.bulk_create([model(**{**defaults, **row}) for row in rows], batch_size=500)
         return [o.pk for o in objs] if ids else []
     fields = [f for f in meta.concrete_fields if not f.primary_key]
-    json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
     new_ids = _reserve_ids(model, len(rows)) if ids else []
-    columns = ([meta.pk.column] if ids else []) + [f.column for f in fields]
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    keys = rows[0].keys()
+    if all(row.keys() == keys for row in rows):
+        # the usual call: every row names the same fields, so a row's values are one C-level itemgetter call and the
+        # fields no row names are one constant tuple, adapted once (COPY takes its columns in any order)
+        given = [f for f in fields if f.attname in keys]
+        absent = [f for f in fields if f.attname not in keys]
+        constants = tuple(_db_value(f, defaults[f.attname]) for f in absent)
+        json_given = [k for k, f in enumerate(given) if isinstance(f, models.JSONField)]
+        getter = itemgetter(*[f.attname for f in given])
+        single = len(given) == 1
+
+        def values(row: dict) -> tuple:
+            got = (getter(row),) if single else getter(row)
+            if json_given:
+                got = list(got)
+                for k in json_given:
+                    got[k] = _db_value(given[k], got[k])
+                got = tuple(got)
+            return got + constants
+
+        columns = given + absent
+    else:
+        columns = fields
+
+        def values(row: dict) -> tuple:
+            return tuple(_db_value(f, row[f.attname] if f.attname in row else defaults[f.attname]) for f in fields)
+
+    names = ", ".join(
+        connection.ops.quote_name(c) for c in ([meta.pk.column] if ids else []) + [f.column for f in columns]
+    )
     with connection.cursor() as cursor:
         with cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({names}) FROM STDIN") as copy:
-            for k, row in enumerate(rows):
-                values = [row[f.attname] if f.attname in row else defaults[f.attname] for f in fields]
-                if json_fields:
-                    values = [
-                        f.get_db_prep_save(v, connection) if f.attname in json_fields else v
-                        for f, v in zip(fields, values)
-                    ]
-                copy.write_row([new_ids[k], *values] if ids else values)
+            if ids:
+                for pk, row in zip(new_ids, rows):
+                    copy.write_row((pk, *values(row)))
+            else:
+                for row in rows:
+                    copy.write_row(values(row))
     return new_ids
+
+
+def _db_value(field, value):
+    """What COPY is given for ``value``: JSON is encoded by the field (as an INSERT would), the rest as it is."""
+    return field.get_db_prep_save(value, connection) if isinstance(field, models.JSONField) else value

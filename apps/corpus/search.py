@@ -2,9 +2,12 @@
 
 Query language: words are ANDed; ``"a phrase"`` matches the words in that order; ``word*`` matches any word
 starting with ``word``. On PostgreSQL matching and ranking are full-text (``english`` configuration, so
-"sanctions" finds "sanction"): articles through the stored generated ``tsvector`` column ``insights_document``
-(title weighted A, text B, GIN-indexed; created by migration ``insights.0002_article_document``, PostgreSQL only),
-other tables through a ``SearchVector`` on the field (``match``), which GIN expression indexes can serve. On SQLite
+"sanctions" finds "sanction"): articles through their ``tsvector`` column ``search_document`` (title weighted A,
+text B, GIN-indexed; migration ``corpus.0003_article_search_document``, PostgreSQL only), other tables through a
+``SearchVector`` on the field (``match``), which GIN expression indexes can serve. An article the pre-annotated
+bulk import wrote has no document until ``search_index_catch_up`` (a task enqueued after the batch) fills it;
+meanwhile it is matched and ranked on a live ``to_tsvector`` of the same expression, so a search finds it the
+moment its import is done. On SQLite
 each term is a case-insensitive substring of the field (a working fallback for ``make run``, without stemming or
 ranking).
 
@@ -20,10 +23,11 @@ with ``match``.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
@@ -74,16 +78,76 @@ def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+# The document of corpus.0003 (title A, text B); ``{t}`` is the quoted article table.
+DOCUMENT = (
+    "(setweight(to_tsvector('english'::regconfig, coalesce({t}.title, '')), 'A') || "
+    "setweight(to_tsvector('english'::regconfig, coalesce({t}.text, '')), 'B'))"
+)
+CATCH_UP_CHUNK = 500  # articles per UPDATE of the catch-up: short statements, row locks held briefly
+
+
 def match_articles(qs: QuerySet, terms: list[Term]) -> QuerySet:
-    """Articles: on PostgreSQL the stored ``insights_document`` column of migration 0002 (title A, text B)."""
+    """Articles: on PostgreSQL their ``search_document`` (corpus.0003), or for an article whose document the
+    catch-up has not written yet, the same document computed on the fly."""
     if not is_postgres():
         return match(qs, None, ("title", "text"), terms)
     raw = tsquery(terms)
-    doc = f"{connection.ops.quote_name(qs.model._meta.db_table)}.insights_document"
+    table = connection.ops.quote_name(qs.model._meta.db_table)
+    doc, live = f"{table}.search_document", DOCUMENT.format(t=table)
     query = f"to_tsquery('{CONFIG}'::regconfig, %s)"
-    return qs.filter(RawSQL(f"{doc} @@ {query}", (raw,), output_field=BooleanField())).annotate(
-        rank=RawSQL(f"ts_rank({doc}, {query})", (raw,), output_field=FloatField())
+    # two OR branches the planner serves with the GIN index and the partial index of rows without a document
+    found = f"({doc} @@ {query} OR ({doc} IS NULL AND {live} @@ {query}))"
+    return qs.filter(RawSQL(found, (raw, raw), output_field=BooleanField())).annotate(
+        rank=RawSQL(f"ts_rank(coalesce({doc}, {live}), {query})", (raw,), output_field=FloatField())
     )
+
+
+@contextmanager
+def search_documents_deferred():
+    """Articles written inside this block get no search document (PostgreSQL; a no-op elsewhere): the bulk import
+    writes faster and ``search_index_catch_up`` fills them afterwards. Use it inside a transaction; if the block
+    fails, the enclosing ``atomic`` rolls the setting back with the rows."""
+    if not is_postgres():
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('readout.search_deferred', 'on', true)")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('readout.search_deferred', '', true)")
+
+
+def search_index_pending() -> int:
+    """How many articles have no search document yet (0 on SQLite, which has none)."""
+    if not is_postgres():
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM corpus_article WHERE search_document IS NULL")
+        return cursor.fetchone()[0]
+
+
+def search_index_catch_up(*, chunk: int = CATCH_UP_CHUNK, limit: int | None = None) -> int:
+    """Write the search document of every article that has none (the pre-annotated import defers it), oldest
+    first, ``chunk`` articles per statement, each statement its own transaction; stops after ``limit`` articles
+    when given. Rows another transaction holds are skipped and left for the next run. Returns how many it wrote.
+    Safe to run at any time and in several workers at once."""
+    if not is_postgres():
+        return 0
+    table = connection.ops.quote_name(Article._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET search_document = {DOCUMENT.format(t=table)} WHERE id IN ("
+        f"SELECT id FROM {table} WHERE search_document IS NULL ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)"
+    )
+    done = 0
+    while limit is None or done < limit:
+        size = chunk if limit is None else min(chunk, limit - done)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [size])
+            written = cursor.rowcount
+        done += written
+        if written < size:
+            break
+    return done
 
 
 def match(qs: QuerySet, vector, fields: tuple[str, ...], terms: list[Term]) -> QuerySet:

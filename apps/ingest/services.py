@@ -22,6 +22,7 @@ from django.utils import timezone
 from apps.annotations.services import entity_mentions_bulk_create
 from apps.corpus.models import Article, Outlet
 from apps.corpus.services import article_create, outlet_for_name, storable_text
+from apps.corpus.tasks import index_articles_for_search
 from apps.corpus.text import content_hash, normalize_text
 from apps.nlp.pipeline import analyze_texts_ahead
 from apps.nlp.types import TextAnalysis
@@ -255,14 +256,18 @@ def _import_preannotated(batch: ImportBatch, own: list[_Pending], ctx, progress:
     def on_article(item: _Pending, created: bool) -> None:
         item.file_result["created" if created else "skipped"] += 1
 
-    for start in range(0, len(own), preannotated.CHUNK):
-        chunk = own[start : start + preannotated.CHUNK]
-        preannotated.import_preannotated(items=chunk, ctx=ctx, on_article=on_article, on_failure=_record_failure)
+    def on_chunk(chunk: list[_Pending]) -> None:
         batch.processed += len(chunk)
         batch.heartbeat_at = timezone.now()
         batch.save(update_fields=["processed", "results", "heartbeat_at"])
         if progress:
             progress(batch.processed, batch.total)
+
+    preannotated.import_preannotated(
+        items=own, ctx=ctx, on_article=on_article, on_failure=_record_failure, on_chunk=on_chunk
+    )
+    if own:  # the chunks wrote articles without their search documents: a worker fills them after this batch
+        index_articles_for_search.enqueue()
 
 
 def _import_one(

@@ -269,3 +269,45 @@ def test_a_batch_can_run_in_a_child_process_of_the_worker(settings, supervisor, 
     assert len(calls) == 1 and calls[0][3:] == [str(batch.pk), "0"]
     assert result == {"status": "done", "created": 1, "skipped": 0, "failed": 0}
     assert Annotation.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_two_writers_share_the_chunks_and_each_article_stays_atomic(supervisor, monkeypatch):
+    """Outside a transaction, PostgreSQL gets the chunks from two writer threads on their own connections; a failing
+    article of a chunk still costs only itself, duplicates are still skipped and the counters are those of one
+    writer. (In the other tests a transaction is open, so the chunks are written one after the other.)"""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the parallel writers run on PostgreSQL only")
+    monkeypatch.setattr(preannotated, "CHUNK", 3)
+    parallel = []
+    real_parallel = preannotated._written_in_parallel
+    monkeypatch.setattr(
+        preannotated,
+        "_written_in_parallel",
+        lambda chunks, ctx: parallel.append(len(chunks)) or real_parallel(chunks, ctx),
+    )
+    real_entities = preannotated.entity_mentions_import_bulk
+
+    def flaky(*, items):
+        if any(article.text.endswith("Edition 7.") for article, _ in items):
+            raise RuntimeError("disk on fire")
+        return real_entities(items=items)
+
+    monkeypatch.setattr(preannotated, "entity_mentions_import_bulk", flaky)
+    records = [
+        _record(
+            text=TEXT + f" Edition {n}.",
+            spans=[{"start": 0, "end": 10, "label": "PERSON"}, {"start": 0, "end": 40, "label": "MULTIPOLARITY"}],
+        )
+        for n in range(10)
+    ]
+    _import(_jsonl(records[2]), user=supervisor)  # already in the corpus: skipped
+    batch = _import(_jsonl(*records), user=supervisor)
+    assert parallel == [3]  # the 9 new articles in chunks of 3
+    assert (batch.status, batch.created, batch.skipped, batch.failed, batch.processed) == ("done", 8, 1, 1, 9)
+    assert "line 8" in batch.results[0]["errors"][0] and "disk on fire" in batch.results[0]["errors"][0]
+    assert Article.objects.count() == 9 and not Article.objects.filter(text__endswith="Edition 7.").exists()
+    assert EntityMention.objects.count() == 9 and Annotation.objects.count() == 9
+    assert batch.articles.count() == 8

@@ -37,9 +37,9 @@ def test_the_gin_indexes_exist_and_serve_the_query():
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'insights_%%_fts' ORDER BY 1")
         assert [r[0] for r in cursor.fetchall()] == ["insights_note_fts", "insights_quote_fts"]
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'insights_article_document'")
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'corpus_article_search_document'")
         assert "gin" in cursor.fetchone()[0].lower()
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = search_results(articles=Article.objects.all(), filters=Filters(q="xi"), kind="articles").explain()
     # the planner may still prefer another path on a table whose statistics other tests left behind
-    assert "insights_article_document" in plan or "Seq Scan" not in plan
+    assert "corpus_article_search_document" in plan or "Seq Scan" not in plan

@@ -1,0 +1,49 @@
+"""rows_insert: plain rows at database speed (COPY on PostgreSQL, bulk_create elsewhere), defaults filled once."""
+
+import pytest
+
+from apps.annotations.models import EntityMention
+from apps.core.bulk import rows_insert
+from apps.corpus.models import Article
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _article(n: int, **extra) -> dict:
+    return {
+        "title": f"T{n}",
+        "text": f"Text {n}\twith a tab,\nand a line \\ and a backslash.",
+        "content_hash": f"{n:064d}",
+        **extra,
+    }
+
+
+def test_rows_with_the_same_fields_get_ids_in_order_their_values_and_the_defaults():
+    ids = rows_insert(Article, [_article(1, metadata={"caption": "a \\ b"}), _article(2, metadata={})], ids=True)
+    first, second = Article.objects.get(pk=ids[0]), Article.objects.get(pk=ids[1])
+    assert (first.title, second.title) == ("T1", "T2")
+    assert first.text == "Text 1\twith a tab,\nand a line \\ and a backslash."
+    assert first.metadata == {"caption": "a \\ b"} and second.metadata == {}
+    assert first.byline == "" and first.published is None and first.n_words == 0 and first.created_at is not None
+
+
+def test_rows_naming_different_fields_each_get_their_own_values_and_defaults():
+    ids = rows_insert(
+        Article, [_article(3), _article(4, byline="A. Writer", metadata={"k": [1, 2]}, n_words=7)], ids=True
+    )
+    plain, full = Article.objects.get(pk=ids[0]), Article.objects.get(pk=ids[1])
+    assert (plain.byline, plain.metadata, plain.n_words) == ("", {}, 0)
+    assert (full.byline, full.metadata, full.n_words) == ("A. Writer", {"k": [1, 2]}, 7)
+
+
+def test_without_ids_nothing_is_returned_and_every_row_is_stored():
+    article = ArticleFactory(text="Xi Jinping met Vladimir Putin.")
+    rows = [
+        {"article_id": article.pk, "label": "PERSON", "start": 0, "end": 10, "text": "Xi Jinping"},
+        {"article_id": article.pk, "label": "PERSON", "start": 15, "end": 29, "text": "Vladimir Putin"},
+    ]
+    assert rows_insert(EntityMention, rows) == []
+    stored = list(EntityMention.objects.filter(article=article).order_by("start").values_list("text", "status"))
+    assert stored == [("Xi Jinping", "suggested"), ("Vladimir Putin", "suggested")]
+    assert rows_insert(EntityMention, []) == []
