@@ -91,7 +91,9 @@ class ImportChunk(models.Model):
     error = models.TextField(blank=True)
     owner = models.CharField(max_length=100, blank=True)  # "host:pid" of the process running it
     heartbeat_at = models.DateTimeField(null=True, blank=True)
-    peak_rss_mb = models.PositiveIntegerField(null=True, blank=True)  # of the process that ran it (ops figure)
+    # of the process that ran it, when it last saved this chunk (ops figures; a process may run several chunks)
+    peak_rss_mb = models.PositiveIntegerField(null=True, blank=True)
+    cpu_seconds = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["batch_id", "number"]  # not "batch": that joins the batch (and would lock it with the chunk)

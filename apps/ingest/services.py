@@ -512,8 +512,10 @@ def _chunk_saved(chunk: ImportChunk, results: dict[str, dict], processed: int) -
         setattr(chunk, name, sum(r[name] for r in results.values()))
     chunk.results = results
     chunk.heartbeat_at = timezone.now()
-    chunk.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    fields = ["processed", "created", "skipped", "failed", "results", "heartbeat_at", "peak_rss_mb", "status", "error"]
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    chunk.peak_rss_mb, chunk.cpu_seconds = usage.ru_maxrss // 1024, round(usage.ru_utime + usage.ru_stime, 2)
+    fields = ["processed", "created", "skipped", "failed", "results", "heartbeat_at", "status", "error"]
+    fields += ["peak_rss_mb", "cpu_seconds"]
     chunk.save(update_fields=fields)
     _batch_progress(chunk.batch_id)
 

@@ -88,7 +88,9 @@ def run_import_chunk(chunk_id: int) -> dict:
     connection wait again and are retried after a pause, up to RETRIES times; a child that died (killed, out of
     memory) leaves its chunk failed, and the batch then fails once the other chunks are done (resumable).
     """
-    batch_id = ImportChunk.objects.values_list("batch_id", flat=True).get(pk=chunk_id)
+    batch_id = ImportChunk.objects.filter(pk=chunk_id).values_list("batch_id", flat=True).first()
+    if batch_id is None:  # its batch was deleted meanwhile
+        return {"status": "gone", "chunks_run": 0}
     ran = 0
     for attempt in range(RETRIES + 1):
         if chunks_open(batch_id=batch_id):
