@@ -130,10 +130,15 @@ def n_process(args) -> dict:
     }
 
 
-def _start_workers(n: int, env: dict) -> list[subprocess.Popen]:
+def _start_workers(n: int, env: dict, sessions: bool) -> list[subprocess.Popen]:
     cmd = [sys.executable, "manage.py", "run_worker", "--interval", "0.1", "--no-startup-delay", "--no-reload"]
+    # Each worker in its own session, as separate containers or services are: with the kernel's autogroup
+    # scheduling (on here), processes of one session share one slice of a busy machine's CPU, however many.
     workers = [
-        subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(n)
+        subprocess.Popen(
+            cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=sessions
+        )
+        for _ in range(n)
     ]
     time.sleep(6)  # Django set up and polling
     return workers
@@ -150,7 +155,7 @@ def _one_workers_run(n: int, args, env: dict) -> dict:
     words = sum(len(t.split()) for t in texts)
     upload = SimpleUploadedFile("bench.jsonl", "\n".join(records).encode())
     batch = batch_create_from_uploads(user=None, uploads=[upload])
-    workers = _start_workers(n, env)
+    workers = _start_workers(n, env, not args.one_session)
     try:
         idle = [_rss_mb(w.pid) for w in workers]
         t0 = time.perf_counter()
@@ -233,6 +238,7 @@ def across_workers(args) -> dict:
         f"{args.workers}_workers_words_per_s": round(many),
         "ratio": round(many / one, 2),
         "child_processes": not args.in_process,
+        "own_sessions": not args.one_session,
         "chunk_size": args.chunk_size,
         "one_worker_cores_used": round(statistics.median(r["cores_used"] for r in runs[1]), 2),
         f"{args.workers}_workers_cores_used": round(statistics.median(r["cores_used"] for r in runs[args.workers]), 2),
@@ -251,6 +257,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0, help="run through N worker processes (and 1, to compare)")
     parser.add_argument("--chunk-size", type=int, default=25, help="IMPORT_CHUNK_SIZE for --workers")
     parser.add_argument("--in-process", action="store_true", help="--workers: parse in the worker, no child")
+    parser.add_argument("--one-session", action="store_true", help="--workers: all workers in this session")
     parser.add_argument("--n-process", type=int, default=0, help="raw nlp.pipe with n_process=1 against this")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()

@@ -39,7 +39,21 @@ def child_main(args: list[str]) -> None:
     if args[0] == "chunk":
         import_chunks(batch_id=int(args[1]), first=int(args[2]), owner=args[3])
     else:
-        import_batch(batch_id=int(args[0]), resume=args[1] == "1", enqueue_chunk=_enqueue_chunk)
+        _batch_then_chunks(int(args[0]), args[1] == "1")
+
+
+def _owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _batch_then_chunks(batch_id: int, resume: bool) -> ImportBatch:
+    """Read the batch and queue its chunks; then, instead of waiting for a worker, this process takes chunks too
+    (its Django is set up already): the other workers join through the queued chunk tasks."""
+    batch = import_batch(batch_id=batch_id, resume=resume, enqueue_chunk=_enqueue_chunk)
+    if batch.status == ImportBatch.Status.RUNNING and chunks_open(batch_id=batch_id):
+        import_chunks(batch_id=batch_id, owner=_owner())
+        batch = ImportBatch.objects.get(pk=batch_id)
+    return batch
 
 
 def _in_child() -> bool:
@@ -57,10 +71,12 @@ def _enqueue_chunk(chunk_id: int) -> None:
 def _run(batch_id: int, resume: bool) -> ImportBatch:
     """One attempt at the batch, in a child process or (``IMPORT_CHILD_PROCESS=0``) in this one."""
     if not _in_child():
-        batch = import_batch(batch_id=batch_id, resume=resume, enqueue_chunk=_enqueue_chunk)
+        batch = _batch_then_chunks(batch_id, resume)
         release_memory()
         return batch
-    _child([str(batch_id), "1" if resume else "0"])
+    code = _child([str(batch_id), "1" if resume else "0"])
+    if code != 0:
+        _fail_chunks_of_dead_processes(batch_id, code)
     return ImportBatch.objects.get(pk=batch_id)
 
 
@@ -104,7 +120,7 @@ def run_import_chunk(chunk_id: int) -> dict:
 
 
 def _run_chunks(batch_id: int, chunk_id: int) -> int:
-    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    owner = _owner()
     if not _in_child():
         ran = import_chunks(batch_id=batch_id, first=chunk_id, owner=owner)
         release_memory()
@@ -115,7 +131,31 @@ def _run_chunks(batch_id: int, chunk_id: int) -> int:
         held.filter(status=ImportChunk.Status.RUNNING).update(
             status=ImportChunk.Status.FAILED, error=f"the import process ended with exit code {code}"
         )
+        batch_finish_chunks(batch_id=batch_id)
     return held.count()
+
+
+def _fail_chunks_of_dead_processes(batch_id: int, code: int) -> None:
+    """Running chunks of the batch held by a process of this machine that no longer exists (a child that died)."""
+    host = socket.gethostname()
+    for chunk in ImportChunk.objects.filter(batch_id=batch_id, status=ImportChunk.Status.RUNNING).only("owner"):
+        owner_host, _, rest = chunk.owner.partition(":")
+        pid = rest.partition(":")[0]
+        if owner_host == host and pid.isdigit() and not _alive(int(pid)):
+            ImportChunk.objects.filter(pk=chunk.pk, status=ImportChunk.Status.RUNNING).update(
+                status=ImportChunk.Status.FAILED, error=f"the import process ended with exit code {code}"
+            )
+    batch_finish_chunks(batch_id=batch_id)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _stopped_by_connection(batch: ImportBatch) -> bool:
