@@ -312,3 +312,23 @@ def test_spacy_runs_one_process_for_a_small_run_whatever_spacy_n_process_says(se
     list(pipeline.analyze_texts(["a"] * 99))
     list(pipeline.analyze_texts(["a"] * 100))
     assert seen == [1, 2]
+
+
+def test_a_batch_child_that_dies_while_running_chunks_leaves_them_failed(settings, monkeypatch):
+    """The batch task's child reads the batch, then takes chunks itself; killed there, its chunk fails at once."""
+    settings.IMPORT_CHILD_PROCESS = True
+    settings.IMPORT_CHUNK_SIZE = 2
+    batch = _upload(_records(4))
+    dead_pid = subprocess.Popen(["true"])  # noqa: S607 - a process id that no longer exists
+    dead_pid.wait()
+
+    def dying_child(cmd, cwd, check):
+        assert cmd[3:] == [str(batch.pk), "0"]
+        import_batch(batch_id=batch.pk, enqueue_chunk=lambda chunk_id: None)
+        chunk_claim(batch_id=batch.pk, owner=f"{tasks.socket.gethostname()}:{dead_pid.pid}:x")
+        return subprocess.CompletedProcess(cmd, -9)
+
+    monkeypatch.setattr(tasks.subprocess, "run", dying_child)
+    tasks.run_import_batch.call(batch.pk)
+    assert list(batch.chunks.values_list("status", flat=True)) == ["failed", "pending"]
+    assert "exit code -9" in batch.chunks.get(number=1).error
