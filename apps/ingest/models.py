@@ -59,3 +59,45 @@ class ImportBatch(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+class ImportChunk(models.Model):
+    """A slice of a large batch's articles that one worker parses and writes (``IMPORT_CHUNK_SIZE`` articles).
+
+    The batch's files are read once; the articles left to write are stored here so that any worker can take a
+    chunk (a row lock hands each pending chunk to one worker). A chunk's counters are its own; the batch's are
+    what it read plus the sum over its chunks. A chunk whose worker stopped beating is taken again; a chunk that
+    runs again writes only what is not in the corpus yet."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a worker"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    batch = models.ForeignKey(ImportBatch, related_name="chunks", on_delete=models.CASCADE)
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # [{"file": index in batch.results, "text": ..., "digest": ..., "raw": {title, outlet, ..., source_line}}];
+    # emptied once the batch is done
+    items = models.JSONField(default=list, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    # {"<file index>": {"created": n, "skipped": n, "failed": n, "errors": [...]}}, merged into batch.results at the end
+    results = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    owner = models.CharField(max_length=100, blank=True)  # "host:pid" of the process running it
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # of the process that ran it, when it last saved this chunk (ops figures; a process may run several chunks)
+    peak_rss_mb = models.PositiveIntegerField(null=True, blank=True)
+    cpu_seconds = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch_id", "number"]  # not "batch": that joins the batch (and would lock it with the chunk)
+        constraints = [models.UniqueConstraint(fields=["batch", "number"], name="ingest_chunk_unique_number")]
+
+    def __str__(self):
+        return f"Import #{self.batch_id} chunk {self.number} ({self.status})"

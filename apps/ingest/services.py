@@ -6,7 +6,10 @@ One entry point, ``import_sources``, serves the ``import_articles`` command, the
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import logging
+import resource
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from apps.annotations.services import entity_mentions_bulk_create
@@ -29,7 +33,7 @@ from apps.nlp.types import TextAnalysis
 from apps.quotes.services import quotes_bulk_create, speakers_resolve
 
 from . import preannotated
-from .models import ImportBatch
+from .models import ImportBatch, ImportChunk
 from .readers import RawArticle, ReaderError, read_articles
 
 logger = logging.getLogger(__name__)
@@ -164,7 +168,12 @@ CONNECTION_ERRORS = (OperationalError, InterfaceError)
 
 
 def import_sources(
-    *, batch: ImportBatch, sources: Iterable[SourceFile], progress: Progress | None = None, dry_run: bool = False
+    *,
+    batch: ImportBatch,
+    sources: Iterable[SourceFile],
+    progress: Progress | None = None,
+    dry_run: bool = False,
+    chunk_size: int = 0,
 ) -> ImportBatch:
     """Import every article of ``sources`` into the corpus and record the outcome on ``batch``.
 
@@ -172,7 +181,9 @@ def import_sources(
     content already in the corpus (same hash) is skipped and counted; a broken file or record is reported
     with its name and line and costs only that record. Running the same batch again (a resume after a crash)
     creates nothing twice, and its counters count the articles an earlier run of this batch wrote as created.
-    With ``dry_run`` nothing is written but the batch.
+    With ``dry_run`` nothing is written but the batch. With ``chunk_size``, more articles than that for spaCy are
+    not written here: they are stored as chunks (``ImportChunk``) for workers to take, and the batch stays
+    "running" until its last chunk is done (``import_chunks``, ``batch_finish_chunks``).
     """
     batch.status = ImportBatch.Status.RUNNING
     batch.started_at = batch.started_at or timezone.now()
@@ -188,6 +199,9 @@ def import_sources(
         batch.save(update_fields=["total", "processed", "results"])
         if progress:
             progress(batch.processed, batch.total)
+        if chunk_size and not dry_run and len(todo) > chunk_size and not any(p.pre for p in todo):
+            _plan_chunks(batch, todo, chunk_size)
+            return batch
         if not dry_run:
             _import_pending(batch, todo, progress)
         batch.created = sum(r["created"] for r in results)
@@ -239,15 +253,28 @@ def _import_pending(batch: ImportBatch, todo: list[_Pending], progress: Progress
         if not todo:  # nothing left for spaCy: don't load it
             return
     done_before = batch.processed
-    analyses = analyze_texts_ahead([p.text for p in todo], batch_size=settings.SPACY_BATCH_SIZE)
+
+    def report(processed: int) -> None:
+        batch.processed = done_before + processed
+        batch.heartbeat_at = timezone.now()
+        batch.save(update_fields=["processed", "results", "heartbeat_at"])
+        if progress:
+            progress(batch.processed, batch.total)
+
+    _parse_and_write(batch, todo, outlets, ctx, report, every)
+
+
+def _parse_and_write(batch: ImportBatch, todo: list[_Pending], outlets: dict, ctx, report, every: int) -> None:
+    """spaCy over ``todo`` in a background thread (a bounded queue ahead), each article written as its analysis
+    comes; only the analyses are kept (each ``Doc`` is dropped once analysed), and ``report(n)`` every ``every``
+    articles and at the end."""
+    analyses = analyze_texts_ahead(
+        [p.text for p in todo], batch_size=settings.SPACY_BATCH_SIZE, ahead=settings.SPACY_PARSE_AHEAD
+    )
     for processed, (item, analysis) in enumerate(zip(todo, analyses), start=1):
         _import_one(batch, item, analysis, outlets, ctx)
         if processed % every == 0 or processed == len(todo):
-            batch.processed = done_before + processed
-            batch.heartbeat_at = timezone.now()
-            batch.save(update_fields=["processed", "results", "heartbeat_at"])
-            if progress:
-                progress(batch.processed, batch.total)
+            report(processed)
 
 
 def _import_preannotated(batch: ImportBatch, own: list[_Pending], ctx, progress: Progress | None) -> None:
@@ -324,11 +351,16 @@ def batch_can_resume(batch: ImportBatch) -> bool:
     return stopped and bool(batch.files)
 
 
-def import_batch(*, batch_id: int, resume: bool = False) -> ImportBatch:
+def import_batch(
+    *, batch_id: int, resume: bool = False, enqueue_chunk: Callable[[int], None] | None = None
+) -> ImportBatch:
     """Run an uploaded batch: its files come from storage and are deleted once the batch has finished well.
 
     A batch another worker is running is left alone; ``resume`` runs a stopped one again from the start of its
-    files, which writes only the articles that are not in the corpus yet.
+    files, which writes only the articles that are not in the corpus yet. A batch with more than
+    ``IMPORT_CHUNK_SIZE`` articles for spaCy is cut into chunks: with ``enqueue_chunk`` each chunk becomes a task
+    that any worker can take (the batch is finished by the last one), without it they run here, one after the
+    other. Resuming a chunked batch runs only its chunks that did not finish.
     """
     batch = ImportBatch.objects.get(pk=batch_id)
     if batch.status in {ImportBatch.Status.DONE, ImportBatch.Status.PREVIEW}:
@@ -338,11 +370,235 @@ def import_batch(*, batch_id: int, resume: bool = False) -> ImportBatch:
     if batch.status == ImportBatch.Status.RUNNING and not batch_is_stale(batch):
         return batch
 
-    batch = import_sources(batch=batch, sources=_stored_sources(batch))
+    if batch.chunks.exists():  # read and cut before: take up the chunks that did not finish
+        chunk_ids = chunks_reopen(batch_id=batch.pk)
+    else:
+        batch = import_sources(batch=batch, sources=_stored_sources(batch), chunk_size=settings.IMPORT_CHUNK_SIZE)
+        if batch.status != ImportBatch.Status.RUNNING:
+            return _batch_finished(batch)
+        chunk_ids = list(batch.chunks.values_list("pk", flat=True))
+    if enqueue_chunk is None:
+        import_chunks(batch_id=batch.pk)
+    else:
+        for chunk_id in chunk_ids:
+            enqueue_chunk(chunk_id)
+    return batch_finish_chunks(batch_id=batch.pk)
+
+
+def _batch_finished(batch: ImportBatch) -> ImportBatch:
     if batch.status == ImportBatch.Status.DONE:
         for entry in batch.files:
             default_storage.delete(entry["path"])
     return batch
+
+
+# ---- chunked import: a large batch shared by several workers ------------------------------------------------
+
+_RAW_FIELDS = ("title", "outlet", "byline", "url", "dateline", "metadata", "source_line")
+
+
+def _plan_chunks(batch: ImportBatch, todo: list[_Pending], size: int) -> None:
+    """Store ``todo`` as chunks of ``size`` articles (each article with the index of its file's result)."""
+    file_index = {id(result): i for i, result in enumerate(batch.results)}
+
+    def item(p: _Pending) -> dict:
+        raw = {name: getattr(p.raw, name) for name in _RAW_FIELDS}
+        raw["published"] = p.raw.published.isoformat() if p.raw.published else None
+        return {"file": file_index[id(p.file_result)], "text": p.text, "digest": p.digest, "raw": raw}
+
+    with transaction.atomic():
+        batch.chunks.all().delete()
+        ImportChunk.objects.bulk_create(
+            ImportChunk(batch=batch, number=n, size=len(part), items=[item(p) for p in part])
+            for n, part in enumerate(_chunks(todo, size), start=1)
+        )
+        batch.heartbeat_at = timezone.now()
+        batch.save(update_fields=["heartbeat_at"])
+
+
+def _chunk_pending(chunk: ImportChunk, names: list[str]) -> tuple[list[_Pending], dict[str, dict]]:
+    from datetime import date
+
+    results: dict[str, dict] = {}
+    pending = []
+    for entry in chunk.items:
+        key = str(entry["file"])
+        if key not in results:
+            results[key] = {"name": names[entry["file"]], "created": 0, "skipped": 0, "failed": 0, "errors": []}
+        raw = dict(entry["raw"])
+        raw["published"] = date.fromisoformat(raw["published"]) if raw.get("published") else None
+        pending.append(
+            _Pending(
+                raw=RawArticle(text="", **raw), text=entry["text"], digest=entry["digest"], file_result=results[key]
+            )
+        )
+    return pending, results
+
+
+def _stale_before():
+    return timezone.now() - timedelta(seconds=settings.IMPORT_STALE_SECONDS)
+
+
+def _claimable() -> Q:
+    """Chunks a worker may take: waiting ones, and running ones whose worker stopped beating."""
+    S = ImportChunk.Status
+    return (
+        Q(status=S.PENDING)
+        | Q(status=S.RUNNING, heartbeat_at__lt=_stale_before())
+        | Q(status=S.RUNNING, heartbeat_at__isnull=True)
+    )
+
+
+def chunks_open(*, batch_id: int) -> bool:
+    """Whether the batch has a chunk a worker could take now."""
+    return ImportChunk.objects.filter(_claimable(), batch_id=batch_id).exists()
+
+
+def chunk_claim(*, batch_id: int, prefer: int | None = None, owner: str = "") -> ImportChunk | None:
+    """Take one chunk of the batch (``prefer`` if it is free): the row lock hands each chunk to one worker;
+    chunks another worker holds are skipped, not waited for."""
+    with transaction.atomic():
+        free = ImportChunk.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+            _claimable(), batch_id=batch_id
+        )
+        free = free.defer("items")
+        chunk = (free.filter(pk=prefer).first() if prefer else None) or free.order_by("number").first()
+        if chunk is None:
+            return None
+        chunk.status, chunk.owner, chunk.heartbeat_at, chunk.error = (
+            ImportChunk.Status.RUNNING,
+            owner[:100],
+            timezone.now(),
+            "",
+        )
+        chunk.save(update_fields=["status", "owner", "heartbeat_at", "error"])
+    return chunk
+
+
+def import_chunks(*, batch_id: int, first: int | None = None, owner: str = "") -> int:
+    """Take and run the batch's free chunks one after the other (``first`` first) until none is left; another
+    worker doing the same shares them. The last one to finish finishes the batch. Returns the chunks run."""
+    ran = 0
+    while (chunk := chunk_claim(batch_id=batch_id, prefer=first, owner=owner)) is not None:
+        first = None
+        import_chunk(chunk_id=chunk.pk)
+        ran += 1
+    batch_finish_chunks(batch_id=batch_id)
+    return ran
+
+
+def import_chunk(*, chunk_id: int) -> ImportChunk:
+    """Parse and write one claimed chunk, each article atomically; its counters are saved as it goes, and the
+    batch's progress (counted over all its chunks) with them. Articles an earlier run of this chunk wrote count
+    as created, content the corpus had (or got meanwhile from another import) as skipped."""
+    chunk = ImportChunk.objects.select_related("batch").get(pk=chunk_id)
+    batch = chunk.batch
+    pending, results = _chunk_pending(chunk, [r["name"] for r in batch.results])
+    chunk.items = []  # the texts live on in ``pending`` only
+    try:
+        todo = _not_yet_imported(batch, pending)
+        done_before = len(pending) - len(todo)
+        every = max(1, min(settings.SPACY_BATCH_SIZE, len(todo) // 10 or 1))
+        _parse_and_write(batch, todo, {}, None, lambda n: _chunk_saved(chunk, results, done_before + n), every)
+        chunk.status = ImportChunk.Status.DONE
+        _chunk_saved(chunk, results, len(pending))
+    except Exception as err:  # the chunk must end in a state the batch can count, whatever happened
+        logger.exception("import batch %s: chunk %s failed", batch.pk, chunk.number)
+        if isinstance(err, CONNECTION_ERRORS) and not connection.is_usable():
+            connection.close()
+        chunk.status, chunk.error = ImportChunk.Status.FAILED, f"{type(err).__name__}: {err}"
+        _chunk_saved(chunk, results, chunk.processed)
+    return chunk
+
+
+def _chunk_saved(chunk: ImportChunk, results: dict[str, dict], processed: int) -> None:
+    chunk.processed = processed
+    for name in ("created", "skipped", "failed"):
+        setattr(chunk, name, sum(r[name] for r in results.values()))
+    chunk.results = results
+    chunk.heartbeat_at = timezone.now()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    chunk.peak_rss_mb, chunk.cpu_seconds = usage.ru_maxrss // 1024, round(usage.ru_utime + usage.ru_stime, 2)
+    fields = ["processed", "created", "skipped", "failed", "results", "heartbeat_at", "status", "error"]
+    fields += ["peak_rss_mb", "cpu_seconds"]
+    chunk.save(update_fields=fields)
+    _batch_progress(chunk.batch_id)
+
+
+def _batch_counts(batch: ImportBatch) -> dict[str, int]:
+    """The batch's counters: what reading its files found plus the sum over its chunks."""
+    agg = batch.chunks.aggregate(
+        size=Sum("size"),
+        processed=Sum("processed"),
+        created=Sum("created"),
+        skipped=Sum("skipped"),
+        failed=Sum("failed"),
+    )
+    agg = {k: v or 0 for k, v in agg.items()}
+    counts = {name: sum(r[name] for r in batch.results) + agg[name] for name in ("created", "skipped", "failed")}
+    counts["processed"] = batch.total - agg["size"] + agg["processed"]
+    return counts
+
+
+def _batch_progress(batch_id: int) -> None:
+    batch = ImportBatch.objects.only("total", "results").get(pk=batch_id)
+    ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.RUNNING).update(
+        **_batch_counts(batch), heartbeat_at=timezone.now()
+    )
+
+
+def batch_finish_chunks(*, batch_id: int) -> ImportBatch:
+    """Finish a chunked batch once none of its chunks is waiting or running: done (per-file results merged, files
+    deleted, chunk texts dropped) or failed with the first failed chunk's error (resumable). The batch row lock
+    makes exactly one of the workers that finish chunks at the same time do it."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        chunks = list(batch.chunks.defer("items"))
+        if batch.status != ImportBatch.Status.RUNNING or not chunks:
+            return batch
+        S = ImportChunk.Status
+        if any(c.status in {S.PENDING, S.RUNNING} for c in chunks):
+            return batch
+        for name, value in _batch_counts(batch).items():
+            setattr(batch, name, value)
+        failed = [c for c in chunks if c.status == S.FAILED]
+        if failed:
+            batch.status, batch.error = ImportBatch.Status.FAILED, failed[0].error
+        else:
+            for chunk in chunks:
+                for key, part in chunk.results.items():
+                    into = batch.results[int(key)]
+                    for name in ("created", "skipped", "failed"):
+                        into[name] += part[name]
+                    into["errors"].extend(part["errors"])
+            batch.status = ImportBatch.Status.DONE
+        batch.finished_at = timezone.now()
+        batch.save()
+    if batch.status == ImportBatch.Status.DONE:
+        batch.chunks.update(items=[])
+    return _batch_finished(batch)
+
+
+def chunks_reopen(*, batch_id: int) -> list[int]:
+    """A stopped chunked batch runs again: its failed chunks and those whose worker died wait for a worker again.
+    Returns the chunks that wait."""
+    S = ImportChunk.Status
+    with transaction.atomic():
+        chunks = ImportChunk.objects.filter(batch_id=batch_id)
+        chunks.filter(Q(status=S.FAILED) | _claimable()).update(status=S.PENDING, error="", owner="")
+        ImportBatch.objects.filter(pk=batch_id).update(
+            status=ImportBatch.Status.RUNNING, error="", heartbeat_at=timezone.now(), finished_at=None
+        )
+        return list(chunks.filter(status=S.PENDING).values_list("pk", flat=True))
+
+
+def release_memory() -> None:
+    """Give freed heap back to the system after a large import (glibc keeps it otherwise)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def _stored_sources(batch: ImportBatch) -> Iterator[SourceFile]:

@@ -89,10 +89,22 @@ def analyze_texts(
 ) -> Iterator[TextAnalysis]:
     """Run the pipeline over ``texts`` with ``nlp.pipe`` and yield one analysis per text, in order."""
     nlp = get_nlp()
-    batch_size = batch_size or _settings_value("SPACY_BATCH_SIZE", 32)
+    batch_size = batch_size or _settings_value("SPACY_BATCH_SIZE", 8)
     n_process = n_process or _settings_value("SPACY_N_PROCESS", 1)
+    if n_process != 1 and not _large_enough(texts):
+        n_process = 1  # starting processes (each loads the model) costs more than a small run saves
     for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
         yield analyze_doc(doc)
+        del doc  # only the analysis lives on while the next batch is parsed
+
+
+def _large_enough(texts: Iterable[str]) -> bool:
+    """Whether ``texts`` (a sized collection) has at least ``SPACY_N_PROCESS_MIN_TEXTS`` texts; an iterator of
+    unknown length counts as large (the caller asked for processes knowing what it streams)."""
+    try:
+        return len(texts) >= _settings_value("SPACY_N_PROCESS_MIN_TEXTS", 500)  # type: ignore[arg-type]
+    except TypeError:
+        return True
 
 
 _DONE = object()
