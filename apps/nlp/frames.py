@@ -31,6 +31,7 @@ from .sources import (
     PERSON_LABELS,
     SUBJECT_DEPS,
     can_speak,
+    interposed_participle,
     inverted_subject,
     mention_span,
     subject_of,
@@ -109,6 +110,8 @@ def _make_cue(view: DocView, tok: Token) -> Cue | None:
         and not any(c.dep_ in ("aux", "nsubj") for c in tok.children)
     ):
         return None  # "when asked whether ...", "Asked about X, he said": a reduced passive
+    if interposed_participle(tok):
+        return None  # "Ana Ruiz, asked whether ..., said": she was asked; the cue is "said"
     if lemma in lex.REQUIRED_PARTICLE:
         wanted = lex.REQUIRED_PARTICLE[lemma]
         # the particle follows the verb: in "on Monday called on X to ...", the first "on" is a date
@@ -168,6 +171,8 @@ def _frame(view: DocView, cue: Cue) -> None:
         if subj is None:
             cue.source = inverted_subject(view, cue.tokens[-1], hi)
         return
+    if any(interposed_participle(c) for c in [*tok.children, tok.head] if c.i < tok.i):
+        return  # "Ana Ruiz, asked whether ..., said: ...": the clause before is the question, not the content
     _frame_backward(view, cue, subj, own, s_lo, s_hi, lo, hi)
 
 

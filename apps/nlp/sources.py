@@ -65,6 +65,8 @@ _EPITHETS = {
 }
 _BLOCS = frozenset(WORLD["blocs"])
 _BLOC_NOUNS = frozenset(WORLD["bloc_nouns"])
+_FLOOR_NOUNS = frozenset(WORLD["floor_nouns"])
+_PARTY_MEMBER_NOUNS = frozenset(WORLD["party_member_nouns"])
 _GENDER_OF_WORD = {w: gender for gender, words in WORLD["gendered_words"].items() for w in words}
 _GENDER_OF_PRONOUN = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}
 
@@ -136,6 +138,36 @@ def _participle_subject(cue: Token, lo: int, hi: int) -> Token | None:
     return None
 
 
+def interposed_participle(tok: Token) -> bool:
+    """Interposed participle rule: in "Ana Ruiz, asked whether the strike would spread, said ..." the parser
+    reads "asked" as the name's verb, with "said" above or below it; a comma between that subject and "asked"
+    and a comma before the speech verb after the clause show a reduced passive set off by commas, whose subject
+    is the one asked, not the asker."""
+    if tok.tag_ not in ("VBN", "VBD") or any(c.dep_ in ("aux", "auxpass") for c in tok.children):
+        return False
+    if not any(c.dep_ == "nsubj" and c.i == tok.i - 2 for c in tok.children) or tok.nbor(-1).text != ",":
+        return False
+    return _interposed_speech_verb(tok) is not None
+
+
+def _interposed_speech_verb(tok: Token) -> Token | None:
+    """The speech verb after a participle clause set off by commas: its head or its clausal child."""
+    doc = tok.doc
+    if tok.dep_ in ("ccomp", "advcl") and tok.head.i > tok.i:
+        candidates = [tok.head]
+    else:
+        candidates = [c for c in tok.children if c.dep_ in ("ccomp", "conj", "parataxis", "advcl") and c.i > tok.i]
+    for verb in candidates:
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in SPEECH:
+            continue
+        k = verb.i - 1
+        while k > tok.i and doc[k].dep_ in ("advmod", "aux", "neg") and doc[k].head.i == verb.i:
+            k -= 1
+        if doc[k].text == "," and not any(c.dep_ == "nsubj" for c in verb.children):
+            return verb
+    return None
+
+
 def _reporting_verb_above(participle: Token) -> Token | None:
     """Trailing participle rule: in "Ana Ruiz said Chile had made an offer to end the dispute, calling it "a
     first step"", a participle after a comma that the parser hung inside the reported clause is the
@@ -174,6 +206,9 @@ def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
             subj = _name_before_description(subjects[-2], subj)
         if subj is None and cur is tok:
             subj = _participle_subject(cur, lo, hi)
+        if subj is None and cur is tok and tok.head.i < tok.i and interposed_participle(tok.head):
+            # "Ana Ruiz, asked whether ..., said": the parser hung "said" under "asked"; her subject is its own
+            subj = next(c for c in tok.head.children if c.dep_ == "nsubj")
         if subj is not None and _dateline_dash(subj, cur) is not None:
             # "UNITED NATIONS (AP) — The United States vetoed ...", with the real subject hung on the dateline
             dash = _dateline_dash(subj, cur)
@@ -244,8 +279,9 @@ def _dateline_dash(subj: Token, verb: Token) -> int | None:
         return _agency_bracket(subj, verb)
     else:
         return None
-    for t in subj.doc[subj.i + 1 : min(verb.i, subj.i + 6)]:
-        if t.text in closers:
+    for t in subj.doc[subj.i + 1 : min(verb.i, subj.i + 9)]:
+        # a longer dateline ("SEOUL, July 8 (Yonhap) -- ...") ends at a real dash, never at a hyphen
+        if t.text in closers and (t.i < subj.i + 6 or t.text not in ("-", ":")):
             return t.i
     return None
 
@@ -557,9 +593,10 @@ def _name_inside_description(view: DocView, subj: Token, lo: int, hi: int) -> To
     person noun), "X's boss, the head of the commission, Ana Ruiz, said" (an appositive inside an appositive),
     "The oba of Benin, Ewuare II, said" (a name NER missed). A body ("the ministry, ...") is not read this way,
     nor a titled object ("a spokesperson for the secretary general, Ana Ruiz": his spokesperson, not Ruiz)."""
-    if subj.pos_ != "NOUN" or subj.lemma_.lower() in ORG_NOUNS:
+    titled_head = subj.pos_ == "PROPN" and subj.lower_ in TITLE_WORDS  # "the Prime Minister of X, Ana Ruiz,"
+    if not (subj.pos_ == "NOUN" or titled_head) or subj.lemma_.lower() in ORG_NOUNS:
         return None
-    person_head = subj.lemma_.lower() in PERSON_NOUNS
+    person_head = subj.lower_ in TITLE_WORDS or subj.lemma_.lower() in PERSON_NOUNS
     doc, frontier = view.doc, [subj]
     for _ in range(4):
         reached = []
@@ -573,6 +610,8 @@ def _name_inside_description(view: DocView, subj: Token, lo: int, hi: int) -> To
                         label = c.ent_type_
                         if label in PERSON_LABELS or (label not in _NOT_NAME_LABELS and (person_head or not label)):
                             return c
+                        if person_head and _named_person_by_context(doc[first : c.i + 1], c):
+                            return c
                     if c.pos_ == "NOUN":
                         reached.append(c)  # "the head of the commission, Ana Ruiz"
                 elif c.dep_ == "prep":
@@ -581,6 +620,18 @@ def _name_inside_description(view: DocView, subj: Token, lo: int, hi: int) -> To
                     )
         frontier = reached
     return None
+
+
+def _named_person_by_context(name, head: Token) -> bool:
+    """A name NER read as a place or left in pieces ("Þorgerður Katrín Gunnarsdóttir" with a place label on
+    two of its three words) is still a person's when a "who" clause hangs on it or when no entity covers it
+    whole, or when it opens with a known given name ("Piotr Serafin" read as a place): set off by commas after a
+    person's title, it names that person."""
+    if len(name) >= 2 and gender_of_name(name.text) is not None:
+        return True
+    if any(c.dep_ == "relcl" and any(g.lower_ == "who" for g in c.children) for c in head.children):
+        return True
+    return len(name) >= 2 and (name[0].ent_iob_ != "B" or any(t.ent_iob_ != "I" for t in name[1:]))
 
 
 def _name_like(tokens) -> bool:
@@ -671,11 +722,15 @@ def _read_person(view: DocView, subj: Token, left: int, right: int, lo: int, hi:
     ):
         return None
     p0 = subj.i
-    while (
-        p0 > left
-        and doc[p0 - 1].pos_ == "PROPN"
-        and (doc[p0].ent_iob_ == "I" or doc[p0 - 1].ent_type_ in PERSON_LABELS or not doc[p0].ent_type_)
-    ):
+    while p0 > left:
+        if p0 - 1 > left and _glued_hyphen(doc[p0 - 1]):
+            p0 -= 1  # "Kim Yo-jong", "Jean-Yves": the tokenizer splits a hyphenated given name
+            continue
+        if not (
+            doc[p0 - 1].pos_ == "PROPN"
+            and (doc[p0].ent_iob_ == "I" or doc[p0 - 1].ent_type_ in PERSON_LABELS or not doc[p0].ent_type_)
+        ):
+            break
         if doc[p0 - 1].ent_type_ and doc[p0 - 1].ent_type_ not in PERSON_LABELS:
             break  # "Kremlin spokesman Peskov": an ORG word is not part of the name
         p0 -= 1
@@ -691,6 +746,19 @@ def _read_person(view: DocView, subj: Token, left: int, right: int, lo: int, hi:
         name, role = name3, role3
     role = " ".join(w for w in role.split() if w.casefold() not in HONORIFICS)  # "Mr Raab": no role
     return Source(left, right, "person", name=name, role=role or appositive_role(view, subj, lo, hi))
+
+
+def _glued_hyphen(tok: Token) -> bool:
+    """A hyphen inside a name, with no space on either side, between two proper nouns."""
+    doc = tok.doc
+    return (
+        tok.text == "-"
+        and not doc[tok.i - 1].whitespace_
+        and not tok.whitespace_
+        and doc[tok.i - 1].pos_ == "PROPN"
+        and tok.i + 1 < len(doc)
+        and doc[tok.i + 1].pos_ == "PROPN"
+    )
 
 
 def appositive_role(view: DocView, subj: Token, lo: int, hi: int) -> str:
@@ -1152,10 +1220,13 @@ class SpeakerResolver:
         'Russian President Vladimir Putin': the latest person source whose titles fit the description."""
         view = self.view
         words = view.span_text(src.start, src.end).split()
-        if src.kind != "person" or len(words) < 2 or words[0].casefold() != "the":
+        party_member = src.kind == "organisation" and words[-1].casefold() in _PARTY_MEMBER_NOUNS  # NER: NORP
+        if not (src.kind == "person" or party_member) or len(words) < 2 or words[0].casefold() != "the":
             return None
         if src.name and src.name.casefold() not in " ".join(words).casefold():
             return None  # "The foreign secretary, David Lammy, said": named by its appositive
+        if len(words) == 2 and words[1] in _FLOOR_NOUNS:
+            return self._floor_holder(char)
         words = _description_words(view, src, words)
         wanted = [ROLE_SYNONYM.get(w, w) for w in (w.casefold().strip(",") for w in words[1:])]
         wanted = [w for w in wanted[:-1] if w not in _LOOSE_MODIFIERS] + wanted[-1:]
@@ -1168,7 +1239,7 @@ class SpeakerResolver:
                 return recent[1]
             distance = view.para_of(char) - view.para_of(pos)
             if distance > 5:
-                return None
+                break  # too far back to be meant; a titled person or the subject just before may still be
             name = self.registry.name_of(mid)
             titled = (r for _, n, r, _ in view.titled_persons() if same_speaker(n, name))
             roles = [*self.registry.roles_of(mid), *titled]
@@ -1191,6 +1262,18 @@ class SpeakerResolver:
             return recent[1]
         titled = self._described_titled(wanted, char)
         return titled if titled is not None else self._previous_subject(src, wanted, char)
+
+    def _floor_holder(self, char: int) -> int | None:
+        """Floor rule: in meetings coverage "The speaker added" (lower case; "the Speaker" of a house is a title)
+        is the person who has the floor, the latest single person quoted, in this paragraph or the one before."""
+        for pos, mid, prev in reversed(self._log):
+            if pos >= char:
+                continue
+            if self.view.para_of(char) - self.view.para_of(pos) > 1:
+                return None
+            if self.registry.kind_of(mid) == "person" and not prev.plural:
+                return mid
+        return None
 
     def _exact_title_subject(self, head: str, char: int) -> tuple[int, int] | None:
         """Exact title rule: "The minister said" after "Chile's minister of trade, Ana Ruiz, welcomed the deal" is
@@ -1219,25 +1302,43 @@ class SpeakerResolver:
         no earlier source or titled person to name, is the person named as the subject of the sentence just
         before it (a full name, in the same or the previous paragraph)."""
         view, doc = self.view, self.view.doc
-        if wanted[-1] not in TITLE_WORDS:
-            return None
+        if wanted[-1] not in TITLE_WORDS and wanted[-1] not in _PARTY_MEMBER_NOUNS:
+            return None  # "the Social Democrat" describes the person just named as a title does
         sent = doc[src.start].sent
         if sent.start == 0:
             return None
         prev = doc[sent.start - 1].sent
+        while prev.start > 0 and not any(t.is_alpha for t in prev):  # a closing mark split off as a "sentence"
+            prev = doc[prev.start - 1].sent
         if view.para_of(char) - view.para_of(int(view.idx[prev.start])) > 1:
             return None
         subjects = [t for t in prev if t.dep_ in SUBJECT_DEPS and t.head.dep_ == "ROOT" and t.i < t.head.i]
         subj = subjects[-1] if subjects else None  # "NIAMEY, Niger—Ana Ruiz has spent ...": the name, not the dateline
-        if subj is None or not _full_name(subj):
-            return None  # "Trump" alone may be anyone of that name; a full name is someone
+        if subj is not None and _dateline_dash(subj, subj.head) is not None:
+            # "SEOUL, July 8 (Yonhap) -- Ana Ruiz, ..., rejected": the person hung on the dateline
+            dash = _dateline_dash(subj, subj.head)
+            subj = next((c for c in subj.children if c.dep_ == "appos" and c.i > dash), None)
+        if subj is None:
+            return None
         lo, hi = view.para_bounds(subj.i)
         person = describe(view, subj, lo, hi)
         if person.kind != "person" or not person.name:
             return None
+        if not (
+            _full_name(subj) or len(person.name.split()) >= 2 or self._named_in_full_before(person.name, wanted, char)
+        ):
+            return None  # "Trump" alone may be anyone of that name; a full name is someone
         if not person.role:  # the description is the title this person is known by from here on
             person.role = strip_determiner(view.span_text(src.start, src.end))
         return self._register(person, int(view.idx[subj.i]))
+
+    def _named_in_full_before(self, name: str, wanted: list[str], char: int) -> bool:
+        """'Zelenskyy, for his part, ...' after 'Ukrainian President Volodymyr Zelenskyy': a one-word name is
+        someone when the text has named that person in full before, with a title the description fits."""
+        for tok, full, role, _ in self.view.titled_persons():
+            if int(self.view.idx[tok]) < char and full.split()[-1] == name and _role_fits(wanted, _role_words([role])):
+                return True
+        return False
 
     def _described_titled(self, wanted: list[str], char: int) -> int | None:
         """'The top diplomat said' after 'Foreign Minister Ana Ruiz held talks': a titled person named a few

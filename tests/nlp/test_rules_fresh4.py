@@ -1,0 +1,104 @@
+"""Rules added after the fourth fresh set's first run (issue 9), one test each, on crafted sentences (names and
+wording made up, none taken from an evaluation text)."""
+
+from __future__ import annotations
+
+
+def _speakers(quotes):
+    return {q.text: q.speaker for q in quotes}
+
+
+def test_parliamentary_turns_with_constituency_party_and_office_labels_are_direct_quotes(extract):
+    quotes, _ = extract(
+        "Northern Rail Services\n"
+        "3. Alan Pryce (Harrowgate East) (LD): What assessment he has made of delays on the northern lines.\n"
+        "The Parliamentary Under-Secretary of State for Transport (Ruth Okafor): Delays have fallen by a fifth "
+        "this year. We will publish the figures in June.\n"
+        "Alan Pryce: Passengers in my constituency do not feel it. When will the new trains arrive?\n"
+        "Ruth Okafor: The first trains arrive in the spring, and I will write to him with the dates.\n"
+    )
+    assert _speakers(quotes) == {
+        "What assessment he has made of delays on the northern lines": "Alan Pryce",
+        "Delays have fallen by a fifth this year. We will publish the figures in June": "Ruth Okafor",
+        "Passengers in my constituency do not feel it. When will the new trains arrive?": "Alan Pryce",
+        "The first trains arrive in the spring, and I will write to him with the dates": "Ruth Okafor",
+    }
+
+
+def test_a_name_after_a_capitalised_title_of_a_country_names_the_subject(extract):
+    quotes, _ = extract(
+        "Speaking next, the Prime Minister of Norway, Sigrún Haldorsdóttir, said small nations relied on law."
+    )
+    assert _speakers(quotes) == {"small nations relied on law": "Sigrún Haldorsdóttir"}
+
+
+def test_a_name_with_a_who_clause_after_a_title_names_the_subject(extract):
+    quotes, _ = extract(
+        "The Minister for Trade of Finland, Aino Kettunen, who led the delegation, later told reporters that "
+        "Helsinki would seek a seat on the board."
+    )
+    assert _speakers(quotes) == {"Helsinki would seek a seat on the board": "Aino Kettunen"}
+
+
+def test_a_name_ner_reads_as_a_place_after_a_title_names_the_subject_for_a_later_he(extract):
+    quotes, _ = extract(
+        'Her trade commissioner, Tomasz Wielgosz, was more cautious on Monday. He said the plan was "open to changes".'
+    )
+    (q,) = quotes
+    assert q.speaker == "Tomasz Wielgosz"
+
+
+def test_the_speaker_in_meetings_coverage_is_the_one_who_has_the_floor(extract):
+    quotes, _ = extract(
+        "Amara Obi, President of Lindoria, said her country backed a larger Council. The speaker added that the "
+        "veto should be limited.\n"
+    )
+    assert _speakers(quotes) == {
+        "her country backed a larger Council": "Amara Obi",
+        "the veto should be limited": "Amara Obi",
+    }
+
+
+def test_an_attribution_opening_the_next_line_takes_the_quotation_after_it_too(extract):
+    quotes, _ = extract(
+        'Ines Moreau said the talks were useful. Not everyone agrees. "The plan is too costly,"\n'
+        'said a fourth official. "Nobody will pay for it."\n'
+    )
+    spk = _speakers(quotes)
+    assert spk["The plan is too costly"] == spk["Nobody will pay for it"] != "Ines Moreau"
+
+
+def test_a_party_member_description_is_the_person_named_just_before(extract):
+    quotes, _ = extract(
+        "But the chancellor's finance minister, Lukas Brenner, struck a different tone. In an interview, the "
+        'Christian Democrat said that "nothing" had been decided.'
+    )
+    (q,) = quotes
+    assert q.speaker == "Lukas Brenner"
+
+
+def test_a_description_after_a_family_name_named_in_full_before_is_that_person(extract):
+    quotes, _ = extract(
+        "The chancellor met Moldovan President Ana Ciobanu in Berlin on Monday.\n"
+        "Ferdinand Hollweg, the interior minister, said the border would stay open.\n"
+        "Other ministers said nothing.\n"
+        'Ciobanu, for her part, thanked Berlin. "Every day counts," the Moldovan president said.\n'
+    )
+    assert _speakers(quotes)["Every day counts"] == "Ana Ciobanu"
+
+
+def test_a_long_dateline_with_a_double_hyphen_and_a_hyphenated_korean_name(extract):
+    quotes, _ = extract(
+        "SEOUL, May 3 (Yonhap) -- Park Min-seo, the outspoken deputy of the ruling party, on Friday rejected "
+        'the plan, calling it a "fantasy."\n'
+        'In a statement, the vice chair of the party\'s policy committee said Seoul had "no interest" in it.\n'
+    )
+    assert set(_speakers(quotes).values()) == {"Park Min-seo"}
+
+
+def test_an_interposed_asked_clause_is_no_quote_and_the_answer_after_the_colon_is_the_subjects(extract):
+    quotes, _ = extract(
+        'Whether the strike ends soon is unclear. Dana Whitlow, asked whether it could spread, said simply: "No. '
+        'It is contained."'
+    )
+    assert _speakers(quotes) == {"No. It is contained": "Dana Whitlow"}
