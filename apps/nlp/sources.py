@@ -168,6 +168,61 @@ def _interposed_speech_verb(tok: Token) -> Token | None:
     return None
 
 
+def _fronted_participle_subject(participle: Token) -> Token | None:
+    """Fronted participle rule: in "Opening for Guyana, its agent, Ana Ruiz, told the court ..." the parser
+    takes "Opening" for the subject and hangs the real one on it; the subject is the person named after the
+    participle's comma (else the first noun set off there)."""
+    comma = next((t.i for t in participle.subtree if t.text == "," and t.i > participle.i), None)
+    if comma is None:
+        return None
+    after = [t for t in participle.subtree if t.i > comma]
+    doc = participle.doc
+    person = next(  # the last word of a person's name, however the parser hung it
+        (t for t in after if t.ent_type_ in PERSON_LABELS and (t.i + 1 == len(doc) or doc[t.i + 1].ent_iob_ != "I")),
+        None,
+    )
+    return person or next((t for t in after if t.dep_ == "appos" and t.pos_ in ("NOUN", "PROPN")), None)
+
+
+_ANONYMOUS_NOUNS = frozenset(WORLD["anonymous_source_nouns"])
+
+
+def _anonymous_single(src: Source) -> bool:
+    """An unnamed single source: "a Whitehall source", "one EU official" (head noun from data: world.json)."""
+    words = (src.name or "").casefold().split()
+    return src.kind == "person" and not src.plural and bool(words) and words[-1] in _ANONYMOUS_NOUNS
+
+
+def _one_of_group(view: DocView, one: Token) -> Source | None:
+    """One-of-a-group rule: "French officials were sceptical. One, speaking on condition of anonymity, said"
+    is one of the group the sentence before had as its subject: a source described by the group's words in the
+    singular ("French official")."""
+    if one.lower_ != "one" or any(c.dep_ in ("amod", "compound", "det") for c in one.children):
+        return None
+    sent = one.sent
+    if sent.start == 0 or view.para_of(int(view.idx[sent.start - 1])) != view.para_of(int(view.idx[one.i])):
+        return None
+    prev = view.doc[sent.start - 1].sent
+    group = next(
+        (t for t in prev if t.dep_ == "nsubj" and t.tag_ == "NNS" and t.lemma_.lower() in _ANONYMOUS_NOUNS),
+        None,
+    )
+    if group is None:
+        return None
+    words = [t.text for t in view.doc[group.left_edge.i : group.i] if t.dep_ in ("amod", "compound")]
+    return Source(one.i, one.i + 1, "person", name=" ".join([*words, group.lemma_.lower()]))
+
+
+def _fronted_participle(subj: Token) -> bool:
+    """A subject that is an "-ing" word opening its sentence without a determiner ("Opening for Guyana, ...":
+    the tagger reads it as a gerund or a noun)."""
+    return (
+        (subj.tag_ == "VBG" or subj.lower_.endswith("ing"))
+        and subj.is_sent_start
+        and not any(c.dep_ == "det" for c in subj.children)
+    )
+
+
 def _reporting_verb_above(participle: Token) -> Token | None:
     """Trailing participle rule: in "Ana Ruiz said Chile had made an offer to end the dispute, calling it "a
     first step"", a participle after a comma that the parser hung inside the reported clause is the
@@ -204,6 +259,8 @@ def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
         subj = subjects[-1] if len(subjects) > 1 and subjects[-1].i < cur.i else next(iter(subjects), None)
         if len(subjects) > 1 and subj is subjects[-1]:
             subj = _name_before_description(subjects[-2], subj)
+        if subj is not None and subj.i < cur.i and _fronted_participle(subj):
+            subj = _fronted_participle_subject(subj) or subj
         if subj is None and cur is tok:
             subj = _participle_subject(cur, lo, hi)
         if subj is None and cur is tok and tok.head.i < tok.i and interposed_participle(tok.head):
@@ -365,6 +422,34 @@ def mention_span(view: DocView, subj: Token, lo: int, hi: int) -> tuple[int, int
         named = _title_complement_name(subj, right, hi)
         if named is not None:
             right = named[1]
+    return _with_abbreviated_given_name(doc, left, right, lo, hi)
+
+
+_GIVEN_NAME_ABBREVIATIONS = frozenset(WORLD["given_name_abbreviations"])
+
+
+def _abbreviated_given_name(doc, k: int) -> bool:
+    """'Ma.' in "Ma. Teresita Daza": a given-name abbreviation (data: world.json) split from its full stop,
+    followed by a capitalised proper noun."""
+    return (
+        k + 2 < len(doc)
+        and f"{doc[k].lower_}." in _GIVEN_NAME_ABBREVIATIONS
+        and doc[k + 1].text == "."
+        and doc[k + 2].pos_ == "PROPN"
+        and doc[k + 2].text[:1].isupper()
+    )
+
+
+def _with_abbreviated_given_name(doc, left: int, right: int, lo: int, hi: int) -> tuple[int, int]:
+    """Abbreviated given name rule: the tokenizer ends "Ma." at its full stop and the parser hangs "Ma" and
+    "Teresita Daza" apart; a mention ending in the abbreviation runs on to the end of the name, and one
+    starting right after it takes it in."""
+    if right - 1 >= lo and _abbreviated_given_name(doc, right - 1):
+        right += 1
+        while right < hi and doc[right].pos_ == "PROPN" and doc[right].text[:1].isupper():
+            right += 1
+    if left - 2 >= lo and _abbreviated_given_name(doc, left - 2):
+        left -= 2
     return left, right
 
 
@@ -734,6 +819,8 @@ def _read_person(view: DocView, subj: Token, left: int, right: int, lo: int, hi:
         if doc[p0 - 1].ent_type_ and doc[p0 - 1].ent_type_ not in PERSON_LABELS:
             break  # "Kremlin spokesman Peskov": an ORG word is not part of the name
         p0 -= 1
+    if p0 - 2 >= left and _abbreviated_given_name(doc, p0 - 2):
+        p0 -= 2  # "Ma. Luisa Reyes"
     if p0 == subj.i and _the_one_word_name(doc, subj, left):
         return None
     name = strip_possessive(view.span_text(p0, subj.i + 1))
@@ -934,7 +1021,7 @@ class SpeakerResolver:
     def resolve(self, subj: Token) -> Resolution:
         view = self.view
         lo, hi = view.para_bounds(subj.i)
-        src = describe(view, subj, lo, hi)
+        src = _one_of_group(view, subj) or describe(view, subj, lo, hi)
         span = (view.doc[src.start].idx, view.tok_end(src.end - 1))
         surface = view.text[span[0] : span[1]]
         mid, penalty = None, 0.0
@@ -1125,7 +1212,9 @@ class SpeakerResolver:
                 return None
             if self.registry.kind_of(mid) == "organisation" and not src.maybe_person:
                 return mid
-            return mid if src.plural else None
+            if src.plural or (self.view.para_of(char) == self.view.para_of(pos) and _anonymous_single(src)):
+                return mid  # '"...," they said' after "A Whitehall source said": a singular they
+            return None
         return None
 
     def _antecedent(self, char: int, pronoun: str, pronoun_tok: int) -> int | None:

@@ -102,3 +102,43 @@ def test_an_interposed_asked_clause_is_no_quote_and_the_answer_after_the_colon_i
         'It is contained."'
     )
     assert _speakers(quotes) == {"No. It is contained": "Dana Whitlow"}
+
+
+def test_an_abbreviated_given_name_stays_in_the_name(extract):
+    quotes, _ = extract(
+        "Its spokeswoman, Ma. Celestina Ramos, said the ministry would file a protest.\n"
+        "Mohd. Idris Karim said the port would reopen.\n"
+    )
+    assert _speakers(quotes) == {
+        "the ministry would file a protest": "Ma. Celestina Ramos",
+        "the port would reopen": "Mohd. Idris Karim",
+    }
+
+
+def test_given_name_abbreviations_come_from_the_data_file():
+    from apps.nlp.names import WORLD
+
+    assert {"ma.", "mohd."} <= set(WORLD["given_name_abbreviations"])
+
+
+def test_a_fronted_participle_is_not_the_subject_the_person_after_its_comma_is(extract):
+    quotes, _ = extract(
+        "Opening for Belize, its agent, former attorney general Carla Duarte, told the judges that the treaty "
+        "was valid."
+    )
+    assert _speakers(quotes) == {"the treaty was valid": "Carla Duarte"}
+
+
+def test_one_after_a_group_is_one_of_that_group_and_the_official_later_too(extract):
+    quotes, _ = extract(
+        "Trade Minister Oskar Lindqvist said the deal was close. But Danish officials were doubtful. One, speaking "
+        'on condition of anonymity, said Copenhagen would not sign. "It is not ready," the official said.\n'
+    )
+    spk = _speakers(quotes)
+    assert spk["Copenhagen would not sign"] == spk["It is not ready"] == "Danish official"
+
+
+def test_a_singular_they_goes_back_to_an_anonymous_source_in_the_same_paragraph(extract):
+    quotes, _ = extract('A Treasury source said ministers expected a "tough" summer. "This is theatre," they said.\n')
+    spk = _speakers(quotes)
+    assert spk["This is theatre"] == "Treasury source"
