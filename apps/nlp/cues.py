@@ -114,7 +114,7 @@ FRAGMENT_CUES = frozenset(
     """
     call brand describe label term dub accuse warn denounce condemn decry slam blast hail praise stress
     emphasize emphasise urge characterise characterize deride dismiss criticise criticize lambast welcome
-    pledge promise vow demand insist express voice
+    pledge promise vow demand insist express voice speak
     """.split()
 )
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from spacy.tokens import Token
 
-from .cues import SPEECH
+from .cues import FRAGMENT_CUES, SPEECH, STRONG
 from .docview import DocView, any_of, coordinated_title_start, ids
 from .names import (
     DOCUMENT_NOUNS,
@@ -298,11 +298,31 @@ def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
         if reporter is not None and lo <= reporter.i < hi:
             cur, own = reporter, False
             continue
+        reporter = second_predicate_of_source(cur)
+        if reporter is not None and lo <= reporter.i < hi:
+            cur, own = reporter, False  # "X said the country could not afford Y and accused Z of ...": X
+            continue
         if cur.dep_ in ("advcl", "conj", "xcomp"):
             cur, own = head, False
             continue
         break
     return None, own
+
+
+def second_predicate_of_source(verb: Token) -> Token | None:
+    """Second predicate rule: in 'X said the country could not afford "..." and accused its critics of "..."'
+    the parser coordinates "accused" with "afford", inside what X said. A subjectless speech verb coordinated
+    with the reported clause, in the reporting verb's tense while the reported verb is in another, is X's
+    second speech act: the reporting verb is returned (else None)."""
+    head = verb.head
+    if verb.dep_ != "conj" or head.dep_ != "ccomp" or verb.pos_ != "VERB":
+        return None
+    if verb.lemma_.lower() not in STRONG | FRAGMENT_CUES or any(c.dep_ in SUBJECT_DEPS for c in verb.children):
+        return None
+    reporter = head.head
+    if reporter.lemma_.lower() not in SPEECH or reporter.tag_ != verb.tag_ or head.tag_ == verb.tag_:
+        return None
+    return reporter
 
 
 _DASHES = frozenset({"—", "–", "-", "--"})
@@ -574,6 +594,9 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
     titled = _coordinated_title_person(view, subj, left, hi)
     if titled is not None:
         return titled
+    conjoined = _title_with_conjoined_name(view, subj, left, hi)
+    if conjoined is not None:
+        return conjoined
     joint = describe_joint(subj, left, right, hi)
     if joint is not None:
         return joint
@@ -596,7 +619,7 @@ def describe_pronoun(subj: Token) -> Source:
     """A pronoun subject: "he"/"she" for a person, "it" for a body, "they" for a group, "we"/"I" for no single
     source."""
     low = subj.lower_
-    if low in PERSON_PRONOUNS:
+    if low in PERSON_PRONOUNS or low == "his":  # "his" from "In his words, ..."
         return Source(subj.i, subj.i + 1, "person", pronoun="person")
     if low in THING_PRONOUNS:
         return Source(subj.i, subj.i + 1, "organisation", pronoun="thing")
@@ -607,11 +630,38 @@ def describe_pronoun(subj: Token) -> Source:
 
 def describe_joint(subj: Token, left: int, right: int, hi: int) -> Source | None:
     """A joint source has no single speaker: "the two ministers said", "Alice Moreau and Tom Reyes said"."""
-    if any(c.dep_ == "conj" for c in subj.children):
+    if any(c.dep_ == "conj" for c in subj.children) and _coordinated(subj):
         return Source(left, min(subj.right_edge.i + 1, hi), None)
     if subj.lower_ in _JOINT_HEADS and any(c.lower_ in ("both", "two", "all") for c in subj.children):
         return Source(left, right, None)
     return None
+
+
+def _title_with_conjoined_name(view: DocView, subj: Token, left: int, hi: int) -> Source | None:
+    """'Minister for Europe and Foreign Affairs Ana Ruiz arrived': a title whose "and" the parser took for a
+    coordination of the title and the name; the name is the person, the title before it the role."""
+    if subj.lower_ not in TITLE_WORDS or _coordinated(subj):
+        return None
+    name = next((c for c in subj.children if c.dep_ == "conj" and c.ent_type_ in PERSON_LABELS and c.i < hi), None)
+    if name is None:
+        return None
+    start = name.i
+    while start > subj.i + 1 and view.doc[start - 1].ent_iob_ == "I" or view.doc[start].ent_iob_ == "I":
+        start -= 1
+    role = strip_determiner(view.text[view.doc[left].idx : view.doc[start].idx]).strip(" ,")
+    return Source(left, name.i + 1, "person", name=view.span_text(start, name.i + 1), role=role)
+
+
+def _coordinated(subj: Token) -> bool:
+    """'Alice Moreau, Tom Reyes and Ana Ruiz said': a conjunction or comma hangs on the chain of conjuncts
+    itself; in "Minister for Europe and Foreign Affairs Ana Ruiz" the parser makes the name a conjunct of the
+    title while the "and" belongs inside the title: one person."""
+    chain, frontier = {subj.i}, [subj]
+    while frontier:
+        nxt = [c for t in frontier for c in t.children if c.dep_ == "conj"]
+        chain.update(c.i for c in nxt)
+        frontier = nxt
+    return any(t.head.i in chain and (t.dep_ == "cc" or t.text == ",") for t in subj.subtree if t.i not in chain)
 
 
 def describe_titled_name(view: DocView, subj: Token, left: int, right: int, hi: int) -> Source | None:

@@ -142,3 +142,51 @@ def test_a_singular_they_goes_back_to_an_anonymous_source_in_the_same_paragraph(
     quotes, _ = extract('A Treasury source said ministers expected a "tough" summer. "This is theatre," they said.\n')
     spk = _speakers(quotes)
     assert spk["This is theatre"] == "Treasury source"
+
+
+def test_a_subject_after_a_speech_verb_that_has_one_opens_the_reported_clause(extract):
+    quotes, _ = extract(
+        'His Czech counterpart, Tomas Vlcek, said Prague preferred dialogue with Minsk to "a policy of silence."'
+    )
+    assert _speakers(quotes) == {'Prague preferred dialogue with Minsk to "a policy of silence."': "Tomas Vlcek"}
+
+
+def test_a_speech_verb_coordinated_with_the_reported_clause_is_the_sources_second_predicate(extract):
+    quotes, _ = extract(
+        'Sen. Mark Ellery, R-Ohio, said the state could not afford "another bailout" and accused his colleagues '
+        'of putting "Wall Street first and Main Street last."'
+    )
+    assert _speakers(quotes) == {
+        'the state could not afford "another bailout"': "Mark Ellery",
+        "Wall Street first and Main Street last": "Mark Ellery",
+    }
+
+
+def test_a_fragment_under_a_gerund_of_a_fragment_cue_is_a_quote(extract):
+    quotes, _ = extract('Hanoi has accused Beijing of staging a "deliberate escalation" near the reef.')
+    assert _speakers(quotes) == {"deliberate escalation": "Hanoi"}
+
+
+def test_spoke_of_a_quoted_phrase_is_a_partial_quote(extract):
+    quotes, _ = extract('Foreign Minister Lena Hartmann spoke of "a chapter that we want to close for good."')
+    assert _speakers(quotes) == {"a chapter that we want to close for good": "Lena Hartmann"}
+
+
+def test_according_to_a_pronoun_and_in_her_words_are_leading_attributions(extract):
+    quotes, _ = extract(
+        "Deputy Minister Oleg Sorokin told reporters the talks were over. According to him, the draft treaty "
+        '"remains valid."\n'
+        'Spokeswoman Irina Volkova said the West was "stalling." In her words, the proposals of the alliance '
+        '"are empty."\n'
+    )
+    spk = _speakers(quotes)
+    assert spk['the draft treaty "remains valid."'] == "Oleg Sorokin"
+    assert spk['the proposals of the alliance "are empty."'] == "Irina Volkova"
+
+
+def test_an_and_inside_a_title_does_not_make_the_named_person_a_joint_source(extract):
+    quotes, _ = extract(
+        "On Monday, Minister for Culture and Foreign Affairs Pierre-Henri Lefort arrived in Tunis for talks.\n"
+        'At a joint press conference, the French minister spoke of "a page that we want to turn."\n'
+    )
+    assert _speakers(quotes) == {"a page that we want to turn": "Pierre-Henri Lefort"}
