@@ -615,7 +615,7 @@ def _cut_trailing_adjuncts(view: DocView, tok: Token, comp: Token, start: int, e
     """
     doc = view.doc
     for c in tok.children:
-        if c.dep_ == "advcl" and start < c.left_edge.i < end and doc[c.left_edge.i - 1].text == ",":
+        if c.dep_ == "advcl" and start < c.left_edge.i < end and _after_comma(doc, c.left_edge.i):
             marks = {g.lower_ for g in c.children if g.dep_ == "mark"}
             if marks & _TRAILING_SUBORDINATORS:
                 end = min(end, c.left_edge.i - 1)
@@ -645,7 +645,39 @@ def _cut_trailing_adjuncts(view: DocView, tok: Token, comp: Token, start: int, e
             return k
         if k > comp.i and _occasion_phrase(view, k, end):
             return k
+        if k > comp.i and _occasion_clause(doc, k, end):
+            return k
     return end
+
+
+def _after_comma(doc, i: int) -> bool:
+    """A comma right before token i, or a comma and then a closing mark ('when," as ...')."""
+    return doc[i - 1].text == "," or (i >= 2 and doc[i - 1].is_quote and doc[i - 2].text == ",")
+
+
+def _occasion_clause(doc, k: int, end: int) -> bool:
+    """Occasion clause rule: '..., as the first round of hearings opened at the Peace Palace' (also after a
+    quotation closed with the comma: 'when," as a conference opened'): an "as" clause whose past-tense verb is an
+    event that frames the statement in time (``cues.OCCASION_VERBS``) ends the content."""
+    j = k + 1
+    if j < end and doc[j].is_quote:
+        j += 1
+    if j >= end or doc[j].lower_ != "as":
+        return False
+    if doc[j].dep_ == "mark":
+        verb = doc[j].head
+        return (  # a past participle with its own subject is a past tense the tagger misread
+            verb.tag_ in ("VBD", "VBN")
+            and verb.lemma_.lower() in lex.OCCASION_VERBS
+            and any(c.dep_ in SUBJECT_DEPS for c in verb.children)
+        )
+    # the parser may read "as" as a preposition and the event verb as a clause on its noun
+    nouns = [c for c in doc[j].children if c.dep_ == "pobj"]
+    return any(
+        v.dep_ in ("acl", "relcl") and v.tag_ in ("VBD", "VBN") and v.lemma_.lower() in lex.OCCASION_VERBS
+        for n in nouns
+        for v in n.subtree
+    )
 
 
 def _occasion_phrase(view: DocView, k: int, end: int) -> bool:

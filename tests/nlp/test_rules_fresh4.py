@@ -190,3 +190,18 @@ def test_an_and_inside_a_title_does_not_make_the_named_person_a_joint_source(ext
         'At a joint press conference, the French minister spoke of "a page that we want to turn."\n'
     )
     assert _speakers(quotes) == {"a page that we want to turn": "Pierre-Henri Lefort"}
+
+
+def test_an_as_clause_of_an_opening_event_and_a_citing_gloss_end_the_content(extract):
+    quotes, _ = extract(
+        'Prime Minister Lotte Brandt said on Monday that the treaty was "a matter of when, not if," as a third '
+        "round of talks on the border opened in Geneva.\n"
+        'Opposition leader Karl Weiss said the deal was "a mistake", citing the unresolved dispute over fishing '
+        "rights.\n"
+        "Belize asked the court to confirm that the treaty settled the border for good, as the second round of "
+        "hearings opened at The Hague.\n"
+    )
+    texts = {q.text for q in quotes}
+    assert 'the treaty was "a matter of when, not if,"' in texts
+    assert 'the deal was "a mistake"' in texts
+    assert "the court to confirm that the treaty settled the border for good" in texts
