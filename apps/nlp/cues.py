@@ -109,6 +109,10 @@ OCCASION_NOUNS = frozenset(
     "communiqué op-ed article video broadcast".split()
 )
 
+# Verbs under which a speech verb is only in prospect: "countries were preparing to announce recognition", "plans
+# to propose": no statement has been made yet, so the infinitive is no cue.
+PROSPECTIVE_HEADS = frozenset("prepare plan intend expect aim schedule".split())
+
 # Verbs of an event that frames a statement in time: "..., as the conference opened at the UN" closes a reported
 # content (the journalist says when it was said, not what).
 OCCASION_VERBS = frozenset("open begin start close end convene resume unfold adjourn reconvene".split())

@@ -118,6 +118,8 @@ def _make_cue(view: DocView, tok: Token) -> Cue | None:
         and not any(c.dep_ in ("aux", "nsubj") for c in tok.children)
     ):
         return None  # "when asked whether ...", "Asked about X, he said": a reduced passive
+    if tok.dep_ == "xcomp" and tok.tag_ == "VB" and tok.head.lemma_.lower() in lex.PROSPECTIVE_HEADS:
+        return None  # "were preparing to announce ...": a statement in prospect, not made
     if interposed_participle(tok):
         return None  # "Ana Ruiz, asked whether ..., said": she was asked; the cue is "said"
     if lemma in lex.REQUIRED_PARTICLE:
@@ -185,7 +187,7 @@ def _frame(view: DocView, cue: Cue) -> None:
         if subj is None:
             cue.source = inverted_subject(view, cue.tokens[-1], hi)
         return
-    if any(interposed_participle(c) for c in [*tok.children, tok.head] if c.i < tok.i):
+    if any(interposed_participle(c) for c in (*tok.lefts, tok.head) if c.i < tok.i):
         return  # "Ana Ruiz, asked whether ..., said: ...": the clause before is the question, not the content
     _frame_backward(view, cue, subj, own, s_lo, s_hi, lo, hi)
 

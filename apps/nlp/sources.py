@@ -143,9 +143,11 @@ def interposed_participle(tok: Token) -> bool:
     reads "asked" as the name's verb, with "said" above or below it; a comma between that subject and "asked"
     and a comma before the speech verb after the clause show a reduced passive set off by commas, whose subject
     is the one asked, not the asker."""
-    if tok.tag_ not in ("VBN", "VBD") or any(c.dep_ in ("aux", "auxpass") for c in tok.children):
+    if tok.tag_ not in ("VBN", "VBD") or tok.i < 2 or tok.doc[tok.i - 1].text != ",":
+        return False  # cheap tests first: this runs for every cue
+    if any(c.dep_ in ("aux", "auxpass") for c in tok.children):
         return False
-    if not any(c.dep_ == "nsubj" and c.i == tok.i - 2 for c in tok.children) or tok.nbor(-1).text != ",":
+    if not any(c.dep_ == "nsubj" and c.i == tok.i - 2 for c in tok.children):
         return False
     return _interposed_speech_verb(tok) is not None
 
@@ -445,7 +447,7 @@ def mention_span(view: DocView, subj: Token, lo: int, hi: int) -> tuple[int, int
     return _with_abbreviated_given_name(doc, left, right, lo, hi)
 
 
-_GIVEN_NAME_ABBREVIATIONS = frozenset(WORLD["given_name_abbreviations"])
+_GIVEN_NAME_STEMS = frozenset(a.removesuffix(".") for a in WORLD["given_name_abbreviations"])
 
 
 def _abbreviated_given_name(doc, k: int) -> bool:
@@ -453,7 +455,7 @@ def _abbreviated_given_name(doc, k: int) -> bool:
     followed by a capitalised proper noun."""
     return (
         k + 2 < len(doc)
-        and f"{doc[k].lower_}." in _GIVEN_NAME_ABBREVIATIONS
+        and doc[k].lower_ in _GIVEN_NAME_STEMS
         and doc[k + 1].text == "."
         and doc[k + 2].pos_ == "PROPN"
         and doc[k + 2].text[:1].isupper()
@@ -640,10 +642,10 @@ def describe_joint(subj: Token, left: int, right: int, hi: int) -> Source | None
 def _title_with_conjoined_name(view: DocView, subj: Token, left: int, hi: int) -> Source | None:
     """'Minister for Europe and Foreign Affairs Ana Ruiz arrived': a title whose "and" the parser took for a
     coordination of the title and the name; the name is the person, the title before it the role."""
-    if subj.lower_ not in TITLE_WORDS or _coordinated(subj):
+    if subj.lower_ not in TITLE_WORDS:
         return None
     name = next((c for c in subj.children if c.dep_ == "conj" and c.ent_type_ in PERSON_LABELS and c.i < hi), None)
-    if name is None:
+    if name is None or _coordinated(subj):
         return None
     start = name.i
     while start > subj.i + 1 and view.doc[start - 1].ent_iob_ == "I" or view.doc[start].ent_iob_ == "I":

@@ -151,6 +151,8 @@ def _parliamentary_label(view: DocView, start: int, end: int) -> LabelledParagra
     """Parliamentary record rule: a member's turn labelled with the name and then constituency and party in
     brackets, or with an office and then the holder's name in brackets; the label is the name alone, so that the
     member's later turns under the bare name count as the same label."""
+    if view.text.find("):", start, min(end, start + 200)) < 0:
+        return None  # no bracket closing a label: most paragraphs
     for pattern in (_MEMBER_LABEL_RE, _OFFICE_LABEL_RE):
         m = pattern.match(view.text, start, end)
         if m is None:

@@ -205,3 +205,13 @@ def test_an_as_clause_of_an_opening_event_and_a_citing_gloss_end_the_content(ext
     assert 'the treaty was "a matter of when, not if,"' in texts
     assert 'the deal was "a mistake"' in texts
     assert "the court to confirm that the treaty settled the border for good" in texts
+
+
+def test_a_speech_verb_only_in_prospect_is_no_cue(extract):
+    quotes, _ = extract(
+        "Deputy Minister Omar Haddad told reporters on Monday that several Gulf states were preparing to announce "
+        'new aid "in the coming weeks."'
+    )
+    assert _speakers(quotes) == {
+        'several Gulf states were preparing to announce new aid "in the coming weeks."': "Omar Haddad"
+    }
