@@ -93,7 +93,8 @@ STRONG = frozenset(
 
 # Participles that characterise what was said rather than report it ("..., calling the talks
 # 'constructive'"): they end a reported content.
-CHARACTERISING = frozenset("call describe hail label brand praise condemn criticise criticize dismiss".split())
+# "..., citing the investigation": the journalist glosses the source's reason, which ends the content too.
+CHARACTERISING = frozenset("call describe hail label brand praise condemn criticise criticize dismiss cite".split())
 
 # Appositive nouns of a journalist's gloss at the end of a content ("..., a claim X denied").
 GLOSS_NOUNS = frozenset(
@@ -108,13 +109,21 @@ OCCASION_NOUNS = frozenset(
     "communiqué op-ed article video broadcast".split()
 )
 
+# Verbs under which a speech verb is only in prospect: "countries were preparing to announce recognition", "plans
+# to propose": no statement has been made yet, so the infinitive is no cue.
+PROSPECTIVE_HEADS = frozenset("prepare plan intend expect aim schedule".split())
+
+# Verbs of an event that frames a statement in time: "..., as the conference opened at the UN" closes a reported
+# content (the journalist says when it was said, not what).
+OCCASION_VERBS = frozenset("open begin start close end convene resume unfold adjourn reconvene".split())
+
 # Verbs (and the noun "need") whose quotation-marked fragment is a partial quote of their subject: "called the
 # plan 'a dead end'", "accused them of 'bad faith'", "warned of 'chaos'", "stressed the need for 'restraint'".
 FRAGMENT_CUES = frozenset(
     """
     call brand describe label term dub accuse warn denounce condemn decry slam blast hail praise stress
     emphasize emphasise urge characterise characterize deride dismiss criticise criticize lambast welcome
-    pledge promise vow demand insist express voice
+    pledge promise vow demand insist express voice speak
     """.split()
 )
 

@@ -31,11 +31,14 @@ from .sources import (
     PERSON_LABELS,
     SUBJECT_DEPS,
     can_speak,
+    interposed_participle,
     inverted_subject,
     mention_span,
+    second_predicate_of_source,
     subject_of,
 )
 
+_SOURCE_PRONOUNS = frozenset({"him", "her", "his", "them", "their"})
 _NOMINAL_DEPS = frozenset({"pobj", "dobj", "nsubj", "nsubjpass", "compound", "poss", "attr"})
 _LEAD_SKIP = frozenset({",", ":", ";", "-", "–", "—", "--", "that"})
 _CLAUSE_DEPS = frozenset({"ccomp", "advcl", "parataxis", "dep", "csubj"})
@@ -79,6 +82,7 @@ def find_cues(view: DocView) -> list[Cue]:
     cue_ids = ids(*sorted(lex.ALL_LEMMAS))
     hits = verbs[np.isin(view.lemma[verbs], cue_ids) | np.isin(view.lower[verbs], cue_ids)]
     hits = np.union1d(hits, np.flatnonzero(view.lower == ids(lex.ACCORDING)[0]))
+    hits = np.union1d(hits, np.flatnonzero(view.lower == ids("words")[0]))  # "In her words, ..."
     found = [cue for i in hits if (cue := _make_cue(view, view.doc[int(i)])) is not None]
     for cue in found:
         _frame(view, cue)
@@ -94,6 +98,11 @@ def _make_cue(view: DocView, tok: Token) -> Cue | None:
         if to is None or not any(c.dep_ == "pobj" for c in to.children):
             return None
         return Cue(tok, "according", (tok.i, to.i), frame="according")
+    if lower == "words":  # "In her words, X": a leading attribution, like "according to her"
+        owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+        if tok.dep_ != "pobj" or tok.head.lower_ != "in" or owner is None:
+            return None
+        return Cue(tok.head, "according", (tok.head.i, tok.i), frame="according")
     lemma = tok.lemma_.lower()
     if lemma not in lex.ALL_LEMMAS:
         lemma = lower
@@ -109,6 +118,10 @@ def _make_cue(view: DocView, tok: Token) -> Cue | None:
         and not any(c.dep_ in ("aux", "nsubj") for c in tok.children)
     ):
         return None  # "when asked whether ...", "Asked about X, he said": a reduced passive
+    if tok.dep_ == "xcomp" and tok.tag_ == "VB" and tok.head.lemma_.lower() in lex.PROSPECTIVE_HEADS:
+        return None  # "were preparing to announce ...": a statement in prospect, not made
+    if interposed_participle(tok):
+        return None  # "Ana Ruiz, asked whether ..., said": she was asked; the cue is "said"
     if lemma in lex.REQUIRED_PARTICLE:
         wanted = lex.REQUIRED_PARTICLE[lemma]
         # the particle follows the verb: in "on Monday called on X to ...", the first "on" is a date
@@ -163,11 +176,19 @@ def _frame(view: DocView, cue: Cue) -> None:
         for c in tok.children:  # "has called for X and has accused Y": a second predicate of the source
             if c.dep_ == "conj" and c.i > start and (c.tag_ == tok.tag_ or _coordinated_clause(view, c)):
                 end = min(end, c.left_edge.i)
+        for c in comp.children:  # "said X could not afford Y and accused Z of ...": a second predicate of X
+            reporter = second_predicate_of_source(c) if c.dep_ == "conj" and start < c.i < end else None
+            if reporter is not None and reporter.i == tok.i:
+                end = c.left_edge.i
+                while end > start and (doc[end - 1].dep_ == "cc" or doc[end - 1].is_punct):
+                    end -= 1
         end = _cut_trailing_adjuncts(view, tok, comp, start, end)
         cue.content = (start, _cut_gloss(view, start, end))
         if subj is None:
             cue.source = inverted_subject(view, cue.tokens[-1], hi)
         return
+    if any(interposed_participle(c) for c in (*tok.lefts, tok.head) if c.i < tok.i):
+        return  # "Ana Ruiz, asked whether ..., said: ...": the clause before is the question, not the content
     _frame_backward(view, cue, subj, own, s_lo, s_hi, lo, hi)
 
 
@@ -383,6 +404,8 @@ def _forward_complement(view: DocView, cue: Cue, lo: int, hi: int) -> tuple[Toke
     if comp is None and cue.lemma in lex.ADDRESSEE_CUES:
         comp = _clause_under_addressee_participle(kids, after, lo, hi)
     if comp is None:
+        comp = _second_subject(tok, kids, after)
+    if comp is None:
         return None, None
     start = comp.left_edge.i
     if cue.lemma not in lex.ADDRESSEE_CUES and not any(g.lower_ == "that" for g in comp.children):
@@ -394,6 +417,15 @@ def _forward_complement(view: DocView, cue: Cue, lo: int, hi: int) -> tuple[Toke
     if not any(g.dep_ in SUBJECT_DEPS or g.dep_ == "nsubjpass" for g in comp.children):
         start = _stranded_subject(view, kids, comp, start)
     return comp, _skip_lead(view, start, hi)
+
+
+def _second_subject(tok: Token, kids: list[Token], after: int) -> Token | None:
+    """Second subject rule: in 'X said Bratislava preferred dialogue to "..."' the tagger reads "preferred" as an
+    adjective and hangs "dialogue" on "said" as a second subject; a subject after a speech verb that already has
+    one before it opens the reported clause."""
+    if tok.lemma_.lower() not in lex.SPEECH or not any(c.dep_ == "nsubj" and c.i < tok.i for c in kids):
+        return None
+    return next((c for c in kids if c.dep_ == "nsubj" and c.i > after and c.pos_ in ("NOUN", "PROPN")), None)
 
 
 def _stranded_subject(view: DocView, kids: list[Token], comp: Token, start: int) -> int:
@@ -585,7 +617,7 @@ def _cut_trailing_adjuncts(view: DocView, tok: Token, comp: Token, start: int, e
     """
     doc = view.doc
     for c in tok.children:
-        if c.dep_ == "advcl" and start < c.left_edge.i < end and doc[c.left_edge.i - 1].text == ",":
+        if c.dep_ == "advcl" and start < c.left_edge.i < end and _after_comma(doc, c.left_edge.i):
             marks = {g.lower_ for g in c.children if g.dep_ == "mark"}
             if marks & _TRAILING_SUBORDINATORS:
                 end = min(end, c.left_edge.i - 1)
@@ -615,7 +647,39 @@ def _cut_trailing_adjuncts(view: DocView, tok: Token, comp: Token, start: int, e
             return k
         if k > comp.i and _occasion_phrase(view, k, end):
             return k
+        if k > comp.i and _occasion_clause(doc, k, end):
+            return k
     return end
+
+
+def _after_comma(doc, i: int) -> bool:
+    """A comma right before token i, or a comma and then a closing mark ('when," as ...')."""
+    return doc[i - 1].text == "," or (i >= 2 and doc[i - 1].is_quote and doc[i - 2].text == ",")
+
+
+def _occasion_clause(doc, k: int, end: int) -> bool:
+    """Occasion clause rule: '..., as the first round of hearings opened at the Peace Palace' (also after a
+    quotation closed with the comma: 'when," as a conference opened'): an "as" clause whose past-tense verb is an
+    event that frames the statement in time (``cues.OCCASION_VERBS``) ends the content."""
+    j = k + 1
+    if j < end and doc[j].is_quote:
+        j += 1
+    if j >= end or doc[j].lower_ != "as":
+        return False
+    if doc[j].dep_ == "mark":
+        verb = doc[j].head
+        return (  # a past participle with its own subject is a past tense the tagger misread
+            verb.tag_ in ("VBD", "VBN")
+            and verb.lemma_.lower() in lex.OCCASION_VERBS
+            and any(c.dep_ in SUBJECT_DEPS for c in verb.children)
+        )
+    # the parser may read "as" as a preposition and the event verb as a clause on its noun
+    nouns = [c for c in doc[j].children if c.dep_ == "pobj"]
+    return any(
+        v.dep_ in ("acl", "relcl") and v.tag_ in ("VBD", "VBN") and v.lemma_.lower() in lex.OCCASION_VERBS
+        for n in nouns
+        for v in n.subtree
+    )
 
 
 def _occasion_phrase(view: DocView, k: int, end: int) -> bool:
@@ -687,9 +751,10 @@ def _cut_gloss(view: DocView, start: int, end: int) -> int:
 
 def _frame_according(view: DocView, cue: Cue, s_lo: int, s_hi: int) -> None:
     tok, doc = cue.token, view.doc
-    pobj = next(c for c in doc[cue.tokens[-1]].children if c.dep_ == "pobj")
+    pobj = next(c for c in doc[cue.tokens[-1]].children if c.dep_ in ("pobj", "poss"))
     if not (
-        pobj.ent_type_ in PERSON_LABELS | BODY_LABELS
+        pobj.lower_ in _SOURCE_PRONOUNS  # "According to him", "In her words"
+        or pobj.ent_type_ in PERSON_LABELS | BODY_LABELS
         or pobj.pos_ == "PROPN"
         or pobj.lemma_.lower() in PERSON_NOUNS | ORG_NOUNS | DOCUMENT_NOUNS
         or pobj.lower_ in ORG_NOUNS  # "media", which the lemmatiser makes "medium"

@@ -76,9 +76,17 @@ def continues_on_next_line(line: str) -> bool:
 
 
 def _attribution_line(line: str) -> bool:
-    """A short line that ends a sentence and holds no quotation of its own ('Ana Ruiz told reporters.')."""
+    """A short line that ends a sentence and holds no quotation of its own ('Ana Ruiz told reporters.'), or a
+    line that goes on with the sentence (it opens in lower case) and whose first sentence is such an attribution
+    ('said a second aide. "We will see."'): the quotation after it is the same speaker's."""
     words = line.split()
-    return 0 < len(words) <= _MAX_ATTRIBUTION_WORDS and line.rstrip()[-1:] in ".!?" and not _MARK_RE.search(line)
+    if 0 < len(words) <= _MAX_ATTRIBUTION_WORDS and line.rstrip()[-1:] in ".!?" and not _MARK_RE.search(line):
+        return True
+    first = _FIRST_SENTENCE_RE.match(line)
+    return bool(line[:1].islower() and first and _attribution_line(first.group(0)))
+
+
+_FIRST_SENTENCE_RE = re.compile(r"[^.!?]*[.!?](?=\s)")
 
 
 def _family(ch: str) -> bool:

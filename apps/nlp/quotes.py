@@ -235,6 +235,8 @@ def _fragment_cue(view: DocView, r: QuoteRegion) -> Token | None:
         tok = tok.head
         if tok.pos_ == "VERB" and tok.lemma_.lower() in lex.FRAGMENT_CUES and tok.i < a:
             return tok
+        if tok.tag_ == "VBG" and tok.dep_ == "pcomp" and tok.head.lower_ in ("of", "for") and tok.i < a:
+            continue  # "accused Manila of staging a '...'": the gerund under the cue's preposition
         if tok.pos_ in ("VERB", "AUX") and tok.i < a:
             return None  # another verb first: the fragment belongs to its clause
     return None

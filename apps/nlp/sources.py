@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from spacy.tokens import Token
 
-from .cues import SPEECH
+from .cues import FRAGMENT_CUES, SPEECH, STRONG
 from .docview import DocView, any_of, coordinated_title_start, ids
 from .names import (
     DOCUMENT_NOUNS,
@@ -65,6 +65,8 @@ _EPITHETS = {
 }
 _BLOCS = frozenset(WORLD["blocs"])
 _BLOC_NOUNS = frozenset(WORLD["bloc_nouns"])
+_FLOOR_NOUNS = frozenset(WORLD["floor_nouns"])
+_PARTY_MEMBER_NOUNS = frozenset(WORLD["party_member_nouns"])
 _GENDER_OF_WORD = {w: gender for gender, words in WORLD["gendered_words"].items() for w in words}
 _GENDER_OF_PRONOUN = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}
 
@@ -136,6 +138,93 @@ def _participle_subject(cue: Token, lo: int, hi: int) -> Token | None:
     return None
 
 
+def interposed_participle(tok: Token) -> bool:
+    """Interposed participle rule: in "Ana Ruiz, asked whether the strike would spread, said ..." the parser
+    reads "asked" as the name's verb, with "said" above or below it; a comma between that subject and "asked"
+    and a comma before the speech verb after the clause show a reduced passive set off by commas, whose subject
+    is the one asked, not the asker."""
+    if tok.tag_ not in ("VBN", "VBD") or tok.i < 2 or tok.doc[tok.i - 1].text != ",":
+        return False  # cheap tests first: this runs for every cue
+    if any(c.dep_ in ("aux", "auxpass") for c in tok.children):
+        return False
+    if not any(c.dep_ == "nsubj" and c.i == tok.i - 2 for c in tok.children):
+        return False
+    return _interposed_speech_verb(tok) is not None
+
+
+def _interposed_speech_verb(tok: Token) -> Token | None:
+    """The speech verb after a participle clause set off by commas: its head or its clausal child."""
+    doc = tok.doc
+    if tok.dep_ in ("ccomp", "advcl") and tok.head.i > tok.i:
+        candidates = [tok.head]
+    else:
+        candidates = [c for c in tok.children if c.dep_ in ("ccomp", "conj", "parataxis", "advcl") and c.i > tok.i]
+    for verb in candidates:
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in SPEECH:
+            continue
+        k = verb.i - 1
+        while k > tok.i and doc[k].dep_ in ("advmod", "aux", "neg") and doc[k].head.i == verb.i:
+            k -= 1
+        if doc[k].text == "," and not any(c.dep_ == "nsubj" for c in verb.children):
+            return verb
+    return None
+
+
+def _fronted_participle_subject(participle: Token) -> Token | None:
+    """Fronted participle rule: in "Opening for Guyana, its agent, Ana Ruiz, told the court ..." the parser
+    takes "Opening" for the subject and hangs the real one on it; the subject is the person named after the
+    participle's comma (else the first noun set off there)."""
+    comma = next((t.i for t in participle.subtree if t.text == "," and t.i > participle.i), None)
+    if comma is None:
+        return None
+    after = [t for t in participle.subtree if t.i > comma]
+    doc = participle.doc
+    person = next(  # the last word of a person's name, however the parser hung it
+        (t for t in after if t.ent_type_ in PERSON_LABELS and (t.i + 1 == len(doc) or doc[t.i + 1].ent_iob_ != "I")),
+        None,
+    )
+    return person or next((t for t in after if t.dep_ == "appos" and t.pos_ in ("NOUN", "PROPN")), None)
+
+
+_ANONYMOUS_NOUNS = frozenset(WORLD["anonymous_source_nouns"])
+
+
+def _anonymous_single(src: Source) -> bool:
+    """An unnamed single source: "a Whitehall source", "one EU official" (head noun from data: world.json)."""
+    words = (src.name or "").casefold().split()
+    return src.kind == "person" and not src.plural and bool(words) and words[-1] in _ANONYMOUS_NOUNS
+
+
+def _one_of_group(view: DocView, one: Token) -> Source | None:
+    """One-of-a-group rule: "French officials were sceptical. One, speaking on condition of anonymity, said"
+    is one of the group the sentence before had as its subject: a source described by the group's words in the
+    singular ("French official")."""
+    if one.lower_ != "one" or any(c.dep_ in ("amod", "compound", "det") for c in one.children):
+        return None
+    sent = one.sent
+    if sent.start == 0 or view.para_of(int(view.idx[sent.start - 1])) != view.para_of(int(view.idx[one.i])):
+        return None
+    prev = view.doc[sent.start - 1].sent
+    group = next(
+        (t for t in prev if t.dep_ == "nsubj" and t.tag_ == "NNS" and t.lemma_.lower() in _ANONYMOUS_NOUNS),
+        None,
+    )
+    if group is None:
+        return None
+    words = [t.text for t in view.doc[group.left_edge.i : group.i] if t.dep_ in ("amod", "compound")]
+    return Source(one.i, one.i + 1, "person", name=" ".join([*words, group.lemma_.lower()]))
+
+
+def _fronted_participle(subj: Token) -> bool:
+    """A subject that is an "-ing" word opening its sentence without a determiner ("Opening for Guyana, ...":
+    the tagger reads it as a gerund or a noun)."""
+    return (
+        (subj.tag_ == "VBG" or subj.lower_.endswith("ing"))
+        and subj.is_sent_start
+        and not any(c.dep_ == "det" for c in subj.children)
+    )
+
+
 def _reporting_verb_above(participle: Token) -> Token | None:
     """Trailing participle rule: in "Ana Ruiz said Chile had made an offer to end the dispute, calling it "a
     first step"", a participle after a comma that the parser hung inside the reported clause is the
@@ -172,8 +261,13 @@ def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
         subj = subjects[-1] if len(subjects) > 1 and subjects[-1].i < cur.i else next(iter(subjects), None)
         if len(subjects) > 1 and subj is subjects[-1]:
             subj = _name_before_description(subjects[-2], subj)
+        if subj is not None and subj.i < cur.i and _fronted_participle(subj):
+            subj = _fronted_participle_subject(subj) or subj
         if subj is None and cur is tok:
             subj = _participle_subject(cur, lo, hi)
+        if subj is None and cur is tok and tok.head.i < tok.i and interposed_participle(tok.head):
+            # "Ana Ruiz, asked whether ..., said": the parser hung "said" under "asked"; her subject is its own
+            subj = next(c for c in tok.head.children if c.dep_ == "nsubj")
         if subj is not None and _dateline_dash(subj, cur) is not None:
             # "UNITED NATIONS (AP) — The United States vetoed ...", with the real subject hung on the dateline
             dash = _dateline_dash(subj, cur)
@@ -206,11 +300,31 @@ def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
         if reporter is not None and lo <= reporter.i < hi:
             cur, own = reporter, False
             continue
+        reporter = second_predicate_of_source(cur)
+        if reporter is not None and lo <= reporter.i < hi:
+            cur, own = reporter, False  # "X said the country could not afford Y and accused Z of ...": X
+            continue
         if cur.dep_ in ("advcl", "conj", "xcomp"):
             cur, own = head, False
             continue
         break
     return None, own
+
+
+def second_predicate_of_source(verb: Token) -> Token | None:
+    """Second predicate rule: in 'X said the country could not afford "..." and accused its critics of "..."'
+    the parser coordinates "accused" with "afford", inside what X said. A subjectless speech verb coordinated
+    with the reported clause, in the reporting verb's tense while the reported verb is in another, is X's
+    second speech act: the reporting verb is returned (else None)."""
+    head = verb.head
+    if verb.dep_ != "conj" or head.dep_ != "ccomp" or verb.pos_ != "VERB":
+        return None
+    if verb.lemma_.lower() not in STRONG | FRAGMENT_CUES or any(c.dep_ in SUBJECT_DEPS for c in verb.children):
+        return None
+    reporter = head.head
+    if reporter.lemma_.lower() not in SPEECH or reporter.tag_ != verb.tag_ or head.tag_ == verb.tag_:
+        return None
+    return reporter
 
 
 _DASHES = frozenset({"—", "–", "-", "--"})
@@ -244,8 +358,9 @@ def _dateline_dash(subj: Token, verb: Token) -> int | None:
         return _agency_bracket(subj, verb)
     else:
         return None
-    for t in subj.doc[subj.i + 1 : min(verb.i, subj.i + 6)]:
-        if t.text in closers:
+    for t in subj.doc[subj.i + 1 : min(verb.i, subj.i + 9)]:
+        # a longer dateline ("SEOUL, July 8 (Yonhap) -- ...") ends at a real dash, never at a hyphen
+        if t.text in closers and (t.i < subj.i + 6 or t.text not in ("-", ":")):
             return t.i
     return None
 
@@ -329,6 +444,34 @@ def mention_span(view: DocView, subj: Token, lo: int, hi: int) -> tuple[int, int
         named = _title_complement_name(subj, right, hi)
         if named is not None:
             right = named[1]
+    return _with_abbreviated_given_name(doc, left, right, lo, hi)
+
+
+_GIVEN_NAME_STEMS = frozenset(a.removesuffix(".") for a in WORLD["given_name_abbreviations"])
+
+
+def _abbreviated_given_name(doc, k: int) -> bool:
+    """'Ma.' in "Ma. Teresita Daza": a given-name abbreviation (data: world.json) split from its full stop,
+    followed by a capitalised proper noun."""
+    return (
+        k + 2 < len(doc)
+        and doc[k].lower_ in _GIVEN_NAME_STEMS
+        and doc[k + 1].text == "."
+        and doc[k + 2].pos_ == "PROPN"
+        and doc[k + 2].text[:1].isupper()
+    )
+
+
+def _with_abbreviated_given_name(doc, left: int, right: int, lo: int, hi: int) -> tuple[int, int]:
+    """Abbreviated given name rule: the tokenizer ends "Ma." at its full stop and the parser hangs "Ma" and
+    "Teresita Daza" apart; a mention ending in the abbreviation runs on to the end of the name, and one
+    starting right after it takes it in."""
+    if right - 1 >= lo and _abbreviated_given_name(doc, right - 1):
+        right += 1
+        while right < hi and doc[right].pos_ == "PROPN" and doc[right].text[:1].isupper():
+            right += 1
+    if left - 2 >= lo and _abbreviated_given_name(doc, left - 2):
+        left -= 2
     return left, right
 
 
@@ -453,6 +596,9 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
     titled = _coordinated_title_person(view, subj, left, hi)
     if titled is not None:
         return titled
+    conjoined = _title_with_conjoined_name(view, subj, left, hi)
+    if conjoined is not None:
+        return conjoined
     joint = describe_joint(subj, left, right, hi)
     if joint is not None:
         return joint
@@ -475,7 +621,7 @@ def describe_pronoun(subj: Token) -> Source:
     """A pronoun subject: "he"/"she" for a person, "it" for a body, "they" for a group, "we"/"I" for no single
     source."""
     low = subj.lower_
-    if low in PERSON_PRONOUNS:
+    if low in PERSON_PRONOUNS or low == "his":  # "his" from "In his words, ..."
         return Source(subj.i, subj.i + 1, "person", pronoun="person")
     if low in THING_PRONOUNS:
         return Source(subj.i, subj.i + 1, "organisation", pronoun="thing")
@@ -486,11 +632,38 @@ def describe_pronoun(subj: Token) -> Source:
 
 def describe_joint(subj: Token, left: int, right: int, hi: int) -> Source | None:
     """A joint source has no single speaker: "the two ministers said", "Alice Moreau and Tom Reyes said"."""
-    if any(c.dep_ == "conj" for c in subj.children):
+    if any(c.dep_ == "conj" for c in subj.children) and _coordinated(subj):
         return Source(left, min(subj.right_edge.i + 1, hi), None)
     if subj.lower_ in _JOINT_HEADS and any(c.lower_ in ("both", "two", "all") for c in subj.children):
         return Source(left, right, None)
     return None
+
+
+def _title_with_conjoined_name(view: DocView, subj: Token, left: int, hi: int) -> Source | None:
+    """'Minister for Europe and Foreign Affairs Ana Ruiz arrived': a title whose "and" the parser took for a
+    coordination of the title and the name; the name is the person, the title before it the role."""
+    if subj.lower_ not in TITLE_WORDS:
+        return None
+    name = next((c for c in subj.children if c.dep_ == "conj" and c.ent_type_ in PERSON_LABELS and c.i < hi), None)
+    if name is None or _coordinated(subj):
+        return None
+    start = name.i
+    while start > subj.i + 1 and view.doc[start - 1].ent_iob_ == "I" or view.doc[start].ent_iob_ == "I":
+        start -= 1
+    role = strip_determiner(view.text[view.doc[left].idx : view.doc[start].idx]).strip(" ,")
+    return Source(left, name.i + 1, "person", name=view.span_text(start, name.i + 1), role=role)
+
+
+def _coordinated(subj: Token) -> bool:
+    """'Alice Moreau, Tom Reyes and Ana Ruiz said': a conjunction or comma hangs on the chain of conjuncts
+    itself; in "Minister for Europe and Foreign Affairs Ana Ruiz" the parser makes the name a conjunct of the
+    title while the "and" belongs inside the title: one person."""
+    chain, frontier = {subj.i}, [subj]
+    while frontier:
+        nxt = [c for t in frontier for c in t.children if c.dep_ == "conj"]
+        chain.update(c.i for c in nxt)
+        frontier = nxt
+    return any(t.head.i in chain and (t.dep_ == "cc" or t.text == ",") for t in subj.subtree if t.i not in chain)
 
 
 def describe_titled_name(view: DocView, subj: Token, left: int, right: int, hi: int) -> Source | None:
@@ -557,9 +730,10 @@ def _name_inside_description(view: DocView, subj: Token, lo: int, hi: int) -> To
     person noun), "X's boss, the head of the commission, Ana Ruiz, said" (an appositive inside an appositive),
     "The oba of Benin, Ewuare II, said" (a name NER missed). A body ("the ministry, ...") is not read this way,
     nor a titled object ("a spokesperson for the secretary general, Ana Ruiz": his spokesperson, not Ruiz)."""
-    if subj.pos_ != "NOUN" or subj.lemma_.lower() in ORG_NOUNS:
+    titled_head = subj.pos_ == "PROPN" and subj.lower_ in TITLE_WORDS  # "the Prime Minister of X, Ana Ruiz,"
+    if not (subj.pos_ == "NOUN" or titled_head) or subj.lemma_.lower() in ORG_NOUNS:
         return None
-    person_head = subj.lemma_.lower() in PERSON_NOUNS
+    person_head = subj.lower_ in TITLE_WORDS or subj.lemma_.lower() in PERSON_NOUNS
     doc, frontier = view.doc, [subj]
     for _ in range(4):
         reached = []
@@ -573,6 +747,8 @@ def _name_inside_description(view: DocView, subj: Token, lo: int, hi: int) -> To
                         label = c.ent_type_
                         if label in PERSON_LABELS or (label not in _NOT_NAME_LABELS and (person_head or not label)):
                             return c
+                        if person_head and _named_person_by_context(doc[first : c.i + 1], c):
+                            return c
                     if c.pos_ == "NOUN":
                         reached.append(c)  # "the head of the commission, Ana Ruiz"
                 elif c.dep_ == "prep":
@@ -581,6 +757,18 @@ def _name_inside_description(view: DocView, subj: Token, lo: int, hi: int) -> To
                     )
         frontier = reached
     return None
+
+
+def _named_person_by_context(name, head: Token) -> bool:
+    """A name NER read as a place or left in pieces ("Þorgerður Katrín Gunnarsdóttir" with a place label on
+    two of its three words) is still a person's when a "who" clause hangs on it or when no entity covers it
+    whole, or when it opens with a known given name ("Piotr Serafin" read as a place): set off by commas after a
+    person's title, it names that person."""
+    if len(name) >= 2 and gender_of_name(name.text) is not None:
+        return True
+    if any(c.dep_ == "relcl" and any(g.lower_ == "who" for g in c.children) for c in head.children):
+        return True
+    return len(name) >= 2 and (name[0].ent_iob_ != "B" or any(t.ent_iob_ != "I" for t in name[1:]))
 
 
 def _name_like(tokens) -> bool:
@@ -671,14 +859,20 @@ def _read_person(view: DocView, subj: Token, left: int, right: int, lo: int, hi:
     ):
         return None
     p0 = subj.i
-    while (
-        p0 > left
-        and doc[p0 - 1].pos_ == "PROPN"
-        and (doc[p0].ent_iob_ == "I" or doc[p0 - 1].ent_type_ in PERSON_LABELS or not doc[p0].ent_type_)
-    ):
+    while p0 > left:
+        if p0 - 1 > left and _glued_hyphen(doc[p0 - 1]):
+            p0 -= 1  # "Kim Yo-jong", "Jean-Yves": the tokenizer splits a hyphenated given name
+            continue
+        if not (
+            doc[p0 - 1].pos_ == "PROPN"
+            and (doc[p0].ent_iob_ == "I" or doc[p0 - 1].ent_type_ in PERSON_LABELS or not doc[p0].ent_type_)
+        ):
+            break
         if doc[p0 - 1].ent_type_ and doc[p0 - 1].ent_type_ not in PERSON_LABELS:
             break  # "Kremlin spokesman Peskov": an ORG word is not part of the name
         p0 -= 1
+    if p0 - 2 >= left and _abbreviated_given_name(doc, p0 - 2):
+        p0 -= 2  # "Ma. Luisa Reyes"
     if p0 == subj.i and _the_one_word_name(doc, subj, left):
         return None
     name = strip_possessive(view.span_text(p0, subj.i + 1))
@@ -691,6 +885,19 @@ def _read_person(view: DocView, subj: Token, left: int, right: int, lo: int, hi:
         name, role = name3, role3
     role = " ".join(w for w in role.split() if w.casefold() not in HONORIFICS)  # "Mr Raab": no role
     return Source(left, right, "person", name=name, role=role or appositive_role(view, subj, lo, hi))
+
+
+def _glued_hyphen(tok: Token) -> bool:
+    """A hyphen inside a name, with no space on either side, between two proper nouns."""
+    doc = tok.doc
+    return (
+        tok.text == "-"
+        and not doc[tok.i - 1].whitespace_
+        and not tok.whitespace_
+        and doc[tok.i - 1].pos_ == "PROPN"
+        and tok.i + 1 < len(doc)
+        and doc[tok.i + 1].pos_ == "PROPN"
+    )
 
 
 def appositive_role(view: DocView, subj: Token, lo: int, hi: int) -> str:
@@ -866,7 +1073,7 @@ class SpeakerResolver:
     def resolve(self, subj: Token) -> Resolution:
         view = self.view
         lo, hi = view.para_bounds(subj.i)
-        src = describe(view, subj, lo, hi)
+        src = _one_of_group(view, subj) or describe(view, subj, lo, hi)
         span = (view.doc[src.start].idx, view.tok_end(src.end - 1))
         surface = view.text[span[0] : span[1]]
         mid, penalty = None, 0.0
@@ -1057,7 +1264,9 @@ class SpeakerResolver:
                 return None
             if self.registry.kind_of(mid) == "organisation" and not src.maybe_person:
                 return mid
-            return mid if src.plural else None
+            if src.plural or (self.view.para_of(char) == self.view.para_of(pos) and _anonymous_single(src)):
+                return mid  # '"...," they said' after "A Whitehall source said": a singular they
+            return None
         return None
 
     def _antecedent(self, char: int, pronoun: str, pronoun_tok: int) -> int | None:
@@ -1152,10 +1361,13 @@ class SpeakerResolver:
         'Russian President Vladimir Putin': the latest person source whose titles fit the description."""
         view = self.view
         words = view.span_text(src.start, src.end).split()
-        if src.kind != "person" or len(words) < 2 or words[0].casefold() != "the":
+        party_member = src.kind == "organisation" and words[-1].casefold() in _PARTY_MEMBER_NOUNS  # NER: NORP
+        if not (src.kind == "person" or party_member) or len(words) < 2 or words[0].casefold() != "the":
             return None
         if src.name and src.name.casefold() not in " ".join(words).casefold():
             return None  # "The foreign secretary, David Lammy, said": named by its appositive
+        if len(words) == 2 and words[1] in _FLOOR_NOUNS:
+            return self._floor_holder(char)
         words = _description_words(view, src, words)
         wanted = [ROLE_SYNONYM.get(w, w) for w in (w.casefold().strip(",") for w in words[1:])]
         wanted = [w for w in wanted[:-1] if w not in _LOOSE_MODIFIERS] + wanted[-1:]
@@ -1168,7 +1380,7 @@ class SpeakerResolver:
                 return recent[1]
             distance = view.para_of(char) - view.para_of(pos)
             if distance > 5:
-                return None
+                break  # too far back to be meant; a titled person or the subject just before may still be
             name = self.registry.name_of(mid)
             titled = (r for _, n, r, _ in view.titled_persons() if same_speaker(n, name))
             roles = [*self.registry.roles_of(mid), *titled]
@@ -1191,6 +1403,18 @@ class SpeakerResolver:
             return recent[1]
         titled = self._described_titled(wanted, char)
         return titled if titled is not None else self._previous_subject(src, wanted, char)
+
+    def _floor_holder(self, char: int) -> int | None:
+        """Floor rule: in meetings coverage "The speaker added" (lower case; "the Speaker" of a house is a title)
+        is the person who has the floor, the latest single person quoted, in this paragraph or the one before."""
+        for pos, mid, prev in reversed(self._log):
+            if pos >= char:
+                continue
+            if self.view.para_of(char) - self.view.para_of(pos) > 1:
+                return None
+            if self.registry.kind_of(mid) == "person" and not prev.plural:
+                return mid
+        return None
 
     def _exact_title_subject(self, head: str, char: int) -> tuple[int, int] | None:
         """Exact title rule: "The minister said" after "Chile's minister of trade, Ana Ruiz, welcomed the deal" is
@@ -1219,25 +1443,43 @@ class SpeakerResolver:
         no earlier source or titled person to name, is the person named as the subject of the sentence just
         before it (a full name, in the same or the previous paragraph)."""
         view, doc = self.view, self.view.doc
-        if wanted[-1] not in TITLE_WORDS:
-            return None
+        if wanted[-1] not in TITLE_WORDS and wanted[-1] not in _PARTY_MEMBER_NOUNS:
+            return None  # "the Social Democrat" describes the person just named as a title does
         sent = doc[src.start].sent
         if sent.start == 0:
             return None
         prev = doc[sent.start - 1].sent
+        while prev.start > 0 and not any(t.is_alpha for t in prev):  # a closing mark split off as a "sentence"
+            prev = doc[prev.start - 1].sent
         if view.para_of(char) - view.para_of(int(view.idx[prev.start])) > 1:
             return None
         subjects = [t for t in prev if t.dep_ in SUBJECT_DEPS and t.head.dep_ == "ROOT" and t.i < t.head.i]
         subj = subjects[-1] if subjects else None  # "NIAMEY, Niger—Ana Ruiz has spent ...": the name, not the dateline
-        if subj is None or not _full_name(subj):
-            return None  # "Trump" alone may be anyone of that name; a full name is someone
+        if subj is not None and _dateline_dash(subj, subj.head) is not None:
+            # "SEOUL, July 8 (Yonhap) -- Ana Ruiz, ..., rejected": the person hung on the dateline
+            dash = _dateline_dash(subj, subj.head)
+            subj = next((c for c in subj.children if c.dep_ == "appos" and c.i > dash), None)
+        if subj is None:
+            return None
         lo, hi = view.para_bounds(subj.i)
         person = describe(view, subj, lo, hi)
         if person.kind != "person" or not person.name:
             return None
+        if not (
+            _full_name(subj) or len(person.name.split()) >= 2 or self._named_in_full_before(person.name, wanted, char)
+        ):
+            return None  # "Trump" alone may be anyone of that name; a full name is someone
         if not person.role:  # the description is the title this person is known by from here on
             person.role = strip_determiner(view.span_text(src.start, src.end))
         return self._register(person, int(view.idx[subj.i]))
+
+    def _named_in_full_before(self, name: str, wanted: list[str], char: int) -> bool:
+        """'Zelenskyy, for his part, ...' after 'Ukrainian President Volodymyr Zelenskyy': a one-word name is
+        someone when the text has named that person in full before, with a title the description fits."""
+        for tok, full, role, _ in self.view.titled_persons():
+            if int(self.view.idx[tok]) < char and full.split()[-1] == name and _role_fits(wanted, _role_words([role])):
+                return True
+        return False
 
     def _described_titled(self, wanted: list[str], char: int) -> int | None:
         """'The top diplomat said' after 'Foreign Minister Ana Ruiz held talks': a titled person named a few

@@ -36,6 +36,14 @@ _NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 _MAX_LABEL_WORDS = 4
 _MAX_HEADLINE_WORDS = 20
 _MIN_TURNS = 3
+# parliamentary record turns: "1. Ana Ruiz (Northfield) (Lab): ..." (the member, then constituency and party in
+# brackets) and "The Minister of State, Home Office (Tom Reyes): ..." (an office, then the holder in brackets)
+_MEMBER_LABEL_RE = re.compile(
+    r"(?:\d{1,3}\.[ \t]+)?(?P<label>[A-Z][^:\n,()\d]{0,40}?)(?:[ \t]+\([^()\n:]{1,60}\)){1,2}:[ \t]+(?P<text>\S)"
+)
+_OFFICE_LABEL_RE = re.compile(
+    r"(?:\d{1,3}\.[ \t]+)?[A-Z][^:\n()]{2,120}?[ \t]+\((?P<label>[A-Z][^:\n,()\d]{2,40}?)\):[ \t]+(?P<text>\S)"
+)
 _REPORTER_RE = re.compile(r"(?P<name>[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,3}), [A-Z][\w&'’ .-]{0,40}?\.[ \t]+(?=\S)")
 
 
@@ -59,7 +67,7 @@ class LabelledParagraph:
 
 def labelled_paragraphs(view: DocView) -> list[LabelledParagraph]:
     """Transcript turns when the text is a transcript, else headline paraphrases."""
-    read = [(_read_label(view, s, e), s, e) for s, e in view.paras]
+    read = [(_read_label(view, s, e) or _parliamentary_label(view, s, e), s, e) for s, e in view.paras]
     found = [p for p, _, _ in read if p is not None]
     found = _with_repeated_capital_labels(view, found, [(s, e) for p, s, e in read if p is None])
     turns = transcript_turns(found, view)
@@ -137,6 +145,33 @@ def _read_label(view: DocView, start: int, end: int, trusted: bool = False) -> L
     while content_end > m.start("text") and view.text[content_end - 1] in " \t.,;:":
         content_end -= 1
     return LabelledParagraph(start, start + len(label), m.start("text"), content_end, label, "", question, answer)
+
+
+def _parliamentary_label(view: DocView, start: int, end: int) -> LabelledParagraph | None:
+    """Parliamentary record rule: a member's turn labelled with the name and then constituency and party in
+    brackets, or with an office and then the holder's name in brackets; the label is the name alone, so that the
+    member's later turns under the bare name count as the same label."""
+    if view.text.find("):", start, min(end, start + 200)) < 0:
+        return None  # no bracket closing a label: most paragraphs
+    for pattern in (_MEMBER_LABEL_RE, _OFFICE_LABEL_RE):
+        m = pattern.match(view.text, start, end)
+        if m is None:
+            continue
+        label = m.group("label").strip()
+        words = label.split()
+        if any(w.casefold() in _NOT_SPEAKERS for w in words):
+            continue
+        if pattern is _OFFICE_LABEL_RE:  # a holder's name in brackets after an office: capitalised words
+            if not 2 <= len(words) <= _MAX_LABEL_WORDS or not all(w[:1].isupper() for w in words):
+                continue
+        elif not _name_like(view, words, m.start("label"), m.start("label") + len(label)):
+            continue
+        content_end = end
+        while content_end > m.start("text") and view.text[content_end - 1] in " \t.,;:":
+            content_end -= 1
+        label_start = m.start("label")
+        return LabelledParagraph(label_start, label_start + len(label), m.start("text"), content_end, label, "")
+    return None
 
 
 def _name_like(view: DocView, words: list[str], start: int, end: int) -> bool:

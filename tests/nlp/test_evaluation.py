@@ -169,6 +169,16 @@ FRESH3 = Path(__file__).resolve().parent / "data" / "fresh3"
 FRESH3_FLOOR = {"lenient_f1": 0.995, "strict_f1": 0.984, "speaker_accuracy": 0.945}
 
 
+FRESH4 = Path(__file__).resolve().parent / "data" / "fresh4"
+# Fourth fresh set (issue 9): 16 articles weighted on what decides speakers (a Hansard extract, UN meetings
+# coverage with Icelandic names, three anonymous diplomats told apart, party and age descriptions, Korean and
+# Filipino names, an ICJ hearing, TASS's "According to him"), annotated by hand before the extractor was run on
+# it. First run, the honest estimate on unseen text: lenient 0.946, strict 0.903, speaker 0.841. After the rules
+# it prompted (tests/nlp/test_rules_fresh4.py): lenient 0.997, strict 0.990, speaker 0.986. Floors: those minus a
+# hair (one quote in 144 is about 0.007). See data/FIGURES.md.
+FRESH4_FLOOR = {"lenient_f1": 0.99, "strict_f1": 0.983, "speaker_accuracy": 0.978}
+
+
 @pytest.mark.parametrize(
     "folder, gold, floors",
     [
@@ -178,8 +188,9 @@ FRESH3_FLOOR = {"lenient_f1": 0.995, "strict_f1": 0.984, "speaker_accuracy": 0.9
         (FRESH, 134, FRESH_FLOOR),
         (FRESH2, 119, FRESH2_FLOOR),
         (FRESH3, 127, FRESH3_FLOOR),
+        (FRESH4, 144, FRESH4_FLOOR),
     ],
-    ids=["heldout", "heldout2", "heldout3", "fresh", "fresh2", "fresh3"],
+    ids=["heldout", "heldout2", "heldout3", "fresh", "fresh2", "fresh3", "fresh4"],
 )
 def test_heldout_set_scores_stay_at_the_level_reached(folder, gold, floors):
     from apps.nlp.evaluation import spacy_extractor
