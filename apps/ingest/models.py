@@ -2,7 +2,19 @@ from django.conf import settings
 from django.db import models
 
 
-class ImportBatch(models.Model):
+class ImportCounts(models.Model):
+    """Articles processed, created, skipped and failed: a batch's and each of its chunks'."""
+
+    processed = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ImportBatch(ImportCounts):
     """One import run: files in, articles out, with progress and a result per file."""
 
     class Status(models.TextChoices):
@@ -22,10 +34,6 @@ class ImportBatch(models.Model):
     # [{"name": "a.txt", "path": "imports/3/a.txt"}]; files live in MEDIA_ROOT until the batch has run.
     files = models.JSONField(default=list, blank=True)
     total = models.PositiveIntegerField(default=0)  # articles found
-    processed = models.PositiveIntegerField(default=0)
-    created = models.PositiveIntegerField(default=0)
-    skipped = models.PositiveIntegerField(default=0)
-    failed = models.PositiveIntegerField(default=0)
     # [{"name": ..., "encoding": "cp1252", "created": n, "skipped": n, "errors": [...], "warnings": [...]}]
     results = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
@@ -61,7 +69,7 @@ class ImportBatch(models.Model):
         return self.status in {self.Status.DONE, self.Status.FAILED}
 
 
-class ImportChunk(models.Model):
+class ImportChunk(ImportCounts):
     """A slice of a large batch's articles that one worker parses and writes (``IMPORT_CHUNK_SIZE`` articles).
 
     The batch's files are read once; the articles left to write are stored here so that any worker can take a
@@ -82,10 +90,6 @@ class ImportChunk(models.Model):
     # emptied once the batch is done
     items = models.JSONField(default=list, blank=True)
     size = models.PositiveIntegerField(default=0)
-    processed = models.PositiveIntegerField(default=0)
-    created = models.PositiveIntegerField(default=0)
-    skipped = models.PositiveIntegerField(default=0)
-    failed = models.PositiveIntegerField(default=0)
     # {"<file index>": {"created": n, "skipped": n, "failed": n, "errors": [...]}}, merged into batch.results at the end
     results = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
