@@ -472,9 +472,12 @@
     queue = queue.then(function () {
       var entry = from.pop();
       if (!entry) { toast(none); return; }
-      return Promise.resolve().then(function () { return backwards ? entry.undo() : entry.redo(); }).then(function () {
-        to.push(entry);
-      }, function () {
+      // the step takes its place on the other stack now, before anything the user does while it runs (a span
+      // deleted from the editor meanwhile is a later step); it leaves that stack again if it fails
+      to.push(entry);
+      return Promise.resolve().then(function () { return backwards ? entry.undo() : entry.redo(); }).then(null, function () {
+        var at = to.lastIndexOf(entry);
+        if (at >= 0) to.splice(at, 1);
         toast("That step can no longer be " + (backwards ? "undone" : "redone") + ".");
       });
     }).catch(function () { /* the chain goes on */ });

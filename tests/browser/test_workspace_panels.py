@@ -312,10 +312,12 @@ def test_ctrl_z_and_ctrl_shift_z_undo_and_redo_span_creation_and_deletion(page, 
     span.refresh_from_db()
     assert span.deleted_at is None
 
-    # a deletion from the editor is undone the same way
+    # a deletion from the editor is undone the same way (the editor the click opens, not the one the redo left)
     highlight.first.click()
+    page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Delete span").click()
     expect(count).to_have_text("0")
+    page.wait_for_load_state("networkidle")
     page.locator("#article-text").focus()
     page.keyboard.press("Control+z")
     expect(count).to_have_text("1")
