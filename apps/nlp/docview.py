@@ -22,6 +22,7 @@ from spacy.attrs import (
     IS_TITLE,
     IS_UPPER,
     LEMMA,
+    LENGTH,
     LOWER,
     ORTH,
     POS,
@@ -70,7 +71,7 @@ def coordinated_title_start(doc: Doc, left: int, lo: int) -> int:
 
 
 _ATTRS = [IDX, SENT_START, ORTH, IS_TITLE, IS_UPPER, SPACY, POS, LEMMA, LOWER, ENT_TYPE, ENT_IOB, DEP, HEAD]
-_ATTRS += [IS_PUNCT, IS_SPACE]
+_ATTRS += [IS_PUNCT, IS_SPACE, LENGTH]
 
 
 @functools.cache
@@ -113,8 +114,12 @@ class DocView:
         self._para_lo = np.searchsorted(self.tok_para, np.arange(n_paras), side="left")
         self._para_hi = np.searchsorted(self.tok_para, np.arange(n_paras), side="right")
         self._segments(arr)
+        # token start and end offsets as Python lists: ``doc[i]`` builds a Token, which costs more than the rules
+        self.starts = self.idx.tolist()
+        self.ends = (self.idx + arr[:, 15]).tolist()
         self._entities: list[tuple[int, int, str]] | None = None
         self._labels: dict[int, str] | None = None
+        self._entity_words: dict[frozenset[str], frozenset[str]] = {}
         self._titled: list[tuple[int, str, str, str]] | None = None
 
     def _segments(self, arr: np.ndarray) -> None:
@@ -170,12 +175,11 @@ class DocView:
         return k
 
     def tok_end(self, i: int) -> int:
-        tok = self.doc[i]
-        return tok.idx + len(tok.text)
+        return self.ends[i]
 
     def span_text(self, start: int, end: int) -> str:
         """Text of tokens [start, end)."""
-        return self.text[self.doc[start].idx : self.tok_end(end - 1)]
+        return self.text[self.starts[start] : self.ends[end - 1]]
 
     @staticmethod
     def descends(tok: Token, ancestor: Token) -> bool:
@@ -202,6 +206,17 @@ class DocView:
                 out.append((int(b), e, self.doc.vocab.strings[int(self.ent[b])]))
             self._entities = out
         return self._entities
+
+    def entity_words(self, labels: frozenset[str]) -> frozenset[str]:
+        """The words (token texts) of the named entities with one of ``labels``; built once per label set."""
+        if labels not in self._entity_words:
+            self._entity_words[labels] = frozenset(
+                self.text[self.starts[k] : self.ends[k]]
+                for start, end, label in self.entities()
+                if label in labels
+                for k in range(start, end)
+            )
+        return self._entity_words[labels]
 
     def usual_label(self, tok: Token) -> str:
         """The label NER gives this word most often in the text ("Trump" is PERSON even where tagged ORG)."""
