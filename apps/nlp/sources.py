@@ -1046,7 +1046,8 @@ class SpeakerResolver:
         person = view.ent == self._person_id
         # "Takaichi has refused ...": a bare family name NER left untagged is a person when the text names that
         # person in full elsewhere ("Prime Minister Sanae Takaichi")
-        person = person | ((view.pos == ids("PROPN")[0]) & (view.ent == 0) & np.isin(view.lower, view.lower[person]))
+        bare = np.flatnonzero((view.pos == ids("PROPN")[0]) & (view.ent == 0))
+        person[bare] = np.isin(view.lower[bare], view.lower[person])  # only the few bare names are looked up
         body = any_of(view.ent, ids("ORG", "GPE", "NORP"))
         # main-clause subjects only: "the possibility that China will ..." is not a salient subject
         main = any_of(view.dep[np.arange(view.n) + view.head], ids("ROOT", "conj"))
@@ -1061,9 +1062,10 @@ class SpeakerResolver:
             named[i] |= _epithet_of(view.span_text(tok.left_edge.i, i + 1)) is not None
         self._subj_rows = np.flatnonzero((view.dep == self._nsubj_id) & (person | body | named) & main)
         # bodies that report without being quoted: "the Japanese Foreign Ministry quoted Iwaya as saying"
-        report = any_of(view.lemma[np.arange(view.n) + view.head], _REPORT_IDS)
-        org_word = any_of(view.lower, _ORG_IDS) | (view.ent == ids("ORG")[0])
-        self._report_rows = np.flatnonzero((view.dep == self._nsubj_id) & report & org_word)
+        subjects = np.flatnonzero(view.dep == self._nsubj_id)  # a few rows: the big id sets are matched there only
+        report = np.isin(view.lemma[subjects + view.head[subjects]], _REPORT_IDS)
+        org_word = np.isin(view.lower[subjects], _ORG_IDS) | (view.ent[subjects] == ids("ORG")[0])
+        self._report_rows = subjects[report & org_word]
         self._subj_pos = [int(view.idx[i]) for i in self._subj_rows]
         self._log: list[tuple[int, int, Source]] = []  # quote sources so far: (char, mention id, reading)
         self._subjects: dict[int, tuple[int | None, Source]] = {}
