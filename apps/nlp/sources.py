@@ -429,7 +429,7 @@ def mention_span(view: DocView, subj: Token, lo: int, hi: int) -> tuple[int, int
         prev = doc[left - 1]
         if (
             prev.pos_ == "NOUN"
-            and prev.lemma_.lower() in ORG_NOUNS | PERSON_NOUNS
+            and prev.lemma_.lower() in _AGENT_NOUNS
             and (prev.head.i in (subj.i, subj.head.i) or subj.head.head.i == prev.i)
         ):
             left = max(prev.left_edge.i, lo)
@@ -438,7 +438,7 @@ def mention_span(view: DocView, subj: Token, lo: int, hi: int) -> tuple[int, int
     right = subj.i + 1
     while right < hi and doc[right].dep_ in ("flat", "case") and doc[right].head.i == subj.i:
         right += 1
-    if subj.ent_type_ == "ORG" or subj.lemma_.lower() in ORG_NOUNS | _DELEGATES or subj.lower_ in _SPOKES:
+    if subj.ent_type_ == "ORG" or subj.lemma_.lower() in _BODY_OR_DELEGATE or subj.lower_ in _SPOKES:
         right = _named_complements(subj, right, hi)
     else:
         named = _title_complement_name(subj, right, hi)
@@ -512,6 +512,10 @@ _SPOKES = frozenset(WORLD["spokesperson_nouns"])
 # people named by whom they speak for: "the representative of France", "the speaker for the Russian Federation"
 _DELEGATES = frozenset(WORLD["delegate_nouns"])
 _NAMING_PREPS = frozenset({"of", "for", "to", "in"})
+# unions the rules test often, built once
+_AGENT_NOUNS = ORG_NOUNS | PERSON_NOUNS
+_BODY_OR_DELEGATE = ORG_NOUNS | _DELEGATES
+_PRONOUNS = PERSON_PRONOUNS | OTHER_PRONOUNS
 
 
 def _named_complements(head: Token, right: int, hi: int) -> int:
@@ -949,7 +953,7 @@ def _document_author(noun: Token, lo: int, hi: int) -> Token | None:
                 return pobj
         if c.dep_ == "prep" and c.lower_ in ("from", "by", "of"):
             pobj = next((g for g in c.children if g.dep_ == "pobj" and lo <= g.i < hi), None)
-            if pobj is not None and (pobj.ent_type_ or pobj.lemma_.lower() in ORG_NOUNS | PERSON_NOUNS):
+            if pobj is not None and (pobj.ent_type_ or pobj.lemma_.lower() in _AGENT_NOUNS):
                 return pobj
         if c.dep_ in ("poss", "compound") and c.ent_type_ in BODY_LABELS | PERSON_LABELS:
             return c
@@ -1508,7 +1512,7 @@ class SpeakerResolver:
             text = view.span_text(start, end)
             if "\n" in text or not text.split()[-1][:1].isupper():
                 continue
-            if any(w.casefold() in PERSON_PRONOUNS | OTHER_PRONOUNS for w in text.split()):
+            if any(w.casefold() in _PRONOUNS for w in text.split()):
                 continue  # "Aides Say She Will ...": a title-case headline NER read as a name
             kind = "person" if label == "PERSON" else "organisation"
             name = strip_possessive(strip_determiner(text))
