@@ -88,6 +88,17 @@ def any_of(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return out
 
 
+def among(values: np.ndarray, wanted: frozenset[int] | set[int]) -> np.ndarray:
+    """``np.isin`` against a set of ids through Python set lookups: for the hash ids (spread over all of
+    int64) ``np.isin`` sorts both arrays, ten times slower on a few hundred rows."""
+    return np.fromiter((v in wanted for v in values.tolist()), dtype=bool, count=len(values))
+
+
+def id_set(strings) -> frozenset[int]:
+    """Hash ids of strings as a set of ints, the values ``among`` looks up."""
+    return frozenset(ids(*strings).tolist())
+
+
 class DocView:
     def __init__(self, doc: Doc) -> None:
         self.doc = doc

@@ -24,7 +24,7 @@ import numpy as np
 from spacy.tokens import Token
 
 from . import cues as lex
-from .docview import DocView, ids
+from .docview import DocView, among, id_set, ids
 from .names import DOCUMENT_NOUNS, ORG_NOUNS, PERSON_NOUNS
 from .sources import (
     BODY_LABELS,
@@ -38,6 +38,7 @@ from .sources import (
     subject_of,
 )
 
+_CUE_IDS = id_set(lex.ALL_LEMMAS)
 _SOURCE_PRONOUNS = frozenset({"him", "her", "his", "them", "their"})
 _NOMINAL_DEPS = frozenset({"pobj", "dobj", "nsubj", "nsubjpass", "compound", "poss", "attr"})
 _LEAD_SKIP = frozenset({",", ":", ";", "-", "–", "—", "--", "that"})
@@ -79,8 +80,7 @@ class Cue:
 def find_cues(view: DocView) -> list[Cue]:
     """Cue candidates (a vectorised lemma lookup), each framed; cues with no content keep ``content`` None."""
     verbs = np.flatnonzero(view.pos == ids("VERB")[0])
-    cue_ids = ids(*sorted(lex.ALL_LEMMAS))
-    hits = verbs[np.isin(view.lemma[verbs], cue_ids) | np.isin(view.lower[verbs], cue_ids)]
+    hits = verbs[among(view.lemma[verbs], _CUE_IDS) | among(view.lower[verbs], _CUE_IDS)]
     hits = np.union1d(hits, np.flatnonzero(view.lower == ids(lex.ACCORDING)[0]))
     hits = np.union1d(hits, np.flatnonzero(view.lower == ids("words")[0]))  # "In her words, ..."
     found = [cue for i in hits if (cue := _make_cue(view, view.doc[int(i)])) is not None]

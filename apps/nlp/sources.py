@@ -16,7 +16,7 @@ import numpy as np
 from spacy.tokens import Token
 
 from .cues import FRAGMENT_CUES, SPEECH, STRONG
-from .docview import DocView, any_of, coordinated_title_start, ids
+from .docview import DocView, among, any_of, coordinated_title_start, id_set, ids
 from .names import (
     DOCUMENT_NOUNS,
     HONORIFICS,
@@ -506,8 +506,8 @@ _REPORT_VERBS = frozenset(
     "say quote cite report state announce tell confirm add note publish release issue write post deny claim "
     "stress warn insist".split()
 )
-_REPORT_IDS = ids(*sorted(_REPORT_VERBS))
-_ORG_IDS = ids(*sorted(ORG_NOUNS))
+_REPORT_IDS = id_set(_REPORT_VERBS)
+_ORG_IDS = id_set(ORG_NOUNS)
 _SPOKES = frozenset(WORLD["spokesperson_nouns"])
 # people named by whom they speak for: "the representative of France", "the speaker for the Russian Federation"
 _DELEGATES = frozenset(WORLD["delegate_nouns"])
@@ -1051,7 +1051,9 @@ class SpeakerResolver:
         # "Takaichi has refused ...": a bare family name NER left untagged is a person when the text names that
         # person in full elsewhere ("Prime Minister Sanae Takaichi")
         bare = np.flatnonzero((view.pos == ids("PROPN")[0]) & (view.ent == 0))
-        person[bare] = np.isin(view.lower[bare], view.lower[person])  # only the few bare names are looked up
+        person[bare] = among(
+            view.lower[bare], set(view.lower[person].tolist())
+        )  # only the few bare names are looked up
         body = any_of(view.ent, ids("ORG", "GPE", "NORP"))
         # main-clause subjects only: "the possibility that China will ..." is not a salient subject
         main = any_of(view.dep[np.arange(view.n) + view.head], ids("ROOT", "conj"))
@@ -1067,8 +1069,8 @@ class SpeakerResolver:
         self._subj_rows = np.flatnonzero((view.dep == self._nsubj_id) & (person | body | named) & main)
         # bodies that report without being quoted: "the Japanese Foreign Ministry quoted Iwaya as saying"
         subjects = np.flatnonzero(view.dep == self._nsubj_id)  # a few rows: the big id sets are matched there only
-        report = np.isin(view.lemma[subjects + view.head[subjects]], _REPORT_IDS)
-        org_word = np.isin(view.lower[subjects], _ORG_IDS) | (view.ent[subjects] == ids("ORG")[0])
+        report = among(view.lemma[subjects + view.head[subjects]], _REPORT_IDS)
+        org_word = among(view.lower[subjects], _ORG_IDS) | (view.ent[subjects] == ids("ORG")[0])
         self._report_rows = subjects[report & org_word]
         self._subj_pos = [int(view.idx[i]) for i in self._subj_rows]
         self._log: list[tuple[int, int, Source]] = []  # quote sources so far: (char, mention id, reading)
