@@ -132,6 +132,7 @@ class DocView:
         self._labels: dict[int, str] | None = None
         self._entity_words: dict[frozenset[str], frozenset[str]] = {}
         self._titled: list[tuple[int, str, str, str]] | None = None
+        self.mention_spans: dict[tuple[int, int, int], tuple[int, int]] = {}  # memo of ``sources.mention_span``
 
     def _segments(self, arr: np.ndarray) -> None:
         """Sentence-like segments: spaCy's sentences, cut again at paragraphs and at clear full stops.

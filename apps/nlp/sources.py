@@ -415,7 +415,16 @@ def inverted_subject(view: DocView, last_cue_token: int, hi: int) -> Token | Non
 
 
 def mention_span(view: DocView, subj: Token, lo: int, hi: int) -> tuple[int, int]:
-    """Token range naming the source: the subject with its pre-modifiers ("Chinese President Xi Jinping")."""
+    """Token range naming the source: the subject with its pre-modifiers ("Chinese President Xi Jinping").
+
+    Memoised on the view: the cue rules and the speaker rules ask for the same subjects again."""
+    key = (subj.i, lo, hi)
+    if key not in view.mention_spans:
+        view.mention_spans[key] = _mention_span(view, subj, lo, hi)
+    return view.mention_spans[key]
+
+
+def _mention_span(view: DocView, subj: Token, lo: int, hi: int) -> tuple[int, int]:
     doc = view.doc
     left = max(subj.left_edge.i, lo)
     while left < subj.i and (doc[left].is_punct or doc[left].is_space):
