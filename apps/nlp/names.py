@@ -293,6 +293,7 @@ def same_speaker(name_a: str, name_b: str, *, allow_generic: bool = False) -> bo
     return True
 
 
+@functools.lru_cache(maxsize=16384)  # pure; the registry asks it for every mention against every candidate
 def compatible_names(name: str, canonical: str, kind: str) -> bool:
     """Same speaker inside one text. Bodies are named head-last, so a shorter name must be the end of the
     longer one ("Foreign Ministry" of "Ukraine's Foreign Ministry", never "China" of "China's news agency")."""
