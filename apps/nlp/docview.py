@@ -125,6 +125,11 @@ class DocView:
         self._para_lo = np.searchsorted(self.tok_para, np.arange(n_paras), side="left")
         self._para_hi = np.searchsorted(self.tok_para, np.arange(n_paras), side="right")
         self._segments(arr)
+        # the per-token lookups of the rules go to Python lists: indexing a numpy array gives a numpy scalar,
+        # several times slower
+        self.tok_para = self.tok_para.tolist()
+        self._para_lo, self._para_hi = self._para_lo.tolist(), self._para_hi.tolist()
+        self.seg_start, self.seg_end = self.seg_start.tolist(), self.seg_end.tolist()
         # token start and end offsets as Python lists: ``doc[i]`` builds a Token, which costs more than the rules
         self.starts = self.idx.tolist()
         self.ends = (self.idx + arr[:, 15]).tolist()
@@ -169,17 +174,17 @@ class DocView:
         """Token range of the paragraph of token ``i``."""
         p = self.tok_para[i]
         if p < 0:  # whitespace before the first paragraph
-            return 0, int(self._para_lo[0]) if len(self._para_lo) else self.n
-        return int(self._para_lo[p]), int(self._para_hi[p])
+            return 0, self._para_lo[0] if self._para_lo else self.n
+        return self._para_lo[p], self._para_hi[p]
 
     def segment(self, i: int) -> tuple[int, int]:
         """Token range of the segment (sentence within its paragraph) of token ``i``."""
         lo, hi = self.para_bounds(i)
-        return max(int(self.seg_start[i]), lo), min(int(self.seg_end[i]), hi)
+        return max(self.seg_start[i], lo), min(self.seg_end[i], hi)
 
     def char_to_token(self, char: int) -> int:
         """Index of the token containing ``char``, or of the first token after it."""
-        k = int(np.searchsorted(self.idx, char, side="right")) - 1
+        k = bisect.bisect_right(self.starts, char) - 1
         if k < 0:
             return 0
         if char >= self.tok_end(k):
