@@ -137,6 +137,7 @@ class DocView:
         self._labels: dict[int, str] | None = None
         self._entity_words: dict[frozenset[str], frozenset[str]] = {}
         self._titled: list[tuple[int, str, str, str]] | None = None
+        self._kids: dict[int, tuple[Token, ...]] = {}
         self.mention_spans: dict[tuple[int, int, int], tuple[int, int]] = {}  # memo of ``sources.mention_span``
 
     def _segments(self, arr: np.ndarray) -> None:
@@ -197,6 +198,13 @@ class DocView:
     def span_text(self, start: int, end: int) -> str:
         """Text of tokens [start, end)."""
         return self.text[self.starts[start] : self.ends[end - 1]]
+
+    def kids(self, tok: Token) -> tuple[Token, ...]:
+        """``tok.children``, built once per token: spaCy walks the token's whole span for every call."""
+        found = self._kids.get(tok.i)
+        if found is None:
+            found = self._kids[tok.i] = tuple(tok.children)
+        return found
 
     @staticmethod
     def descends(tok: Token, ancestor: Token) -> bool:
