@@ -199,7 +199,7 @@ def _one_of_group(view: DocView, one: Token) -> Source | None:
     """One-of-a-group rule: "French officials were sceptical. One, speaking on condition of anonymity, said"
     is one of the group the sentence before had as its subject: a source described by the group's words in the
     singular ("French official")."""
-    if one.lower_ != "one" or any(c.dep_ in ("amod", "compound", "det") for c in one.children):
+    if one.lower_ != "one" or any(c.dep_ in ("amod", "compound", "det") for c in view.kids(one)):
         return None
     sent = one.sent
     if sent.start == 0 or view.para_of(int(view.idx[sent.start - 1])) != view.para_of(int(view.idx[one.i])):
@@ -617,7 +617,7 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
         return joint
     bare = strip_determiner(view.span_text(left, right))
     if subj.pos_ == "PROPN" and any(
-        c.dep_ == "appos" and c.pos_ == "NOUN" and c.lemma_.lower() in ORG_NOUNS for c in subj.children
+        c.dep_ == "appos" and c.pos_ == "NOUN" and c.lemma_.lower() in ORG_NOUNS for c in view.kids(subj)
     ):  # "The Samyukt Kisan Morcha, an umbrella body of farmers' unions, said": a body, whatever NER says
         return _read_body(view, subj, left, right, bare, subj.lemma_.lower())
     person = _read_person(view, subj, left, right, lo, hi, bare)
@@ -657,7 +657,7 @@ def _title_with_conjoined_name(view: DocView, subj: Token, left: int, hi: int) -
     coordination of the title and the name; the name is the person, the title before it the role."""
     if subj.lower_ not in TITLE_WORDS:
         return None
-    name = next((c for c in subj.children if c.dep_ == "conj" and c.ent_type_ in PERSON_LABELS and c.i < hi), None)
+    name = next((c for c in view.kids(subj) if c.dep_ == "conj" and c.ent_type_ in PERSON_LABELS and c.i < hi), None)
     if name is None or _coordinated(subj):
         return None
     start = name.i
@@ -696,16 +696,16 @@ def describe_appositive_name(
     """A description followed by a name in apposition: "the company's spokesman, Jan Novak, said" is Jan Novak
     with the description as his role; so is "the envoy to Chile, Ana Ruiz, wrote", where the name hangs on the
     last noun."""
-    appos = next((c for c in subj.children if c.dep_ == "appos" and c.ent_type_ in PERSON_LABELS), None)
+    appos = next((c for c in view.kids(subj) if c.dep_ == "appos" and c.ent_type_ in PERSON_LABELS), None)
     if appos is None:
         appos = next(
             (
                 g
-                for p in subj.children
+                for p in view.kids(subj)
                 if p.dep_ == "prep" and p.i > subj.i
-                for o in p.children
+                for o in view.kids(p)
                 if o.dep_ == "pobj"
-                for g in o.children
+                for g in view.kids(o)
                 if g.dep_ == "appos"
                 and g.ent_type_ in PERSON_LABELS
                 and g.i > o.i + 1
@@ -718,9 +718,9 @@ def describe_appositive_name(
         appos = next(
             (
                 o
-                for p in subj.children
+                for p in view.kids(subj)
                 if p.dep_ == "prep" and p.i > subj.i
-                for o in p.children
+                for o in view.kids(p)
                 if o.dep_ == "pobj" and _comma_before_name(p, o) is not None
             ),
             None,
@@ -751,7 +751,7 @@ def _name_inside_description(view: DocView, subj: Token, lo: int, hi: int) -> To
     for _ in range(4):
         reached = []
         for node in frontier:
-            for c in node.children:
+            for c in view.kids(node):
                 if c.i <= node.i or not lo <= c.i < hi:
                     continue
                 if c.dep_ == "appos":
@@ -766,7 +766,7 @@ def _name_inside_description(view: DocView, subj: Token, lo: int, hi: int) -> To
                         reached.append(c)  # "the head of the commission, Ana Ruiz"
                 elif c.dep_ == "prep":
                     reached.extend(
-                        o for o in c.children if o.dep_ == "pobj" and (c.lower_ == "as" or not _titled_object(o))
+                        o for o in view.kids(c) if o.dep_ == "pobj" and (c.lower_ == "as" or not _titled_object(o))
                     )
         frontier = reached
     return None
@@ -841,7 +841,7 @@ def _coordinated_title_person(view: DocView, subj: Token, left: int, hi: int) ->
     before the name must be title words (or nationality words) and the one "and"."""
     if subj.ent_type_ or subj.lower_ not in TITLE_WORDS or not subj.text[:1].isupper():
         return None
-    conj = [c for c in subj.children if c.dep_ == "conj"]
+    conj = [c for c in view.kids(subj) if c.dep_ == "conj"]
     if len(conj) != 1 or conj[0].ent_type_ not in PERSON_LABELS or conj[0].i >= hi:
         return None
     doc, name_end = view.doc, conj[0].i + 1
@@ -916,7 +916,7 @@ def _glued_hyphen(tok: Token) -> bool:
 def appositive_role(view: DocView, subj: Token, lo: int, hi: int) -> str:
     """The role in an appositive after a name, without the clause that follows it: "Ana Ruiz, chief
     executive of Ora Media, which owns two papers, said" -> "chief executive of Ora Media"."""
-    appos = next((c for c in subj.children if c.dep_ == "appos" and not c.like_num and c.i > subj.i), None)
+    appos = next((c for c in view.kids(subj) if c.dep_ == "appos" and not c.like_num and c.i > subj.i), None)
     if appos is None:
         return ""
     a_left, _ = mention_span(view, appos, lo, hi)
@@ -1069,7 +1069,7 @@ class SpeakerResolver:
         named = np.zeros(view.n, dtype=bool)  # "the ambassador, Ana Ruiz, rejected it": named by an appositive
         for i in np.flatnonzero((view.dep == self._nsubj_id) & main & ~(person | body)):
             tok = view.doc[int(i)]
-            named[i] = any(c.dep_ == "appos" and c.ent_type_ in PERSON_LABELS for c in tok.children)
+            named[i] = any(c.dep_ == "appos" and c.ent_type_ in PERSON_LABELS for c in view.kids(tok))
             if not named[i] and tok.pos_ == "NOUN":  # "Chile's minister of trade, Ana Ruiz, welcomed it"
                 lo, hi = view.para_bounds(int(i))
                 named[i] = _name_inside_description(view, tok, lo, hi) is not None
