@@ -137,6 +137,7 @@ class DocView:
         self._labels: dict[int, str] | None = None
         self._entity_words: dict[frozenset[str], frozenset[str]] = {}
         self._titled: list[tuple[int, str, str, str]] | None = None
+        self._commas = np.flatnonzero(self.orth == ids(",")[0]).tolist()
         self._kids: dict[int, tuple[Token, ...]] = {}
         self.mention_spans: dict[tuple[int, int, int], tuple[int, int]] = {}  # memo of ``sources.mention_span``
 
@@ -198,6 +199,10 @@ class DocView:
     def span_text(self, start: int, end: int) -> str:
         """Text of tokens [start, end)."""
         return self.text[self.starts[start] : self.ends[end - 1]]
+
+    def commas(self, start: int, end: int) -> list[int]:
+        """Indices of the comma tokens in [start, end), in order."""
+        return self._commas[bisect.bisect_left(self._commas, start) : bisect.bisect_left(self._commas, end)]
 
     def kids(self, tok: Token) -> tuple[Token, ...]:
         """``tok.children``, built once per token: spaCy walks the token's whole span for every call."""

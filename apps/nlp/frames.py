@@ -635,9 +635,7 @@ def _cut_trailing_adjuncts(view: DocView, tok: Token, comp: Token, start: int, e
                     cut = c.left_edge.i
                     end = min(end, cut - 1 if doc[cut - 1].text == "," else cut)
     full_clause = comp.dep_ != "xcomp" and any(g.dep_ in SUBJECT_DEPS for g in view.kids(comp))
-    for k in range(start + 1, end - 1):
-        if doc[k].text != ",":
-            continue
+    for k in view.commas(start + 1, end - 1):
         nxt = doc[k + 1]
         if nxt.tag_ == "VBG" and nxt.lemma_.lower() in lex.CHARACTERISING and nxt.dep_ in ("advcl", "xcomp", "conj"):
             return k
