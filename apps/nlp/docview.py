@@ -269,18 +269,12 @@ class DocView:
             for start, end, label in self.entities():
                 if label != "PERSON":
                     continue
-                ent = self.doc[start:end]
-                if "\n" in ent.text:
+                if "\n" in self.span_text(start, end):
                     continue
+                ent = self.doc[start:end]
                 lo, _ = self.para_bounds(start)
                 left = start
-                while left > lo and (
-                    self.doc[left - 1].text == "-"  # "Secretary-General"
-                    or (
-                        self.doc[left - 1].dep_ in ("compound", "amod", "nmod")
-                        and any(ch.isalpha() for ch in self.doc[left - 1].text)
-                    )
-                ):
+                while left > lo and _modifies_name(self.doc[left - 1]):
                     left -= 1
                 while left < start and self.doc[left].text == "-":
                     left += 1
@@ -305,6 +299,11 @@ class DocView:
                 if role and n == name:
                     self._titled.append((start, name, role, surface))
         return self._titled
+
+
+def _modifies_name(tok: Token) -> bool:
+    """A word of the title before a name: a hyphen ("Secretary-General") or a modifier with letters."""
+    return tok.text == "-" or (tok.dep_ in ("compound", "amod", "nmod") and any(ch.isalpha() for ch in tok.text))
 
 
 def _title_beside_name(doc, start: int, root, lo: int) -> int:
