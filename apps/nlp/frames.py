@@ -71,7 +71,7 @@ class Cue:
     def text(self, view: DocView) -> tuple[str, int, int]:
         """The cue as written, lower case, with its character span."""
         first, last = self.tokens[0], self.tokens[-1]
-        start, end = view.doc[first].idx, view.tok_end(last)
+        start, end = view.starts[first], view.tok_end(last)
         if last - first <= 2:
             return " ".join(view.text[start:end].lower().split()), start, end
         return f"{view.doc[first].lower_} {view.doc[last].lower_}", start, end
@@ -147,7 +147,7 @@ def _frame(view: DocView, cue: Cue) -> None:
     if cue.frame == "according":
         _frame_according(view, cue, s_lo, s_hi)
         return
-    subj, own = subject_of(tok, lo, hi)
+    subj, own = subject_of(view, tok, lo, hi)
     if cue.lemma in lex.WEAK and subj is not None and not can_speak(subj):
         return  # "The move signals that ...": no speaker, no speech
     block_lo, block_hi = min(cue.tokens), max(cue.tokens) + 1

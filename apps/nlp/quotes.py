@@ -179,7 +179,7 @@ def _fragment_candidates(view: DocView, taken: list[_Candidate]) -> list[_Candid
         if verb is None:
             continue
         lo, hi = view.para_bounds(verb.i)
-        subj, _ = subject_of(verb, lo, hi)
+        subj, _ = subject_of(view, verb, lo, hi)
         if subj is None or not (can_speak(subj) or describes_people(subj.lemma_)):
             continue
         cue = Cue(verb, verb.lemma_.lower(), (verb.i,), frame="fragment")

@@ -239,14 +239,14 @@ def _reporting_verb_above(participle: Token) -> Token | None:
     return None
 
 
-def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
+def subject_of(view: DocView, tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
     """The cue's source token (within token range [lo, hi)) and whether it is the cue's own subject rather
     than one inherited from the clause it depends on ("..., adding that", "Noting that ..., Xi said")."""
     cur, own = tok, True
     for _ in range(4):
         # "Xi was quoted as saying": the passive subject of quote/cite is the source
         deps = SUBJECT_DEPS if cur.lemma_ not in ("quote", "cite") else SUBJECT_DEPS | {"nsubjpass"}
-        subjects = [c for c in cur.children if c.dep_ in deps and lo <= c.i < hi]
+        subjects = [c for c in view.kids(cur) if c.dep_ in deps and lo <= c.i < hi]
         # two subjects side by side ("news agency Xinhua reported"): the name, nearest the verb
         if len(subjects) > 1:  # "UNITED NATIONS (AP) - The U.S. ...": a dateline is not a subject
             subjects = [
@@ -292,7 +292,7 @@ def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
         if cur.dep_ == "pcomp" and head.lower_ == "as" and lo <= head.head.i < hi:
             cur, own = head.head, False
             if cur.lemma_ in ("quote", "cite"):  # "the ministry quoted Ryabkov as saying"
-                obj = next((c for c in cur.children if c.dep_ == "dobj" and lo <= c.i < hi), None)
+                obj = next((c for c in view.kids(cur) if c.dep_ == "dobj" and lo <= c.i < hi), None)
                 if obj is not None:
                     return obj, False
             continue
