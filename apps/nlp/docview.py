@@ -227,13 +227,13 @@ class DocView:
     def entities(self) -> list[tuple[int, int, str]]:
         """Named-entity token ranges with labels, read from the IOB arrays."""
         if self._entities is None:
-            inside = self.ent_iob == 1
+            inside = (self.ent_iob == 1).tolist()
             out = []
-            for b in np.flatnonzero(self.ent_iob == 3):
-                e = int(b) + 1
+            for b in np.flatnonzero(self.ent_iob == 3).tolist():
+                e = b + 1
                 while e < self.n and inside[e]:
                     e += 1
-                out.append((int(b), e, self.doc.vocab.strings[int(self.ent[b])]))
+                out.append((b, e, self.doc.vocab.strings[int(self.ent[b])]))
             self._entities = out
         return self._entities
 
@@ -252,11 +252,12 @@ class DocView:
         """The label NER gives this word most often in the text ("Trump" is PERSON even where tagged ORG)."""
         if self._labels is None:
             counts: dict[int, dict[str, int]] = {}
-            propn = self.pos == ids("PROPN")[0]
+            propn = (self.pos == ids("PROPN")[0]).tolist()
+            orth = self.orth.view(np.uint64).tolist()  # the unsigned ids, as ``Token.orth``
             for start, end, label in self.entities():
                 for k in range(start, end):
                     if propn[k]:
-                        c = counts.setdefault(int(self.orth[k]) % 2**64, {})  # back to the unsigned id
+                        c = counts.setdefault(orth[k], {})
                         c[label] = c.get(label, 0) + 1
             self._labels = {w: max(c, key=c.get) for w, c in counts.items()}
         return self._labels.get(tok.orth, "")
