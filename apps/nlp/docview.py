@@ -22,6 +22,7 @@ from spacy.attrs import (
     IS_TITLE,
     IS_UPPER,
     LEMMA,
+    LENGTH,
     LOWER,
     ORTH,
     POS,
@@ -70,7 +71,7 @@ def coordinated_title_start(doc: Doc, left: int, lo: int) -> int:
 
 
 _ATTRS = [IDX, SENT_START, ORTH, IS_TITLE, IS_UPPER, SPACY, POS, LEMMA, LOWER, ENT_TYPE, ENT_IOB, DEP, HEAD]
-_ATTRS += [IS_PUNCT, IS_SPACE]
+_ATTRS += [IS_PUNCT, IS_SPACE, LENGTH]
 
 
 @functools.cache
@@ -85,6 +86,17 @@ def any_of(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     for w in wanted:
         out |= values == w
     return out
+
+
+def among(values: np.ndarray, wanted: frozenset[int] | set[int]) -> np.ndarray:
+    """``np.isin`` against a set of ids through Python set lookups: for the hash ids (spread over all of
+    int64) ``np.isin`` sorts both arrays, ten times slower on a few hundred rows."""
+    return np.fromiter((v in wanted for v in values.tolist()), dtype=bool, count=len(values))
+
+
+def id_set(strings) -> frozenset[int]:
+    """Hash ids of strings as a set of ints, the values ``among`` looks up."""
+    return frozenset(ids(*strings).tolist())
 
 
 class DocView:
@@ -113,9 +125,21 @@ class DocView:
         self._para_lo = np.searchsorted(self.tok_para, np.arange(n_paras), side="left")
         self._para_hi = np.searchsorted(self.tok_para, np.arange(n_paras), side="right")
         self._segments(arr)
+        # the per-token lookups of the rules go to Python lists: indexing a numpy array gives a numpy scalar,
+        # several times slower
+        self.tok_para = self.tok_para.tolist()
+        self._para_lo, self._para_hi = self._para_lo.tolist(), self._para_hi.tolist()
+        self.seg_start, self.seg_end = self.seg_start.tolist(), self.seg_end.tolist()
+        # token start and end offsets as Python lists: ``doc[i]`` builds a Token, which costs more than the rules
+        self.starts = self.idx.tolist()
+        self.ends = (self.idx + arr[:, 15]).tolist()
         self._entities: list[tuple[int, int, str]] | None = None
         self._labels: dict[int, str] | None = None
+        self._entity_words: dict[frozenset[str], frozenset[str]] = {}
         self._titled: list[tuple[int, str, str, str]] | None = None
+        self._commas = np.flatnonzero(self.orth == ids(",")[0]).tolist()
+        self._kids: dict[int, tuple[Token, ...]] = {}
+        self.mention_spans: dict[tuple[int, int, int], tuple[int, int]] = {}  # memo of ``sources.mention_span``
 
     def _segments(self, arr: np.ndarray) -> None:
         """Sentence-like segments: spaCy's sentences, cut again at paragraphs and at clear full stops.
@@ -152,17 +176,17 @@ class DocView:
         """Token range of the paragraph of token ``i``."""
         p = self.tok_para[i]
         if p < 0:  # whitespace before the first paragraph
-            return 0, int(self._para_lo[0]) if len(self._para_lo) else self.n
-        return int(self._para_lo[p]), int(self._para_hi[p])
+            return 0, self._para_lo[0] if self._para_lo else self.n
+        return self._para_lo[p], self._para_hi[p]
 
     def segment(self, i: int) -> tuple[int, int]:
         """Token range of the segment (sentence within its paragraph) of token ``i``."""
         lo, hi = self.para_bounds(i)
-        return max(int(self.seg_start[i]), lo), min(int(self.seg_end[i]), hi)
+        return max(self.seg_start[i], lo), min(self.seg_end[i], hi)
 
     def char_to_token(self, char: int) -> int:
         """Index of the token containing ``char``, or of the first token after it."""
-        k = int(np.searchsorted(self.idx, char, side="right")) - 1
+        k = bisect.bisect_right(self.starts, char) - 1
         if k < 0:
             return 0
         if char >= self.tok_end(k):
@@ -170,12 +194,22 @@ class DocView:
         return k
 
     def tok_end(self, i: int) -> int:
-        tok = self.doc[i]
-        return tok.idx + len(tok.text)
+        return self.ends[i]
 
     def span_text(self, start: int, end: int) -> str:
         """Text of tokens [start, end)."""
-        return self.text[self.doc[start].idx : self.tok_end(end - 1)]
+        return self.text[self.starts[start] : self.ends[end - 1]]
+
+    def commas(self, start: int, end: int) -> list[int]:
+        """Indices of the comma tokens in [start, end), in order."""
+        return self._commas[bisect.bisect_left(self._commas, start) : bisect.bisect_left(self._commas, end)]
+
+    def kids(self, tok: Token) -> tuple[Token, ...]:
+        """``tok.children``, built once per token: spaCy walks the token's whole span for every call."""
+        found = self._kids.get(tok.i)
+        if found is None:
+            found = self._kids[tok.i] = tuple(tok.children)
+        return found
 
     @staticmethod
     def descends(tok: Token, ancestor: Token) -> bool:
@@ -193,25 +227,37 @@ class DocView:
     def entities(self) -> list[tuple[int, int, str]]:
         """Named-entity token ranges with labels, read from the IOB arrays."""
         if self._entities is None:
-            inside = self.ent_iob == 1
+            inside = (self.ent_iob == 1).tolist()
             out = []
-            for b in np.flatnonzero(self.ent_iob == 3):
-                e = int(b) + 1
+            for b in np.flatnonzero(self.ent_iob == 3).tolist():
+                e = b + 1
                 while e < self.n and inside[e]:
                     e += 1
-                out.append((int(b), e, self.doc.vocab.strings[int(self.ent[b])]))
+                out.append((b, e, self.doc.vocab.strings[int(self.ent[b])]))
             self._entities = out
         return self._entities
+
+    def entity_words(self, labels: frozenset[str]) -> frozenset[str]:
+        """The words (token texts) of the named entities with one of ``labels``; built once per label set."""
+        if labels not in self._entity_words:
+            self._entity_words[labels] = frozenset(
+                self.text[self.starts[k] : self.ends[k]]
+                for start, end, label in self.entities()
+                if label in labels
+                for k in range(start, end)
+            )
+        return self._entity_words[labels]
 
     def usual_label(self, tok: Token) -> str:
         """The label NER gives this word most often in the text ("Trump" is PERSON even where tagged ORG)."""
         if self._labels is None:
             counts: dict[int, dict[str, int]] = {}
-            propn = self.pos == ids("PROPN")[0]
+            propn = (self.pos == ids("PROPN")[0]).tolist()
+            orth = self.orth.view(np.uint64).tolist()  # the unsigned ids, as ``Token.orth``
             for start, end, label in self.entities():
                 for k in range(start, end):
                     if propn[k]:
-                        c = counts.setdefault(int(self.orth[k]) % 2**64, {})  # back to the unsigned id
+                        c = counts.setdefault(orth[k], {})
                         c[label] = c.get(label, 0) + 1
             self._labels = {w: max(c, key=c.get) for w, c in counts.items()}
         return self._labels.get(tok.orth, "")
@@ -224,18 +270,12 @@ class DocView:
             for start, end, label in self.entities():
                 if label != "PERSON":
                     continue
-                ent = self.doc[start:end]
-                if "\n" in ent.text:
+                if "\n" in self.span_text(start, end):
                     continue
+                ent = self.doc[start:end]
                 lo, _ = self.para_bounds(start)
                 left = start
-                while left > lo and (
-                    self.doc[left - 1].text == "-"  # "Secretary-General"
-                    or (
-                        self.doc[left - 1].dep_ in ("compound", "amod", "nmod")
-                        and any(ch.isalpha() for ch in self.doc[left - 1].text)
-                    )
-                ):
+                while left > lo and _modifies_name(self.doc[left - 1]):
                     left -= 1
                 while left < start and self.doc[left].text == "-":
                     left += 1
@@ -260,6 +300,11 @@ class DocView:
                 if role and n == name:
                     self._titled.append((start, name, role, surface))
         return self._titled
+
+
+def _modifies_name(tok: Token) -> bool:
+    """A word of the title before a name: a hyphen ("Secretary-General") or a modifier with letters."""
+    return tok.text == "-" or (tok.dep_ in ("compound", "amod", "nmod") and any(ch.isalpha() for ch in tok.text))
 
 
 def _title_beside_name(doc, start: int, root, lo: int) -> int:

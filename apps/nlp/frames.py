@@ -24,7 +24,7 @@ import numpy as np
 from spacy.tokens import Token
 
 from . import cues as lex
-from .docview import DocView, ids
+from .docview import DocView, among, id_set, ids
 from .names import DOCUMENT_NOUNS, ORG_NOUNS, PERSON_NOUNS
 from .sources import (
     BODY_LABELS,
@@ -38,6 +38,7 @@ from .sources import (
     subject_of,
 )
 
+_CUE_IDS = id_set(lex.ALL_LEMMAS)
 _SOURCE_PRONOUNS = frozenset({"him", "her", "his", "them", "their"})
 _NOMINAL_DEPS = frozenset({"pobj", "dobj", "nsubj", "nsubjpass", "compound", "poss", "attr"})
 _LEAD_SKIP = frozenset({",", ":", ";", "-", "–", "—", "--", "that"})
@@ -70,7 +71,7 @@ class Cue:
     def text(self, view: DocView) -> tuple[str, int, int]:
         """The cue as written, lower case, with its character span."""
         first, last = self.tokens[0], self.tokens[-1]
-        start, end = view.doc[first].idx, view.tok_end(last)
+        start, end = view.starts[first], view.tok_end(last)
         if last - first <= 2:
             return " ".join(view.text[start:end].lower().split()), start, end
         return f"{view.doc[first].lower_} {view.doc[last].lower_}", start, end
@@ -79,8 +80,7 @@ class Cue:
 def find_cues(view: DocView) -> list[Cue]:
     """Cue candidates (a vectorised lemma lookup), each framed; cues with no content keep ``content`` None."""
     verbs = np.flatnonzero(view.pos == ids("VERB")[0])
-    cue_ids = ids(*sorted(lex.ALL_LEMMAS))
-    hits = verbs[np.isin(view.lemma[verbs], cue_ids) | np.isin(view.lower[verbs], cue_ids)]
+    hits = verbs[among(view.lemma[verbs], _CUE_IDS) | among(view.lower[verbs], _CUE_IDS)]
     hits = np.union1d(hits, np.flatnonzero(view.lower == ids(lex.ACCORDING)[0]))
     hits = np.union1d(hits, np.flatnonzero(view.lower == ids("words")[0]))  # "In her words, ..."
     found = [cue for i in hits if (cue := _make_cue(view, view.doc[int(i)])) is not None]
@@ -94,12 +94,12 @@ def find_cues(view: DocView) -> list[Cue]:
 def _make_cue(view: DocView, tok: Token) -> Cue | None:
     lower = tok.lower_
     if lower == lex.ACCORDING:
-        to = next((c for c in tok.children if c.lower_ == "to"), None)
-        if to is None or not any(c.dep_ == "pobj" for c in to.children):
+        to = next((c for c in view.kids(tok) if c.lower_ == "to"), None)
+        if to is None or not any(c.dep_ == "pobj" for c in view.kids(to)):
             return None
         return Cue(tok, "according", (tok.i, to.i), frame="according")
     if lower == "words":  # "In her words, X": a leading attribution, like "according to her"
-        owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+        owner = next((c for c in view.kids(tok) if c.dep_ == "poss"), None)
         if tok.dep_ != "pobj" or tok.head.lower_ != "in" or owner is None:
             return None
         return Cue(tok.head, "according", (tok.head.i, tok.i), frame="according")
@@ -108,14 +108,14 @@ def _make_cue(view: DocView, tok: Token) -> Cue | None:
         lemma = lower
     if lemma not in lex.ALL_LEMMAS:
         return None
-    if any(c.dep_ in ("auxpass", "nsubjpass", "neg") for c in tok.children):
+    if any(c.dep_ in ("auxpass", "nsubjpass", "neg") for c in view.kids(tok)):
         return None  # "was told", "is said to": not the source; "did not say when": no content
     if tok.dep_ in _NOMINAL_DEPS:
         return None  # "called on the Sahel states to ...": a noun the tagger took for a verb is no cue
     if (
         tok.tag_ in ("VBN", "VBD")
         and tok.dep_ in ("advcl", "acl", "amod")
-        and not any(c.dep_ in ("aux", "nsubj") for c in tok.children)
+        and not any(c.dep_ in ("aux", "nsubj") for c in view.kids(tok))
     ):
         return None  # "when asked whether ...", "Asked about X, he said": a reduced passive
     if tok.dep_ == "xcomp" and tok.tag_ == "VB" and tok.head.lemma_.lower() in lex.PROSPECTIVE_HEADS:
@@ -125,13 +125,15 @@ def _make_cue(view: DocView, tok: Token) -> Cue | None:
     if lemma in lex.REQUIRED_PARTICLE:
         wanted = lex.REQUIRED_PARTICLE[lemma]
         # the particle follows the verb: in "on Monday called on X to ...", the first "on" is a date
-        part = next((c for c in tok.children if c.dep_ in ("prt", "prep") and c.lower_ in wanted and c.i > tok.i), None)
+        part = next(
+            (c for c in view.kids(tok) if c.dep_ in ("prt", "prep") and c.lower_ in wanted and c.i > tok.i), None
+        )
         if part is None and lemma == "call":
             part = _for_to_clause_mark(tok)
         return Cue(tok, lemma, (tok.i, part.i)) if part is not None else None
     if lemma in lex.NOUN_FRAMES:
         wanted = lex.NOUN_FRAMES[lemma]
-        noun = next((c for c in tok.children if c.dep_ == "dobj" and c.lower_ in wanted), None)
+        noun = next((c for c in view.kids(tok) if c.dep_ == "dobj" and c.lower_ in wanted), None)
         return Cue(tok, lemma, (tok.i, noun.i)) if noun is not None else None
     if lower == "said" and 0 < tok.i < view.n - 1 and tok.nbor(-1).lower_ == "that" and tok.nbor(1).lower_ == ",":
         return None  # "That said, ..."
@@ -145,7 +147,7 @@ def _frame(view: DocView, cue: Cue) -> None:
     if cue.frame == "according":
         _frame_according(view, cue, s_lo, s_hi)
         return
-    subj, own = subject_of(tok, lo, hi)
+    subj, own = subject_of(view, tok, lo, hi)
     if cue.lemma in lex.WEAK and subj is not None and not can_speak(subj):
         return  # "The move signals that ...": no speaker, no speech
     block_lo, block_hi = min(cue.tokens), max(cue.tokens) + 1
@@ -159,7 +161,7 @@ def _frame(view: DocView, cue: Cue) -> None:
         elif m_lo >= block_hi and m_lo - block_hi <= 1:
             block_hi = max(block_hi, m_hi)
     cue.source = subj
-    for c in tok.children:  # "also said", "has said"
+    for c in view.kids(tok):  # "also said", "has said"
         if c.dep_ in ("aux", "neg", "advmod") and c.i == block_lo - 1:
             block_lo = c.i
     cue.block = (block_lo, block_hi)
@@ -173,10 +175,10 @@ def _frame(view: DocView, cue: Cue) -> None:
         end = s_hi
         if tok.head.i > tok.i and tok.head.lemma_.lower() not in lex.ALL_LEMMAS:
             end = min(end, tok.right_edge.i + 1)  # "Noting that X, the minister left"
-        for c in tok.children:  # "has called for X and has accused Y": a second predicate of the source
+        for c in view.kids(tok):  # "has called for X and has accused Y": a second predicate of the source
             if c.dep_ == "conj" and c.i > start and (c.tag_ == tok.tag_ or _coordinated_clause(view, c)):
                 end = min(end, c.left_edge.i)
-        for c in comp.children:  # "said X could not afford Y and accused Z of ...": a second predicate of X
+        for c in view.kids(comp):  # "said X could not afford Y and accused Z of ...": a second predicate of X
             reporter = second_predicate_of_source(c) if c.dep_ == "conj" and start < c.i < end else None
             if reporter is not None and reporter.i == tok.i:
                 end = c.left_edge.i
@@ -393,7 +395,7 @@ def _forward_complement(view: DocView, cue: Cue, lo: int, hi: int) -> tuple[Toke
         return _call_on_complement(view, cue, hi)
     tok = cue.token
     after = max(cue.tokens)
-    kids = [c for c in tok.children if lo <= c.i < hi]
+    kids = [c for c in view.kids(tok) if lo <= c.i < hi]
     comp = _clausal_child(kids, after)
     if cue.lemma in lex.DIRECTIVE or cue.lemma in lex.COMMISSIVE:
         found = _infinitive_complement(cue, kids, after, comp)
@@ -408,13 +410,13 @@ def _forward_complement(view: DocView, cue: Cue, lo: int, hi: int) -> tuple[Toke
     if comp is None:
         return None, None
     start = comp.left_edge.i
-    if cue.lemma not in lex.ADDRESSEE_CUES and not any(g.lower_ == "that" for g in comp.children):
+    if cue.lemma not in lex.ADDRESSEE_CUES and not any(g.lower_ == "that" for g in view.kids(comp)):
         obj = next((c for c in kids if c.dep_ == "dobj" and after < c.i < comp.i), None)
         if obj is not None:  # "adding [the region's participation] [must be handled ...]"
             start = min(start, obj.left_edge.i)
     if start <= after:
         start = after + 1
-    if not any(g.dep_ in SUBJECT_DEPS or g.dep_ == "nsubjpass" for g in comp.children):
+    if not any(g.dep_ in SUBJECT_DEPS or g.dep_ == "nsubjpass" for g in view.kids(comp)):
         start = _stranded_subject(view, kids, comp, start)
     return comp, _skip_lead(view, start, hi)
 
@@ -482,9 +484,9 @@ def _noun_frame_complement(view: DocView, cue: Cue, hi: int) -> tuple[Token | No
     comp = next(
         (
             c
-            for c in noun.children
+            for c in view.kids(noun)
             if c.dep_ in ("acl", "ccomp", "relcl", "advcl")
-            and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") for g in c.children)
+            and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") for g in view.kids(c))
         ),
         None,
     )
@@ -517,10 +519,10 @@ def _call_on_complement(view: DocView, cue: Cue, hi: int) -> tuple[Token | None,
     if part.dep_ == "mark":
         clause = part.head
         return clause, _skip_lead(view, part.i + 1, hi)
-    pobj = next((c for c in part.children if c.dep_ in ("pobj", "nsubj")), None)
+    pobj = next((c for c in view.kids(part) if c.dep_ in ("pobj", "nsubj")), None)
     span_end = min(max(tok.right_edge.i, part.right_edge.i) + 1, hi)
     has_inf = any(
-        t.tag_ == "VB" and any(g.dep_ == "aux" and g.lower_ == "to" for g in t.children)
+        t.tag_ == "VB" and any(g.dep_ == "aux" and g.lower_ == "to" for g in view.kids(t))
         for t in doc[part.i + 1 : span_end]
     )
     agent = pobj is not None and (
@@ -599,7 +601,7 @@ def _coordinated_clause(view: DocView, conj: Token) -> bool:
     left = conj.left_edge.i
     if left < 2 or doc[left - 1].dep_ != "cc" or doc[left - 2].text != ",":
         return False
-    kids = list(conj.children)
+    kids = list(view.kids(conj))
     return any(c.dep_ in SUBJECT_DEPS for c in kids) and not any(c.dep_ == "mark" for c in kids)
 
 
@@ -616,26 +618,24 @@ def _cut_trailing_adjuncts(view: DocView, tok: Token, comp: Token, start: int, e
       "..., its second in a month".
     """
     doc = view.doc
-    for c in tok.children:
+    for c in view.kids(tok):
         if c.dep_ == "advcl" and start < c.left_edge.i < end and _after_comma(doc, c.left_edge.i):
-            marks = {g.lower_ for g in c.children if g.dep_ == "mark"}
+            marks = {g.lower_ for g in view.kids(c) if g.dep_ == "mark"}
             if marks & _TRAILING_SUBORDINATORS:
                 end = min(end, c.left_edge.i - 1)
     infinitive = comp.dep_ == "xcomp" and comp.tag_ == "VB"
     if infinitive or tok.tag_ in ("VBZ", "VBP"):  # "says X, as forces pushed ...": the past is narration
-        for c in comp.children:
+        for c in view.kids(comp):
             if not (c.dep_ == "advcl" and c.tag_ == "VBD" and start < c.left_edge.i < end):
                 continue
             if infinitive or doc[c.left_edge.i - 1].text == ",":
-                kids = list(c.children)
+                kids = list(view.kids(c))
                 marks = {g.lower_ for g in kids if g.dep_ == "mark"}
                 if marks & _TRAILING_SUBORDINATORS and any(g.dep_ in SUBJECT_DEPS for g in kids):
                     cut = c.left_edge.i
                     end = min(end, cut - 1 if doc[cut - 1].text == "," else cut)
-    full_clause = comp.dep_ != "xcomp" and any(g.dep_ in SUBJECT_DEPS for g in comp.children)
-    for k in range(start + 1, end - 1):
-        if doc[k].text != ",":
-            continue
+    full_clause = comp.dep_ != "xcomp" and any(g.dep_ in SUBJECT_DEPS for g in view.kids(comp))
+    for k in view.commas(start + 1, end - 1):
         nxt = doc[k + 1]
         if nxt.tag_ == "VBG" and nxt.lemma_.lower() in lex.CHARACTERISING and nxt.dep_ in ("advcl", "xcomp", "conj"):
             return k
@@ -708,7 +708,7 @@ def _final_gloss(view: DocView, comp: Token, k: int, end: int) -> bool:
         return False
     first = tail[0]
     if first.tag_ == "VBG" and first.dep_ == "advcl" and first.head.i == comp.i:
-        kids = list(first.children)  # "..., becoming the first G7 country to do so"
+        kids = list(view.kids(first))  # "..., becoming the first G7 country to do so"
         return not any(g.dep_ in SUBJECT_DEPS or g.dep_ == "mark" for g in kids) and any(
             g.dep_ in ("attr", "acomp", "oprd") for g in kids
         )
@@ -799,7 +799,7 @@ def _adopt_coordinated(view: DocView, found: list[Cue]) -> None:
     doc = view.doc
     for cue in found:
         tok = cue.token
-        if cue.frame == "according" or any(c.dep_ in SUBJECT_DEPS for c in tok.children):
+        if cue.frame == "according" or any(c.dep_ in SUBJECT_DEPS for c in view.kids(tok)):
             continue
         if tok.dep_ == "conj":
             if tok.head.lemma_.lower() in lex.ALL_LEMMAS:

@@ -90,6 +90,7 @@ def strip_possessive(name: str) -> str:
     return _POSSESSIVE_RE.sub("", name) if name else name
 
 
+@functools.lru_cache(maxsize=8192)  # a pure function of the string, asked again for every mention of a name
 def speaker_name_parts(surface: str) -> tuple[str, str]:
     """Split a surface form into ``(name, role)``.
 
@@ -260,6 +261,7 @@ def _is_generic(tokens: Iterable[str]) -> bool:
     return all(t in TITLE_WORDS or t in ORG_NOUNS or t in PERSON_NOUNS or len(t) < 2 for t in tokens)
 
 
+@functools.lru_cache(maxsize=16384)  # pure; the registry compares the same pairs of names again and again
 def same_speaker(name_a: str, name_b: str, *, allow_generic: bool = False) -> bool:
     """True when every token of the shorter name matches a distinct token of the longer one.
 
@@ -291,6 +293,7 @@ def same_speaker(name_a: str, name_b: str, *, allow_generic: bool = False) -> bo
     return True
 
 
+@functools.lru_cache(maxsize=16384)  # pure; the registry asks it for every mention against every candidate
 def compatible_names(name: str, canonical: str, kind: str) -> bool:
     """Same speaker inside one text. Bodies are named head-last, so a shorter name must be the end of the
     longer one ("Foreign Ministry" of "Ukraine's Foreign Ministry", never "China" of "China's news agency")."""

@@ -27,7 +27,7 @@ import numpy as np
 from spacy.tokens import Doc, Token
 
 from . import cues as lex
-from .docview import DocView, any_of, ids
+from .docview import DocView, id_set, ids
 from .frames import Cue, find_cues
 from .names import describes_people
 from .quotemarks import ALL_MARKS, QuoteRegion
@@ -56,6 +56,7 @@ _CONFIDENCE = {
 _TURN, _DIRECT, _REPORTED, _NESTED = 4, 3, 2, 1  # priorities when candidates overlap
 _FRAGMENT_MAX_TOKENS = 14
 _FRAGMENT_MAX_HOPS = 5
+_VERB_IDS = id_set(("VERB", "AUX"))
 _NAME_GLUE = frozenset({"and", "of", "the", "for", "in", "on", "de", "la"})
 
 
@@ -179,7 +180,7 @@ def _fragment_candidates(view: DocView, taken: list[_Candidate]) -> list[_Candid
         if verb is None:
             continue
         lo, hi = view.para_bounds(verb.i)
-        subj, _ = subject_of(verb, lo, hi)
+        subj, _ = subject_of(view, verb, lo, hi)
         if subj is None or not (can_speak(subj) or describes_people(subj.lemma_)):
             continue
         cue = Cue(verb, verb.lemma_.lower(), (verb.i,), frame="fragment")
@@ -355,7 +356,7 @@ def _sentence_like(view: DocView, r: QuoteRegion) -> bool:
     """A quotation that can stand as a direct quote, not a scare-quoted word ("sacred", "no limits")."""
     a, b = _region_tokens(view, r)
     words = int(view.word[a:b].sum())
-    if words >= 4 and bool(any_of(view.pos[a:b], ids("VERB", "AUX")).any()):
+    if words >= 4 and not _VERB_IDS.isdisjoint(view.pos[a:b].tolist()):
         return True
     return words > 0 and view.text[r.inner_start : r.inner_end].rstrip()[-1:] in ",.?!"  # '"No," he said'
 

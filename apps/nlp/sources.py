@@ -16,7 +16,7 @@ import numpy as np
 from spacy.tokens import Token
 
 from .cues import FRAGMENT_CUES, SPEECH, STRONG
-from .docview import DocView, any_of, coordinated_title_start, ids
+from .docview import DocView, among, any_of, coordinated_title_start, id_set, ids
 from .names import (
     DOCUMENT_NOUNS,
     HONORIFICS,
@@ -199,7 +199,7 @@ def _one_of_group(view: DocView, one: Token) -> Source | None:
     """One-of-a-group rule: "French officials were sceptical. One, speaking on condition of anonymity, said"
     is one of the group the sentence before had as its subject: a source described by the group's words in the
     singular ("French official")."""
-    if one.lower_ != "one" or any(c.dep_ in ("amod", "compound", "det") for c in one.children):
+    if one.lower_ != "one" or any(c.dep_ in ("amod", "compound", "det") for c in view.kids(one)):
         return None
     sent = one.sent
     if sent.start == 0 or view.para_of(int(view.idx[sent.start - 1])) != view.para_of(int(view.idx[one.i])):
@@ -239,14 +239,14 @@ def _reporting_verb_above(participle: Token) -> Token | None:
     return None
 
 
-def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
+def subject_of(view: DocView, tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
     """The cue's source token (within token range [lo, hi)) and whether it is the cue's own subject rather
     than one inherited from the clause it depends on ("..., adding that", "Noting that ..., Xi said")."""
     cur, own = tok, True
     for _ in range(4):
         # "Xi was quoted as saying": the passive subject of quote/cite is the source
         deps = SUBJECT_DEPS if cur.lemma_ not in ("quote", "cite") else SUBJECT_DEPS | {"nsubjpass"}
-        subjects = [c for c in cur.children if c.dep_ in deps and lo <= c.i < hi]
+        subjects = [c for c in view.kids(cur) if c.dep_ in deps and lo <= c.i < hi]
         # two subjects side by side ("news agency Xinhua reported"): the name, nearest the verb
         if len(subjects) > 1:  # "UNITED NATIONS (AP) - The U.S. ...": a dateline is not a subject
             subjects = [
@@ -292,7 +292,7 @@ def subject_of(tok: Token, lo: int, hi: int) -> tuple[Token | None, bool]:
         if cur.dep_ == "pcomp" and head.lower_ == "as" and lo <= head.head.i < hi:
             cur, own = head.head, False
             if cur.lemma_ in ("quote", "cite"):  # "the ministry quoted Ryabkov as saying"
-                obj = next((c for c in cur.children if c.dep_ == "dobj" and lo <= c.i < hi), None)
+                obj = next((c for c in view.kids(cur) if c.dep_ == "dobj" and lo <= c.i < hi), None)
                 if obj is not None:
                     return obj, False
             continue
@@ -415,7 +415,16 @@ def inverted_subject(view: DocView, last_cue_token: int, hi: int) -> Token | Non
 
 
 def mention_span(view: DocView, subj: Token, lo: int, hi: int) -> tuple[int, int]:
-    """Token range naming the source: the subject with its pre-modifiers ("Chinese President Xi Jinping")."""
+    """Token range naming the source: the subject with its pre-modifiers ("Chinese President Xi Jinping").
+
+    Memoised on the view: the cue rules and the speaker rules ask for the same subjects again."""
+    key = (subj.i, lo, hi)
+    if key not in view.mention_spans:
+        view.mention_spans[key] = _mention_span(view, subj, lo, hi)
+    return view.mention_spans[key]
+
+
+def _mention_span(view: DocView, subj: Token, lo: int, hi: int) -> tuple[int, int]:
     doc = view.doc
     left = max(subj.left_edge.i, lo)
     while left < subj.i and (doc[left].is_punct or doc[left].is_space):
@@ -429,7 +438,7 @@ def mention_span(view: DocView, subj: Token, lo: int, hi: int) -> tuple[int, int
         prev = doc[left - 1]
         if (
             prev.pos_ == "NOUN"
-            and prev.lemma_.lower() in ORG_NOUNS | PERSON_NOUNS
+            and prev.lemma_.lower() in _AGENT_NOUNS
             and (prev.head.i in (subj.i, subj.head.i) or subj.head.head.i == prev.i)
         ):
             left = max(prev.left_edge.i, lo)
@@ -438,7 +447,7 @@ def mention_span(view: DocView, subj: Token, lo: int, hi: int) -> tuple[int, int
     right = subj.i + 1
     while right < hi and doc[right].dep_ in ("flat", "case") and doc[right].head.i == subj.i:
         right += 1
-    if subj.ent_type_ == "ORG" or subj.lemma_.lower() in ORG_NOUNS | _DELEGATES or subj.lower_ in _SPOKES:
+    if subj.ent_type_ == "ORG" or subj.lemma_.lower() in _BODY_OR_DELEGATE or subj.lower_ in _SPOKES:
         right = _named_complements(subj, right, hi)
     else:
         named = _title_complement_name(subj, right, hi)
@@ -506,12 +515,16 @@ _REPORT_VERBS = frozenset(
     "say quote cite report state announce tell confirm add note publish release issue write post deny claim "
     "stress warn insist".split()
 )
-_REPORT_IDS = ids(*sorted(_REPORT_VERBS))
-_ORG_IDS = ids(*sorted(ORG_NOUNS))
+_REPORT_IDS = id_set(_REPORT_VERBS)
+_ORG_IDS = id_set(ORG_NOUNS)
 _SPOKES = frozenset(WORLD["spokesperson_nouns"])
 # people named by whom they speak for: "the representative of France", "the speaker for the Russian Federation"
 _DELEGATES = frozenset(WORLD["delegate_nouns"])
 _NAMING_PREPS = frozenset({"of", "for", "to", "in"})
+# unions the rules test often, built once
+_AGENT_NOUNS = ORG_NOUNS | PERSON_NOUNS
+_BODY_OR_DELEGATE = ORG_NOUNS | _DELEGATES
+_PRONOUNS = PERSON_PRONOUNS | OTHER_PRONOUNS
 
 
 def _named_complements(head: Token, right: int, hi: int) -> int:
@@ -604,7 +617,7 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
         return joint
     bare = strip_determiner(view.span_text(left, right))
     if subj.pos_ == "PROPN" and any(
-        c.dep_ == "appos" and c.pos_ == "NOUN" and c.lemma_.lower() in ORG_NOUNS for c in subj.children
+        c.dep_ == "appos" and c.pos_ == "NOUN" and c.lemma_.lower() in ORG_NOUNS for c in view.kids(subj)
     ):  # "The Samyukt Kisan Morcha, an umbrella body of farmers' unions, said": a body, whatever NER says
         return _read_body(view, subj, left, right, bare, subj.lemma_.lower())
     person = _read_person(view, subj, left, right, lo, hi, bare)
@@ -644,7 +657,7 @@ def _title_with_conjoined_name(view: DocView, subj: Token, left: int, hi: int) -
     coordination of the title and the name; the name is the person, the title before it the role."""
     if subj.lower_ not in TITLE_WORDS:
         return None
-    name = next((c for c in subj.children if c.dep_ == "conj" and c.ent_type_ in PERSON_LABELS and c.i < hi), None)
+    name = next((c for c in view.kids(subj) if c.dep_ == "conj" and c.ent_type_ in PERSON_LABELS and c.i < hi), None)
     if name is None or _coordinated(subj):
         return None
     start = name.i
@@ -683,16 +696,16 @@ def describe_appositive_name(
     """A description followed by a name in apposition: "the company's spokesman, Jan Novak, said" is Jan Novak
     with the description as his role; so is "the envoy to Chile, Ana Ruiz, wrote", where the name hangs on the
     last noun."""
-    appos = next((c for c in subj.children if c.dep_ == "appos" and c.ent_type_ in PERSON_LABELS), None)
+    appos = next((c for c in view.kids(subj) if c.dep_ == "appos" and c.ent_type_ in PERSON_LABELS), None)
     if appos is None:
         appos = next(
             (
                 g
-                for p in subj.children
+                for p in view.kids(subj)
                 if p.dep_ == "prep" and p.i > subj.i
-                for o in p.children
+                for o in view.kids(p)
                 if o.dep_ == "pobj"
-                for g in o.children
+                for g in view.kids(o)
                 if g.dep_ == "appos"
                 and g.ent_type_ in PERSON_LABELS
                 and g.i > o.i + 1
@@ -705,9 +718,9 @@ def describe_appositive_name(
         appos = next(
             (
                 o
-                for p in subj.children
+                for p in view.kids(subj)
                 if p.dep_ == "prep" and p.i > subj.i
-                for o in p.children
+                for o in view.kids(p)
                 if o.dep_ == "pobj" and _comma_before_name(p, o) is not None
             ),
             None,
@@ -738,7 +751,7 @@ def _name_inside_description(view: DocView, subj: Token, lo: int, hi: int) -> To
     for _ in range(4):
         reached = []
         for node in frontier:
-            for c in node.children:
+            for c in view.kids(node):
                 if c.i <= node.i or not lo <= c.i < hi:
                     continue
                 if c.dep_ == "appos":
@@ -753,7 +766,7 @@ def _name_inside_description(view: DocView, subj: Token, lo: int, hi: int) -> To
                         reached.append(c)  # "the head of the commission, Ana Ruiz"
                 elif c.dep_ == "prep":
                     reached.extend(
-                        o for o in c.children if o.dep_ == "pobj" and (c.lower_ == "as" or not _titled_object(o))
+                        o for o in view.kids(c) if o.dep_ == "pobj" and (c.lower_ == "as" or not _titled_object(o))
                     )
         frontier = reached
     return None
@@ -828,7 +841,7 @@ def _coordinated_title_person(view: DocView, subj: Token, left: int, hi: int) ->
     before the name must be title words (or nationality words) and the one "and"."""
     if subj.ent_type_ or subj.lower_ not in TITLE_WORDS or not subj.text[:1].isupper():
         return None
-    conj = [c for c in subj.children if c.dep_ == "conj"]
+    conj = [c for c in view.kids(subj) if c.dep_ == "conj"]
     if len(conj) != 1 or conj[0].ent_type_ not in PERSON_LABELS or conj[0].i >= hi:
         return None
     doc, name_end = view.doc, conj[0].i + 1
@@ -903,7 +916,7 @@ def _glued_hyphen(tok: Token) -> bool:
 def appositive_role(view: DocView, subj: Token, lo: int, hi: int) -> str:
     """The role in an appositive after a name, without the clause that follows it: "Ana Ruiz, chief
     executive of Ora Media, which owns two papers, said" -> "chief executive of Ora Media"."""
-    appos = next((c for c in subj.children if c.dep_ == "appos" and not c.like_num and c.i > subj.i), None)
+    appos = next((c for c in view.kids(subj) if c.dep_ == "appos" and not c.like_num and c.i > subj.i), None)
     if appos is None:
         return ""
     a_left, _ = mention_span(view, appos, lo, hi)
@@ -949,7 +962,7 @@ def _document_author(noun: Token, lo: int, hi: int) -> Token | None:
                 return pobj
         if c.dep_ == "prep" and c.lower_ in ("from", "by", "of"):
             pobj = next((g for g in c.children if g.dep_ == "pobj" and lo <= g.i < hi), None)
-            if pobj is not None and (pobj.ent_type_ or pobj.lemma_.lower() in ORG_NOUNS | PERSON_NOUNS):
+            if pobj is not None and (pobj.ent_type_ or pobj.lemma_.lower() in _AGENT_NOUNS):
                 return pobj
         if c.dep_ in ("poss", "compound") and c.ent_type_ in BODY_LABELS | PERSON_LABELS:
             return c
@@ -1046,14 +1059,17 @@ class SpeakerResolver:
         person = view.ent == self._person_id
         # "Takaichi has refused ...": a bare family name NER left untagged is a person when the text names that
         # person in full elsewhere ("Prime Minister Sanae Takaichi")
-        person = person | ((view.pos == ids("PROPN")[0]) & (view.ent == 0) & np.isin(view.lower, view.lower[person]))
+        bare = np.flatnonzero((view.pos == ids("PROPN")[0]) & (view.ent == 0))
+        person[bare] = among(
+            view.lower[bare], set(view.lower[person].tolist())
+        )  # only the few bare names are looked up
         body = any_of(view.ent, ids("ORG", "GPE", "NORP"))
         # main-clause subjects only: "the possibility that China will ..." is not a salient subject
         main = any_of(view.dep[np.arange(view.n) + view.head], ids("ROOT", "conj"))
         named = np.zeros(view.n, dtype=bool)  # "the ambassador, Ana Ruiz, rejected it": named by an appositive
         for i in np.flatnonzero((view.dep == self._nsubj_id) & main & ~(person | body)):
             tok = view.doc[int(i)]
-            named[i] = any(c.dep_ == "appos" and c.ent_type_ in PERSON_LABELS for c in tok.children)
+            named[i] = any(c.dep_ == "appos" and c.ent_type_ in PERSON_LABELS for c in view.kids(tok))
             if not named[i] and tok.pos_ == "NOUN":  # "Chile's minister of trade, Ana Ruiz, welcomed it"
                 lo, hi = view.para_bounds(int(i))
                 named[i] = _name_inside_description(view, tok, lo, hi) is not None
@@ -1061,9 +1077,10 @@ class SpeakerResolver:
             named[i] |= _epithet_of(view.span_text(tok.left_edge.i, i + 1)) is not None
         self._subj_rows = np.flatnonzero((view.dep == self._nsubj_id) & (person | body | named) & main)
         # bodies that report without being quoted: "the Japanese Foreign Ministry quoted Iwaya as saying"
-        report = any_of(view.lemma[np.arange(view.n) + view.head], _REPORT_IDS)
-        org_word = any_of(view.lower, _ORG_IDS) | (view.ent == ids("ORG")[0])
-        self._report_rows = np.flatnonzero((view.dep == self._nsubj_id) & report & org_word)
+        subjects = np.flatnonzero(view.dep == self._nsubj_id)  # a few rows: the big id sets are matched there only
+        report = among(view.lemma[subjects + view.head[subjects]], _REPORT_IDS)
+        org_word = among(view.lower[subjects], _ORG_IDS) | (view.ent[subjects] == ids("ORG")[0])
+        self._report_rows = subjects[report & org_word]
         self._subj_pos = [int(view.idx[i]) for i in self._subj_rows]
         self._log: list[tuple[int, int, Source]] = []  # quote sources so far: (char, mention id, reading)
         self._subjects: dict[int, tuple[int | None, Source]] = {}
@@ -1506,7 +1523,7 @@ class SpeakerResolver:
             text = view.span_text(start, end)
             if "\n" in text or not text.split()[-1][:1].isupper():
                 continue
-            if any(w.casefold() in PERSON_PRONOUNS | OTHER_PRONOUNS for w in text.split()):
+            if any(w.casefold() in _PRONOUNS for w in text.split()):
                 continue  # "Aides Say She Will ...": a title-case headline NER read as a name
             kind = "person" if label == "PERSON" else "organisation"
             name = strip_possessive(strip_determiner(text))

@@ -204,5 +204,5 @@ def _names_someone(view: DocView, toks) -> bool:
     Ruiz arrived")."""
     if any(t.ent_type_ in _NAME_LABELS for t in toks):
         return True
-    named = {t.text for e in view.doc.ents if e.label_ in _NAME_LABELS for t in e}
+    named = view.entity_words(_NAME_LABELS)
     return any(t.text[:1].isupper() and t.text in named for t in toks)
