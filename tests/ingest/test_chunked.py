@@ -134,24 +134,18 @@ def test_progress_counts_the_chunks_that_ran_and_the_page_shows_it(settings, cli
     assert batch.results[0]["created"] == 6
 
 
-def test_a_half_done_chunked_batch_left_by_a_dead_worker_resumes_without_duplicates(settings, monkeypatch):
+def test_a_half_done_chunked_batch_left_by_a_dead_worker_resumes_without_duplicates(
+    settings, monkeypatch, fail_on_call
+):
     batch = _planned(_records(6), settings)
     import_chunk(chunk_id=chunk_claim(batch_id=batch.pk).pk)  # chunk 1 done
 
-    real = services.article_create_from_analysis
-    calls = {"n": 0}
-
-    def worker_dies_at_second_article(**kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise SystemExit(137)  # killed: nothing in the process runs on
-        return real(**kwargs)
-
-    monkeypatch.setattr(services, "article_create_from_analysis", worker_dies_at_second_article)
+    # killed at the second article: nothing in the process runs on
+    fail_on_call(services, "article_create_from_analysis", 2, SystemExit(137))
     second = chunk_claim(batch_id=batch.pk)
     with pytest.raises(SystemExit):
         import_chunk(chunk_id=second.pk)
-    monkeypatch.setattr(services, "article_create_from_analysis", real)
+    monkeypatch.undo()  # the next run writes for real
     assert Article.objects.count() == 3  # chunk 1, and the first article of chunk 2
     assert ImportChunk.objects.get(pk=second.pk).status == "running"
     assert stale_batches() == []  # its heartbeat is recent: left to its worker
@@ -169,19 +163,12 @@ def test_a_half_done_chunked_batch_left_by_a_dead_worker_resumes_without_duplica
 
 
 def test_a_chunk_stopped_by_the_database_fails_the_batch_once_the_others_are_done_and_a_resume_finishes_it(
-    settings, monkeypatch
+    settings, fail_on_call
 ):
     batch = _planned(_records(6), settings)
-    real = services.article_create_from_analysis
-    calls = {"n": 0}
-
-    def connection_lost_at_third(**kwargs):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise OperationalError("server closed the connection unexpectedly")
-        return real(**kwargs)
-
-    monkeypatch.setattr(services, "article_create_from_analysis", connection_lost_at_third)
+    fail_on_call(
+        services, "article_create_from_analysis", 3, OperationalError("server closed the connection unexpectedly")
+    )
     import_chunks(batch_id=batch.pk)
     batch.refresh_from_db()
     assert batch.status == "failed" and batch.error.startswith("OperationalError")

@@ -85,18 +85,11 @@ def _uploaded_batch(records) -> ImportBatch:
     return batch_create_from_uploads(user=None, uploads=[upload])
 
 
-def test_a_lost_database_connection_stops_the_batch_keeps_its_file_and_a_resume_finishes_it(monkeypatch):
+def test_a_lost_database_connection_stops_the_batch_keeps_its_file_and_a_resume_finishes_it(fail_on_call):
     batch = _uploaded_batch(_records(5))
-    real = services.article_create_from_analysis
-    calls = {"n": 0}
-
-    def connection_lost_at_third(**kwargs):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise OperationalError("server closed the connection unexpectedly")
-        return real(**kwargs)
-
-    monkeypatch.setattr(services, "article_create_from_analysis", connection_lost_at_third)
+    fail_on_call(
+        services, "article_create_from_analysis", 3, OperationalError("server closed the connection unexpectedly")
+    )
     batch = import_batch(batch_id=batch.pk)
     assert batch.status == "failed" and batch.error.startswith("OperationalError")
     assert Article.objects.count() == 2
