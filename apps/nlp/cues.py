@@ -33,6 +33,9 @@ DIRECTIVE = frozenset(
 COMMISSIVE = frozenset("threaten pledge vow promise propose swear undertake".split())
 
 # Lemmas that are cues only with a particle or preposition: point *out*, call *on/for/upon*.
+# "who requested anonymity to speak candidly", "asked for anonymity": the formula of an unnamed source, no speech
+ANONYMITY_WORDS = frozenset("anonymity confidentiality".split())
+
 REQUIRED_PARTICLE = {
     "point": frozenset({"out"}),
     "call": frozenset({"for", "on", "upon"}),

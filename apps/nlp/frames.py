@@ -110,6 +110,8 @@ def _make_cue(view: DocView, tok: Token) -> Cue | None:
         return None
     if any(c.dep_ in ("auxpass", "nsubjpass", "neg") for c in view.kids(tok)):
         return None  # "was told", "is said to": not the source; "did not say when": no content
+    if any(c.dep_ == "dobj" and c.lower_ in lex.ANONYMITY_WORDS for c in view.kids(tok)):
+        return None  # "who requested anonymity to speak candidly": how a source is kept unnamed, not speech
     if tok.dep_ in _NOMINAL_DEPS:
         return None  # "called on the Sahel states to ...": a noun the tagger took for a verb is no cue
     if (
@@ -167,6 +169,8 @@ def _frame(view: DocView, cue: Cue) -> None:
     cue.block = (block_lo, block_hi)
 
     comp, start = _forward_complement(view, cue, lo, hi)
+    if comp is not None and start is not None and _relayed_report(view, comp, start):
+        return  # the inner report is the quote, with its own source
     if comp is not None and start is not None:
         cue.comp = comp
         cue.frame = "infinitive" if comp.dep_ == "xcomp" or cue.lemma in lex.REQUIRED_PARTICLE else "forward"
@@ -762,6 +766,9 @@ def _frame_according(view: DocView, cue: Cue, s_lo: int, s_hi: int) -> None:
         return  # "according to the plan", "according to international law"
     cue.source = pobj
     p_lo, p_hi = max(tok.left_edge.i, s_lo), min(tok.right_edge.i + 1, s_hi)
+    if p_lo > s_lo and _channel_of_attribution(tok):
+        cue.block = (p_lo, p_hi)  # no content of its own; it still ends the content before it
+        return
     if all(t.is_punct or t.is_space for t in doc[s_lo:p_lo]):
         # "According to the agency, one in three ...": the parser may hang the clause's subject on the source
         # as an appositive; a leading attribution ends at its first comma
@@ -774,6 +781,32 @@ def _frame_according(view: DocView, cue: Cue, s_lo: int, s_hi: int) -> None:
     else:
         cue.frame = "parenthetical"
         cue.content = (s_lo, s_hi)
+
+
+def _relayed_report(view: DocView, comp: Token, start: int) -> bool:
+    """Relayed-report rule: in "China's Foreign Ministry said in a statement that Wang told Motegi that Japan
+    should ..." what was said is Wang's: a complement that is wholly another source's speech act (a speech verb
+    whose named subject opens the complement and which has its own clausal complement) is left to the inner
+    cue, which quotes the inner words with the inner source."""
+    if comp.dep_ not in ("ccomp", "relcl") or comp.lemma_ not in lex.SPEECH:
+        return False
+    subj = next((c for c in view.kids(comp) if c.dep_ == "nsubj"), None)
+    if subj is None or subj.pos_ == "PRON" or subj.left_edge.i != start:
+        return False
+    return any(c.dep_ == "ccomp" and c.i > comp.i for c in view.kids(comp))
+
+
+def _channel_of_attribution(according: Token) -> bool:
+    """Channel rule: in '"...," he said, according to a readout published by Xinhua' the speaker is the subject
+    of "said"; a trailing "according to" that hangs on a speech verb with its own subject only names where the
+    words were published."""
+    verb = according.head
+    return (
+        verb.i != according.i
+        and verb.i < according.i
+        and verb.lemma_ in lex.SPEECH
+        and any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+    )
 
 
 def _subordinate(clause: Token) -> bool:

@@ -341,6 +341,11 @@ def _description_head(name: str) -> tuple[str, str]:
     return fold(strip_possessive(head)), head
 
 
+def description_head(name: str) -> str:
+    """The head word of a description, folded: "a diplomat from an Asean member state" -> "diplomat"."""
+    return _description_head(name)[0]
+
+
 def is_agent(name: str) -> bool:
     """False for what cannot speak: "the reader", "this interpretation", "the network of ..."."""
     folded, _ = _description_head(name)

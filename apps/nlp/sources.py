@@ -32,6 +32,7 @@ from .names import (
     TITLE_WORDS,
     WORLD,
     compatible_names,
+    description_head,
     families_of,
     gender_of_name,
     same_nationality,
@@ -191,8 +192,7 @@ _ANONYMOUS_NOUNS = frozenset(WORLD["anonymous_source_nouns"])
 
 def _anonymous_single(src: Source) -> bool:
     """An unnamed single source: "a Whitehall source", "one EU official" (head noun from data: world.json)."""
-    words = (src.name or "").casefold().split()
-    return src.kind == "person" and not src.plural and bool(words) and words[-1] in _ANONYMOUS_NOUNS
+    return src.kind == "person" and not src.plural and description_head(src.name or "") in _ANONYMOUS_NOUNS
 
 
 def _one_of_group(view: DocView, one: Token) -> Source | None:
@@ -341,7 +341,27 @@ def _name_before_description(name: Token, desc: Token) -> Token:
         and any(t.text == "," for t in name.doc[name.i + 1 : desc.left_edge.i])
     ):
         return name
+    if _affiliation_of(name, desc):
+        return name
     return desc
+
+
+def _affiliation_of(name: Token, desc: Token) -> bool:
+    """'Artur Khachatrian of the opposition Hayastan bloc told': the parser may read the last noun of a name's
+    "of" phrase as a second subject; the name it describes is the source. The name is a proper noun, not a body
+    or a title, with an "of" right after it, and no comma or verb before the second subject."""
+    doc = name.doc
+    if not (
+        name.pos_ == "PROPN"
+        and name.ent_type_ not in BODY_LABELS
+        and name.lower_ not in TITLE_WORDS
+        and name.lemma_.lower() not in ORG_NOUNS
+        and desc.ent_type_ not in PERSON_LABELS
+        and name.i + 1 < desc.i
+        and doc[name.i + 1].lower_ == "of"
+    ):
+        return False
+    return not any(t.text == "," or t.pos_ in ("VERB", "AUX") for t in doc[name.i + 1 : desc.i])
 
 
 def _dateline_dash(subj: Token, verb: Token) -> int | None:
@@ -355,9 +375,9 @@ def _dateline_dash(subj: Token, verb: Token) -> int | None:
         # "ISLAMABAD, Jun 12 (APP): ...": the date of the dateline read as the subject
         closers = _DASHES | _COLONS
     elif subj.ent_type_ in ("GPE", "LOC"):
-        return _agency_bracket(subj, verb)
+        return _agency_bracket(subj, verb) or _agency_dash(subj, verb)
     else:
-        return None
+        return _agency_dash(subj, verb)
     for t in subj.doc[subj.i + 1 : min(verb.i, subj.i + 9)]:
         # a longer dateline ("SEOUL, July 8 (Yonhap) -- ...") ends at a real dash, never at a hyphen
         if t.text in closers and (t.i < subj.i + 6 or t.text not in ("-", ":")):
@@ -381,6 +401,27 @@ def _agency_bracket(place: Token, verb: Token) -> int | None:
             and t.i + 1 < verb.i
         ):
             return t.i
+    return None
+
+
+def _agency_dash(place: Token, verb: Token) -> int | None:
+    """The dash of a dateline in title case ("Beirut (AFP) – French Foreign Minister ... promised"), which NER may
+    tag as a person: the first word of its line, an agency in brackets right after it (at most two more words
+    between, "Kuala Lumpur (Bernama) –"), then a dash. Returns the dash."""
+    doc = place.doc
+    if place.i > 0 and "\n" not in doc[place.i - 1].text and "\n" not in doc[place.i - 1].whitespace_:
+        return None
+    for t in doc[place.i + 1 : min(verb.i, place.i + 5)]:
+        if t.text == "(":
+            close = t.i + 2
+            if (
+                close + 1 < verb.i
+                and doc[close].text == ")"
+                and (doc[t.i + 1].is_upper or doc[t.i + 1].ent_type_ == "ORG")
+                and doc[close + 1].text in _DASHES
+            ):
+                return close + 1
+            return None
     return None
 
 
@@ -819,6 +860,13 @@ def _describe_by_head(view: DocView, subj: Token, left: int, right: int, lo: int
         return Source(left, right, "person", name=strip_possessive(bare), role=role, penalty=0.1)
     if head in PERSON_NOUNS and subj.ent_type_ not in BODY_LABELS:
         plural = subj.tag_ in ("NNS", "NNPS")
+        if (head in _ANONYMOUS_NOUNS or head in ("people", "source")) and _which_one(view, subj, right, hi) > right:
+            right = _which_one(view, subj, right, hi)
+            # the described source is named without its count: "people briefed on the talks"
+            bare = strip_determiner(view.span_text(left, right))
+            first, _, rest = bare.partition(" ")
+            if first.casefold() in _COUNT_WORDS and rest:
+                bare = rest
         return Source(left, right, "person", name=strip_possessive(bare), penalty=0.05, plural=plural)
     if ents & BODY_LABELS or head in ORG_NOUNS or _the_one_word_name(doc, subj, left):
         return _read_body(view, subj, left, right, bare, head)
@@ -827,6 +875,27 @@ def _describe_by_head(view: DocView, subj: Token, left: int, right: int, lo: int
     if subj.pos_ == "NOUN":  # "Protesters said": the subject of a speech verb is, as a rule, someone
         return Source(left, right, "person", name=strip_possessive(bare), penalty=0.15, plural=subj.tag_ == "NNS")
     return Source(left, right, None)
+
+
+_WHICH_ONE_WORDS = frozenset(WORLD["anonymous_source_postmodifiers"])
+_COUNT_WORDS = frozenset("one two three four five six several some another".split())
+
+
+def _which_one(view: DocView, subj: Token, right: int, hi: int) -> int:
+    """Which-one rule: an unnamed source keeps the words right after its head that say which one it is ("a
+    diplomat from an Asean member state", "people familiar with the talks", "two people briefed on the
+    talks"): a phrase that opens with one of world.json's ``anonymous_source_postmodifiers``, up to a comma, a
+    bracket or a clause, at most eight tokens. Returns the new end of the mention."""
+    doc = view.doc
+    for c in view.kids(subj):
+        if c.i != right or c.lower_ not in _WHICH_ONE_WORDS or c.dep_ not in ("prep", "amod", "acl", "advmod"):
+            continue
+        end = min(c.right_edge.i + 1, hi)
+        # up to a comma or a clause: "a diplomat from an Asean member state, who declined to be named"
+        end = next((t.i for t in doc[right + 1 : end] if t.is_punct or t.pos_ in ("VERB", "AUX")), end)
+        if end - right <= 8 and doc[end - 1].pos_ in ("NOUN", "PROPN"):
+            return end
+    return right
 
 
 def _the_one_word_name(doc, subj: Token, left: int) -> bool:
@@ -1388,6 +1457,10 @@ class SpeakerResolver:
         words = _description_words(view, src, words)
         wanted = [ROLE_SYNONYM.get(w, w) for w in (w.casefold().strip(",") for w in words[1:])]
         wanted = [w for w in wanted[:-1] if w not in _LOOSE_MODIFIERS] + wanted[-1:]
+        if wanted[-1] in _ANONYMOUS_NOUNS:
+            unnamed = self._same_unnamed(wanted, char)
+            if unnamed is not None:
+                return unnamed
         first = True
         recent = self._exact_title_subject(wanted[-1], char)
         for pos, mid, prev in reversed(self._log):
@@ -1420,6 +1493,21 @@ class SpeakerResolver:
             return recent[1]
         titled = self._described_titled(wanted, char)
         return titled if titled is not None else self._previous_subject(src, wanted, char)
+
+    def _same_unnamed(self, wanted: list[str], char: int) -> int | None:
+        """Same-unnamed rule: "The source, who requested anonymity, said" after "A French diplomatic source said"
+        is that source: the latest unnamed single source with the same head noun whose description holds every
+        word of this one, within two paragraphs."""
+        view = self.view
+        for pos, mid, prev in reversed(self._log):
+            if pos >= char:
+                continue
+            if view.para_of(char) - view.para_of(pos) > 2:
+                break
+            name = (prev.name or "").casefold()
+            if _anonymous_single(prev) and description_head(name) == wanted[-1] and set(wanted) <= set(name.split()):
+                return mid
+        return None
 
     def _floor_holder(self, char: int) -> int | None:
         """Floor rule: in meetings coverage "The speaker added" (lower case; "the Speaker" of a house is a title)

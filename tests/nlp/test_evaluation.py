@@ -179,6 +179,15 @@ FRESH4 = Path(__file__).resolve().parent / "data" / "fresh4"
 FRESH4_FLOOR = {"lenient_f1": 0.99, "strict_f1": 0.983, "speaker_accuracy": 0.978}
 
 
+FRESH5 = Path(__file__).resolve().parent / "data" / "fresh5"
+# Fifth fresh set (issue 9): 13 articles of ordinary diplomatic coverage, representative rather than weighted on
+# hard cases (Bloomberg, FT, NYT, CNN, NHK, Straits Times, Dawn, Kyiv Independent, RFE/RL, France 24, ABC, Global
+# Times, Ahram), annotated by hand before the extractor was run on it (commit 7b68d5f). First run: lenient 0.969,
+# strict 0.919, speaker 0.913. After the rules it prompted (tests/nlp/test_rules_fresh5.py): lenient 0.969, strict
+# 0.919, speaker 0.971. Floors: those minus a hair (one quote in 178 is about 0.0056). See data/FIGURES.md.
+FRESH5_FLOOR = {"lenient_f1": 0.963, "strict_f1": 0.913, "speaker_accuracy": 0.965}
+
+
 @pytest.mark.parametrize(
     "folder, gold, floors",
     [
@@ -189,8 +198,9 @@ FRESH4_FLOOR = {"lenient_f1": 0.99, "strict_f1": 0.983, "speaker_accuracy": 0.97
         (FRESH2, 119, FRESH2_FLOOR),
         (FRESH3, 127, FRESH3_FLOOR),
         (FRESH4, 144, FRESH4_FLOOR),
+        (FRESH5, 178, FRESH5_FLOOR),
     ],
-    ids=["heldout", "heldout2", "heldout3", "fresh", "fresh2", "fresh3", "fresh4"],
+    ids=["heldout", "heldout2", "heldout3", "fresh", "fresh2", "fresh3", "fresh4", "fresh5"],
 )
 def test_heldout_set_scores_stay_at_the_level_reached(folder, gold, floors):
     from apps.nlp.evaluation import spacy_extractor
