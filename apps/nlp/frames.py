@@ -793,6 +793,8 @@ def _relayed_report(view: DocView, comp: Token, start: int) -> bool:
     subj = next((c for c in view.kids(comp) if c.dep_ == "nsubj"), None)
     if subj is None or subj.pos_ == "PRON" or subj.left_edge.i != start:
         return False
+    if subj.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in view.kids(subj)):
+        return False  # "the ministry said the two ministers confirmed ...": a joint act the body reports
     return any(c.dep_ == "ccomp" and c.i > comp.i for c in view.kids(comp))
 
 

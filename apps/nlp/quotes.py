@@ -267,8 +267,31 @@ def _add_continuations(view: DocView, accepted: list[_Candidate], unattributed: 
     starts = [c.start for c in accepted]
     for r in unattributed:
         inner = _direct_inner(view, r)
-        if inner is None or not _free(spans, *inner):
+        if inner is None:
             continue
+        # '"...," the ministry said. "Both sides reaffirmed that X."': a report whose cue and content lie inside
+        # the quoted sentence is part of that direct quote, if the quote continues the one before it
+        inside = [
+            c
+            for c in accepted
+            if c.cue is not None
+            and c.frame != "direct"
+            and r.open < c.start
+            and c.end <= r.close + 1
+            and inner[0] <= c.cue.token.idx < inner[1]
+        ]
+        if not _free([sp for sp, c in zip(spans, accepted) if c not in inside], *inner):
+            continue
+        if inside:
+            kept = [c for c in accepted if c not in inside]
+            j = bisect.bisect_left([c.start for c in kept], inner[0]) - 1
+            prev = kept[j] if j >= 0 else None
+            near = prev is not None and view.para_of(inner[0]) - view.para_of(prev.end) <= 1
+            if not (near and prev.kind in ("direct", "mixed") and (_opens_unit(view, r) or _split_tail(view, r, prev))):
+                continue
+            accepted[:] = kept
+            spans[:] = [(c.start, c.end) for c in accepted]
+            starts[:] = [c.start for c in accepted]
         j = bisect.bisect_left(starts, inner[0]) - 1
         prev = accepted[j] if j >= 0 else None
         if not (_opens_unit(view, r) or _split_tail(view, r, prev)):

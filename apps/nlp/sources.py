@@ -10,6 +10,7 @@ an earlier source, and names merge by token containment (``speakers.SpeakerRegis
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -264,10 +265,11 @@ def subject_of(view: DocView, tok: Token, lo: int, hi: int) -> tuple[Token | Non
         if subj is not None and subj.i < cur.i and _fronted_participle(subj):
             subj = _fronted_participle_subject(subj) or subj
         if subj is None and cur is tok:
-            subj = _participle_subject(cur, lo, hi)
+            subj = _participle_subject(cur, lo, hi) or _stranded_name(view, cur, lo)
         if subj is None and cur is tok and tok.head.i < tok.i and interposed_participle(tok.head):
             # "Ana Ruiz, asked whether ..., said": the parser hung "said" under "asked"; her subject is its own
             subj = next(c for c in tok.head.children if c.dep_ == "nsubj")
+        subj = _name_before_split_appositive(view, subj, cur)
         if subj is not None and _dateline_dash(subj, cur) is not None:
             # "UNITED NATIONS (AP) — The United States vetoed ...", with the real subject hung on the dateline
             dash = _dateline_dash(subj, cur)
@@ -344,6 +346,51 @@ def _name_before_description(name: Token, desc: Token) -> Token:
     if _affiliation_of(name, desc):
         return name
     return desc
+
+
+def _name_before_split_appositive(view: DocView, subj: Token | None, verb: Token) -> Token | None:
+    """'Andrew Mantong, a researcher at the Centre for Strategic Studies (CSIS) Indonesia, said': the parser may
+    end the sentence at the bracket and make the last place or body of the appositive the subject. When the
+    subject is a body or place right before ", said", and its segment opens with a person's name, a comma and a
+    description with no verb in it, the name is the source. Otherwise the subject stays as it is."""
+    doc = view.doc
+    if subj is None or subj.ent_type_ not in BODY_LABELS or verb.i != subj.i + 2 or doc[subj.i + 1].text != ",":
+        return subj
+    lo, _ = view.para_bounds(subj.i)
+    s_lo = subj.i  # the sentence's real start: the parser's may be the bracket
+    while s_lo > lo and doc[s_lo - 1].text not in (".", "!", "?"):
+        s_lo -= 1
+    if doc[s_lo].ent_type_ not in PERSON_LABELS or doc[s_lo].ent_iob_ != "B":
+        return subj
+    k = s_lo
+    while k + 1 < subj.i and doc[k + 1].ent_iob_ == "I":
+        k += 1
+    if k + 2 >= subj.i or doc[k + 1].text != "," or doc[k + 2].lower_ not in ("a", "an", "the"):
+        return subj
+    if any(t.pos_ in ("VERB", "AUX") for t in doc[k + 2 : subj.i]):
+        return subj
+    return doc[k]
+
+
+# a lone word made of two capitalised names joined by a hyphen or dash ("a Putin-Zelensky meeting"); a person's
+# full name has a given name before it ("Jack Horgan-Jones")
+_PAIRING_RE = re.compile(r"^[A-Z][a-z]+[-–][A-Z][a-z]+$")
+
+
+def _stranded_name(view: DocView, verb: Token, lo: int) -> Token | None:
+    """'Speaking ... with President Donald Trump, Ms McEntee said ...': a verb left with no subject, right after
+    a person's name that opens its clause after a comma (the parser hung the name on the noun before it as an
+    appositive): the name is the subject."""
+    doc = view.doc
+    k = verb.i - 1
+    if k <= lo or doc[k].ent_type_ not in PERSON_LABELS or doc[k].pos_ != "PROPN":
+        return None
+    start = k
+    while start > lo and doc[start].ent_iob_ == "I":
+        start -= 1
+    if start <= lo or doc[start - 1].text != ",":
+        return None
+    return doc[k]
 
 
 def _affiliation_of(name: Token, desc: Token) -> bool:
@@ -1292,7 +1339,13 @@ class SpeakerResolver:
             epithet = _epithet_of(self.view.span_text(src.start, src.end)) if ok else None
             if epithet is not None:
                 src.kind, src.name = "organisation", epithet
-            self._subjects[row] = (self._register(src, pos) if ok else None, src)
+            mid = None
+            if ok and src.kind == "person" and bare_definite(self.view.span_text(src.start, src.end), src):
+                # "the Pope reviewed ..." after "Pope Leo XIV told ...": the person the description stands for
+                mid = self._described(src, pos)
+            if mid is None and ok:
+                mid = self._register(src, pos)
+            self._subjects[row] = (mid, src)
         return self._subjects[row]
 
     def _fits(self, src: Source, mid: int, pronoun: str, pos: int, char: int, quoted: bool) -> bool:
@@ -1492,7 +1545,10 @@ class SpeakerResolver:
         if recent is not None:
             return recent[1]
         titled = self._described_titled(wanted, char)
-        return titled if titled is not None else self._previous_subject(src, wanted, char)
+        if titled is not None:
+            return titled
+        previous = self._previous_subject(src, wanted, char)
+        return previous if previous is not None else self._named_next(src, wanted, char)
 
     def _same_unnamed(self, wanted: list[str], char: int) -> int | None:
         """Same-unnamed rule: "The source, who requested anonymity, said" after "A French diplomatic source said"
@@ -1578,6 +1634,43 @@ class SpeakerResolver:
             person.role = strip_determiner(view.span_text(src.start, src.end))
         return self._register(person, int(view.idx[subj.i]))
 
+    def _named_next(self, src: Source, wanted: list[str], char: int) -> int | None:
+        """Lede rule: "The UK will begin boarding tankers ..., the foreign secretary has said." then, opening the
+        next paragraph, "Yvette Cooper told the Commons ...": a title description that ends its
+        paragraph and that no one before it fits is the person named in full as the subject of the next
+        paragraph's first sentence."""
+        view, doc = self.view, self.view.doc
+        if wanted[-1] not in TITLE_WORDS:
+            return None
+        p = view.para_of(char)
+        _, para_hi = view.para_bounds(src.start)
+        # only the verb and a full stop follow the description in its paragraph
+        if p + 1 >= len(view.paras) or any(
+            t.is_alpha and t.pos_ not in ("VERB", "AUX") for t in doc[src.end : para_hi]
+        ):
+            return None
+        k = view.char_to_token(view.paras[p + 1][0])
+        if k >= view.n:
+            return None
+        seg_lo, seg_hi = view.segment(k)
+        subj = next(
+            (
+                t
+                for t in doc[seg_lo:seg_hi]
+                if t.dep_ == "nsubj" and t.head.dep_ == "ROOT" and t.ent_type_ in PERSON_LABELS
+            ),
+            None,
+        )
+        if subj is None:
+            return None
+        lo, hi = view.para_bounds(subj.i)
+        person = describe(view, subj, lo, hi)
+        if person.kind != "person" or not person.name or len(person.name.split()) < 2:
+            return None
+        if not person.role:
+            person.role = strip_determiner(view.span_text(src.start, src.end))
+        return self._register(person, int(view.idx[subj.i]))
+
     def _named_in_full_before(self, name: str, wanted: list[str], char: int) -> bool:
         """'Zelenskyy, for his part, ...' after 'Ukrainian President Volodymyr Zelenskyy': a one-word name is
         someone when the text has named that person in full before, with a title the description fits."""
@@ -1613,6 +1706,8 @@ class SpeakerResolver:
                 continue
             if any(w.casefold() in _PRONOUNS for w in text.split()):
                 continue  # "Aides Say She Will ...": a title-case headline NER read as a name
+            if len(text.split()) == 1 and _PAIRING_RE.match(text):
+                continue  # "a Putin-Zelensky meeting": two people's names joined, not a fuller name of one
             kind = "person" if label == "PERSON" else "organisation"
             name = strip_possessive(strip_determiner(text))
             k = registry.match(name, kind)
