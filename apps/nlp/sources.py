@@ -785,6 +785,20 @@ def describe_appositive_name(
     with the description as his role; so is "the envoy to Chile, Ana Ruiz, wrote", where the name hangs on the
     last noun."""
     appos = next((c for c in view.kids(subj) if c.dep_ == "appos" and c.ent_type_ in PERSON_LABELS), None)
+    if appos is None and subj.lower_ in TITLE_WORDS | PERSON_NOUNS:
+        # "Ukraine's chief negotiator Rustem Umerov said", the name tagged ORG: a title noun with a name right
+        # after it that looks like a person's (two or more title-case words, none a body or title word)
+        appos = next(
+            (
+                c
+                for c in view.kids(subj)
+                if c.dep_ == "appos"
+                and c.pos_ == "PROPN"
+                and c.left_edge.i == subj.i + 1
+                and _looks_like_person_name(view.span_text(c.left_edge.i, c.i + 1))
+            ),
+            None,
+        )
     if appos is None:
         appos = next(
             (
@@ -925,6 +939,7 @@ def _describe_by_head(view: DocView, subj: Token, left: int, right: int, lo: int
 
 
 _WHICH_ONE_WORDS = frozenset(WORLD["anonymous_source_postmodifiers"])
+_COUNTERPART_NOUNS = frozenset(WORLD["counterpart_nouns"])
 _COUNT_WORDS = frozenset("one two three four five six several some another".split())
 
 
@@ -1112,6 +1127,13 @@ def _role_fits(wanted: list[str], role_words: set[str]) -> bool:
     a word of the title, or of the title family it names (``role_families`` in data/names.json), and its
     modifiers are words of the title."""
     head = wanted[-1]
+    if head in TITLE_WORDS and not role_words.isdisjoint(_COUNTERPART_NOUNS):
+        # "the Polish foreign minister" for "his Polish counterpart Radosław Sikorski": a counterpart holds the
+        # title of whoever they meet; the description must name the counterpart's nationality
+        mods = wanted[:-1]
+        return any(same_nationality(m, role_words) for m in mods) and all(
+            m in TITLE_WORDS or same_nationality(m, role_words) or m in role_words for m in mods
+        )
     family = ROLE_FAMILIES.get(head, frozenset())
     if head in ROLE_FAMILIES["leader"]:
         family |= ROLE_FAMILIES["leader"]
@@ -1501,14 +1523,28 @@ class SpeakerResolver:
         view = self.view
         words = view.span_text(src.start, src.end).split()
         party_member = src.kind == "organisation" and words[-1].casefold() in _PARTY_MEMBER_NOUNS  # NER: NORP
-        if not (src.kind == "person" or party_member) or len(words) < 2 or words[0].casefold() != "the":
+        # "the foreign minister", or a country's title with no name: "Greenland's prime minister"
+        country_title = (
+            len(words) >= 2
+            and words[0][:1].isupper()
+            and words[0].endswith(("'s", "’s"))
+            and words[-1].casefold() in TITLE_WORDS
+            and src.kind == "person"
+            and view.doc[src.start].ent_type_ in ("GPE", "NORP", "LOC")
+        )
+        if (
+            not (src.kind == "person" or party_member)
+            or len(words) < 2
+            or not (words[0].casefold() == "the" or country_title)
+        ):
             return None
         if src.name and src.name.casefold() not in " ".join(words).casefold():
             return None  # "The foreign secretary, David Lammy, said": named by its appositive
         if len(words) == 2 and words[1] in _FLOOR_NOUNS:
             return self._floor_holder(char)
         words = _description_words(view, src, words)
-        wanted = [ROLE_SYNONYM.get(w, w) for w in (w.casefold().strip(",") for w in words[1:])]
+        # a country's title keeps the country ("China's representative" is not the representative of France)
+        wanted = [ROLE_SYNONYM.get(w, w) for w in (w.casefold().strip(",") for w in words[0 if country_title else 1 :])]
         wanted = [w for w in wanted[:-1] if w not in _LOOSE_MODIFIERS] + wanted[-1:]
         if wanted[-1] in _ANONYMOUS_NOUNS:
             unnamed = self._same_unnamed(wanted, char)
@@ -1637,16 +1673,20 @@ class SpeakerResolver:
     def _named_next(self, src: Source, wanted: list[str], char: int) -> int | None:
         """Lede rule: "The UK will begin boarding tankers ..., the foreign secretary has said." then, opening the
         next paragraph, "Yvette Cooper told the Commons ...": a title description that ends its
-        paragraph and that no one before it fits is the person named in full as the subject of the next
+        paragraph, or that is the story's first source, and that no one before it fits is the person named in full as the subject of the next
         paragraph's first sentence."""
         view, doc = self.view, self.view.doc
         if wanted[-1] not in TITLE_WORDS:
             return None
         p = view.para_of(char)
         _, para_hi = view.para_bounds(src.start)
-        # only the verb and a full stop follow the description in its paragraph
-        if p + 1 >= len(view.paras) or any(
-            t.is_alpha and t.pos_ not in ("VERB", "AUX") for t in doc[src.end : para_hi]
+        if p + 1 >= len(view.paras):
+            return None
+        # only the verb and a full stop follow the description in its paragraph, or no one was quoted before it
+        # ("Greenland's prime minister has told a visiting delegation that ...", the story's first source)
+        closes = not any(t.is_alpha and t.pos_ not in ("VERB", "AUX") for t in doc[src.end : para_hi])
+        if not closes and any(
+            pos < char and not prev.plural and self.registry.kind_of(mid) == "person" for pos, mid, prev in self._log
         ):
             return None
         k = view.char_to_token(view.paras[p + 1][0])
@@ -1657,7 +1697,7 @@ class SpeakerResolver:
             (
                 t
                 for t in doc[seg_lo:seg_hi]
-                if t.dep_ == "nsubj" and t.head.dep_ == "ROOT" and t.ent_type_ in PERSON_LABELS
+                if t.dep_ == "nsubj" and t.head.dep_ == "ROOT" and (t.ent_type_ in PERSON_LABELS or t.pos_ == "PROPN")
             ),
             None,
         )
