@@ -5,7 +5,7 @@ from .search import search_index_catch_up
 # Articles per run of the catch-up task. A run that filled a full slice queues the next one behind any task that
 # waits (this one has a low priority): an import uploaded meanwhile starts after one slice, not after the whole
 # catch-up of the previous import.
-CATCH_UP_SLICE = 100
+CATCH_UP_SLICE = 50
 
 
 @task(priority=-10)
