@@ -364,3 +364,37 @@ def test_the_chunks_commit_without_waiting_for_the_disk_and_the_batch_with_it(su
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone()[0] == "on"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_chunks_with_quotes_are_written_one_at_a_time_and_a_speaker_is_created_once(
+    themes, supervisor, monkeypatch
+):
+    """Two writers, every record quoting the same new speaker: the chunks with quotes never overlap (resolving a new
+    speaker in two transactions at once could create it twice), and the speaker exists once."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the parallel writers run on PostgreSQL only")
+    monkeypatch.setattr(preannotated, "CHUNK", 2)
+    running, overlaps, lock = [0], [], threading.Lock()
+    real_outcomes = preannotated._chunk_outcomes
+
+    def outcomes(chunk, ctx):
+        with lock:
+            running[0] += 1
+            overlaps.append(running[0])
+        time.sleep(0.05)  # long enough for another writer to start one if it could
+        try:
+            return real_outcomes(chunk, ctx)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(preannotated, "_chunk_outcomes", outcomes)
+    batch = _import(_jsonl(*[_full_record(text=TEXT + f" Edition {n}.") for n in range(6)]), user=supervisor)
+    assert (batch.status, batch.created, batch.failed) == ("done", 6, 0)
+    assert overlaps == [1, 1, 1] and Speaker.objects.count() == 1 and Quote.objects.count() == 6
