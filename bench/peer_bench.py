@@ -193,7 +193,9 @@ class Readout:
             start_new_session=True,
         )
         self.worker = subprocess.Popen(
-            [sys.executable, "manage.py", "run_worker", "--interval", "0.05", "--no-startup-delay"],
+            # as docker-compose starts it (its default 1 s poll interval): an idle worker is woken by the upload's
+            # NOTIFY, not by a poll interval shortened for the benchmark
+            [sys.executable, "manage.py", "run_worker"],
             cwd=REPO,
             env=self.env,
             stdout=subprocess.DEVNULL,

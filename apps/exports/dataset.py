@@ -30,7 +30,7 @@ from .selectors import (
     span_theme_rows,
 )
 
-CHUNK_SIZE = 2000
+CHUNK_SIZE = 5000  # rows per fetch of the server-side cursor (and per context / reviewer query)
 
 # A sentence ends at . ! or ? (possibly followed by closing quotes or brackets) and whitespace, or at a newline.
 # Cheap on purpose: no parser per row. Abbreviations ("U.S. officials") cut a sentence short; good enough context.

@@ -149,10 +149,8 @@ class IsoTimestamp(Func):
     it instead of the client parsing a datetime only to print it again. Microseconds only when not zero."""
 
     output_field = CharField()
-    template = (
-        "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN to_char(%(expressions)s, "
-        "'US') = '000000' THEN '' ELSE to_char(%(expressions)s, '.US') END || '+00:00'"
-    )
+    # one to_char per value: ".000000" can only be the microseconds (the rest has no "."), so dropping it is exact
+    template = "replace(to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '.000000', '') || '+00:00'"
 
 
 def span_theme_rows(filters: SpanFilters, *, dates_as_text: bool = False, reviewers: bool = True) -> QuerySet:
@@ -229,15 +227,22 @@ def _decision_rows(wanted: set[int]):
             .values_list("annotation_id", "replacement_id", "reviewer__username")
         )
     decisions, users = ReviewDecision._meta.db_table, User._meta.db_table
-    ids = list(wanted)
+    ids = id_array(wanted)
     with connection.cursor() as cursor:
         cursor.execute(
             f'SELECT d.annotation_id, d.replacement_id, u.username FROM "{decisions}" d '
             f'JOIN "{users}" u ON u.id = d.reviewer_id '
-            "WHERE d.annotation_id = ANY(%s) OR d.replacement_id = ANY(%s) ORDER BY d.created_at, d.id",
+            "WHERE d.annotation_id = ANY(%s::bigint[]) OR d.replacement_id = ANY(%s::bigint[]) "
+            "ORDER BY d.created_at, d.id",
             [ids, ids],
         )
         return cursor.fetchall()
+
+
+def id_array(ids) -> str:
+    """Whole-number ids as one PostgreSQL array literal (``{1,2,3}``), for ``= ANY(%s::bigint[])``: the client
+    writes it in one join, where adapting a list of thousands of ints element by element costs milliseconds."""
+    return "{" + ",".join(str(int(pk)) for pk in ids) + "}"
 
 
 def latest_reviewers(span_ids) -> dict[int, str]:

@@ -17,7 +17,7 @@ from apps.quotes.selectors import speaker_search
 
 from .forms import FILTER_NAMES, FORMATS, ExportRefused, SpanFilterForm, check_filters_for, export_format
 from .jsonl import jsonl_record_count
-from .selectors import SpanFilters, accepted_span_labels, span_theme_count
+from .selectors import SpanFilters, accepted_span_labels, span_theme_count, span_themes
 from .writers import docbin_export, jsonl_chunks, span_csv_chunks
 
 
@@ -28,6 +28,14 @@ def preview_count(fmt: str, filters: SpanFilters) -> int:
     if fmt == "docbin":
         return accepted_span_labels(filters).count()
     return span_theme_count(filters)
+
+
+def has_rows(fmt: str, filters: SpanFilters) -> bool:
+    """Whether the download would hold a span (``preview_count`` > 0), asked as EXISTS: the database stops at the
+    first matching row instead of counting them all before the export reads them again."""
+    if fmt == "docbin":
+        return accepted_span_labels(filters).exists()
+    return span_themes(filters).exists()
 
 
 def _checked(request, form: SpanFilterForm) -> tuple[str, SpanFilters]:
@@ -77,7 +85,7 @@ def export_download(request):
     fmt = (request.GET.get("format") or "csv").strip().lower()
     try:
         fmt, filters = _checked(request, form)
-        if fmt != "jsonl" and preview_count(fmt, filters) == 0:
+        if fmt != "jsonl" and not has_rows(fmt, filters):
             what = "accepted span" if fmt == "docbin" else "span"
             raise ExportRefused(f"No {what} matches these filters: there is nothing to export.")
     except ExportRefused as exc:

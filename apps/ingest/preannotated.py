@@ -30,7 +30,8 @@ import logging
 import queue
 import threading
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
@@ -298,17 +299,35 @@ def count_words(text: str) -> int:
 
 
 class WriteContext:
-    """What every pre-annotated article of a batch shares: themes by label, annotators by username, outlets."""
+    """What every pre-annotated article of a batch shares: themes by label, annotators by username, outlets. It
+    grows as the batch is read (``add``), always in the thread that reads, before the articles are handed to a
+    writer: a writer only reads it."""
 
-    def __init__(self, *, batch, items: list):
-        labels = {label for item in items for span in item.pre.spans for label in span.labels}
-        self.themes = themes_for_labels(labels=labels) if labels else {}
-        names = {item.pre.annotator for item in items if item.pre.annotator}
-        User = get_user_model()
-        self.users = {u.get_username(): u for u in User.objects.filter(**{f"{User.USERNAME_FIELD}__in": names})}
+    def __init__(self, *, batch, items: list = ()):
+        self.themes: dict = {}
+        self.users: dict = {}
+        self._names: set[str] = set()  # annotator names looked up (found or not)
         self.default_user = batch.created_by
         self.outlets: dict = {}
         self.batch = batch
+        self.add(items)
+
+    def add(self, items: list, *, outlets: bool = False) -> None:
+        """Resolve what ``items`` need that earlier items did not: their themes (created when missing), their
+        annotators and, with ``outlets``, their outlets (created and committed outside any chunk, so that a chunk
+        rolled back leaves no cached outlet that no longer exists and two writers never create the same one)."""
+        labels = {label for item in items for span in item.pre.spans for label in span.labels} - self.themes.keys()
+        if labels:
+            self.themes.update(themes_for_labels(labels=labels))
+        names = {item.pre.annotator for item in items if item.pre.annotator} - self._names
+        if names:
+            self._names |= names
+            User = get_user_model()
+            found = User.objects.filter(**{f"{User.USERNAME_FIELD}__in": names})
+            self.users.update({u.get_username(): u for u in found})
+        if outlets:
+            for item in items:
+                outlet_for_name(item.raw.outlet or self.batch.default_outlet, cache=self.outlets)
 
     def annotator(self, pre: Preannotation):
         if pre.annotator:
@@ -353,8 +372,16 @@ def _write_chunk(items: list, ctx: WriteContext) -> None:
     """Articles with their annotations, all in one transaction: all of them or none."""
     users = [ctx.annotator(item.pre) for item in items]  # an unknown annotator fails before anything is written
     outlets = [outlet_for_name(item.raw.outlet or ctx.batch.default_outlet, cache=ctx.outlets) for item in items]
+    own_transaction = not connection.in_atomic_block
     # the articles' search documents are filled after the batch (corpus.tasks.index_articles_for_search)
     with transaction.atomic(), search_documents_deferred():
+        if own_transaction and connection.vendor == "postgresql":
+            # The chunk's commit does not wait for its WAL to reach the disk: the batch is marked done (and its
+            # progress saved) by ordinary commits after its chunks, and WAL is flushed in order, so a batch shown
+            # done has every article durable; a crash before that leaves the batch running, and its resume writes
+            # what the crash lost. Visibility and atomicity are those of any commit.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         articles = articles_bulk_create(
             articles=[
                 {
@@ -384,39 +411,87 @@ def _write_chunk(items: list, ctx: WriteContext) -> None:
         )
 
 
-def import_preannotated(
-    *, items: list, ctx: WriteContext, on_article: Callable, on_failure: Callable, on_chunk: Callable | None = None
-) -> None:
-    """Write the records that skip spaCy, ``CHUNK`` articles per transaction. ``on_article(item, created)`` is
-    called for each article written (True) or skipped as a duplicate (False); ``on_failure(item, err)`` for each
-    article that could not be written; ``on_chunk(chunk)`` after each chunk. A failed chunk is rolled back and
-    retried one article at a time. Callbacks run in this thread, in the order of ``items``.
+class ChunkWriter:
+    """Writes chunks of records that skip spaCy as they are handed in (``submit``), each in one transaction, while
+    the caller goes on reading. ``on_article(item, created)`` is called for each article written (True) or skipped
+    as a duplicate (False), ``on_failure(item, err)`` for each article that could not be written, ``on_chunk(chunk)``
+    after each chunk: in the caller's thread, in the order of the chunks, from ``submit`` (for chunks done by then)
+    and ``finish`` (the rest). A failed chunk is rolled back and written again one article at a time.
 
-    On PostgreSQL, outside any transaction, ``WRITERS`` chunks are written at once, each on its own connection and
-    in its own transaction (one writer's Python work overlaps the other's wait on the database, and the database
-    works on two cores); records with quotes are written one chunk at a time, as resolving a new speaker in two
-    transactions at once could create it twice."""
-    for name in {item.raw.outlet or ctx.batch.default_outlet for item in items}:
-        # outlets first, committed, outside the chunks: a rolled-back chunk must not leave a cached outlet that no
-        # longer exists, and two writers must not create the same one
-        outlet_for_name(name, cache=ctx.outlets)
-    chunks = [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
-    parallel = (
-        WRITERS > 1
-        and len(chunks) > 1
-        and connection.vendor == "postgresql"
-        and not connection.in_atomic_block
-        and not any(item.pre.quotes for item in items)
-    )
-    outcomes = _written_in_parallel(chunks, ctx) if parallel else (_chunk_outcomes(c, ctx) for c in chunks)
-    for chunk, results in zip(chunks, outcomes):
-        for item, outcome in zip(chunk, results):
+    On PostgreSQL, outside any transaction, ``WRITERS`` threads write the chunks, each on its own connection (one
+    writer's Python work overlaps the other's wait on the database, the database works on two cores, and both
+    overlap the reading of the next records). Chunks with quotes are written one at a time, as resolving a new
+    speaker in two transactions at once could create it twice. Elsewhere (SQLite, or inside the caller's
+    transaction) each chunk is written by ``submit`` itself. Call ``close`` when the caller stops on an error: the
+    writers stop after their current chunk."""
+
+    def __init__(self, *, ctx: WriteContext, on_article: Callable, on_failure: Callable, on_chunk: Callable | None):
+        self.ctx, self.on_article, self.on_failure, self.on_chunk = ctx, on_article, on_failure, on_chunk
+        self.parallel = WRITERS > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block
+        self.todo: queue.SimpleQueue = queue.SimpleQueue()
+        self.waiting: deque[tuple[list, Future]] = deque()  # submitted chunks whose callbacks have not run
+        self.threads: list[threading.Thread] = []
+        self.stop = threading.Event()
+        self.quotes = threading.Lock()
+
+    def submit(self, chunk: list) -> None:
+        self.ctx.add(chunk, outlets=True)
+        if not self.parallel:
+            self._deliver(chunk, _chunk_outcomes(chunk, self.ctx))
+            return
+        future: Future = Future()
+        self.waiting.append((chunk, future))
+        self.todo.put((chunk, future))
+        if len(self.threads) < WRITERS:  # started as chunks come: a small batch needs one connection
+            thread = threading.Thread(target=self._writer, name=f"import-writer-{len(self.threads)}")
+            self.threads.append(thread)
+            thread.start()
+        self._collect(wait=False)
+
+    def finish(self) -> None:
+        """Wait for every chunk and run the callbacks of those not reported yet; raise a writer's error."""
+        try:
+            self._collect(wait=True)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.stop.set()
+        for _ in self.threads:
+            self.todo.put(None)
+        for thread in self.threads:
+            thread.join()
+        self.threads = []
+
+    def _collect(self, *, wait: bool) -> None:
+        while self.waiting and (wait or self.waiting[0][1].done()):
+            chunk, future = self.waiting.popleft()
+            self._deliver(chunk, future.result())  # a writer's error is raised here
+
+    def _deliver(self, chunk: list, outcomes: list) -> None:
+        for item, outcome in zip(chunk, outcomes):
             if isinstance(outcome, Exception):
-                on_failure(item, outcome)
+                self.on_failure(item, outcome)
             else:
-                on_article(item, outcome)
-        if on_chunk:
-            on_chunk(chunk)
+                self.on_article(item, outcome)
+        if self.on_chunk:
+            self.on_chunk(chunk)
+
+    def _writer(self) -> None:
+        try:
+            while (job := self.todo.get()) is not None and not self.stop.is_set():
+                chunk, future = job
+                try:
+                    if any(item.pre.quotes for item in chunk):
+                        with self.quotes:
+                            future.set_result(_chunk_outcomes(chunk, self.ctx))
+                    else:
+                        future.set_result(_chunk_outcomes(chunk, self.ctx))
+                except BaseException as err:  # noqa: BLE001 - handed to the caller's thread
+                    self.stop.set()
+                    future.set_exception(err)
+        finally:
+            connection.close()  # this thread's own connection
 
 
 def _chunk_outcomes(chunk: list, ctx: WriteContext) -> list:
@@ -441,44 +516,3 @@ def _one_outcome(item, ctx: WriteContext):
         return False if Article.objects.filter(content_hash=item.digest).exists() else err  # imported meanwhile
     except Exception as err:  # noqa: BLE001 - one bad record never stops the batch
         return err
-
-
-def _written_in_parallel(chunks: list, ctx: WriteContext) -> Iterator[list]:
-    """``_chunk_outcomes`` of each chunk, in order, written by ``WRITERS`` threads with their own connections. A
-    connection error stops the writers and is raised here once they have stopped."""
-    futures = [Future() for _ in chunks]
-    todo: queue.SimpleQueue = queue.SimpleQueue()
-    for pair in zip(chunks, futures):
-        todo.put(pair)
-    stop = threading.Event()
-
-    def writer() -> None:
-        try:
-            while not stop.is_set():
-                try:
-                    chunk, future = todo.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    future.set_result(_chunk_outcomes(chunk, ctx))
-                except BaseException as err:  # noqa: BLE001 - handed to the caller's thread
-                    stop.set()
-                    future.set_exception(err)
-        finally:
-            connection.close()  # this thread's own connection
-
-    threads = [threading.Thread(target=writer, name=f"import-writer-{k}") for k in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    try:
-        for future in futures:
-            if stop.is_set() and not future.done():
-                break
-            yield future.result()
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join()
-        for future in futures:  # a writer stopped by an error: raise it here
-            if future.done() and future.exception() is not None:
-                raise future.exception()

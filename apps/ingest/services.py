@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from apps.annotations.services import entity_mentions_bulk_create
 from apps.corpus.models import Article, Outlet
+from apps.corpus.selectors import content_hashes_present
 from apps.corpus.services import article_create, outlet_for_name, storable_text
 from apps.corpus.tasks import index_articles_for_search
 from apps.corpus.text import content_hash, normalize_text
@@ -72,8 +73,13 @@ def _file_result(name: str) -> dict:
 
 def _read_all(batch: ImportBatch, sources: Iterable[SourceFile]) -> tuple[list[_Pending], list[dict]]:
     """Read and split every file; a broken file (or record) is reported and the rest goes on."""
-    pending: list[_Pending] = []
     results: list[dict] = []
+    return list(_read_iter(batch, sources, results)), results
+
+
+def _read_iter(batch: ImportBatch, sources: Iterable[SourceFile], results: list[dict]) -> Iterator[_Pending]:
+    """``_read_all`` one article at a time, as the files are read: each file's result is appended to ``results``
+    when its reading starts and counts its records as they come."""
     seen: set[str] = set()
     for source in sources:
         result = _file_result(source.name)
@@ -114,11 +120,10 @@ def _read_all(batch: ImportBatch, sources: Iterable[SourceFile]) -> tuple[list[_
                     result["skipped"] += 1
                     continue
                 seen.add(digest)
-                pending.append(_Pending(raw=raw, text=text, digest=digest, file_result=result, pre=pre))
+                yield _Pending(raw=raw, text=text, digest=digest, file_result=result, pre=pre)
         except ReaderError as err:
             result["failed"] += 1
             result["errors"].append(str(err))
-    return pending, results
 
 
 def _text_problem(text: str) -> str:
@@ -191,19 +196,23 @@ def import_sources(
     batch.error = ""
     batch.save(update_fields=["status", "started_at", "heartbeat_at", "error"])
     try:
-        pending, results = _read_all(batch, sources)
-        todo = _not_yet_imported(batch, pending)
-        batch.total = len(todo) + sum(r["created"] for r in results)
-        batch.processed = batch.total - len(todo)
-        batch.results = results
+        results: list[dict] = []
+        batch.results, batch.total, batch.processed = results, 0, 0
+        items = _read_iter(batch, sources, results)
+        ctx, wrote = None, False
+        if dry_run:
+            todo = _counted(batch, list(items))
+        else:  # the records that skip spaCy are written while the files are read; the others come back
+            ctx, rest, wrote = _write_preannotated_as_read(batch, items, progress)
+            todo = _counted(batch, rest)
         batch.save(update_fields=["total", "processed", "results"])
         if progress:
             progress(batch.processed, batch.total)
-        if chunk_size and not dry_run and len(todo) > chunk_size and not any(p.pre for p in todo):
+        if chunk_size and not dry_run and len(todo) > chunk_size and not wrote and not any(p.pre for p in todo):
             _plan_chunks(batch, todo, chunk_size)
             return batch
-        if not dry_run:
-            _import_pending(batch, todo, progress)
+        if not dry_run and todo:
+            _import_pending(batch, todo, progress, ctx)
         batch.created = sum(r["created"] for r in results)
         batch.skipped = sum(r["skipped"] for r in results)
         batch.failed = sum(r["failed"] for r in results)
@@ -222,11 +231,11 @@ def import_sources(
 def _not_yet_imported(batch: ImportBatch, pending: list[_Pending]) -> list[_Pending]:
     """The pending articles whose content is not in the corpus yet; the others are counted on their file as
     created (an earlier run of this batch wrote them) or skipped (the corpus had them already)."""
-    existing: set[str] = set()
+    existing = content_hashes_present(digests=[p.digest for p in pending])
+    # an earlier run of this batch can only have written content the corpus has: ask about those alone
     ours: set[str] = set()
-    for chunk in _chunks([p.digest for p in pending], 500):
-        existing.update(Article.objects.filter(content_hash__in=chunk).values_list("content_hash", flat=True))
-        if batch.pk:
+    if existing and batch.pk:
+        for chunk in _chunks(sorted(existing), 500):
             ours.update(batch.articles.filter(content_hash__in=chunk).values_list("content_hash", flat=True))
     todo = []
     for item in pending:
@@ -239,19 +248,24 @@ def _not_yet_imported(batch: ImportBatch, pending: list[_Pending]) -> list[_Pend
     return todo
 
 
-def _import_pending(batch: ImportBatch, todo: list[_Pending], progress: Progress | None) -> None:
-    """Parse ahead in a background thread while this thread writes, so writes overlap spaCy's work."""
-    outlets: dict[str, Outlet] = {}
+def _counted(batch: ImportBatch, pending: list[_Pending]) -> list[_Pending]:
+    """``_not_yet_imported``, with the batch's total and processed counting ``pending``: the articles to write and
+    those an earlier run of this batch wrote (processed already)."""
+    created_before = sum(r["created"] for r in batch.results)
+    todo = _not_yet_imported(batch, pending)
+    earlier = sum(r["created"] for r in batch.results) - created_before
+    batch.total += len(todo) + earlier
+    batch.processed += earlier
+    return todo
+
+
+def _import_pending(batch: ImportBatch, todo: list[_Pending], progress: Progress | None, ctx=None) -> None:
+    """Parse ahead in a background thread while this thread writes, so writes overlap spaCy's work. ``ctx``: the
+    batch's ``preannotated.WriteContext`` when some record brought annotations (and asked for spaCy too)."""
+    outlets: dict[str, Outlet] = ctx.outlets if ctx else {}
     every = max(1, min(settings.SPACY_BATCH_SIZE, len(todo) // 100 or 1))  # ~100 progress updates at most
-    ctx = None
-    if any(p.pre for p in todo):  # records that bring their own annotations (apps.ingest.preannotated)
-        ctx = preannotated.WriteContext(batch=batch, items=[p for p in todo if p.pre])
-        ctx.outlets = outlets
-        own = [p for p in todo if p.pre and not p.pre.run_nlp]
-        todo = [p for p in todo if not (p.pre and not p.pre.run_nlp)]
-        _import_preannotated(batch, own, ctx, progress)
-        if not todo:  # nothing left for spaCy: don't load it
-            return
+    if ctx is not None:
+        ctx.add([p for p in todo if p.pre])
     done_before = batch.processed
 
     def report(processed: int) -> None:
@@ -277,24 +291,62 @@ def _parse_and_write(batch: ImportBatch, todo: list[_Pending], outlets: dict, ct
             report(processed)
 
 
-def _import_preannotated(batch: ImportBatch, own: list[_Pending], ctx, progress: Progress | None) -> None:
-    """The records that skip spaCy: written in chunks by apps.ingest.preannotated, each article all or nothing."""
+def _write_preannotated_as_read(
+    batch: ImportBatch, items: Iterator[_Pending], progress: Progress | None
+) -> tuple[preannotated.WriteContext | None, list[_Pending], bool]:
+    """Write the records that bring their own annotations and skip spaCy as the files are read, in chunks of
+    ``preannotated.CHUNK`` (each checked against the corpus just before it goes), each article all or nothing; the
+    writers work while the next records are read. Returns the batch's ``WriteContext`` (None when no record brought
+    annotations), the other articles (for spaCy, not yet checked against the corpus) and whether any chunk went."""
+    ctx: preannotated.WriteContext | None = None
+    writer: preannotated.ChunkWriter | None = None
+    rest: list[_Pending] = []
+    chunk: list[_Pending] = []
+    sent = 0
 
     def on_article(item: _Pending, created: bool) -> None:
         item.file_result["created" if created else "skipped"] += 1
 
-    def on_chunk(chunk: list[_Pending]) -> None:
-        batch.processed += len(chunk)
+    def on_chunk(done: list[_Pending]) -> None:
+        batch.processed += len(done)
         batch.heartbeat_at = timezone.now()
-        batch.save(update_fields=["processed", "results", "heartbeat_at"])
+        batch.save(update_fields=["processed", "total", "results", "heartbeat_at"])
         if progress:
             progress(batch.processed, batch.total)
 
-    preannotated.import_preannotated(
-        items=own, ctx=ctx, on_article=on_article, on_failure=_record_failure, on_chunk=on_chunk
-    )
-    if own:  # the chunks wrote articles without their search documents: a worker fills them after this batch
+    def send(chunk: list[_Pending]) -> None:
+        nonlocal sent
+        todo = _counted(batch, chunk)
+        if todo:
+            writer.submit(todo)
+            sent += 1
+
+    try:
+        for item in items:
+            if item.pre is None or item.pre.run_nlp:
+                ctx = ctx or (preannotated.WriteContext(batch=batch) if item.pre else None)
+                rest.append(item)
+                continue
+            if writer is None:
+                ctx = ctx or preannotated.WriteContext(batch=batch)
+                writer = preannotated.ChunkWriter(
+                    ctx=ctx, on_article=on_article, on_failure=_record_failure, on_chunk=on_chunk
+                )
+            chunk.append(item)
+            if len(chunk) == preannotated.CHUNK:
+                send(chunk)
+                chunk = []
+        if chunk:
+            send(chunk)
+        if writer is not None:
+            writer.finish()
+    except BaseException:
+        if writer is not None:
+            writer.close()  # the writers stop after their current chunk
+        raise
+    if sent:  # the chunks wrote articles without their search documents: a worker fills them after this batch
         index_articles_for_search.enqueue()
+    return ctx, rest, bool(sent)
 
 
 def _import_one(
@@ -639,9 +691,7 @@ def import_preview(*, batch: ImportBatch) -> ImportBatch:
     outlet, date, length and first words, whether its content is already in the corpus, and the file's errors.
     The batch keeps status "preview" until a person starts it (``batch_start``) or discards it."""
     pending, results = _read_all(batch, _stored_sources(batch))
-    existing: set[str] = set()
-    for chunk in _chunks([p.digest for p in pending], 500):
-        existing.update(Article.objects.filter(content_hash__in=chunk).values_list("content_hash", flat=True))
+    existing = content_hashes_present(digests=[p.digest for p in pending])
     for result in results:
         result["preview"] = []
     for item in pending:

@@ -15,7 +15,9 @@ import time
 import uuid
 
 from django.conf import settings
+from django.db import connection
 from django_tasks import task
+from django_tasks_db.backend import DatabaseBackend
 
 from .models import ImportBatch, ImportChunk
 from .services import (
@@ -33,6 +35,21 @@ RETRIES = 3
 # The child: Django set up from the worker's environment, one batch or a batch's free chunks, exit (its memory
 # goes back to the system). Arguments: "<batch id> <resume 0/1>" or "chunk <batch id> <chunk id> <owner>".
 _CHILD = "import sys, django; django.setup(); from apps.ingest.tasks import child_main; child_main(sys.argv[1:])"
+
+
+def wake_workers(sender, task_result, **kwargs) -> None:
+    """``task_enqueued`` receiver: an import task queued in the database wakes the idle workers at once (a NOTIFY
+    on ``settings.TASKS_NOTIFY_CHANNEL``, which ``run_worker`` listens on; PostgreSQL only). Sent on the connection
+    that wrote the task's row, so it arrives when that row is committed and can be taken."""
+    if not (
+        isinstance(sender, type)
+        and issubclass(sender, DatabaseBackend)
+        and task_result.task.module_path.startswith(f"{__name__}.")
+        and connection.vendor == "postgresql"
+    ):
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_notify(%s, '')", [settings.TASKS_NOTIFY_CHANNEL])
 
 
 def child_main(args: list[str]) -> None:

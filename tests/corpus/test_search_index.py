@@ -74,6 +74,23 @@ def test_the_catch_up_works_in_chunks_and_stops_at_its_limit():
 
 
 @postgres_only
+def test_the_catch_up_task_runs_in_slices_each_queued_behind_waiting_tasks(monkeypatch):
+    """One run fills one slice and queues the next at a low priority, so an import uploaded meanwhile is taken first
+    (the test backend runs the queued slice at once)."""
+    from apps.corpus import tasks
+
+    monkeypatch.setattr(tasks, "CATCH_UP_SLICE", 2)
+    runs = []
+    real = tasks.search_index_catch_up
+    monkeypatch.setattr(tasks, "search_index_catch_up", lambda **kw: runs.append(kw) or real(**kw))
+    for k in range(5):
+        _deferred_article(title=f"Deferred {k}", text=f"Text number {k} about parades.")
+    assert index_articles_for_search.call() == {"indexed": 2}
+    assert [r["limit"] for r in runs] == [2, 2, 2] and search_index_pending() == 0
+    assert index_articles_for_search.priority < 0
+
+
+@postgres_only
 def test_deferring_lasts_only_for_its_block_and_a_failed_block_leaves_nothing_deferred():
     _deferred_article(title="One", text="First text.")
     assert _document(ArticleFactory(title="Two", text="Second text.")) is not None

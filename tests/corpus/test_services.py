@@ -1,7 +1,9 @@
 import pytest
+from django.db import connection
 
 from apps.corpus.models import Outlet
 from apps.corpus.services import article_create, outlet_for_name, safe_link, storable_text
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +42,15 @@ def test_an_article_gets_its_title_from_the_first_line_and_short_fields_cut():
         text="Headline here\nBody.", digest="d" * 64, byline="B" * 400, metadata={"k\x00": ["v\x00"]}
     )
     assert article.title == "Headline here" and len(article.byline) == 300 and article.metadata == {"k": ["v"]}
+
+
+def test_content_hashes_present_answers_a_thousand_digests_in_one_query(django_assert_num_queries):
+    from apps.corpus.selectors import content_hashes_present
+    from apps.corpus.text import content_hash
+
+    have = [ArticleFactory(text=f"Story number {k}.") for k in range(3)]
+    digests = [content_hash(f"absent {k}") for k in range(1000)] + [a.content_hash for a in have[:2]]
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 3):
+        found = content_hashes_present(digests=digests)
+    assert found == {a.content_hash for a in have[:2]}
+    assert content_hashes_present(digests=[]) == set()

@@ -223,3 +223,18 @@ def test_every_formula_starter_is_neutralised_in_cells(client_for, supervisor, c
     rows = _csv(client_for(supervisor).get(reverse("exports:download"), {"theme": "economy", "outlet": "TASS"}))
     got = sorted(r["note"] for r in rows)
     assert got == sorted(["'" + note for note in notes] + kept)
+
+
+def test_the_download_asks_whether_a_row_exists_instead_of_counting_them(client_for, supervisor, corpus):
+    """Before streaming, the download only needs to know that something matches: one EXISTS (LIMIT 1), no COUNT."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(supervisor)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("exports:download"), {"format": "csv"})
+        rows = _csv(response)
+    assert rows
+    sql = [q["sql"].upper() for q in queries.captured_queries]
+    assert not any("COUNT(" in q for q in sql)
+    assert any("LIMIT 1" in q and "ANNOTATIONS_ANNOTATION" in q for q in sql)

@@ -280,13 +280,15 @@ def test_on_postgresql_two_writers_share_the_chunks_and_each_article_stays_atomi
 
     if connection.vendor != "postgresql":
         pytest.skip("the parallel writers run on PostgreSQL only")
+    import threading
+
     monkeypatch.setattr(preannotated, "CHUNK", 3)
-    parallel = []
-    real_parallel = preannotated._written_in_parallel
+    written = []  # (thread, articles) of each chunk
+    real_outcomes = preannotated._chunk_outcomes
     monkeypatch.setattr(
         preannotated,
-        "_written_in_parallel",
-        lambda chunks, ctx: parallel.append(len(chunks)) or real_parallel(chunks, ctx),
+        "_chunk_outcomes",
+        lambda chunk, ctx: written.append((threading.current_thread().name, len(chunk))) or real_outcomes(chunk, ctx),
     )
     real_entities = preannotated.entity_mentions_import_bulk
 
@@ -304,10 +306,95 @@ def test_on_postgresql_two_writers_share_the_chunks_and_each_article_stays_atomi
         for n in range(10)
     ]
     _import(_jsonl(records[2]), user=supervisor)  # already in the corpus: skipped
+    written.clear()
     batch = _import(_jsonl(*records), user=supervisor)
-    assert parallel == [3]  # the 9 new articles in chunks of 3
+    # the records in chunks of 3 as read, each chunk without what the corpus has (record 3): 9 new articles in 4
+    # chunks, all written by the writer threads
+    assert [n for _, n in written] == [2, 3, 3, 1]
+    assert {name for name, _ in written} <= {"import-writer-0", "import-writer-1"}
     assert (batch.status, batch.created, batch.skipped, batch.failed, batch.processed) == ("done", 8, 1, 1, 9)
     assert "line 8" in batch.results[0]["errors"][0] and "disk on fire" in batch.results[0]["errors"][0]
     assert Article.objects.count() == 9 and not Article.objects.filter(text__endswith="Edition 7.").exists()
     assert EntityMention.objects.count() == 9 and Annotation.objects.count() == 9
     assert batch.articles.count() == 8
+
+
+def test_chunks_are_written_as_the_file_is_read_not_after_it(themes, supervisor, monkeypatch):
+    """A chunk goes to the writers once its records are read and checked; the reading goes on meanwhile. (Inside the
+    test's transaction each chunk is written on the spot, which makes the order visible.)"""
+    monkeypatch.setattr(preannotated, "CHUNK", 2)
+    events = []
+    real_read, real_outcomes = preannotated.read_preannotation, preannotated._chunk_outcomes
+    monkeypatch.setattr(
+        preannotated,
+        "read_preannotation",
+        lambda annotations, **kw: events.append("read") or real_read(annotations, **kw),
+    )
+    monkeypatch.setattr(
+        preannotated, "_chunk_outcomes", lambda chunk, ctx: events.append(len(chunk)) or real_outcomes(chunk, ctx)
+    )
+    records = [
+        _record(text=TEXT + f" Edition {n}.", spans=[{"start": 0, "end": 10, "label": "PERSON"}]) for n in range(5)
+    ]
+    batch = _import(_jsonl(*records), user=supervisor)
+    assert events == ["read", "read", 2, "read", "read", 2, "read", 1]
+    assert (batch.status, batch.created, batch.total, batch.processed) == ("done", 5, 5, 5)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_chunks_commit_without_waiting_for_the_disk_and_the_batch_with_it(supervisor, monkeypatch):
+    """The chunk transactions commit asynchronously (PostgreSQL); the setting ends with each chunk, so the batch's
+    own saves, which make a done batch durable, commit as usual."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    seen = []
+    real_entities = preannotated.entity_mentions_import_bulk
+
+    def entities(*, items):
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            seen.append(cursor.fetchone()[0])
+        return real_entities(items=items)
+
+    monkeypatch.setattr(preannotated, "entity_mentions_import_bulk", entities)
+    batch = _import(_jsonl(_record(spans=[{"start": 0, "end": 10, "label": "PERSON"}])), user=supervisor)
+    assert batch.created == 1 and seen == ["off"]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_chunks_with_quotes_are_written_one_at_a_time_and_a_speaker_is_created_once(
+    themes, supervisor, monkeypatch
+):
+    """Two writers, every record quoting the same new speaker: the chunks with quotes never overlap (resolving a new
+    speaker in two transactions at once could create it twice), and the speaker exists once."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the parallel writers run on PostgreSQL only")
+    monkeypatch.setattr(preannotated, "CHUNK", 2)
+    running, overlaps, lock = [0], [], threading.Lock()
+    real_outcomes = preannotated._chunk_outcomes
+
+    def outcomes(chunk, ctx):
+        with lock:
+            running[0] += 1
+            overlaps.append(running[0])
+        time.sleep(0.05)  # long enough for another writer to start one if it could
+        try:
+            return real_outcomes(chunk, ctx)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(preannotated, "_chunk_outcomes", outcomes)
+    batch = _import(_jsonl(*[_full_record(text=TEXT + f" Edition {n}.") for n in range(6)]), user=supervisor)
+    assert (batch.status, batch.created, batch.failed) == ("done", 6, 0)
+    assert overlaps == [1, 1, 1] and Speaker.objects.count() == 1 and Quote.objects.count() == 6

@@ -10,6 +10,11 @@ on with the next one. Ctrl-C / SIGTERM still stop it as before.
 
 With ``WORKER_HEARTBEAT_FILE`` set (docker-compose does), the file's mtime is refreshed at every poll, every
 retry and every 10 s while a task runs: the container health check is "touched in the last 60 s".
+
+On PostgreSQL an idle worker does not just sleep its ``--interval``: it listens on ``settings.TASKS_NOTIFY_CHANNEL``
+and polls as soon as a notification comes (``apps.ingest`` sends one with each import task it enqueues, in the
+transaction of the task's row, so it arrives when the row can be seen): an upload is taken in milliseconds instead
+of up to a second later. The interval stays the upper bound (a lost notification costs one interval, as before).
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ import threading
 import time
 from pathlib import Path
 
-from django.db import connections
+from django.conf import settings
+from django.db import connection, connections
 from django.db.utils import InterfaceError, OperationalError
 from django_tasks_db.management.commands import db_worker
 
@@ -32,6 +38,53 @@ BACKOFF_MAX_S = 30.0
 
 
 HEARTBEAT_EVERY_S = 10.0
+
+
+class TaskListener:
+    """Waits up to ``seconds`` for a NOTIFY on ``settings.TASKS_NOTIFY_CHANNEL`` (PostgreSQL, on a connection of its own); elsewhere,
+    or when that connection cannot be had, it sleeps. Any trouble closes the connection: the next wait opens a new
+    one."""
+
+    def __init__(self, sleep=time.sleep):
+        self._sleep = sleep
+        self._conn = None
+
+    def wait(self, seconds: float) -> None:
+        if connection.vendor != "postgresql":
+            self._sleep(seconds)
+            return
+        started = time.monotonic()
+        try:
+            if self._conn is None:
+                self._conn = connection.get_new_connection(connection.get_connection_params())
+                self._conn.autocommit = True
+                self._conn.execute(f"LISTEN {connection.ops.quote_name(settings.TASKS_NOTIFY_CHANNEL)}")
+            for _ in self._conn.notifies(timeout=seconds, stop_after=1):
+                pass
+        except Exception:  # noqa: BLE001 - no listening today: the plain interval, as without it
+            self.close()
+            self._sleep(max(0.0, seconds - (time.monotonic() - started)))
+
+    def close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except Exception:  # noqa: BLE001 - closing a broken connection may fail too
+                pass
+            self._conn = None
+
+
+class _ListeningTime:
+    """``time`` as db_worker's loop sees it: ``sleep`` (its idle wait between polls) waits on the listener."""
+
+    def __init__(self, listener: TaskListener):
+        self.listener = listener
+
+    def sleep(self, seconds: float) -> None:
+        self.listener.wait(seconds)
+
+    def __getattr__(self, name):
+        return getattr(time, name)
 
 
 class ResilientWorker(db_worker.Worker):
@@ -110,9 +163,11 @@ class Command(db_worker.Command):
     help = "Run the database task worker; reconnects with backoff when the database goes away instead of exiting."
 
     def handle(self, *args, **options):
-        original = db_worker.Worker
-        db_worker.Worker = ResilientWorker
+        original, original_time = db_worker.Worker, db_worker.time
+        listener = TaskListener()
+        db_worker.Worker, db_worker.time = ResilientWorker, _ListeningTime(listener)
         try:
             return super().handle(*args, **options)
         finally:
-            db_worker.Worker = original
+            db_worker.Worker, db_worker.time = original, original_time
+            listener.close()
