@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.models import OuterRef
 
+from .roles import remember_roles
 from .throttle import normalize_username
 
 
@@ -42,3 +46,18 @@ class NormalizedUsernameBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """The session's user, read with the names of their groups on PostgreSQL (one query instead of two on every
+        request: every page checks a role). Elsewhere as ModelBackend does; roles are then read when first asked."""
+        if connection.vendor != "postgresql":
+            return super().get_user(user_id)
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        model = get_user_model()
+        names = ArraySubquery(Group.objects.filter(user=OuterRef("pk")).values("name"))
+        user = model._default_manager.filter(pk=user_id).annotate(readout_group_names=names).first()
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        remember_roles(user, user.readout_group_names)
+        return user

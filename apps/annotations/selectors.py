@@ -10,6 +10,7 @@ import bisect
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -88,32 +89,55 @@ class SpanRow:
     theme_ids: list = field(default_factory=list)
 
 
+SPAN_ROW_FIELDS = (
+    "id",
+    "start",
+    "end",
+    "text",
+    "note",
+    "status",
+    "version",
+    "annotator_id",
+    "annotator__username",
+    "annotator__first_name",
+    "annotator__last_name",
+)
+
+
 def annotation_rows(*, spans: QuerySet[Annotation]) -> list[SpanRow]:
-    """Spans with their theme ids and author's name: two queries whatever the count.
+    """Spans with their theme ids (in the order they were given) and author's name: one query on PostgreSQL (the
+    theme ids as an array per span), two elsewhere, whatever the count.
 
     Theme ids come from the through table directly (tuples, not model instances): at 2,000 spans building model
     instances (and a prefetch) costs several hundred milliseconds; Theme objects come from one theme_list().
     """
+    Through = Annotation.themes.through
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        theme_ids = ArraySubquery(
+            Through.objects.filter(annotation_id=OuterRef("pk")).order_by("id").values("theme_id")
+        )
+        return [
+            SpanRow(
+                pk, start, end, text, note, status, version, annotator_id, f"{first} {last}".strip() or username, ids
+            )
+            for pk, start, end, text, note, status, version, annotator_id, username, first, last, ids in spans.annotate(
+                readout_theme_ids=theme_ids
+            )
+            .values_list(*SPAN_ROW_FIELDS, "readout_theme_ids")
+            .order_by("start", "end", "id")
+        ]
     rows = [
         SpanRow(pk, start, end, text, note, status, version, annotator_id, f"{first} {last}".strip() or username)
         for pk, start, end, text, note, status, version, annotator_id, username, first, last in spans.values_list(
-            "id",
-            "start",
-            "end",
-            "text",
-            "note",
-            "status",
-            "version",
-            "annotator_id",
-            "annotator__username",
-            "annotator__first_name",
-            "annotator__last_name",
+            *SPAN_ROW_FIELDS
         ).order_by("start", "end", "id")
     ]
     if not rows:
         return rows
     by_id = {row.id: row for row in rows}
-    links = Annotation.themes.through.objects.filter(annotation__in=spans.values("id"))
+    links = Through.objects.filter(annotation__in=spans.values("id"))
     for span_id, theme_id in links.order_by("id").values_list("annotation_id", "theme_id"):
         row = by_id.get(span_id)
         if row is not None:
