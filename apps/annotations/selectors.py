@@ -7,6 +7,7 @@ owns the policy of which analyst may open which article.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,12 +25,15 @@ from apps.quotes.selectors import decisions_blind, quote_decisions_by_analyst, q
 
 from .models import Annotation, EntityDecision, EntityMention, Theme, ThemeExample
 
+_NEWLINE = re.compile("\n")
+
 
 def article_for_reading(*, user, article_id: int, fields: tuple[str, ...] | None = None) -> Article:
     """The article if ``user`` may read it; 404 if it does not exist, 403 if it exists but is not theirs."""
     articles = articles_visible_to(user)
     articles = articles.only(*fields) if fields else articles.select_related("outlet")
-    article = articles.filter(pk=article_id).first()
+    # one row by primary key: no ORDER BY (first() would sort by Article's default ordering)
+    article = next(iter(articles.filter(pk=article_id).order_by()[:1]), None)
     if article is None:
         if Article.objects.filter(pk=article_id).exists():
             raise PermissionDenied("This article is not assigned to you.")
@@ -197,15 +201,34 @@ def entity_panel(*, article_id: int, user=None, blind: bool | None = None) -> li
     return entity_layer_and_panel(article_id=article_id, user=user, blind=blind)[1]
 
 
+@dataclass(slots=True)
+class MentionRow:
+    """An entity suggestion as the side panel draws it, with its status as the user sees it (plain values)."""
+
+    id: int
+    label: str
+    start: int
+    end: int
+    text: str
+    status: str
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
 def entity_layer_and_panel(*, article_id: int, user=None, blind: bool | None = None) -> tuple[list[EntityRow], list]:
     """The text's entity layer (as entity_mentions) and the side panel's groups (as entity_panel) from one query:
     the workspace draws both in its first response."""
     groups: dict[str, dict] = {}
     layer = []
-    mentions = EntityMention.objects.filter(article_id=article_id).only("id", "label", "start", "end", "text", "status")
-    mentions = _seen_by(mentions, user=user, article_id=article_id, blind=blind).order_by("start", "end", "id")
-    for mention in mentions:
-        mention.status = status = mention.seen
+    mentions = _seen_by(
+        EntityMention.objects.filter(article_id=article_id), user=user, article_id=article_id, blind=blind
+    )
+    rows = mentions.order_by("start", "end", "id").values_list("id", "label", "start", "end", "text", "seen")
+    for values in rows:
+        mention = MentionRow(*values)
+        status = mention.status
         group = groups.get(mention.label)
         if group is None:
             group = groups[mention.label] = {"label": mention.label, "suggested": [], "accepted": [], "rejected": 0}
@@ -269,7 +292,7 @@ def queue_neighbours(*, user, article_id: int) -> dict:
 
 def progress_for(*, text: str, spans: list[tuple[int, int]], paragraphs_total: int) -> dict:
     """How far the user is on this article: their spans, and how many text paragraphs those spans touch."""
-    newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+    newlines = [m.start() for m in _NEWLINE.finditer(text)]
     touched = set()
     for s, e in spans:
         first = bisect.bisect_left(newlines, s)  # paragraph index = newlines before the offset
