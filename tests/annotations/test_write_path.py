@@ -61,7 +61,10 @@ def test_saving_39_spans_in_one_request_writes_them_all_with_history(client_for,
         assert article.text[span.start : span.end] == span.text
         assert list(span.themes.values_list("id", flat=True)) == [themes[0].pk]
     # a fixed number of statements, whatever the number of spans (session, user, roles, access, themes, ...)
-    assert len(_statements(ctx)) <= 16, "\n".join(_statements(ctx))
+    # session, user with roles, article, assignment, themes, existing spans, then on PostgreSQL one statement writes
+    # spans, theme links, history and history themes (bulk_create elsewhere: four INSERTs)
+    limit = 7 if connection.vendor == "postgresql" else 10
+    assert len(_statements(ctx)) <= limit, "\n".join(_statements(ctx))
 
 
 def test_the_batch_is_all_or_nothing(client_for, analyst, article, themes):
