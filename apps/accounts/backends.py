@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection
-from django.db.models import OuterRef
+from django.db.models import CharField
+from django.db.models.expressions import RawSQL
 
 from .roles import remember_roles
 from .throttle import normalize_username
@@ -52,12 +56,26 @@ class NormalizedUsernameBackend(ModelBackend):
         request: every page checks a role). Elsewhere as ModelBackend does; roles are then read when first asked."""
         if connection.vendor != "postgresql":
             return super().get_user(user_id)
-        from django.contrib.postgres.expressions import ArraySubquery
-
         model = get_user_model()
-        names = ArraySubquery(Group.objects.filter(user=OuterRef("pk")).values("name"))
-        user = model._default_manager.filter(pk=user_id).annotate(readout_group_names=names).first()
+        user = model._default_manager.filter(pk=user_id).annotate(readout_group_names=_group_names()).first()
         if user is None or not self.user_can_authenticate(user):
             return None
         remember_roles(user, user.readout_group_names)
         return user
+
+
+@functools.cache
+def _group_names() -> RawSQL:
+    """ARRAY(the user's group names) as SQL over the user row: a plain subquery costs the ORM more to compile than
+    the database to run."""
+    model = get_user_model()
+    groups = model._meta.get_field("groups")
+    through = groups.remote_field.through._meta
+    q = connection.ops.quote_name
+    user_col = through.get_field(groups.m2m_field_name()).column
+    group_col = through.get_field(groups.m2m_reverse_field_name()).column
+    sql = (
+        f"ARRAY(SELECT g.{q('name')} FROM {q(Group._meta.db_table)} g JOIN {q(through.db_table)} ug "
+        f"ON ug.{q(group_col)} = g.{q('id')} WHERE ug.{q(user_col)} = {q(model._meta.db_table)}.{q(model._meta.pk.column)})"
+    )
+    return RawSQL(sql, [], output_field=ArrayField(CharField()))
