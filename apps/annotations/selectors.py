@@ -20,7 +20,13 @@ from django.http import Http404
 
 from apps.accounts.models import User
 from apps.accounts.roles import is_admin, is_supervisor
-from apps.assignments.selectors import WriteAccess, article_write_access, articles_visible_to, queue_for
+from apps.assignments.selectors import (
+    WriteAccess,
+    article_write_access,
+    articles_visible_to,
+    queue_and_assignment,
+    queue_for,
+)
 from apps.corpus.models import Article
 from apps.quotes.models import Quote, QuoteCorrection
 from apps.quotes.selectors import decisions_blind, quote_decisions_by_analyst, quotes_seen_by
@@ -46,6 +52,13 @@ def article_for_reading(*, user, article_id: int, fields: tuple[str, ...] | None
 def write_access(*, user, article_id: int) -> WriteAccess:
     """The assignments app's write policy (apps.assignments.selectors.article_write_access)."""
     return article_write_access(user=user, article_id=article_id)
+
+
+def write_access_and_queue(*, user, article_id: int) -> tuple[WriteAccess, dict]:
+    """write_access and queue_neighbours from one query (the workspace page needs both)."""
+    queue, assignment = queue_and_assignment(user, article_id)
+    access = article_write_access(user=user, article_id=article_id, assignment=assignment)
+    return access, _neighbours(queue, article_id)
 
 
 def require_write_access(*, user, article_id: int) -> WriteAccess:
@@ -290,7 +303,10 @@ def paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 def queue_neighbours(*, user, article_id: int) -> dict:
     """Previous / next article in the user's queue, and the position of this one (None when not queued)."""
-    ids = list(queue_for(user).values_list("article_id", flat=True))
+    return _neighbours(list(queue_for(user).values_list("article_id", flat=True)), article_id)
+
+
+def _neighbours(ids: list[int], article_id: int) -> dict:
     if article_id not in ids:
         return {"prev_id": None, "next_id": ids[0] if ids else None, "position": None, "total": len(ids)}
     i = ids.index(article_id)

@@ -157,7 +157,7 @@ def workspace(request, article_id: int):
     query per layer: the text's quote and entity layers come from the rows the panels show."""
     user = request.user
     article = selectors.article_for_reading(user=user, article_id=article_id)
-    access = selectors.write_access(user=user, article_id=article.pk)
+    access, queue = selectors.write_access_and_queue(user=user, article_id=article.pk)
     themes = _themes(request)
     themes_by_id = {t.id: t for t in themes}
     spans = selectors.annotation_rows(spans=selectors.annotations_shown_to(user=user, article_id=article.pk))
@@ -169,7 +169,6 @@ def workspace(request, article_id: int):
     text = rendering.text_html(article.text, marks)
     mine = [(s.start, s.end) for s in spans if s.annotator_id == user.pk]
     supervisor = is_supervisor(user)
-    queue = selectors.queue_neighbours(user=user, article_id=article.pk)
     context = {
         "article": article,
         "access": access,
