@@ -57,7 +57,8 @@ class NormalizedUsernameBackend(ModelBackend):
         if connection.vendor != "postgresql":
             return super().get_user(user_id)
         model = get_user_model()
-        user = model._default_manager.filter(pk=user_id).annotate(readout_group_names=_group_names()).first()
+        users = model._default_manager.filter(pk=user_id).annotate(readout_group_names=_group_names()).order_by()
+        user = next(iter(users[:1]), None)  # by primary key: no ORDER BY (first() would sort by username)
         if user is None or not self.user_can_authenticate(user):
             return None
         remember_roles(user, user.readout_group_names)
