@@ -47,11 +47,18 @@ def user_roles(user) -> set[str]:
         return set()
     cached = getattr(user, "_readout_roles", None)
     if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        if user.is_superuser:
-            cached.add(ADMIN)
-        user._readout_roles = cached
+        cached = remember_roles(user, user.groups.values_list("name", flat=True))
     return cached
+
+
+def remember_roles(user, group_names) -> set[str]:
+    """Keep ``user``'s roles for this request from the names of their groups (read with the user: see
+    apps.accounts.backends), so that role checks cost no query of their own."""
+    roles = set(group_names)
+    if user.is_superuser:
+        roles.add(ADMIN)
+    user._readout_roles = roles
+    return roles
 
 
 def is_admin(user) -> bool:

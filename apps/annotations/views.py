@@ -132,6 +132,23 @@ def _changed_parts(
 # --- the workspace ------------------------------------------------------------------------------------------------
 
 
+def _workspace_urls(article_id: int, queue: dict) -> dict:
+    """The links the workspace page draws (reversed once per process: see rendering.url_for)."""
+    url = rendering.url_for
+    return {
+        "span_create": url("annotations:span_create", article_id),
+        "span": url("annotations:span", 0),
+        "entity_decide": url("annotations:entity_decide", 0),
+        "prev": url("annotations:workspace", queue["prev_id"]) if queue["prev_id"] else "",
+        "next": url("annotations:workspace", queue["next_id"]) if queue["next_id"] else "",
+        "reading": url("reading:article_detail", article_id),
+        "text": url("annotations:workspace_text", article_id),
+        "codebook": url("codebook:index"),
+        "suggestions": url("suggestions:panel", article_id),
+        "workspace": url("annotations:workspace", article_id),
+    }
+
+
 @require_http_methods(["GET"])
 @login_required
 def workspace(request, article_id: int):
@@ -140,7 +157,7 @@ def workspace(request, article_id: int):
     query per layer: the text's quote and entity layers come from the rows the panels show."""
     user = request.user
     article = selectors.article_for_reading(user=user, article_id=article_id)
-    access = selectors.write_access(user=user, article_id=article.pk)
+    access, queue = selectors.write_access_and_queue(user=user, article_id=article.pk)
     themes = _themes(request)
     themes_by_id = {t.id: t for t in themes}
     spans = selectors.annotation_rows(spans=selectors.annotations_shown_to(user=user, article_id=article.pk))
@@ -161,7 +178,7 @@ def workspace(request, article_id: int):
         # the first rows now, the rest when the list is scrolled to its end (keeps a 2,000-span page light)
         "span_list_html": rendering.span_list_html(spans[:SPAN_LIST_FIRST], themes_by_id=themes_by_id, user_id=user.pk),
         "span_list_rest": len(spans) - SPAN_LIST_FIRST if len(spans) > SPAN_LIST_FIRST else 0,
-        "span_list_rest_url": f"{reverse('annotations:span_list', args=[article.pk])}?offset={SPAN_LIST_FIRST}",
+        "span_list_rest_url": f"{rendering.url_for('annotations:span_list', article.pk)}?offset={SPAN_LIST_FIRST}",
         "span_count": len(spans),
         "others_count": len(spans) - len(mine),
         "show_others_layer": supervisor,
@@ -171,10 +188,11 @@ def workspace(request, article_id: int):
         "picker_html": rendering.picker_html(themes),
         "shortcuts_html": rendering.shortcut_list_html(themes),
         "theme_css": rendering.theme_css(themes),
-        "queue": selectors.queue_neighbours(user=user, article_id=article.pk),
-        "quotes_panel_url": reverse("quotes:panel", args=[article.pk]),
+        "queue": queue,
+        "quotes_panel_url": rendering.url_for("quotes:panel", article.pk),
         "quotes_panel_html": render_to_string("quotes/panel.html", quotes_panel, request=request),
-        "quote_create_url": reverse("quotes:quote_create", args=[article.pk]),
+        "quote_create_url": rendering.url_for("quotes:quote_create", article.pk),
+        "urls": _workspace_urls(article.pk, queue),
         "entity_panel_html": _entity_panel_html(request, article, entity_groups, can_write=access.allowed),
     }
     return render(request, "annotations/workspace.html", context)

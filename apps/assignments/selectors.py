@@ -36,12 +36,18 @@ class WriteAccess:
     assignment: Assignment | None = None
 
 
-def article_write_access(*, user, article_id: int) -> WriteAccess:
+_NOT_READ = object()
+
+
+def article_write_access(*, user, article_id: int, assignment=_NOT_READ) -> WriteAccess:
     """May ``user`` change spans and quotes on this article? Supervisors and admins always; analysts need an
-    assignment that is not under review (submitted or approved work is read-only until it is returned)."""
+    assignment that is not under review (submitted or approved work is read-only until it is returned).
+    ``assignment``: the user's assignment on the article (or None) when the caller has just read it
+    (queue_and_assignment); otherwise it is read here."""
     if not user.is_authenticated:
         return WriteAccess(False, "Log in first.")
-    assignment = assignment_for(user, article_id)
+    if assignment is _NOT_READ:
+        assignment = assignment_for(user, article_id)
     if is_supervisor(user):
         return WriteAccess(True, assignment=assignment)
     if assignment is None:
@@ -63,15 +69,34 @@ def article_visible_to(user, article_id: int) -> bool:
 OPEN_STATES = (Assignment.State.ASSIGNED, Assignment.State.IN_PROGRESS, Assignment.State.CHANGES_REQUESTED)
 
 
+def _in_queue_order(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    returned_first = Case(When(state=Assignment.State.CHANGES_REQUESTED, then=Value(0)), default=Value(1))
+    return assignments.order_by(returned_first, F("due_date").asc(nulls_last=True), "created_at", "id")
+
+
 def queue_for(user) -> QuerySet[Assignment]:
     """The analyst's queue: open assignments, returned work ("changes requested") pinned on top, then by due date
     and age."""
-    returned_first = Case(When(state=Assignment.State.CHANGES_REQUESTED, then=Value(0)), default=Value(1))
-    return (
-        Assignment.objects.filter(analyst=user, state__in=OPEN_STATES)
-        .select_related("article", "article__outlet")
-        .order_by(returned_first, F("due_date").asc(nulls_last=True), "created_at", "id")
+    return _in_queue_order(
+        Assignment.objects.filter(analyst=user, state__in=OPEN_STATES).select_related("article", "article__outlet")
     )
+
+
+def queue_and_assignment(user, article_id: int) -> tuple[list[int], Assignment | None]:
+    """The article ids of the user's queue in its order (as queue_for) and the user's assignment on ``article_id``
+    in any state (as assignment_for), from one query: the workspace needs both."""
+    fields = [f.attname for f in Assignment._meta.concrete_fields]
+    rows = _in_queue_order(
+        Assignment.objects.filter(Q(state__in=OPEN_STATES) | Q(article_id=article_id), analyst=user)
+    ).values_list(*fields)
+    queue, assignment = [], None
+    article_at, state_at = fields.index("article_id"), fields.index("state")
+    for row in rows:
+        if row[state_at] in OPEN_STATES:
+            queue.append(row[article_at])
+        if row[article_at] == article_id:
+            assignment = Assignment.from_db(Assignment.objects.db, fields, row)
+    return queue, assignment
 
 
 def assignment_for(user, article_id: int) -> Assignment | None:

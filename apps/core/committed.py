@@ -22,7 +22,8 @@ logger = logging.getLogger(__name__)
 
 SAVED_NOT_REFRESHED = "Saved; the page could not refresh. Reload it to see the current state."
 EVENT = "savedNotRefreshed"  # static/js/app.js shows it as a toast
-_WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+# a write: INSERT/UPDATE/DELETE, or a WITH query whose CTEs write (PostgreSQL's data-modifying CTEs)
+_WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|WITH\b[\s\S]*?\b(INSERT|UPDATE|DELETE)\b)", re.IGNORECASE)
 
 
 def write_committed(request) -> bool:

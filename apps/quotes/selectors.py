@@ -68,10 +68,13 @@ def quotes_panel(*, user, article_id: int, can_edit: bool, blind: bool) -> dict:
         deleted = list(article_deleted_quotes(article_id=article_id)[:DELETED_SHOWN])
         complete = len(deleted) < DELETED_SHOWN
     else:
-        rows = list(
+        # sorted here rather than by ORDER BY start, end, id (the same order): with five tables' columns selected,
+        # the ORM's ORDER BY handling more than doubles the time this query takes to compile
+        rows = sorted(
             Quote.objects.filter(article_id=article_id)
             .select_related("speaker", "confirmed_by", "created_by", "deleted_by")
-            .order_by("start", "end", "id")
+            .order_by(),
+            key=lambda q: (q.start, q.end, q.pk),
         )
         quotes = [q for q in rows if q.deleted_at is None]
         deleted = sorted(

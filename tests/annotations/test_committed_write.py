@@ -158,3 +158,25 @@ def test_postgresql_connection_killed_right_after_a_note_is_saved(setup, analyst
     assert (span.note, span.version) == ("after the crash", 2)
     # and the next request works on a fresh connection
     assert client.get(reverse("annotations:workspace", args=[article.pk])).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: on_commit runs
+def test_a_batch_whose_answer_cannot_be_drawn_is_answered_saved(setup, analyst, client_for, monkeypatch):
+    """The batch's spans are written by one statement (a WITH query on PostgreSQL): it counts as a write too."""
+    article, theme = setup
+    monkeypatch.setattr(views, "_mark_started", _boom)  # after the batch committed
+    spans = [{"start": 0, "end": 10, "themes": [theme.pk]}, {"start": 11, "end": 18, "themes": [theme.pk]}]
+    response = client_for(analyst).post(
+        reverse("annotations:span_bulk_create", args=[article.pk]), {"spans": json.dumps(spans)}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200 and response.content.decode() == SAVED_NOT_REFRESHED
+    assert Annotation.objects.count() == 2 and Annotation.history.model.objects.count() == 2
+
+
+def test_a_with_query_counts_as_a_write_only_when_it_writes():
+    from apps.core.committed import _WRITE
+
+    assert _WRITE.match('\n  WITH src AS (SELECT 1), ins AS (INSERT INTO "t" SELECT * FROM src) SELECT 1')
+    assert _WRITE.match("update t set x = 1") and _WRITE.match("  DELETE FROM t")
+    assert not _WRITE.match("WITH src AS (SELECT 1) SELECT * FROM src")
+    assert not _WRITE.match("SELECT inserted_at FROM t")

@@ -36,3 +36,27 @@ def test_an_accepted_entity_and_a_quote_keep_their_own_classes_beside_my_span():
     assert '<span class="q qs e e-PERSON ea a t4 b" data-m="q4 e9 a1" title="Quote: Xi">Xi</span>' in html
     assert '<span class="q e e-PERSON ea" data-m="q4 e9" title="Quote: Xi"> Jinping</span>' in html
     assert html.count(" qs ") == 1  # the speaker label is drawn once, where the quote starts
+
+
+def test_url_for_gives_what_reverse_gives(settings):
+    from django.urls import reverse, set_script_prefix
+
+    from apps.annotations.rendering import url_for
+
+    cases = [
+        ("annotations:workspace", [7]),
+        ("annotations:span", [0]),
+        ("annotations:entity_decide", [123456]),
+        ("codebook:index", []),
+        ("quotes:panel", [42]),
+    ]
+    for name, args in cases:
+        assert url_for(name, *args) == reverse(name, args=args)
+    try:
+        set_script_prefix("/readout/")  # mounted under a prefix: each prefix has its own reversed routes
+        assert (
+            url_for("annotations:workspace", 7) == reverse("annotations:workspace", args=[7]) == "/readout/annotate/7/"
+        )
+    finally:
+        set_script_prefix("/")
+    assert url_for("annotations:workspace", 7) == "/annotate/7/"
