@@ -12,7 +12,8 @@ Definitions, so that figures are comparable from run to run:
   ignored (the app imports bodies only). A prediction that matches no gold quote but overlaps a
   ``borderline_quotes`` span by >= 0.3 is ignored too: borderline cases are neither rewarded nor penalised.
 - **Speaker accuracy** is over lenient matches: the predicted canonical name equals the gold speaker's
-  name or one of its aliases (case-insensitive); a null gold speaker needs a null prediction.
+  name or one of its aliases, case-insensitive and without a leading article ("The State Department" is
+  "State Department", as the gold README writes names); a null gold speaker needs a null prediction.
 - **Recall by kind** is the lenient recall of the gold quotes of each kind (direct / indirect / mixed).
 """
 
@@ -38,6 +39,17 @@ class Span:
 
 KINDS = ("direct", "indirect", "mixed")
 
+_ARTICLES = ("the ", "a ", "an ")
+
+
+def name_key(name: str) -> str:
+    """A speaker name as compared: case-folded, spaces collapsed, without a leading article."""
+    key = " ".join(name.casefold().split())
+    for article in _ARTICLES:
+        if key.startswith(article):
+            return key[len(article) :]
+    return key
+
 
 @dataclass(slots=True)
 class GoldArticle:
@@ -46,7 +58,7 @@ class GoldArticle:
     title: str
     body: tuple[int, int]
     quotes: list[Span]
-    speaker_names: dict[str, set[str]]  # gold speaker name -> accepted names (casefolded)
+    speaker_names: dict[str, set[str]]  # gold speaker name -> accepted names (``name_key``)
     borderline: list[Span] = field(default_factory=list)
     excluded: list[tuple[int, int]] = field(default_factory=list)
 
@@ -142,8 +154,8 @@ def score_article(article: GoldArticle, predictions: Iterable[Span]) -> ArticleS
         if g.speaker is None:
             correct += p.speaker is None
         else:
-            accepted = article.speaker_names.get(g.speaker, {g.speaker.casefold()})
-            correct += p.speaker is not None and p.speaker.casefold() in accepted
+            accepted = article.speaker_names.get(g.speaker, {name_key(g.speaker)})
+            correct += p.speaker is not None and name_key(p.speaker) in accepted
     n_gold, n_pred = len(article.quotes), len(kept)
     found = {gi for gi, _ in lenient_pairs}
     by_kind: dict[str, PRF] = {}
@@ -216,7 +228,7 @@ def load_gold(gold_dir: str | Path, seeds_dir: str | Path) -> dict[str, tuple[st
         starts = _line_starts(text)
         names = {}
         for sp in gold.get("speakers", []):
-            names[sp["name"]] = {sp["name"].casefold(), *(a.casefold() for a in sp.get("aliases", []))}
+            names[sp["name"]] = {name_key(sp["name"]), *(name_key(a) for a in sp.get("aliases", []))}
         quotes = []
         for q in gold.get("quotes", []):
             s, e = _locate(text, starts, q["text"], q.get("line"), body[0])

@@ -372,6 +372,8 @@ def _name_before_split_appositive(view: DocView, subj: Token | None, verb: Token
     return doc[k]
 
 
+_TITLE_GLUE = frozenset("a an the to of and or in on at for with by as from amid over into vs".split())
+
 # a lone word made of two capitalised names joined by a hyphen or dash ("a Putin-Zelensky meeting"); a person's
 # full name has a given name before it ("Jack Horgan-Jones")
 _PAIRING_RE = re.compile(r"^[A-Z][a-z]+[-–][A-Z][a-z]+$")
@@ -923,7 +925,7 @@ def _describe_by_head(view: DocView, subj: Token, left: int, right: int, lo: int
         plural = subj.tag_ in ("NNS", "NNPS")
         if (head in _ANONYMOUS_NOUNS or head in ("people", "source")) and _which_one(view, subj, right, hi) > right:
             right = _which_one(view, subj, right, hi)
-            # the described source is named without its count: "people briefed on the talks"
+            # a single described source is named without its "one": "EU official close to the talks"
             bare = strip_determiner(view.span_text(left, right))
             first, _, rest = bare.partition(" ")
             if first.casefold() in _COUNT_WORDS and rest:
@@ -940,7 +942,9 @@ def _describe_by_head(view: DocView, subj: Token, left: int, right: int, lo: int
 
 _WHICH_ONE_WORDS = frozenset(WORLD["anonymous_source_postmodifiers"])
 _COUNTERPART_NOUNS = frozenset(WORLD["counterpart_nouns"])
-_COUNT_WORDS = frozenset("one two three four five six several some another".split())
+# a single unnamed source is named without its "one" ("EU official close to the talks"); a group keeps its count
+# ("two people briefed on the talks"), which tells how many spoke
+_COUNT_WORDS = frozenset("one another".split())
 
 
 def _which_one(view: DocView, subj: Token, right: int, hi: int) -> int:
@@ -1734,6 +1738,18 @@ class SpeakerResolver:
                 return self.registry.add(mention)
         return None
 
+    def _title_case_line(self, tok: int) -> bool:
+        """Whether token ``tok`` is on a title-case headline: five or more words, every word capitalised but the
+        small words of a title ("to", "of", "and", ...)."""
+        view = self.view
+        p = view.tok_para[tok]
+        if p < 0:
+            return False
+        start, end = view.paras[p]
+        words = [w for w in view.text[start:end].split() if w[:1].isalpha()]
+        content = [w for w in words if w.casefold() not in _TITLE_GLUE]
+        return len(words) >= 5 and all(w[:1].isupper() for w in content)
+
     def _add_entity_aliases(self) -> None:
         """Other surface forms of the speakers in this text ("Russian President Vladimir Putin" for "Putin");
         a fuller PERSON name becomes the canonical one."""
@@ -1746,6 +1762,8 @@ class SpeakerResolver:
                 continue
             if any(w.casefold() in _PRONOUNS for w in text.split()):
                 continue  # "Aides Say She Will ...": a title-case headline NER read as a name
+            if self._title_case_line(start):
+                continue  # "Takaichi, Lee Agree to Expand ...": NER reads a title-case headline's verb as a name
             if len(text.split()) == 1 and _PAIRING_RE.match(text):
                 continue  # "a Putin-Zelensky meeting": two people's names joined, not a fuller name of one
             kind = "person" if label == "PERSON" else "organisation"

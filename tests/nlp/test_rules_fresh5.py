@@ -45,7 +45,7 @@ def test_an_unnamed_source_keeps_the_words_that_say_which_one(extract):
     )
     assert _speakers(quotes) == {
         "the draft was acceptable": "official from a Gulf state",
-        "Tariffs would be cut in stages": "people briefed on the negotiations",
+        "Tariffs would be cut in stages": "three people briefed on the negotiations",
         "the timing was wrong": "adviser close to the chancellor",
     }
 
