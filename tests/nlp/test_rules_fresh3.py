@@ -3,9 +3,7 @@ wording made up, none taken from an evaluation text)."""
 
 from __future__ import annotations
 
-
-def _speakers(quotes):
-    return {q.text: q.speaker for q in quotes}
+from .helpers import speakers_of as _speakers
 
 
 def test_a_name_after_as_in_a_description_names_the_subject(extract):

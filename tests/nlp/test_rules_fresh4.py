@@ -3,9 +3,7 @@ wording made up, none taken from an evaluation text)."""
 
 from __future__ import annotations
 
-
-def _speakers(quotes):
-    return {q.text: q.speaker for q in quotes}
+from .helpers import speakers_of as _speakers
 
 
 def test_parliamentary_turns_with_constituency_party_and_office_labels_are_direct_quotes(extract):

@@ -3,9 +3,7 @@ wording made up, none taken from an evaluation text)."""
 
 from __future__ import annotations
 
-
-def _speakers(quotes):
-    return {q.text: q.speaker for q in quotes}
+from .helpers import speakers_of as _speakers
 
 
 def test_a_title_case_dateline_with_an_agency_in_brackets_is_not_the_source(extract):

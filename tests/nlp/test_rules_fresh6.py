@@ -3,9 +3,7 @@ wording made up, none taken from an evaluation text)."""
 
 from __future__ import annotations
 
-
-def _speakers(quotes):
-    return {q.text: q.speaker for q in quotes}
+from .helpers import speakers_of as _speakers
 
 
 def test_a_description_as_the_subject_before_a_pronoun_stands_for_the_person_it_describes(extract):
