@@ -923,8 +923,11 @@ def _describe_by_head(view: DocView, subj: Token, left: int, right: int, lo: int
         return Source(left, right, "person", name=strip_possessive(bare), role=role, penalty=0.1)
     if head in PERSON_NOUNS and subj.ent_type_ not in BODY_LABELS:
         plural = subj.tag_ in ("NNS", "NNPS")
-        if (head in _ANONYMOUS_NOUNS or head in ("people", "source")) and _which_one(view, subj, right, hi) > right:
-            right = _which_one(view, subj, right, hi)
+        which_end = (
+            _which_one(view, subj, right, hi) if head in _ANONYMOUS_NOUNS or head in ("people", "source") else right
+        )
+        if which_end > right:
+            right = which_end
             # a single described source is named without its "one": "EU official close to the talks"
             bare = strip_determiner(view.span_text(left, right))
             first, _, rest = bare.partition(" ")
@@ -1754,6 +1757,7 @@ class SpeakerResolver:
         """Other surface forms of the speakers in this text ("Russian President Vladimir Putin" for "Putin");
         a fuller PERSON name becomes the canonical one."""
         view, registry = self.view, self.registry
+        headline: dict[int, bool] = {}  # paragraph -> whether it is a title-case headline, computed once each
         for start, end, label in view.entities():
             if label not in ("PERSON", "ORG"):
                 continue
@@ -1762,7 +1766,10 @@ class SpeakerResolver:
                 continue
             if any(w.casefold() in _PRONOUNS for w in text.split()):
                 continue  # "Aides Say She Will ...": a title-case headline NER read as a name
-            if self._title_case_line(start):
+            p = view.tok_para[start]
+            if p not in headline:
+                headline[p] = self._title_case_line(start)
+            if headline[p]:
                 continue  # "Takaichi, Lee Agree to Expand ...": NER reads a title-case headline's verb as a name
             if len(text.split()) == 1 and _PAIRING_RE.match(text):
                 continue  # "a Putin-Zelensky meeting": two people's names joined, not a fuller name of one
