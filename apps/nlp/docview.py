@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 
 import numpy as np
 from spacy.attrs import (
@@ -137,6 +138,7 @@ class DocView:
         self._labels: dict[int, str] | None = None
         self._entity_words: dict[frozenset[str], frozenset[str]] = {}
         self._titled: list[tuple[int, str, str, str]] | None = None
+        self._acronyms: dict[str, frozenset[str]] | None = None
         self._commas = np.flatnonzero(self.orth == ids(",")[0]).tolist()
         self._kids: dict[int, tuple[Token, ...]] = {}
         self.mention_spans: dict[tuple[int, int, int], tuple[int, int]] = {}  # memo of ``sources.mention_span``
@@ -262,6 +264,20 @@ class DocView:
             self._labels = {w: max(c, key=c.get) for w, c in counts.items()}
         return self._labels.get(tok.orth, "")
 
+    def acronyms(self) -> dict[str, frozenset[str]]:
+        """Acronyms the text defines, folded, with the folded words of what they stand for: "the Department of
+        Foreign Affairs (DFA)" gives ``{"dfa": {"department", "foreign", "affairs"}}``. The initials of the
+        capitalised words just before the bracket must spell the acronym (small words such as "of" skipped)."""
+        if self._acronyms is None:
+            self._acronyms = {}
+            for m in _ACRONYM_RE.finditer(self.text):
+                acronym, words = m.group(2), m.group(1).split()
+                capitals = [w for w in words if w[:1].isupper()]
+                if len(acronym) <= len(capitals) and "".join(w[0] for w in capitals[-len(acronym) :]) == acronym:
+                    kept = capitals[-len(acronym) :]
+                    self._acronyms[acronym.casefold()] = frozenset(w.casefold() for w in kept)
+        return self._acronyms
+
     def titled_persons(self) -> list[tuple[int, str, str, str]]:
         """``(token, name, role, surface)`` for each PERSON entity written after a title in the same
         paragraph: "Chinese President" + "Xi Jinping"."""
@@ -300,6 +316,10 @@ class DocView:
                 if role and n == name:
                     self._titled.append((start, name, role, surface))
         return self._titled
+
+
+# "Department of Foreign Affairs (DFA)": capitalised words (small words between them) and a bracketed acronym
+_ACRONYM_RE = re.compile(r"((?:[A-Z][\w'’-]*\s+(?:(?:of|for|and|on|the|de)\s+)*){2,})\(([A-Z]{2,6})\)")
 
 
 def _modifies_name(tok: Token) -> bool:

@@ -48,7 +48,11 @@ _SUBORDINATORS = frozenset("when after before if because since although though o
 _ADJUNCT_DEPS = frozenset("prep pobj det amod compound acl npadvmod advmod nummod poss case agent quantmod".split())
 # "MOSCOW, May 8 (Reuters) -": a dateline is not part of a backward content
 _DATELINE_RE = re.compile(
-    r"^(?:[A-Z][A-Z .,'’-]{2,40}(?:,? [A-Z][a-z]{2,9}\.? \d{1,2})?(?: \([^)]{1,40}\))?"
+    # "MANILA, Philippines —", "SEOUL, South Korea (AP) —": the place in capitals may name its country after it
+    # "(ANSA) - ROME, NOV 26 -": the agency may come first
+    r"^(?:\([A-Z][A-Za-z .]{1,30}\) ?[-–—]{1,2} )?"
+    r"(?:[A-Z][A-Z0-9 .,'’-]{2,40}(?:, [A-Z][a-z]+(?: [A-Z][a-z]+){0,2})?(?:,? [A-Z][a-z]{2,9}\.? \d{1,2})?"
+    r"(?: \([^)]{1,40}\))?"
     # "Tehran (AFP) -", "Beijing, May 8 (Xinhua) --": a place in title case needs the agency in brackets
     r"|[A-Z][A-Za-z.'’-]+(?: [A-Z][A-Za-z.'’-]+){0,3}(?:,? [A-Z][a-z]{2,9}\.? \d{1,2})? \([A-Z][A-Za-z .]{1,30}\))"
     r" ?[-–—]{1,2} "
@@ -795,6 +799,8 @@ def _relayed_report(view: DocView, comp: Token, start: int) -> bool:
         return False
     if subj.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in view.kids(subj)):
         return False  # "the ministry said the two ministers confirmed ...": a joint act the body reports
+    if any(c.dep_ == "aux" and c.tag_ == "MD" for c in view.kids(comp)):
+        return False  # "X said the government should explain how ...": a demand X makes, not a report relayed
     return any(c.dep_ == "ccomp" and c.i > comp.i for c in view.kids(comp))
 
 

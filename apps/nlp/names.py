@@ -36,6 +36,8 @@ WORLD = json.loads((_DATA_DIR / "world.json").read_text(encoding="utf-8"))
 TITLE_WORDS = frozenset(WORLD["title_words"])
 # Honorifics are dropped from the name and not kept as a role.
 HONORIFICS = frozenset(WORLD["honorifics"])
+# "Ma." (Maria), "Mohd." (Mohammad): given names written abbreviated, without their full stop
+GIVEN_NAME_STEMS = frozenset(a.removesuffix(".").casefold() for a in WORLD["given_name_abbreviations"])
 DETERMINERS = frozenset("a an the this that these those its their".split())
 PERSON_PRONOUNS = frozenset("he she him her".split())
 THING_PRONOUNS = frozenset(["it"])
@@ -90,6 +92,9 @@ def strip_possessive(name: str) -> str:
     return _POSSESSIVE_RE.sub("", name) if name else name
 
 
+_TITLE_COMPLEMENTS = frozenset(("affairs", "state", "defense", "defence"))
+
+
 @functools.lru_cache(maxsize=8192)  # a pure function of the string, asked again for every mention of a name
 def speaker_name_parts(surface: str) -> tuple[str, str]:
     """Split a surface form into ``(name, role)``.
@@ -114,18 +119,20 @@ def speaker_name_parts(surface: str) -> tuple[str, str]:
         rest = tokens[last_title + 1 :]
         while rest and rest[0].casefold() in HONORIFICS:
             rest = rest[1:]
-        # "Secretary of State Marco Rubio": "of State" belongs to the title
-        if len(rest) >= 2 and rest[0].casefold() in ("of", "for") and _is_capitalised(rest[1]):
+        # "Secretary of State Marco Rubio", "Minister of Foreign Affairs of Moldova Mihai Popsoi": the "of"
+        # complements of the title (title words or a country) belong to it
+        while len(rest) >= 3 and rest[0].casefold() in ("of", "for") and _is_capitalised(rest[1]):
             j = 1
             while (
-                j < len(rest) - 1
+                j < len(rest) - 2
                 and _is_capitalised(rest[j])
-                and (_is_title(rest[j]) or rest[j].casefold() in ("affairs", "state", "defense", "defence"))
+                and (_is_title(rest[j]) or rest[j].casefold() in _TITLE_COMPLEMENTS or fold(rest[j]) in _COUNTRIES)
             ):
                 j += 1
-            if j > 1:
-                last_title += j + 1
-                rest = tokens[last_title + 1 :]
+            if j == 1:
+                break
+            rest = rest[j:]
+            last_title = len(tokens) - len(rest) - 1
         if (
             rest
             and _is_capitalised(rest[0])
@@ -300,6 +307,8 @@ def compatible_names(name: str, canonical: str, kind: str) -> bool:
     if kind != "organisation":
         if name_tokens(name) != name_tokens(canonical) and _plural_group(name) and _plural_group(canonical):
             return False  # "diplomats" and "two EU diplomats" may be different people
+        if _plural_group(name) != _plural_group(canonical):
+            return False  # "officials" and "an official at the foreign ministry": a group is not one of it
         return same_speaker(name, canonical, allow_generic=True)
     a, b = name_tokens(name), name_tokens(canonical)
     if not a or not b:
@@ -321,8 +330,9 @@ _DESCRIPTIVE = {
     "person": frozenset(_DATA["descriptive_people"]),
     "organisation": frozenset(_DATA["descriptive_bodies"]),
 }
-# words after the head of a description: "a source close to the talks", "officials in Kyiv", "analysts at X"
-_POSTMODIFIERS = frozenset("close familiar with from of in at who which that for to on inside within near".split())
+# where a description's head ends: a relative or a complement, or a phrase that says which one ("a source close
+# to the talks", "officials in Kyiv", "analysts at X", "an official privy to ...")
+_POSTMODIFIERS = frozenset("of who which that for to".split()) | frozenset(WORLD["anonymous_source_postmodifiers"])
 _QUANTIFIERS = frozenset(
     "a an the some several many most few two three four five six seven eight nine ten other others both all "
     "one unnamed anonymous senior junior top".split()
@@ -428,6 +438,7 @@ def short_role(role: str) -> str:
 
 ROLE_SYNONYM = {variant: key for key, variants in _DATA["role_synonyms"].items() for variant in variants}
 ROLE_FAMILIES = {head: frozenset(words) for head, words in _DATA["role_families"].items()}
+_COUNTRIES = frozenset(_DATA["demonyms"])  # folded, one word or more ("saudi arabia")
 # "chinese" -> {"china", "china's"}: the words of a title that name the country of a demonym
 COUNTRY_OF = {}
 for _country, _adjectives in _DATA["demonyms"].items():

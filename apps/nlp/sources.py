@@ -20,6 +20,7 @@ from .cues import FRAGMENT_CUES, SPEECH, STRONG
 from .docview import DocView, among, any_of, coordinated_title_start, id_set, ids
 from .names import (
     DOCUMENT_NOUNS,
+    GIVEN_NAME_STEMS,
     HONORIFICS,
     NAME_PARTICLES,
     NON_AGENTS,
@@ -35,6 +36,7 @@ from .names import (
     compatible_names,
     description_head,
     families_of,
+    fold,
     gender_of_name,
     same_nationality,
     same_speaker,
@@ -260,7 +262,7 @@ def subject_of(view: DocView, tok: Token, lo: int, hi: int) -> tuple[Token | Non
                 )
             ]
         subj = subjects[-1] if len(subjects) > 1 and subjects[-1].i < cur.i else next(iter(subjects), None)
-        if len(subjects) > 1 and subj is subjects[-1]:
+        if len(subjects) > 1 and subj is subjects[-1] and not _one_split_name(subjects):
             subj = _name_before_description(subjects[-2], subj)
         if subj is not None and subj.i < cur.i and _fronted_participle(subj):
             subj = _fronted_participle_subject(subj) or subj
@@ -311,6 +313,15 @@ def subject_of(view: DocView, tok: Token, lo: int, hi: int) -> tuple[Token | Non
             continue
         break
     return None, own
+
+
+def _one_split_name(subjects: list[Token]) -> bool:
+    """'Legislator Ma Wen-chun (馬文君) said', parsed as three subjects "Ma", "Wen", "chun": proper nouns side by
+    side, or joined by hyphens only, are one name (its last word the head), not a name and a description."""
+    doc = subjects[0].doc
+    return all(t.pos_ == "PROPN" for t in subjects) and all(
+        t.text == "-" for t in doc[subjects[0].i : subjects[-1].i + 1] if t not in subjects
+    )
 
 
 def second_predicate_of_source(verb: Token) -> Token | None:
@@ -546,15 +557,12 @@ def _mention_span(view: DocView, subj: Token, lo: int, hi: int) -> tuple[int, in
     return _with_abbreviated_given_name(doc, left, right, lo, hi)
 
 
-_GIVEN_NAME_STEMS = frozenset(a.removesuffix(".") for a in WORLD["given_name_abbreviations"])
-
-
 def _abbreviated_given_name(doc, k: int) -> bool:
     """'Ma.' in "Ma. Teresita Daza": a given-name abbreviation (data: world.json) split from its full stop,
     followed by a capitalised proper noun."""
     return (
         k + 2 < len(doc)
-        and doc[k].lower_ in _GIVEN_NAME_STEMS
+        and doc[k].lower_ in GIVEN_NAME_STEMS
         and doc[k + 1].text == "."
         and doc[k + 2].pos_ == "PROPN"
         and doc[k + 2].text[:1].isupper()
@@ -608,6 +616,7 @@ _REPORT_VERBS = frozenset(
 _REPORT_IDS = id_set(_REPORT_VERBS)
 _ORG_IDS = id_set(ORG_NOUNS)
 _SPOKES = frozenset(WORLD["spokesperson_nouns"])
+_ORG_HEAD_NOUNS = frozenset(WORLD["organisation_head_nouns"])
 # people named by whom they speak for: "the representative of France", "the speaker for the Russian Federation"
 _DELEGATES = frozenset(WORLD["delegate_nouns"])
 _NAMING_PREPS = frozenset({"of", "for", "to", "in"})
@@ -834,7 +843,12 @@ def describe_appositive_name(
     if appos is None:
         return None
     a_left, a_right = mention_span(view, appos, lo, hi)
-    return Source(left, right, "person", name=strip_possessive(view.span_text(a_left, a_right)), role=bare)
+    named = next((c for c in view.kids(appos) if c.dep_ == "appos" and c.ent_type_ in PERSON_LABELS), None)
+    if named is not None and appos.lower_ in TITLE_WORDS and named.i > appos.i:
+        a_right = max(a_right, mention_span(view, named, lo, hi)[1])  # ", Rear Admiral Jay Tarriela,": the title's name
+    surface = strip_possessive(view.span_text(a_left, a_right))
+    name, _ = speaker_name_parts(surface)  # "..., presidential aide Vladimir Medinsky, told": the title is no name
+    return Source(left, right, "person", name=name or surface, role=bare)
 
 
 _NOT_NAME_LABELS = frozenset({"GPE", "LOC", "NORP", "FAC", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT"})
@@ -921,18 +935,25 @@ def _describe_by_head(view: DocView, subj: Token, left: int, right: int, lo: int
     ):
         role = appositive_role(view, subj, lo, hi)
         return Source(left, right, "person", name=strip_possessive(bare), role=role, penalty=0.1)
+    if (
+        subj.lower_ in _WHICH_ONE_WORDS
+        and subj.i - 1 >= left
+        and doc[subj.i - 1].lemma_.lower() in _ANONYMOUS_NOUNS  # the tagger may call "official" there an ADJ
+    ):
+        # "A senior Pakistani official privy to the preparations", parsed with "privy" as its head
+        end = min(subj.right_edge.i + 1, hi)
+        end = next((t.i for t in doc[subj.i + 1 : end] if t.is_punct or t.pos_ in ("VERB", "AUX")), end)
+        if end - subj.i <= 8 and doc[end - 1].pos_ in ("NOUN", "PROPN"):
+            plural = doc[subj.i - 1].tag_ in ("NNS", "NNPS")
+            return Source(
+                left, end, "person", name=_unnamed_source_name(view, left, end, plural), penalty=0.05, plural=plural
+            )
     if head in PERSON_NOUNS and subj.ent_type_ not in BODY_LABELS:
         plural = subj.tag_ in ("NNS", "NNPS")
-        which_end = (
-            _which_one(view, subj, right, hi) if head in _ANONYMOUS_NOUNS or head in ("people", "source") else right
-        )
-        if which_end > right:
-            right = which_end
-            # a single described source is named without its "one": "EU official close to the talks"
-            bare = strip_determiner(view.span_text(left, right))
-            first, _, rest = bare.partition(" ")
-            if first.casefold() in _COUNT_WORDS and rest:
-                bare = rest
+        if head in _ANONYMOUS_NOUNS or head in ("people", "source"):
+            which = _which_one(view, subj, right, hi)
+            name = _unnamed_source_name(view, left, which, plural, which > right)
+            return Source(left, which, "person", name=name, penalty=0.05, plural=plural)
         return Source(left, right, "person", name=strip_possessive(bare), penalty=0.05, plural=plural)
     if ents & BODY_LABELS or head in ORG_NOUNS or _the_one_word_name(doc, subj, left):
         return _read_body(view, subj, left, right, bare, head)
@@ -950,6 +971,17 @@ _COUNTERPART_NOUNS = frozenset(WORLD["counterpart_nouns"])
 _COUNT_WORDS = frozenset("one another".split())
 
 
+def _unnamed_source_name(view: DocView, left: int, right: int, plural: bool, which: bool = True) -> str:
+    """An unnamed source's name: its words without the article, and a single source without its "one" ("One
+    senior Whitehall source" is "senior Whitehall source"); a group keeps its count ("two people briefed ...")."""
+    bare = strip_determiner(view.span_text(left, right))
+    first, _, rest = bare.partition(" ")
+    # "Another diplomat" says it is not the one before: without words saying which, it keeps its "another"
+    if not plural and rest and (first.casefold() == "one" or (first.casefold() in _COUNT_WORDS and which)):
+        bare = rest
+    return strip_possessive(bare)
+
+
 def _which_one(view: DocView, subj: Token, right: int, hi: int) -> int:
     """Which-one rule: an unnamed source keeps the words right after its head that say which one it is ("a
     diplomat from an Asean member state", "people familiar with the talks", "two people briefed on the
@@ -961,7 +993,10 @@ def _which_one(view: DocView, subj: Token, right: int, hi: int) -> int:
             continue
         end = min(c.right_edge.i + 1, hi)
         # up to a comma or a clause: "a diplomat from an Asean member state, who declined to be named"
-        end = next((t.i for t in doc[right + 1 : end] if t.is_punct or t.pos_ in ("VERB", "AUX")), end)
+        end = next(
+            (t.i for t in doc[right + 1 : end] if t.is_punct or t.pos_ in ("VERB", "AUX") or t.tag_ in ("WP", "WDT")),
+            end,
+        )
         if end - right <= 8 and doc[end - 1].pos_ in ("NOUN", "PROPN"):
             return end
     return right
@@ -1021,6 +1056,8 @@ def _read_person(view: DocView, subj: Token, left: int, right: int, lo: int, hi:
             break
         if doc[p0 - 1].ent_type_ and doc[p0 - 1].ent_type_ not in PERSON_LABELS:
             break  # "Kremlin spokesman Peskov": an ORG word is not part of the name
+        if _place_of_title(view, p0 - 1, left):
+            break  # "Minister of Foreign Affairs of Ukraine Andrii Sybiha": the title's place, untagged here
         p0 -= 1
     if p0 - 2 >= left and _abbreviated_given_name(doc, p0 - 2):
         p0 -= 2  # "Ma. Luisa Reyes"
@@ -1036,6 +1073,16 @@ def _read_person(view: DocView, subj: Token, left: int, right: int, lo: int, hi:
         name, role = name3, role3
     role = " ".join(w for w in role.split() if w.casefold() not in HONORIFICS)  # "Mr Raab": no role
     return Source(left, right, "person", name=name, role=role or appositive_role(view, subj, lo, hi))
+
+
+def _place_of_title(view: DocView, k: int, left: int) -> bool:
+    """Whether token ``k``, right after the "of"/"for" of a title, is a place NER tags elsewhere in the text (the
+    complement of the title, not the first word of the name that follows it)."""
+    return (
+        k - 1 > left
+        and view.doc[k - 1].lower_ in ("of", "for")
+        and view.usual_label(view.doc[k]) in ("GPE", "LOC", "NORP")
+    )
 
 
 def _glued_hyphen(tok: Token) -> bool:
@@ -1129,6 +1176,13 @@ def _role_words(roles: list[str]) -> set[str]:
     return {ROLE_SYNONYM.get(w, w) for role in roles for w in role.casefold().split()}
 
 
+def _acronyms_of_role(modifiers: list[str], acronyms: dict[str, frozenset[str]], role_words: set[str]) -> set[str]:
+    """The modifiers that are acronyms the text defines for a body the title names: "the DFA chief" for "Foreign
+    Affairs Secretary Ma. Theresa Lazaro" after "the Department of Foreign Affairs (DFA)". The acronym and the
+    title must share a word that is not a body noun ("department", "ministry")."""
+    return {m for m in modifiers if m in acronyms and not (acronyms[m] - ORG_NOUNS).isdisjoint(role_words)}
+
+
 def _role_fits(wanted: list[str], role_words: set[str]) -> bool:
     """A description ("the top diplomat", "the spokesman", "the Russian leader") fits a title: its head is
     a word of the title, or of the title family it names (``role_families`` in data/names.json), and its
@@ -1141,6 +1195,9 @@ def _role_fits(wanted: list[str], role_words: set[str]) -> bool:
         return any(same_nationality(m, role_words) for m in mods) and all(
             m in TITLE_WORDS or same_nationality(m, role_words) or m in role_words for m in mods
         )
+    if head in _ORG_HEAD_NOUNS and any(m in role_words for m in wanted[:-1]):
+        # "the NATO chief" for "NATO Secretary-General Mark Rutte": the head of the body the title names
+        return all(_modifier_fits(m, role_words, set()) for m in wanted[:-1])
     family = ROLE_FAMILIES.get(head, frozenset())
     if head in ROLE_FAMILIES["leader"]:
         family |= ROLE_FAMILIES["leader"]
@@ -1243,6 +1300,9 @@ class SpeakerResolver:
             mid, penalty = self._antecedent(span[0], src.pronoun, src.start), 0.1
         elif src.kind is None and subj.lemma_.lower() in DOCUMENT_NOUNS:
             mid, penalty = self._document_issuer(subj, span[0]), 0.1
+            body = next((c for c in subj.children if c.dep_ == "compound" and c.lemma_.lower() in ORG_NOUNS), None)
+            if mid is None and body is not None:  # "according to the ministry statement": the ministry's
+                mid = self._named_body(f"the {body.lower_}", span[0])
         elif src.kind is not None:
             if src.kind == "organisation":
                 self._name_epithet(src, surface, src.start)
@@ -1251,6 +1311,8 @@ class SpeakerResolver:
                 mid = self._reporting_body(surface, span[0])
             if mid is None and src.kind == "organisation":
                 mid = self._spokespersons_body(surface, span[0])
+            if mid is None and src.kind == "organisation":
+                mid = self._named_body(surface, span[0])
             if mid is None and not bare_definite(surface, src):
                 mid, penalty = self._register(src, span[0]), src.penalty
         if mid is not None:
@@ -1503,6 +1565,30 @@ class SpeakerResolver:
                 return mid
         return None
 
+    def _named_body(self, surface: str, char: int) -> int | None:
+        """Named-body rule: 'the ministry said' in a text that has named one ministry before, outside any quote
+        ("at the invitation of the Ministry of Foreign Affairs (MOFA)"), within eight paragraphs: that body,
+        under its name. Two different ministries named: no guess."""
+        words = surface.casefold().split()
+        if len(words) != 2 or words[0] != "the" or words[1] not in ORG_NOUNS:
+            return None
+        view, found = self.view, {}
+        for start, end, label in view.entities():
+            pos = view.starts[start]
+            if pos >= char:
+                break
+            if label != "ORG" or view.para_of(char) - view.para_of(pos) > 8 or self._in_content(pos):
+                continue
+            name = strip_determiner(strip_possessive(view.span_text(start, end)))
+            if words[1] in name.casefold().split() and name[:1].isupper():
+                found.setdefault(fold(name), name)
+        if len(found) != 1:
+            return None
+        (name,) = found.values()
+        return self.registry.add(
+            SpeakerMention(surface=surface, name=name, role="", kind="organisation", position=char)
+        )
+
     def _spokespersons_body(self, surface: str, char: int) -> int | None:
         """'the ministry said' after 'Foreign Ministry spokesman Ana Ruiz said': the body named in the title of
         an earlier quoted person (within five paragraphs), registered under that name."""
@@ -1573,6 +1659,7 @@ class SpeakerResolver:
             if name.split()[0].casefold() in PERSON_NOUNS:
                 roles.append(name)  # a described speaker: "spokeswoman for the German Economy Ministry"
             role_words = _role_words(roles)
+            role_words |= _acronyms_of_role(wanted[:-1], view.acronyms(), role_words)
             if _role_fits(wanted, role_words) and name.casefold() != " ".join(wanted):
                 return mid
             if (  # "Keir Starmer has said. ... the prime minister said": the latest source, its title unstated
@@ -1581,6 +1668,7 @@ class SpeakerResolver:
                 and distance <= 1
                 and wanted[-1] in TITLE_WORDS
                 and name.split()[0].casefold() not in PERSON_NOUNS
+                and not name[:1].islower()  # a named person, not an unnamed source ("senior official privy to ...")
             ):
                 return mid
             first = False
