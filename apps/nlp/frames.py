@@ -162,7 +162,12 @@ def _frame(view: DocView, cue: Cue) -> None:
         m_hi = _skip_parenthesis(view, m_hi, block_lo)
         if m_hi <= block_lo:
             gap = [t for t in doc[m_hi:block_lo] if t.dep_ not in ("aux", "neg", "advmod", "npadvmod")]
-            if not any(not t.is_punct for t in gap) or all(t.head.i == tok.i for t in gap):
+            if (
+                not any(not t.is_punct for t in gap)
+                or all(t.head.i == tok.i for t in gap)
+                # "two sources with direct knowledge of the meeting told": the subject's own postmodifier
+                or (gap and subj.i < gap[0].i and subj.right_edge.i == block_lo - 1)
+            ):
                 block_lo = min(block_lo, m_lo)
         elif m_lo >= block_hi and m_lo - block_hi <= 1:
             block_hi = max(block_hi, m_hi)

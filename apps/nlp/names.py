@@ -223,6 +223,11 @@ def _given_name_genders() -> dict[str, str]:
     return {**dict.fromkeys(data["female"], "female"), **dict.fromkeys(data["male"], "male")}
 
 
+def is_given_name(word: str) -> bool:
+    """Whether a word is a known given name (data/given_names.json)."""
+    return fold(word) in _given_name_genders()
+
+
 def gender_of_name(name: str) -> str | None:
     """What a person's given name says of their gender ("female", "male"), or None when the name has no given
     name, the given name is an initial, or women and men both bear it ("Jean", "Kim", "Andrea"). A prior only:

@@ -38,6 +38,7 @@ from .names import (
     families_of,
     fold,
     gender_of_name,
+    is_given_name,
     same_nationality,
     same_speaker,
     short_role,
@@ -216,6 +217,17 @@ def _one_of_group(view: DocView, one: Token) -> Source | None:
         return None
     words = [t.text for t in view.doc[group.left_edge.i : group.i] if t.dep_ in ("amod", "compound")]
     return Source(one.i, one.i + 1, "person", name=" ".join([*words, group.lemma_.lower()]))
+
+
+def _group_named_by_partitive(subj: Token) -> str | None:
+    """'one of the sources': the folded head of the definite plural group a partitive "one of" takes from."""
+    if subj.lower_ != "one":
+        return None
+    of = next((c for c in subj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    group = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    if group is None or group.tag_ != "NNS" or not any(c.dep_ == "det" and c.lower_ == "the" for c in group.children):
+        return None
+    return fold(group.text)
 
 
 def _fronted_participle(subj: Token) -> bool:
@@ -530,10 +542,15 @@ def _mention_span(view: DocView, subj: Token, lo: int, hi: int) -> tuple[int, in
     left = max(subj.left_edge.i, lo)
     while left < subj.i and (doc[left].is_punct or doc[left].is_space):
         left += 1
-    for k in range(subj.i - 1, left - 1, -1):  # contiguous pre-modifiers only
+    k = subj.i - 1
+    while k >= left:  # contiguous pre-modifiers only
+        if doc[k].text == ")" and k - 2 >= left and doc[k - 2].text == "(" and doc[k - 1].is_upper:
+            k -= 3  # "The Department of Foreign Affairs (DFA) chief": the body's acronym in brackets
+            continue
         if doc[k].is_punct and doc[k].text not in ("'s", "’s", "'", ".", "-"):
             left = k + 1
             break
+        k -= 1
     # "news agency TASS said": the parser often detaches the describing noun from the name
     if subj.pos_ == "PROPN" and left == subj.i and left - 1 >= lo:
         prev = doc[left - 1]
@@ -593,19 +610,34 @@ def _title_complement_name(subj: Token, right: int, hi: int) -> tuple[int, int] 
     if prep.dep_ != "prep" or prep.head.i != subj.i or prep.lower_ not in ("for", "of"):
         return None
     pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-    if pobj is None or pobj.ent_type_ not in PERSON_LABELS or pobj.i >= hi:
+    if pobj is None or pobj.i >= hi:
+        return None
+    # a name NER left untagged: a known given name before a capitalised last word ("... Integration Taras Kachka")
+    untagged = (
+        pobj.ent_type_ == ""
+        and pobj.pos_ == "PROPN"
+        and pobj.i - 2 > prep.i
+        and pobj.text[:1].isupper()
+        and is_given_name(doc[pobj.i - 1].text)
+    )
+    if pobj.ent_type_ not in PERSON_LABELS and not untagged:
         return None
     end = pobj.i + 1
     if end < len(doc) and doc[end].ent_iob_ == "I":
         return None  # the name goes on past its head
-    start = pobj.i
+    start = pobj.i - 1 if untagged else pobj.i
     while start > prep.i + 1 and doc[start].ent_iob_ == "I":
         start -= 1
     if start <= prep.i + 1 or any(
-        not t.text[:1].isupper() or t.ent_type_ in PERSON_LABELS for t in doc[prep.i + 1 : start]
+        # "for European and Euro-Atlantic Integration": small words and hyphens inside the remit's name
+        (not t.text[:1].isupper() and t.lower_ not in _REMIT_GLUE) or t.ent_type_ in PERSON_LABELS
+        for t in doc[prep.i + 1 : start]
     ):
         return None
     return start, end
+
+
+_REMIT_GLUE = frozenset(("and", "of", "the", "for", "-", "&"))
 
 
 # verbs whose subject reports what someone said ("the ministry quoted X as saying", "state media reported")
@@ -795,7 +827,7 @@ def describe_appositive_name(
     """A description followed by a name in apposition: "the company's spokesman, Jan Novak, said" is Jan Novak
     with the description as his role; so is "the envoy to Chile, Ana Ruiz, wrote", where the name hangs on the
     last noun."""
-    appos = next((c for c in view.kids(subj) if c.dep_ == "appos" and c.ent_type_ in PERSON_LABELS), None)
+    appos = next((c for c in view.kids(subj) if c.dep_ == "appos" and _person_word(c)), None)
     if appos is None and subj.lower_ in TITLE_WORDS | PERSON_NOUNS:
         # "Ukraine's chief negotiator Rustem Umerov said", the name tagged ORG: a title noun with a name right
         # after it that looks like a person's (two or more title-case words, none a body or title word)
@@ -849,6 +881,21 @@ def describe_appositive_name(
     surface = strip_possessive(view.span_text(a_left, a_right))
     name, _ = speaker_name_parts(surface)  # "..., presidential aide Vladimir Medinsky, told": the title is no name
     return Source(left, right, "person", name=name or surface, role=bare)
+
+
+def _person_word(tok: Token) -> bool:
+    """A word of a person's name: tagged so, or the end of a hyphenated given name NER tagged only in part
+    ("Cheng Li-wun", with "wun" left out)."""
+    if tok.ent_type_ in PERSON_LABELS:
+        return True
+    doc = tok.doc
+    return (
+        tok.pos_ == "PROPN"
+        and tok.i >= 2
+        and doc[tok.i - 1].text == "-"
+        and not doc[tok.i - 1].whitespace_
+        and doc[tok.i - 2].ent_type_ in PERSON_LABELS
+    )
 
 
 _NOT_NAME_LABELS = frozenset({"GPE", "LOC", "NORP", "FAC", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT"})
@@ -954,7 +1001,8 @@ def _describe_by_head(view: DocView, subj: Token, left: int, right: int, lo: int
             which = _which_one(view, subj, right, hi)
             name = _unnamed_source_name(view, left, which, plural, which > right)
             return Source(left, which, "person", name=name, penalty=0.05, plural=plural)
-        return Source(left, right, "person", name=strip_possessive(bare), penalty=0.05, plural=plural)
+        name = _unnamed_source_name(view, left, right, plural, False) if plural else strip_possessive(bare)
+        return Source(left, right, "person", name=name, penalty=0.05, plural=plural)
     if ents & BODY_LABELS or head in ORG_NOUNS or _the_one_word_name(doc, subj, left):
         return _read_body(view, subj, left, right, bare, head)
     if subj.pos_ == "PROPN":
@@ -979,7 +1027,12 @@ def _unnamed_source_name(view: DocView, left: int, right: int, plural: bool, whi
     # "Another diplomat" says it is not the one before: without words saying which, it keeps its "another"
     if not plural and rest and (first.casefold() == "one" or (first.casefold() in _COUNT_WORDS and which)):
         bare = rest
+    if plural and rest and first.casefold() in _VAGUE_QUANTIFIERS:
+        bare = rest  # "Some analysts": how many is not said, so the group is "analysts"
     return strip_possessive(bare)
+
+
+_VAGUE_QUANTIFIERS = frozenset(("some", "many"))
 
 
 def _which_one(view: DocView, subj: Token, right: int, hi: int) -> int:
@@ -1196,8 +1249,10 @@ def _role_fits(wanted: list[str], role_words: set[str]) -> bool:
             m in TITLE_WORDS or same_nationality(m, role_words) or m in role_words for m in mods
         )
     if head in _ORG_HEAD_NOUNS and any(m in role_words for m in wanted[:-1]):
-        # "the NATO chief" for "NATO Secretary-General Mark Rutte": the head of the body the title names
-        return all(_modifier_fits(m, role_words, set()) for m in wanted[:-1])
+        # "the NATO chief" for "NATO Secretary-General Mark Rutte", "the Department of Foreign Affairs (DFA) chief"
+        # for "Foreign Affairs Secretary X": the head of the body the title names (its kind word and acronym aside)
+        body = [m for m in wanted[:-1] if m not in ORG_NOUNS and m not in _REMIT_GLUE and not m.startswith("(")]
+        return 2 * sum(_modifier_fits(m, role_words, set()) for m in body) >= len(body)
     family = ROLE_FAMILIES.get(head, frozenset())
     if head in ROLE_FAMILIES["leader"]:
         family |= ROLE_FAMILIES["leader"]
@@ -1296,6 +1351,12 @@ class SpeakerResolver:
         span = (view.doc[src.start].idx, view.tok_end(src.end - 1))
         surface = view.text[span[0] : span[1]]
         mid, penalty = None, 0.0
+        group = _group_named_by_partitive(subj)
+        if group is not None:  # "one of the sources said": the group the text named before
+            mid = self._same_group(group, span[0])
+            if mid is not None:
+                self._log.append((span[0], mid, src))
+                return Resolution(mid, surface, span, 0.1)
         if src.pronoun is not None:
             mid, penalty = self._antecedent(span[0], src.pronoun, src.start), 0.1
         elif src.kind is None and subj.lemma_.lower() in DOCUMENT_NOUNS:
@@ -1643,6 +1704,10 @@ class SpeakerResolver:
             unnamed = self._same_unnamed(wanted, char)
             if unnamed is not None:
                 return unnamed
+        if src.plural and (len(wanted) == 1 or wanted[0] == "same"):  # "the sources", "the same sources"
+            group = self._same_group(wanted[-1], char)
+            if group is not None:
+                return group
         first = True
         recent = self._exact_title_subject(wanted[-1], char)
         for pos, mid, prev in reversed(self._log):
@@ -1693,6 +1758,19 @@ class SpeakerResolver:
                 break
             name = (prev.name or "").casefold()
             if _anonymous_single(prev) and description_head(name) == wanted[-1] and set(wanted) <= set(name.split()):
+                return mid
+        return None
+
+    def _same_group(self, head: str, char: int) -> int | None:
+        """Same-group rule: "The same sources said" is the latest group of unnamed sources with that head noun
+        ("diplomatic sources in Athens"), within three paragraphs."""
+        view = self.view
+        for pos, mid, prev in reversed(self._log):
+            if pos >= char:
+                continue
+            if view.para_of(char) - view.para_of(pos) > 3:
+                break
+            if prev.plural and description_head(prev.name or "") == head:
                 return mid
         return None
 
@@ -1755,8 +1833,8 @@ class SpeakerResolver:
             return None
         lo, hi = view.para_bounds(subj.i)
         person = describe(view, subj, lo, hi)
-        if person.kind != "person" or not person.name:
-            return None
+        if person.kind != "person" or not person.name[:1].isupper():
+            return None  # a name: "A new round of talks ended ..." names no one
         if not (
             _full_name(subj) or len(person.name.split()) >= 2 or self._named_in_full_before(person.name, wanted, char)
         ):
