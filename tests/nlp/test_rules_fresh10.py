@@ -68,7 +68,7 @@ def test_the_chief_of_a_body_named_in_full_with_its_acronym(extract):
 def test_a_title_with_no_earlier_source_is_not_a_thing_named_before(extract):
     quotes, _ = extract(
         "A new round of talks in Geneva ended without progress on Monday.\n"
-        "The parties blamed each other, with the UN's special envoy saying the two sides remained \"far apart\".\n"
+        'The parties blamed each other, with the UN\'s special envoy saying the two sides remained "far apart".\n'
         "Ana Lind, the UN special envoy for the region, told journalists there had been no breakthrough."
     )
     assert "new round" not in speakers_of(quotes).values()
