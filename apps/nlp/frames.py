@@ -55,7 +55,7 @@ _DATELINE_RE = re.compile(
     r"(?: \([^)]{1,40}\))?"
     # "Tehran (AFP) -", "Beijing, May 8 (Xinhua) --": a place in title case needs the agency in brackets
     r"|[A-Z][A-Za-z.'’-]+(?: [A-Z][A-Za-z.'’-]+){0,3}(?:,? [A-Z][a-z]{2,9}\.? \d{1,2})? \([A-Z][A-Za-z .]{1,30}\))"
-    r" ?[-–—]{1,2} "
+    r"(?: ?[-–—]{1,2} |: )"  # "KUALA LUMPUR: Malaysia has ...": a colon after a place in capitals
 )
 
 
@@ -438,9 +438,18 @@ def _second_subject(tok: Token, kids: list[Token], after: int) -> Token | None:
     """Second subject rule: in 'X said Bratislava preferred dialogue to "..."' the tagger reads "preferred" as an
     adjective and hangs "dialogue" on "said" as a second subject; a subject after a speech verb that already has
     one before it opens the reported clause."""
-    if tok.lemma_.lower() not in lex.SPEECH or not any(c.dep_ == "nsubj" and c.i < tok.i for c in kids):
+    if tok.lemma_.lower() not in lex.SPEECH or not any(
+        c.dep_ == "nsubj" and c.i < tok.i and not _dateline_word(c) for c in kids
+    ):
         return None
     return next((c for c in kids if c.dep_ == "nsubj" and c.i > after and c.pos_ in ("NOUN", "PROPN")), None)
+
+
+def _dateline_word(tok: Token) -> bool:
+    """'KUALA LUMPUR: ...', 'ISLAMABAD — ...': a word in capitals that a colon or a dash follows, a dateline the
+    parser may take for the subject of a speech verb further on."""
+    doc = tok.doc
+    return tok.is_upper and any(t.text in (":", "—", "–", "-", "--") for t in doc[tok.i + 1 : tok.i + 3])
 
 
 def _stranded_subject(view: DocView, kids: list[Token], comp: Token, start: int) -> int:

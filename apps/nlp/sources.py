@@ -270,7 +270,7 @@ def subject_of(view: DocView, tok: Token, lo: int, hi: int) -> tuple[Token | Non
                 if not (
                     c.is_upper
                     and n + 1 < len(subjects)
-                    and any(t.text in ("—", "–", "-", "--") for t in c.doc[c.i + 1 : subjects[n + 1].i])
+                    and any(t.text in ("—", "–", "-", "--", ":") for t in c.doc[c.i + 1 : subjects[n + 1].i])
                 )
             ]
         subj = subjects[-1] if len(subjects) > 1 and subjects[-1].i < cur.i else next(iter(subjects), None)
@@ -743,6 +743,9 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
     conjoined = _title_with_conjoined_name(view, subj, left, hi)
     if conjoined is not None:
         return conjoined
+    titled = _titled_name_over_coordination(view, subj, left, hi)
+    if titled is not None:
+        return titled
     joint = describe_joint(subj, left, right, hi)
     if joint is not None:
         return joint
@@ -781,6 +784,36 @@ def describe_joint(subj: Token, left: int, right: int, hi: int) -> Source | None
     if subj.lower_ in _JOINT_HEADS and any(c.lower_ in ("both", "two", "all") for c in subj.children):
         return Source(left, right, None)
     return None
+
+
+def _titled_name_over_coordination(view: DocView, subj: Token, left: int, hi: int) -> Source | None:
+    """'Deputy Prime Minister and Minister of Foreign Affairs Prak Sokhonn said', 'Trade, Industry and Competition
+    Minister Parks Tau told': a coordination the parser built inside one title, ending in one person's name. The
+    whole subject must read as a title and a name of two or more capitalised words with no "and" in it."""
+    if not any(c.dep_ == "conj" for c in view.kids(subj)) or not subj.text[:1].isupper():
+        return None
+    if subj.lower_ in TITLE_WORDS:  # "Leader of the delegation and Foreign Minister, Ana Ruiz, said"
+        for conj in (c for c in view.kids(subj) if c.dep_ == "conj" and c.lower_ in TITLE_WORDS):
+            named = next((a for a in view.kids(conj) if a.dep_ == "appos" and a.ent_type_ in PERSON_LABELS), None)
+            if named is not None and named.i < hi:
+                a_left, a_right = mention_span(view, named, left, hi)
+                role = view.span_text(left, conj.i + 1)
+                return Source(
+                    left, a_right, "person", name=strip_possessive(view.span_text(a_left, a_right)), role=role
+                )
+    end = min(subj.right_edge.i + 1, hi)
+    last = view.doc[end - 1]
+    if last.pos_ != "PROPN" or last.ent_type_ not in ("", *PERSON_LABELS):
+        return None
+    name, role = speaker_name_parts(view.span_text(left, end))
+    words = name.split()
+    if not role or len(words) < 2 or "and" in words or not all(w[:1].isupper() for w in words):
+        return None
+    if not any(w.casefold() in TITLE_WORDS for w in role.split()[-2:]):
+        return None  # the role must end in a title: "Alice Moreau and Tom Reyes" is two people
+    if any(t.ent_type_ in PERSON_LABELS and t.text not in words for t in view.doc[left:end]):
+        return None  # "Prime Minister Sanae Takaichi and South Korean President Lee Jae-myung": two people
+    return Source(left, end, "person", name=name, role=role)
 
 
 def _title_with_conjoined_name(view: DocView, subj: Token, left: int, hi: int) -> Source | None:
@@ -933,6 +966,8 @@ def _name_inside_description(view: DocView, subj: Token, lo: int, hi: int) -> To
                     reached.extend(
                         o for o in view.kids(c) if o.dep_ == "pobj" and (c.lower_ == "as" or not _titled_object(o))
                     )
+                elif c.dep_ == "conj" and c.lower_ in TITLE_WORDS:
+                    reached.append(c)  # "Leader of the delegation and Foreign Minister, Ana Ruiz,": her 2nd title
         frontier = reached
     return None
 
@@ -996,6 +1031,9 @@ def _describe_by_head(view: DocView, subj: Token, left: int, right: int, lo: int
                 left, end, "person", name=_unnamed_source_name(view, left, end, plural), penalty=0.05, plural=plural
             )
     if head in PERSON_NOUNS and subj.ent_type_ not in BODY_LABELS:
+        if role and len(name.split()) >= 2 and doc[right - 1].ent_type_ in PERSON_LABELS:
+            # "Coast Guard spokesperson for the West Philippine Sea Commodore Jay Tarriela": the name closes it
+            return Source(left, right, "person", name=name, role=role)
         plural = subj.tag_ in ("NNS", "NNPS")
         if head in _ANONYMOUS_NOUNS or head in ("people", "source"):
             which = _which_one(view, subj, right, hi)
@@ -1941,6 +1979,8 @@ class SpeakerResolver:
                 continue  # "a Putin-Zelensky meeting": two people's names joined, not a fuller name of one
             kind = "person" if label == "PERSON" else "organisation"
             name = strip_possessive(strip_determiner(text))
+            if kind == "person":  # "Prince Faisal bin Farhan" tagged whole: the title is no part of the name
+                name = speaker_name_parts(name)[0] or name
             k = registry.match(name, kind)
             if k is not None:
                 registry.add_surface(k, name, as_name=kind == "person")

@@ -92,7 +92,9 @@ def _with_repeated_capital_labels(
         words = m.group("label").split()
         if 1 <= len(words) <= _MAX_LABEL_WORDS and all(w.isupper() and w.isalpha() for w in words):
             if not any(w.casefold() in _NOT_SPEAKERS | _QUESTION_LABELS | _ANSWER_LABELS for w in words):
-                extra.append(_read_label(view, s, e, trusted=True))
+                label = _read_label(view, s, e, trusted=True)
+                if label is not None:  # a dateline in capitals is not read as a label
+                    extra.append(label)
     counts = Counter(p.label for p in extra)
     extra = [p for p in extra if counts[p.label] >= 2]
     return sorted(found + extra, key=lambda p: p.label_start) if extra else found
@@ -139,12 +141,19 @@ def _read_label(view: DocView, start: int, end: int, trusted: bool = False) -> L
     question, answer = low in _QUESTION_LABELS, low in _ANSWER_LABELS
     if any(w.casefold() in _NOT_SPEAKERS for w in words):
         return None
+    if label.isupper() and _all_place(view, start, start + len(label)):
+        return None  # "KUALA LUMPUR: Malaysia has ...": a dateline, not a speaker's turn
     if not (question or answer or trusted) and not _name_like(view, words, start, start + len(m.group("label"))):
         return None
     content_end = end
     while content_end > m.start("text") and view.text[content_end - 1] in " \t.,;:":
         content_end -= 1
     return LabelledParagraph(start, start + len(label), m.start("text"), content_end, label, "", question, answer)
+
+
+def _all_place(view: DocView, start: int, end: int) -> bool:
+    toks = [t for t in view.doc[view.char_to_token(start) : view.char_to_token(end)] if t.is_alpha]
+    return bool(toks) and all(t.ent_type_ in ("GPE", "LOC") for t in toks)
 
 
 def _parliamentary_label(view: DocView, start: int, end: int) -> LabelledParagraph | None:
