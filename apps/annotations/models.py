@@ -44,9 +44,7 @@ class Annotation(models.Model):
 
     # no single-column indexes: annotation_article_user_idx leads with article, annotation_user_updated_idx with
     # annotator, and each serves those lookups (and the FK checks of a delete) as well
-    article = models.ForeignKey(
-        "corpus.Article", on_delete=models.CASCADE, related_name="annotations", db_index=False
-    )
+    article = models.ForeignKey("corpus.Article", on_delete=models.CASCADE, related_name="annotations", db_index=False)
     annotator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations", db_index=False
     )
