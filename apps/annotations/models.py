@@ -42,8 +42,12 @@ class Annotation(models.Model):
         ACCEPTED = "accepted", "Accepted"
         REJECTED = "rejected", "Rejected"
 
-    article = models.ForeignKey("corpus.Article", on_delete=models.CASCADE, related_name="annotations")
-    annotator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations")
+    # no single-column indexes: annotation_article_user_idx leads with article, annotation_user_updated_idx with
+    # annotator, and each serves those lookups (and the FK checks of a delete) as well
+    article = models.ForeignKey("corpus.Article", on_delete=models.CASCADE, related_name="annotations", db_index=False)
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations", db_index=False
+    )
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     text = models.TextField()  # copy of article.text[start:end], verified by `manage.py check_spans`
@@ -54,16 +58,22 @@ class Annotation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    deleted_by = models.ForeignKey(  # indexed where set only (annotation_deleted_by_idx)
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
-    history = HistoricalRecords(m2m_fields=[themes])
+    # history rows are read by span (id) and by the newest history_id; nothing looks them up by article, annotator
+    # or deleted_by (history_user keeps its index: deleting a user sets it to NULL)
+    history = HistoricalRecords(m2m_fields=[themes], no_db_index=["article", "annotator", "deleted_by"])
 
     class Meta:
         ordering = ["article", "start", "end"]
         indexes = [
             models.Index(fields=["article", "annotator"], name="annotation_article_user_idx"),
             models.Index(fields=["annotator", "updated_at"], name="annotation_user_updated_idx"),
+            # deleting a user sets deleted_by to NULL: that lookup only ever needs the few rows that have one
+            models.Index(
+                fields=["deleted_by"], condition=Q(deleted_by__isnull=False), name="annotation_deleted_by_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(start__lt=F("end")), name="annotation_start_before_end"),
@@ -86,20 +96,25 @@ class EntityMention(models.Model):
         ACCEPTED = "accepted", "Accepted"
         REJECTED = "rejected", "Rejected"
 
-    article = models.ForeignKey("corpus.Article", on_delete=models.CASCADE, related_name="entities")
+    # no index of its own: unique_entity_mention (article, start, end, label) serves lookups by article and the
+    # (article, start) order
+    article = models.ForeignKey("corpus.Article", on_delete=models.CASCADE, related_name="entities", db_index=False)
     label = models.CharField(max_length=20)
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     text = models.CharField(max_length=500)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUGGESTED)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    decided_by = models.ForeignKey(  # indexed where set only (entity_decided_by_idx)
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["article", "start"]
-        indexes = [models.Index(fields=["article", "start"], name="entity_article_start_idx")]
+        # deleting a user sets decided_by to NULL: only decided mentions are in that index (not the imported ones)
+        indexes = [
+            models.Index(fields=["decided_by"], condition=Q(decided_by__isnull=False), name="entity_decided_by_idx")
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(start__lt=F("end")), name="entity_start_before_end"),
             models.UniqueConstraint(fields=["article", "start", "end", "label"], name="unique_entity_mention"),

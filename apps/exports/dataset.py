@@ -38,13 +38,19 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”’»)\]]*\s+|\n")
 # The greedy prefix runs to the span and backtracks to the nearest boundary: cost ~ the sentence, not the window.
 _LAST_SENTENCE_END = re.compile(r"(?s).*(?:[.!?][\"'”’»)\]]*\s+|\n)")
 _WINDOW = 1000  # characters searched each side of the span
+_NEAR = 300  # most sentences are shorter: the backward search looks this far first
 
 
 def sentence_around(text: str, start: int, end: int) -> str:
     """The sentence(s) holding text[start:end]: from the last boundary before ``start`` to the first at/after
     the span's last character."""
     lo = max(0, start - _WINDOW)
-    m = _LAST_SENTENCE_END.match(text, lo, start)
+    # The match is the boundary that starts last before ``start``: when one starts within _NEAR characters, it is
+    # the same as the whole window's, found without backtracking over the window's first 700 characters.
+    near = max(lo, start - _NEAR)
+    m = _LAST_SENTENCE_END.match(text, near, start)
+    if m is None and near > lo:
+        m = _LAST_SENTENCE_END.match(text, lo, start)
     left = m.end() if m else lo
     m = _SENTENCE_END.search(text, max(start, end - 1), min(len(text), end + _WINDOW))
     right = m.end() if m else min(len(text), end + _WINDOW)

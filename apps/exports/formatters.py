@@ -72,6 +72,17 @@ def csv_field(value: str | None) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
+def csv_text(value: str | None) -> str:
+    """``csv_field(csv_cell(value))`` in one call: a text cell, neutralised and quoted (the export's hot path)."""
+    if not value:
+        return ""
+    if value[0] in _TRIGGERS and not _NUMBER.fullmatch(value):
+        value = "'" + value
+    if _CSV_SPECIAL.search(value) is None:
+        return value
+    return '"' + value.replace('"', '""') + '"'
+
+
 def span_csv_row(r: SpanRecord) -> list:
     """Cells in CSV_COLUMNS order: numbers as numbers, dates in ISO 8601, None as empty."""
     c = csv_cell
@@ -109,9 +120,9 @@ def span_csv_lines(filters: SpanFilters, *, chunk_size: int = CHUNK_SIZE) -> Ite
     without the records: the export's hot path. Work is done once where it repeats: per article (its metadata
     cells, its quote index), per span (its sentence, quote, text, note, users and dates: a span with several themes
     has a row per theme, which differ only in the two theme cells) and per theme (through a small memo)."""
-    c = csv_cell
-    f = csv_field
+    t = csv_text
     themes: dict = {}
+    names: dict = {}  # user names and statuses: a few values repeated on every row
     gold = span_layer(filters) == GOLD
     layer = GOLD if gold else "analysts"
     contexts: dict = {}
@@ -146,22 +157,25 @@ def span_csv_lines(filters: SpanFilters, *, chunk_size: int = CHUNK_SIZE) -> Ite
                 text = article.text
                 quotes = QuoteIndex(article.quotes)
                 published = article.published.isoformat() if article.published else ""
-                head = f"{article_id},{f(c(article.title))},{f(c(article.outlet))},{published},{f(c(article.url))}"
+                head = f"{article_id},{t(article.title)},{t(article.outlet)},{published},{t(article.url)}"
                 last_span = None
             if span_id != last_span:
                 last_span = span_id
                 quote = quotes.containing(start, end)
-                quote_cells = "," if quote is None else f"{quote[2]},{f(c(quote[3]))}"
+                quote_cells = "," if quote is None else f"{quote[2]},{t(quote[3])}"
                 # gold: the analysts behind the span, and the adjudicating supervisor (from the row)
                 who, by = (users.get(span_id, ""), reviewer) if gold else (annotator, users.get(span_id, ""))
-                pre = f"{span_id},{head},{start},{end},{f(c(span_text))},"
+                try:
+                    people = names[who, status, by]
+                except KeyError:
+                    people = names[who, status, by] = f"{t(who)},{t(status)},{t(by)}"
+                pre = f"{span_id},{head},{start},{end},{t(span_text)},"
                 post = (
-                    f",{f(c(who))},{f(c(status))},{f(c(by or ''))},"
-                    f"{quote_cells},{f(c(sentence_around(text, start, end)))},{f(c(note))},"
+                    f",{people},{quote_cells},{t(sentence_around(text, start, end))},{t(note)},"
                     f"{_iso(ca)},{_iso(ua)},{layer}\r\n"
                 )
             try:
                 cells = themes[theme, theme_name]
             except KeyError:
-                cells = themes[theme, theme_name] = f"{f(c(theme))},{f(c(theme_name))}"
+                cells = themes[theme, theme_name] = f"{t(theme)},{t(theme_name)}"
             yield pre + cells + post

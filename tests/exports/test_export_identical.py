@@ -12,7 +12,7 @@ import pytest
 
 from apps.annotations.models import Annotation
 from apps.exports import dataset
-from apps.exports.formatters import csv_field
+from apps.exports.formatters import csv_cell, csv_field, csv_text
 from apps.exports.selectors import SpanFilters
 from apps.exports.writers import csv_chunks, span_csv_chunks
 from apps.quotes.models import Quote, Speaker
@@ -155,3 +155,12 @@ def test_csv_field_matches_csv_writer_on_random_text():
         buffer = io.StringIO()
         csv.writer(buffer).writerow([1, value, None])
         assert f"1,{csv_field(value)},\r\n" == buffer.getvalue(), repr(value)
+
+
+def test_csv_text_is_csv_field_of_csv_cell_on_random_text():
+    rng = random.Random(16)
+    alphabet = "ab1 .,\"\r\n\t=+-@|%'«»中"
+    for _ in range(3000):
+        value = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+        assert csv_text(value) == csv_field(csv_cell(value)), repr(value)
+    assert csv_text(None) == ""
