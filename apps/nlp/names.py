@@ -144,9 +144,10 @@ def speaker_name_parts(surface: str) -> tuple[str, str]:
             role = " ".join(tokens[: last_title + 1]).strip(",")
             return " ".join(rest).strip(","), role
     # "Chile's Ines Sandoval": a possessor before a full name is where the person comes from, a role
+    # ("Germany's Wadephul": a country's, before a single name, too)
     if (
         last_title < 0
-        and len(tokens) >= 3
+        and (len(tokens) >= 3 or (len(tokens) == 2 and fold(strip_possessive(tokens[0])) in _COUNTRIES))
         and strip_possessive(_clean_token(tokens[-1])).casefold() not in ORG_NOUNS
         and _POSSESSIVE_RE.search(tokens[0])
         and _is_capitalised(tokens[0])
@@ -285,6 +286,23 @@ def same_speaker(name_a: str, name_b: str, *, allow_generic: bool = False) -> bo
     a, b = name_tokens(name_a), name_tokens(name_b)
     if not a or not b:
         return False
+    if _tokens_match(a, b, name_a, name_b, allow_generic):
+        return True
+    # "Ma. Theresa Lazaro" and "Theresa P. Lazaro": middle initials and abbreviated given names are optional
+    core_a, core_b = _core(a), _core(b)
+    return (
+        len(core_a) >= 2
+        and len(core_b) >= 2
+        and (core_a, core_b) != (a, b)
+        and _tokens_match(core_a, core_b, name_a, name_b, allow_generic)
+    )
+
+
+def _core(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(t for t in tokens if len(t.rstrip(".")) > 1 and t.rstrip(".") not in GIVEN_NAME_STEMS)
+
+
+def _tokens_match(a: tuple[str, ...], b: tuple[str, ...], name_a: str, name_b: str, allow_generic: bool) -> bool:
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     if short != long and not allow_generic and _is_generic(short):
         return False

@@ -733,6 +733,8 @@ def can_speak(subj: Token) -> bool:
 
 def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
     """Read a subject as a named person, a described person or body, a pronoun, or unknown."""
+    if subj.is_space or subj.is_punct:
+        return Source(subj.i, subj.i + 1, None)  # a line break the parser hung as a subject is no one
     low = subj.lower_
     if subj.pos_ == "PRON" or low in PERSON_PRONOUNS or low in THING_PRONOUNS:
         return describe_pronoun(subj)
