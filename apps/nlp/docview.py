@@ -33,7 +33,7 @@ from spacy.attrs import (
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
-from .names import TITLE_WORDS, speaker_name_parts, strip_determiner, strip_possessive
+from .names import COUNTRIES, TITLE_WORDS, fold, speaker_name_parts, strip_determiner, strip_possessive
 from .quotemarks import find_regions, paragraphs
 
 
@@ -293,6 +293,14 @@ class DocView:
                 left = start
                 while left > lo and _modifies_name(self.doc[left - 1]):
                     left -= 1
+                    # "Minister for Foreign Affairs of Germany Johann Wadephul": the title's capitalised complements
+                    while (
+                        left - 2 >= lo
+                        and self.doc[left - 1].lower_ in ("of", "for")
+                        and self.doc[left - 2].pos_ == "PROPN"
+                        and self.doc[left - 2].text[:1].isupper()
+                    ):
+                        left -= 2
                 while left < start and self.doc[left].text == "-":
                     left += 1
                 if left < start:
@@ -313,8 +321,9 @@ class DocView:
                 name = strip_possessive(ent.text)
                 surface = strip_possessive(strip_determiner(self.text[self.doc[left].idx : ent.end_char]))
                 n, role = speaker_name_parts(surface)
-                if role and n == name:
-                    self._titled.append((start, name, role, surface))
+                # "... of Armenia Ararat Mirzoyan", the country tagged with the name: the name is what follows it
+                if role and (n == name or (name.endswith(" " + n) and fold(name[: -len(n)].strip()) in COUNTRIES)):
+                    self._titled.append((start, n, role, surface))
         return self._titled
 
 

@@ -809,8 +809,8 @@ def _relayed_report(view: DocView, comp: Token, start: int) -> bool:
     if comp.dep_ not in ("ccomp", "relcl") or comp.lemma_ not in lex.SPEECH:
         return False
     subj = next((c for c in view.kids(comp) if c.dep_ == "nsubj"), None)
-    if subj is None or subj.pos_ == "PRON" or subj.left_edge.i != start:
-        return False
+    if subj is None or subj.pos_ == "PRON" or subj.left_edge.i != start or not can_speak(subj):
+        return False  # "X told ERR the pattern of incidents suggested ...": a pattern says nothing itself
     if subj.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in view.kids(subj)):
         return False  # "the ministry said the two ministers confirmed ...": a joint act the body reports
     if any(c.dep_ == "aux" and c.tag_ == "MD" for c in view.kids(comp)):

@@ -126,7 +126,7 @@ def speaker_name_parts(surface: str) -> tuple[str, str]:
             while (
                 j < len(rest) - 2
                 and _is_capitalised(rest[j])
-                and (_is_title(rest[j]) or rest[j].casefold() in _TITLE_COMPLEMENTS or fold(rest[j]) in _COUNTRIES)
+                and (_is_title(rest[j]) or rest[j].casefold() in _TITLE_COMPLEMENTS or fold(rest[j]) in COUNTRIES)
             ):
                 j += 1
             if j == 1:
@@ -143,11 +143,23 @@ def speaker_name_parts(surface: str) -> tuple[str, str]:
         ):
             role = " ".join(tokens[: last_title + 1]).strip(",")
             return " ".join(rest).strip(","), role
+    # "Armenia Ararat Mirzoyan" (NER took in the country of "... of Armenia"): a country that is no given name,
+    # before a full name, is where the person comes from
+    if (
+        last_title < 0
+        and len(tokens) >= 3
+        and fold(tokens[0]) in COUNTRIES
+        and not is_given_name(tokens[0])
+        and all(_is_capitalised(t) or t.casefold() in NAME_PARTICLES for t in tokens[1:])
+        and strip_possessive(_clean_token(tokens[-1])).casefold() not in ORG_NOUNS  # "Japan Tourism Agency"
+        and not _is_generic(_clean_token(t).casefold() for t in tokens[1:])
+    ):
+        return " ".join(tokens[1:]), tokens[0]
     # "Chile's Ines Sandoval": a possessor before a full name is where the person comes from, a role
     # ("Germany's Wadephul": a country's, before a single name, too)
     if (
         last_title < 0
-        and (len(tokens) >= 3 or (len(tokens) == 2 and fold(strip_possessive(tokens[0])) in _COUNTRIES))
+        and (len(tokens) >= 3 or (len(tokens) == 2 and fold(strip_possessive(tokens[0])) in COUNTRIES))
         and strip_possessive(_clean_token(tokens[-1])).casefold() not in ORG_NOUNS
         and _POSSESSIVE_RE.search(tokens[0])
         and _is_capitalised(tokens[0])
@@ -461,7 +473,7 @@ def short_role(role: str) -> str:
 
 ROLE_SYNONYM = {variant: key for key, variants in _DATA["role_synonyms"].items() for variant in variants}
 ROLE_FAMILIES = {head: frozenset(words) for head, words in _DATA["role_families"].items()}
-_COUNTRIES = frozenset(_DATA["demonyms"])  # folded, one word or more ("saudi arabia")
+COUNTRIES = frozenset(_DATA["demonyms"])  # folded, one word or more ("saudi arabia")
 # "chinese" -> {"china", "china's"}: the words of a title that name the country of a demonym
 COUNTRY_OF = {}
 for _country, _adjectives in _DATA["demonyms"].items():

@@ -19,6 +19,7 @@ from spacy.tokens import Token
 from .cues import FRAGMENT_CUES, SPEECH, STRONG
 from .docview import DocView, among, any_of, coordinated_title_start, id_set, ids
 from .names import (
+    COUNTRIES,
     DOCUMENT_NOUNS,
     GIVEN_NAME_STEMS,
     HONORIFICS,
@@ -1026,7 +1027,7 @@ def _describe_by_head(view: DocView, subj: Token, left: int, right: int, lo: int
     ):
         # "A senior Pakistani official privy to the preparations", parsed with "privy" as its head
         end = min(subj.right_edge.i + 1, hi)
-        end = next((t.i for t in doc[subj.i + 1 : end] if t.is_punct or t.pos_ in ("VERB", "AUX")), end)
+        end = next((t.i for t in doc[subj.i + 1 : end] if t.is_punct or _opens_clause(t)), end)
         if end - subj.i <= 8 and doc[end - 1].pos_ in ("NOUN", "PROPN"):
             plural = doc[subj.i - 1].tag_ in ("NNS", "NNPS")
             return Source(
@@ -1041,7 +1042,7 @@ def _describe_by_head(view: DocView, subj: Token, left: int, right: int, lo: int
             which = _which_one(view, subj, right, hi)
             name = _unnamed_source_name(view, left, which, plural, which > right)
             return Source(left, which, "person", name=name, penalty=0.05, plural=plural)
-        name = _unnamed_source_name(view, left, right, plural, False) if plural else strip_possessive(bare)
+        name = _unnamed_source_name(view, left, right, plural, False)  # "one European envoy", "Some analysts"
         return Source(left, right, "person", name=name, penalty=0.05, plural=plural)
     if ents & BODY_LABELS or head in ORG_NOUNS or _the_one_word_name(doc, subj, left):
         return _read_body(view, subj, left, right, bare, head)
@@ -1057,6 +1058,11 @@ _COUNTERPART_NOUNS = frozenset(WORLD["counterpart_nouns"])
 # a single unnamed source is named without its "one" ("EU official close to the talks"); a group keeps its count
 # ("two people briefed on the talks"), which tells how many spoke
 _COUNT_WORDS = frozenset("one another".split())
+
+
+def _opens_clause(tok: Token) -> bool:
+    """A verb that starts a clause, not one used as a modifier ("the ruling party")."""
+    return tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("amod", "compound")
 
 
 def _unnamed_source_name(view: DocView, left: int, right: int, plural: bool, which: bool = True) -> str:
@@ -1087,7 +1093,7 @@ def _which_one(view: DocView, subj: Token, right: int, hi: int) -> int:
         end = min(c.right_edge.i + 1, hi)
         # up to a comma or a clause: "a diplomat from an Asean member state, who declined to be named"
         end = next(
-            (t.i for t in doc[right + 1 : end] if t.is_punct or t.pos_ in ("VERB", "AUX") or t.tag_ in ("WP", "WDT")),
+            (t.i for t in doc[right + 1 : end] if t.is_punct or _opens_clause(t) or t.tag_ in ("WP", "WDT")),
             end,
         )
         if end - right <= 8 and doc[end - 1].pos_ in ("NOUN", "PROPN"):
@@ -1174,7 +1180,7 @@ def _place_of_title(view: DocView, k: int, left: int) -> bool:
     return (
         k - 1 > left
         and view.doc[k - 1].lower_ in ("of", "for")
-        and view.usual_label(view.doc[k]) in ("GPE", "LOC", "NORP")
+        and (view.usual_label(view.doc[k]) in ("GPE", "LOC", "NORP") or fold(view.doc[k].text) in COUNTRIES)
     )
 
 
