@@ -310,9 +310,15 @@ def evaluate(
 def spacy_extractor(text: str) -> list[Span]:
     """The production extractor as an ``extract`` callable (imports spaCy lazily)."""
     from .pipeline import get_nlp
+
+    return quote_spans(get_nlp()(text))
+
+
+def quote_spans(doc) -> list[Span]:
+    """The extractor's quotes of a parsed text, as scored spans."""
     from .quotes import extract_quotes
 
-    quotes, _ = extract_quotes(get_nlp()(text))
+    quotes, _ = extract_quotes(doc)
     return [Span(q.start, q.end, q.speaker, q.text) for q in quotes]
 
 
