@@ -10,8 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, fields
 
 from django.db import connection
-from django.db.models import CharField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, CharField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from apps.accounts.models import User
@@ -246,13 +245,22 @@ def id_array(ids) -> str:
     return "{" + ",".join(str(int(pk)) for pk in ids) + "}"
 
 
-def ids_in(ids):
-    """The right-hand side of an ``__in`` lookup on many ids: on PostgreSQL one array parameter
-    (``IN (SELECT unnest(%s::bigint[]))``), where a list of a thousand parameters costs more to build and to parse
-    than the query takes to run; elsewhere the list."""
+def ids_in(field: str, ids) -> Q:
+    """``field`` is one of many ids: on PostgreSQL ``field = ANY(%s::bigint[])`` with one array parameter, where a
+    list of a thousand parameters costs more to build and to parse than the query takes to run (and where
+    ``IN (SELECT unnest(...))`` lets the planner misjudge the set and scan the whole table for each chunk);
+    elsewhere an ``__in`` list."""
     if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", [id_array(ids)])
-    return list(ids)
+        return Q(_AnyId(F(field), Value(id_array(ids))))
+    return Q(**{f"{field}__in": list(ids)})
+
+
+class _AnyId(Func):
+    """``column = ANY(%s::bigint[])``: a boolean filter on one array parameter."""
+
+    template = "%(expressions)s::bigint[])"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
 
 
 def latest_reviewers(span_ids) -> dict[int, str]:
@@ -271,7 +279,7 @@ def latest_reviewers(span_ids) -> dict[int, str]:
 def gold_sources(gold_ids) -> dict[int, str]:
     """``gold_span_annotators`` of many gold spans in one query: {gold span id: space-separated usernames}."""
     names: dict[int, set] = {}
-    for gold_id, username in GoldSpan.sources.through.objects.filter(goldspan_id__in=ids_in(set(gold_ids))).values_list(
+    for gold_id, username in GoldSpan.sources.through.objects.filter(ids_in("goldspan_id", set(gold_ids))).values_list(
         "goldspan_id", "annotation__annotator__username"
     ):
         names.setdefault(gold_id, set()).add(username)
@@ -307,12 +315,12 @@ def article_contexts(article_ids: list[int]) -> dict[int, ArticleContext]:
     """``article_context`` of many articles in two queries (the CSV export loads them a chunk of rows at a time)."""
     quotes: dict[int, list] = {}
     for article_id, start, end, pk, name in (
-        Quote.objects.filter(article_id__in=ids_in(article_ids), deleted_at__isnull=True)
+        Quote.objects.filter(ids_in("article_id", article_ids), deleted_at__isnull=True)
         .order_by("article_id", "start", "end", "pk")
         .values_list("article_id", "start", "end", "pk", "speaker__name")
     ):
         quotes.setdefault(article_id, []).append((start, end, pk, name or ""))
-    rows = Article.objects.filter(pk__in=ids_in(article_ids)).values_list(
+    rows = Article.objects.filter(ids_in("id", article_ids)).values_list(
         "pk", "title", "url", "published", "outlet__name", "text"
     )
     return {
