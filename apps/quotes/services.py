@@ -148,6 +148,11 @@ class _Known:
         fitting = [pk for pk in exact if self.speakers[pk].kind == info.kind] or list(exact)
         if info.kind == Speaker.Kind.PERSON:
             fitting = [pk for pk in fitting if names.same_speaker(self.speakers[pk].name, info.name)]
+        if len(fitting) > 1:  # "Wang Yi" fits "Wang Yi" and a speaker known only as "Wang": the full name decides
+            key = alias_key(info.name)
+            full = [pk for pk in fitting if alias_key(self.speakers[pk].name) == key]
+            if len(full) == 1:
+                return full
         if fitting or info.kind != Speaker.Kind.PERSON:
             return fitting
         return [

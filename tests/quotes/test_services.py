@@ -253,6 +253,14 @@ def test_an_ambiguous_bare_name_gets_its_own_speaker_rather_than_a_guess():
     assert Speaker.objects.count() == 3
 
 
+def test_a_full_name_joins_its_speaker_and_not_the_ambiguous_bare_name_beside_it():
+    wang_yi, _ = speaker("Wang Yi"), speaker("Wang Wenbin")
+    bare = services.speakers_resolve(infos=[SpeakerInfo(name="Wang", kind="person")])["Wang"]
+    resolved = services.speakers_resolve(infos=[SpeakerInfo(name="Wang Yi", kind="person", aliases=("Wang",))])
+    assert resolved["Wang Yi"] == wang_yi != bare
+    assert Speaker.objects.filter(name="Wang Yi").count() == 1
+
+
 def test_organisations_resolve_by_alias_not_by_shared_words():
     ministry = speaker("Foreign Ministry", kind="organisation")
     resolved = services.speakers_resolve(
