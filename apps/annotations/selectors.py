@@ -137,6 +137,14 @@ def _span_theme_ids() -> RawSQL:
     return RawSQL(sql, [], output_field=ArrayField(BigIntegerField()))
 
 
+def _span_row(pk, start, end, text, note, status, version, annotator_id, username, first, last, theme_ids=None):
+    """A SpanRow from the values of SPAN_ROW_FIELDS (and the theme ids when the query brought them)."""
+    author = f"{first} {last}".strip() or username
+    return SpanRow(
+        pk, start, end, text, note, status, version, annotator_id, author, [] if theme_ids is None else theme_ids
+    )
+
+
 def _span_order(row) -> tuple[int, int, int]:
     return row.start, row.end, row.id
 
@@ -148,42 +156,15 @@ def annotation_rows(*, spans: QuerySet[Annotation]) -> list[SpanRow]:
     Theme ids come from the through table directly (tuples, not model instances): at 2,000 spans building model
     instances (and a prefetch) costs several hundred milliseconds; Theme objects come from one theme_list().
     """
-    Through = Annotation.themes.through
     if connection.vendor == "postgresql":
-        theme_ids = _span_theme_ids()
+        rows = spans.annotate(readout_theme_ids=_span_theme_ids()).values_list(*SPAN_ROW_FIELDS, "readout_theme_ids")
         # sorted here, not by ORDER BY: the same order (whole numbers), and the ORM compiles the query in a third less
-        return sorted(
-            (
-                SpanRow(
-                    pk,
-                    start,
-                    end,
-                    text,
-                    note,
-                    status,
-                    version,
-                    annotator_id,
-                    f"{first} {last}".strip() or username,
-                    ids,
-                )
-                for pk, start, end, text, note, status, version, annotator_id, username, first, last, ids in spans.annotate(
-                    readout_theme_ids=theme_ids
-                )
-                .values_list(*SPAN_ROW_FIELDS, "readout_theme_ids")
-                .order_by()
-            ),
-            key=_span_order,
-        )
-    rows = [
-        SpanRow(pk, start, end, text, note, status, version, annotator_id, f"{first} {last}".strip() or username)
-        for pk, start, end, text, note, status, version, annotator_id, username, first, last in spans.values_list(
-            *SPAN_ROW_FIELDS
-        ).order_by("start", "end", "id")
-    ]
+        return sorted((_span_row(*values) for values in rows.order_by()), key=_span_order)
+    rows = [_span_row(*values) for values in spans.values_list(*SPAN_ROW_FIELDS).order_by("start", "end", "id")]
     if not rows:
         return rows
     by_id = {row.id: row for row in rows}
-    links = Through.objects.filter(annotation__in=spans.values("id"))
+    links = Annotation.themes.through.objects.filter(annotation__in=spans.values("id"))
     for span_id, theme_id in links.order_by("id").values_list("annotation_id", "theme_id"):
         row = by_id.get(span_id)
         if row is not None:
