@@ -13,7 +13,6 @@ from django.db import connection
 from django.db.models import BooleanField, CharField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from apps.accounts.models import User
 from apps.annotations.models import Annotation, EntityMention
 from apps.corpus.models import Article
 from apps.ingest.models import ImportBatch
@@ -218,25 +217,13 @@ def gold_span_annotators(article_id: int) -> dict[int, str]:
 
 
 def _decision_rows(wanted: set[int]):
-    """(annotation id, replacement id, reviewer username) of the decisions on or creating ``wanted``, oldest first.
-    PostgreSQL gets the ids as one array parameter: an IN list of a thousand parameters costs more to build."""
-    if connection.vendor != "postgresql":
-        return (
-            ReviewDecision.objects.filter(Q(annotation_id__in=wanted) | Q(replacement_id__in=wanted))
-            .order_by("created_at", "pk")
-            .values_list("annotation_id", "replacement_id", "reviewer__username")
-        )
-    decisions, users = ReviewDecision._meta.db_table, User._meta.db_table
-    ids = id_array(wanted)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'SELECT d.annotation_id, d.replacement_id, u.username FROM "{decisions}" d '
-            f'JOIN "{users}" u ON u.id = d.reviewer_id '
-            "WHERE d.annotation_id = ANY(%s::bigint[]) OR d.replacement_id = ANY(%s::bigint[]) "
-            "ORDER BY d.created_at, d.id",
-            [ids, ids],
-        )
-        return cursor.fetchall()
+    """(annotation id, replacement id, reviewer username) of the decisions on or creating ``wanted``, oldest first
+    (the ids as one array parameter on PostgreSQL: see ids_in)."""
+    return (
+        ReviewDecision.objects.filter(ids_in("annotation_id", wanted) | ids_in("replacement_id", wanted))
+        .order_by("created_at", "pk")
+        .values_list("annotation_id", "replacement_id", "reviewer__username")
+    )
 
 
 def id_array(ids) -> str:
