@@ -322,7 +322,8 @@ class DocView:
                 surface = strip_possessive(strip_determiner(self.text[self.doc[left].idx : ent.end_char]))
                 n, role = speaker_name_parts(surface)
                 # "... of Armenia Ararat Mirzoyan", the country tagged with the name: the name is what follows it
-                if role and (n == name or (name.endswith(" " + n) and fold(name[: -len(n)].strip()) in COUNTRIES)):
+                bare, origin = speaker_name_parts(name)
+                if role and (n == name or (n == bare and fold(origin) in COUNTRIES)):
                     self._titled.append((start, n, role, surface))
         return self._titled
 

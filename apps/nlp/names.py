@@ -95,6 +95,17 @@ def strip_possessive(name: str) -> str:
 _TITLE_COMPLEMENTS = frozenset(("affairs", "state", "defense", "defence"))
 
 
+def _reads_as_name(tokens: list[str]) -> bool:
+    """Capitalised words (or name particles) that are not generic and do not end in a body noun ("Tourism
+    Agency")."""
+    return (
+        bool(tokens)
+        and all(_is_capitalised(t) or t.casefold() in NAME_PARTICLES for t in tokens)
+        and strip_possessive(_clean_token(tokens[-1])).casefold() not in ORG_NOUNS
+        and not _is_generic(_clean_token(t).casefold() for t in tokens)
+    )
+
+
 @functools.lru_cache(maxsize=8192)  # a pure function of the string, asked again for every mention of a name
 def speaker_name_parts(surface: str) -> tuple[str, str]:
     """Split a surface form into ``(name, role)``.
@@ -143,30 +154,19 @@ def speaker_name_parts(surface: str) -> tuple[str, str]:
         ):
             role = " ".join(tokens[: last_title + 1]).strip(",")
             return " ".join(rest).strip(","), role
-    # "Armenia Ararat Mirzoyan" (NER took in the country of "... of Armenia"): a country that is no given name,
-    # before a full name, is where the person comes from
-    if (
-        last_title < 0
-        and len(tokens) >= 3
-        and fold(tokens[0]) in COUNTRIES
-        and not is_given_name(tokens[0])
-        and all(_is_capitalised(t) or t.casefold() in NAME_PARTICLES for t in tokens[1:])
-        and strip_possessive(_clean_token(tokens[-1])).casefold() not in ORG_NOUNS  # "Japan Tourism Agency"
-        and not _is_generic(_clean_token(t).casefold() for t in tokens[1:])
-    ):
-        return " ".join(tokens[1:]), tokens[0]
-    # "Chile's Ines Sandoval": a possessor before a full name is where the person comes from, a role
-    # ("Germany's Wadephul": a country's, before a single name, too)
-    if (
-        last_title < 0
-        and (len(tokens) >= 3 or (len(tokens) == 2 and fold(strip_possessive(tokens[0])) in COUNTRIES))
-        and strip_possessive(_clean_token(tokens[-1])).casefold() not in ORG_NOUNS
-        and _POSSESSIVE_RE.search(tokens[0])
-        and _is_capitalised(tokens[0])
-        and all(_is_capitalised(t) or t.casefold() in NAME_PARTICLES for t in tokens[1:])
-        and not _is_generic(_clean_token(t).casefold() for t in tokens[1:])
-    ):
-        return " ".join(tokens[1:]), tokens[0]
+    # where the person comes from, before their name, is a role: a country that is no given name before a full
+    # name ("Armenia Ararat Mirzoyan": NER took in the country of "... of Armenia"), or a possessor before a full
+    # name ("Chile's Ines Sandoval"), or a country's before a single name ("Germany's Wadephul")
+    origin, rest = tokens[0], tokens[1:]
+    if last_title < 0 and _reads_as_name(rest):
+        if len(tokens) >= 3 and fold(origin) in COUNTRIES and not is_given_name(origin):
+            return " ".join(rest), origin
+        if (
+            (len(tokens) >= 3 or (len(tokens) == 2 and fold(strip_possessive(origin)) in COUNTRIES))
+            and _POSSESSIVE_RE.search(origin)
+            and _is_capitalised(origin)
+        ):
+            return " ".join(rest), origin
     return " ".join(tokens), ""
 
 

@@ -1026,9 +1026,8 @@ def _describe_by_head(view: DocView, subj: Token, left: int, right: int, lo: int
         and doc[subj.i - 1].lemma_.lower() in _ANONYMOUS_NOUNS  # the tagger may call "official" there an ADJ
     ):
         # "A senior Pakistani official privy to the preparations", parsed with "privy" as its head
-        end = min(subj.right_edge.i + 1, hi)
-        end = next((t.i for t in doc[subj.i + 1 : end] if t.is_punct or _opens_clause(t)), end)
-        if end - subj.i <= 8 and doc[end - 1].pos_ in ("NOUN", "PROPN"):
+        end = _which_one_end(doc, subj.i, hi)
+        if end is not None:
             plural = doc[subj.i - 1].tag_ in ("NNS", "NNPS")
             return Source(
                 left, end, "person", name=_unnamed_source_name(view, left, end, plural), penalty=0.05, plural=plural
@@ -1090,15 +1089,22 @@ def _which_one(view: DocView, subj: Token, right: int, hi: int) -> int:
     for c in view.kids(subj):
         if c.i != right or c.lower_ not in _WHICH_ONE_WORDS or c.dep_ not in ("prep", "amod", "acl", "advmod"):
             continue
-        end = min(c.right_edge.i + 1, hi)
-        # up to a comma or a clause: "a diplomat from an Asean member state, who declined to be named"
-        end = next(
-            (t.i for t in doc[right + 1 : end] if t.is_punct or _opens_clause(t) or t.tag_ in ("WP", "WDT")),
-            end,
-        )
-        if end - right <= 8 and doc[end - 1].pos_ in ("NOUN", "PROPN"):
+        end = _which_one_end(doc, right, hi)
+        if end is not None:
             return end
     return right
+
+
+def _which_one_end(doc, first: int, hi: int) -> int | None:
+    """The end of the which-one phrase that token ``first`` opens: up to a comma, a clause or a relative word ("a
+    diplomat from an Asean member state, who declined to be named"), at most eight tokens, ending in a noun; None
+    when there is no such phrase."""
+    end = min(doc[first].right_edge.i + 1, hi)
+    end = next(
+        (t.i for t in doc[first + 1 : end] if t.is_punct or _opens_clause(t) or t.tag_ in ("WP", "WDT")),
+        end,
+    )
+    return end if end - first <= 8 and doc[end - 1].pos_ in ("NOUN", "PROPN") else None
 
 
 def _the_one_word_name(doc, subj: Token, left: int) -> bool:
@@ -1273,6 +1279,12 @@ def _looks_like_person_name(surface: str) -> bool:
 
 def _role_words(roles: list[str]) -> set[str]:
     return {ROLE_SYNONYM.get(w, w) for role in roles for w in role.casefold().split()}
+
+
+def _bare_body_noun(surface: str) -> str | None:
+    """'the ministry', 'The agency': the body noun of a bare definite description of a body, folded; else None."""
+    words = surface.casefold().split()
+    return words[1] if len(words) == 2 and words[0] == "the" and words[1] in ORG_NOUNS else None
 
 
 def _acronyms_of_role(modifiers: list[str], acronyms: dict[str, frozenset[str]], role_words: set[str]) -> set[str]:
@@ -1644,8 +1656,8 @@ class SpeakerResolver:
         """'the ministry said' after 'the Japanese Foreign Ministry quoted Iwaya as saying': a bare definite
         body goes back to the latest body that was the subject of a reporting verb without being a quote
         source, when no compatible quote source came after it (within five paragraphs)."""
-        words = surface.casefold().split()
-        if len(words) != 2 or words[0] != "the" or words[1] not in ORG_NOUNS:
+        noun = _bare_body_noun(surface)
+        if noun is None:
             return None
         view, registry = self.view, self.registry
         latest = -1  # the latest compatible body among the quote sources
@@ -1653,7 +1665,7 @@ class SpeakerResolver:
             if (
                 pos < char
                 and registry.kind_of(mid) == "organisation"
-                and compatible_names(words[1], registry.name_of(mid), "organisation")
+                and compatible_names(noun, registry.name_of(mid), "organisation")
             ):
                 latest = pos
                 break
@@ -1668,7 +1680,7 @@ class SpeakerResolver:
             mid, src = self._subject(row, pos)
             if mid is None or src.kind != "organisation" or src.plural:
                 continue
-            if compatible_names(words[1], registry.name_of(mid), "organisation"):
+            if compatible_names(noun, registry.name_of(mid), "organisation"):
                 return mid
         return None
 
@@ -1676,8 +1688,8 @@ class SpeakerResolver:
         """Named-body rule: 'the ministry said' in a text that has named one ministry before, outside any quote
         ("at the invitation of the Ministry of Foreign Affairs (MOFA)"), within eight paragraphs: that body,
         under its name. Two different ministries named: no guess."""
-        words = surface.casefold().split()
-        if len(words) != 2 or words[0] != "the" or words[1] not in ORG_NOUNS:
+        noun = _bare_body_noun(surface)
+        if noun is None:
             return None
         view, found = self.view, {}
         for start, end, label in view.entities():
@@ -1687,7 +1699,7 @@ class SpeakerResolver:
             if label != "ORG" or view.para_of(char) - view.para_of(pos) > 8 or self._in_content(pos):
                 continue
             name = strip_determiner(strip_possessive(view.span_text(start, end)))
-            if words[1] in name.casefold().split() and name[:1].isupper():
+            if noun in name.casefold().split() and name[:1].isupper():
                 found.setdefault(fold(name), name)
         if len(found) != 1:
             return None
@@ -1699,8 +1711,8 @@ class SpeakerResolver:
     def _spokespersons_body(self, surface: str, char: int) -> int | None:
         """'the ministry said' after 'Foreign Ministry spokesman Ana Ruiz said': the body named in the title of
         an earlier quoted person (within five paragraphs), registered under that name."""
-        words = surface.casefold().split()
-        if len(words) != 2 or words[0] != "the" or words[1] not in ORG_NOUNS:
+        noun = _bare_body_noun(surface)
+        if noun is None:
             return None
         view = self.view
         for pos, mid, _ in reversed(self._log):
@@ -1710,7 +1722,7 @@ class SpeakerResolver:
                 return None
             for role in reversed(self.registry.roles_of(mid)):
                 title = role.split()
-                heads = [k for k, w in enumerate(title) if w.casefold().rstrip("'s’") == words[1]]
+                heads = [k for k, w in enumerate(title) if w.casefold().rstrip("'s’") == noun]
                 if heads and title[0][:1].isupper():
                     name = " ".join(title[: heads[-1] + 1])
                     mention = SpeakerMention(surface=surface, name=name, role="", kind="organisation", position=char)
