@@ -9,7 +9,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection
-from django.db.models import CharField
+from django.db.models import CharField, JSONField
 from django.db.models.expressions import RawSQL
 
 from .roles import remember_roles
@@ -52,9 +52,10 @@ class NormalizedUsernameBackend(ModelBackend):
         return None
 
     def get_user(self, user_id):
-        """The session's user, read with the names of their groups on PostgreSQL (one query instead of two on every
-        request: every page checks a role). Elsewhere as ModelBackend does; roles are then read when first asked."""
-        if connection.vendor != "postgresql":
+        """The session's user, read with the names of their groups in one query instead of two on every request:
+        every page checks a role. On another database than PostgreSQL or SQLite, as ModelBackend does; roles are
+        then read when first asked."""
+        if connection.vendor not in ("postgresql", "sqlite"):
             return super().get_user(user_id)
         model = get_user_model()
         users = model._default_manager.filter(pk=user_id).annotate(readout_group_names=_group_names()).order_by()
@@ -67,16 +68,18 @@ class NormalizedUsernameBackend(ModelBackend):
 
 @functools.cache
 def _group_names() -> RawSQL:
-    """ARRAY(the user's group names) as SQL over the user row: a plain subquery costs the ORM more to compile than
-    the database to run."""
+    """The user's group names as SQL over the user row (an ARRAY on PostgreSQL, a JSON array on SQLite): a plain
+    subquery costs the ORM more to compile than the database to run."""
     model = get_user_model()
     groups = model._meta.get_field("groups")
     through = groups.remote_field.through._meta
     q = connection.ops.quote_name
     user_col = through.get_field(groups.m2m_field_name()).column
     group_col = through.get_field(groups.m2m_reverse_field_name()).column
-    sql = (
-        f"ARRAY(SELECT g.{q('name')} FROM {q(Group._meta.db_table)} g JOIN {q(through.db_table)} ug "
-        f"ON ug.{q(group_col)} = g.{q('id')} WHERE ug.{q(user_col)} = {q(model._meta.db_table)}.{q(model._meta.pk.column)})"
+    rows = (
+        f"FROM {q(Group._meta.db_table)} g JOIN {q(through.db_table)} ug ON ug.{q(group_col)} = g.{q('id')} "
+        f"WHERE ug.{q(user_col)} = {q(model._meta.db_table)}.{q(model._meta.pk.column)}"
     )
-    return RawSQL(sql, [], output_field=ArrayField(CharField()))
+    if connection.vendor == "postgresql":
+        return RawSQL(f"ARRAY(SELECT g.{q('name')} {rows})", [], output_field=ArrayField(CharField()))
+    return RawSQL(f"(SELECT json_group_array(g.{q('name')}) {rows})", [], output_field=JSONField())

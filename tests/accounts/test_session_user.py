@@ -1,8 +1,7 @@
-"""The session's user comes with their roles: role checks on a page cost no query of their own (PostgreSQL)."""
+"""The session's user comes with their roles: role checks on a page cost no query of their own."""
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
 from django.urls import reverse
 
 from apps.accounts.backends import NormalizedUsernameBackend
@@ -13,8 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_session_user_carries_the_roles_of_their_groups(supervisor, admin_user, django_assert_num_queries):
-    queries = 1 if connection.vendor == "postgresql" else 2  # the user with the group names, or the user then roles
-    with django_assert_num_queries(queries):
+    with django_assert_num_queries(1):  # the user with the names of their groups
         user = NormalizedUsernameBackend().get_user(supervisor.pk)
         assert is_supervisor(user) and is_analyst(user) and not is_admin(user)
     assert NormalizedUsernameBackend().get_user(admin_user.pk)._readout_roles == {ADMIN}  # a superuser is an admin
