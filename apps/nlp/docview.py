@@ -291,16 +291,11 @@ class DocView:
                 ent = self.doc[start:end]
                 lo, _ = self.para_bounds(start)
                 left = start
+                if speaker_name_parts(ent.text)[1] and fold(ent[0].text) in COUNTRIES:
+                    # "Minister of Foreign Affairs of Armenia Ararat Mirzoyan", NER's entity taking in the country
+                    left = _title_complements_start(self.doc, left, lo)
                 while left > lo and _modifies_name(self.doc[left - 1]):
-                    left -= 1
-                    # "Minister for Foreign Affairs of Germany Johann Wadephul": the title's capitalised complements
-                    while (
-                        left - 2 >= lo
-                        and self.doc[left - 1].lower_ in ("of", "for")
-                        and self.doc[left - 2].pos_ == "PROPN"
-                        and self.doc[left - 2].text[:1].isupper()
-                    ):
-                        left -= 2
+                    left = _title_complements_start(self.doc, left - 1, lo)
                 while left < start and self.doc[left].text == "-":
                     left += 1
                 if left < start:
@@ -330,6 +325,19 @@ class DocView:
 
 # "Department of Foreign Affairs (DFA)": capitalised words (small words between them) and a bracketed acronym
 _ACRONYM_RE = re.compile(r"((?:[A-Z][\w'’-]*\s+(?:(?:of|for|and|on|the|de)\s+)*){2,})\(([A-Z]{2,6})\)")
+
+
+def _title_complements_start(doc, left: int, lo: int) -> int:
+    """ "Minister for Foreign Affairs of Germany Johann Wadephul": the title's capitalised "of"/"for" complements
+    before token ``left`` belong to it; the first token of the title so far."""
+    while (
+        left - 2 >= lo
+        and doc[left - 1].lower_ in ("of", "for")
+        and doc[left - 2].pos_ == "PROPN"
+        and doc[left - 2].text[:1].isupper()
+    ):
+        left -= 2
+    return left
 
 
 def _modifies_name(tok: Token) -> bool:

@@ -36,6 +36,15 @@ WORLD = json.loads((_DATA_DIR / "world.json").read_text(encoding="utf-8"))
 TITLE_WORDS = frozenset(WORLD["title_words"])
 # Honorifics are dropped from the name and not kept as a role.
 HONORIFICS = frozenset(WORLD["honorifics"])
+# honorifics that are common words in lower case ("HE" for His Excellency): matched as written
+CAPITAL_HONORIFICS = frozenset(WORLD["honorifics_in_capitals"])
+
+
+def is_honorific(word: str) -> bool:
+    """ "Mr", "Dr.", "H.E.", "HE" (not "he")."""
+    return word.casefold() in HONORIFICS or word in CAPITAL_HONORIFICS
+
+
 # "Ma." (Maria), "Mohd." (Mohammad): given names written abbreviated, without their full stop
 GIVEN_NAME_STEMS = frozenset(a.removesuffix(".").casefold() for a in WORLD["given_name_abbreviations"])
 DETERMINERS = frozenset("a an the this that these those its their".split())
@@ -79,6 +88,15 @@ def _is_capitalised(tok: str) -> bool:
     return bool(tok) and (tok[0].isupper() or (not tok[0].isalpha() and any(c.isupper() for c in tok)))
 
 
+def _is_name_part(tok: str) -> bool:
+    """A word of a name: capitalised, a particle ("bin", "van"), or a particle glued to a capitalised name by a
+    hyphen ("al-Shaibani", "el-Sisi")."""
+    if _is_capitalised(tok) or tok.casefold() in NAME_PARTICLES:
+        return True
+    particle, _, rest = tok.partition("-")
+    return particle.casefold() in NAME_PARTICLES and _is_capitalised(rest)
+
+
 def strip_determiner(surface: str) -> str:
     """'The air force' -> 'air force'; keeps the rest of the surface verbatim."""
     parts = surface.split(None, 1)
@@ -118,7 +136,7 @@ def speaker_name_parts(surface: str) -> tuple[str, str]:
     """
     text = strip_possessive(strip_determiner(" ".join(surface.split())))
     tokens = [t for t in _TOKEN_RE.findall(text)]
-    while tokens and tokens[0].casefold() in HONORIFICS:
+    while tokens and is_honorific(tokens[0]):
         tokens.pop(0)
     if not tokens:
         return "", ""
@@ -128,7 +146,7 @@ def speaker_name_parts(surface: str) -> tuple[str, str]:
             last_title = i
     if last_title >= 0:
         rest = tokens[last_title + 1 :]
-        while rest and rest[0].casefold() in HONORIFICS:
+        while rest and is_honorific(rest[0]):
             rest = rest[1:]
         # "Secretary of State Marco Rubio", "Minister of Foreign Affairs of Moldova Mihai Popsoi": the "of"
         # complements of the title (title words or a country) belong to it
@@ -147,7 +165,7 @@ def speaker_name_parts(surface: str) -> tuple[str, str]:
         if (
             rest
             and _is_capitalised(rest[0])
-            and all(_is_capitalised(t) or t.casefold() in NAME_PARTICLES for t in rest)
+            and all(_is_name_part(t) for t in rest)
             and not _is_generic(_clean_token(t).casefold() for t in rest)
             # "Israel's Prime Minister's Office": a body named after a title is not a titled person
             and strip_possessive(_clean_token(rest[-1])).casefold() not in ORG_NOUNS

@@ -1767,7 +1767,7 @@ class SpeakerResolver:
             if group is not None:
                 return group
         first = True
-        recent = self._exact_title_subject(wanted[-1], char)
+        recent = self._exact_title_subject(wanted, char)
         for pos, mid, prev in reversed(self._log):
             if pos >= char or self.registry.kind_of(mid) != "person" or prev.plural:
                 continue
@@ -1844,11 +1844,13 @@ class SpeakerResolver:
                 return mid
         return None
 
-    def _exact_title_subject(self, head: str, char: int) -> tuple[int, int] | None:
+    def _exact_title_subject(self, wanted: list[str], char: int) -> tuple[int, int] | None:
         """Exact title rule: "The minister said" after "Chile's minister of trade, Ana Ruiz, welcomed the deal" is
         Ana Ruiz, a person who was the subject of a main clause, not yet quoted, whose own title has the
         description's head word, rather than an earlier quoted president of the same broad family (within two
-        paragraphs). Returns (position, mention id)."""
+        paragraphs). The description's modifiers must agree with that title too: "the Serbian minister" is not
+        the Russian minister who was the last subject. Returns (position, mention id)."""
+        head = wanted[-1]
         if head not in TITLE_WORDS:
             return None
         view = self.view
@@ -1860,9 +1862,14 @@ class SpeakerResolver:
             if not self._in_content(pos):
                 mid, src = self._subject(int(self._subj_rows[j]), pos)
                 if mid is not None and src.kind == "person" and not src.plural and src.name:
-                    words = {w.strip(",.").casefold() for w in src.role.split()}
-                    if head in {ROLE_SYNONYM.get(w, w) for w in words}:
-                        return pos, mid
+                    words = {ROLE_SYNONYM.get(w, w) for w in (w.strip(",.").casefold() for w in src.role.split())}
+                    if head in words:
+                        # the modifiers may come from any title the text gives this person ("Minister Mirzoyan"
+                        # after "Minister of Foreign Affairs of Armenia Ararat Mirzoyan")
+                        titles = [r for _, n, r, _ in view.titled_persons() if same_speaker(n, src.name)]
+                        words |= _role_words(titles)
+                        if all(_modifier_fits(m, words, set()) for m in wanted[:-1]):
+                            return pos, mid
             j -= 1
         return None
 
