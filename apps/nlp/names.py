@@ -208,6 +208,18 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).translate(_FOLD_TABLE)
 
 
+_UNACCENT_TABLE = {
+    **_FOLD_TABLE,
+    **{ord(chr(k).upper()): v.capitalize() for k, v in _FOLD_TABLE.items() if len(chr(k).upper()) == 1},
+}
+
+
+def unaccented(text: str) -> str:
+    """The same text without accents, case kept: "Andrej Babiš" -> "Andrej Babis", "Łukasz" -> "Lukasz"."""
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).translate(_UNACCENT_TABLE)
+
+
 def alias_key(surface: str) -> str:
     """The stored lookup key of a surface form: case-folded, white space collapsed (accents kept, so that
     keys written before stay valid)."""

@@ -106,7 +106,8 @@ def _direct_candidates(view: DocView, by_token: dict[int, Cue]) -> tuple[list[_C
             if r.reopens:  # 'the pair "discussed X.\n"They agreed Y."': the later paragraphs may continue
                 unattributed.append(QuoteRegion(r.reopens[0], r.close, r.double, r.reopens[1:]))
             continue
-        cue.used = True
+        if not (cue.content is not None and cue.content[0] >= _region_tokens(view, r)[1]):
+            cue.used = True  # the first half of a split quotation leaves the cue to the second half
         out.append(_Candidate(*inner, cue, "direct", _DIRECT, "direct", _CONFIDENCE["direct"], cue.source))
     return out, unattributed
 
@@ -416,6 +417,8 @@ def _attribute_region(view: DocView, r: QuoteRegion, by_token: dict[int, Cue]) -
                 return cue
             if cue.comp is not None and a <= cue.comp.i < b:
                 return cue
+            if _split_quote(view, cue, k):
+                return cue  # '"A," Landau said, "and B."': the parser took the second half for the complement
             break  # that cue reports something else
         if not (t.is_punct or t.is_space):
             seen += 1
@@ -445,6 +448,22 @@ def _attribute_region(view: DocView, r: QuoteRegion, by_token: dict[int, Cue]) -
         seen += 1
         k -= 1
     return None
+
+
+def _split_quote(view: DocView, cue: Cue, k: int) -> bool:
+    """Whether the cue at token ``k``, after a quotation, is followed by a comma and a second quotation that
+    holds the whole of the cue's content: one quotation split around its attribution."""
+    if cue.content is None:
+        return False
+    doc = view.doc
+    end = max(k + 1, cue.block[1])  # past the attribution ("Landau said")
+    while end < len(doc) and doc[end].text in (",", " "):
+        end += 1
+    if end >= len(doc) or doc[end].text not in ALL_MARKS:
+        return False
+    opens = doc[end].idx
+    r = next((r for r in view.regions if r.open == opens), None)
+    return r is not None and r.open < view.doc[cue.content[0]].idx and view.tok_end(cue.content[1] - 1) <= r.close + 1
 
 
 def _kind_of(view: DocView, span: tuple[int, int]) -> tuple[str, tuple[int, int]]:

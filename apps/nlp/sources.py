@@ -280,7 +280,11 @@ def subject_of(view: DocView, tok: Token, lo: int, hi: int) -> tuple[Token | Non
         if subj is not None and subj.i < cur.i and _fronted_participle(subj):
             subj = _fronted_participle_subject(subj) or subj
         if subj is None and cur is tok:
-            subj = _participle_subject(cur, lo, hi) or _stranded_name(view, cur, lo)
+            subj = (
+                _participle_subject(cur, lo, hi)
+                or _stranded_name(view, cur, lo)
+                or _name_before_who_clause(view, cur, lo)
+            )
         if subj is None and cur is tok and tok.head.i < tok.i and interposed_participle(tok.head):
             # "Ana Ruiz, asked whether ..., said": the parser hung "said" under "asked"; her subject is its own
             subj = next(c for c in tok.head.children if c.dep_ == "nsubj")
@@ -417,6 +421,24 @@ def _stranded_name(view: DocView, verb: Token, lo: int) -> Token | None:
     if start <= lo or doc[start - 1].text != ",":
         return None
     return doc[k]
+
+
+def _name_before_who_clause(view: DocView, verb: Token, lo: int) -> Token | None:
+    """'Sen. Dick Durbin, who co-chairs the caucus and is retiring in January, said ...': a verb left with no
+    subject right after a comma, in a sentence that opens with a person's name followed by ", who": the parser
+    lost the name inside the relative clause; the name is the subject."""
+    doc = view.doc
+    if verb.i - 1 <= lo or doc[verb.i - 1].text != ",":
+        return None
+    start = verb.i - 1
+    while start > lo and doc[start - 1].text not in (".", "!", "?", ";"):
+        start -= 1
+    for k in range(start, min(start + 6, verb.i - 3)):
+        if doc[k].ent_type_ in PERSON_LABELS and doc[k + 1].ent_iob_ != "I":
+            if doc[k + 1].text == "," and doc[k + 2].lower_ == "who":
+                return doc[k]
+            return None
+    return None
 
 
 def _affiliation_of(name: Token, desc: Token) -> bool:
@@ -988,8 +1010,14 @@ def _named_person_by_context(name, head: Token) -> bool:
 
 
 def _name_like(tokens) -> bool:
-    """Proper-noun tokens, each capitalised ("Donnchadh Ó Laoghaire", "Ewuare II")."""
-    return bool(tokens) and tokens[-1].pos_ == "PROPN" and all(t.text[:1].isupper() for t in tokens)
+    """Proper-noun tokens, each capitalised ("Donnchadh Ó Laoghaire", "Ewuare II"), hyphens inside a word
+    allowed ("Marie-Claude Tremblay", whose last word the tagger may call a noun when NER tags the name whole)."""
+    if not tokens:
+        return False
+    last = tokens[-1]
+    if not (last.pos_ == "PROPN" or (len(tokens) >= 2 and last.ent_type_ and last.ent_iob_ == "I")):
+        return False
+    return all(t.text[:1].isupper() or (t.text == "-" and not t.whitespace_) for t in tokens)
 
 
 def _titled_object(obj: Token) -> bool:
@@ -1156,7 +1184,12 @@ def _read_person(view: DocView, subj: Token, left: int, right: int, lo: int, hi:
             continue
         if not (
             doc[p0 - 1].pos_ == "PROPN"
-            and (doc[p0].ent_iob_ == "I" or doc[p0 - 1].ent_type_ in PERSON_LABELS or not doc[p0].ent_type_)
+            and (
+                doc[p0].ent_iob_ == "I"
+                or doc[p0 - 1].ent_type_ in PERSON_LABELS
+                or not doc[p0].ent_type_
+                or _untagged_given_name(doc[p0 - 1])  # "Enver Solomon" with NER's entity "Solomon"
+            )
         ):
             break
         if doc[p0 - 1].ent_type_ and doc[p0 - 1].ent_type_ not in PERSON_LABELS:
@@ -1178,6 +1211,25 @@ def _read_person(view: DocView, subj: Token, left: int, right: int, lo: int, hi:
         name, role = name3, role3
     role = " ".join(w for w in role.split() if w.casefold() not in HONORIFICS)  # "Mr Raab": no role
     return Source(left, right, "person", name=name, role=role or appositive_role(view, subj, lo, hi))
+
+
+def _named_after(name: str, body: str) -> bool:
+    """Whether ``body`` is a body named after ``name`` and a body noun: "Trump administration", "Modi government"."""
+    words = body.split()
+    return len(words) >= 2 and " ".join(words[:-1]) == name and words[-1].casefold() in ORG_NOUNS
+
+
+def _untagged_given_name(tok: Token) -> bool:
+    """A capitalised given name (data: given_names.json) NER left out of the name it is a compound of, not a
+    title word ("Enver" of "Solomon"; not "Africa" as the object of "Advisor for")."""
+    return (
+        not tok.ent_type_
+        and tok.dep_ == "compound"
+        and tok.head.ent_type_ in PERSON_LABELS
+        and tok.text[:1].isupper()
+        and tok.lower_ not in TITLE_WORDS
+        and is_given_name(tok.text)
+    )
 
 
 def _place_of_title(view: DocView, k: int, left: int) -> bool:
@@ -1220,9 +1272,11 @@ def _read_body(view: DocView, subj: Token, left: int, right: int, bare: str, hea
     org = [t for t in doc[left:right] if t.ent_type_ == "ORG"]
     extra = ()
     if org:
-        ent_text = view.span_text(org[0].i, org[-1].i + 1)
-        if ent_text != bare:
-            extra = (strip_determiner(ent_text),)
+        ent_text = strip_determiner(view.span_text(org[0].i, org[-1].i + 1))
+        if ent_text != bare and not _named_after(
+            ent_text, strip_possessive(bare)
+        ):  # not "Trump" of "Trump administration"
+            extra = (ent_text,)
     name, role = strip_possessive(bare), ""
     if subj.pos_ == "PROPN" and org:
         o0 = org[-1].i
@@ -1425,6 +1479,8 @@ class SpeakerResolver:
         elif src.kind is not None:
             if src.kind == "organisation":
                 self._name_epithet(src, surface, src.start)
+            elif src.name:
+                self._name_the_body(src, span[0])
             mid = self._described(src, span[0])
             if mid is None and src.kind == "organisation":
                 mid = self._reporting_body(surface, span[0])
@@ -1689,8 +1745,16 @@ class SpeakerResolver:
         ("at the invitation of the Ministry of Foreign Affairs (MOFA)"), within eight paragraphs: that body,
         under its name. Two different ministries named: no guess."""
         noun = _bare_body_noun(surface)
-        if noun is None:
+        name = None if noun is None else self._body_named_before(noun, char)
+        if name is None:
             return None
+        return self.registry.add(
+            SpeakerMention(surface=surface, name=name, role="", kind="organisation", position=char)
+        )
+
+    def _body_named_before(self, noun: str, char: int) -> str | None:
+        """The one body the text named before ``char`` (outside quotes, within eight paragraphs) whose name has
+        the body noun ``noun`` ("ministry"): its name; None if none or two different ones."""
         view, found = self.view, {}
         for start, end, label in view.entities():
             pos = view.starts[start]
@@ -1701,12 +1765,19 @@ class SpeakerResolver:
             name = strip_determiner(strip_possessive(view.span_text(start, end)))
             if noun in name.casefold().split() and name[:1].isupper():
                 found.setdefault(fold(name), name)
-        if len(found) != 1:
-            return None
-        (name,) = found.values()
-        return self.registry.add(
-            SpeakerMention(surface=surface, name=name, role="", kind="organisation", position=char)
-        )
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    def _name_the_body(self, src: Source, char: int) -> None:
+        """'A department spokesperson said' after 'the State Department announced ...': an unnamed source
+        described by a bare body noun takes the name of the one such body the text named before ("State
+        Department spokesperson")."""
+        first, _, rest = src.name.partition(" ")
+        # not "government": sources of a country's own government are rarely another body's the text named
+        if not rest or first == "government" or first not in ORG_NOUNS or description_head(rest) not in PERSON_NOUNS:
+            return
+        body = self._body_named_before(first, char)
+        if body is not None:
+            src.name = f"{body} {rest}"
 
     def _spokespersons_body(self, surface: str, char: int) -> int | None:
         """'the ministry said' after 'Foreign Ministry spokesman Ana Ruiz said': the body named in the title of
@@ -1779,8 +1850,9 @@ class SpeakerResolver:
             name = self.registry.name_of(mid)
             titled = (r for _, n, r, _ in view.titled_persons() if same_speaker(n, name))
             roles = [*self.registry.roles_of(mid), *titled]
-            if name.split()[0].casefold() in PERSON_NOUNS:
-                roles.append(name)  # a described speaker: "spokeswoman for the German Economy Ministry"
+            if name.split()[0].casefold() in PERSON_NOUNS or description_head(name) in PERSON_NOUNS:
+                # a described speaker: "spokeswoman for the German Economy Ministry", "State Department spokesperson"
+                roles.append(name)
             role_words = _role_words(roles)
             role_words |= _acronyms_of_role(wanted[:-1], view.acronyms(), role_words)
             if _role_fits(wanted, role_words) and name.casefold() != " ".join(wanted):
@@ -1878,7 +1950,8 @@ class SpeakerResolver:
         no earlier source or titled person to name, is the person named as the subject of the sentence just
         before it (a full name, in the same or the previous paragraph)."""
         view, doc = self.view, self.view.doc
-        if wanted[-1] not in TITLE_WORDS and wanted[-1] not in _PARTY_MEMBER_NOUNS:
+        unnamed = wanted[-1] in _ANONYMOUS_NOUNS  # "A senior source was blunt. ... the source said"
+        if wanted[-1] not in TITLE_WORDS and wanted[-1] not in _PARTY_MEMBER_NOUNS and not unnamed:
             return None  # "the Social Democrat" describes the person just named as a title does
         sent = doc[src.start].sent
         if sent.start == 0:
@@ -1898,8 +1971,11 @@ class SpeakerResolver:
             return None
         lo, hi = view.para_bounds(subj.i)
         person = describe(view, subj, lo, hi)
-        if person.kind != "person" or not person.name[:1].isupper():
-            return None  # a name: "A new round of talks ended ..." names no one
+        if unnamed and _anonymous_single(person) and set(wanted) <= set(person.name.casefold().split()):
+            # the unnamed source the sentence before was about, with the same head noun and every word of this one
+            return self._register(person, int(view.idx[subj.i]))
+        if person.kind != "person" or person.plural or not person.name[:1].isupper():
+            return None  # a name: "A new round of talks ended ..." names no one, nor do "Haitian officials"
         if not (
             _full_name(subj) or len(person.name.split()) >= 2 or self._named_in_full_before(person.name, wanted, char)
         ):
@@ -2009,6 +2085,8 @@ class SpeakerResolver:
             if kind == "person":  # "Prince Faisal bin Farhan" tagged whole: the title is no part of the name
                 name = speaker_name_parts(name)[0] or name
             k = registry.match(name, kind)
+            if k is not None and kind == "organisation" and _named_after(name, registry.name_of_cluster(k)):
+                continue  # "Trump" in "the Trump administration": the person it is named after, not the body
             if k is not None:
                 registry.add_surface(k, name, as_name=kind == "person")
         for _, name, role, surface in view.titled_persons():

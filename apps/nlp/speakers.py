@@ -99,6 +99,9 @@ class SpeakerRegistry:
         if surface and surface not in cl.surfaces:
             cl.surfaces.append(surface)
 
+    def name_of_cluster(self, cluster: int) -> str:
+        return self._clusters[cluster].canonical
+
     def name_of(self, mention_id: int) -> str:
         return self._clusters[self._mention_cluster[mention_id]].canonical
 

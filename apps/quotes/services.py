@@ -145,7 +145,11 @@ class _Known:
         ("Cho" known for Cho Tae-yul does not make "Cho Hyun" him); for people, else those whose name or a
         fuller alias is the same person by the name matcher (a one-word alias bridges no two full names)."""
         exact = {pk for f in _alias_forms(info) for pk in self.by_key.get(alias_key(f), ())}
-        fitting = [pk for pk in exact if self.speakers[pk].kind == info.kind] or list(exact)
+        # a speaker of the other kind fits only by the info's own name (NER's kind may be wrong), never through
+        # an alias: "Trump" said of the body "Trump administration" does not make it the person
+        fitting = [pk for pk in exact if self.speakers[pk].kind == info.kind] or sorted(
+            self.by_key.get(alias_key(info.name), ())
+        )
         if info.kind == Speaker.Kind.PERSON:
             fitting = [pk for pk in fitting if names.same_speaker(self.speakers[pk].name, info.name)]
         if len(fitting) > 1:  # "Wang Yi" fits "Wang Yi" and a speaker known only as "Wang": the full name decides
@@ -237,7 +241,7 @@ def _alias_forms(info: SpeakerInfo) -> list[str]:
     accent-free spelling when it differs, so a later article without the accents finds the speaker."""
     forms = [info.name, *(a for a in info.aliases if names.names_the_same(a, info.name, info.kind))]
     keys = {alias_key(x) for x in forms}
-    return forms + [f for f in (names.fold(x) for x in forms) if alias_key(f) not in keys]
+    return forms + [f for f in (names.unaccented(x) for x in forms) if alias_key(f) not in keys]
 
 
 # --- quotes ------------------------------------------------------------------------------------------------

@@ -407,3 +407,21 @@ def test_descriptions_are_not_recorded_as_aliases():
     services.speakers_resolve(infos=[SpeakerInfo(name="Mao Ning", kind="person", aliases=aliases)])
     keys = set(SpeakerAlias.objects.values_list("alias_key", flat=True))
     assert keys == {"mao ning", "foreign ministry spokeswoman mao ning"}
+
+
+def test_a_body_does_not_join_a_person_through_an_alias_but_an_ner_slip_of_kind_still_does():
+    trump = speaker("Donald Trump", aliases=["Trump"])
+    body = SpeakerInfo(name="Trump administration", kind="organisation", aliases=("Trump",))
+    assert services.speakers_resolve(infos=[body])["Trump administration"] != trump
+    slip = SpeakerInfo(name="Donald Trump", kind="organisation")  # the person's own name, tagged ORG
+    assert services.speakers_resolve(infos=[slip])["Donald Trump"] == trump
+
+
+def test_an_accented_name_is_also_recorded_without_accents_with_its_case():
+    resolved = services.speakers_resolve(
+        infos=[SpeakerInfo(name="Andrej Babiš", kind="person", aliases=("Prime Minister Babiš",))]
+    )
+    assert set(resolved["Andrej Babiš"].aliases.values_list("alias", flat=True)) >= {
+        "Andrej Babis",
+        "Prime Minister Babis",
+    }
