@@ -110,7 +110,7 @@ def strip_possessive(name: str) -> str:
     return _POSSESSIVE_RE.sub("", name) if name else name
 
 
-_TITLE_COMPLEMENTS = frozenset(("affairs", "state", "defense", "defence"))
+_TITLE_COMPLEMENTS = frozenset(WORLD["portfolio_words"])
 
 
 def _reads_as_name(tokens: list[str]) -> bool:

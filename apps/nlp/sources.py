@@ -20,6 +20,7 @@ from .cues import FRAGMENT_CUES, SPEECH, STRONG
 from .docview import DocView, among, any_of, coordinated_title_start, id_set, ids
 from .names import (
     COUNTRIES,
+    COUNTRY_OF,
     DOCUMENT_NOUNS,
     GIVEN_NAME_STEMS,
     HONORIFICS,
@@ -325,11 +326,23 @@ def subject_of(view: DocView, tok: Token, lo: int, hi: int) -> tuple[Token | Non
         if reporter is not None and lo <= reporter.i < hi:
             cur, own = reporter, False  # "X said the country could not afford Y and accused Z of ...": X
             continue
-        if cur.dep_ in ("advcl", "conj", "xcomp"):
+        if cur.dep_ in ("advcl", "conj", "xcomp") or _misparsed_conjunct(cur, head):
             cur, own = head, False
             continue
         break
     return None, own
+
+
+def _misparsed_conjunct(verb: Token, head: Token) -> bool:
+    """'X said A but cautioned that B', with "cautioned" parsed as the complement of "said": a verb right after
+    a conjunction, hung as the complement of an earlier reporting verb, is that verb's conjunct."""
+    return (
+        verb.dep_ == "ccomp"
+        and verb.i > 0
+        and verb.doc[verb.i - 1].dep_ == "cc"
+        and head.lemma_ in _REPORT_VERBS
+        and head.i < verb.i
+    )
 
 
 def _one_split_name(subjects: list[Token]) -> bool:
@@ -836,8 +849,11 @@ def _titled_name_over_coordination(view: DocView, subj: Token, left: int, hi: in
         return None
     if not any(w.casefold() in TITLE_WORDS for w in role.split()[-2:]):
         return None  # the role must end in a title: "Alice Moreau and Tom Reyes" is two people
-    if any(t.ent_type_ in PERSON_LABELS and t.text not in words for t in view.doc[left:end]):
-        return None  # "Prime Minister Sanae Takaichi and South Korean President Lee Jae-myung": two people
+    if any(
+        t.ent_type_ in PERSON_LABELS and t.text not in words and fold(t.text) not in COUNTRY_OF
+        for t in view.doc[left:end]
+    ):  # "Prime Minister Sanae Takaichi and South Korean President Lee Jae-myung": two people ("Kazakh" is no one)
+        return None
     return Source(left, end, "person", name=name, role=role)
 
 
@@ -1870,11 +1886,29 @@ class SpeakerResolver:
             # a bare "the spokesman" goes back past sources whose role does not fit, within the window
         if recent is not None:
             return recent[1]
+        if words[-1][:1].isupper() and wanted[-1] in TITLE_WORDS:
+            holder = self._office_holder(wanted, char)
+            if holder is not None:
+                return holder
         titled = self._described_titled(wanted, char)
         if titled is not None:
             return titled
         previous = self._previous_subject(src, wanted, char)
         return previous if previous is not None else self._named_next(src, wanted, char)
+
+    def _office_holder(self, wanted: list[str], char: int) -> int | None:
+        """'The Chairperson said' or 'The Minister replied' in minutes or a committee report, the title written
+        with a capital: the office's one holder the text has quoted before, however far back (two people of
+        that title quoted: no guess)."""
+        holders: dict[str, int] = {}  # name -> latest mention
+        for pos, mid, prev in self._log:
+            if pos >= char or prev.plural or self.registry.kind_of(mid) != "person":
+                continue
+            name = self.registry.name_of(mid)
+            titled = [r for _, n, r, _ in self.view.titled_persons() if same_speaker(n, name)]
+            if _role_fits(wanted, _role_words([*self.registry.roles_of(mid), *titled])):
+                holders[name] = mid
+        return next(iter(holders.values())) if len(holders) == 1 else None
 
     def _same_unnamed(self, wanted: list[str], char: int) -> int | None:
         """Same-unnamed rule: "The source, who requested anonymity, said" after "A French diplomatic source said"
@@ -1967,8 +2001,8 @@ class SpeakerResolver:
             # "SEOUL, July 8 (Yonhap) -- Ana Ruiz, ..., rejected": the person hung on the dateline
             dash = _dateline_dash(subj, subj.head)
             subj = next((c for c in subj.children if c.dep_ == "appos" and c.i > dash), None)
-        if subj is None:
-            return None
+        if subj is None or self._in_content(int(view.idx[subj.i])):
+            return None  # '"Our position has not changed. ...," the minister said': no one the quote speaks of
         lo, hi = view.para_bounds(subj.i)
         person = describe(view, subj, lo, hi)
         if unnamed and _anonymous_single(person) and set(wanted) <= set(person.name.casefold().split()):

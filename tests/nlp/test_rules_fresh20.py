@@ -85,3 +85,46 @@ def test_a_body_named_after_a_person_does_not_take_the_persons_name_as_an_alias(
     )
     body = next(s for s in speakers if s.name == "Trump administration")
     assert "Trump" not in body.aliases
+
+
+def test_a_sentence_inside_the_quotation_is_not_the_subject_a_description_goes_back_to(extract):
+    quotes, _ = extract(
+        '"Our stance has not changed. The plan agreed in Lima is clear: first a ceasefire, then talks," the '
+        "minister said."
+    )
+    assert list(speakers_of(quotes).values()) == [None]  # not "Our stance"
+
+
+def test_a_portfolio_after_of_belongs_to_the_title_not_to_the_name():
+    from apps.nlp.names import speaker_name_parts
+
+    assert speaker_name_parts("Kenya's Minister of Information Amina Odhiambo") == (
+        "Amina Odhiambo",
+        "Kenya's Minister of Information",
+    )
+    assert speaker_name_parts("Minister of Tourism Joan Baptiste")[0] == "Joan Baptiste"
+
+
+def test_the_capitalised_office_in_a_committee_report_is_its_one_holder_however_far_back(extract):
+    paragraphs = [
+        "The Minister of Foreign Affairs, Mr Ronald Lamola, told the Committee that the country would not beg.",
+        *[f"Member {n} asked about the budget for the {n}th time." for n in range(4, 12)],
+        "The Minister replied that a new ambassador would be named soon.",
+    ]
+    quotes, _ = extract("\n\n".join(paragraphs))
+    assert speakers_of(quotes)["a new ambassador would be named soon"] == "Ronald Lamola"
+
+
+def test_a_demonym_ner_tagged_as_a_person_does_not_split_a_coordinated_title(extract):
+    quotes, _ = extract(
+        "Kazakh Deputy Prime Minister and Foreign Minister Yermek Kosherbayev said cargo volumes had grown."
+    )
+    assert speakers_of(quotes) == {"cargo volumes had grown": "Yermek Kosherbayev"}
+
+
+def test_a_second_speech_verb_parsed_as_the_first_ones_complement_keeps_the_subject(extract):
+    quotes, _ = extract(
+        'Maritime law expert Dr Azlan Rashid said the agreement was a "pragmatic step" but cautioned that the '
+        "details would decide its success."
+    )
+    assert speakers_of(quotes)["the details would decide its success"] == "Azlan Rashid"
