@@ -19,6 +19,7 @@ from spacy.tokens import Token
 from .cues import FRAGMENT_CUES, SPEECH, STRONG
 from .docview import DocView, among, any_of, coordinated_title_start, id_set, ids
 from .names import (
+    CAPITAL_HONORIFICS,
     COUNTRIES,
     COUNTRY_OF,
     DOCUMENT_NOUNS,
@@ -41,6 +42,7 @@ from .names import (
     fold,
     gender_of_name,
     is_given_name,
+    is_honorific,
     same_nationality,
     same_speaker,
     short_role,
@@ -423,9 +425,18 @@ _PAIRING_RE = re.compile(r"^[A-Z][a-z]+[-–][A-Z][a-z]+$")
 def _stranded_name(view: DocView, verb: Token, lo: int) -> Token | None:
     """'Speaking ... with President Donald Trump, Ms McEntee said ...': a verb left with no subject, right after
     a person's name that opens its clause after a comma (the parser hung the name on the noun before it as an
-    appositive): the name is the subject."""
+    appositive), or closing an appositive ("Speaking for the A3, Somalia's ambassador, Abukar Dahir Osman, said",
+    the description hung on the participle's object): the name is the subject, or the description it stands in
+    apposition to, which gives the name and its title."""
     doc = view.doc
     k = verb.i - 1
+    closing = k - 1 > lo and doc[k].text == ","
+    # not "X will answer, the official representative ..., Y, said", where the description hangs on the content
+    main = verb.dep_ == "ROOT" and not any(c.dep_ == "ccomp" and c.i < verb.i for c in verb.children)
+    if closing and not main:
+        return None
+    if closing:
+        k -= 1
     if k <= lo or doc[k].ent_type_ not in PERSON_LABELS or doc[k].pos_ != "PROPN":
         return None
     start = k
@@ -433,7 +444,10 @@ def _stranded_name(view: DocView, verb: Token, lo: int) -> Token | None:
         start -= 1
     if start <= lo or doc[start - 1].text != ",":
         return None
-    return doc[k]
+    name = doc[k]
+    if closing and name.dep_ == "appos" and name.head.i < start and name.head.pos_ in ("NOUN", "PROPN"):
+        return name.head
+    return name
 
 
 def _name_before_who_clause(view: DocView, verb: Token, lo: int) -> Token | None:
@@ -771,6 +785,10 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
     """Read a subject as a named person, a described person or body, a pronoun, or unknown."""
     if subj.is_space or subj.is_punct:
         return Source(subj.i, subj.i + 1, None)  # a line break the parser hung as a subject is no one
+    if subj.text in CAPITAL_HONORIFICS:  # "HE the Prime Minister affirmed": His Excellency, not "he"
+        title = next((c for c in view.kids(subj) if c.dep_ == "appos" and c.i > subj.i), None)
+        if title is not None:
+            subj = title
     low = subj.lower_
     if subj.pos_ == "PRON" or low in PERSON_PRONOUNS or low in THING_PRONOUNS:
         return describe_pronoun(subj)
@@ -787,6 +805,9 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
     joint = describe_joint(subj, left, right, hi)
     if joint is not None:
         return joint
+    polity = _polity(view, subj, left, hi)
+    if polity is not None:
+        return polity
     bare = strip_determiner(view.span_text(left, right))
     if subj.pos_ == "PROPN" and any(
         c.dep_ == "appos" and c.pos_ == "NOUN" and c.lemma_.lower() in ORG_NOUNS for c in view.kids(subj)
@@ -800,6 +821,25 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
     if person is not None:
         return person
     return _describe_by_head(view, subj, left, right, lo, hi, bare)
+
+
+_POLITY_NOUNS = frozenset(WORLD["polity_nouns"])
+
+
+def _polity(view: DocView, subj: Token, left: int, hi: int) -> Source | None:
+    """'The State of Qatar has said', 'the Kingdom of Saudi Arabia': a country's formal name is the country."""
+    if subj.lower_ not in _POLITY_NOUNS or not subj.text[:1].isupper():
+        return None
+    prep = next((c for c in view.kids(subj) if c.dep_ == "prep" and c.lower_ == "of" and c.i == subj.i + 1), None)
+    pobj = next((c for c in view.kids(prep) if c.dep_ == "pobj"), None) if prep is not None else None
+    if pobj is None or pobj.ent_type_ != "GPE" or pobj.i >= hi:
+        return None
+    start = pobj.i
+    while start > prep.i + 1 and view.doc[start].ent_iob_ == "I":
+        start -= 1
+    end = pobj.i + 1
+    formal = view.span_text(subj.i, end)
+    return Source(left, end, "organisation", name=view.span_text(start, end), extra_aliases=(formal,))
 
 
 def describe_pronoun(subj: Token) -> Source:
@@ -1347,6 +1387,16 @@ def _looks_like_person_name(surface: str) -> bool:
     return caps >= 2
 
 
+def _other_office(head: str, titles: list[str]) -> bool:
+    """Whether these titles name an office ("Official Spokesperson of the Ministry", "Minister for Europe") whose
+    title word the description's head ("minister") does not fit."""
+    offices = set()
+    for title in titles:
+        words = re.split(r"\s(?:of|for|to|at)\s", title.casefold())[0].split()
+        offices |= {w for w in words if w in TITLE_WORDS}
+    return bool(offices) and not _role_fits([head], _role_words(titles))
+
+
 def _role_words(roles: list[str]) -> set[str]:
     return {ROLE_SYNONYM.get(w, w) for role in roles for w in role.casefold().split()}
 
@@ -1410,6 +1460,8 @@ def bare_definite(surface: str, src: Source) -> bool:
     """'the spokesperson', 'The official': a bare definite description. Unless it can be linked to an
     earlier source it is not a name worth storing, and the quote keeps speaker None."""
     words = surface.split()
+    if len(words) > 2 and is_honorific(words[0]) and words[1].casefold() == "the":
+        words = words[1:]  # "HE the Prime Minister"
     if src.name and src.name.casefold() not in surface.casefold():
         return False  # "The Minister of Foreign Affairs, Yusuf Tuggar, told": named by its appositive
     return src.kind == "person" and src.pronoun is None and len(words) == 2 and words[0].casefold() == "the"
@@ -1574,6 +1626,7 @@ class SpeakerResolver:
         """The speakers of the given mentions, once every quote is resolved (fuller names found elsewhere in
         the text may still become canonical here, so call it before ``name_of``)."""
         self._add_entity_aliases()
+        self.registry.merge_split_people()
         return self.registry.speakers(used)
 
     # ---- internals ------------------------------------------------------------------------------
@@ -1821,6 +1874,8 @@ class SpeakerResolver:
         'Russian President Vladimir Putin': the latest person source whose titles fit the description."""
         view = self.view
         words = view.span_text(src.start, src.end).split()
+        if len(words) > 2 and is_honorific(words[0]) and words[1].casefold() == "the":
+            words = words[1:]  # "HE the Prime Minister affirmed": His Excellency the Prime Minister
         party_member = src.kind == "organisation" and words[-1].casefold() in _PARTY_MEMBER_NOUNS  # NER: NORP
         # "the foreign minister", or a country's title with no name: "Greenland's prime minister"
         country_title = (
@@ -1886,15 +1941,66 @@ class SpeakerResolver:
             # a bare "the spokesman" goes back past sources whose role does not fit, within the window
         if recent is not None:
             return recent[1]
-        if words[-1][:1].isupper() and wanted[-1] in TITLE_WORDS:
-            holder = self._office_holder(wanted, char)
-            if holder is not None:
-                return holder
-        titled = self._described_titled(wanted, char)
-        if titled is not None:
-            return titled
-        previous = self._previous_subject(src, wanted, char)
-        return previous if previous is not None else self._named_next(src, wanted, char)
+        return self._described_further(src, wanted, char, capitalised=words[-1][:1].isupper())
+
+    def _described_further(self, src: Source, wanted: list[str], char: int, capitalised: bool) -> int | None:
+        """A description no recent source fits: its office's one holder ("The Minister", capitalised), a titled
+        person named before, the one source whose title states no nationality, the subject of the sentence
+        before, or the person the next paragraph opens with, in that order."""
+        steps = (  # in order, each only if the one before found no one (some register what they find)
+            lambda: self._office_holder(wanted, char) if capitalised and wanted[-1] in TITLE_WORDS else None,
+            lambda: self._described_titled(wanted, char),
+            lambda: self._unstated_nationality(wanted, char),
+            lambda: self._previous_subject(src, wanted, char),
+            lambda: self._named_next(src, wanted, char),
+        )
+        for step in steps:
+            found = step()
+            if found is not None:
+                return found
+        return None
+
+    def _unstated_nationality(self, wanted: list[str], char: int) -> int | None:
+        """'The Romanian official said' after 'Foreign Minister Oana Toiu said' in a Romanian agency's copy: when no
+        source's title fits a description with a nationality, the one recent person source (within five
+        paragraphs) whose title fits the rest of it and states no nationality at all is meant."""
+        rest = [w for w in wanted if w not in COUNTRY_OF]
+        if len(rest) == len(wanted) or not rest:
+            return None
+        fits: dict[str, int] = {}
+        for pos, mid, prev in reversed(self._log):
+            if pos >= char or prev.plural or self.registry.kind_of(mid) != "person":
+                continue
+            if self.view.para_of(char) - self.view.para_of(pos) > 5:
+                break
+            name = self.registry.name_of(mid)
+            titled = [r for _, n, r, _ in self.view.titled_persons() if same_speaker(n, name)]
+            words = _role_words([*self.registry.roles_of(mid), *titled])
+            if any(w in COUNTRY_OF or fold(w.rstrip("'s’")) in COUNTRIES for w in words):
+                continue  # a title that names a country or nationality says whose official this is
+            if _role_fits(rest, words):
+                fits.setdefault(name, mid)
+        if len(fits) != 1:
+            return None
+        ((name, mid),) = fits.items()
+        nationalities = [w for w in wanted if w in COUNTRY_OF]
+        return None if self._nationality_of_another(nationalities, name, char) else mid
+
+    def _nationality_of_another(self, nationalities: list[str], name: str, char: int) -> bool:
+        """Whether the text gives one of these nationalities before ``char`` (outside quotes) other than just
+        before this person's name ("Romanian FM Oana Toiu"): "Spanish Minister of Foreign Affairs, European Union
+        and Cooperation José Manuel Albares" makes the Spanish minister Albares, even with his title unread."""
+        doc = self.view.doc
+        countries = set().union(*(COUNTRY_OF[n] for n in nationalities))
+        last = set(name.casefold().split())
+        for tok in doc:
+            if tok.idx >= char:
+                break
+            if tok.lower_ not in countries or self._in_content(tok.idx):
+                continue
+            if not any(t.lower_ in last for t in doc[tok.i + 1 : tok.i + 5]):
+                return True
+        return False
 
     def _office_holder(self, wanted: list[str], char: int) -> int | None:
         """'The Chairperson said' or 'The Minister replied' in minutes or a committee report, the title written
@@ -2014,6 +2120,10 @@ class SpeakerResolver:
             _full_name(subj) or len(person.name.split()) >= 2 or self._named_in_full_before(person.name, wanted, char)
         ):
             return None  # "Trump" alone may be anyone of that name; a full name is someone
+        titles = [person.role, *(r for _, n, r, _ in view.titled_persons() if same_speaker(n, person.name))]
+        office = wanted[-1] in TITLE_WORDS and doc[src.end - 1].text[:1].isupper()  # "the Prime Minister"
+        if office and _other_office(wanted[-1], [t for t in titles if t]):
+            return None  # "Spokesperson X said ... the Prime Minister affirmed": an office of their own that differs
         if not person.role:  # the description is the title this person is known by from here on
             person.role = strip_determiner(view.span_text(src.start, src.end))
         return self._register(person, int(view.idx[subj.i]))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .names import PERSON_PRONOUNS, compatible_names, name_tokens, same_speaker, short_role
+from .names import NAME_PARTICLES, PERSON_PRONOUNS, compatible_names, name_tokens, same_speaker, short_role
 from .types import SpeakerInfo
 
 
@@ -35,8 +35,14 @@ class _Cluster:
 
     @property
     def canonical(self) -> str:
-        # the fullest name: most tokens, then first seen
-        return max(self.names, key=lambda n: (len(name_tokens(n)), -self.names.index(n)))
+        # the fullest name: most tokens, then first seen (a cluster merged into another has none left)
+        return max(self.names, key=lambda n: (len(name_tokens(n)), -self.names.index(n)), default="")
+
+
+def _proper_name(name: str) -> bool:
+    """A person's name ("Tahir Hussain Andrabi"), not a description ("senior EU diplomat")."""
+    words = name.split()
+    return bool(words) and all(w[:1].isupper() or w.casefold() in NAME_PARTICLES for w in words)
 
 
 class SpeakerRegistry:
@@ -134,12 +140,43 @@ class SpeakerRegistry:
         if as_name:
             self._add_name(cluster, surface)
 
+    def merge_split_people(self) -> None:
+        """Clusters of one person that grew apart: "Hussain Andrabi" registered while the fuller "Tahir Hussain
+        Andrabi" was still known only as "Tahir". A person cluster joins the one other person cluster whose full
+        name is the same person and longer. Call once every mention is in (mention ids then name the survivor)."""
+        people = [k for k, cl in enumerate(self._clusters) if cl.kind == "person" and _proper_name(cl.canonical)]
+        into: dict[int, int] = {}
+        for k in people:
+            name = self._clusters[k].canonical
+            longer = [
+                j
+                for j in people
+                if j != k
+                and len(name_tokens(self._clusters[j].canonical)) > len(name_tokens(name)) >= 2
+                and compatible_names(name, self._clusters[j].canonical, "person")
+            ]
+            if len(longer) == 1:
+                into[k] = longer[0]
+        for k, j in into.items():
+            while j in into:  # a chain ends at the fullest name
+                j = into[j]
+            src, dst = self._clusters[k], self._clusters[j]
+            for name in src.names:
+                self._add_name(j, name)
+            dst.roles += [r for r in src.roles if r not in dst.roles]
+            dst.surfaces += [s for s in src.surfaces if s not in dst.surfaces]
+            dst.last_position = max(dst.last_position, src.last_position)
+            src.names, src.surfaces, src.roles = [], [], []
+            self._mention_cluster = [j if c == k else c for c in self._mention_cluster]
+
     def speakers(self, used: Iterable[int] | None = None) -> list[SpeakerInfo]:
         """SpeakerInfo for the clusters of the given mention ids (all when None), in first-seen order."""
         wanted = sorted({self._mention_cluster[m] for m in used}) if used is not None else range(len(self._clusters))
         out = []
         for k in wanted:
             cl = self._clusters[k]
+            if not cl.names:
+                continue  # merged into another
             name = cl.canonical
             role = short_role(max(cl.roles, key=len)) if cl.roles else ""
             aliases = tuple(s for s in cl.surfaces if s != name and s.casefold() not in PERSON_PRONOUNS)

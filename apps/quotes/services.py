@@ -168,6 +168,9 @@ class _Known:
                 for key in (alias_key(s.name), *self.keys_of.get(pk, ()))
                 if key == alias_key(s.name) or len(names.name_tokens(key)) > 1
             )
+            # through a titled alias only with a word of the name itself: "Islamic Emirate" is in "Islamic
+            # Emirate spokesman Zabihullah Mujahid" but is not him
+            and any(names.same_speaker(word, s.name) for word in info.name.split())
         ]
 
 

@@ -425,3 +425,10 @@ def test_an_accented_name_is_also_recorded_without_accents_with_its_case():
         "Andrej Babis",
         "Prime Minister Babis",
     }
+
+
+def test_a_name_found_only_in_the_title_part_of_an_alias_is_not_that_person():
+    mujahid = speaker("Zabihullah Mujahid", aliases=["Islamic Emirate spokesman Zabihullah Mujahid"])
+    resolved = services.speakers_resolve(infos=[SpeakerInfo(name="Islamic Emirate", kind="person")])
+    assert resolved["Islamic Emirate"] != mujahid
+    assert services.speakers_resolve(infos=[SpeakerInfo(name="Mujahid", kind="person")])["Mujahid"] == mujahid
