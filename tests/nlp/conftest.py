@@ -23,7 +23,8 @@ def parsed(nlp):
 
     def many(texts: list[str]) -> list:
         missing = [t for t in dict.fromkeys(texts) if t not in cache]
-        cache.update(zip(missing, nlp.pipe(missing, batch_size=16)))
+        # hundreds of texts (the name-swap test's) are parsed on both cores; a set's dozen in this process
+        cache.update(zip(missing, nlp.pipe(missing, batch_size=16, n_process=2 if len(missing) >= 100 else 1)))
         return [cache[t] for t in texts]
 
     parse.many = many

@@ -21,7 +21,8 @@ GENERIC = {"people", "person", "reader", "readers", "interpretation", "network",
 pytestmark = pytest.mark.django_db
 
 
-def test_importing_varied_articles_leaves_a_registry_a_supervisor_need_not_clean(supervisor):
+def test_importing_varied_articles_leaves_a_registry_a_supervisor_need_not_clean(supervisor, settings):
+    settings.SPACY_N_PROCESS, settings.SPACY_N_PROCESS_MIN_TEXTS = 2, 100  # parse on both cores: hundreds of texts
     from apps.ingest.models import ImportBatch
     from apps.ingest.services import import_sources, local_sources
     from apps.quotes import services
