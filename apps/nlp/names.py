@@ -68,6 +68,8 @@ DOCUMENT_NOUNS = frozenset(
 )
 
 _TOKEN_RE = re.compile(r"\S+")
+# a quoted nickname between two words of a name: 'Jimmy "Barbecue" Chérizier'
+_NICKNAME_RE = re.compile(r"(?<=\w)\s+[\"“‘'][^\"”’']{1,30}[\"”’']\s+(?=\w)")
 _POSSESSIVE_RE = re.compile(r"(?:'s|’s|'|’)$")
 _STRIP_PUNCT = '.,;:!?"“”‘’«»()[]'
 
@@ -80,8 +82,16 @@ def _is_title(tok: str) -> bool:
     low = tok.casefold()
     if low in TITLE_WORDS:
         return True
-    # "Secretary-General", "Vice-Premier", "Deputy-Director"
-    return "-" in low and all(part in TITLE_WORDS for part in low.split("-") if part)
+    # "Secretary-General", "Vice-Premier", "Deputy-Director", "Commander-in-Chief"
+    parts = [part for part in low.split("-") if part]
+    return (
+        "-" in low
+        and any(part in TITLE_WORDS for part in parts)
+        and all(part in TITLE_WORDS or part in _TITLE_GLUE for part in parts)
+    )
+
+
+_TITLE_GLUE = frozenset(("in", "of", "at", "de"))
 
 
 def _is_capitalised(tok: str) -> bool:
@@ -135,7 +145,11 @@ def speaker_name_parts(surface: str) -> tuple[str, str]:
     Honorifics ("Mr.", "Dr") are dropped; a final possessive is removed.
     """
     text = strip_possessive(strip_determiner(" ".join(surface.split())))
+    text = _NICKNAME_RE.sub(" ", text)  # 'Jimmy "Barbecue" Chérizier': a nickname is no part of the name
     tokens = [t for t in _TOKEN_RE.findall(text)]
+    dashes = [k for k, t in enumerate(tokens) if t in ("-", "–", "—", "--")]
+    if dashes and dashes[-1] + 1 < len(tokens):
+        tokens = tokens[dashes[-1] + 1 :]  # "VOV.VN - Vietnam": a dateline before a dash is no part of the name
     while tokens and is_honorific(tokens[0]):
         tokens.pop(0)
     if not tokens:
@@ -176,6 +190,8 @@ def speaker_name_parts(surface: str) -> tuple[str, str]:
     # name ("Armenia Ararat Mirzoyan": NER took in the country of "... of Armenia"), or a possessor before a full
     # name ("Chile's Ines Sandoval"), or a country's before a single name ("Germany's Wadephul")
     origin, rest = tokens[0], tokens[1:]
+    if last_title < 0 and len(rest) >= 2 and origin.casefold() in ORG_NOUNS and _reads_as_name(rest):
+        return " ".join(rest), origin  # "Council Ali Larijani": the end of a body's name NER took into the person's
     if last_title < 0 and _reads_as_name(rest):
         if len(tokens) >= 3 and fold(origin) in COUNTRIES and not is_given_name(origin):
             return " ".join(rest), origin

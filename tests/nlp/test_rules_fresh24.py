@@ -59,3 +59,24 @@ def test_a_described_nationality_does_not_go_to_a_title_without_one_when_another
         '"Spain will stand by Jordan," the Spanish minister said.'
     )
     assert speakers_of(quotes)["Spain will stand by Jordan"] != "Ayman Safadi"
+
+
+def test_name_parts_drop_honorifics_abbreviated_titles_nicknames_and_a_bodys_last_word():
+    from apps.nlp.names import speaker_name_parts
+
+    assert speaker_name_parts("Sayyid Badr bin Hamad Albusaidi")[0] == "Badr bin Hamad Albusaidi"
+    assert speaker_name_parts("CS Musalia Mudavadi") == ("Musalia Mudavadi", "CS")
+    assert speaker_name_parts("Adm Somchai Wongsa") == ("Somchai Wongsa", "Adm")
+    assert speaker_name_parts('Jimmy "Barbecue" Chérizier')[0] == "Jimmy Chérizier"
+    assert speaker_name_parts("Council Ali Larijani") == ("Ali Larijani", "Council")
+    assert speaker_name_parts("Commander-in-Chief Mazloum Abdi") == ("Mazloum Abdi", "Commander-in-Chief")
+    assert speaker_name_parts("VOV.VN - Vietnam")[0] == "Vietnam"
+    assert speaker_name_parts("Foreign Ministry") == ("Foreign Ministry", "")  # a body stays whole
+
+
+def test_a_headquarters_keeps_the_words_of_its_name(extract):
+    quotes, _ = extract(
+        "The Coordination Headquarters for the Treatment of Prisoners of War said most of those released had "
+        "been held for two years."
+    )
+    assert list(speakers_of(quotes).values()) == ["Coordination Headquarters for the Treatment of Prisoners of War"]
