@@ -190,8 +190,13 @@ def speaker_name_parts(surface: str) -> tuple[str, str]:
     # name ("Armenia Ararat Mirzoyan": NER took in the country of "... of Armenia"), or a possessor before a full
     # name ("Chile's Ines Sandoval"), or a country's before a single name ("Germany's Wadephul")
     origin, rest = tokens[0], tokens[1:]
-    if last_title < 0 and len(rest) >= 2 and origin.casefold() in ORG_NOUNS and _reads_as_name(rest):
-        return " ".join(rest), origin  # "Council Ali Larijani": the end of a body's name NER took into the person's
+    if (
+        last_title < 0
+        and len(rest) >= 2
+        and (origin.casefold() in ORG_NOUNS or origin.casefold() in _TITLE_COMPLEMENTS)
+        and _reads_as_name(rest)
+    ):  # "Council Ali Larijani", "Investment Khalid Al-Falih": the end of a title NER took into the person's name
+        return " ".join(rest), origin
     if last_title < 0 and _reads_as_name(rest):
         if len(tokens) >= 3 and fold(origin) in COUNTRIES and not is_given_name(origin):
             return " ".join(rest), origin

@@ -2074,14 +2074,14 @@ class SpeakerResolver:
             if not self._in_content(pos):
                 mid, src = self._subject(int(self._subj_rows[j]), pos)
                 if mid is not None and src.kind == "person" and not src.plural and src.name:
+                    # the title may be any the text gives this person ("Minister Mirzoyan" after "Minister of
+                    # Foreign Affairs of Armenia Ararat Mirzoyan"; "Al-Shaibani thanked" after "Syrian Foreign
+                    # Minister Asaad Al-Shaibani")
+                    titles = [r for _, n, r, _ in view.titled_persons() if same_speaker(n, src.name)]
                     words = {ROLE_SYNONYM.get(w, w) for w in (w.strip(",.").casefold() for w in src.role.split())}
-                    if head in words:
-                        # the modifiers may come from any title the text gives this person ("Minister Mirzoyan"
-                        # after "Minister of Foreign Affairs of Armenia Ararat Mirzoyan")
-                        titles = [r for _, n, r, _ in view.titled_persons() if same_speaker(n, src.name)]
-                        words |= _role_words(titles)
-                        if all(_modifier_fits(m, words, set()) for m in wanted[:-1]):
-                            return pos, mid
+                    words |= _role_words(titles)
+                    if head in words and all(_modifier_fits(m, words, set()) for m in wanted[:-1]):
+                        return pos, mid
             j -= 1
         return None
 
@@ -2225,6 +2225,8 @@ class SpeakerResolver:
             if len(text.split()) == 1 and _PAIRING_RE.match(text):
                 continue  # "a Putin-Zelensky meeting": two people's names joined, not a fuller name of one
             kind = "person" if label == "PERSON" else "organisation"
+            if kind == "person" and start >= 2 and _abbreviated_given_name(view.doc, start - 2):
+                text = view.span_text(start - 2, end)  # "Ma. Theresa Lazaro", the sentence split after "Ma."
             name = strip_possessive(strip_determiner(text))
             if kind == "person":  # "Prince Faisal bin Farhan" tagged whole: the title is no part of the name
                 name = speaker_name_parts(name)[0] or name

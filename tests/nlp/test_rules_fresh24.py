@@ -80,3 +80,31 @@ def test_a_headquarters_keeps_the_words_of_its_name(extract):
         "been held for two years."
     )
     assert list(speakers_of(quotes).values()) == ["Coordination Headquarters for the Treatment of Prisoners of War"]
+
+
+def test_a_portfolio_ner_took_into_the_name_is_part_of_the_title():
+    from apps.nlp.names import speaker_name_parts
+
+    assert speaker_name_parts("Investment Khalid Al-Falih") == ("Khalid Al-Falih", "Investment")
+
+
+def test_an_abbreviated_given_name_split_off_by_the_sentence_splitter_stays_in_the_name(extract):
+    quotes, _ = extract(
+        "MANILA - The two countries agreed to step up coordination on maritime issues before the summit ends next "
+        "month, Foreign Affairs Secretary Ma. Teresita Daza said.\n\n"
+        '"We share the same sea," Daza told reporters.'
+    )
+    assert set(speakers_of(quotes).values()) == {"Ma. Teresita Daza"}
+
+
+def test_the_described_minister_is_the_subject_the_text_titled_before(extract):
+    quotes, _ = extract(
+        "Prince Faisal spoke at a joint press conference in Riyadh with Iraqi Foreign Minister Fuad Hussein, who "
+        "arrived on Sunday.\n\n"
+        "The two discussed trade and the border.\n\n"
+        "Prince Faisal said the visit opened a new chapter.\n\n"
+        "The talks covered energy and water.\n\n"
+        "Hussein thanked the Kingdom for its support. The agreements will be signed in December.\n\n"
+        '"Saudi Arabia stood with us when we needed it most," the Iraqi minister said.'
+    )
+    assert speakers_of(quotes)["Saudi Arabia stood with us when we needed it most"] == "Fuad Hussein"
