@@ -808,6 +808,9 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
     polity = _polity(view, subj, left, hi)
     if polity is not None:
         return polity
+    spokes = _body_spokesperson(view, subj, left, hi)
+    if spokes is not None:
+        return spokes
     bare = strip_determiner(view.span_text(left, right))
     if subj.pos_ == "PROPN" and any(
         c.dep_ == "appos" and c.pos_ == "NOUN" and c.lemma_.lower() in ORG_NOUNS for c in view.kids(subj)
@@ -821,6 +824,20 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
     if person is not None:
         return person
     return _describe_by_head(view, subj, left, right, lo, hi, bare)
+
+
+def _body_spokesperson(view: DocView, subj: Token, left: int, hi: int) -> Source | None:
+    """'A Department for Business and Trade spokesperson said', parsed with the body as the subject and the
+    spokesperson as the object of its "for": an unnamed spokesperson of that body, not the body."""
+    if subj.ent_type_ != "ORG" and subj.lemma_.lower() not in ORG_NOUNS:
+        return None
+    end = subj.right_edge.i
+    last = view.doc[end]
+    if end >= hi or last.lower_ not in _SPOKES or last.dep_ != "pobj" or last.i < subj.i + 2:
+        return None
+    if any(t.pos_ in ("VERB", "AUX") or t.is_punct for t in view.doc[subj.i : end]):
+        return None
+    return Source(left, end + 1, "person", name=strip_determiner(view.span_text(left, end + 1)), penalty=0.05)
 
 
 _POLITY_NOUNS = frozenset(WORLD["polity_nouns"])

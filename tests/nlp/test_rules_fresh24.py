@@ -108,3 +108,8 @@ def test_the_described_minister_is_the_subject_the_text_titled_before(extract):
         '"Saudi Arabia stood with us when we needed it most," the Iraqi minister said.'
     )
     assert speakers_of(quotes)["Saudi Arabia stood with us when we needed it most"] == "Fuad Hussein"
+
+
+def test_a_bodys_spokesperson_parsed_under_the_body_is_the_spokesperson(extract):
+    quotes, _ = extract("A Department for Energy and Climate spokesperson said the Government was working closely.")
+    assert list(speakers_of(quotes).values()) == ["Department for Energy and Climate spokesperson"]
