@@ -164,3 +164,14 @@ def test_csv_text_is_csv_field_of_csv_cell_on_random_text():
         value = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
         assert csv_text(value) == csv_field(csv_cell(value)), repr(value)
     assert csv_text(None) == ""
+
+
+def test_cells_led_by_a_tab_or_carriage_return_are_byte_identical(varied, analyst):
+    """Tab and CR lead a cell (guarded) or sit inside a quoted one; no published date; a span without a theme."""
+    e = ArticleFactory(title="\rTitle, led by CR", text="\tTabbed start. Next\nline here.", published=None)
+    span(e, "\tTabbed", annotator=analyst, themes=[varied.trade], note="\r=cr note")
+    span(e, "line here", annotator=analyst, note='a\r\nb, "q"')
+    fast, old = _both(SpanFilters())
+    assert fast == old
+    assert b'"\'\tTabbed"' not in fast and b"'\tTabbed" in fast  # guarded; a tab alone needs no quotes
+    assert b'"\'\r=cr note"' in fast
