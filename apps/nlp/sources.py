@@ -1316,16 +1316,14 @@ def _place_of_title(view: DocView, k: int, left: int) -> bool:
 
 
 def _glued_hyphen(tok: Token) -> bool:
-    """A hyphen inside a name, with no space on either side, between two proper nouns."""
+    """A hyphen inside a name, with no space on either side, between two proper nouns (or inside one PERSON
+    entity: "Yoon Seok-hoon", whose "hoon" the tagger may call a noun)."""
     doc = tok.doc
-    return (
-        tok.text == "-"
-        and not doc[tok.i - 1].whitespace_
-        and not tok.whitespace_
-        and doc[tok.i - 1].pos_ == "PROPN"
-        and tok.i + 1 < len(doc)
-        and doc[tok.i + 1].pos_ == "PROPN"
-    )
+    if tok.text != "-" or doc[tok.i - 1].whitespace_ or tok.whitespace_ or tok.i + 1 >= len(doc):
+        return False
+    if tok.ent_iob_ == "I" and tok.ent_type_ in PERSON_LABELS and doc[tok.i + 1].ent_iob_ == "I":
+        return True
+    return doc[tok.i - 1].pos_ == "PROPN" and doc[tok.i + 1].pos_ == "PROPN"
 
 
 def appositive_role(view: DocView, subj: Token, lo: int, hi: int) -> str:

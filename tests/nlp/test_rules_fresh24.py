@@ -113,3 +113,15 @@ def test_the_described_minister_is_the_subject_the_text_titled_before(extract):
 def test_a_bodys_spokesperson_parsed_under_the_body_is_the_spokesperson(extract):
     quotes, _ = extract("A Department for Energy and Climate spokesperson said the Government was working closely.")
     assert list(speakers_of(quotes).values()) == ["Department for Energy and Climate spokesperson"]
+
+
+def test_a_hyphen_inside_a_person_entity_joins_the_name_whatever_the_tagger_calls_its_last_part(nlp):
+    from spacy.tokens import Doc
+
+    from apps.nlp.sources import _glued_hyphen
+
+    words, spaces = ["Park", "Min", "-", "soo", "said"], [True, False, False, True, False]
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, pos=["PROPN", "PROPN", "PUNCT", "NOUN", "VERB"])
+    assert not _glued_hyphen(doc[2])  # a noun after the hyphen and no entity: not a name
+    doc.ents = [doc.char_span(0, len("Park Min-soo"), label="PERSON")]
+    assert _glued_hyphen(doc[2])  # inside one PERSON entity it is
