@@ -793,24 +793,18 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
     if subj.pos_ == "PRON" or low in PERSON_PRONOUNS or low in THING_PRONOUNS:
         return describe_pronoun(subj)
     left, right = mention_span(view, subj, lo, hi)
-    titled = _coordinated_title_person(view, subj, left, hi)
-    if titled is not None:
-        return titled
-    conjoined = _title_with_conjoined_name(view, subj, left, hi)
-    if conjoined is not None:
-        return conjoined
-    titled = _titled_name_over_coordination(view, subj, left, hi)
-    if titled is not None:
-        return titled
-    joint = describe_joint(subj, left, right, hi)
-    if joint is not None:
-        return joint
-    polity = _polity(view, subj, left, hi)
-    if polity is not None:
-        return polity
-    spokes = _body_spokesperson(view, subj, left, hi)
-    if spokes is not None:
-        return spokes
+    readings = (  # the shapes a parser gets wrong, tried in order before the general reading below
+        lambda: _coordinated_title_person(view, subj, left, hi),
+        lambda: _title_with_conjoined_name(view, subj, left, hi),
+        lambda: _titled_name_over_coordination(view, subj, left, hi),
+        lambda: describe_joint(subj, left, right, hi),
+        lambda: _polity(view, subj, left, hi),
+        lambda: _body_spokesperson(view, subj, left, hi),
+    )
+    for reading in readings:
+        found = reading()
+        if found is not None:
+            return found
     bare = strip_determiner(view.span_text(left, right))
     if subj.pos_ == "PROPN" and any(
         c.dep_ == "appos" and c.pos_ == "NOUN" and c.lemma_.lower() in ORG_NOUNS for c in view.kids(subj)
