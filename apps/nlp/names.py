@@ -223,12 +223,6 @@ _Y_ENDING_RE = re.compile(r"(?<=[^aeiouy])(?:iy|yy|yi|ii|ij|i)$")
 _Y_ENDINGS = ("y", "iy", "yy", "yi", "ii", "i")
 
 
-def fold(text: str) -> str:
-    """Case- and accent-free form: "Sánchez" -> "sanchez", "Løkke" -> "lokke"."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in text if not unicodedata.combining(c)).translate(_FOLD_TABLE)
-
-
 _UNACCENT_TABLE = {
     **_FOLD_TABLE,
     **{ord(chr(k).upper()): v.capitalize() for k, v in _FOLD_TABLE.items() if len(chr(k).upper()) == 1},
@@ -239,6 +233,11 @@ def unaccented(text: str) -> str:
     """The same text without accents, case kept: "Andrej Babiš" -> "Andrej Babis", "Łukasz" -> "Lukasz"."""
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).translate(_UNACCENT_TABLE)
+
+
+def fold(text: str) -> str:
+    """Case- and accent-free form: "Sánchez" -> "sanchez", "Løkke" -> "lokke"."""
+    return unaccented(text.casefold())
 
 
 def alias_key(surface: str) -> str:

@@ -1465,12 +1465,18 @@ def _modifier_fits(modifier: str, role_words: set[str], shared: set[str]) -> boo
     )
 
 
+def _without_honorific(words: list[str]) -> list[str]:
+    """The words of a description without an honorific before its article: "HE the Prime Minister" (His
+    Excellency the Prime Minister) is "the Prime Minister"."""
+    if len(words) > 2 and is_honorific(words[0]) and words[1].casefold() == "the":
+        return words[1:]
+    return words
+
+
 def bare_definite(surface: str, src: Source) -> bool:
     """'the spokesperson', 'The official': a bare definite description. Unless it can be linked to an
     earlier source it is not a name worth storing, and the quote keeps speaker None."""
-    words = surface.split()
-    if len(words) > 2 and is_honorific(words[0]) and words[1].casefold() == "the":
-        words = words[1:]  # "HE the Prime Minister"
+    words = _without_honorific(surface.split())
     if src.name and src.name.casefold() not in surface.casefold():
         return False  # "The Minister of Foreign Affairs, Yusuf Tuggar, told": named by its appositive
     return src.kind == "person" and src.pronoun is None and len(words) == 2 and words[0].casefold() == "the"
@@ -1882,9 +1888,7 @@ class SpeakerResolver:
         """'The spokesman said' after 'State Department spokesman Ned Price said'; 'the Russian leader' after
         'Russian President Vladimir Putin': the latest person source whose titles fit the description."""
         view = self.view
-        words = view.span_text(src.start, src.end).split()
-        if len(words) > 2 and is_honorific(words[0]) and words[1].casefold() == "the":
-            words = words[1:]  # "HE the Prime Minister affirmed": His Excellency the Prime Minister
+        words = _without_honorific(view.span_text(src.start, src.end).split())
         party_member = src.kind == "organisation" and words[-1].casefold() in _PARTY_MEMBER_NOUNS  # NER: NORP
         # "the foreign minister", or a country's title with no name: "Greenland's prime minister"
         country_title = (
@@ -1928,8 +1932,7 @@ class SpeakerResolver:
             if distance > 5:
                 break  # too far back to be meant; a titled person or the subject just before may still be
             name = self.registry.name_of(mid)
-            titled = (r for _, n, r, _ in view.titled_persons() if same_speaker(n, name))
-            roles = [*self.registry.roles_of(mid), *titled]
+            roles = self._roles_of(mid)
             if name.split()[0].casefold() in PERSON_NOUNS or description_head(name) in PERSON_NOUNS:
                 # a described speaker: "spokeswoman for the German Economy Ministry", "State Department spokesperson"
                 roles.append(name)
@@ -1969,6 +1972,14 @@ class SpeakerResolver:
                 return found
         return None
 
+    def _titles_of(self, name: str) -> list[str]:
+        """Every title the text writes before this person's name ("Syrian Foreign Minister" for Asaad al-Shaibani)."""
+        return [r for _, n, r, _ in self.view.titled_persons() if same_speaker(n, name)]
+
+    def _roles_of(self, mid: int) -> list[str]:
+        """A person source's titles: those it was registered with and those the text gives its name elsewhere."""
+        return [*self.registry.roles_of(mid), *self._titles_of(self.registry.name_of(mid))]
+
     def _unstated_nationality(self, wanted: list[str], char: int) -> int | None:
         """'The Romanian official said' after 'Foreign Minister Oana Toiu said' in a Romanian agency's copy: when no
         source's title fits a description with a nationality, the one recent person source (within five
@@ -1983,8 +1994,7 @@ class SpeakerResolver:
             if self.view.para_of(char) - self.view.para_of(pos) > 5:
                 break
             name = self.registry.name_of(mid)
-            titled = [r for _, n, r, _ in self.view.titled_persons() if same_speaker(n, name)]
-            words = _role_words([*self.registry.roles_of(mid), *titled])
+            words = _role_words(self._roles_of(mid))
             if any(w in COUNTRY_OF or fold(w.rstrip("'s’")) in COUNTRIES for w in words):
                 continue  # a title that names a country or nationality says whose official this is
             if _role_fits(rest, words):
@@ -2019,10 +2029,8 @@ class SpeakerResolver:
         for pos, mid, prev in self._log:
             if pos >= char or prev.plural or self.registry.kind_of(mid) != "person":
                 continue
-            name = self.registry.name_of(mid)
-            titled = [r for _, n, r, _ in self.view.titled_persons() if same_speaker(n, name)]
-            if _role_fits(wanted, _role_words([*self.registry.roles_of(mid), *titled])):
-                holders[name] = mid
+            if _role_fits(wanted, _role_words(self._roles_of(mid))):
+                holders[self.registry.name_of(mid)] = mid
         return next(iter(holders.values())) if len(holders) == 1 else None
 
     def _same_unnamed(self, wanted: list[str], char: int) -> int | None:
@@ -2086,9 +2094,8 @@ class SpeakerResolver:
                     # the title may be any the text gives this person ("Minister Mirzoyan" after "Minister of
                     # Foreign Affairs of Armenia Ararat Mirzoyan"; "Al-Shaibani thanked" after "Syrian Foreign
                     # Minister Asaad Al-Shaibani")
-                    titles = [r for _, n, r, _ in view.titled_persons() if same_speaker(n, src.name)]
                     words = {ROLE_SYNONYM.get(w, w) for w in (w.strip(",.").casefold() for w in src.role.split())}
-                    words |= _role_words(titles)
+                    words |= _role_words(self._titles_of(src.name))
                     if head in words and all(_modifier_fits(m, words, set()) for m in wanted[:-1]):
                         return pos, mid
             j -= 1
@@ -2129,7 +2136,7 @@ class SpeakerResolver:
             _full_name(subj) or len(person.name.split()) >= 2 or self._named_in_full_before(person.name, wanted, char)
         ):
             return None  # "Trump" alone may be anyone of that name; a full name is someone
-        titles = [person.role, *(r for _, n, r, _ in view.titled_persons() if same_speaker(n, person.name))]
+        titles = [person.role, *self._titles_of(person.name)]
         office = wanted[-1] in TITLE_WORDS and doc[src.end - 1].text[:1].isupper()  # "the Prime Minister"
         if office and _other_office(wanted[-1], [t for t in titles if t]):
             return None  # "Spokesperson X said ... the Prime Minister affirmed": an office of their own that differs
