@@ -13,6 +13,10 @@ import re
 from collections.abc import Iterator
 from itertools import islice
 
+from django.db import connection
+
+from apps.core.ahead import read_ahead
+
 from .dataset import CHUNK_SIZE, QuoteIndex, SpanRecord, sentence_around
 from .selectors import (
     GOLD,
@@ -115,6 +119,19 @@ def _iso(value) -> str:
     return value if isinstance(value, str) else value.isoformat()
 
 
+def _chunks_with_context(filters: SpanFilters, gold: bool, chunk_size: int) -> Iterator[tuple[list, dict, dict]]:
+    """The rows of ``span_theme_rows(filters)`` a chunk at a time, each with the contexts of its articles (but the
+    one the previous chunk ended in, which the consumer holds already) and its spans' gold sources or reviewers:
+    three queries per chunk."""
+    rows = span_theme_rows(filters, dates_as_text=True, reviewers=False).iterator(chunk_size=chunk_size)
+    last = None
+    while chunk := list(islice(rows, chunk_size)):
+        contexts = article_contexts(list(dict.fromkeys(r[1] for r in chunk if r[1] != last)))
+        span_ids = {r[0] for r in chunk}
+        yield chunk, contexts, gold_sources(span_ids) if gold else latest_reviewers(span_ids)
+        last = chunk[-1][1]
+
+
 def span_csv_lines(filters: SpanFilters, *, chunk_size: int = CHUNK_SIZE) -> Iterator[str]:
     """The CSV lines ``csv.writer`` writes for ``span_csv_row(record)`` of every record of ``span_records(filters)``,
     without the records: the export's hot path. Work is done once where it repeats: per article (its metadata
@@ -129,13 +146,13 @@ def span_csv_lines(filters: SpanFilters, *, chunk_size: int = CHUNK_SIZE) -> Ite
     current = last_span = None
     head = pre = post = ""
     quotes = text = None
-    rows = span_theme_rows(filters, dates_as_text=True, reviewers=False).iterator(chunk_size=chunk_size)
-    # A chunk of rows at a time: its new articles' contexts, and its spans' gold sources or reviewers, in one query
-    # each. The article the previous chunk ended in is held already (popped from ``contexts`` when reached).
-    while chunk := list(islice(rows, chunk_size)):
-        contexts.update(article_contexts(list(dict.fromkeys(r[1] for r in chunk if r[1] != current))))
-        span_ids = {r[0] for r in chunk}
-        users = gold_sources(span_ids) if gold else latest_reviewers(span_ids)
+    chunks = _chunks_with_context(filters, gold, chunk_size)
+    if connection.vendor == "postgresql":
+        # the next chunk and its context are read by a background thread on this connection while this one writes
+        # lines: the server makes rows on the other core meanwhile (psycopg releases the GIL while it waits)
+        chunks = read_ahead(chunks, ahead=1, name="export-ahead", db=connection)
+    for chunk, new_contexts, users in chunks:
+        contexts.update(new_contexts)  # each article's is popped when its first row is reached
         for (
             span_id,
             article_id,

@@ -11,6 +11,7 @@ import codecs
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from itertools import islice
 
 from django.db import transaction
@@ -62,8 +63,8 @@ def span_csv_chunks(filters: SpanFilters, *, progress: Progress = None, bom: boo
     buffer = io.StringIO()
     csv.writer(buffer).writerow(CSV_COLUMNS)
     yield (codecs.BOM_UTF8 if bom else b"") + buffer.getvalue().encode("utf-8")
-    with transaction.atomic(savepoint=False):
-        lines = span_csv_lines(filters)
+    # closing(): a download stopped early stops reading (and its reader thread) before the transaction ends
+    with transaction.atomic(savepoint=False), closing(span_csv_lines(filters)) as lines:
         while batch := list(islice(lines, CSV_ROWS_PER_CHUNK)):
             yield "".join(batch).encode("utf-8")
             if progress:

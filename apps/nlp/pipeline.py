@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import functools
 import logging
-import queue
-import threading
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
+
+from apps.core.ahead import read_ahead
 
 from .quotemarks import paragraphs
 from .types import EntitySpan, TextAnalysis
@@ -107,52 +107,16 @@ def _large_enough(texts: Iterable[str]) -> bool:
         return True
 
 
-_DONE = object()
-
-
 def analyze_texts_ahead(
     texts: Iterable[str], *, batch_size: int | None = None, n_process: int | None = None, ahead: int = 64
 ) -> Iterator[TextAnalysis]:
-    """``analyze_texts`` run in a background thread, ``ahead`` results in advance.
+    """``analyze_texts`` run in a background thread, ``ahead`` results in advance (``apps.core.ahead``).
 
     spaCy spends most of its time in code that releases the GIL, so the caller's work on each result (database
     writes, in the import) overlaps the parsing of the next texts instead of adding to it. Results come in
     order; an exception in the pipeline is raised here; closing this generator early stops the thread.
     """
-    results: queue.Queue = queue.Queue(maxsize=max(ahead, 1))
-    stop = threading.Event()
-
-    def put(item) -> bool:
-        while not stop.is_set():
-            try:
-                results.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce() -> None:
-        try:
-            for analysis in analyze_texts(texts, batch_size=batch_size, n_process=n_process):
-                if not put(analysis):
-                    return
-            put(_DONE)
-        except BaseException as err:  # handed to the consumer, raised there
-            put(err)
-
-    worker = threading.Thread(target=produce, name="nlp-ahead", daemon=True)
-    worker.start()
-    try:
-        while True:
-            item = results.get()
-            if item is _DONE:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        worker.join(timeout=5)
+    return read_ahead(analyze_texts(texts, batch_size=batch_size, n_process=n_process), ahead=ahead, name="nlp-ahead")
 
 
 def analyze_text(text: str) -> TextAnalysis:

@@ -7,8 +7,10 @@ import csv
 import datetime as dt
 import io
 import random
+import threading
 
 import pytest
+from django.db import connection, transaction
 
 from apps.annotations.models import Annotation
 from apps.exports import dataset
@@ -121,6 +123,23 @@ def test_small_chunks_change_nothing(varied, monkeypatch):
     monkeypatch.setattr("apps.exports.writers.span_csv_lines", lambda filters: real(filters, chunk_size=2))
     chunked, _ = _both(SpanFilters())
     assert chunked == whole
+
+
+def test_a_download_stopped_early_stops_reading_and_leaves_the_connection_usable(varied, monkeypatch):
+    """On PostgreSQL the next chunk is read by a background thread on the request's connection: a client that goes
+    away mid-download must end that thread, its cursor and the transaction, and the connection must work after."""
+    monkeypatch.setattr("apps.exports.writers.CSV_ROWS_PER_CHUNK", 1)
+    real = __import__("apps.exports.formatters", fromlist=["span_csv_lines"]).span_csv_lines
+    monkeypatch.setattr("apps.exports.writers.span_csv_lines", lambda filters: real(filters, chunk_size=2))
+    with transaction.atomic():  # a request has none around it: the download's own ends in a rollback when closed
+        download = span_csv_chunks(SpanFilters())
+        header, first_row = next(download), next(download)
+        assert header.startswith(b"span_id,") and first_row.count(b"\r\n") == 1
+        download.close()
+    assert not [t for t in threading.enumerate() if t.name == "export-ahead"]
+    assert not connection.allow_thread_sharing
+    assert Quote.objects.filter(article__title="-3").count() == 0  # the connection answers, in the test's transaction
+    assert b"".join(span_csv_chunks(SpanFilters())).count(b"\r\n") > 10  # and a new download reads everything
 
 
 @pytest.mark.parametrize(
