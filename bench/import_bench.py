@@ -1,9 +1,10 @@
 """Import throughput against raw spaCy, across worker processes, and the memory it takes.
 
 Default (in this process): raw ``nlp.pipe`` over the texts (parse only) against the whole ``import_sources``
-path over the same texts as a JSONL file (read, normalise, hash, spaCy, quotes, speakers, database writes). Raw
-is measured before and after the import and the faster raw run is used, so the ratio is conservative. Peak RSS
-and the RSS after the import (once freed memory is handed back) are printed.
+path over the same texts as a JSONL file (read, normalise, hash, spaCy, quotes, speakers, database writes), in
+``--runs`` alternating runs on texts new to the corpus each time. Each run's raw figure is the faster of the raw
+runs just before and after its import, so its ratio is conservative; the median ratio is reported, and the ratio of
+CPU seconds (raw / import) beside it. Peak RSS and the RSS after the imports are printed.
 
 ``--workers N`` (PostgreSQL): the batch is uploaded and run as deployed, by ``manage.py run_worker`` processes
 (each one process, imports in child processes unless ``--in-process``), cut into chunk tasks of
@@ -64,42 +65,58 @@ def in_process(args) -> dict:
     from apps.ingest.services import SourceFile, import_sources, release_memory
     from apps.nlp.pipeline import get_nlp
 
-    records, texts = _texts(args.copies, f" {uuid.uuid4().hex[:6]}")
-    words = sum(len(t.split()) for t in texts)
     nlp = get_nlp()
-    list(nlp.pipe(texts[:8]))  # warm up
+    list(nlp.pipe(_texts(1, " warm-up")[1][:8]))
     rss_loaded = _rss_mb()
 
-    def raw_run() -> float:
-        t0 = time.perf_counter()
+    def raw_run(texts) -> tuple[float, float]:
+        t0, c0 = time.perf_counter(), time.process_time()
         for _ in nlp.pipe(texts, batch_size=settings.SPACY_BATCH_SIZE, n_process=settings.SPACY_N_PROCESS):
             pass
-        return time.perf_counter() - t0
+        return time.perf_counter() - t0, time.process_time() - c0
 
-    raw_before = raw_run()
-    source = SourceFile("bench.jsonl", "\n".join(records).encode())
-    t0 = time.perf_counter()
-    batch = import_sources(batch=ImportBatch.objects.create(), sources=[source])
-    import_s = time.perf_counter() - t0
-    assert batch.created == len(texts), (batch.created, batch.results, batch.error)
+    # Runs alternate raw and import over texts new to the corpus each time; a run's raw figure is the faster of the
+    # raw runs just before and just after its import (conservative), and the medians over runs are reported.
+    runs, words = [], 0
+    raw_before = None
+    for n in range(args.runs):
+        records, texts = _texts(args.copies, f" {uuid.uuid4().hex[:6]}")
+        words = sum(len(t.split()) for t in texts)
+        raw_before = raw_before or raw_run(texts)
+        source = SourceFile("bench.jsonl", "\n".join(records).encode())
+        t0, c0 = time.perf_counter(), time.process_time()
+        batch = import_sources(batch=ImportBatch.objects.create(), sources=[source])
+        import_s, import_cpu = time.perf_counter() - t0, time.process_time() - c0
+        assert batch.created == len(texts), (batch.created, batch.results, batch.error)
+        del batch, source
+        release_memory()
+        raw_after = raw_run(texts)
+        raw_s, raw_cpu = min(raw_before, raw_after)
+        runs.append(
+            {"raw_s": raw_s, "import_s": import_s, "ratio": raw_s / import_s, "cpu_ratio": raw_cpu / import_cpu}
+        )
+        print(
+            f"run {n + 1}: {len(texts)} articles, {words} words; raw {raw_before[0]:.2f}s / {raw_after[0]:.2f}s, "
+            f"import {import_s:.2f}s, ratio {raw_s / import_s:.3f} (CPU {raw_cpu:.1f}s / {import_cpu:.1f}s)",
+            flush=True,
+        )
+        raw_before = raw_after
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    del batch, source
-    release_memory()
-    rss_after = _rss_mb()
-    raw_after = raw_run()
 
-    raw_s = min(raw_before, raw_after)
-    print(
-        f"{len(texts)} articles, {words} words; raw runs {raw_before:.2f}s / {raw_after:.2f}s, import {import_s:.2f}s"
-    )
+    def med(key: str) -> float:
+        return statistics.median(r[key] for r in runs)
+
     return {
-        "raw_words_per_s": round(words / raw_s),
-        "import_words_per_s": round(words / import_s),
-        "ratio": round(raw_s / import_s, 3),
+        "raw_words_per_s": round(words / med("raw_s")),
+        "import_words_per_s": round(words / med("import_s")),
+        "ratio": round(med("ratio"), 3),
+        "ratios": [round(r["ratio"], 3) for r in runs],
+        "cpu_ratio": round(med("cpu_ratio"), 3),
         "peak_rss_mb": round(peak_mb, 1),
         "rss_model_loaded_mb": round(rss_loaded, 1),
-        "rss_after_mb": round(rss_after, 1),
+        "rss_after_mb": round(_rss_mb(), 1),
         "spacy_batch_size": settings.SPACY_BATCH_SIZE,
+        "load_avg": [round(x, 1) for x in os.getloadavg()],
     }
 
 

@@ -5,6 +5,7 @@ without a real ``SECRET_KEY`` and turns on the secure cookie and HTTPS settings.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -135,6 +136,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while the worker writes; a busy timeout instead of "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+    )
+    # Tests get a database file of their own, not Django's default in-memory one: its shared cache locks whole
+    # tables and fails a waiting writer at once ("database table is locked"), where a file waits out the busy
+    # timeout as the app's own database does; tests of workers racing each other need that.
+    DATABASES["default"].setdefault(
+        "TEST", {"NAME": str(Path(tempfile.gettempdir()) / f"readout-test-{os.getpid()}.sqlite3")}
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from apps.core.bulk import rows_insert
+from apps.core.bulk import history_rows_insert, rows_insert
 from apps.core.offsets import span_offsets
 from apps.core.versions import VersionConflict, version_claim
 from apps.corpus.models import Article
@@ -555,12 +555,7 @@ def entity_decide_label(*, article: Article, label: str, actor, status: str, tex
 
 def entity_mentions_bulk_create(*, article: Article, entities: Iterable) -> int:
     """Store spaCy's entity suggestions (``nlp.types.EntitySpan``) for a new article; returns how many."""
-    created = EntityMention.objects.bulk_create(
-        EntityMention(article=article, label=e.label[:40], start=e.start, end=e.end, text=e.text[:500])
-        for e in entities
-        if 0 <= e.start < e.end <= len(article.text)
-    )
-    return len(created)
+    return entity_mentions_import_bulk(items=[(article, entities)])
 
 
 # --- themes -------------------------------------------------------------------------------------------------------
@@ -731,26 +726,11 @@ def annotations_import_bulk(*, spans: list[dict], reason: str = "imported with t
     Through = Annotation.themes.through
     pairs = [(pk, t) for pk, s in zip(ids, merged.values()) for t in s["theme_ids"]]
     link_ids = rows_insert(Through, [{"annotation_id": pk, "theme_id": t} for pk, t in pairs], ids=True)
-    History = Annotation.history.model
-    defaults = {f.attname: f.get_default() for f in Annotation._meta.concrete_fields if f.has_default()}
-    history_ids = rows_insert(
-        History,
-        [
-            {
-                **defaults,
-                **row,
-                "id": pk,
-                "history_date": now,
-                "history_type": "+",
-                "history_user_id": row["annotator_id"],
-                "history_change_reason": reason,
-            }
-            for pk, row in zip(ids, rows)
-        ],
-        ids=True,
+    history_ids = history_rows_insert(
+        Annotation, rows, ids, now=now, reason=reason, user_field="annotator_id", history_ids=True
     )
     history_of = dict(zip(ids, history_ids))
-    M2MHistory = History._meta.get_field("historicalannotation_themes").related_model
+    M2MHistory = Annotation.history.model._meta.get_field("historicalannotation_themes").related_model
     rows_insert(
         M2MHistory,
         [

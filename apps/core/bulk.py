@@ -52,6 +52,7 @@ def rows_insert(model, rows: list[dict], *, ids: bool = False) -> list[int]:
     defaults = _defaults(model, timezone.now())
     if connection.vendor != "postgresql":
         objs = model.objects.bulk_create([model(**{**defaults, **row}) for row in rows], batch_size=500)
+        _keep_given_dates(model, rows, objs)
         return [o.pk for o in objs] if ids else []
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     new_ids = _reserve_ids(model, len(rows)) if ids else []
@@ -96,6 +97,57 @@ def rows_insert(model, rows: list[dict], *, ids: bool = False) -> list[int]:
     return new_ids
 
 
+def _keep_given_dates(model, rows: list[dict], objs: list) -> None:
+    """``bulk_create`` stamps auto_now / auto_now_add fields with its own clock: put back the values the rows gave
+    (COPY stores them as given), so that rows and the history written from them agree (one UPDATE per value)."""
+    auto = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)) and f.attname in rows[0]
+    ]
+    if not auto:
+        return
+    groups: dict[tuple, list] = {}
+    for row, obj in zip(rows, objs):
+        groups.setdefault(tuple(row[a] for a in auto), []).append(obj.pk)
+    for values, pks in groups.items():
+        model._base_manager.filter(pk__in=pks).update(**dict(zip(auto, values)))
+
+
 def _db_value(field, value):
     """What COPY is given for ``value``: JSON is encoded by the field (as an INSERT would), the rest as it is."""
     return field.get_db_prep_save(value, connection) if isinstance(field, models.JSONField) else value
+
+
+def history_rows_insert(
+    model,
+    rows: list[dict],
+    ids: list[int],
+    *,
+    now,
+    reason: str = "",
+    user_field: str | None = None,
+    history_ids: bool = False,
+) -> list[int]:
+    """The "created" history rows (django-simple-history's ``Historical<model>``) of rows just written with
+    ``rows_insert(model, rows, ids=True)``: each the row as stored (model defaults for the fields it leaves out),
+    stamped ``now`` and ``reason``, its user the row's ``user_field`` (none without), as ``bulk_create_with_history``
+    writes them. Returns the history ids in row order when ``history_ids`` (for a caller that records many-to-many
+    history too), else []."""
+    defaults = {f.attname: f.get_default() for f in model._meta.concrete_fields if f.has_default()}
+    return rows_insert(
+        model.history.model,
+        [
+            {
+                **defaults,
+                **row,
+                "id": pk,
+                "history_date": now,
+                "history_type": "+",
+                "history_user_id": row[user_field] if user_field else None,
+                "history_change_reason": reason,
+            }
+            for pk, row in zip(ids, rows)
+        ],
+        ids=history_ids,
+    )

@@ -58,7 +58,8 @@ def outlet_for_name(name: str, *, cache: dict[str, Outlet] | None = None) -> Out
     return outlet
 
 
-@transaction.atomic
+# no savepoint when called inside a transaction: an error here ends the caller's (the import lets it propagate)
+@transaction.atomic(savepoint=False)
 def article_create(
     *,
     text: str,

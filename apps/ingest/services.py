@@ -142,7 +142,8 @@ def _chunks(items: list, size: int) -> Iterator[list]:
         yield chunk
 
 
-@transaction.atomic
+# no savepoint when called inside a transaction: an error here ends the caller's (the import lets it propagate)
+@transaction.atomic(savepoint=False)
 def article_create_from_analysis(
     *, raw: RawArticle, text: str, digest: str, analysis: TextAnalysis, outlet: Outlet | None, batch: ImportBatch
 ) -> Article:

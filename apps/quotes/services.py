@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
+from apps.core.bulk import history_rows_insert, rows_insert
 from apps.core.offsets import span_offsets
 from apps.core.versions import VersionConflict, version_claim
 from apps.nlp import names
@@ -86,10 +87,16 @@ def _search_tokens(infos: list[SpeakerInfo]) -> set[str]:
     }
 
 
-def _curated(speaker: Speaker) -> bool:
-    """A person edited, created, merged or split the speaker by hand: services record a reason for those
+def _curated(speaker_ids) -> set[int]:
+    """Those of the speakers a person edited, created, merged or split by hand: services record a reason for those
     writes, the import records none. An import never overrides their name, title or kind."""
-    return speaker.history.exclude(history_change_reason__isnull=True).exclude(history_change_reason="").exists()
+    return set(
+        Speaker.history.filter(id__in=list(speaker_ids))
+        .exclude(history_change_reason__isnull=True)
+        .exclude(history_change_reason="")
+        .values_list("id", flat=True)
+        .distinct()
+    )
 
 
 # --- corpus-wide speaker resolution (used by the import) ---------------------------------------------------
@@ -134,6 +141,7 @@ class _Known:
         for alias in candidates:
             speaker = _survivor(alias.speaker)
             self.remember(self.speakers.setdefault(speaker.pk, speaker), alias.alias_key)
+        self.curated = _curated(self.speakers) if self.speakers else set()  # speakers made here are the import's
 
     def remember(self, speaker: Speaker, key: str) -> None:
         self.speakers.setdefault(speaker.pk, speaker)
@@ -174,10 +182,9 @@ class _Known:
         ]
 
 
-def _speaker_update_from(speaker: Speaker, info: SpeakerInfo) -> None:
+def _speaker_update_from(speaker: Speaker, info: SpeakerInfo, *, curated: bool) -> None:
     """A fuller name replaces a shorter canonical one, and the latest title becomes the role, unless a person
-    curated the speaker: then the new forms are only aliases and the title only joins ``roles``."""
-    curated = _curated(speaker)
+    ``curated`` the speaker: then the new forms are only aliases and the title only joins ``roles``."""
     changed = []
     if (
         not curated
@@ -193,7 +200,8 @@ def _speaker_update_from(speaker: Speaker, info: SpeakerInfo) -> None:
         speaker.save(update_fields=[*changed, "version", "updated_at"])
 
 
-@transaction.atomic
+# no savepoint when called inside a transaction: an error here ends the caller's (the import lets it propagate)
+@transaction.atomic(savepoint=False)
 def speakers_resolve(*, infos: Iterable[SpeakerInfo]) -> dict[str, Speaker]:
     """Map each extracted speaker to a corpus Speaker, creating one only when no existing speaker fits.
 
@@ -215,7 +223,7 @@ def speakers_resolve(*, infos: Iterable[SpeakerInfo]) -> dict[str, Speaker]:
         fitting = known.fitting(info)
         if len(fitting) == 1:
             speaker = known.speakers[fitting[0]]
-            _speaker_update_from(speaker, info)
+            _speaker_update_from(speaker, info, curated=speaker.pk in known.curated)
         else:
             speaker = Speaker(name=info.name, kind=info.kind)
             _role_seen(speaker, info.role)
@@ -787,8 +795,10 @@ def speaker_split(
 
 def quotes_import_bulk(*, items: Iterable[tuple], speakers: dict[str, Speaker]) -> int:
     """Quotes of many new articles (a pre-annotated import or the extractor) with their history rows in a fixed
-    number of INSERTs: ``items`` pairs an article with its ``QuoteSpan``s. A quote whose offsets do not give back
-    its text is dropped, never stored wrong; one quote per passage. Returns how many were stored."""
+    number of statements (COPY on PostgreSQL): ``items`` pairs an article with its ``QuoteSpan``s. A quote whose
+    offsets do not give back its text is dropped, never stored wrong; one quote per passage. Returns how many were
+    stored."""
+    now = timezone.now()
     rows = []
     for article, quotes in items:
         text = article.text
@@ -797,23 +807,26 @@ def quotes_import_bulk(*, items: Iterable[tuple], speakers: dict[str, Speaker]) 
             if not (0 <= q.start < q.end <= len(text) and text[q.start : q.end] == q.text) or (q.start, q.end) in seen:
                 continue
             seen.add((q.start, q.end))
+            speaker = speakers.get(q.speaker) if q.speaker else None
             rows.append(
-                Quote(
-                    article=article,
-                    speaker=speakers.get(q.speaker) if q.speaker else None,
-                    start=q.start,
-                    end=q.end,
-                    text=q.text,
-                    kind=q.kind,
-                    cue=(q.cue or "")[:60],
-                    cue_start=q.cue_start,
-                    cue_end=q.cue_end,
-                    speaker_mention=(q.speaker_mention or "")[:200],
-                    confidence=min(max(q.confidence, 0.0), 1.0),
-                )
+                {
+                    "article_id": article.pk,
+                    "speaker_id": speaker.pk if speaker is not None else None,
+                    "start": q.start,
+                    "end": q.end,
+                    "text": q.text,
+                    "kind": q.kind,
+                    "cue": (q.cue or "")[:60],
+                    "cue_start": q.cue_start,
+                    "cue_end": q.cue_end,
+                    "speaker_mention": (q.speaker_mention or "")[:200],
+                    "confidence": min(max(q.confidence, 0.0), 1.0),
+                    "created_at": now,
+                    "updated_at": now,
+                }
             )
     if rows:
-        bulk_create_with_history(rows, Quote, batch_size=500)
+        history_rows_insert(Quote, rows, rows_insert(Quote, rows, ids=True), now=now)
     return len(rows)
 
 

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from apps.core.versions import VersionConflict
-from apps.nlp.types import SpeakerInfo
+from apps.nlp.types import QuoteSpan, SpeakerInfo
 from apps.quotes import services
 from apps.quotes.models import Quote, Speaker, SpeakerAlias
 from tests.factories import ArticleFactory
@@ -59,6 +59,44 @@ def test_quote_create_refuses_blank_and_duplicate_spans(article, analyst):
     with pytest.raises(ValidationError) as err:
         services.quote_create(article=article, start=start, end=end, actor=analyst)
     assert err.value.code == "duplicate"
+
+
+def test_imported_quotes_are_stored_as_found_with_one_creation_history_row_each(article):
+    putin = speaker("Vladimir Putin")
+    start, end = span_of(article, "Cooperation is key,")
+    found = [
+        QuoteSpan(
+            start,
+            end,
+            "Cooperation is key,",
+            "direct",
+            cue="Said",
+            cue_start=end + 2,
+            cue_end=end + 6,
+            speaker="Vladimir Putin",
+            speaker_mention="Putin",
+            confidence=1.7,
+        ),
+        QuoteSpan(start, end, "Cooperation is key,", "direct"),  # the same passage again: stored once
+        QuoteSpan(0, 5, "Wrong", "indirect", speaker="Vladimir Putin"),  # its offsets do not give its text: dropped
+        QuoteSpan(22, 47, article.text[22:47], "indirect", cue="x" * 80, speaker="Nobody known"),
+    ]
+    assert services.quotes_bulk_create(article=article, quotes=found, speakers={"Vladimir Putin": putin}) == 2
+    direct, indirect = Quote.objects.order_by("start")[::-1]
+    assert (direct.speaker, direct.kind, direct.cue, direct.cue_start, direct.speaker_mention) == (
+        putin,
+        "direct",
+        "Said",
+        end + 2,
+        "Putin",
+    )
+    assert direct.confidence == 1.0 and direct.version == 1 and not direct.confirmed and direct.created_by is None
+    assert (indirect.speaker, indirect.cue, indirect.text) == (None, "x" * 60, article.text[22:47])
+    for quote in (direct, indirect):
+        (row,) = quote.history.all()
+        assert (row.history_type, row.history_user, row.history_change_reason) == ("+", None, "")
+        stored = {f.attname: getattr(quote, f.attname) for f in Quote._meta.concrete_fields}
+        assert {k: getattr(row, k) for k in stored} == stored
 
 
 def test_quote_update_fixes_the_span_kind_and_speaker_and_records_who(article, analyst, supervisor):
