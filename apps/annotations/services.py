@@ -553,11 +553,6 @@ def entity_decide_label(*, article: Article, label: str, actor, status: str, tex
     )
 
 
-def entity_mentions_bulk_create(*, article: Article, entities: Iterable) -> int:
-    """Store spaCy's entity suggestions (``nlp.types.EntitySpan``) for a new article; returns how many."""
-    return entity_mentions_import_bulk(items=[(article, entities)])
-
-
 # --- themes -------------------------------------------------------------------------------------------------------
 
 

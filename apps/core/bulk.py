@@ -86,7 +86,8 @@ def rows_insert(model, rows: list[dict], *, ids: bool = False) -> list[int]:
     names = ", ".join(
         connection.ops.quote_name(c) for c in ([meta.pk.column] if ids else []) + [f.column for f in columns]
     )
-    with connection.cursor() as cursor:
+    # psycopg's errors as Django's (a duplicate key is django.db.IntegrityError, as from an INSERT)
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         with cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({names}) FROM STDIN") as copy:
             if ids:
                 for pk, row in zip(new_ids, rows):

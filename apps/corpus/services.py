@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from urllib.parse import urlsplit
 
@@ -58,43 +57,13 @@ def outlet_for_name(name: str, *, cache: dict[str, Outlet] | None = None) -> Out
     return outlet
 
 
-# no savepoint when called inside a transaction: an error here ends the caller's (the import lets it propagate)
-@transaction.atomic(savepoint=False)
-def article_create(
-    *,
-    text: str,
-    digest: str,
-    title: str = "",
-    outlet: Outlet | None = None,
-    byline: str = "",
-    published: dt.date | None = None,
-    url: str = "",
-    dateline: str = "",
-    n_words: int = 0,
-    metadata: dict | None = None,
-) -> Article:
-    """Store one article. ``text`` must already be normalised (corpus.text.normalize_text) and ``digest`` its
-    content hash; short fields are cut to their column sizes and a non-http(s) URL is dropped."""
-    return Article.objects.create(
-        outlet=outlet,
-        title=_one_line(title or text.split("\n", 1)[0], 500),
-        byline=_one_line(byline, 300),
-        published=published,
-        url=safe_link(url),
-        dateline=_one_line(dateline, 200),
-        text=text,
-        content_hash=digest,
-        n_words=n_words,
-        metadata=_storable(metadata or {}),
-    )
-
-
 @transaction.atomic
 def articles_bulk_create(*, articles: list[dict]) -> list[Article]:
-    """Store many articles at once (the pre-annotated import; ``COPY`` on PostgreSQL); each dict holds
-    ``article_create``'s arguments, with the same cutting and URL check. All or none: a duplicate content hash fails
-    the whole call (IntegrityError), so the caller can fall back to one article at a time. Returns the articles in
-    order, with their ids."""
+    """Store articles (``COPY`` on PostgreSQL): each dict holds an article's fields, ``text`` normalised
+    (``corpus.text.normalize_text``) and ``digest`` its content hash; the title defaults to the first line, short
+    fields are cut to their column sizes and a non-http(s) URL is dropped. All or none: a duplicate content hash
+    fails the whole call (IntegrityError), so the caller can fall back to one article at a time. Returns the
+    articles in order, with their ids."""
     rows = [
         {
             "outlet_id": a["outlet"].pk if a.get("outlet") else None,

@@ -362,9 +362,7 @@ def write_extra(*, article, pre: Preannotation, spacy_entities, ctx: WriteContex
     if pre.quotes:
         speakers = speakers_resolve(infos=pre.speakers)
         taken = set(article.quotes.values_list("start", "end"))
-        quotes_import_bulk(
-            items=[(article, [q for q in pre.quotes if (q.start, q.end) not in taken])], speakers=speakers
-        )
+        quotes_import_bulk(items=[(article, [q for q in pre.quotes if (q.start, q.end) not in taken], speakers)])
     annotations_import_bulk(spans=ctx.span_rows(article, pre, user))
 
 
@@ -405,7 +403,7 @@ def _write_chunk(items: list, ctx: WriteContext) -> None:
         infos = {info.name: info for item in items for info in item.pre.speakers}
         if infos:
             speakers = speakers_resolve(infos=list(infos.values()))
-            quotes_import_bulk(items=[(a, item.pre.quotes) for a, item in zip(articles, items)], speakers=speakers)
+            quotes_import_bulk(items=[(a, item.pre.quotes, speakers) for a, item in zip(articles, items)])
         annotations_import_bulk(
             spans=[row for a, item, u in zip(articles, items, users) for row in ctx.span_rows(a, item.pre, u)]
         )

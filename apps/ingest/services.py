@@ -1,4 +1,5 @@
-"""The import: files → readers → spaCy (batched) → one atomic write per article.
+"""The import: files → readers → spaCy (batched) → atomic writes of a few articles at a time (each article alone if
+its group fails).
 
 One entry point, ``import_sources``, serves the ``import_articles`` command, the upload page's background task
 (``import_batch``) and ``make run``'s seed loading.
@@ -23,15 +24,15 @@ from django.db import IntegrityError, InterfaceError, OperationalError, connecti
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from apps.annotations.services import entity_mentions_bulk_create
+from apps.annotations.services import entity_mentions_import_bulk
 from apps.corpus.models import Article, Outlet
 from apps.corpus.selectors import content_hashes_present
-from apps.corpus.services import article_create, outlet_for_name, storable_text
+from apps.corpus.services import articles_bulk_create, outlet_for_name, storable_text
 from apps.corpus.tasks import index_articles_for_search
 from apps.corpus.text import content_hash, normalize_text
 from apps.nlp.pipeline import analyze_texts_ahead
 from apps.nlp.types import TextAnalysis
-from apps.quotes.services import quotes_bulk_create, speakers_resolve
+from apps.quotes.services import quotes_import_bulk, speakers_resolve
 
 from . import preannotated
 from .models import ImportBatch, ImportChunk
@@ -142,30 +143,45 @@ def _chunks(items: list, size: int) -> Iterator[list]:
         yield chunk
 
 
-# no savepoint when called inside a transaction: an error here ends the caller's (the import lets it propagate)
-@transaction.atomic(savepoint=False)
-def article_create_from_analysis(
-    *, raw: RawArticle, text: str, digest: str, analysis: TextAnalysis, outlet: Outlet | None, batch: ImportBatch
-) -> Article:
-    """Write one article with its entity suggestions, speakers and quotes, all or nothing, each through the
-    services of the app that owns the rows."""
-    article = article_create(
-        text=text,
-        digest=digest,
-        title=raw.title,
-        outlet=outlet,
-        byline=raw.byline,
-        published=raw.published,
-        url=raw.url,
-        dateline=raw.dateline,
-        n_words=analysis.n_words,
-        metadata=raw.metadata,
+@transaction.atomic(savepoint=False)  # inside the caller's transaction when there is one: an error ends it
+def articles_create_from_analyses(
+    *, batch: ImportBatch, items: list[tuple[_Pending, TextAnalysis]], outlets: dict[str, Outlet]
+) -> list[Article]:
+    """Write articles with their entity suggestions, speakers and quotes, all or nothing, each row through the
+    service of the app that owns it: the articles, their entities and quotes in a fixed number of statements (COPY
+    on PostgreSQL), the speakers article by article (each article's names are resolved against the registry as the
+    articles before it left it). Returns the articles in order."""
+    articles = articles_bulk_create(
+        articles=[
+            {
+                "text": item.text,
+                "digest": item.digest,
+                "title": item.raw.title,
+                "outlet": outlet_for_name(item.raw.outlet or batch.default_outlet, cache=outlets),
+                "byline": item.raw.byline,
+                "published": item.raw.published,
+                "url": item.raw.url,
+                "dateline": item.raw.dateline,
+                "n_words": analysis.n_words,
+                "metadata": item.raw.metadata,
+            }
+            for item, analysis in items
+        ]
     )
-    batch.articles.add(article)
-    entity_mentions_bulk_create(article=article, entities=analysis.entities)
-    speakers = speakers_resolve(infos=analysis.speakers)
-    quotes_bulk_create(article=article, quotes=analysis.quotes, speakers=speakers)
-    return article
+    import_batch_link(batch=batch, articles=articles)
+    entity_mentions_import_bulk(items=[(a, analysis.entities) for a, (_, analysis) in zip(articles, items)])
+    quotes_import_bulk(
+        items=[
+            (a, analysis.quotes, speakers_resolve(infos=analysis.speakers)) for a, (_, analysis) in zip(articles, items)
+        ]
+    )
+    return articles
+
+
+def import_batch_link(*, batch: ImportBatch, articles: list[Article]) -> None:
+    """Record new articles as written by ``batch`` (what a resume and the batch's page go by)."""
+    Link = ImportBatch.articles.through
+    Link.objects.bulk_create([Link(importbatch_id=batch.pk, article_id=a.pk) for a in articles])
 
 
 # A connection that broke is not one article's fault: the batch stops (and can resume) instead of failing
@@ -281,15 +297,37 @@ def _import_pending(batch: ImportBatch, todo: list[_Pending], progress: Progress
 
 def _parse_and_write(batch: ImportBatch, todo: list[_Pending], outlets: dict, ctx, report, every: int) -> None:
     """spaCy over ``todo`` in a background thread (a bounded queue ahead), each article written as its analysis
-    comes; only the analyses are kept (each ``Doc`` is dropped once analysed), and ``report(n)`` every ``every``
-    articles and at the end."""
+    comes; only the analyses are kept (each ``Doc`` is dropped once analysed). Articles are written a spaCy batch
+    at a time (or ``every``, if more), with ``report(n)`` after each."""
     analyses = analyze_texts_ahead(
         [p.text for p in todo], batch_size=settings.SPACY_BATCH_SIZE, ahead=settings.SPACY_PARSE_AHEAD
     )
-    for processed, (item, analysis) in enumerate(zip(todo, analyses), start=1):
+    pairs = zip(todo, analyses)
+    processed = 0
+    while group := list(islice(pairs, max(every, settings.SPACY_BATCH_SIZE))):
+        _import_group(batch, group, outlets, ctx)
+        processed += len(group)
+        report(processed)
+
+
+def _import_group(batch: ImportBatch, group: list[tuple[_Pending, TextAnalysis]], outlets: dict, ctx) -> None:
+    """Write a few parsed articles in one transaction (a handful of statements for all of them, where one article
+    at a time takes about ten each); if that fails, each is written on its own, so that only a bad article fails
+    and a duplicate written meanwhile is skipped. Records that brought annotations go one at a time."""
+    if len(group) > 1 and all(item.pre is None for item, _ in group):
+        try:
+            with transaction.atomic():
+                articles_create_from_analyses(batch=batch, items=group, outlets=outlets)
+        except CONNECTION_ERRORS:
+            raise
+        except Exception:
+            logger.info("import batch %s: a group of %d failed; writing them one by one", batch.pk, len(group))
+        else:
+            for item, _ in group:
+                item.file_result["created"] += 1
+            return
+    for item, analysis in group:
         _import_one(batch, item, analysis, outlets, ctx)
-        if processed % every == 0 or processed == len(todo):
-            report(processed)
 
 
 def _write_preannotated_as_read(
@@ -356,14 +394,7 @@ def _import_one(
     """Write one article; its failure is reported with file and line and costs only this article."""
     try:
         with transaction.atomic():
-            article = article_create_from_analysis(
-                raw=item.raw,
-                text=item.text,
-                digest=item.digest,
-                analysis=analysis,
-                outlet=outlet_for_name(item.raw.outlet or batch.default_outlet, cache=outlets),
-                batch=batch,
-            )
+            (article,) = articles_create_from_analyses(batch=batch, items=[(item, analysis)], outlets=outlets)
             if item.pre is not None:  # a record with its own annotations that also asked for spaCy
                 preannotated.write_extra(article=article, pre=item.pre, spacy_entities=analysis.entities, ctx=ctx)
         item.file_result["created"] += 1

@@ -1,8 +1,8 @@
 import pytest
 from django.db import connection
 
-from apps.corpus.models import Outlet
-from apps.corpus.services import article_create, outlet_for_name, safe_link, storable_text
+from apps.corpus.models import Article, Outlet
+from apps.corpus.services import articles_bulk_create, outlet_for_name, safe_link, storable_text
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,9 +38,12 @@ def test_outlets_are_found_by_their_cleaned_name_and_cached():
 
 
 def test_an_article_gets_its_title_from_the_first_line_and_short_fields_cut():
-    article = article_create(
-        text="Headline here\nBody.", digest="d" * 64, byline="B" * 400, metadata={"k\x00": ["v\x00"]}
+    (article,) = articles_bulk_create(
+        articles=[
+            {"text": "Headline here\nBody.", "digest": "d" * 64, "byline": "B" * 400, "metadata": {"k\x00": ["v\x00"]}}
+        ]
     )
+    article = Article.objects.get(pk=article.pk)
     assert article.title == "Headline here" and len(article.byline) == 300 and article.metadata == {"k": ["v"]}
 
 

@@ -137,11 +137,12 @@ def test_progress_counts_the_chunks_that_ran_and_the_page_shows_it(settings, cli
 def test_a_half_done_chunked_batch_left_by_a_dead_worker_resumes_without_duplicates(
     settings, monkeypatch, fail_on_call
 ):
+    settings.SPACY_BATCH_SIZE = 1  # one article per write, so the kill falls between two articles of a chunk
     batch = _planned(_records(6), settings)
     import_chunk(chunk_id=chunk_claim(batch_id=batch.pk).pk)  # chunk 1 done
 
     # killed at the second article: nothing in the process runs on
-    fail_on_call(services, "article_create_from_analysis", 2, SystemExit(137))
+    fail_on_call(services, "articles_create_from_analyses", 2, SystemExit(137))
     second = chunk_claim(batch_id=batch.pk)
     with pytest.raises(SystemExit):
         import_chunk(chunk_id=second.pk)
@@ -165,9 +166,10 @@ def test_a_half_done_chunked_batch_left_by_a_dead_worker_resumes_without_duplica
 def test_a_chunk_stopped_by_the_database_fails_the_batch_once_the_others_are_done_and_a_resume_finishes_it(
     settings, fail_on_call
 ):
+    settings.SPACY_BATCH_SIZE = 1  # one article per write
     batch = _planned(_records(6), settings)
     fail_on_call(
-        services, "article_create_from_analysis", 3, OperationalError("server closed the connection unexpectedly")
+        services, "articles_create_from_analyses", 3, OperationalError("server closed the connection unexpectedly")
     )
     import_chunks(batch_id=batch.pk)
     batch.refresh_from_db()

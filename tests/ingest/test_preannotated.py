@@ -150,10 +150,10 @@ def test_each_article_is_atomic_a_failing_article_of_a_chunk_leaves_nothing_and_
     records = [_full_record(text=TEXT + f" Edition {n}.") for n in range(5)]
     real = preannotated.quotes_import_bulk
 
-    def flaky(*, items, speakers):
-        if any(article.text.endswith("Edition 3.") for article, _ in items):
+    def flaky(*, items):
+        if any(article.text.endswith("Edition 3.") for article, _, _ in items):
             raise RuntimeError("disk on fire")
-        return real(items=items, speakers=speakers)
+        return real(items=items)
 
     monkeypatch.setattr(preannotated, "quotes_import_bulk", flaky)
     batch = _import(_jsonl(*records), user=supervisor)

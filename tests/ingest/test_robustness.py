@@ -56,18 +56,26 @@ def test_an_article_over_the_size_limit_is_refused_by_file_and_line(settings):
 
 
 def test_any_unexpected_failure_of_one_article_costs_only_that_article(monkeypatch):
-    real = services.entity_mentions_bulk_create
+    """Articles are written a few at a time; one that fails takes its group down, and the group is written again
+    one article at a time, so that only the bad one is lost."""
+    real = services.entity_mentions_import_bulk
+    groups = []
 
-    def broken_for_story_1(*, article, entities):
-        if article.title == "Story 1":
+    def broken_for_story_1(*, items):
+        groups.append(len(items))
+        if any(article.title == "Story 1" for article, _ in items):
             raise ValueError("simulated bug")
-        return real(article=article, entities=entities)
+        return real(items=items)
 
-    monkeypatch.setattr(services, "entity_mentions_bulk_create", broken_for_story_1)
+    monkeypatch.setattr(services, "entity_mentions_import_bulk", broken_for_story_1)
     batch = import_sources(batch=ImportBatch.objects.create(), sources=[SourceFile("s.jsonl", _jsonl(*_records(3)))])
     assert (batch.status, batch.created, batch.failed) == ("done", 2, 1)
+    assert groups == [3, 1, 1, 1]  # the group, then each article of it on its own
     assert "s.jsonl, line 2: ValueError: simulated bug" in batch.results[0]["errors"][0]
     assert not Article.objects.filter(title="Story 1").exists()
+    assert (
+        Article.objects.get(title="Story 2").entities.count() == Article.objects.get(title="Story 0").entities.count()
+    )
 
 
 def test_only_http_links_are_stored_as_the_source_url():
@@ -85,10 +93,11 @@ def _uploaded_batch(records) -> ImportBatch:
     return batch_create_from_uploads(user=None, uploads=[upload])
 
 
-def test_a_lost_database_connection_stops_the_batch_keeps_its_file_and_a_resume_finishes_it(fail_on_call):
+def test_a_lost_database_connection_stops_the_batch_keeps_its_file_and_a_resume_finishes_it(fail_on_call, settings):
+    settings.SPACY_BATCH_SIZE = 1  # one article per write: the connection goes after two of them
     batch = _uploaded_batch(_records(5))
     fail_on_call(
-        services, "article_create_from_analysis", 3, OperationalError("server closed the connection unexpectedly")
+        services, "articles_create_from_analyses", 3, OperationalError("server closed the connection unexpectedly")
     )
     batch = import_batch(batch_id=batch.pk)
     assert batch.status == "failed" and batch.error.startswith("OperationalError")
@@ -133,15 +142,17 @@ def test_an_upload_whose_name_is_over_255_bytes_is_stored_and_reported_by_its_na
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_database_connection_killed_mid_import_on_postgresql_is_survived_and_resumed(monkeypatch):
+def test_a_database_connection_killed_mid_import_on_postgresql_is_survived_and_resumed(monkeypatch, settings):
     from django.db import connection
+
+    settings.SPACY_BATCH_SIZE = 1  # one article per write: the backend dies before the third
 
     if connection.vendor != "postgresql":
         pytest.skip("terminates a real PostgreSQL backend")
     import psycopg
 
     batch = _uploaded_batch(_records(5))
-    real = services.article_create_from_analysis
+    real = services.articles_create_from_analyses
     calls = {"n": 0}
 
     def kill_own_backend_at_third(**kwargs):
@@ -155,13 +166,13 @@ def test_a_database_connection_killed_mid_import_on_postgresql_is_survived_and_r
                 admin.execute("SELECT pg_terminate_backend(%s)", [pid])
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "article_create_from_analysis", kill_own_backend_at_third)
+    monkeypatch.setattr(services, "articles_create_from_analyses", kill_own_backend_at_third)
     batch = import_batch(batch_id=batch.pk)
     assert batch.status == "failed" and "OperationalError" in batch.error
     assert ImportBatch.objects.get(pk=batch.pk).status == "failed"  # recorded through a fresh connection
     assert Article.objects.count() == 2
 
-    monkeypatch.setattr(services, "article_create_from_analysis", real)
+    monkeypatch.setattr(services, "articles_create_from_analyses", real)
     batch = import_batch(batch_id=batch.pk, resume=True)
     assert (batch.status, batch.created, batch.failed) == ("done", 5, 0)
     assert Article.objects.count() == 5

@@ -54,16 +54,14 @@ def test_a_broken_file_is_reported_by_name_and_the_others_still_import():
 def test_each_article_is_atomic_a_failing_write_leaves_nothing_behind(monkeypatch):
     import apps.ingest.services as services
 
-    calls = {"n": 0}
-    real = services.speakers_resolve
+    real = services.quotes_import_bulk
 
-    def flaky(*, infos):
-        calls["n"] += 1
-        if calls["n"] == 1:
-            raise IntegrityError("simulated failure while writing speakers")
-        return real(infos=infos)
+    def flaky(*, items):  # the last write of an article: its row and entities are in by then
+        if any(article.title == "One" for article, _, _ in items):
+            raise IntegrityError("simulated failure while writing quotes")
+        return real(items=items)
 
-    monkeypatch.setattr(services, "speakers_resolve", flaky)
+    monkeypatch.setattr(services, "quotes_import_bulk", flaky)
     data = b'{"title": "One", "text": "Xi Jinping said peace matters."}\n{"title": "Two", "text": "Putin said ties grow."}\n'
     batch = import_sources(batch=ImportBatch.objects.create(), sources=[SourceFile("two.jsonl", data)])
     assert batch.created == 1 and batch.failed == 1

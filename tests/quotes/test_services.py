@@ -81,7 +81,7 @@ def test_imported_quotes_are_stored_as_found_with_one_creation_history_row_each(
         QuoteSpan(0, 5, "Wrong", "indirect", speaker="Vladimir Putin"),  # its offsets do not give its text: dropped
         QuoteSpan(22, 47, article.text[22:47], "indirect", cue="x" * 80, speaker="Nobody known"),
     ]
-    assert services.quotes_bulk_create(article=article, quotes=found, speakers={"Vladimir Putin": putin}) == 2
+    assert services.quotes_import_bulk(items=[(article, found, {"Vladimir Putin": putin})]) == 2
     direct, indirect = Quote.objects.order_by("start")[::-1]
     assert (direct.speaker, direct.kind, direct.cue, direct.cue_start, direct.speaker_mention) == (
         putin,
@@ -297,6 +297,15 @@ def test_a_full_name_joins_its_speaker_and_not_the_ambiguous_bare_name_beside_it
     resolved = services.speakers_resolve(infos=[SpeakerInfo(name="Wang Yi", kind="person", aliases=("Wang",))])
     assert resolved["Wang Yi"] == wang_yi != bare
     assert Speaker.objects.filter(name="Wang Yi").count() == 1
+
+
+def test_the_registry_search_finds_a_name_word_anywhere_in_an_alias_and_takes_no_wildcards():
+    anywhere = [speaker(n) for n in ("Kim Jong Un", "Jong Kim", "Ri Jong", "Jong")]
+    lookalikes = [speaker(n) for n in ("Jongsu Park", "Park Nojong", "Jo_ng Lee", "Jo%g Lee", "jxng lee")]
+    found = services._Known([SpeakerInfo(name="Jong", kind="person")]).speakers
+    assert sorted(found) == sorted(s.pk for s in anywhere) and not set(found) & {s.pk for s in lookalikes}
+    wild = services._Known([SpeakerInfo(name="J_ng X%", kind="person")]).speakers
+    assert not set(wild) & {s.pk for s in [*anywhere, *lookalikes]}
 
 
 def test_organisations_resolve_by_alias_not_by_shared_words():
