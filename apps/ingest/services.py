@@ -295,12 +295,17 @@ def _import_pending(batch: ImportBatch, todo: list[_Pending], progress: Progress
     _parse_and_write(batch, todo, outlets, ctx, report, every)
 
 
-def _parse_and_write(batch: ImportBatch, todo: list[_Pending], outlets: dict, ctx, report, every: int) -> None:
+def _parse_and_write(
+    batch: ImportBatch, todo: list[_Pending], outlets: dict, ctx, report, every: int, n_process: int | None = None
+) -> None:
     """spaCy over ``todo`` in a background thread (a bounded queue ahead), each article written as its analysis
     comes; only the analyses are kept (each ``Doc`` is dropped once analysed). Articles are written a spaCy batch
     at a time (or ``every``, if more), with ``report(n)`` after each."""
     analyses = analyze_texts_ahead(
-        [p.text for p in todo], batch_size=settings.SPACY_BATCH_SIZE, ahead=settings.SPACY_PARSE_AHEAD
+        [p.text for p in todo],
+        batch_size=settings.SPACY_BATCH_SIZE,
+        ahead=settings.SPACY_PARSE_AHEAD,
+        n_process=n_process,
     )
     pairs = zip(todo, analyses)
     processed = 0
@@ -583,7 +588,10 @@ def import_chunk(*, chunk_id: int) -> ImportChunk:
         todo = _not_yet_imported(batch, pending)
         done_before = len(pending) - len(todo)
         every = max(1, min(settings.SPACY_BATCH_SIZE, len(todo) // 10 or 1))
-        _parse_and_write(batch, todo, {}, None, lambda n: _chunk_saved(chunk, results, done_before + n), every)
+        # one process per chunk: a batch uses several cores by running chunks in several processes (SPACY_N_PROCESS)
+        _parse_and_write(
+            batch, todo, {}, None, lambda n: _chunk_saved(chunk, results, done_before + n), every, n_process=1
+        )
         chunk.status = ImportChunk.Status.DONE
         _chunk_saved(chunk, results, len(pending))
     except Exception as err:  # the chunk must end in a state the batch can count, whatever happened

@@ -54,7 +54,7 @@ def wake_workers(sender, task_result, **kwargs) -> None:
 
 def child_main(args: list[str]) -> None:
     if args[0] == "chunk":
-        import_chunks(batch_id=int(args[1]), first=int(args[2]), owner=args[3])
+        import_chunks(batch_id=int(args[1]), first=int(args[2]) or None, owner=args[3] if args[3] != "-" else _owner())
     else:
         _batch_then_chunks(int(args[0]), args[1] == "1")
 
@@ -65,12 +65,26 @@ def _owner() -> str:
 
 def _batch_then_chunks(batch_id: int, resume: bool) -> ImportBatch:
     """Read the batch and queue its chunks; then, instead of waiting for a worker, this process takes chunks too
-    (its Django is set up already): the other workers join through the queued chunk tasks."""
+    (its Django is set up already), with ``SPACY_N_PROCESS - 1`` more processes beside it: the batch uses that many
+    cores of this machine, each process parsing and writing its own chunks with nothing shipped between them. The
+    other workers join through the queued chunk tasks."""
     batch = import_batch(batch_id=batch_id, resume=resume, enqueue_chunk=_enqueue_chunk)
     if batch.status == ImportBatch.Status.RUNNING and chunks_open(batch_id=batch_id):
-        import_chunks(batch_id=batch_id, owner=_owner())
+        helpers = [_chunk_helper(batch_id) for _ in range(max(settings.SPACY_N_PROCESS, 1) - 1)]
+        try:
+            import_chunks(batch_id=batch_id, owner=_owner())
+        finally:
+            for helper in helpers:
+                if (code := helper.wait()) != 0:  # chunks it died holding fail now, not after IMPORT_STALE_SECONDS
+                    _fail_chunks_of_dead_processes(batch_id, code)
         batch = ImportBatch.objects.get(pk=batch_id)
     return batch
+
+
+def _chunk_helper(batch_id: int) -> subprocess.Popen:
+    """A child process that takes the batch's free chunks until none is left (as a worker's chunk task does); its
+    chunks name it (its own pid) as their owner."""
+    return subprocess.Popen([sys.executable, "-c", _CHILD, "chunk", str(batch_id), "0", "-"], cwd=settings.BASE_DIR)
 
 
 def _in_child() -> bool:
