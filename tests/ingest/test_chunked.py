@@ -248,38 +248,43 @@ def test_two_chunks_racing_on_the_same_text_make_one_article(settings, monkeypat
     ]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_worker_processes_share_a_chunked_batch_in_child_processes(settings):
-    """As deployed: two `run_worker` processes, imports in child processes (the default), chunks of 2."""
+def _run_by_workers(batch: ImportBatch, settings, *, workers: int, spacy_n_process: int = 1) -> ImportBatch:
+    """The batch run as deployed: ``workers`` `run_worker` processes on the test database, imports in child
+    processes (the default), chunks of 2; returns the batch once done (or after two minutes)."""
     if connection.vendor != "postgresql":
         pytest.skip("two processes writing at once need PostgreSQL")
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    settings.IMPORT_CHUNK_SIZE = 2
-    batch = _upload(_records(8))
     cfg = connection.settings_dict
-    url = f"postgres://{cfg['USER']}@{cfg['HOST'] or '127.0.0.1'}:{cfg['PORT'] or 5432}/{cfg['NAME']}"
     env = {
         **os.environ,
-        "DATABASE_URL": url,
+        "DATABASE_URL": f"postgres://{cfg['USER']}@{cfg['HOST'] or '127.0.0.1'}:{cfg['PORT'] or 5432}/{cfg['NAME']}",
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
         "IMPORT_CHUNK_SIZE": "2",
         "IMPORT_CHILD_PROCESS": "1",
+        "SPACY_N_PROCESS": str(spacy_n_process),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "LOG_LEVEL": "WARNING",
     }
     cmd = [sys.executable, "manage.py", "run_worker", "--interval", "0.1", "--no-startup-delay", "--no-reload"]
-    workers = [subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL) for _ in range(2)]
+    running = [subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL) for _ in range(workers)]
     try:
         tasks.run_import_batch.enqueue(batch.pk)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and ImportBatch.objects.get(pk=batch.pk).status != "done":
             time.sleep(0.3)
     finally:
-        for w in workers:
+        for w in running:
             w.terminate()
-        for w in workers:
+        for w in running:
             w.wait(20)
     batch.refresh_from_db()
+    return batch
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_worker_processes_share_a_chunked_batch_in_child_processes(settings):
+    settings.IMPORT_CHUNK_SIZE = 2
+    batch = _run_by_workers(_upload(_records(8)), settings, workers=2)
     assert (batch.status, batch.created, batch.processed, batch.total) == ("done", 8, 8, 8)
     assert Article.objects.count() == 8
     owners = set(batch.chunks.values_list("owner", flat=True))
@@ -290,38 +295,14 @@ def test_two_worker_processes_share_a_chunked_batch_in_child_processes(settings)
 def test_one_worker_runs_a_chunked_batch_in_spacy_n_process_processes(settings):
     """SPACY_N_PROCESS=2: the worker's batch process takes chunks and starts a second process that takes chunks too;
     every article is written once, and the batch is done when both have stopped."""
-    if connection.vendor != "postgresql":
-        pytest.skip("two processes writing at once need PostgreSQL")
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.IMPORT_CHUNK_SIZE = 2
     # long enough to parse that the second process (which starts in a second or two) finds chunks left to take
     batch = _upload([{**r, "text": " ".join([r["text"]] * 25)} for r in _records(24)])
-    cfg = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{cfg['USER']}@{cfg['HOST'] or '127.0.0.1'}:{cfg['PORT'] or 5432}/{cfg['NAME']}",
-        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-        "IMPORT_CHUNK_SIZE": "2",
-        "IMPORT_CHILD_PROCESS": "1",
-        "SPACY_N_PROCESS": "2",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "LOG_LEVEL": "WARNING",
-    }
-    cmd = [sys.executable, "manage.py", "run_worker", "--interval", "0.1", "--no-startup-delay", "--no-reload"]
-    worker = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL)
-    try:
-        tasks.run_import_batch.enqueue(batch.pk)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and ImportBatch.objects.get(pk=batch.pk).status != "done":
-            time.sleep(0.3)
-    finally:
-        worker.terminate()
-        worker.wait(20)
-    batch.refresh_from_db()
+    batch = _run_by_workers(batch, settings, workers=1, spacy_n_process=2)
     assert (batch.status, batch.created, batch.processed, batch.total) == ("done", 24, 24, 24)
     assert Article.objects.count() == 24
     processes = {owner.split(":")[1] for owner in batch.chunks.values_list("owner", flat=True)}
-    assert len(processes) == 2 and str(worker.pid) not in processes  # two child processes of the one worker
+    assert len(processes) == 2 and str(os.getpid()) not in processes  # two child processes of the one worker
 
 
 def test_spacy_runs_one_process_for_a_small_run_whatever_spacy_n_process_says(settings, monkeypatch):
