@@ -68,8 +68,10 @@ def test_any_unexpected_failure_of_one_article_costs_only_that_article(monkeypat
         return real(items=items)
 
     monkeypatch.setattr(services, "entity_mentions_import_bulk", broken_for_story_1)
-    batch = import_sources(batch=ImportBatch.objects.create(), sources=[SourceFile("s.jsonl", _jsonl(*_records(3)))])
+    records = [{**r, "outlet": "A New Outlet"} for r in _records(3)]  # created with the group, kept after its rollback
+    batch = import_sources(batch=ImportBatch.objects.create(), sources=[SourceFile("s.jsonl", _jsonl(*records))])
     assert (batch.status, batch.created, batch.failed) == ("done", 2, 1)
+    assert Article.objects.get(title="Story 2").outlet.name == "A New Outlet"
     assert groups == [3, 1, 1, 1]  # the group, then each article of it on its own
     assert "s.jsonl, line 2: ValueError: simulated bug" in batch.results[0]["errors"][0]
     assert not Article.objects.filter(title="Story 1").exists()
