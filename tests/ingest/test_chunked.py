@@ -297,10 +297,10 @@ def test_one_worker_runs_a_chunked_batch_in_spacy_n_process_processes(settings):
     every article is written once, and the batch is done when both have stopped."""
     settings.IMPORT_CHUNK_SIZE = 2
     # long enough to parse that the second process (which starts in a second or two) finds chunks left to take
-    batch = _upload([{**r, "text": " ".join([r["text"]] * 25)} for r in _records(24)])
+    batch = _upload([{**r, "text": " ".join([r["text"]] * 25)} for r in _records(40)])
     batch = _run_by_workers(batch, settings, workers=1, spacy_n_process=2)
-    assert (batch.status, batch.created, batch.processed, batch.total) == ("done", 24, 24, 24)
-    assert Article.objects.count() == 24
+    assert (batch.status, batch.created, batch.processed, batch.total) == ("done", 40, 40, 40)
+    assert Article.objects.count() == 40
     processes = {owner.split(":")[1] for owner in batch.chunks.values_list("owner", flat=True)}
     assert len(processes) == 2 and str(os.getpid()) not in processes  # two child processes of the one worker
 
