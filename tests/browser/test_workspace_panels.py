@@ -364,8 +364,15 @@ def test_keys_for_entities_quotes_next_article_and_submit(page, setup):
     # Shift+S asks before submitting; "n" opens the next article of the queue
     messages = []
     page.on("dialog", lambda d: (messages.append(d.message), d.dismiss()))
+    # the confirmation's swaps (panel, progress, submit button) must be done, or the key can land mid-swap
+    expect(page.locator("#chooser")).to_be_hidden()
+    page.wait_for_function("() => !document.querySelector('.htmx-settling, .htmx-request, .htmx-swapping')")
     page.locator("#article-text").focus()
     page.keyboard.press("Shift+S")
+    for _ in range(100):  # the question may come after press() returns: wait for it (5 s at most)
+        if messages:
+            break
+        page.wait_for_timeout(50)
     assert len(messages) == 1 and "Submit" in messages[0]
     page.locator("#article-text").focus()
     with page.expect_navigation():
