@@ -366,6 +366,13 @@ def write_extra(*, article, pre: Preannotation, spacy_entities, ctx: WriteContex
     annotations_import_bulk(spans=ctx.span_rows(article, pre, user))
 
 
+def batch_articles_link(*, batch, articles: list[Article]) -> None:
+    """Record new articles as written by ``batch`` (what a resume and the batch's page go by), in one statement;
+    both import paths call it."""
+    Link = batch.articles.through
+    Link.objects.bulk_create([Link(importbatch_id=batch.pk, article_id=a.pk) for a in articles])
+
+
 def _write_chunk(items: list, ctx: WriteContext) -> None:
     """Articles with their annotations, all in one transaction: all of them or none."""
     users = [ctx.annotator(item.pre) for item in items]  # an unknown annotator fails before anything is written
@@ -397,8 +404,7 @@ def _write_chunk(items: list, ctx: WriteContext) -> None:
                 for item, outlet in zip(items, outlets)
             ]
         )
-        Link = ctx.batch.articles.through
-        Link.objects.bulk_create([Link(importbatch_id=ctx.batch.pk, article_id=a.pk) for a in articles])
+        batch_articles_link(batch=ctx.batch, articles=articles)
         entity_mentions_import_bulk(items=[(a, item.pre.entities) for a, item in zip(articles, items)])
         infos = {info.name: info for item in items for info in item.pre.speakers}
         if infos:

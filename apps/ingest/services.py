@@ -168,7 +168,7 @@ def articles_create_from_analyses(
             for item, analysis in items
         ]
     )
-    import_batch_link(batch=batch, articles=articles)
+    preannotated.batch_articles_link(batch=batch, articles=articles)
     entity_mentions_import_bulk(items=[(a, analysis.entities) for a, (_, analysis) in zip(articles, items)])
     quotes_import_bulk(
         items=[
@@ -176,12 +176,6 @@ def articles_create_from_analyses(
         ]
     )
     return articles
-
-
-def import_batch_link(*, batch: ImportBatch, articles: list[Article]) -> None:
-    """Record new articles as written by ``batch`` (what a resume and the batch's page go by)."""
-    Link = ImportBatch.articles.through
-    Link.objects.bulk_create([Link(importbatch_id=batch.pk, article_id=a.pk) for a in articles])
 
 
 # A connection that broke is not one article's fault: the batch stops (and can resume) instead of failing

@@ -84,15 +84,19 @@ def _batch_then_chunks(batch_id: int, resume: bool) -> ImportBatch:
 def _chunk_helper(batch_id: int) -> subprocess.Popen:
     """A child process that takes the batch's free chunks until none is left (as a worker's chunk task does); its
     chunks name it (its own pid) as their owner."""
-    return subprocess.Popen([sys.executable, "-c", _CHILD, "chunk", str(batch_id), "0", "-"], cwd=settings.BASE_DIR)
+    return subprocess.Popen(_child_command(["chunk", str(batch_id), "0", "-"]), cwd=settings.BASE_DIR)
 
 
 def _in_child() -> bool:
     return getattr(settings, "IMPORT_CHILD_PROCESS", False)
 
 
+def _child_command(args: list[str]) -> list[str]:
+    return [sys.executable, "-c", _CHILD, *args]
+
+
 def _child(args: list[str]) -> int:
-    return subprocess.run([sys.executable, "-c", _CHILD, *args], cwd=settings.BASE_DIR, check=False).returncode
+    return subprocess.run(_child_command(args), cwd=settings.BASE_DIR, check=False).returncode
 
 
 def _enqueue_chunk(chunk_id: int) -> None:
