@@ -38,6 +38,8 @@ TITLE_WORDS = frozenset(WORLD["title_words"])
 HONORIFICS = frozenset(WORLD["honorifics"])
 # honorifics that are common words in lower case ("HE" for His Excellency): matched as written
 CAPITAL_HONORIFICS = frozenset(WORLD["honorifics_in_capitals"])
+# the nouns of a form of address: "His Majesty", "Her Royal Highness" (as written)
+STYLES = frozenset(WORLD["styles"])
 
 
 def is_honorific(word: str) -> bool:
@@ -134,6 +136,9 @@ def _reads_as_name(tokens: list[str]) -> bool:
     )
 
 
+_TITLE_NUMBERS = frozenset("II III IV".split())
+
+
 @functools.lru_cache(maxsize=8192)  # a pure function of the string, asked again for every mention of a name
 def speaker_name_parts(surface: str) -> tuple[str, str]:
     """Split a surface form into ``(name, role)``.
@@ -160,7 +165,8 @@ def speaker_name_parts(surface: str) -> tuple[str, str]:
             last_title = i
     if last_title >= 0:
         rest = tokens[last_title + 1 :]
-        while rest and is_honorific(rest[0]):
+        # honorifics after the title, and its number ("Minister of Finance and Economy II Dato Seri Setia Dr ...")
+        while rest and (is_honorific(rest[0]) or rest[0] in _TITLE_NUMBERS):
             rest = rest[1:]
         # "Secretary of State Marco Rubio", "Minister of Foreign Affairs of Moldova Mihai Popsoi": the "of"
         # complements of the title (title words or a country) belong to it
@@ -523,6 +529,8 @@ def short_role(role: str) -> str:
 
 ROLE_SYNONYM = {variant: key for key, variants in _DATA["role_synonyms"].items() for variant in variants}
 ROLE_FAMILIES = {head: frozenset(words) for head, words in _DATA["role_families"].items()}
+# titles of several words that a description may end in: "the head of state" (role families named so)
+COMPOUND_TITLES = frozenset(head for head in ROLE_FAMILIES if " " in head)
 COUNTRIES = frozenset(_DATA["demonyms"])  # folded, one word or more ("saudi arabia")
 # "chinese" -> {"china", "china's"}: the words of a title that name the country of a demonym
 COUNTRY_OF = {}

@@ -20,6 +20,7 @@ from .cues import FRAGMENT_CUES, SPEECH, STRONG
 from .docview import DocView, among, any_of, coordinated_title_start, id_set, ids
 from .names import (
     CAPITAL_HONORIFICS,
+    COMPOUND_TITLES,
     COUNTRIES,
     COUNTRY_OF,
     DOCUMENT_NOUNS,
@@ -33,6 +34,7 @@ from .names import (
     PERSON_PRONOUNS,
     ROLE_FAMILIES,
     ROLE_SYNONYM,
+    STYLES,
     THING_PRONOUNS,
     TITLE_WORDS,
     WORLD,
@@ -124,6 +126,7 @@ class Source:
     role: str = ""
     extra_aliases: tuple[str, ...] = ()
     penalty: float = 0.0  # confidence lost to a shaky reading
+    style: str = ""  # "His Majesty said": the style ("Majesty") of the person the text introduced with it
 
 
 # ---- the subject of a cue ----------------------------------------------------------------------------
@@ -615,6 +618,9 @@ def _mention_span(view: DocView, subj: Token, lo: int, hi: int) -> tuple[int, in
     right = subj.i + 1
     while right < hi and doc[right].dep_ in ("flat", "case") and doc[right].head.i == subj.i:
         right += 1
+    compound = _compound_title_end(doc, subj, hi)
+    if compound is not None:  # "The head of state said": the title is three words
+        return left, compound
     if subj.ent_type_ == "ORG" or subj.lemma_.lower() in _BODY_OR_DELEGATE or subj.lower_ in _SPOKES:
         right = _named_complements(subj, right, hi)
     else:
@@ -622,6 +628,15 @@ def _mention_span(view: DocView, subj: Token, lo: int, hi: int) -> tuple[int, in
         if named is not None:
             right = named[1]
     return _with_abbreviated_given_name(doc, left, right, lo, hi)
+
+
+def _compound_title_end(doc, head: Token, hi: int) -> int | None:
+    """'head of state', 'head of government': a title written as a noun and its complement; the token after it."""
+    end = head.i + 3
+    if end > hi or head.lower_ != "head":
+        return None
+    words = " ".join(t.lower_ for t in doc[head.i : end])
+    return end if words in COMPOUND_TITLES else None
 
 
 def _abbreviated_given_name(doc, k: int) -> bool:
@@ -793,6 +808,8 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
     if subj.pos_ == "PRON" or low in PERSON_PRONOUNS or low in THING_PRONOUNS:
         return describe_pronoun(subj)
     left, right = mention_span(view, subj, lo, hi)
+    if subj.text in STYLES and right == subj.i + 1 and any(c.lower_ in ("his", "her") for c in view.kids(subj)):
+        return Source(left, right, "person", style=subj.text)  # "His Royal Highness said", no name after it
     readings = (  # the shapes a parser gets wrong, tried in order before the general reading below
         lambda: _coordinated_title_person(view, subj, left, hi),
         lambda: _title_with_conjoined_name(view, subj, left, hi),
@@ -890,6 +907,19 @@ def _titled_name_over_coordination(view: DocView, subj: Token, left: int, hi: in
                 return Source(
                     left, a_right, "person", name=strip_possessive(view.span_text(a_left, a_right)), role=role
                 )
+        # "said the Deputy Prime Minister and Minister of Foreign Affairs, Antonio Tajani,": the name in
+        # apposition to the first title, every conjunct a bare title of the same person (no determiner of its own)
+        conjs = [c for c in view.kids(subj) if c.dep_ == "conj"]
+        named = next((a for a in view.kids(subj) if a.dep_ == "appos" and a.ent_type_ in PERSON_LABELS), None)
+        if (
+            named is not None
+            and named.i < hi
+            and all(c.lower_ in TITLE_WORDS and c.i < named.i for c in conjs)
+            and not any(k.dep_ == "det" for c in conjs for k in view.kids(c))
+        ):
+            a_left, a_right = mention_span(view, named, left, hi)
+            role = strip_determiner(view.text[view.doc[left].idx : view.doc[a_left].idx]).strip(" ,")
+            return Source(left, a_right, "person", name=strip_possessive(view.span_text(a_left, a_right)), role=role)
     end = min(subj.right_edge.i + 1, hi)
     last = view.doc[end - 1]
     if last.pos_ != "PROPN" or last.ent_type_ not in ("", *PERSON_LABELS):
@@ -1143,7 +1173,10 @@ def _describe_by_head(view: DocView, subj: Token, left: int, right: int, lo: int
     if subj.pos_ == "PROPN":
         return Source(left, right, "person", name=strip_possessive(name or bare), role=role, penalty=0.1)
     if subj.pos_ == "NOUN":  # "Protesters said": the subject of a speech verb is, as a rule, someone
-        return Source(left, right, "person", name=strip_possessive(bare), penalty=0.15, plural=subj.tag_ == "NNS")
+        # "Sobers told reporters", a family name the tagger took for a plural noun: one person when NER tags
+        # that word a person elsewhere in the text
+        plural = subj.tag_ == "NNS" and not (subj.text[:1].isupper() and view.usual_label(subj) in PERSON_LABELS)
+        return Source(left, right, "person", name=strip_possessive(bare), penalty=0.15, plural=plural)
     return Source(left, right, None)
 
 
@@ -1259,8 +1292,11 @@ def _read_person(view: DocView, subj: Token, left: int, right: int, lo: int, hi:
             )
         ):
             break
-        if doc[p0 - 1].ent_type_ and doc[p0 - 1].ent_type_ not in PERSON_LABELS:
-            break  # "Kremlin spokesman Peskov": an ORG word is not part of the name
+        mislabelled = doc[p0].ent_iob_ == "I" and subj.ent_type_ and subj.ent_type_ not in PERSON_LABELS
+        if doc[p0 - 1].ent_type_ and doc[p0 - 1].ent_type_ not in PERSON_LABELS and not mislabelled:
+            # "Kremlin spokesman Peskov": an ORG word is not part of the name; but in "Mr Le Hoai Trung", tagged FAC
+            # whole, a person by the text's usual label, each word is
+            break
         if _place_of_title(view, p0 - 1, left):
             break  # "Minister of Foreign Affairs of Ukraine Andrii Sybiha": the title's place, untagged here
         p0 -= 1
@@ -1482,6 +1518,8 @@ def bare_definite(surface: str, src: Source) -> bool:
     return src.kind == "person" and src.pronoun is None and len(words) == 2 and words[0].casefold() == "the"
 
 
+_SENTENCE_ENDS = frozenset(".!?\"”’'…:)")
+
 # ---- resolving the sources of a text -----------------------------------------------------------------
 
 
@@ -1559,6 +1597,11 @@ class SpeakerResolver:
             body = next((c for c in subj.children if c.dep_ == "compound" and c.lemma_.lower() in ORG_NOUNS), None)
             if mid is None and body is not None:  # "according to the ministry statement": the ministry's
                 mid = self._named_body(f"the {body.lower_}", span[0])
+        elif src.style:
+            mid = self._styled(src.style, span[0])
+            if mid is None:
+                mid = self._antecedent(span[0], "person", src.start)
+            penalty = 0.1
         elif src.kind is not None:
             if src.kind == "organisation":
                 self._name_epithet(src, surface, src.start)
@@ -1578,6 +1621,29 @@ class SpeakerResolver:
         else:
             self._last_unresolved = max(self._last_unresolved, span[0])
         return Resolution(mid, surface, span, penalty)
+
+    def _styled(self, style: str, char: int) -> int | None:
+        """'His Majesty said' after 'His Majesty Sultan Haitham bin Tarik received ...': the latest person the text
+        introduced with this style, a name after it (titles and honorifics between them go to the role)."""
+        view, doc = self.view, self.view.doc
+        for k in range(view.char_to_token(char) - 1, -1, -1):
+            if doc[k].text != style or self._in_content(int(view.idx[k])):
+                continue
+            end = k + 1
+            while end < view.n and (
+                (doc[end].text[:1].isupper() and not doc[end].is_punct) or doc[end].lower_ in NAME_PARTICLES
+            ):
+                end += 1
+            if end == k + 1:
+                continue  # "His Majesty said": the style alone again
+            surface = view.span_text(k + 1, end)
+            name, role = speaker_name_parts(surface)
+            if name and name[:1].isupper():
+                mention = SpeakerMention(
+                    surface=surface, name=name, role=role, kind="person", position=int(view.idx[k])
+                )
+                return self.registry.add(mention)
+        return None
 
     def _document_issuer(self, noun: Token, char: int) -> int | None:
         """'..., the statement said' after 'Foreign ministers said ..., in a joint statement': a definite document
@@ -1706,8 +1772,9 @@ class SpeakerResolver:
             return False
         if kind == "person":
             return True
-        # "Erdogan said X. He added ...": a one-word name NER took for a body (quote sources only)
-        return quoted and src.maybe_person and distance <= 1
+        # "Erdogan said X. He added ...": a one-word name NER took for a body, as a quote source a paragraph back or
+        # as the subject of a sentence before in the same paragraph ("Jaiswal also rejected ... '...,' he said")
+        return src.maybe_person and distance <= (1 if quoted else 0)
 
     def _same_sentence_person(self, pronoun_tok: int) -> int | None:
         view = self.view
@@ -1910,6 +1977,8 @@ class SpeakerResolver:
         if len(words) == 2 and words[1] in _FLOOR_NOUNS:
             return self._floor_holder(char)
         words = _description_words(view, src, words)
+        if " ".join(words[-3:]).casefold() in COMPOUND_TITLES:  # "the head of state": one title of three words
+            words = [*words[:-3], " ".join(words[-3:]).casefold()]
         # a country's title keeps the country ("China's representative" is not the representative of France)
         wanted = [ROLE_SYNONYM.get(w, w) for w in (w.casefold().strip(",") for w in words[0 if country_title else 1 :])]
         wanted = [w for w in wanted[:-1] if w not in _LOOSE_MODIFIERS] + wanted[-1:]
@@ -2080,7 +2149,7 @@ class SpeakerResolver:
         paragraphs). The description's modifiers must agree with that title too: "the Serbian minister" is not
         the Russian minister who was the last subject. Returns (position, mention id)."""
         head = wanted[-1]
-        if head not in TITLE_WORDS:
+        if head not in TITLE_WORDS and head not in COMPOUND_TITLES:
             return None
         view = self.view
         j = bisect.bisect_left(self._subj_pos, char) - 1
@@ -2096,7 +2165,8 @@ class SpeakerResolver:
                     # Minister Asaad Al-Shaibani")
                     words = {ROLE_SYNONYM.get(w, w) for w in (w.strip(",.").casefold() for w in src.role.split())}
                     words |= _role_words(self._titles_of(src.name))
-                    if head in words and all(_modifier_fits(m, words, set()) for m in wanted[:-1]):
+                    held = head in words or not words.isdisjoint(ROLE_FAMILIES.get(head, ()) if " " in head else ())
+                    if held and all(_modifier_fits(m, words, set()) for m in wanted[:-1]):
                         return pos, mid
             j -= 1
         return None
@@ -2107,7 +2177,7 @@ class SpeakerResolver:
         before it (a full name, in the same or the previous paragraph)."""
         view, doc = self.view, self.view.doc
         unnamed = wanted[-1] in _ANONYMOUS_NOUNS  # "A senior source was blunt. ... the source said"
-        if wanted[-1] not in TITLE_WORDS and wanted[-1] not in _PARTY_MEMBER_NOUNS and not unnamed:
+        if wanted[-1] not in TITLE_WORDS | COMPOUND_TITLES and wanted[-1] not in _PARTY_MEMBER_NOUNS and not unnamed:
             return None  # "the Social Democrat" describes the person just named as a title does
         sent = doc[src.start].sent
         if sent.start == 0:
@@ -2160,7 +2230,11 @@ class SpeakerResolver:
         # ("Greenland's prime minister has told a visiting delegation that ...", the story's first source)
         closes = not any(t.is_alpha and t.pos_ not in ("VERB", "AUX") for t in doc[src.end : para_hi])
         if not closes and any(
-            pos < char and not prev.plural and self.registry.kind_of(mid) == "person" for pos, mid, prev in self._log
+            pos < char
+            and not prev.plural
+            and self.registry.kind_of(mid) == "person"
+            and not self._headline(view.para_of(pos))  # "Baghaei: Iran will not ...": the headline's source
+            for pos, mid, prev in self._log
         ):
             return None
         k = view.char_to_token(view.paras[p + 1][0])
@@ -2207,6 +2281,12 @@ class SpeakerResolver:
                 mention = SpeakerMention(surface=surface, name=name, role=role, kind="person", position=pos)
                 return self.registry.add(mention)
         return None
+
+    def _headline(self, p: int) -> bool:
+        """Whether paragraph ``p`` reads as a headline: a line of at most 25 words that does not end a sentence."""
+        start, end = self.view.paras[p]
+        line = self.view.text[start:end].strip()
+        return bool(line) and line[-1] not in _SENTENCE_ENDS and len(line.split()) <= 25
 
     def _title_case_line(self, tok: int) -> bool:
         """Whether token ``tok`` is on a title-case headline: five or more words, every word capitalised but the

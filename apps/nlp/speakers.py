@@ -148,11 +148,14 @@ class SpeakerRegistry:
         into: dict[int, int] = {}
         for k in people:
             name = self._clusters[k].canonical
+            words = name_tokens(name)
             longer = [
                 j
                 for j in people
                 if j != k
-                and len(name_tokens(self._clusters[j].canonical)) > len(name_tokens(name)) >= 2
+                and len(name_tokens(self._clusters[j].canonical)) > len(words)
+                # a family name alone ("Baghaei", first read as a body) joins the one person named in full with it
+                and (len(words) >= 2 or words[0] in name_tokens(self._clusters[j].canonical))
                 and compatible_names(name, self._clusters[j].canonical, "person")
             ]
             if len(longer) == 1:
