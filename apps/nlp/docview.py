@@ -33,7 +33,7 @@ from spacy.attrs import (
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
-from .names import COUNTRIES, TITLE_WORDS, fold, speaker_name_parts, strip_determiner, strip_possessive
+from .names import COUNTRIES, DETERMINERS, TITLE_WORDS, fold, speaker_name_parts, strip_determiner, strip_possessive
 from .quotemarks import find_regions, paragraphs
 
 
@@ -311,6 +311,11 @@ class DocView:
                     left = _title_phrase_start(self.doc, start - 1, lo)
                 if left == start and start > lo:
                     left = _title_beside_name(self.doc, start, root, lo)
+                appositive = _appositive_title(self.doc, ent)  # "Ana Ruiz, President of Chile, said"
+                if appositive:
+                    bare = speaker_name_parts(strip_possessive(ent.text))[0]
+                    if bare:
+                        self._titled.append((start, bare, appositive, bare))
                 if left == start:
                     continue
                 name = strip_possessive(ent.text)
@@ -343,6 +348,25 @@ def _title_complements_start(doc, left: int, lo: int) -> int:
 def _modifies_name(tok: Token) -> bool:
     """A word of the title before a name: a hyphen ("Secretary-General") or a modifier with letters."""
     return tok.text == "-" or (tok.dep_ in ("compound", "amod", "nmod") and any(ch.isalpha() for ch in tok.text))
+
+
+def _appositive_title(doc, ent) -> str:
+    """'Sheikh Mohamed bin Zayed Al Nahyan, President of the UAE, held talks': a title in apposition right after
+    the name (after its comma), up to the next comma; "" when there is none."""
+    end = ent.end
+    if end + 1 >= len(doc) or doc[end].text != ",":
+        return ""
+    title = doc[end + 1]
+    if title.lower_ in DETERMINERS:
+        title = doc[end + 2] if end + 2 < len(doc) else title
+    head = title
+    while head.dep_ in ("compound", "amod") and head.head.i > head.i:
+        head = head.head
+    if head.dep_ != "appos" or head.head.i not in range(ent.start, ent.end) or head.lower_ not in TITLE_WORDS:
+        return ""
+    stop = next((t.i for t in doc[end + 1 : head.right_edge.i + 1] if t.text in (",", ";", "(") or t.is_space), None)
+    last = stop if stop is not None else head.right_edge.i + 1
+    return strip_determiner(doc[end + 1 : last].text)
 
 
 def _title_beside_name(doc, start: int, root, lo: int) -> int:

@@ -370,6 +370,17 @@ def _core(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(t for t in tokens if len(t.rstrip(".")) > 1 and t.rstrip(".") not in GIVEN_NAME_STEMS)
 
 
+_PATRONYMIC = frozenset(("bin", "ibn", "bint", "binti", "ben"))  # "son of" / "daughter of" inside a name
+
+
+def _fathers_name(given: str, longer: str) -> bool:
+    """Whether ``given`` (a name token) occurs in ``longer`` only right after a patronymic particle: "Mohamed bin
+    Zayed Al Nahyan" is the father named inside "Khaled bin Mohamed bin Zayed Al Nahyan", not that person."""
+    words = [w.casefold().strip(_STRIP_PUNCT) for w in longer.split()]
+    found = [k for k, w in enumerate(words) if token_match(given, fold(w))]
+    return bool(found) and all(k > 0 and words[k - 1] in _PATRONYMIC for k in found)
+
+
 def _tokens_match(a: tuple[str, ...], b: tuple[str, ...], name_a: str, name_b: str, allow_generic: bool) -> bool:
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     if short != long and not allow_generic and _is_generic(short):
@@ -380,6 +391,8 @@ def _tokens_match(a: tuple[str, ...], b: tuple[str, ...], name_a: str, name_b: s
         long = _possessed(name_a if long is a else name_b, long)
         if _group_head(long) and long[-1] not in short:
             return False  # "Clinton" is not "Clinton aides", nor "Lammy" "Lammy allies"
+    if len(short) >= 2 and short != long and _fathers_name(short[0], name_a if long is a else name_b):
+        return False
     remaining = list(long)
     for tok in short:
         for k, cand in enumerate(remaining):

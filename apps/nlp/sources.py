@@ -633,9 +633,9 @@ def _mention_span(view: DocView, subj: Token, lo: int, hi: int) -> tuple[int, in
 def _compound_title_end(doc, head: Token, hi: int) -> int | None:
     """'head of state', 'head of government': a title written as a noun and its complement; the token after it."""
     end = head.i + 3
-    if end > hi or head.lower_ != "head":
+    if end > hi or head.lower_ not in ("head", "heads"):
         return None
-    words = " ".join(t.lower_ for t in doc[head.i : end])
+    words = " ".join(["head", *(t.lower_ for t in doc[head.i + 1 : end])])  # "heads of government": a group of them
     return end if words in COMPOUND_TITLES else None
 
 
@@ -1229,10 +1229,19 @@ def _which_one_end(doc, first: int, hi: int) -> int | None:
     when there is no such phrase."""
     end = min(doc[first].right_edge.i + 1, hi)
     end = next(
-        (t.i for t in doc[first + 1 : end] if t.is_punct or _opens_clause(t) or t.tag_ in ("WP", "WDT")),
+        (
+            t.i
+            for t in doc[first + 1 : end]
+            if (t.is_punct and not _word_hyphen(t)) or _opens_clause(t) or t.tag_ in ("WP", "WDT")
+        ),
         end,
     )
     return end if end - first <= 8 and doc[end - 1].pos_ in ("NOUN", "PROPN") else None
+
+
+def _word_hyphen(tok: Token) -> bool:
+    """A hyphen inside a word ("troop-contributing"), no space on either side."""
+    return tok.text == "-" and not tok.whitespace_ and tok.i > 0 and not tok.doc[tok.i - 1].whitespace_
 
 
 def _the_one_word_name(doc, subj: Token, left: int) -> bool:
@@ -1608,6 +1617,9 @@ class SpeakerResolver:
             elif src.name:
                 self._name_the_body(src, span[0])
             mid = self._described(src, span[0])
+            if mid is not None and src.kind == "person" and src.name.casefold() == strip_determiner(surface).casefold():
+                # "The Indonesian President said" resolved to Prabowo: later the same description fits him again
+                self.registry.add_role(mid, strip_determiner(surface))
             if mid is None and src.kind == "organisation":
                 mid = self._reporting_body(surface, span[0])
             if mid is None and src.kind == "organisation":
@@ -1990,6 +2002,10 @@ class SpeakerResolver:
             group = self._same_group(wanted[-1], char)
             if group is not None:
                 return group
+        if src.plural and len(words) >= 3:  # "the heads of government" after "CARICOM heads of government said"
+            group = self._group_ending_in(" ".join(words[1:]).casefold(), char)
+            if group is not None:
+                return group
         first = True
         recent = self._exact_title_subject(wanted, char)
         for pos, mid, prev in reversed(self._log):
@@ -2130,6 +2146,14 @@ class SpeakerResolver:
                 return mid
         return None
 
+    def _group_ending_in(self, description: str, char: int) -> int | None:
+        """The latest source whose name ends in these words ("CARICOM heads of government" for "heads of government",
+        read as a body or a group), however far back: a plural description of two words or more names it again."""
+        for pos, mid, prev in reversed(self._log):
+            if pos < char and (prev.name or "").casefold().endswith(" " + description):
+                return mid
+        return None
+
     def _floor_holder(self, char: int) -> int | None:
         """Floor rule: in meetings coverage "The speaker added" (lower case; "the Speaker" of a house is a title)
         is the person who has the floor, the latest single person quoted, in this paragraph or the one before."""
@@ -2206,10 +2230,12 @@ class SpeakerResolver:
             _full_name(subj) or len(person.name.split()) >= 2 or self._named_in_full_before(person.name, wanted, char)
         ):
             return None  # "Trump" alone may be anyone of that name; a full name is someone
-        titles = [person.role, *self._titles_of(person.name)]
+        titles = [t for t in (person.role, *self._titles_of(person.name)) if t]
         office = wanted[-1] in TITLE_WORDS and doc[src.end - 1].text[:1].isupper()  # "the Prime Minister"
-        if office and _other_office(wanted[-1], [t for t in titles if t]):
+        if office and _other_office(wanted[-1], titles):
             return None  # "Spokesperson X said ... the Prime Minister affirmed": an office of their own that differs
+        if titles and wanted[-1] in _SPOKES and not _role_fits(wanted, _role_words(titles)):
+            return None  # "Defence Secretary John Healey said ... the Prime Minister's spokesman said": not him
         if not person.role:  # the description is the title this person is known by from here on
             person.role = strip_determiner(view.span_text(src.start, src.end))
         return self._register(person, int(view.idx[subj.i]))
@@ -2321,6 +2347,8 @@ class SpeakerResolver:
             if len(text.split()) == 1 and _PAIRING_RE.match(text):
                 continue  # "a Putin-Zelensky meeting": two people's names joined, not a fuller name of one
             kind = "person" if label == "PERSON" else "organisation"
+            if kind == "organisation" and len(text.split()) >= 3 and is_honorific(text.split()[0]):
+                kind = "person"  # "Ms Veronica Nduva", tagged ORG: an honorific opens a person's name
             if kind == "person" and start >= 2 and _abbreviated_given_name(view.doc, start - 2):
                 text = view.span_text(start - 2, end)  # "Ma. Theresa Lazaro", the sentence split after "Ma."
             name = strip_possessive(strip_determiner(text))
@@ -2335,3 +2363,36 @@ class SpeakerResolver:
             k = registry.match(name, "person")
             if k is not None:
                 registry.add_surface(k, surface, role=role)
+        for k, name in registry.one_word_people():
+            fuller = self._untagged_full_name(name)
+            if fuller is not None:
+                registry.add_surface(k, fuller[0], as_name=True, role=fuller[1])
+
+    def _untagged_full_name(self, family: str) -> tuple[str, str] | None:
+        """'Canada's Minister of International Trade Maninder Sidhu', which NER left untagged, for a speaker known
+        only as "Sidhu": the full name and its title, read off the capitalised words before that family name in a
+        title phrase (the text's first such, outside quotations)."""
+        view, doc = self.view, self.view.doc
+        for k in (t.i for t in doc if t.text == family):
+            if self._in_content(int(view.idx[k])):
+                continue
+            left = k
+            while left > 0 and not doc[left - 1].is_sent_end:
+                prev = doc[left - 1]
+                if not (prev.text[:1].isupper() or prev.lower_ in _TITLE_GLUE or prev.text in ("'s", "’s")):
+                    break
+                left -= 1
+            while left < k and not doc[left].text[:1].isupper():
+                left += 1  # "talks with Canada's Minister ...": the run starts at a capitalised word
+            name, role = speaker_name_parts(view.span_text(left, k + 1))
+            words = name.split()
+            if (
+                role
+                and len(words) >= 2
+                and words[-1] == family
+                and all(w[:1].isupper() for w in words)
+                # "Defense Council Rustem Umerov": the end of a body's name or a title is no given name
+                and not any(w.casefold() in ORG_NOUNS or w.casefold() in TITLE_WORDS for w in words)
+            ):
+                return name, role
+        return None

@@ -114,6 +114,12 @@ class SpeakerRegistry:
     def set_kind(self, mention_id: int, kind: str) -> None:
         self._clusters[self._mention_cluster[mention_id]].kind = kind
 
+    def add_role(self, mention_id: int, role: str) -> None:
+        """A description the text gave this speaker ("the Indonesian President"), as one more of its titles."""
+        roles = self._clusters[self._mention_cluster[mention_id]].roles
+        if role and role not in roles:
+            roles.append(role)
+
     def roles_of(self, mention_id: int) -> list[str]:
         return self._clusters[self._mention_cluster[mention_id]].roles
 
@@ -139,6 +145,14 @@ class SpeakerRegistry:
             cl.roles.append(role)
         if as_name:
             self._add_name(cluster, surface)
+
+    def one_word_people(self) -> list[tuple[int, str]]:
+        """(cluster, name) of the people known so far by one word only ("Sidhu")."""
+        return [
+            (k, cl.canonical)
+            for k, cl in enumerate(self._clusters)
+            if cl.kind == "person" and len(cl.canonical.split()) == 1 and cl.canonical[:1].isupper()
+        ]
 
     def merge_split_people(self) -> None:
         """Clusters of one person that grew apart: "Hussain Andrabi" registered while the fuller "Tahir Hussain
