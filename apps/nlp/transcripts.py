@@ -20,9 +20,9 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from .docview import DocView
-from .names import HONORIFICS
+from .names import HONORIFICS, speaker_name_parts
 
-_LABEL_RE = re.compile(r"(?P<label>[A-Z][^:\n,()\d]{0,40}?):[ \t]+(?P<text>\S)")
+_LABEL_RE = re.compile(r"(?P<label>[A-Z][^:\n,()\d]{0,80}?):[ \t]+(?P<text>\S)")
 _QUESTION_LABELS = frozenset({"q", "question", "questions", "journalist", "reporter"})
 _ANSWER_LABELS = frozenset({"a", "answer"})
 # labels of newsroom furniture, not of speakers: "UPDATE: ...", "Editor's note: ...", "Read more: ..."
@@ -115,7 +115,37 @@ def transcript_turns(found: list[LabelledParagraph], view: DocView | None = None
             turns.append(LabelledParagraph(name_start, name_end, start, p.end, view.text[name_start:name_end], "turn"))
         else:
             turns.append(replace(p, kind="turn"))
-    return turns
+    return _with_continued_turns(view, turns) if view is not None else turns
+
+
+_SPOKEN_WORDS = frozenset("i we our us my me you your".split())
+_QUOTE_MARKS = frozenset('"“”«»„')
+
+
+def _with_continued_turns(view: DocView, turns: list[LabelledParagraph]) -> list[LabelledParagraph]:
+    """Continued turn rule: an answer often runs over several paragraphs and only the first is labelled. A
+    paragraph right after a turn (or after its continuation), with no label of its own, that reads as speech (a
+    first- or second-person word, no quotation marks) and ends a sentence, continues that turn: the same label's.
+    A heading between turns ("Beginning of the talks in restricted format") ends the run."""
+    by_para = {view.para_of(p.label_start): p for p in turns}
+    out: list[LabelledParagraph] = []
+    current: LabelledParagraph | None = None
+    for k, (s, e) in enumerate(view.paras):
+        turn = by_para.get(k)
+        if turn is not None:
+            out.append(turn)
+            current = turn
+            continue
+        if current is None:
+            continue
+        text = view.text[s:e].rstrip()
+        toks = view.doc[view.char_to_token(s) : view.char_to_token(e)]
+        speech = any(t.lower_ in _SPOKEN_WORDS for t in toks) and not _QUOTE_MARKS & set(text)
+        if not text or text[-1] not in ".?!" or not speech:
+            current = None
+            continue
+        out.append(replace(current, start=s, end=len(text) + s - (1 if text[-1] == "." else 0)))
+    return out
 
 
 def _reporter(view: DocView, p: LabelledParagraph) -> tuple[int, int, int] | None:
@@ -144,11 +174,26 @@ def _read_label(view: DocView, start: int, end: int, trusted: bool = False) -> L
     if label.isupper() and _all_place(view, start, start + len(label)):
         return None  # "KUALA LUMPUR: Malaysia has ...": a dateline, not a speaker's turn
     if not (question or answer or trusted) and not _name_like(view, words, start, start + len(m.group("label"))):
-        return None
+        titled = _titled_name(view, label, start)  # "President of Russia Vladimir Putin: ..."
+        if titled is None:
+            return None
+        label = titled
     content_end = end
     while content_end > m.start("text") and view.text[content_end - 1] in " \t.,;:":
         content_end -= 1
-    return LabelledParagraph(start, start + len(label), m.start("text"), content_end, label, "", question, answer)
+    label_end = start + len(m.group("label").rstrip())
+    return LabelledParagraph(start, label_end, m.start("text"), content_end, label, "", question, answer)
+
+
+def _titled_name(view: DocView, label: str, start: int) -> str | None:
+    """A label that is a title and then a name, as the Kremlin's transcripts write a speaker's first turn
+    ("President of Kazakhstan Kassym-Jomart Tokayev"): the name, so that the speaker's later turns under the bare
+    name count as the same label; None when the label is not a titled name."""
+    name, role = speaker_name_parts(label)
+    if not role or not name or not label.endswith(name):
+        return None
+    name_start = start + len(label) - len(name)
+    return name if _name_like(view, name.split(), name_start, name_start + len(name)) else None
 
 
 def _all_place(view: DocView, start: int, end: int) -> bool:

@@ -199,3 +199,24 @@ def test_a_spokesperson_description_is_not_the_minister_named_just_before(extrac
         "Parliament first."
     )
     assert speakers_of(quotes)["the Government would come to Parliament first"] != "John Healey"
+
+
+def test_a_transcript_label_may_be_a_title_and_a_name_and_an_answer_runs_over_paragraphs(extract):
+    quotes, _ = extract(
+        "Talks in restricted format\n\n"
+        "President of Austria Anna Berg: Mr President, friends, welcome to our capital.\n\n"
+        "Our countries are close partners, and our trade reached a record last year.\n\n"
+        "President of Chile Tomas Lind: Thank you for the invitation.\n\n"
+        "I would like to stress that we value these relations very highly.\n\n"
+        "The talks continued over lunch.\n\n"
+        "Anna Berg: We fully agree with this.\n\n"
+        "Tomas Lind: Thank you."
+    )
+    assert speakers_of(quotes) == {
+        "Mr President, friends, welcome to our capital": "Anna Berg",
+        "Our countries are close partners, and our trade reached a record last year": "Anna Berg",
+        "Thank you for the invitation": "Tomas Lind",
+        "I would like to stress that we value these relations very highly": "Tomas Lind",
+        "We fully agree with this": "Anna Berg",
+        "Thank you": "Tomas Lind",
+    }
