@@ -170,7 +170,7 @@ def speaker_name_parts(surface: str) -> tuple[str, str]:
             rest = rest[1:]
         # "Secretary of State Marco Rubio", "Minister of Foreign Affairs of Moldova Mihai Popsoi": the "of"
         # complements of the title (title words or a country) belong to it
-        while len(rest) >= 3 and rest[0].casefold() in ("of", "for") and _is_capitalised(rest[1]):
+        while len(rest) >= 3 and rest[0].casefold() in ("of", "for", "to") and _is_capitalised(rest[1]):
             j = 1
             while (
                 j < len(rest) - 2
@@ -334,6 +334,8 @@ def token_match(a: str, b: str) -> bool:
     if (len(a0) == 1 and b0[:1] == a0 and len(b0) > 1) or (len(b0) == 1 and a0[:1] == b0 and len(a0) > 1):
         return True
     if min(len(a), len(b)) >= 5 and a[:3] == b[:3]:
+        if a + "e" == b or b + "e" == a:
+            return False  # Brown and Browne, Clark and Clarke: two family names, not two spellings of one
         return Levenshtein.normalized_similarity(a, b) >= 0.75
     return False
 

@@ -383,7 +383,8 @@ def _name_before_description(name: Token, desc: Token) -> Token:
     """'Commodore Jay Tarriela, its spokesman for the West Philippine Sea, said': the parser reads the
     description set off by commas as a second subject; the person's name before it is the source."""
     if (
-        name.ent_type_ in PERSON_LABELS
+        # "Cogat, the Israeli military body that oversees aid, said": a body's name too (untagged or ORG)
+        (name.ent_type_ in PERSON_LABELS or (name.pos_ == "PROPN" and name.ent_type_ in ("", "ORG")))
         and desc.pos_ == "NOUN"
         and desc.left_edge.i > name.i
         and any(t.text == "," for t in name.doc[name.i + 1 : desc.left_edge.i])
@@ -534,7 +535,10 @@ def _agency_dash(place: Token, verb: Token) -> int | None:
     tag as a person: the first word of its line, an agency in brackets right after it (at most two more words
     between, "Kuala Lumpur (Bernama) –"), then a dash. Returns the dash."""
     doc = place.doc
-    if place.i > 0 and "\n" not in doc[place.i - 1].text and "\n" not in doc[place.i - 1].whitespace_:
+    first = place.i
+    while first > 0 and doc[first - 1].dep_ == "compound" and doc[first - 1].head.i == place.i:
+        first -= 1  # "Addis Abeba": the place's first word opens the line
+    if first > 0 and "\n" not in doc[first - 1].text and "\n" not in doc[first - 1].whitespace_:
         return None
     for t in doc[place.i + 1 : min(verb.i, place.i + 5)]:
         if t.text == "(":
@@ -546,6 +550,19 @@ def _agency_dash(place: Token, verb: Token) -> int | None:
                 and doc[close + 1].text in _DASHES
             ):
                 return close + 1
+            return None
+        if t.text in _DASHES and t.text != "-":
+            # "Addis Abeba – The Chairperson of the Commission ... has called": a place of a few capitalised words
+            # opening the line, a dash, and a new sentence after it (a capital; no closing dash of an aside)
+            words = doc[first : t.i]
+            after = doc[t.i + 1] if t.i + 1 < verb.i else None
+            if (
+                all(w.text[:1].isupper() and w.is_alpha for w in words)
+                and after is not None
+                and after.text[:1].isupper()
+                and not any(u.text in _DASHES for u in doc[t.i + 1 : verb.i])
+            ):
+                return t.i
             return None
     return None
 
@@ -733,6 +750,15 @@ def _named_complements(head: Token, right: int, hi: int) -> int:
         if prep is None or prep.lower_ not in _NAMING_PREPS:
             break
         pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if pobj is not None and pobj.pos_ != "PROPN" and head.lemma_.lower() in _DELEGATES and prep.lower_ == "of":
+            # "The representative of the United Kingdom, Council penholder on Libya, said", the parser taking the
+            # appositive for the object: the country named right after "of" ends the mention
+            k = prep.i + 1 + (prep.doc[prep.i + 1].lower_ == "the")
+            if k < hi and prep.doc[k].ent_type_ == "GPE" and prep.doc[k - 1].ent_iob_ in ("B", "O", ""):
+                end = k + 1
+                while end < hi and prep.doc[end].ent_iob_ == "I":
+                    end += 1
+                return end
         # "a spokesperson for the prime minister": whom a spokesperson speaks for may be named by a title
         speaks_for = head.lower_ in _SPOKES and pobj is not None and _titled_object(pobj)
         if pobj is None or (pobj.pos_ != "PROPN" and not speaks_for) or pobj.ent_type_ in ("DATE", "TIME", "CARDINAL"):
@@ -965,6 +991,9 @@ def _coordinated(subj: Token) -> bool:
     return any(t.head.i in chain and (t.dep_ == "cc" or t.text == ",") for t in subj.subtree if t.i not in chain)
 
 
+_REMIT_PREPS = frozenset(("to", "of", "for"))
+
+
 def describe_titled_name(view: DocView, subj: Token, left: int, right: int, hi: int) -> Source | None:
     """A title whose complement ends in a name: "Minister for Fisheries Anna Berg said" is Anna Berg, with the
     title as her role."""
@@ -972,6 +1001,8 @@ def describe_titled_name(view: DocView, subj: Token, left: int, right: int, hi: 
     if named is None or named[1] != right:
         return None
     doc = view.doc
+    if named[1] - named[0] >= 3 and fold(doc[named[0]].text) in COUNTRIES and doc[named[0] - 1].lower_ in _REMIT_PREPS:
+        named = (named[0] + 1, named[1])  # "ambassador to India Lok Raj Baral", NER's name taking in the country
     role = strip_determiner(view.text[doc[left].idx : doc[named[0]].idx]).strip(" ,")
     return Source(left, right, "person", name=strip_possessive(view.span_text(*named)), role=role)
 
@@ -1168,6 +1199,15 @@ def _describe_by_head(view: DocView, subj: Token, left: int, right: int, lo: int
             return Source(left, which, "person", name=name, penalty=0.05, plural=plural)
         name = _unnamed_source_name(view, left, right, plural, False)  # "one European envoy", "Some analysts"
         return Source(left, right, "person", name=name, penalty=0.05, plural=plural)
+    if (
+        subj.lower_ in TITLE_WORDS
+        and head not in ORG_NOUNS
+        and doc[left].lower_ == "the"
+        and subj.ent_type_ in BODY_LABELS
+        and subj.tag_ in ("NN", "NNP")
+        and not subj.is_upper
+    ):  # "the Special Representative of the Secretary-General for Libya told", tagged ORG: a person's title
+        return Source(left, right, "person", name=strip_possessive(bare), penalty=0.05)
     if ents & BODY_LABELS or head in ORG_NOUNS or _the_one_word_name(doc, subj, left):
         return _read_body(view, subj, left, right, bare, head)
     if subj.pos_ == "PROPN":
@@ -1286,6 +1326,12 @@ def _read_person(view: DocView, subj: Token, left: int, right: int, lo: int, hi:
         subj.ent_type_ in PERSON_LABELS or (subj.pos_ == "PROPN" and (before or view.usual_label(subj) == "PERSON"))
     ):
         return None
+    if subj.ent_type_ in PERSON_LABELS and subj.ent_iob_ == "I":
+        # "Dr. Rashad al-Alimi said", the parser hanging "Rashad al -" elsewhere: the whole PERSON entity is named
+        start = subj.i
+        while start > lo and doc[start].ent_iob_ == "I":
+            start -= 1
+        left = min(left, start)
     p0 = subj.i
     while p0 > left:
         if p0 - 1 > left and _glued_hyphen(doc[p0 - 1]):
@@ -1321,6 +1367,8 @@ def _read_person(view: DocView, subj: Token, left: int, right: int, lo: int, hi:
     name3, role3 = speaker_name_parts(bare)  # ... or leaves a first name out ("Kremlin Aide Yury" + "Ushakov")
     if role3 and len(name3) > len(name) and name3.endswith(name):
         name, role = name3, role3
+    elif role3 and name.endswith(" " + name3) and role3.endswith(name[: -len(name3)].strip()):
+        name, role = name3, role3  # "ambassador to India Lok Raj Baral", NER taking in the title's country
     role = " ".join(w for w in role.split() if w.casefold() not in HONORIFICS)  # "Mr Raab": no role
     return Source(left, right, "person", name=name, role=role or appositive_role(view, subj, lo, hi))
 
@@ -1527,6 +1575,7 @@ def bare_definite(surface: str, src: Source) -> bool:
     return src.kind == "person" and src.pronoun is None and len(words) == 2 and words[0].casefold() == "the"
 
 
+_POSSESSED_DELEGATE_RE = re.compile(r"^(?P<owner>[A-Z][\w .-]*?)['’]s representative$")
 _SENTENCE_ENDS = frozenset(".!?\"”’'…:)")
 
 # ---- resolving the sources of a text -----------------------------------------------------------------
@@ -1685,7 +1734,7 @@ class SpeakerResolver:
         words = surface.split()
         ents = {t.ent_type_ for t in view.doc[a:b]}
         honorific = words[0].casefold().rstrip(".") in {h.rstrip(".") for h in HONORIFICS}
-        if honorific or "PERSON" in ents:
+        if honorific or "PERSON" in ents or (role and name):  # "ADM. HASKELL": a titled name is a person
             kind = "person"
         elif ents & BODY_LABELS or (len(words) == 1 and surface.isupper()):
             kind = "organisation"
@@ -1729,10 +1778,17 @@ class SpeakerResolver:
         return k >= 0 and self._contents[k][0] <= char < self._contents[k][1]
 
     def _register(self, src: Source, position: int) -> int:
-        surface = strip_determiner(self.view.span_text(src.start, src.end))
+        written = self.view.span_text(src.start, src.end)
+        surface = strip_determiner(written)
+        name = src.name or surface
+        delegate = _POSSESSED_DELEGATE_RE.match(name) if src.kind == "person" else None
+        if delegate is not None and fold(delegate["owner"]) in COUNTRIES:
+            # "Libya's representative said" is the delegate meetings coverage calls "the representative of Libya"
+            the = "the " if written[:4].casefold() == "the " and " " in delegate["owner"] else ""
+            name = f"representative of {the}{delegate['owner']}"
         mention = SpeakerMention(
             surface=surface,
-            name=src.name or surface,
+            name=name,
             role=src.role,
             kind=src.kind or "person",
             position=position,
@@ -2246,7 +2302,8 @@ class SpeakerResolver:
         paragraph, or that is the story's first source, and that no one before it fits is the person named in full as the subject of the next
         paragraph's first sentence."""
         view, doc = self.view, self.view.doc
-        if wanted[-1] not in TITLE_WORDS:
+        remit = next((k for k, w in enumerate(wanted) if w in _REMIT_PREPS), len(wanted))
+        if remit == 0 or wanted[remit - 1] not in TITLE_WORDS:  # "the Special Representative ... for Libya" too
             return None
         p = view.para_of(char)
         _, para_hi = view.para_bounds(src.start)
@@ -2342,8 +2399,16 @@ class SpeakerResolver:
             p = view.tok_para[start]
             if p not in headline:
                 headline[p] = self._title_case_line(start)
-            if headline[p]:
-                continue  # "Takaichi, Lee Agree to Expand ...": NER reads a title-case headline's verb as a name
+            words = text.split()
+            # "Press Conference by Foreign Minister MOTEGI Toshimitsu": a family name in capitals before the given
+            # name, as Japan's foreign ministry writes names; the name in the usual order
+            family_first = label == "PERSON" and len(words) == 2 and len(words[0]) > 1 and words[0].isalpha()
+            family_first = family_first and words[0].isupper()
+            family_first = family_first and words[1][:1].isupper() and not words[1].isupper()
+            if headline[p] and not (family_first or (label == "PERSON" and is_given_name(words[0]))):
+                # "Takaichi, Lee Agree to Expand ...": NER reads a title-case headline's verb as a name (a name that
+                # opens with a known given name, "Tommy Pigott, Principal Deputy Spokesperson", is one)
+                continue
             if len(text.split()) == 1 and _PAIRING_RE.match(text):
                 continue  # "a Putin-Zelensky meeting": two people's names joined, not a fuller name of one
             kind = "person" if label == "PERSON" else "organisation"
@@ -2352,6 +2417,16 @@ class SpeakerResolver:
             if kind == "person" and start >= 2 and _abbreviated_given_name(view.doc, start - 2):
                 text = view.span_text(start - 2, end)  # "Ma. Theresa Lazaro", the sentence split after "Ma."
             name = strip_possessive(strip_determiner(text))
+            if family_first:
+                name = f"{words[1]} {words[0].capitalize()}"
+            if (
+                kind == "person"
+                and len(words) >= 3
+                and fold(words[0]) in COUNTRIES
+                and start > 0
+                and view.doc[start - 1].lower_ in _REMIT_PREPS
+            ):
+                name = " ".join(name.split()[1:])  # "ambassador to India Lok Raj Baral": the country is the title's
             if kind == "person":  # "Prince Faisal bin Farhan" tagged whole: the title is no part of the name
                 name = speaker_name_parts(name)[0] or name
             k = registry.match(name, kind)

@@ -79,13 +79,15 @@ class SpeakerRegistry:
     def add(self, mention: SpeakerMention) -> int:
         """Register a mention; returns its id (use :meth:`name_of` after all mentions are added)."""
         best = None
-        for k in self._candidates(mention.name, mention.kind):
-            cl = self._clusters[k]
-            # compatible with the fullest name, not just any alias: "Li Qiang" must not join "Li Haidong"
-            # through "Li"
-            if compatible_names(mention.name, cl.canonical, mention.kind):
-                if best is None or cl.last_position > self._clusters[best].last_position:
-                    best = k
+        fits = [
+            k
+            for k in self._candidates(mention.name, mention.kind)
+            # compatible with the fullest name, not just any alias: "Li Qiang" must not join "Li Haidong" through "Li"
+            if compatible_names(mention.name, self._clusters[k].canonical, mention.kind)
+        ]
+        for k in self._spelt_alike(mention.name, fits):
+            if best is None or self._clusters[k].last_position > self._clusters[best].last_position:
+                best = k
         if best is None:
             self._clusters.append(_Cluster(kind=mention.kind))
             best = len(self._clusters) - 1
@@ -129,12 +131,26 @@ class SpeakerRegistry:
     def match(self, name: str, kind: str) -> int | None:
         """Index of the most recent cluster of ``kind`` whose names contain ``name`` (for aliases)."""
         best = None
-        for k in self._candidates(name, kind):
-            cl = self._clusters[k]
-            if same_speaker(name, cl.canonical) if kind == "person" else compatible_names(name, cl.canonical, kind):
-                if best is None or cl.last_position > self._clusters[best].last_position:
-                    best = k
+        fits = [
+            k
+            for k in self._candidates(name, kind)
+            if (
+                same_speaker(name, self._clusters[k].canonical)
+                if kind == "person"
+                else compatible_names(name, self._clusters[k].canonical, kind)
+            )
+        ]
+        for k in self._spelt_alike(name, fits):
+            if best is None or self._clusters[k].last_position > self._clusters[best].last_position:
+                best = k
         return best
+
+    def _spelt_alike(self, name: str, clusters: list[int]) -> list[int]:
+        """Of the clusters a name fits, those whose names hold each of its words spelt exactly, when there are
+        any: "Brown" is Mark Brown, not Tina Browne, though the two spellings are close enough to be variants."""
+        words = set(name_tokens(name))
+        exact = [k for k in clusters if words <= {t for n in self._clusters[k].names for t in name_tokens(n)}]
+        return exact or clusters
 
     def add_surface(self, cluster: int, surface: str, *, as_name: bool = False, role: str = "") -> None:
         """Record another surface form; with ``as_name``, a fuller name may become the canonical one."""

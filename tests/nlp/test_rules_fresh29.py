@@ -4,6 +4,7 @@ wording made up or public figures in made-up sentences, none taken from an evalu
 from __future__ import annotations
 
 from apps.nlp.names import same_speaker
+from apps.nlp.names import speaker_name_parts as name_parts
 from apps.nlp.speakers import SpeakerMention, SpeakerRegistry
 from tests.nlp.helpers import speakers_of
 
@@ -220,3 +221,113 @@ def test_a_transcript_label_may_be_a_title_and_a_name_and_an_answer_runs_over_pa
         "We fully agree with this": "Anna Berg",
         "Thank you": "Tomas Lind",
     }
+
+
+# ---- after fresh37-fresh40's first runs ----
+
+
+def test_a_dateline_of_a_place_and_a_dash_without_an_agency_is_no_source(extract):
+    quotes, _ = extract(
+        "Addis Abeba – The Chairperson of the African Union Commission, Mahmoud Ali Youssouf, has called on "
+        "Ethiopia and Eritrea to exercise maximum restraint."
+    )
+    assert speakers_of(quotes) == {"Ethiopia and Eritrea to exercise maximum restraint": "Mahmoud Ali Youssouf"}
+
+
+def test_a_name_before_a_description_set_off_by_commas_is_the_source(extract):
+    quotes, _ = extract(
+        "Israel has rejected the criticism. Cogat, the Israeli military body that oversees aid to Gaza, said in a "
+        "statement that more trucks had entered the territory."
+    )
+    assert list(speakers_of(quotes).values()) == ["Cogat"]
+
+
+def test_a_particle_name_the_parser_split_is_read_whole(extract):
+    quotes, _ = extract(
+        "Head of the Presidential Leadership Council Dr. Rashad al-Alimi said the government remained committed "
+        "to peace."
+    )
+    assert list(speakers_of(quotes).values()) == ["Rashad al-Alimi"]
+
+
+def test_the_country_of_an_envoys_title_is_no_part_of_the_name(extract):
+    quotes, speakers = extract(
+        "Former ambassador to India Lok Raj Baral said Nepal's case was weakened.\n\n"
+        '"We need quiet diplomacy," Baral said.'
+    )
+    assert set(speakers_of(quotes).values()) == {"Lok Raj Baral"}
+    assert name_parts("U.S. Ambassador to Canada Pete Hoekstra") == ("Pete Hoekstra", "U.S. Ambassador to Canada")
+
+
+def test_which_one_phrases_say_whose_adviser_and_where_based(extract):
+    quotes, _ = extract(
+        "An adviser to Macron said the decision would remain with the president.\n\n"
+        "A senior diplomat based in Addis Abeba said several countries had sent messages.\n\n"
+        "An executive at a Japanese trading house in Shanghai said everything takes longer."
+    )
+    assert set(speakers_of(quotes).values()) == {
+        "adviser to Macron",
+        "senior diplomat based in Addis Abeba",
+        "executive at a Japanese trading house in Shanghai",
+    }
+
+
+def test_a_transcripts_speakers_take_the_full_names_of_the_header_lines(extract):
+    quotes, speakers = extract(
+        "Press Conference by Foreign Minister MOTEGI Toshimitsu\n\n"
+        "Opening Remarks\n\n"
+        "Minister Motegi: I will visit Manila next week.\n\n"
+        "NHK, Sato: What will you raise there?\n\n"
+        "Minister Motegi: Maritime security, above all.\n\n"
+        "NHK, Sato: And trade?\n\n"
+        "Minister Motegi: That too."
+    )
+    assert speakers_of(quotes)["I will visit Manila next week"] == "Toshimitsu Motegi"
+
+
+def test_a_titled_label_in_capitals_is_a_person(extract):
+    quotes, speakers = extract(
+        "Pentagon Press Secretary Kingsley Wilson and Rear Adm. Daniel Haskell Hold a Press Briefing\n\n"
+        "PRESS SECRETARY KINGSLEY WILSON: Good afternoon. Admiral Haskell will start.\n\n"
+        "ADM. HASKELL: Thanks, Kingsley. Our forces completed the exercise.\n\n"
+        "Q: Was the ship shadowed?\n\n"
+        "ADM. HASKELL: It was, at a normal distance.\n\n"
+        "PRESS SECRETARY KINGSLEY WILSON: Thank you all."
+    )
+    assert speakers_of(quotes)["It was, at a normal distance"] == "Daniel Haskell"
+
+
+def test_a_family_name_with_a_final_e_is_another_family():
+    assert not same_speaker("Brown", "Tina Browne")
+    assert same_speaker("Zelensky", "Volodymyr Zelenskyy")
+
+
+def test_the_family_name_alone_goes_to_the_person_spelt_exactly(extract):
+    quotes, _ = extract(
+        "New Zealand paused funding before Prime Minister Mark Brown signed the agreements.\n\n"
+        'Brown, in a statement, said the talks had been "frank and productive".\n\n'
+        "Opposition leader Tina Browne said the government had damaged relations."
+    )
+    assert speakers_of(quotes)['the talks had been "frank and productive"'] == "Mark Brown"
+
+
+def test_delegates_are_named_as_meetings_coverage_names_them(extract):
+    quotes, _ = extract(
+        "The representative of the United Kingdom, Council penholder on Libya, said the road map offered a "
+        "credible path to elections.\n\n"
+        "Libya's representative said his country rejected any attempt to impose solutions from outside."
+    )
+    assert speakers_of(quotes) == {
+        "the road map offered a credible path to elections": "representative of the United Kingdom",
+        "his country rejected any attempt to impose solutions from outside": "representative of Libya",
+    }
+
+
+def test_a_capitalised_title_ner_took_for_a_body_is_the_person_the_next_paragraph_names(extract):
+    quotes, _ = extract(
+        "Libya at Critical Juncture, Special Representative Tells Security Council\n\n"
+        "With the rival institutions still unable to agree, the Special Representative of the Secretary-General "
+        'for Libya told the Security Council today that the country stood at a "critical juncture".\n\n'
+        "Hanna Serwaa Tetteh, who also heads the Mission, said the road map had been presented in February."
+    )
+    assert set(speakers_of(quotes).values()) == {"Hanna Serwaa Tetteh"}
