@@ -703,13 +703,15 @@ def _title_complement_name(subj: Token, right: int, hi: int) -> tuple[int, int] 
         and is_given_name(doc[pobj.i - 1].text)
     )
     if pobj.ent_type_ not in PERSON_LABELS and not untagged:
-        return None
+        return _name_closing_title(subj, prep, hi)
     end = pobj.i + 1
     if end < len(doc) and doc[end].ent_iob_ == "I":
         return None  # the name goes on past its head
     start = pobj.i - 1 if untagged else pobj.i
     while start > prep.i + 1 and doc[start].ent_iob_ == "I":
         start -= 1
+    if end - start >= 3 and fold(doc[start].text) in COUNTRIES and doc[start - 1].lower_ in _REMIT_PREPS | {"the"}:
+        start += 1  # "... of the Democratic Republic of the Congo Therese Kayikwamba Wagner": NER took in the country
     if start <= prep.i + 1 or any(
         # "for European and Euro-Atlantic Integration": small words and hyphens inside the remit's name
         (not t.text[:1].isupper() and t.lower_ not in _REMIT_GLUE) or t.ent_type_ in PERSON_LABELS
@@ -720,6 +722,28 @@ def _title_complement_name(subj: Token, right: int, hi: int) -> tuple[int, int] 
 
 
 _REMIT_GLUE = frozenset(("and", "of", "the", "for", "-", "&"))
+
+
+def _name_closing_title(subj: Token, prep: Token, hi: int) -> tuple[int, int] | None:
+    """'Head of the Mission of Ukraine to the EU Vsevolod Chentsov told', NER taking the name into the body's
+    entity: the subject phrase ends in a known given name and one or two capitalised words, everything between
+    the preposition and them capitalised or the small words of a remit. Returns the name's token range."""
+    doc = subj.doc
+    end = min(subj.right_edge.i + 1, hi)
+    end = next((t.i for t in doc[prep.i + 1 : end] if t.text == ","), end)  # "..., commenting on X, wrote"
+    for size in (2, 3):
+        start = end - size
+        if start <= prep.i + 1:
+            return None
+        name = doc[start:end]
+        if (
+            is_given_name(name[0].text)
+            and all(t.pos_ == "PROPN" and t.text[:1].isupper() and not t.is_upper for t in name)
+            and not any(t.ent_type_ in ("GPE", "NORP") or t.lower_ in ORG_NOUNS for t in name)
+            and all(t.text[:1].isupper() or t.lower_ in _REMIT_GLUE | {"to", "in"} for t in doc[prep.i + 1 : start])
+        ):
+            return start, end
+    return None
 
 
 # verbs whose subject reports what someone said ("the ministry quoted X as saying", "state media reported")
@@ -849,6 +873,8 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
         if found is not None:
             return found
     bare = strip_determiner(view.span_text(left, right))
+    if strip_possessive(bare).casefold() in _SEATS_OF_GOVERNMENT:  # "Downing Street said": the government
+        return Source(left, right, "organisation", name=strip_possessive(bare))
     if subj.pos_ == "PROPN" and any(
         c.dep_ == "appos" and c.pos_ == "NOUN" and c.lemma_.lower() in ORG_NOUNS for c in view.kids(subj)
     ):  # "The Samyukt Kisan Morcha, an umbrella body of farmers' unions, said": a body, whatever NER says
@@ -878,6 +904,7 @@ def _body_spokesperson(view: DocView, subj: Token, left: int, hi: int) -> Source
 
 
 _POLITY_NOUNS = frozenset(WORLD["polity_nouns"])
+_SEATS_OF_GOVERNMENT = frozenset(WORLD["seats_of_government"])
 
 
 def _polity(view: DocView, subj: Token, left: int, hi: int) -> Source | None:
@@ -1354,6 +1381,8 @@ def _read_person(view: DocView, subj: Token, left: int, right: int, lo: int, hi:
             break
         if _place_of_title(view, p0 - 1, left):
             break  # "Minister of Foreign Affairs of Ukraine Andrii Sybiha": the title's place, untagged here
+        if p0 - 2 >= left and fold(doc[p0 - 1].text) in COUNTRIES and doc[p0 - 2].lower_ in _REMIT_PREPS | {"the"}:
+            break  # "... of the Democratic Republic of the Congo Therese Kayikwamba Wagner": a country closes the title
         p0 -= 1
     if p0 - 2 >= left and _abbreviated_given_name(doc, p0 - 2):
         p0 -= 2  # "Ma. Luisa Reyes"
@@ -2424,7 +2453,7 @@ class SpeakerResolver:
                 and len(words) >= 3
                 and fold(words[0]) in COUNTRIES
                 and start > 0
-                and view.doc[start - 1].lower_ in _REMIT_PREPS
+                and view.doc[start - 1].lower_ in _REMIT_PREPS | {"the"}
             ):
                 name = " ".join(name.split()[1:])  # "ambassador to India Lok Raj Baral": the country is the title's
             if kind == "person":  # "Prince Faisal bin Farhan" tagged whole: the title is no part of the name

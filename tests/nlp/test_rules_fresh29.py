@@ -331,3 +331,42 @@ def test_a_capitalised_title_ner_took_for_a_body_is_the_person_the_next_paragrap
         "Hanna Serwaa Tetteh, who also heads the Mission, said the road map had been presented in February."
     )
     assert set(speakers_of(quotes).values()) == {"Hanna Serwaa Tetteh"}
+
+
+# ---- after fresh41-fresh44's first runs ----
+
+
+def test_a_name_ner_took_into_a_bodys_entity_closes_the_title(extract):
+    quotes, _ = extract(
+        "Head of the Mission of Ukraine to the EU Vsevolod Chentsov told Ukrinform that the ambassadors would "
+        "discuss the framework.\n\n"
+        "Foreign Minister of Ukraine Andrii Sybiha, commenting on the issue on X, wrote that opening the clusters "
+        "would send a strong signal."
+    )
+    assert set(speakers_of(quotes).values()) == {"Vsevolod Chentsov", "Andrii Sybiha"}
+
+
+def test_a_country_that_closes_a_title_is_no_part_of_the_name(extract):
+    quotes, _ = extract(
+        "Minister of Foreign Affairs of the Democratic Republic of the Congo Therese Kayikwamba Wagner said "
+        "Kinshasa remains committed to the talks."
+    )
+    assert list(speakers_of(quotes).values()) == ["Therese Kayikwamba Wagner"]
+
+
+def test_every_country_has_its_demonyms():
+    from apps.nlp.names import COUNTRY_OF
+
+    for adjective, country in (("congolese", "congo"), ("nepali", "nepal"), ("tanzanian", "tanzania")):
+        assert country in COUNTRY_OF[adjective]
+
+
+def test_a_seat_of_government_is_a_body_not_a_person(extract):
+    quotes, speakers = extract(
+        "Sir Keir Starmer met Xi Jinping in Beijing on Thursday.\n\n"
+        "Downing Street said Sir Keir had raised the case of Jimmy Lai.\n\n"
+        "Speaking to journalists, the prime minister said he had been very clear about the UK's concerns."
+    )
+    downing = next(s for s in speakers if s.name == "Downing Street")
+    assert downing.kind == "organisation"
+    assert speakers_of(quotes)["he had been very clear about the UK's concerns"] != "Downing Street"
