@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from apps.core.bulk import history_rows_insert, rows_insert
+from apps.core.bulk import history_rows_insert, rows_insert, tuples_insert
 from apps.core.offsets import span_offsets
 from apps.core.versions import VersionConflict, version_claim
 from apps.corpus.models import Article
@@ -673,17 +673,15 @@ def entity_mentions_import_bulk(*, items: Iterable[tuple[Article, Iterable]]) ->
     """Entity mentions of many new articles at once (COPY on PostgreSQL): ``items`` pairs an article with
     ``nlp.types.EntitySpan``s (spaCy's or a pre-annotated record's); repeats of (start, end, label) are stored once
     and offsets outside the text are dropped. Returns how many were stored."""
-    rows, seen = [], set()
+    rows = []
     for article, entities in items:
-        size = len(article.text)
+        pk, size, seen = article.pk, len(article.text), set()
         for e in entities:
-            key = (article.pk, e.start, e.end, e.label[:40])
-            if 0 <= e.start < e.end <= size and key not in seen:
+            start, end, label = e.start, e.end, e.label[:40]
+            if 0 <= start < end <= size and (key := (start, end, label)) not in seen:
                 seen.add(key)
-                rows.append(
-                    {"article_id": article.pk, "label": key[3], "start": e.start, "end": e.end, "text": e.text[:500]}
-                )
-    rows_insert(EntityMention, rows)
+                rows.append((pk, label, start, end, e.text[:500]))
+    tuples_insert(EntityMention, ("article_id", "label", "start", "end", "text"), rows)
     return len(rows)
 
 

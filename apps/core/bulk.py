@@ -98,6 +98,29 @@ def rows_insert(model, rows: list[dict], *, ids: bool = False) -> list[int]:
     return new_ids
 
 
+def tuples_insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """``rows_insert`` for rows given as tuples of ``columns`` (attnames, in that order) rather than dicts: no dict
+    is built per row, which counts at the import's largest table (36 entity mentions per article). Fields that
+    ``columns`` leave out get their defaults; the given values go to COPY as they are (no JSON columns)."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        rows_insert(model, [dict(zip(columns, row)) for row in rows])
+        return
+    meta = model._meta
+    defaults = _defaults(model, timezone.now())
+    absent = [f for f in meta.concrete_fields if not f.primary_key and f.attname not in columns]
+    constants = tuple(_db_value(f, defaults[f.attname]) for f in absent)
+    names = ", ".join(
+        connection.ops.quote_name(c) for c in [meta.get_field(a).column for a in columns] + [f.column for f in absent]
+    )
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        with cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({names}) FROM STDIN") as copy:
+            write = copy.write_row
+            for row in rows:
+                write(row + constants)
+
+
 def _keep_given_dates(model, rows: list[dict], objs: list) -> None:
     """``bulk_create`` stamps auto_now / auto_now_add fields with its own clock: put back the values the rows gave
     (COPY stores them as given), so that rows and the history written from them agree (one UPDATE per value)."""
