@@ -9,10 +9,39 @@ rows' rules; this only moves them. Runs inside the caller's transaction.
 
 from __future__ import annotations
 
+import gc
+import threading
+from contextlib import contextmanager
 from operator import itemgetter
 
 from django.db import connection, models
 from django.utils import timezone
+
+_gc_pauses = 0
+_gc_was_enabled = False
+_gc_lock = threading.Lock()
+
+
+@contextmanager
+def gc_paused():
+    """Python's cyclic garbage collector paused for a bulk job that allocates many objects living until it ends (an
+    import's records, spans and rows): each collection would walk all of them again while none is garbage yet, and
+    the import's threads would wait for it (0.1-0.3 CPU s per 1,000 pre-annotated articles, more under load).
+    Reference counting still frees everything else. Nests, from any thread: collection resumes (if it was on) when
+    the last pause ends."""
+    global _gc_pauses, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                gc.enable()
 
 
 def _defaults(model, now) -> dict:
