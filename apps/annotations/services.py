@@ -669,11 +669,33 @@ def themes_for_labels(*, labels: Iterable[str]) -> dict[str, Theme]:
     return out
 
 
+def _articles_present(pks: list) -> None:
+    """Raise IntegrityError unless every article of ``pks`` exists, and keep them from being deleted until the
+    transaction ends (``FOR KEY SHARE``, the lock a foreign key check takes): one statement for many mentions."""
+    if not pks:
+        return
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Article._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) FOR KEY SHARE", [list(pks)])
+            found = [row[0] for row in cursor.fetchall()]
+    else:
+        found = list(Article.objects.filter(pk__in=pks).values_list("pk", flat=True))
+    missing = set(pks) - set(found)
+    if missing:
+        raise IntegrityError(f"entity mentions of articles that do not exist: {sorted(missing)[:10]}")
+
+
 def entity_mentions_import_bulk(*, items: Iterable[tuple[Article, Iterable]]) -> int:
     """Entity mentions of many new articles at once (COPY on PostgreSQL): ``items`` pairs an article with
     ``nlp.types.EntitySpan``s (spaCy's or a pre-annotated record's); repeats of (start, end, label) are stored once
-    and offsets outside the text are dropped. Returns how many were stored."""
+    and offsets outside the text are dropped. Returns how many were stored.
+
+    The articles must exist (IntegrityError otherwise): checked here once per call, in place of a foreign key
+    checked per row (``EntityMention.article`` has none in the database)."""
     rows = []
+    items = list(items)
+    _articles_present([article.pk for article, _ in items])
     for article, entities in items:
         pk, size, seen = article.pk, len(article.text), set()
         for e in entities:
