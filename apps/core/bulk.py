@@ -9,10 +9,39 @@ rows' rules; this only moves them. Runs inside the caller's transaction.
 
 from __future__ import annotations
 
+import gc
+import threading
+from contextlib import contextmanager
 from operator import itemgetter
 
 from django.db import connection, models
 from django.utils import timezone
+
+_gc_pauses = 0
+_gc_was_enabled = False
+_gc_lock = threading.Lock()
+
+
+@contextmanager
+def gc_paused():
+    """Python's cyclic garbage collector paused for a bulk job that allocates many objects living until it ends (an
+    import's records, spans and rows): each collection would walk all of them again while none is garbage yet, and
+    the import's threads would wait for it (0.1-0.3 CPU s per 1,000 pre-annotated articles, more under load).
+    Reference counting still frees everything else. Nests, from any thread: collection resumes (if it was on) when
+    the last pause ends."""
+    global _gc_pauses, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                gc.enable()
 
 
 def _defaults(model, now) -> dict:
@@ -96,6 +125,29 @@ def rows_insert(model, rows: list[dict], *, ids: bool = False) -> list[int]:
                 for row in rows:
                     copy.write_row(values(row))
     return new_ids
+
+
+def tuples_insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """``rows_insert`` for rows given as tuples of ``columns`` (attnames, in that order) rather than dicts: no dict
+    is built per row, which counts at the import's largest table (36 entity mentions per article). Fields that
+    ``columns`` leave out get their defaults; the given values go to COPY as they are (no JSON columns)."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        rows_insert(model, [dict(zip(columns, row)) for row in rows])
+        return
+    meta = model._meta
+    defaults = _defaults(model, timezone.now())
+    absent = [f for f in meta.concrete_fields if not f.primary_key and f.attname not in columns]
+    constants = tuple(_db_value(f, defaults[f.attname]) for f in absent)
+    names = ", ".join(
+        connection.ops.quote_name(c) for c in [meta.get_field(a).column for a in columns] + [f.column for f in absent]
+    )
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        with cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({names}) FROM STDIN") as copy:
+            write = copy.write_row
+            for row in rows:
+                write(row + constants)
 
 
 def _keep_given_dates(model, rows: list[dict], objs: list) -> None:

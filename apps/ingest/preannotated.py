@@ -41,6 +41,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 
 from apps.annotations.services import annotations_import_bulk, entity_mentions_import_bulk, themes_for_labels
+from apps.core.bulk import tuples_insert
 from apps.core.offsets import span_offsets
 from apps.corpus.models import Article
 from apps.corpus.search import search_documents_deferred
@@ -369,8 +370,7 @@ def write_extra(*, article, pre: Preannotation, spacy_entities, ctx: WriteContex
 def batch_articles_link(*, batch, articles: list[Article]) -> None:
     """Record new articles as written by ``batch`` (what a resume and the batch's page go by), in one statement;
     both import paths call it."""
-    Link = batch.articles.through
-    Link.objects.bulk_create([Link(importbatch_id=batch.pk, article_id=a.pk) for a in articles])
+    tuples_insert(batch.articles.through, ("importbatch_id", "article_id"), [(batch.pk, a.pk) for a in articles])
 
 
 def _write_chunk(items: list, ctx: WriteContext) -> None:

@@ -25,6 +25,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from apps.annotations.services import entity_mentions_import_bulk
+from apps.core.bulk import gc_paused
 from apps.corpus.models import Article, Outlet
 from apps.corpus.selectors import content_hashes_present
 from apps.corpus.services import articles_bulk_create, outlet_for_name, storable_text
@@ -214,7 +215,8 @@ def import_sources(
         if dry_run:
             todo = _counted(batch, list(items))
         else:  # the records that skip spaCy are written while the files are read; the others come back
-            ctx, rest, wrote = _write_preannotated_as_read(batch, items, progress)
+            with gc_paused():  # the records read and the rows written live until the chunks are done
+                ctx, rest, wrote = _write_preannotated_as_read(batch, items, progress)
             todo = _counted(batch, rest)
         batch.save(update_fields=["total", "processed", "results"])
         if progress:

@@ -136,3 +136,26 @@ def test_reactivating_a_theme_whose_key_was_taken_drops_the_key(themes, supervis
     ThemeFactory(shortcut=themes[0].shortcut)
     theme = services.theme_set_active(theme=Theme.objects.get(pk=themes[0].pk), active=True, actor=supervisor)
     assert theme.active and theme.shortcut == ""
+
+
+def test_imported_entity_mentions_are_stored_once_each_and_only_for_articles_that_exist():
+    """EntityMention.article has no foreign key in the database: the bulk service checks the articles, once."""
+    from django.db import IntegrityError, transaction
+
+    from apps.corpus.models import Article
+    from apps.nlp.types import EntitySpan
+
+    article = ArticleFactory(text="Xi Jinping met Vladimir Putin in Moscow.")
+    xi, putin = EntitySpan("PERSON", 0, 10, "Xi Jinping"), EntitySpan("PERSON", 15, 29, "Vladimir Putin")
+    outside = EntitySpan("GPE", 33, 99, "Moscow.")
+    assert services.entity_mentions_import_bulk(items=[(article, [xi, putin, xi, outside])]) == 2
+    assert list(EntityMention.objects.filter(article=article).values_list("text", "status")) == [
+        ("Xi Jinping", "suggested"),
+        ("Vladimir Putin", "suggested"),
+    ]
+    ghost = Article(pk=article.pk + 1000, text=article.text)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        services.entity_mentions_import_bulk(items=[(article, [EntitySpan("GPE", 33, 39, "Moscow")]), (ghost, [xi])])
+    assert EntityMention.objects.count() == 2
+    article.delete()  # the mentions go with their article (CASCADE, by Django)
+    assert not EntityMention.objects.exists()

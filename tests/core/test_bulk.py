@@ -1,9 +1,13 @@
-"""rows_insert: plain rows at database speed (COPY on PostgreSQL, bulk_create elsewhere), defaults filled once."""
+"""rows_insert / tuples_insert: plain rows at database speed (COPY on PostgreSQL, bulk_create elsewhere), defaults filled
+once; gc_paused around bulk work."""
+
+import gc
+import threading
 
 import pytest
 
 from apps.annotations.models import EntityMention
-from apps.core.bulk import rows_insert
+from apps.core.bulk import gc_paused, rows_insert, tuples_insert
 from apps.corpus.models import Article
 from tests.factories import ArticleFactory
 
@@ -66,3 +70,45 @@ def test_reserved_ids_are_new_increasing_and_the_sequence_is_looked_up_once():
     assert "OFFSET 0" in queries[0]["sql"]
     assert len(ids) == 500 and ids == sorted(set(ids)) and ids[0] > before
     assert ArticleFactory().pk > ids[-1]
+
+
+def test_tuples_are_stored_in_the_order_of_their_columns_with_the_defaults():
+    article = ArticleFactory(text="Xi Jinping met Vladimir Putin.")
+    tuples_insert(
+        EntityMention,
+        ("article_id", "label", "start", "end", "text"),
+        [(article.pk, "PERSON", 0, 10, "Xi\tJinping \\"), (article.pk, "PERSON", 15, 29, "Vladimir Putin")],
+    )
+    tuples_insert(EntityMention, ("article_id", "label", "start", "end", "text"), [])
+    stored = EntityMention.objects.filter(article=article).order_by("start")
+    assert list(stored.values_list("text", "status", "decided_by", "decided_at")) == [
+        ("Xi\tJinping \\", "suggested", None, None),
+        ("Vladimir Putin", "suggested", None, None),
+    ]
+
+
+def test_collection_is_paused_while_any_pause_lasts_and_resumes_after_the_last():
+    assert gc.isenabled()
+    inner_done = threading.Event()
+
+    def other_thread():
+        with gc_paused():
+            pass
+        inner_done.set()
+
+    try:
+        with gc_paused():
+            assert not gc.isenabled()
+            with gc_paused():
+                assert not gc.isenabled()
+            thread = threading.Thread(target=other_thread)
+            thread.start()
+            thread.join()
+            assert inner_done.is_set() and not gc.isenabled()
+        assert gc.isenabled()
+        gc.disable()  # a pause never turns on a collector that was off
+        with gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -27,6 +27,10 @@ def test_only_absolute_http_links_are_kept(url, stored):
 
 def test_unstorable_characters_are_dropped():
     assert storable_text("a\x00b\ud800c") == "abc"
+    assert storable_text("“Xi” \ud83c said") == "“Xi”  said"  # a lone surrogate in non-ASCII text, no NUL
+    assert storable_text("ascii\x00") == "ascii"
+    for kept in ("plain ascii", "“Xi” met Путин in 北京 🇨🇳"):
+        assert storable_text(kept) is kept
 
 
 def test_outlets_are_found_by_their_cleaned_name_and_cached():
