@@ -109,6 +109,25 @@ def _refuse_non_empty(models_) -> None:
         )
 
 
+def _refuse_dangling(models_) -> None:
+    """A foreign key the database does not check (``EntityMention.article``, issue 15) is checked here: a row naming
+    an article the dump does not hold fails the whole import, as a database check would."""
+    for model in models_:
+        for f in model._meta.concrete_fields:
+            if not (f.is_relation and f.many_to_one) or f.db_constraint:
+                continue
+            dangling = model._base_manager.order_by().exclude(**{f"{f.attname}__isnull": True}).exclude(
+                **{f"{f.attname}__in": f.related_model._base_manager.values("pk")}
+            )
+            first = dangling.values_list("pk", f.attname).first()
+            if first is not None:
+                raise ValidationError(
+                    f"{model._meta.label_lower} {first[0]} names {f.related_model._meta.label_lower} {first[1]}, "
+                    "which the dump does not hold.",
+                    code="bad_ref",
+                )
+
+
 @transaction.atomic
 def jsonl_import(*, lines: Iterable[str], progress: Callable[[int], None] | None = None) -> dict[str, int]:
     """Load a dump written by ``export_spans --format jsonl`` into a database with no domain rows.
@@ -150,6 +169,7 @@ def jsonl_import(*, lines: Iterable[str], progress: Callable[[int], None] | None
     if not header_seen:
         raise ValidationError("The file is empty: no Readout JSONL header.", code="bad_header")
     loader.flush()
+    _refuse_dangling(models_)
     reset = list(models_) + [f.remote_field.through for m in models_ for f in m2m_fields(m)]
     statements = connection.ops.sequence_reset_sql(no_style(), reset)
     if statements:

@@ -406,6 +406,15 @@ def _tokens_match(a: tuple[str, ...], b: tuple[str, ...], name_a: str, name_b: s
     return True
 
 
+def given_name_cut_off(name: str, full: str) -> bool:
+    """A family-name-first name ("Nguyễn Minh Vũ") without its last word, the given name: "Nguyễn Minh" is the
+    family and middle name that thousands share, no alias of this person."""
+    words, whole = name_tokens(name), name_tokens(full)
+    return (
+        len(whole) >= 3 and whole[0] in FAMILY_NAME_FIRST and len(words) < len(whole) and words == whole[: len(words)]
+    )
+
+
 @functools.lru_cache(maxsize=16384)  # pure; the registry asks it for every mention against every candidate
 def compatible_names(name: str, canonical: str, kind: str) -> bool:
     """Same speaker inside one text. Bodies are named head-last, so a shorter name must be the end of the

@@ -43,6 +43,7 @@ from .names import (
     families_of,
     fold,
     gender_of_name,
+    given_name_cut_off,
     is_given_name,
     is_honorific,
     same_nationality,
@@ -2461,11 +2462,13 @@ class SpeakerResolver:
             k = registry.match(name, kind)
             if k is not None and kind == "organisation" and _named_after(name, registry.name_of_cluster(k)):
                 continue  # "Trump" in "the Trump administration": the person it is named after, not the body
+            if k is not None and kind == "person" and given_name_cut_off(name, registry.name_of_cluster(k)):
+                continue  # "Nguyễn Minh" of "Nguyễn Minh Vũ", NER stopping short: shared by many, names no one
             if k is not None:
                 registry.add_surface(k, name, as_name=kind == "person")
         for _, name, role, surface in view.titled_persons():
             k = registry.match(name, "person")
-            if k is not None:
+            if k is not None and not given_name_cut_off(name, registry.name_of_cluster(k)):
                 registry.add_surface(k, surface, role=role)
         for k, name in registry.one_word_people():
             fuller = self._untagged_full_name(name)

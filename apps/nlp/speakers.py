@@ -9,7 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .names import NAME_PARTICLES, PERSON_PRONOUNS, compatible_names, name_tokens, same_speaker, short_role
+from .names import (
+    NAME_PARTICLES,
+    PERSON_PRONOUNS,
+    compatible_names,
+    given_name_cut_off,
+    name_tokens,
+    same_speaker,
+    short_role,
+    speaker_name_parts,
+)
 from .types import SpeakerInfo
 
 
@@ -212,6 +221,13 @@ class SpeakerRegistry:
                 continue  # merged into another
             name = cl.canonical
             role = short_role(max(cl.roles, key=len)) if cl.roles else ""
-            aliases = tuple(s for s in cl.surfaces if s != name and s.casefold() not in PERSON_PRONOUNS)
+            aliases = tuple(
+                s
+                for s in cl.surfaces
+                if s != name
+                and s.casefold() not in PERSON_PRONOUNS
+                # "Deputy Foreign Minister Nguyễn Minh": a family-first name without its given name names no one
+                and not (cl.kind == "person" and given_name_cut_off(speaker_name_parts(s)[0] or s, name))
+            )
             out.append(SpeakerInfo(name=name, kind=cl.kind, role=role, aliases=aliases))
         return out

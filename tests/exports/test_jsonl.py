@@ -109,3 +109,24 @@ def test_a_file_that_is_not_a_dump_is_refused(db, tmp_path):
     with pytest.raises(CommandError, match="line 2: corpus.outlet has no field 'colour'"):
         call_command("import_jsonl", str(bad), no_progress=True)
     assert not Outlet.objects.exists()
+
+
+def test_a_mention_of_an_article_the_dump_lacks_is_refused(corpus, tmp_path):
+    from apps.annotations.models import EntityMention
+    from apps.corpus.models import Article
+
+    dump = tmp_path / "dump.jsonl"
+    call_command("export_spans", format="jsonl", output=str(dump), no_progress=True, stderr=open("/dev/null", "w"))
+    lines = dump.read_text(encoding="utf-8").splitlines()
+    # the mentions of one article point at an article that is not in the file (no database key checks that)
+    mention = next(json.loads(line) for line in lines[1:] if json.loads(line)["model"] == "annotations.entitymention")
+    missing = max(Article.objects.values_list("pk", flat=True)) + 1000
+    forged = [
+        json.dumps({**record, "fields": {**record["fields"], "article": missing}}) if record == mention else line
+        for line, record in ((line, json.loads(line)) for line in lines)
+    ]
+    dump.write_text("\n".join(forged) + "\n", encoding="utf-8")
+    _empty_database()
+    with pytest.raises(CommandError, match=f"names corpus.article {missing}, which the dump does not hold"):
+        call_command("import_jsonl", str(dump), no_progress=True)
+    assert not EntityMention.objects.exists() and not Article.objects.exists()

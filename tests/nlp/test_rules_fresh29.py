@@ -370,3 +370,12 @@ def test_a_seat_of_government_is_a_body_not_a_person(extract):
     downing = next(s for s in speakers if s.name == "Downing Street")
     assert downing.kind == "organisation"
     assert speakers_of(quotes)["he had been very clear about the UK's concerns"] != "Downing Street"
+
+
+def test_a_family_first_name_without_its_given_name_is_no_alias(extract):
+    _, speakers = extract(
+        "Deputy Foreign Minister Nguyễn Minh Vũ said the two sides had exchanged cooperation documents.\n\n"
+        "Deputy Foreign Minister Nguyễn Minh told reporters the visit was a success."
+    )
+    vu = next(s for s in speakers if s.name == "Nguyễn Minh Vũ")
+    assert not any(a.endswith("Nguyễn Minh") for a in vu.aliases)
