@@ -116,8 +116,10 @@ def _refuse_dangling(models_) -> None:
         for f in model._meta.concrete_fields:
             if not (f.is_relation and f.many_to_one) or f.db_constraint:
                 continue
-            dangling = model._base_manager.order_by().exclude(**{f"{f.attname}__isnull": True}).exclude(
-                **{f"{f.attname}__in": f.related_model._base_manager.values("pk")}
+            dangling = (
+                model._base_manager.order_by()
+                .exclude(**{f"{f.attname}__isnull": True})
+                .exclude(**{f"{f.attname}__in": f.related_model._base_manager.values("pk")})
             )
             first = dangling.values_list("pk", f.attname).first()
             if first is not None:

@@ -379,3 +379,8 @@ def test_a_family_first_name_without_its_given_name_is_no_alias(extract):
     )
     vu = next(s for s in speakers if s.name == "Nguyễn Minh Vũ")
     assert not any(a.endswith("Nguyễn Minh") for a in vu.aliases)
+
+
+def test_junior_written_jr_or_jnr_is_one_name():
+    assert same_speaker("Ferdinand Marcos Jnr", "Ferdinand R. Marcos Jr.")
+    assert not same_speaker("Ferdinand Marcos Jnr", "Ferdinand Marcos Sr.")
