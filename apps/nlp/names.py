@@ -155,6 +155,9 @@ def speaker_name_parts(surface: str) -> tuple[str, str]:
     dashes = [k for k, t in enumerate(tokens) if t in ("-", "–", "—", "--")]
     if dashes and dashes[-1] + 1 < len(tokens):
         tokens = tokens[dashes[-1] + 1 :]  # "VOV.VN - Vietnam": a dateline before a dash is no part of the name
+    agency = [k for k, t in enumerate(tokens) if re.fullmatch(r"\([A-Z][A-Za-z]{1,10}\):?", t)]
+    if agency and agency[-1] + 1 < len(tokens):
+        tokens = tokens[agency[-1] + 1 :]  # "Nov 13 (PTI) India": a dateline's agency in brackets ends it
     while tokens and is_honorific(tokens[0]):
         tokens.pop(0)
     if not tokens:

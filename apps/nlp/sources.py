@@ -1087,7 +1087,7 @@ def describe_appositive_name(
     if appos is None:
         appos = _name_inside_description(view, subj, lo, hi)
     if appos is None:
-        return None
+        return _name_after_remit(view, subj, left, right, bare)
     a_left, a_right = mention_span(view, appos, lo, hi)
     named = next((c for c in view.kids(appos) if c.dep_ == "appos" and c.ent_type_ in PERSON_LABELS), None)
     if named is not None and appos.lower_ in TITLE_WORDS and named.i > appos.i:
@@ -1095,6 +1095,28 @@ def describe_appositive_name(
     surface = strip_possessive(view.span_text(a_left, a_right))
     name, _ = speaker_name_parts(surface)  # "..., presidential aide Vladimir Medinsky, told": the title is no name
     return Source(left, right, "person", name=name or surface, role=bare)
+
+
+def _name_after_remit(view: DocView, subj: Token, left: int, right: int, bare: str) -> Source | None:
+    """'US Ambassador to India Sergio Gor, who met ..., said': a title whose remit's country the parser put inside
+    the name hung on the title; the name is the known given name and the words after it."""
+    if subj.lower_ not in TITLE_WORDS:
+        return None
+    doc = view.doc
+    for c in view.kids(subj):
+        if c.dep_ != "appos" or c.pos_ != "PROPN" or c.i <= subj.i or c.left_edge.i != subj.i + 2:
+            continue  # the remit's preposition right after the title, then the country and the name
+        start = c.left_edge.i
+        while start < c.i and (doc[start].ent_type_ in ("GPE", "NORP") or doc[start].lower_ in _REMIT_PREPS):
+            start += 1
+        if (
+            start > c.left_edge.i
+            and is_given_name(doc[start].text)
+            and _looks_like_person_name(view.span_text(start, c.i + 1))
+        ):
+            role = strip_determiner(view.text[doc[left].idx : doc[start].idx]).strip(" ,")
+            return Source(left, c.i + 1, "person", name=view.span_text(start, c.i + 1), role=role)
+    return None
 
 
 def _person_word(tok: Token) -> bool:
@@ -1531,6 +1553,20 @@ def _other_office(head: str, titles: list[str]) -> bool:
 
 def _role_words(roles: list[str]) -> set[str]:
     return {ROLE_SYNONYM.get(w, w) for role in roles for w in role.casefold().split()}
+
+
+def _title_initials(roles: list[str]) -> set[str]:
+    """The initials of two to four capitalised words in a row of these titles, folded: "eam" for "External Affairs
+    Minister", "cs" for "Cabinet Secretary", so that a description by the title's abbreviation fits."""
+    out = set()
+    for role in roles:
+        words = [w for w in role.split() if w.casefold() not in _TITLE_GLUE]
+        for size in (2, 3, 4):
+            for k in range(len(words) - size + 1):
+                window = words[k : k + size]
+                if all(w[:1].isupper() for w in window):
+                    out.add("".join(w[0] for w in window).casefold())
+    return out
 
 
 def _bare_body_noun(surface: str) -> str | None:
@@ -2109,6 +2145,7 @@ class SpeakerResolver:
                 roles.append(name)
             role_words = _role_words(roles)
             role_words |= _acronyms_of_role(wanted[:-1], view.acronyms(), role_words)
+            role_words |= _title_initials(roles)  # "The EAM noted" after "External Affairs Minister S Jaishankar"
             if _role_fits(wanted, role_words) and name.casefold() != " ".join(wanted):
                 return mid
             if (  # "Keir Starmer has said. ... the prime minister said": the latest source, its title unstated

@@ -384,3 +384,19 @@ def test_a_family_first_name_without_its_given_name_is_no_alias(extract):
 def test_junior_written_jr_or_jnr_is_one_name():
     assert same_speaker("Ferdinand Marcos Jnr", "Ferdinand R. Marcos Jr.")
     assert not same_speaker("Ferdinand Marcos Jnr", "Ferdinand Marcos Sr.")
+
+
+# ---- after fresh45-fresh48 (the last round's first run) ----
+
+
+def test_a_name_after_a_titles_remit_country_is_the_person(extract):
+    quotes, _ = extract(
+        "US Ambassador to India Sergio Gor, who met the external affairs minister earlier in the week, said the "
+        "relationship had never been stronger."
+    )
+    assert list(speakers_of(quotes).values()) == ["Sergio Gor"]
+
+
+def test_a_datelines_agency_in_brackets_is_no_part_of_a_name():
+    assert name_parts("Nov 13 (PTI) India")[0] == "India"
+    assert name_parts("President Ana Ruiz")[0] == "Ana Ruiz"
