@@ -43,7 +43,6 @@ from .names import (
     families_of,
     fold,
     gender_of_name,
-    given_name_cut_off,
     is_given_name,
     is_honorific,
     same_nationality,
@@ -711,7 +710,7 @@ def _title_complement_name(subj: Token, right: int, hi: int) -> tuple[int, int] 
     start = pobj.i - 1 if untagged else pobj.i
     while start > prep.i + 1 and doc[start].ent_iob_ == "I":
         start -= 1
-    if end - start >= 3 and fold(doc[start].text) in COUNTRIES and doc[start - 1].lower_ in _REMIT_PREPS | {"the"}:
+    if end - start >= 3 and _title_country(doc, start):
         start += 1  # "... of the Democratic Republic of the Congo Therese Kayikwamba Wagner": NER took in the country
     if start <= prep.i + 1 or any(
         # "for European and Euro-Atlantic Integration": small words and hyphens inside the remit's name
@@ -1022,6 +1021,12 @@ def _coordinated(subj: Token) -> bool:
 _REMIT_PREPS = frozenset(("to", "of", "for"))
 
 
+def _title_country(doc, k: int) -> bool:
+    """Whether token ``k`` is a country that closes a title ("ambassador to India", "of the Congo"), which NER may
+    take into the name after it ("India Lok Raj Baral")."""
+    return k > 0 and fold(doc[k].text) in COUNTRIES and doc[k - 1].lower_ in _REMIT_PREPS | {"the"}
+
+
 def describe_titled_name(view: DocView, subj: Token, left: int, right: int, hi: int) -> Source | None:
     """A title whose complement ends in a name: "Minister for Fisheries Anna Berg said" is Anna Berg, with the
     title as her role."""
@@ -1029,7 +1034,7 @@ def describe_titled_name(view: DocView, subj: Token, left: int, right: int, hi: 
     if named is None or named[1] != right:
         return None
     doc = view.doc
-    if named[1] - named[0] >= 3 and fold(doc[named[0]].text) in COUNTRIES and doc[named[0] - 1].lower_ in _REMIT_PREPS:
+    if named[1] - named[0] >= 3 and _title_country(doc, named[0]):
         named = (named[0] + 1, named[1])  # "ambassador to India Lok Raj Baral", NER's name taking in the country
     role = strip_determiner(view.text[doc[left].idx : doc[named[0]].idx]).strip(" ,")
     return Source(left, right, "person", name=strip_possessive(view.span_text(*named)), role=role)
@@ -1404,7 +1409,7 @@ def _read_person(view: DocView, subj: Token, left: int, right: int, lo: int, hi:
             break
         if _place_of_title(view, p0 - 1, left):
             break  # "Minister of Foreign Affairs of Ukraine Andrii Sybiha": the title's place, untagged here
-        if p0 - 2 >= left and fold(doc[p0 - 1].text) in COUNTRIES and doc[p0 - 2].lower_ in _REMIT_PREPS | {"the"}:
+        if p0 - 2 >= left and _title_country(doc, p0 - 1):
             break  # "... of the Democratic Republic of the Congo Therese Kayikwamba Wagner": a country closes the title
         p0 -= 1
     if p0 - 2 >= left and _abbreviated_given_name(doc, p0 - 2):
@@ -2486,26 +2491,18 @@ class SpeakerResolver:
             name = strip_possessive(strip_determiner(text))
             if family_first:
                 name = f"{words[1]} {words[0].capitalize()}"
-            if (
-                kind == "person"
-                and len(words) >= 3
-                and fold(words[0]) in COUNTRIES
-                and start > 0
-                and view.doc[start - 1].lower_ in _REMIT_PREPS | {"the"}
-            ):
+            if kind == "person" and len(words) >= 3 and _title_country(view.doc, start):
                 name = " ".join(name.split()[1:])  # "ambassador to India Lok Raj Baral": the country is the title's
             if kind == "person":  # "Prince Faisal bin Farhan" tagged whole: the title is no part of the name
                 name = speaker_name_parts(name)[0] or name
             k = registry.match(name, kind)
             if k is not None and kind == "organisation" and _named_after(name, registry.name_of_cluster(k)):
                 continue  # "Trump" in "the Trump administration": the person it is named after, not the body
-            if k is not None and kind == "person" and given_name_cut_off(name, registry.name_of_cluster(k)):
-                continue  # "Nguyễn Minh" of "Nguyễn Minh Vũ", NER stopping short: shared by many, names no one
             if k is not None:
                 registry.add_surface(k, name, as_name=kind == "person")
         for _, name, role, surface in view.titled_persons():
             k = registry.match(name, "person")
-            if k is not None and not given_name_cut_off(name, registry.name_of_cluster(k)):
+            if k is not None:
                 registry.add_surface(k, surface, role=role)
         for k, name in registry.one_word_people():
             fuller = self._untagged_full_name(name)

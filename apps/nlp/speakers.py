@@ -87,16 +87,13 @@ class SpeakerRegistry:
 
     def add(self, mention: SpeakerMention) -> int:
         """Register a mention; returns its id (use :meth:`name_of` after all mentions are added)."""
-        best = None
         fits = [
             k
             for k in self._candidates(mention.name, mention.kind)
             # compatible with the fullest name, not just any alias: "Li Qiang" must not join "Li Haidong" through "Li"
             if compatible_names(mention.name, self._clusters[k].canonical, mention.kind)
         ]
-        for k in self._spelt_alike(mention.name, fits):
-            if best is None or self._clusters[k].last_position > self._clusters[best].last_position:
-                best = k
+        best = self._latest_fit(mention.name, fits)
         if best is None:
             self._clusters.append(_Cluster(kind=mention.kind))
             best = len(self._clusters) - 1
@@ -139,7 +136,6 @@ class SpeakerRegistry:
 
     def match(self, name: str, kind: str) -> int | None:
         """Index of the most recent cluster of ``kind`` whose names contain ``name`` (for aliases)."""
-        best = None
         fits = [
             k
             for k in self._candidates(name, kind)
@@ -149,17 +145,15 @@ class SpeakerRegistry:
                 else compatible_names(name, self._clusters[k].canonical, kind)
             )
         ]
-        for k in self._spelt_alike(name, fits):
-            if best is None or self._clusters[k].last_position > self._clusters[best].last_position:
-                best = k
-        return best
+        return self._latest_fit(name, fits)
 
-    def _spelt_alike(self, name: str, clusters: list[int]) -> list[int]:
-        """Of the clusters a name fits, those whose names hold each of its words spelt exactly, when there are
-        any: "Brown" is Mark Brown, not Tina Browne, though the two spellings are close enough to be variants."""
+    def _latest_fit(self, name: str, clusters: list[int]) -> int | None:
+        """The most recently seen of the clusters a name fits, among those whose names hold each of its words spelt
+        exactly when there are any: "Brown" is Mark Brown, not Tina Browne, though the two spellings are close enough
+        to be variants."""
         words = set(name_tokens(name))
         exact = [k for k in clusters if words <= {t for n in self._clusters[k].names for t in name_tokens(n)}]
-        return exact or clusters
+        return max(exact or clusters, key=lambda k: self._clusters[k].last_position, default=None)
 
     def add_surface(self, cluster: int, surface: str, *, as_name: bool = False, role: str = "") -> None:
         """Record another surface form; with ``as_name``, a fuller name may become the canonical one."""
