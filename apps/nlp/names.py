@@ -422,6 +422,8 @@ def given_name_cut_off(name: str, full: str) -> bool:
 def compatible_names(name: str, canonical: str, kind: str) -> bool:
     """Same speaker inside one text. Bodies are named head-last, so a shorter name must be the end of the
     longer one ("Foreign Ministry" of "Ukraine's Foreign Ministry", never "China" of "China's news agency")."""
+    if kind == "group":  # "China and Pakistan" is "Pakistan and China", and neither of the two alone
+        return sorted(name_tokens(name)) == sorted(name_tokens(canonical))
     if kind != "organisation":
         if name_tokens(name) != name_tokens(canonical) and _plural_group(name) and _plural_group(canonical):
             return False  # "diplomats" and "two EU diplomats" may be different people
@@ -527,7 +529,7 @@ def is_descriptive(name: str, kind: str) -> bool:
 
 def is_corpus_speaker(name: str, kind: str) -> bool:
     """A source that may get a corpus-wide speaker: an agent with a name, not a description."""
-    return is_agent(name) and not is_descriptive(name, kind)
+    return kind != "group" and is_agent(name) and not is_descriptive(name, kind)
 
 
 _ROLE_CUT_RE = re.compile(

@@ -60,6 +60,7 @@ PERSON_LABELS = frozenset({"PERSON"})
 BODY_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC", "LOC"})
 _JOINT_HEADS = frozenset({"side", "sides", "leader", "leaders", "country", "countries", "party", "parties"})
 # top titles, any of which a description like "the Russian leader" may stand for
+_JOINT_WINDOW = 8  # paragraphs back to the parties "the two sides" stands for
 _DOCUMENT_WINDOW = 2  # paragraphs back to the source that issued "the statement"
 _TITLED_WINDOW = 3  # paragraphs back to a titled person a description may name
 _LOOSE_MODIFIERS = frozenset({"top", "senior", "chief", "veteran", "country's", "nation's", "official"})
@@ -127,6 +128,7 @@ class Source:
     extra_aliases: tuple[str, ...] = ()
     penalty: float = 0.0  # confidence lost to a shaky reading
     style: str = ""  # "His Majesty said": the style ("Majesty") of the person the text introduced with it
+    joint: bool = False  # "China and Pakistan said", "the two sides said": several parties speaking as one
 
 
 # ---- the subject of a cue ----------------------------------------------------------------------------
@@ -937,12 +939,73 @@ def describe_pronoun(subj: Token) -> Source:
 
 
 def describe_joint(subj: Token, left: int, right: int, hi: int) -> Source | None:
-    """A joint source has no single speaker: "the two ministers said", "Alice Moreau and Tom Reyes said"."""
+    """A joint source speaks for several parties: "China and Pakistan said" (named: the parties are its name),
+    "the two sides said", "both leaders said" (to be read back to the parties the text named before)."""
     if any(c.dep_ == "conj" for c in subj.children) and _coordinated(subj):
-        return Source(left, min(subj.right_edge.i + 1, hi), None)
-    if subj.lower_ in _JOINT_HEADS and any(c.lower_ in ("both", "two", "all") for c in subj.children):
-        return Source(left, right, None)
+        end = min(subj.right_edge.i + 1, hi)
+        return Source(left, end, None, plural=True, joint=True, name=joint_name(_conjuncts(subj)) or "")
+    if subj.lower_ in _JOINT_HEADS:
+        words = {t.lower_ for t in subj.doc[left : subj.i]}
+        if "both" in words or ("the" in words and not words.isdisjoint(_PARTY_COUNTS)):
+            return Source(left, right, None, plural=True, joint=True)  # "both sides", "the three countries"
+        if not words.isdisjoint(("two", "all")) and any(c.lower_ in ("two", "all") for c in subj.children):
+            return Source(left, right, None)  # "two opposition parties": no one in particular
     return None
+
+
+# what a joint description may stand for: "the two leaders" are people, "the two countries" states or blocs
+_JOINT_LABELS = {
+    "leader": PERSON_LABELS,
+    "country": frozenset({"GPE", "ORG"}),
+    "nation": frozenset({"GPE", "ORG"}),
+    "government": frozenset({"GPE", "ORG"}),
+}
+_JOINT_PARTY_LABELS = PERSON_LABELS | frozenset({"GPE", "ORG"})
+
+
+_PARTY_COUNTS = {"both": 2, "two": 2, "three": 3, "four": 4}
+
+
+def _joint_subject(tok: Token) -> bool:
+    """The head of a coordination that acts or meets: "India and Canada relaunched talks", "talks between Iran
+    and the US" (not a list of places the parties discussed)."""
+    if tok.dep_ == "conj" or not any(c.dep_ == "conj" for c in tok.children):
+        return False
+    if tok.dep_ in ("nsubj", "nsubjpass"):  # of the sentence's main verb: not "since Israel and the US struck"
+        verb = tok.head
+        while verb.dep_ in ("conj", "xcomp", "ccomp") and verb.head.i != verb.i:
+            verb = verb.head
+        return verb.dep_ == "ROOT"
+    return tok.dep_ == "pobj" and tok.head.lower_ in ("between", "by")
+
+
+def _conjuncts(head: Token) -> list[Token]:
+    out, frontier = [head], [head]
+    while frontier:
+        frontier = [c for t in frontier for c in t.children if c.dep_ == "conj"]
+        out.extend(frontier)
+    return sorted(out, key=lambda t: t.i)
+
+
+def joint_name(conjuncts: list[Token], labels: frozenset[str] = _JOINT_PARTY_LABELS) -> str | None:
+    """The parties of a coordination, each by its name: "Iran and the United States", "Lee Jae-myung and Anthony
+    Albanese" (of "President Lee Jae-myung and visiting Australian Prime Minister Anthony Albanese"); None unless
+    every conjunct is the last word of a name of one of ``labels`` (a person, a state or a body)."""
+    if len(conjuncts) < 2:
+        return None
+    doc, names = conjuncts[0].doc, []
+    for tok in conjuncts:
+        if tok.ent_type_ not in labels or (tok.i + 1 < len(doc) and doc[tok.i + 1].ent_iob_ == "I"):
+            return None
+        if tok.is_upper and len(tok) > 3:  # "MUSCAT, Oman (AP)": a dateline
+            return None
+        start = tok.i
+        while start > 0 and doc[start].ent_iob_ == "I":
+            start -= 1
+        if names and tok.ent_type_ != "PERSON" and start > 0 and doc[start - 1].lower_ == "the":
+            start -= 1  # "Iran and the United States"
+        names.append(doc[start : tok.i + 1].text)
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _titled_name_over_coordination(view: DocView, subj: Token, left: int, hi: int) -> Source | None:
@@ -1719,10 +1782,14 @@ class SpeakerResolver:
             if mid is not None:
                 self._log.append((span[0], mid, src))
                 return Resolution(mid, surface, span, 0.1)
-        if src.pronoun is not None:
+        if src.joint:
+            mid, penalty = self._joint(src, subj, span[0]), 0.1
+        elif src.pronoun is not None:
             mid, penalty = self._antecedent(span[0], src.pronoun, src.start), 0.1
         elif src.kind is None and subj.lemma_.lower() in DOCUMENT_NOUNS:
             mid, penalty = self._document_issuer(subj, span[0]), 0.1
+            if mid is None and any(c.lower_ == "joint" for c in subj.children):
+                mid = self._joint(src, subj, span[0])  # "according to a joint statement": the parties'
             body = next((c for c in subj.children if c.dep_ == "compound" and c.lemma_.lower() in ORG_NOUNS), None)
             if mid is None and body is not None:  # "according to the ministry statement": the ministry's
                 mid = self._named_body(f"the {body.lower_}", span[0])
@@ -1753,6 +1820,35 @@ class SpeakerResolver:
         else:
             self._last_unresolved = max(self._last_unresolved, span[0])
         return Resolution(mid, surface, span, penalty)
+
+    def _joint(self, src: Source, subj: Token, char: int) -> int | None:
+        """A joint source is a local group named by its parties: "China and Pakistan said" by its own words,
+        "the two sides said" and "a joint statement" by the latest coordination of names at most
+        ``_JOINT_WINDOW`` paragraphs back that fits the description ("the two leaders" are people)."""
+        name = src.name or self._joint_parties(subj, char)
+        if not name:
+            return None
+        return self._register(Source(src.start, src.end, "group", name=name, plural=True), char)
+
+    def _joint_parties(self, subj: Token, char: int) -> str | None:
+        view = self.view
+        labels = _JOINT_LABELS.get(subj.lemma_.lower(), _JOINT_PARTY_LABELS)
+        first = view.para_of(char) - _JOINT_WINDOW
+        count = next((_PARTY_COUNTS[c.lower_] for c in subj.children if c.lower_ in _PARTY_COUNTS), None)
+        for k in range(subj.i - 1, -1, -1):
+            tok = view.doc[k]
+            if view.para_of(int(view.idx[k])) < first:
+                return None
+            if not _joint_subject(tok):
+                continue
+            parties = _conjuncts(tok)
+            if count is not None and len(parties) != count:
+                continue
+            if len({t.ent_type_ == "PERSON" for t in parties}) == 1:  # people, or states and bodies: not a mix
+                name = joint_name(parties, labels)
+                if name:
+                    return name
+        return None
 
     def _styled(self, style: str, char: int) -> int | None:
         """'His Majesty said' after 'His Majesty Sultan Haitham bin Tarik received ...': the latest person the text
