@@ -185,6 +185,10 @@ def speaker_name_parts(surface: str) -> tuple[str, str]:
                 break
             rest = rest[j:]
             last_title = len(tokens) - len(rest) - 1
+        # "Secretary of the National Security and Defense Council Rustem Umerov": the body's last word is the role's
+        if len(rest) >= 3 and rest[0].casefold() in ORG_NOUNS and _reads_as_name(rest[1:]):
+            rest = rest[1:]
+            last_title = len(tokens) - len(rest) - 1
         if (
             rest
             and _is_capitalised(rest[0])
@@ -398,15 +402,21 @@ def _tokens_match(a: tuple[str, ...], b: tuple[str, ...], name_a: str, name_b: s
             return False  # "Clinton" is not "Clinton aides", nor "Lammy" "Lammy allies"
     if len(short) >= 2 and short != long and _fathers_name(short[0], name_a if long is a else name_b):
         return False
-    remaining = list(long)
+    remaining = list(enumerate(long))
+    at = []
     for tok in short:
-        for k, cand in enumerate(remaining):
+        for k, (pos, cand) in enumerate(remaining):
             if token_match(tok, cand):
+                at.append(pos)
                 del remaining[k]
                 break
         else:
             return False
-    return True
+    # the words of a shorter name of two or more keep their order in a longer one: "Mohamad Hasan" is not
+    # "Abdullahi Hassan Mohamed" (a given name and a father's name the other way round); two names of two words
+    # may swap ("MOTEGI Toshimitsu", family name first), and initials go either side ("Ralhan SC", "S C Ralhan")
+    words = [pos for tok, pos in zip(short, at, strict=True) if len(tok.rstrip(".")) > 2]  # initials may move
+    return len(long) == len(short) or words == sorted(words)
 
 
 def given_name_cut_off(name: str, full: str) -> bool:

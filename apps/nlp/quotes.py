@@ -157,7 +157,9 @@ def _labelled_candidates(view: DocView) -> list[_Candidate]:
     out = []
     for p in labelled_paragraphs(view):
         if p.kind == "turn":
-            out.append(_Candidate(p.start, p.end, None, "turn", _TURN, "direct", _CONFIDENCE["turn"], label=p))
+            # a question that names no asker yields to a report inside it ("QUESTION: KCNA said ... Your reaction?")
+            rank = _NESTED if p.question else _TURN
+            out.append(_Candidate(p.start, p.end, None, "turn", rank, "direct", _CONFIDENCE["turn"], label=p))
             continue
         kind, span = _kind_of(view, (p.start, p.end))
         out.append(_Candidate(*span, None, "headline", _REPORTED, kind, _CONFIDENCE["headline"], label=p))

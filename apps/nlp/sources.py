@@ -45,6 +45,7 @@ from .names import (
     gender_of_name,
     is_given_name,
     is_honorific,
+    name_tokens,
     same_nationality,
     same_speaker,
     short_role,
@@ -866,6 +867,7 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
         lambda: _coordinated_title_person(view, subj, left, hi),
         lambda: _title_with_conjoined_name(view, subj, left, hi),
         lambda: _titled_name_over_coordination(view, subj, left, hi),
+        lambda: _title_of_body_then_name(view, subj, left, hi),
         lambda: describe_joint(subj, left, right, hi),
         lambda: _polity(view, subj, left, hi),
         lambda: _body_spokesperson(view, subj, left, hi),
@@ -936,6 +938,41 @@ def describe_pronoun(subj: Token) -> Source:
     if low == "they":  # an organisation or a group named in the previous attribution
         return Source(subj.i, subj.i + 1, None, pronoun="group")
     return Source(subj.i, subj.i + 1, None)  # we, I: no single source
+
+
+def _title_of_body_then_name(view: DocView, subj: Token, left: int, hi: int) -> Source | None:
+    """'President of Ukraine Volodymyr Zelensky said', 'Secretary of the National Security and Defense Council
+    Rustem Umerov told': a title, "of" and a body, then the holder's name, which the parser hangs inside the "of"
+    phrase. The person is the name at the end of that phrase (before any comma); the words before it the role."""
+    if subj.lower_ not in TITLE_WORDS or not subj.text[:1].isupper():
+        return None
+    of = next((c for c in view.kids(subj) if c.dep_ == "prep" and c.lower_ == "of" and c.i == subj.i + 1), None)
+    if of is None:
+        return None
+    doc, end = view.doc, of.i + 1
+    while end < hi and not doc[end].is_punct and doc[end].pos_ not in ("VERB", "AUX") and of.is_ancestor(doc[end]):
+        end += 1
+    if end <= of.i + 3 or not all(t.pos_ == "PROPN" for t in doc[end - 2 : end]):
+        return None
+    # the name starts after the country or the body: "of Ukraine Volodymyr Zelensky" (all of it tagged NORP),
+    # "of the ... Council Rustem Umerov" (the council's last word inside the PERSON entity)
+    after_body = next(
+        (k + 1 for k in range(end - 3, of.i, -1) if fold(doc[k].text) in COUNTRIES or doc[k].lower_ in ORG_NOUNS),
+        None,
+    )
+    if doc[end - 1].ent_type_ == "PERSON" and (end == len(doc) or doc[end].ent_iob_ != "I"):
+        start = end - 1
+        while start > of.i and doc[start].ent_iob_ == "I":
+            start -= 1
+        start = max(start, after_body or 0)
+    else:
+        start = after_body
+        if start is None or not all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in doc[start:end]):
+            return None
+    if start <= of.i + 1 or end - start < 2:  # a body between "of" and the name, and a name of two words at least
+        return None
+    role = view.span_text(left, start)
+    return Source(left, end, "person", name=view.span_text(start, end), role=strip_determiner(role))
 
 
 def describe_joint(subj: Token, left: int, right: int, hi: int) -> Source | None:
@@ -1381,6 +1418,9 @@ def _which_one(view: DocView, subj: Token, right: int, hi: int) -> int:
     return right
 
 
+_COMPANY_WORDS = frozenset(("travelling", "traveling", "accompanying"))
+
+
 def _which_one_end(doc, first: int, hi: int) -> int | None:
     """The end of the which-one phrase that token ``first`` opens: up to a comma, a clause or a relative word ("a
     diplomat from an Asean member state, who declined to be named"), at most eight tokens, ending in a noun; None
@@ -1394,7 +1434,11 @@ def _which_one_end(doc, first: int, hi: int) -> int | None:
         ),
         end,
     )
-    return end if end - first <= 8 and doc[end - 1].pos_ in ("NOUN", "PROPN") else None
+    if end - first > 8 or doc[end - 1].pos_ not in ("NOUN", "PROPN"):
+        return None
+    if doc[first].lower_ in _COMPANY_WORDS and doc[end - 1].ent_type_ == "PERSON":
+        return None  # "an official travelling with Senator Wong": the company named says no which, and is someone
+    return end
 
 
 def _word_hyphen(tok: Token) -> bool:
@@ -1768,6 +1812,8 @@ class SpeakerResolver:
         self._subjects: dict[int, tuple[int | None, Source]] = {}
         self._last_unresolved = -1  # position of the latest source left unresolved (joint, unknown)
         self._gender: dict[str, str] = {}  # family name (folded) -> "male" | "female", once the text tells
+        self._person_spans = [(b, e) for b, e, label in view.entities() if label == "PERSON"]
+        self._person_ends = [e for _, e in self._person_spans]
 
     def resolve(self, subj: Token) -> Resolution:
         view = self.view
@@ -1953,6 +1999,10 @@ class SpeakerResolver:
             # "Libya's representative said" is the delegate meetings coverage calls "the representative of Libya"
             the = "the " if written[:4].casefold() == "the " and " " in delegate["owner"] else ""
             name = f"representative of {the}{delegate['owner']}"
+        if src.kind == "person" and " " not in name and name[:1].isupper():
+            fuller = self._named_before(name, src.start)
+            if fuller is not None:  # "Lin said" after "Minister Lin Chia-lung met ...": that Lin, not a later one
+                name = fuller
         mention = SpeakerMention(
             surface=surface,
             name=name,
@@ -1966,6 +2016,24 @@ class SpeakerResolver:
         if gender is not None and mention.kind == "person":
             self._gender.setdefault(self._gender_key(mid), gender)
         return mid
+
+    def _named_before(self, word: str, tok: int) -> str | None:
+        """The latest person named in full before token ``tok`` whose name holds ``word``."""
+        view, key = self.view, name_tokens(word)
+        if len(key) != 1:
+            return None
+        k = bisect.bisect_left(self._person_ends, tok) - 1
+        while k >= 0:
+            start, end = self._person_spans[k]
+            k -= 1
+            # a clean name only: not "Welcoming Cho" or "India Lok Raj Baral" (NER's span taking a word too many)
+            words = [t for t in view.doc[start:end] if t.is_alpha]
+            if any(t.pos_ != "PROPN" or fold(t.text) in COUNTRIES or (t.is_upper and len(t) > 1) for t in words):
+                continue  # ("MOTEGI Toshimitsu", family name first in capitals: the entity pass reorders it)
+            name = speaker_name_parts(strip_possessive(view.span_text(start, end)))[0]
+            if len(name.split()) >= 2 and key[0] in name_tokens(name):
+                return name
+        return None
 
     def _gender_key(self, mid: int) -> str:
         name = self.registry.name_of(mid).casefold().split()

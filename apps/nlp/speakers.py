@@ -79,6 +79,8 @@ class SpeakerRegistry:
         return sorted(k for k in found if self._clusters[k].kind == kind)
 
     def _add_name(self, cluster: int, name: str) -> None:
+        if name.count("(") > name.count(")"):  # "Department of ... Cooperation (Dirco": NER cut the bracket open
+            name = name[: name.rindex("(")].rstrip() or name
         cl = self._clusters[cluster]
         if name not in cl.names:
             cl.names.append(name)
