@@ -211,6 +211,9 @@ SPACY_N_PROCESS_MIN_TEXTS = int(os.environ.get("SPACY_N_PROCESS_MIN_TEXTS", "500
 # Texts parsed together, and analyses kept ahead of the writes: together they bound an import's memory.
 SPACY_BATCH_SIZE = int(os.environ.get("SPACY_BATCH_SIZE", "8"))
 SPACY_PARSE_AHEAD = int(os.environ.get("SPACY_PARSE_AHEAD", "16"))
+# parsed articles written per transaction: fewer, larger writes cost the import less (a failed group is written
+# again one article at a time)
+IMPORT_WRITE_GROUP = int(os.environ.get("IMPORT_WRITE_GROUP", "32"))
 
 # Imports
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))

@@ -305,7 +305,7 @@ def _parse_and_write(
     )
     pairs = zip(todo, analyses)
     processed = 0
-    while group := list(islice(pairs, max(every, settings.SPACY_BATCH_SIZE))):
+    while group := list(islice(pairs, max(every, settings.IMPORT_WRITE_GROUP))):
         for item, _ in group:  # new outlets are stored before the articles' transaction: a rollback keeps them
             outlet_for_name(item.raw.outlet or batch.default_outlet, cache=outlets)
         _import_group(batch, group, outlets, ctx)

@@ -137,7 +137,9 @@ def test_progress_counts_the_chunks_that_ran_and_the_page_shows_it(settings, cli
 def test_a_half_done_chunked_batch_left_by_a_dead_worker_resumes_without_duplicates(
     settings, monkeypatch, fail_on_call
 ):
-    settings.SPACY_BATCH_SIZE = 1  # one article per write, so the kill falls between two articles of a chunk
+    settings.SPACY_BATCH_SIZE = settings.IMPORT_WRITE_GROUP = (
+        1  # one article per write, so the kill falls between two articles of a chunk
+    )
     batch = _planned(_records(6), settings)
     import_chunk(chunk_id=chunk_claim(batch_id=batch.pk).pk)  # chunk 1 done
 
@@ -166,7 +168,7 @@ def test_a_half_done_chunked_batch_left_by_a_dead_worker_resumes_without_duplica
 def test_a_chunk_stopped_by_the_database_fails_the_batch_once_the_others_are_done_and_a_resume_finishes_it(
     settings, fail_on_call
 ):
-    settings.SPACY_BATCH_SIZE = 1  # one article per write
+    settings.SPACY_BATCH_SIZE = settings.IMPORT_WRITE_GROUP = 1  # one article per write
     batch = _planned(_records(6), settings)
     fail_on_call(
         services, "articles_create_from_analyses", 3, OperationalError("server closed the connection unexpectedly")

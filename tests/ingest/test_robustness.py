@@ -96,7 +96,9 @@ def _uploaded_batch(records) -> ImportBatch:
 
 
 def test_a_lost_database_connection_stops_the_batch_keeps_its_file_and_a_resume_finishes_it(fail_on_call, settings):
-    settings.SPACY_BATCH_SIZE = 1  # one article per write: the connection goes after two of them
+    settings.SPACY_BATCH_SIZE = settings.IMPORT_WRITE_GROUP = (
+        1  # one article per write: the connection goes after two of them
+    )
     batch = _uploaded_batch(_records(5))
     fail_on_call(
         services, "articles_create_from_analyses", 3, OperationalError("server closed the connection unexpectedly")
@@ -147,7 +149,9 @@ def test_an_upload_whose_name_is_over_255_bytes_is_stored_and_reported_by_its_na
 def test_a_database_connection_killed_mid_import_on_postgresql_is_survived_and_resumed(monkeypatch, settings):
     from django.db import connection
 
-    settings.SPACY_BATCH_SIZE = 1  # one article per write: the backend dies before the third
+    settings.SPACY_BATCH_SIZE = settings.IMPORT_WRITE_GROUP = (
+        1  # one article per write: the backend dies before the third
+    )
 
     if connection.vendor != "postgresql":
         pytest.skip("terminates a real PostgreSQL backend")
