@@ -868,6 +868,7 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
         lambda: _title_with_conjoined_name(view, subj, left, hi),
         lambda: _titled_name_over_coordination(view, subj, left, hi),
         lambda: _title_of_body_then_name(view, subj, left, hi),
+        lambda: _given_and_family_name_tagged_as_body(view, subj, left),
         lambda: describe_joint(subj, left, right, hi),
         lambda: _polity(view, subj, left, hi),
         lambda: _body_spokesperson(view, subj, left, hi),
@@ -940,6 +941,24 @@ def describe_pronoun(subj: Token) -> Source:
     return Source(subj.i, subj.i + 1, None)  # we, I: no single source
 
 
+def _given_and_family_name_tagged_as_body(view: DocView, subj: Token, left: int) -> Source | None:
+    """'Military analyst Alexei Voronin told', with "Voronin" tagged ORG: a known given name right before a
+    one-word name after a person noun or a title ("analyst", "Minister") makes the two a person's name."""
+    doc = view.doc
+    given = doc[subj.i - 1] if subj.i - 1 >= left else None
+    if subj.pos_ != "PROPN" or subj.ent_type_ not in ("ORG", "GPE", "NORP") or given is None:
+        return None
+    if given.pos_ != "PROPN" or not is_given_name(given.text) or given.ent_type_ not in ("", subj.ent_type_):
+        return None
+    if given.ent_type_ and given.ent_iob_ == "B" and subj.ent_iob_ == "I":
+        return None  # one entity of two words: NER's reading of the pair, left to the general rules
+    before = doc[given.i - 1] if given.i - 1 >= left else None
+    if before is None or not (before.lemma_.lower() in PERSON_NOUNS or before.lower_ in TITLE_WORDS):
+        return None
+    role = strip_determiner(view.span_text(left, given.i))
+    return Source(left, subj.i + 1, "person", name=f"{given.text} {subj.text}", role=role)
+
+
 def _title_of_body_then_name(view: DocView, subj: Token, left: int, hi: int) -> Source | None:
     """'President of Ukraine Volodymyr Zelensky said', 'Secretary of the National Security and Defense Council
     Rustem Umerov told': a title, "of" and a body, then the holder's name, which the parser hangs inside the "of"
@@ -981,6 +1000,12 @@ def describe_joint(subj: Token, left: int, right: int, hi: int) -> Source | None
     if any(c.dep_ == "conj" for c in subj.children) and _coordinated(subj):
         end = min(subj.right_edge.i + 1, hi)
         return Source(left, end, None, plural=True, joint=True, name=joint_name(_conjuncts(subj)) or "")
+    other = _subject_before_and(subj)
+    if other is not None:  # "President Lee Jae-myung and Prime Minister Anthony Albanese said", parsed as two subjects
+        return Source(other.left_edge.i, right, None, plural=True, joint=True, name=joint_name([other, subj]) or "")
+    people = _titled_people_before(subj, left)
+    if people:  # "Foreign Minister Ana Ruiz and Interior Minister Tom Reyes said", the first a modifier of the second
+        return Source(left, right, None, plural=True, joint=True, name=joint_name(people) or "")
     if subj.lower_ in _JOINT_HEADS:
         words = {t.lower_ for t in subj.doc[left : subj.i]}
         if "both" in words or ("the" in words and not words.isdisjoint(_PARTY_COUNTS)):
@@ -1001,6 +1026,40 @@ _JOINT_PARTY_LABELS = PERSON_LABELS | frozenset({"GPE", "ORG"})
 
 
 _PARTY_COUNTS = {"both": 2, "two": 2, "three": 3, "four": 4}
+
+
+def _titled_people_before(subj: Token, left: int) -> list[Token]:
+    """The last words of two people's names inside one subject that the parser did not coordinate: a PERSON name,
+    "and", then titles and the subject's own PERSON name; empty when the subject names one person."""
+    doc = subj.doc
+    if subj.ent_type_ != "PERSON" or (subj.i + 1 < len(doc) and doc[subj.i + 1].ent_iob_ == "I"):
+        return []
+    start = subj.i
+    while start > left and doc[start].ent_iob_ == "I":
+        start -= 1
+    k = start - 1
+    while k > left and doc[k].text[:1].isupper() and not doc[k].ent_type_ == "PERSON":
+        k -= 1  # the second person's titles ("Interior Minister")
+    if k <= left or doc[k].lower_ != "and" or doc[k - 1].ent_type_ != "PERSON" or k - 1 < left:
+        return []
+    if not any(t.lower_ in TITLE_WORDS for t in doc[k + 1 : start]):
+        return []  # "Ana Ruiz and Tom Reyes" without titles is a coordination the other rules read
+    return [doc[k - 1], subj]
+
+
+def _subject_before_and(subj: Token) -> Token | None:
+    """The other subject of the same verb right before this one across an "and": the parser's reading of "Title
+    A and Title B said" as two subjects instead of a coordination."""
+    doc = subj.doc
+    left = subj.left_edge.i
+    if left < 2 or doc[left - 1].lower_ != "and" or doc[left - 1].head.i == subj.i:
+        return None
+    other = doc[left - 2]
+    while other.head.i != other.i and other.head.i < left and other.dep_ not in ("nsubj", "nsubjpass"):
+        other = other.head
+    if other.dep_ != subj.dep_ or other.head.i != subj.head.i or other.right_edge.i not in (left - 2, left - 1):
+        return None
+    return other
 
 
 def _joint_subject(tok: Token) -> bool:
@@ -1097,13 +1156,26 @@ def _title_with_conjoined_name(view: DocView, subj: Token, left: int, hi: int) -
     if subj.lower_ not in TITLE_WORDS:
         return None
     name = next((c for c in view.kids(subj) if c.dep_ == "conj" and c.ent_type_ in PERSON_LABELS and c.i < hi), None)
-    if name is None or _coordinated(subj):
+    if name is None:
         return None
     start = name.i
     while start > subj.i + 1 and view.doc[start - 1].ent_iob_ == "I" or view.doc[start].ent_iob_ == "I":
         start -= 1
+    if _coordinated(subj) and not _portfolio_before_name(view, name, start):
+        return None
     role = strip_determiner(view.text[view.doc[left].idx : view.doc[start].idx]).strip(" ,")
     return Source(left, name.i + 1, "person", name=view.span_text(start, name.i + 1), role=role)
+
+
+def _portfolio_before_name(view: DocView, name: Token, start: int) -> bool:
+    """'Minister of Economy and Sustainable Development Mariam Kvrivishvili', the parser hanging the "and" on the
+    title: the conjunct opens with capitalised words that are no title and no name of their own ("Sustainable
+    Development"), the rest of a portfolio, so the "and" is inside the title."""
+    words = view.doc[name.left_edge.i : start]
+    return bool(words) and all(
+        t.text[:1].isupper() and not t.ent_type_ and t.lower_ not in TITLE_WORDS and t.pos_ in ("PROPN", "ADJ", "NOUN")
+        for t in words
+    )
 
 
 def _coordinated(subj: Token) -> bool:
@@ -1853,6 +1925,9 @@ class SpeakerResolver:
             if mid is not None and src.kind == "person" and src.name.casefold() == strip_determiner(surface).casefold():
                 # "The Indonesian President said" resolved to Prabowo: later the same description fits him again
                 self.registry.add_role(mid, strip_determiner(surface))
+            if mid is None and src.maybe_person and self.registry.match(src.name or surface, "person") is not None:
+                # "Voronin said" after "analyst Alexei Voronin", NER taking this "Voronin" for a body: that person
+                mid = self._register(Source(src.start, src.end, "person", name=src.name), span[0])
             if mid is None and src.kind == "organisation":
                 mid = self._reporting_body(surface, span[0])
             if mid is None and src.kind == "organisation":
@@ -2692,7 +2767,8 @@ class SpeakerResolver:
             name, role = speaker_name_parts(view.span_text(left, k + 1))
             words = name.split()
             if (
-                role
+                # after a title; or a known given name right before the family name ("analyst Alexei Voronin")
+                (role or (len(words) == 2 and is_given_name(words[0])))
                 and len(words) >= 2
                 and words[-1] == family
                 and all(w[:1].isupper() for w in words)

@@ -96,3 +96,37 @@ def test_the_words_of_a_shorter_name_keep_their_order_in_a_longer_one():
     assert same_speaker("Omar Hassan", "Haji Omar Ali Hassan")
     assert same_speaker("Motegi Toshimitsu", "Toshimitsu Motegi")  # two words may swap (family name first)
     assert same_speaker("Ralhan SC", "S C Ralhan")  # initials go either side
+
+
+# after the first run of fresh56
+
+
+def test_a_known_given_name_before_a_name_tagged_as_a_body_makes_a_person(extract):
+    quotes, speakers = extract(
+        "Military analyst Boris Melnikov told reporters that the exchanges showed the channels still worked.\n\n"
+        '"Nobody should expect miracles," Melnikov said.'
+    )
+    assert set(speakers_of(quotes).values()) == {"Boris Melnikov"}
+    assert [s.role for s in speakers] == ["Military analyst"]
+
+
+def test_a_portfolio_with_and_before_the_name_is_one_title(extract):
+    quotes, _ = extract(
+        "Georgia's Minister of Economy and Sustainable Development Maria Lopez told journalists that the study "
+        "had been completed."
+    )
+    assert speakers_of(quotes) == {"the study had been completed": "Maria Lopez"}
+
+
+def test_two_titled_people_before_one_verb_are_a_joint_source(extract):
+    quotes, speakers = extract(
+        "President Lee Jae-myung and Prime Minister Anthony Albanese said they would meet again in May.\n\n"
+        "Foreign Minister Ana Ruiz and Interior Minister Tom Reyes said the border would reopen.\n\n"
+        "Minister for Europe and Foreign Affairs Clara Vidal said the talks would go on."
+    )
+    assert speakers_of(quotes) == {
+        "they would meet again in May": "Lee Jae-myung and Anthony Albanese",
+        "the border would reopen": "Ana Ruiz and Tom Reyes",
+        "the talks would go on": "Clara Vidal",
+    }
+    assert {s.kind for s in speakers if " and " in s.name} == {"group"}
