@@ -40,6 +40,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 
+from apps.annotations.models import EntityMention
 from apps.annotations.services import annotations_import_bulk, entity_mentions_import_bulk, themes_for_labels
 from apps.core.bulk import tuples_insert
 from apps.core.offsets import span_offsets
@@ -60,6 +61,7 @@ ENTITY_LABELS = frozenset(
 SPEAKER_KINDS = {"person", "organisation", "place"}
 QUOTE_KINDS = {"direct", "indirect", "mixed"}
 MAX_ITEMS = 5000  # per list and record
+ENTITY_LABEL_MAX = EntityMention._meta.get_field("label").max_length
 CHUNK = 100  # articles per transaction on the bulk path
 WRITERS = 2  # chunks written at once, each on its own connection (PostgreSQL, outside a transaction)
 _GRAPHEME = regex.compile(r"\X")
@@ -231,7 +233,9 @@ def read_preannotation(annotations: dict, *, text: str) -> Preannotation | None:
         label = str(item.get("label") or "").strip().upper()
         if not label:
             raise PreannotationError(f"entity {number}: no label")
-        pre.entities.append(EntitySpan(label=label[:40], start=start, end=end, text=text[start:end]))
+        if len(label) > ENTITY_LABEL_MAX:  # the column's width: refused here, not by the database mid-chunk
+            raise PreannotationError(f"entity {number}: label longer than {ENTITY_LABEL_MAX} characters")
+        pre.entities.append(EntitySpan(label=label, start=start, end=end, text=text[start:end]))
     _read_quotes(pre, annotations, check)
     annotator = annotations.get("annotator")
     pre.annotator = annotator.strip() if isinstance(annotator, str) else ""

@@ -120,6 +120,16 @@ def test_a_bad_offset_fails_only_its_record_with_file_and_line(themes, superviso
     assert EntityMention.objects.count() == 1
 
 
+def test_an_entity_label_wider_than_its_column_fails_only_its_record(themes, supervisor):
+    long_label = _record(text="Second article text.", entities=[{"start": 0, "end": 6, "label": "X" * 21}])
+    widest = _record(text="Third article text.", entities=[{"start": 0, "end": 5, "label": "Y" * 20}])
+    batch = _import(_jsonl(_record(text="First article text."), long_label, widest), user=supervisor)
+    assert (batch.created, batch.failed) == (2, 1)
+    assert batch.results[0]["errors"] == ["pre.jsonl, line 2: entity 1: label longer than 20 characters"]
+    stored = EntityMention.objects.filter(article__text="Third article text.")
+    assert list(stored.values_list("label", flat=True)) == ["Y" * 20]
+
+
 def test_offsets_follow_the_text_through_normalisation():
     text = "  Caf\u0065\u0301 talks\r\nin Moscow   \r\nended. "  # NFD accent, CR LF, trailing and outer spaces
     start = text.index("Moscow")
