@@ -346,8 +346,12 @@ def _title_complements_start(doc, left: int, lo: int) -> int:
 
 
 def _modifies_name(tok: Token) -> bool:
-    """A word of the title before a name: a hyphen ("Secretary-General") or a modifier with letters."""
-    return tok.text == "-" or (tok.dep_ in ("compound", "amod", "nmod") and any(ch.isalpha() for ch in tok.text))
+    """A word of the title before a name: a hyphen ("Secretary-General"), a word joined to the next by one
+    ("vice-premier", however parsed) or a modifier with letters."""
+    if tok.text == "-" or (tok.dep_ in ("compound", "amod", "nmod") and any(ch.isalpha() for ch in tok.text)):
+        return True
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    return nxt is not None and nxt.text == "-" and not tok.whitespace_ and not nxt.whitespace_ and tok.is_alpha
 
 
 def _appositive_title(doc, ent) -> str:

@@ -288,12 +288,8 @@ def subject_of(view: DocView, tok: Token, lo: int, hi: int) -> tuple[Token | Non
             subj = _name_before_description(subjects[-2], subj)
         if subj is not None and subj.i < cur.i and _fronted_participle(subj):
             subj = _fronted_participle_subject(subj) or subj
-        if subj is None and cur is tok:
-            subj = (
-                _participle_subject(cur, lo, hi)
-                or _stranded_name(view, cur, lo)
-                or _name_before_who_clause(view, cur, lo)
-            )
+        if subj is None:
+            subj = _subject_the_parser_lost(view, cur, cur is tok, lo, hi)
         if subj is None and cur is tok and tok.head.i < tok.i and interposed_participle(tok.head):
             # "Ana Ruiz, asked whether ..., said": the parser hung "said" under "asked"; her subject is its own
             subj = next(c for c in tok.head.children if c.dep_ == "nsubj")
@@ -455,6 +451,43 @@ def _stranded_name(view: DocView, verb: Token, lo: int) -> Token | None:
     if closing and name.dep_ == "appos" and name.head.i < start and name.head.pos_ in ("NOUN", "PROPN"):
         return name.head
     return name
+
+
+def _subject_the_parser_lost(view: DocView, verb: Token, own: bool, lo: int, hi: int) -> Token | None:
+    """A subject for a verb the parser left without one: for the cue's own verb, a participle's, a stranded name
+    or a name before a "who" clause; for it or the verb it is coordinated with ("warned that ... and urged"), a
+    name before a description set off by commas."""
+    if own:
+        found = (
+            _participle_subject(verb, lo, hi)
+            or _stranded_name(view, verb, lo)
+            or _name_before_who_clause(view, verb, lo)
+        )
+        if found is not None:
+            return found
+    return _name_before_set_off_description(view, verb, lo)
+
+
+def _name_before_set_off_description(view: DocView, verb: Token, lo: int) -> Token | None:
+    """'At the opening on Monday, Simon Stiell, executive secretary of the UNFCCC, warned that ...', the parser
+    hanging the name on "Monday": a main verb with no subject right after a description set off by commas (a title
+    or a person noun, no verb in it) that follows a person's name; the name is the subject."""
+    doc = view.doc
+    if verb.dep_ != "ROOT" or verb.i - 3 <= lo or doc[verb.i - 1].text != ",":
+        return None
+    for c in range(verb.i - 2, max(lo, verb.i - 25), -1):
+        if doc[c].text != ",":
+            continue
+        between = doc[c + 1 : verb.i - 1]
+        if not between or any(t.pos_ in ("VERB", "AUX") for t in between):
+            return None
+        if not any(t.lower_ in TITLE_WORDS or t.lemma_.lower() in PERSON_NOUNS for t in between):
+            return None
+        name = doc[c - 1]
+        if name.ent_type_ not in PERSON_LABELS or name.pos_ != "PROPN":
+            return None
+        return name
+    return None
 
 
 def _name_before_who_clause(view: DocView, verb: Token, lo: int) -> Token | None:
@@ -636,6 +669,13 @@ def _mention_span(view: DocView, subj: Token, lo: int, hi: int) -> tuple[int, in
     if left < subj.i and subj.pos_ == "PROPN":  # "Deputy Prime Minister and Foreign Minister X"
         left = coordinated_title_start(doc, left, lo)
     right = subj.i + 1
+    # "The vice-premier told", parsed as three subjects: the hyphenated word is one, with its determiner
+    while left - 2 >= lo and _word_hyphen(doc[left - 1]):
+        left -= 2
+    while right + 1 < hi and _word_hyphen(doc[right]):
+        right += 2
+    if left - 1 >= lo and left < subj.i and doc[left - 1].dep_ == "det" and left <= doc[left - 1].head.i <= subj.i:
+        left -= 1
     while right < hi and doc[right].dep_ in ("flat", "case") and doc[right].head.i == subj.i:
         right += 1
     compound = _compound_title_end(doc, subj, hi)
@@ -858,6 +898,9 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
         if title is not None:
             subj = title
     low = subj.lower_
+    named_he = _family_name_he(view, subj)
+    if named_he:  # '"...," He said' after "Vice-Premier He Lifeng": the name, not "he"
+        return Source(subj.i, subj.i + 1, "person", name=named_he)
     if subj.pos_ == "PRON" or low in PERSON_PRONOUNS or low in THING_PRONOUNS:
         return describe_pronoun(subj)
     left, right = mention_span(view, subj, lo, hi)
@@ -892,6 +935,25 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
     if person is not None:
         return person
     return _describe_by_head(view, subj, left, right, lo, hi, bare)
+
+
+def _family_name_he(view: DocView, subj: Token) -> str:
+    """A capitalised "He" inside a sentence (after a quotation's closing comma, or not its first word) in a text
+    that names a person "He ..." after a title ("Vice-Premier He Lifeng"): that person's full name, not the
+    pronoun; "" otherwise."""
+    doc = view.doc
+    if subj.text != "He" or subj.i < 2:
+        return ""
+    after_quote = doc[subj.i - 1].text in ('"', "”", "’", "'") and doc[subj.i - 2].text in (",", "?", "!")
+    inside = subj.i != subj.sent.start and any(t.is_alpha for t in doc[subj.sent.start : subj.i])
+    if not (after_quote or inside):
+        return ""  # the sentence's first word: "He said ..." is the pronoun
+    for t in doc[: subj.i]:
+        if t.text == "He" and 0 < t.i < len(doc) - 1 and doc[t.i - 1].lower_ in TITLE_WORDS:
+            given = doc[t.i + 1]
+            if given.pos_ == "PROPN" and given.text[:1].isupper() and given.is_alpha:
+                return f"He {given.text}"
+    return ""
 
 
 def _body_spokesperson(view: DocView, subj: Token, left: int, hi: int) -> Source | None:

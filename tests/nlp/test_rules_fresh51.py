@@ -130,3 +130,36 @@ def test_two_titled_people_before_one_verb_are_a_joint_source(extract):
         "the talks would go on": "Clara Vidal",
     }
     assert {s.kind for s in speakers if " and " in s.name} == {"group"}
+
+
+# after the first runs of fresh55, fresh57 and fresh58
+
+
+def test_a_hyphenated_title_is_one_description_of_the_person_named_with_it(extract):
+    quotes, _ = extract(
+        "Kyle met Chinese vice-premier He Lifeng in Beijing for a session of the commission.\n\n"
+        "The vice-premier told Kyle that China hoped the UK would provide a fair environment."
+    )
+    assert speakers_of(quotes) == {"China hoped the UK would provide a fair environment": "He Lifeng"}
+
+
+def test_a_capital_he_after_a_quotation_is_the_family_name_of_a_titled_he(extract):
+    quotes, _ = extract(
+        "Vice-Premier He Lifeng and the European trade commissioner co-chaired the dialogue on Monday.\n\n"
+        '"China is willing to work with the EU to handle frictions through dialogue," He said.\n\n'
+        "Premier Li Qiang met the delegation later.\n\n"
+        '"We want balanced trade," he said.'
+    )
+    found = speakers_of(quotes)
+    assert found["China is willing to work with the EU to handle frictions through dialogue"] == "He Lifeng"
+    assert found["We want balanced trade"] == "Li Qiang"  # a lower-case "he" is the pronoun
+
+
+def test_a_name_before_a_description_set_off_by_commas_is_the_subject_the_parser_lost(extract):
+    quotes, _ = extract(
+        "At the opening of the session on Monday, Simon Stiell, executive secretary of the United Nations "
+        'Framework Convention on Climate Change, warned that adaptation could not remain "the poor relation" '
+        "and urged countries to arrive with numbers."
+    )
+    assert set(speakers_of(quotes).values()) == {"Simon Stiell"}
+    assert len(quotes) == 2
