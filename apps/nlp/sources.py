@@ -915,6 +915,7 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
         lambda: describe_joint(subj, left, right, hi),
         lambda: _polity(view, subj, left, hi),
         lambda: _body_spokesperson(view, subj, left, hi),
+        lambda: _body_acronym_spokesperson_name(view, subj, left, hi),
     )
     for reading in readings:
         found = reading()
@@ -935,6 +936,25 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
     if person is not None:
         return person
     return _describe_by_head(view, subj, left, right, lo, hi, bare)
+
+
+def _body_acronym_spokesperson_name(view: DocView, subj: Token, left: int, hi: int) -> Source | None:
+    """'Foreign Office (FO) spokesperson Tahir Andrabi said', parsed with the body as the subject and the
+    spokesperson and the name as its appositives (the bracketed acronym splits the title): the named person,
+    the words before the name the role."""
+    if subj.ent_type_ != "ORG" and subj.lemma_.lower() not in ORG_NOUNS:
+        return None
+    doc = view.doc
+    spokes = next((c for c in view.kids(subj) if c.dep_ == "appos" and c.lower_ in _SPOKES and c.i > subj.i), None)
+    if spokes is None or doc[spokes.i - 1].text != ")":
+        return None
+    end = spokes.i + 1
+    while end < hi and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
+        end += 1
+    if end - spokes.i < 3 or (end < len(doc) and doc[end].pos_ not in ("VERB", "AUX", "PUNCT")):
+        return None  # a name of two words at least, then the verb or a comma
+    role = strip_determiner(view.span_text(left, spokes.i + 1))
+    return Source(left, end, "person", name=view.span_text(spokes.i + 1, end), role=role)
 
 
 def _family_name_he(view: DocView, subj: Token) -> str:

@@ -172,6 +172,11 @@ SETS = {
     "fresh55": (240, (0.978, 0.923, 0.927)),
     "fresh57": (201, (0.99, 0.97, 0.93)),
     "fresh58": (201, (0.972, 0.937, 0.861)),
+    # written blind in session 10, first run on 6fcb50b (data/FIGURES.md); fresh60 then prompted one rule
+    "fresh59": (187, (0.97, 0.911, 0.939)),
+    "fresh60": (173, (0.968, 0.927, 0.922)),
+    "fresh61": (186, (0.976, 0.954, 0.879)),
+    "fresh62": (202, (0.987, 0.977, 0.87)),
 }
 
 

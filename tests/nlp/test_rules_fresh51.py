@@ -163,3 +163,13 @@ def test_a_name_before_a_description_set_off_by_commas_is_the_subject_the_parser
     )
     assert set(speakers_of(quotes).values()) == {"Simon Stiell"}
     assert len(quotes) == 2
+
+
+def test_a_spokesperson_after_a_bodys_acronym_in_brackets_is_the_named_person(extract):
+    quotes, speakers = extract(
+        "Addressing the weekly briefing, Foreign Office (FO) spokesperson Tahir Andrabi said the treaty had no "
+        "provision for suspension.\n\n"
+        '"Water is a matter of life," he said.'
+    )
+    assert set(speakers_of(quotes).values()) == {"Tahir Andrabi"}
+    assert [s.name for s in speakers] == ["Tahir Andrabi"]  # not the Foreign Office
