@@ -539,7 +539,9 @@ def is_descriptive(name: str, kind: str) -> bool:
 
 def is_corpus_speaker(name: str, kind: str) -> bool:
     """A source that may get a corpus-wide speaker: an agent with a name, not a description."""
-    return kind != "group" and is_agent(name) and not is_descriptive(name, kind)
+    if kind == "group" or not any(len(t.rstrip(".")) > 1 for t in name_tokens(name)):
+        return False  # a joint source; or a lone initial or honorific ("U"): no one by name
+    return is_agent(name) and not is_descriptive(name, kind)
 
 
 _ROLE_CUT_RE = re.compile(

@@ -2156,6 +2156,8 @@ class SpeakerResolver:
             # "Libya's representative said" is the delegate meetings coverage calls "the representative of Libya"
             the = "the " if written[:4].casefold() == "the " and " " in delegate["owner"] else ""
             name = f"representative of {the}{delegate['owner']}"
+        if src.kind == "person" and " " not in name:
+            name = self._whole_entity(name, src) or name  # "Foreign Minister U Than Swe", "Than" parsed as "than"
         if src.kind == "person" and " " not in name and name[:1].isupper():
             fuller = self._named_before(name, src.start)
             if fuller is not None:  # "Lin said" after "Minister Lin Chia-lung met ...": that Lin, not a later one
@@ -2173,6 +2175,23 @@ class SpeakerResolver:
         if gender is not None and mention.kind == "person":
             self._gender.setdefault(self._gender_key(mid), gender)
         return mid
+
+    def _whole_entity(self, word: str, src: Source) -> str:
+        """The PERSON entity of two words or more that a one-word name was cut from, at or right after the
+        mention ("U" of "U Than Swe"), as a name; "" when there is none."""
+        doc = self.view.doc
+        for k in range(src.start, min(src.end + 1, len(doc))):
+            tok = doc[k]
+            if tok.text != word or tok.ent_type_ != "PERSON":
+                continue
+            start, stop = k, k + 1
+            while start > 0 and doc[start].ent_iob_ == "I":
+                start -= 1
+            while stop < len(doc) and doc[stop].ent_iob_ == "I":
+                stop += 1
+            if stop - start >= 2:
+                return speaker_name_parts(self.view.span_text(start, stop))[0]
+        return ""
 
     def _named_before(self, word: str, tok: int) -> str | None:
         """The latest person named in full before token ``tok`` whose name holds ``word``."""

@@ -184,6 +184,8 @@ class SpeakerRegistry:
         for k in people:
             name = self._clusters[k].canonical
             words = name_tokens(name)
+            if not words:  # an honorific alone ("U", Burmese): no name to join by
+                continue
             longer = [
                 j
                 for j in people

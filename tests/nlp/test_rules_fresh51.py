@@ -173,3 +173,19 @@ def test_a_spokesperson_after_a_bodys_acronym_in_brackets_is_the_named_person(ex
     )
     assert set(speakers_of(quotes).values()) == {"Tahir Andrabi"}
     assert [s.name for s in speakers] == ["Tahir Andrabi"]  # not the Foreign Office
+
+
+def test_a_name_the_parser_cut_inside_its_entity_is_the_whole_entity(extract):
+    quotes, _ = extract(
+        "Speaking in Manila on Monday, the regime's Foreign Minister U Than Swe told his counterparts that "
+        'Myanmar had "fulfilled its commitments" under the consensus.'
+    )
+    assert set(speakers_of(quotes).values()) == {"U Than Swe"}
+
+
+def test_a_lone_initial_or_honorific_is_never_a_corpus_speaker():
+    from apps.nlp.names import is_corpus_speaker
+
+    assert not is_corpus_speaker("U", "person")
+    assert not is_corpus_speaker("Ana Ruiz and Tom Reyes", "group")
+    assert is_corpus_speaker("U Than Swe", "person")
