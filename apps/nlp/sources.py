@@ -2854,7 +2854,7 @@ class SpeakerResolver:
         only as "Sidhu": the full name and its title, read off the capitalised words before that family name in a
         title phrase (the text's first such, outside quotations)."""
         view, doc = self.view, self.view.doc
-        for k in (t.i for t in doc if t.text == family):
+        for k in np.flatnonzero(view.orth == ids(family)[0]).tolist():  # the family name's tokens, by hash
             if self._in_content(int(view.idx[k])):
                 continue
             left = k
