@@ -295,8 +295,8 @@ def _parse_and_write(
     batch: ImportBatch, todo: list[_Pending], outlets: dict, ctx, report, every: int, n_process: int | None = None
 ) -> None:
     """spaCy over ``todo`` in a background thread (a bounded queue ahead), each article written as its analysis
-    comes; only the analyses are kept (each ``Doc`` is dropped once analysed). Articles are written a spaCy batch
-    at a time (or ``every``, if more), with ``report(n)`` after each."""
+    comes; only the analyses are kept (each ``Doc`` is dropped once analysed). Articles are written
+    ``IMPORT_WRITE_GROUP`` at a time (or ``every``, if more), with ``report(n)`` after each."""
     analyses = analyze_texts_ahead(
         [p.text for p in todo],
         batch_size=settings.SPACY_BATCH_SIZE,
