@@ -132,6 +132,26 @@ class Source:
     joint: bool = False  # "China and Pakistan said", "the two sides said": several parties speaking as one
 
 
+def entity_start(doc, k: int, lo: int = 0) -> int:
+    """The first token of the entity token ``k`` is inside, not before ``lo`` (``k`` itself outside any)."""
+    while k > lo and doc[k].ent_iob_ == "I":
+        k -= 1
+    return k
+
+
+def entity_end(doc, k: int) -> int:
+    """The token after the last one of the entity token ``k`` is inside."""
+    k += 1
+    while k < len(doc) and doc[k].ent_iob_ == "I":
+        k += 1
+    return k
+
+
+def entity_goes_on(doc, k: int) -> bool:
+    """Whether the entity of token ``k`` goes on past it."""
+    return k + 1 < len(doc) and doc[k + 1].ent_iob_ == "I"
+
+
 # ---- the subject of a cue ----------------------------------------------------------------------------
 
 
@@ -442,9 +462,7 @@ def _stranded_name(view: DocView, verb: Token, lo: int) -> Token | None:
         k -= 1
     if k <= lo or doc[k].ent_type_ not in PERSON_LABELS or doc[k].pos_ != "PROPN":
         return None
-    start = k
-    while start > lo and doc[start].ent_iob_ == "I":
-        start -= 1
+    start = entity_start(doc, k, lo)
     if start <= lo or doc[start - 1].text != ",":
         return None
     name = doc[k]
@@ -748,11 +766,9 @@ def _title_complement_name(subj: Token, right: int, hi: int) -> tuple[int, int] 
     if pobj.ent_type_ not in PERSON_LABELS and not untagged:
         return _name_closing_title(subj, prep, hi)
     end = pobj.i + 1
-    if end < len(doc) and doc[end].ent_iob_ == "I":
+    if entity_goes_on(doc, end - 1):
         return None  # the name goes on past its head
-    start = pobj.i - 1 if untagged else pobj.i
-    while start > prep.i + 1 and doc[start].ent_iob_ == "I":
-        start -= 1
+    start = entity_start(doc, pobj.i - 1 if untagged else pobj.i, prep.i + 1)
     if end - start >= 3 and _title_country(doc, start):
         start += 1  # "... of the Democratic Republic of the Congo Therese Kayikwamba Wagner": NER took in the country
     if start <= prep.i + 1 or any(
@@ -1002,9 +1018,7 @@ def _polity(view: DocView, subj: Token, left: int, hi: int) -> Source | None:
     pobj = next((c for c in view.kids(prep) if c.dep_ == "pobj"), None) if prep is not None else None
     if pobj is None or pobj.ent_type_ != "GPE" or pobj.i >= hi:
         return None
-    start = pobj.i
-    while start > prep.i + 1 and view.doc[start].ent_iob_ == "I":
-        start -= 1
+    start = entity_start(view.doc, pobj.i, prep.i + 1)
     end = pobj.i + 1
     formal = view.span_text(subj.i, end)
     return Source(left, end, "organisation", name=view.span_text(start, end), extra_aliases=(formal,))
@@ -1061,11 +1075,8 @@ def _title_of_body_then_name(view: DocView, subj: Token, left: int, hi: int) -> 
         (k + 1 for k in range(end - 3, of.i, -1) if fold(doc[k].text) in COUNTRIES or doc[k].lower_ in ORG_NOUNS),
         None,
     )
-    if doc[end - 1].ent_type_ == "PERSON" and (end == len(doc) or doc[end].ent_iob_ != "I"):
-        start = end - 1
-        while start > of.i and doc[start].ent_iob_ == "I":
-            start -= 1
-        start = max(start, after_body or 0)
+    if doc[end - 1].ent_type_ == "PERSON" and not entity_goes_on(doc, end - 1):
+        start = max(entity_start(doc, end - 1, of.i), after_body or 0)
     else:
         start = after_body
         if start is None or not all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in doc[start:end]):
@@ -1114,11 +1125,9 @@ def _titled_people_before(subj: Token, left: int) -> list[Token]:
     """The last words of two people's names inside one subject that the parser did not coordinate: a PERSON name,
     "and", then titles and the subject's own PERSON name; empty when the subject names one person."""
     doc = subj.doc
-    if subj.ent_type_ != "PERSON" or (subj.i + 1 < len(doc) and doc[subj.i + 1].ent_iob_ == "I"):
+    if subj.ent_type_ != "PERSON" or entity_goes_on(doc, subj.i):
         return []
-    start = subj.i
-    while start > left and doc[start].ent_iob_ == "I":
-        start -= 1
+    start = entity_start(doc, subj.i, left)
     k = start - 1
     while k > left and doc[k].text[:1].isupper() and not doc[k].ent_type_ == "PERSON":
         k -= 1  # the second person's titles ("Interior Minister")
@@ -1173,13 +1182,11 @@ def joint_name(conjuncts: list[Token], labels: frozenset[str] = _JOINT_PARTY_LAB
         return None
     doc, names = conjuncts[0].doc, []
     for tok in conjuncts:
-        if tok.ent_type_ not in labels or (tok.i + 1 < len(doc) and doc[tok.i + 1].ent_iob_ == "I"):
+        if tok.ent_type_ not in labels or entity_goes_on(doc, tok.i):
             return None
         if tok.is_upper and len(tok) > 3:  # "MUSCAT, Oman (AP)": a dateline
             return None
-        start = tok.i
-        while start > 0 and doc[start].ent_iob_ == "I":
-            start -= 1
+        start = entity_start(doc, tok.i)
         if names and tok.ent_type_ != "PERSON" and start > 0 and doc[start - 1].lower_ == "the":
             start -= 1  # "Iran and the United States"
         names.append(doc[start : tok.i + 1].text)
@@ -1616,11 +1623,9 @@ def _coordinated_title_person(view: DocView, subj: Token, left: int, hi: int) ->
     if len(conj) != 1 or conj[0].ent_type_ not in PERSON_LABELS or conj[0].i >= hi:
         return None
     doc, name_end = view.doc, conj[0].i + 1
-    if name_end < len(doc) and doc[name_end].ent_iob_ == "I":
+    if entity_goes_on(doc, conj[0].i):
         return None
-    start = conj[0].i
-    while start > subj.i and doc[start].ent_iob_ == "I":
-        start -= 1
+    start = entity_start(doc, conj[0].i, subj.i)
     between = doc[left:start]
     if sum(t.lower_ == "and" for t in between) != 1 or not all(
         t.lower_ == "and"
@@ -1644,10 +1649,7 @@ def _read_person(view: DocView, subj: Token, left: int, right: int, lo: int, hi:
         return None
     if subj.ent_type_ in PERSON_LABELS and subj.ent_iob_ == "I":
         # "Dr. Rashad al-Alimi said", the parser hanging "Rashad al -" elsewhere: the whole PERSON entity is named
-        start = subj.i
-        while start > lo and doc[start].ent_iob_ == "I":
-            start -= 1
-        left = min(left, start)
+        left = min(left, entity_start(doc, subj.i, lo))
     p0 = subj.i
     while p0 > left:
         if p0 - 1 > left and _glued_hyphen(doc[p0 - 1]):
@@ -2040,7 +2042,7 @@ class SpeakerResolver:
         count = next((_PARTY_COUNTS[c.lower_] for c in subj.children if c.lower_ in _PARTY_COUNTS), None)
         for k in range(subj.i - 1, -1, -1):
             tok = view.doc[k]
-            if view.para_of(int(view.idx[k])) < first:
+            if view.tok_para[k] < first:
                 return None
             if not _joint_subject(tok):
                 continue
@@ -2184,11 +2186,7 @@ class SpeakerResolver:
             tok = doc[k]
             if tok.text != word or tok.ent_type_ != "PERSON":
                 continue
-            start, stop = k, k + 1
-            while start > 0 and doc[start].ent_iob_ == "I":
-                start -= 1
-            while stop < len(doc) and doc[stop].ent_iob_ == "I":
-                stop += 1
+            start, stop = entity_start(doc, k), entity_end(doc, k)
             if stop - start >= 2:
                 return speaker_name_parts(self.view.span_text(start, stop))[0]
         return ""

@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from .docview import DocView
-from .names import HONORIFICS, speaker_name_parts
+from .names import HONORIFICS, is_honorific, speaker_name_parts
 
 _LABEL_RE = re.compile(r"(?P<label>[A-Z][^:\n,()\d]{0,80}?):[ \t]+(?P<text>\S)")
 _QUESTION_LABELS = frozenset({"q", "question", "questions", "journalist", "reporter"})
@@ -198,13 +198,9 @@ def _titled_name(view: DocView, label: str, start: int) -> str | None:
 
 def _all_place(view: DocView, start: int, end: int) -> bool:
     toks = [t for t in view.doc[view.char_to_token(start) : view.char_to_token(end)] if t.is_alpha]
-    if toks and _honorific(toks[0]):
+    if toks and is_honorific(toks[0].text):
         return False  # "MR. PIGOTT:", whatever the tagger makes of "MR"
     return bool(toks) and all(t.ent_type_ in ("GPE", "LOC") for t in toks)
-
-
-def _honorific(tok) -> bool:
-    return tok.lower_ in HONORIFICS or f"{tok.lower_}." in HONORIFICS
 
 
 def _parliamentary_label(view: DocView, start: int, end: int) -> LabelledParagraph | None:
@@ -241,7 +237,7 @@ def _name_like(view: DocView, words: list[str], start: int, end: int) -> bool:
     if not all(w[:1].isupper() or w.casefold() in HONORIFICS for w in words):
         return False
     toks = view.doc[view.char_to_token(start) : view.char_to_token(end)]
-    if any(t.ent_type_ in _PLACE_LABELS and not _honorific(t) for t in toks):
+    if any(t.ent_type_ in _PLACE_LABELS and not is_honorific(t.text) for t in toks):
         return False  # a place or a date; an honorific the tagger took for one ("MR" as a GPE) is still one
     # a name, not a heading word ("Method:", "Ingredients:"): a proper noun, an entity or an honorific
     return any(t.pos_ == "PROPN" or t.lower_ in HONORIFICS for t in toks) or _names_someone(view, toks)
