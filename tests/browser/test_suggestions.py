@@ -163,8 +163,10 @@ def test_analyst_accepts_and_rejects_suggestions_in_the_workspace_tab(page, scre
     assert list(span.themes.values_list("slug", flat=True)) == ["taiwan-one-china"]
     page.click("#tab-spans")
     row = page.locator(f"#span-list li#s{span.pk}")
-    row.wait_for()
-    assert "Moscow firmly supports" in row.inner_text() and "Taiwan" in row.inner_text()
+    # a span row is laid out lazily (content-visibility: auto), so its innerText is '' until the first frame
+    # that draws it: expect() retries on the text content instead of reading once
+    expect(row).to_contain_text("Moscow firmly supports")
+    expect(row).to_contain_text("Taiwan")
     page.locator(f'#article-text [data-m~="a{span.pk}"]').first.wait_for()
     assert page.locator("#my-span-count").inner_text() == "1"
     assert page.locator('[data-count-of="spans"]').inner_text() == "1"
