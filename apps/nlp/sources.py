@@ -2538,6 +2538,13 @@ class SpeakerResolver:
         rest = [w for w in wanted if w not in COUNTRY_OF]
         if len(rest) == len(wanted) or not rest:
             return None
+        nationalities = [w for w in wanted if w in COUNTRY_OF]
+        for pos, _mid, prev in self._log:
+            # "The senior U.S. official said" after "A senior U.S. official said": the text's unnamed sources of
+            # that nationality are meant, not a named person whose title states none
+            name = (prev.name or "").casefold().split()
+            if pos < char and (prev.plural or _anonymous_single(prev)) and set(nationalities) <= set(name):
+                return None
         fits: dict[str, int] = {}
         for pos, mid, prev in reversed(self._log):
             if pos >= char or prev.plural or self.registry.kind_of(mid) != "person":
@@ -2550,11 +2557,27 @@ class SpeakerResolver:
                 continue  # a title that names a country or nationality says whose official this is
             if _role_fits(rest, words):
                 fits.setdefault(name, mid)
+        # "Chancellor Friedrich Merz repeated his opposition ... , the German chancellor said": a titled person
+        # named a few paragraphs before, not yet quoted, counts as such a source too
+        view, titled = self.view, None
+        for tok, name, role, surface in reversed(view.titled_persons()):
+            pos = int(view.idx[tok])
+            if pos >= char or self._in_content(pos) or any(same_speaker(name, n) for n in fits):
+                continue
+            if view.para_of(char) - view.para_of(pos) > _TITLED_WINDOW:
+                break
+            words = _role_words([role])
+            if any(w in COUNTRY_OF or fold(w.rstrip("'s’")) in COUNTRIES for w in words):
+                continue
+            if _role_fits(rest, words):
+                fits.setdefault(name, -1)
+                titled = titled or SpeakerMention(surface=surface, name=name, role=role, kind="person", position=pos)
         if len(fits) != 1:
             return None
         ((name, mid),) = fits.items()
-        nationalities = [w for w in wanted if w in COUNTRY_OF]
-        return None if self._nationality_of_another(nationalities, name, char) else mid
+        if self._nationality_of_another(nationalities, name, char):
+            return None
+        return self.registry.add(titled) if mid < 0 else mid
 
     def _nationality_of_another(self, nationalities: list[str], name: str, char: int) -> bool:
         """Whether the text gives one of these nationalities before ``char`` (outside quotes) other than just
@@ -2568,7 +2591,10 @@ class SpeakerResolver:
                 break
             if tok.lower_ not in countries or self._in_content(tok.idx):
                 continue
-            if not any(t.lower_ in last for t in doc[tok.i + 1 : tok.i + 5]):
+            after = doc[tok.i + 1 : tok.i + 6]
+            # the nationality of someone else: a person named right after it ("German Foreign Minister Johann
+            # Wadephul"), not a country written on its own ("Germany, in particular, will not hear of it")
+            if not any(t.lower_ in last for t in after) and any(t.ent_type_ == "PERSON" for t in after):
                 return True
         return False
 

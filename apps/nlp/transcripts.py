@@ -20,9 +20,19 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from .docview import DocView
-from .names import HONORIFICS, is_honorific, speaker_name_parts
+from .names import HONORIFICS, NAME_PARTICLES, TITLE_WORDS, is_honorific, speaker_name_parts
 
-_LABEL_RE = re.compile(r"(?P<label>[A-Z][^:\n,()\d]{0,80}?):[ \t]+(?P<text>\S)")
+# a translation note may follow the label: "Mohamed bin Zayed Al Nahyan (retranslated): ..."
+_LABEL_RE = re.compile(
+    r"(?:(?P<label>[A-Z][^:\n,()\d]{0,80}?)(?:[ \t]+\([a-z][a-z ]{2,30}\))?:[ \t]+"
+    # the White House's question label: "Q" and a tab or a run of spaces, no colon
+    r"|(?P<q>Q)(?:\t|[ ]{2,}))(?P<text>\S)"
+)
+# a name, a comma and the speaker's office or a reporter's outlet: "Ana Ruiz, Official Spokesperson: ...",
+# "Ben Ode, Radio Nord: ..." (the label is the name)
+_ROLE_LABEL_RE = re.compile(
+    r"(?P<label>[A-Z][^:\n,()\d]{0,60}?),[ \t]+(?P<role>[A-Z][^:\n()\d]{0,90}?):[ \t]+(?P<text>\S)"
+)
 _QUESTION_LABELS = frozenset({"q", "question", "questions", "journalist", "reporter"})
 _ANSWER_LABELS = frozenset({"a", "answer"})
 # labels of newsroom furniture, not of speakers: "UPDATE: ...", "Editor's note: ...", "Read more: ..."
@@ -59,6 +69,7 @@ class LabelledParagraph:
     kind: str  # "turn" (a transcript turn, direct) or "headline" (a paraphrase, indirect)
     question: bool = False  # a bare question label: the turn is quoted but names no one
     answer: bool = False  # a bare answer label: the main speaker of the transcript
+    own_line: bool = False  # the label is a line of its own (a parliamentary record): a turn, never a headline
 
     @property
     def bare_label(self) -> bool:
@@ -68,6 +79,8 @@ class LabelledParagraph:
 def labelled_paragraphs(view: DocView) -> list[LabelledParagraph]:
     """Transcript turns when the text is a transcript, else headline paraphrases."""
     read = [(_read_label(view, s, e) or _parliamentary_label(view, s, e), s, e) for s, e in view.paras]
+    if any(p is None and _first_line(view, s, e).endswith(")") for p, s, e in read):  # a bracketed label line
+        read = _with_label_lines(view, read)
     found = [p for p, _, _ in read if p is not None]
     found = _with_repeated_capital_labels(view, found, [(s, e) for p, s, e in read if p is None])
     turns = transcript_turns(found, view)
@@ -87,7 +100,7 @@ def _with_repeated_capital_labels(
     extra = []
     for s, e in rest:
         m = _LABEL_RE.match(view.text, s, e)
-        if m is None:
+        if m is None or m.group("label") is None:
             continue
         words = m.group("label").split()
         if 1 <= len(words) <= _MAX_LABEL_WORDS and all(w.isupper() and w.isalpha() for w in words):
@@ -124,27 +137,36 @@ _QUOTE_MARKS = frozenset('"“”«»„')
 
 def _with_continued_turns(view: DocView, turns: list[LabelledParagraph]) -> list[LabelledParagraph]:
     """Continued turn rule: an answer often runs over several paragraphs and only the first is labelled. A
-    paragraph right after a turn (or after its continuation), with no label of its own, that reads as speech (a
-    first- or second-person word, no quotation marks) and ends a sentence, continues that turn: the same label's.
-    A heading between turns ("Beginning of the talks in restricted format") ends the run."""
-    by_para = {view.para_of(p.label_start): p for p in turns}
+    paragraph right after a turn (or after its continuation), with no label of its own, no quotation marks and
+    ending a sentence, continues that turn (the same label's) when it reads as speech (a first- or second-person
+    word) or when another turn follows before any heading: a briefer's announcements run on in the third person.
+    A heading ("Beginning of the talks in restricted format") ends the run; plain paragraphs after the last turn
+    are the page's own prose."""
+    by_para = {view.para_of(p.start): p for p in turns}
+    labels = {view.para_of(p.label_start) for p in turns}
     out: list[LabelledParagraph] = []
     current: LabelledParagraph | None = None
+    pending: list[LabelledParagraph] = []  # plain paragraphs after a turn: its continuation if another turn follows
     for k, (s, e) in enumerate(view.paras):
         turn = by_para.get(k)
         if turn is not None:
+            out.extend(pending)  # between two turns, with no heading among them: the first one's answer goes on
+            pending = []
             out.append(turn)
             current = turn
             continue
-        if current is None:
+        if current is None or k in labels:
             continue
         text = view.text[s:e].rstrip()
-        toks = view.doc[view.char_to_token(s) : view.char_to_token(e)]
-        speech = any(t.lower_ in _SPOKEN_WORDS for t in toks) and not _QUOTE_MARKS & set(text)
-        if not text or text[-1] not in ".?!" or not speech:
-            current = None
+        if not text or text[-1] not in ".?!" or _QUOTE_MARKS & set(text):
+            current, pending = None, []
             continue
-        out.append(replace(current, start=s, end=len(text) + s - (1 if text[-1] == "." else 0)))
+        toks = view.doc[view.char_to_token(s) : view.char_to_token(e)]
+        part = replace(current, start=s, end=len(text) + s - (1 if text[-1] == "." else 0))
+        if any(t.lower_ in _SPOKEN_WORDS for t in toks) and not pending:
+            out.append(part)
+        else:
+            pending.append(part)
     return out
 
 
@@ -164,8 +186,13 @@ def _read_label(view: DocView, start: int, end: int, trusted: bool = False) -> L
     """'Name: text' at the start of a paragraph, the label short and made of name-like words."""
     m = _LABEL_RE.match(view.text, start, end)
     if m is None:
-        return None
-    label = m.group("label").strip()
+        m = _ROLE_LABEL_RE.match(view.text, start, end)
+        if m is None or not _name_like(view, m.group("label").split(), start, start + len(m.group("label"))):
+            return None
+        reporter = _reporter_after_outlet(view, m)
+        if reporter is not None:  # "NHK, Sakamoto: ...": the outlet, then the reporter who asks
+            return reporter
+    label = (m.group("label") or m.group("q")).strip()
     words = label.split()
     low = label.casefold()
     question, answer = low in _QUESTION_LABELS, low in _ANSWER_LABELS
@@ -173,16 +200,35 @@ def _read_label(view: DocView, start: int, end: int, trusted: bool = False) -> L
         return None
     if label.isupper() and _all_place(view, start, start + len(label)):
         return None  # "KUALA LUMPUR: Malaysia has ...": a dateline, not a speaker's turn
-    if not (question or answer or trusted) and not _name_like(view, words, start, start + len(m.group("label"))):
+    label_start, label_end = start, start + len((m.group("label") or m.group("q")).rstrip())
+    if not (question or answer or trusted) and not _name_like(view, words, start, start + len(label)):
         titled = _titled_name(view, label, start)  # "President of Russia Vladimir Putin: ..."
         if titled is None:
             return None
+        if speaker_name_parts(label)[0] != titled:  # a title the name reader cannot split: the label is the name
+            label_start = label_end - len(titled)
         label = titled
     content_end = end
     while content_end > m.start("text") and view.text[content_end - 1] in " \t.,;:":
         content_end -= 1
-    label_end = start + len(m.group("label").rstrip())
-    return LabelledParagraph(start, label_end, m.start("text"), content_end, label, "", question, answer)
+    return LabelledParagraph(label_start, label_end, m.start("text"), content_end, label, "", question, answer)
+
+
+def _reporter_after_outlet(view: DocView, m: re.Match) -> LabelledParagraph | None:
+    """'Outlet, Name:' (Japan's foreign ministry writes its press conferences so): the name, when the tagger found
+    a person in the label's second part (one to three capitalised words, no title) and none in its first."""
+    first = view.doc[view.char_to_token(m.start("label")) : view.char_to_token(m.end("label"))]
+    second = view.doc[view.char_to_token(m.start("role")) : view.char_to_token(m.end("role"))]
+    words = m.group("role").split()
+    if any(t.ent_type_ == "PERSON" for t in first) or not all(t.ent_type_ == "PERSON" for t in second if t.is_alpha):
+        return None
+    if not 1 <= len(words) <= 3 or any(w.casefold() in TITLE_WORDS or not w[:1].isupper() for w in words):
+        return None
+    end = m.start("role") + len(m.group("role").rstrip())
+    text_end = m.endpos
+    while text_end > m.start("text") and view.text[text_end - 1] in " \t.,;:":
+        text_end -= 1
+    return LabelledParagraph(m.start("role"), end, m.start("text"), text_end, m.group("role").strip(), "")
 
 
 def _titled_name(view: DocView, label: str, start: int) -> str | None:
@@ -191,7 +237,16 @@ def _titled_name(view: DocView, label: str, start: int) -> str | None:
     name count as the same label; None when the label is not a titled name."""
     name, role = speaker_name_parts(label)
     if not role or not name or not label.endswith(name):
-        return None
+        # a title the name reader does not take apart ("President of the United Arab Emirates Mohamed bin
+        # Zayed Al Nahyan"): the person the tagger found at the label's end
+        toks = view.doc[view.char_to_token(start) : view.char_to_token(start + len(label))]
+        person = [t for t in toks if t.ent_type_ == "PERSON"]
+        if not person or person[-1].i != toks[-1].i or person[0].i == toks[0].i:
+            return None
+        first = person[-1]
+        while first.i > toks[0].i and view.doc[first.i - 1].ent_type_ == "PERSON" and first.ent_iob_ != "B":
+            first = view.doc[first.i - 1]
+        name = label[first.idx - start :]
     name_start = start + len(label) - len(name)
     return name if _name_like(view, name.split(), name_start, name_start + len(name)) else None
 
@@ -230,11 +285,82 @@ def _parliamentary_label(view: DocView, start: int, end: int) -> LabelledParagra
     return None
 
 
+_MEMBER_LINE_RE = re.compile(
+    r"(?:\d{1,3}\.[ \t]+)?(?P<label>[A-Z][^:\n,()\d]{0,40}?)(?:[ \t]+\([^()\n:]{1,60}\)){1,2}[ \t]*"
+)
+_OFFICE_LINE_RE = re.compile(
+    r"(?:\d{1,3}\.[ \t]+)?(?:The )?[A-Z][^:\n()]{2,120}?[ \t]+\((?P<label>[A-Z][^:\n,()\d]{2,40}?)\)[ \t]*"
+)
+
+
+def _first_line(view: DocView, start: int, end: int) -> str:
+    nl = view.text.find("\n", start, end)
+    return view.text[start : nl if nl >= 0 else end].rstrip()
+
+
+def _with_label_lines(view: DocView, read: list) -> list:
+    """Parliamentary record rule, the label on a line of its own (Hansard online): "Ana Ruiz (Northfield) (Lab)"
+    or "The Secretary of State for Trade (Tom Reyes)" on the line before a member's words (in the same paragraph
+    or as a paragraph of its own) labels them; once a member is labelled so, a line of the bare name ("Tom
+    Reyes") labels that member's later turns."""
+    out = list(read)
+    named: set[str] = set()
+    for bare in (False, True):
+        for k, (p, s, e) in enumerate(out):
+            if p is not None:
+                continue
+            nl = view.text.find("\n", s, e)
+            line_end, next_start, next_end = (nl, nl + 1, e) if nl >= 0 else (e, None, None)
+            if next_start is None and k + 1 < len(out) and out[k + 1][0] is None:
+                next_start, next_end = out[k + 1][1], out[k + 1][2]  # the label is a paragraph of its own
+            if next_start is None:
+                continue
+            label = _label_on_line(view, s, line_end, named if bare else None)
+            if label is None:
+                continue
+            text = view.text[next_start:next_end].rstrip()
+            if not text or text[-1] not in ".?!":
+                continue
+            content_end = next_start + len(text) - (1 if text[-1] == "." else 0)
+            turn = LabelledParagraph(
+                label[0], label[1], next_start, content_end, view.text[label[0] : label[1]], "", own_line=True
+            )
+            named.add(turn.label.casefold())
+            out[k] = (turn, s, e) if nl >= 0 else (None, s, e)
+            if nl < 0:
+                out[k + 1] = (turn, *out[k + 1][1:])
+    return out
+
+
+def _label_on_line(view: DocView, start: int, end: int, named: set[str] | None) -> tuple[int, int] | None:
+    """The label's characters when the line ``[start, end)`` is a member's or an office holder's label, or (with
+    ``named``) one of those names alone."""
+    if named is not None:
+        line = view.text[start:end].strip()
+        return (start, start + len(line)) if line.casefold() in named else None
+    for pattern in (_MEMBER_LINE_RE, _OFFICE_LINE_RE):
+        m = pattern.fullmatch(view.text, start, end)
+        if m is None:
+            continue
+        label = m.group("label").strip()
+        words = label.split()
+        if any(w.casefold() in _NOT_SPEAKERS for w in words):
+            continue
+        if pattern is _OFFICE_LINE_RE:
+            if not 2 <= len(words) <= _MAX_LABEL_WORDS or not all(w[:1].isupper() for w in words):
+                continue
+        elif not _name_like(view, words, m.start("label"), m.start("label") + len(label)):
+            continue
+        return m.start("label"), m.start("label") + len(label)
+    return None
+
+
 def _name_like(view: DocView, words: list[str], start: int, end: int) -> bool:
     """One to four capitalised words (honorifics allowed), none of them a place or a date."""
-    if not 1 <= len(words) <= _MAX_LABEL_WORDS:
+    # particles of a name do not count: "Mohamed bin Zayed Al Nahyan" is a name of three words
+    if not 1 <= len([w for w in words if w.casefold() not in NAME_PARTICLES]) <= _MAX_LABEL_WORDS:
         return False
-    if not all(w[:1].isupper() or w.casefold() in HONORIFICS for w in words):
+    if not all(w[:1].isupper() or w.casefold() in HONORIFICS | NAME_PARTICLES for w in words):
         return False
     toks = view.doc[view.char_to_token(start) : view.char_to_token(end)]
     if any(t.ent_type_ in _PLACE_LABELS and not is_honorific(t.text) for t in toks):
@@ -246,7 +372,9 @@ def _name_like(view: DocView, words: list[str], start: int, end: int) -> bool:
 def _is_headline(view: DocView, p: LabelledParagraph) -> bool:
     """'Name: clause' on a short line without final punctuation, the label naming someone."""
     line = view.text[p.label_start : view.paras[view.para_of(p.label_start)][1]]
-    if line.rstrip().rstrip("\"”’'»“")[-1:] in ".!?" or len(line.split()) > _MAX_HEADLINE_WORDS or p.bare_label:
+    if p.own_line or p.bare_label:
+        return False
+    if line.rstrip().rstrip("\"”’'»“")[-1:] in ".!?" or len(line.split()) > _MAX_HEADLINE_WORDS:
         return False
     toks = view.doc[view.char_to_token(p.label_start) : view.char_to_token(p.label_end)]
     content = view.doc[view.char_to_token(p.start) : view.char_to_token(p.end)]

@@ -177,6 +177,11 @@ SETS = {
     "fresh60": (173, (0.968, 0.927, 0.922)),
     "fresh61": (186, (0.976, 0.954, 0.879)),
     "fresh62": (202, (0.987, 0.977, 0.87)),
+    # written blind in session 11, first run on 421d917 (data/FIGURES.md); fresh65 (transcripts) then tuned on
+    "fresh63": (191, (0.98, 0.953, 0.866)),
+    "fresh64": (199, (0.97, 0.95, 0.953)),
+    "fresh65": (169, (0.905, 0.805, 0.832)),
+    "fresh66": (209, (0.976, 0.938, 0.902)),
 }
 
 

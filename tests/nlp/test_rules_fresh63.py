@@ -1,0 +1,113 @@
+"""Rules added in session 11 (issue 9), after the first runs of fresh59-fresh64, on crafted sentences (names and
+wording made up, or public figures in made-up sentences, none taken from an evaluation text)."""
+
+from __future__ import annotations
+
+from tests.nlp.helpers import speakers_of
+
+
+def test_a_description_with_a_nationality_is_the_titled_person_named_just_before(extract):
+    quotes, _ = extract(
+        "Austria, for its part, will not hear of it. Chancellor Lena Gruber restated her opposition to any new joint "
+        'bonds for defence. "We will not sign a blank cheque. Let us first use the money that is already on the '
+        'table," the Austrian chancellor said on her arrival on Thursday.'
+    )
+    assert speakers_of(quotes)[
+        "We will not sign a blank cheque. Let us first use the money that is already on the table"
+    ] == ("Lena Gruber")
+
+
+def test_a_nationality_written_before_another_persons_name_still_rules_that_person_out(extract):
+    quotes, _ = extract(
+        "Austrian Foreign Minister Karl Maier met Chancellor Lena Gruber of Germany in Vienna. "
+        '"We will not sign a blank cheque," the Austrian chancellor said on Thursday.'
+    )
+    assert speakers_of(quotes)["We will not sign a blank cheque"] != "Lena Gruber"
+
+
+def test_the_unnamed_sources_of_a_nationality_are_not_a_named_person_whose_title_states_none(extract):
+    quotes, _ = extract(
+        'A senior Ruritanian official said the talks would "take time".\n\n'
+        "Agency Director General Paulo Serra told reporters last month that inspectors needed access.\n\n"
+        "The first round ended without a statement.\n\n"
+        "The senior Ruritanian official said a date would be set by Friday."
+    )
+    assert speakers_of(quotes)["a date would be set by Friday"] != "Paulo Serra"
+
+
+def test_a_label_of_a_name_and_an_office_after_a_comma_opens_a_turn(extract):
+    quotes, _ = extract(
+        "Transcript of the Weekly Briefing by the Spokesperson\n\n"
+        "Ana Ruiz, Official Spokesperson: Good afternoon. I have one announcement today.\n\n"
+        "Ben Ode, Radio Nord: Is there a date for the visit?\n\n"
+        "Ana Ruiz, Official Spokesperson: Not yet. We will announce it when we can.\n\n"
+        "Radio Sud, Tanaka: And the talks with the neighbours?\n\n"
+        "Ana Ruiz, Official Spokesperson: They go on next week."
+    )
+    found = speakers_of(quotes)
+    assert found["Good afternoon. I have one announcement today"] == "Ana Ruiz"
+    assert found["Not yet. We will announce it when we can"] == "Ana Ruiz"
+    assert found["Is there a date for the visit?"] == "Ben Ode"
+
+
+def test_an_unlabelled_paragraph_between_two_turns_continues_the_first(extract):
+    quotes, _ = extract(
+        "MS. VIDAL: Good afternoon, everybody. A quick update on the talks first.\n\n"
+        "The delegation arrived in Geneva this morning and will meet its counterparts on Thursday.\n\n"
+        "Q    Will the minister attend?\n\n"
+        "MS. VIDAL: Not this week.\n\n"
+        "Q    And after that?\n\n"
+        "MS. VIDAL: We will see.\n\n"
+        "The briefing ended at 2:05 p.m."
+    )
+    found = speakers_of(quotes)
+    assert (
+        found["The delegation arrived in Geneva this morning and will meet its counterparts on Thursday"]
+        == (found["Good afternoon, everybody. A quick update on the talks first"])
+    )
+    assert "Vidal" in found["Not this week"]
+    assert found["Will the minister attend?"] is None  # a bare question label names no one
+    assert not any(q.text.startswith("The briefing ended") for q in quotes)  # after the last turn: the page's prose
+
+
+def test_a_title_the_name_reader_cannot_split_still_labels_the_person_at_its_end(extract):
+    quotes, _ = extract(
+        "Beginning of the talks\n\n"
+        "President of Ruritania Ivan Petrov: Mr President, dear friend, welcome to our capital.\n\n"
+        "President of the United Arab Emirates Mohamed bin Zayed Al Nahyan (retranslated): Thank you for the "
+        "welcome.\n\n"
+        "Ivan Petrov: Let us continue our conversation."
+    )
+    found = speakers_of(quotes)
+    assert found["Thank you for the welcome"] == "Mohamed bin Zayed Al Nahyan"
+    assert found["Let us continue our conversation"] == "Ivan Petrov"
+
+
+def test_a_parliamentary_label_on_a_line_of_its_own_labels_the_members_words(extract):
+    quotes, _ = extract(
+        "Trade Talks\nVolume 701: debated on Tuesday 3 March 2026\n\n"
+        "12.34 pm\n\n"
+        "The Secretary of State for Business and Trade (Tom Reyes)\n"
+        "With permission, I will make a statement on the talks.\n\n"
+        "We have made progress. I commend this statement to the House.\n\n"
+        "12.41 pm\n\n"
+        "Ana Ruiz (Northfield) (Lab)\n"
+        "I thank the Secretary of State. When will the text be published?\n\n"
+        "Tom Reyes\n"
+        "The text will be published next week."
+    )
+    found = speakers_of(quotes)
+    assert found["With permission, I will make a statement on the talks"] == "Tom Reyes"
+    assert found["We have made progress. I commend this statement to the House"] == "Tom Reyes"
+    assert found["I thank the Secretary of State. When will the text be published?"] == "Ana Ruiz"
+    assert found["The text will be published next week"] == "Tom Reyes"
+
+
+def test_a_name_alone_on_a_line_before_a_caption_is_not_a_turn(extract):
+    quotes, _ = extract(
+        "Talks resume in Geneva\n\n"
+        "Ana Ruiz (Reuters)\n"
+        "Ministers met in Geneva on Tuesday to resume the talks.\n\n"
+        'Ruiz said the talks were "constructive".'
+    )
+    assert not any(q.text.startswith("Ministers met") for q in quotes)
