@@ -2591,10 +2591,14 @@ class SpeakerResolver:
                 break
             if tok.lower_ not in countries or self._in_content(tok.idx):
                 continue
-            after = doc[tok.i + 1 : tok.i + 6]
-            # the nationality of someone else: a person named right after it ("German Foreign Minister Johann
-            # Wadephul"), not a country written on its own ("Germany, in particular, will not hear of it")
-            if not any(t.lower_ in last for t in after) and any(t.ent_type_ == "PERSON" for t in after):
+            if any(t.lower_ in last for t in doc[tok.i + 1 : tok.i + 5]):
+                continue  # this person's own: "Romanian FM Oana Toiu"
+            # the nationality of someone else: a word modifying another's title ("Spanish Minister of Foreign
+            # Affairs, European Union and Cooperation José Manuel Albares") or another person named after it in its
+            # sentence, not a country written on its own ("Germany, in particular, will not hear of it")
+            if tok.dep_ in ("amod", "compound", "poss") or any(
+                t.ent_type_ == "PERSON" and t.lower_ not in last for t in doc[tok.i + 1 : tok.sent.end]
+            ):
                 return True
         return False
 

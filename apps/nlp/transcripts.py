@@ -132,6 +132,7 @@ def transcript_turns(found: list[LabelledParagraph], view: DocView | None = None
 
 
 _SPOKEN_WORDS = frozenset("i we our us my me you your".split())
+_MIN_ANNOUNCEMENT_TOKENS = 12  # a briefer's announcement in the third person; a shorter line is the record's
 _QUOTE_MARKS = frozenset('"“”«»„')
 
 
@@ -165,8 +166,10 @@ def _with_continued_turns(view: DocView, turns: list[LabelledParagraph]) -> list
         part = replace(current, start=s, end=len(text) + s - (1 if text[-1] == "." else 0))
         if any(t.lower_ in _SPOKEN_WORDS for t in toks) and not pending:
             out.append(part)
-        else:
+        elif len(toks) >= _MIN_ANNOUNCEMENT_TOKENS:
             pending.append(part)
+        else:  # "The talks continued over lunch.": a line of the record between turns, not the speaker's
+            current, pending = None, []
     return out
 
 
@@ -266,17 +269,9 @@ def _parliamentary_label(view: DocView, start: int, end: int) -> LabelledParagra
         return None  # no bracket closing a label: most paragraphs
     for pattern in (_MEMBER_LABEL_RE, _OFFICE_LABEL_RE):
         m = pattern.match(view.text, start, end)
-        if m is None:
+        if m is None or not _member_label(view, m, office=pattern is _OFFICE_LABEL_RE):
             continue
         label = m.group("label").strip()
-        words = label.split()
-        if any(w.casefold() in _NOT_SPEAKERS for w in words):
-            continue
-        if pattern is _OFFICE_LABEL_RE:  # a holder's name in brackets after an office: capitalised words
-            if not 2 <= len(words) <= _MAX_LABEL_WORDS or not all(w[:1].isupper() for w in words):
-                continue
-        elif not _name_like(view, words, m.start("label"), m.start("label") + len(label)):
-            continue
         content_end = end
         while content_end > m.start("text") and view.text[content_end - 1] in " \t.,;:":
             content_end -= 1
@@ -340,19 +335,21 @@ def _label_on_line(view: DocView, start: int, end: int, named: set[str] | None) 
         return (start, start + len(line)) if line.casefold() in named else None
     for pattern in (_MEMBER_LINE_RE, _OFFICE_LINE_RE):
         m = pattern.fullmatch(view.text, start, end)
-        if m is None:
-            continue
-        label = m.group("label").strip()
-        words = label.split()
-        if any(w.casefold() in _NOT_SPEAKERS for w in words):
-            continue
-        if pattern is _OFFICE_LINE_RE:
-            if not 2 <= len(words) <= _MAX_LABEL_WORDS or not all(w[:1].isupper() for w in words):
-                continue
-        elif not _name_like(view, words, m.start("label"), m.start("label") + len(label)):
-            continue
-        return m.start("label"), m.start("label") + len(label)
+        if m is not None and _member_label(view, m, office=pattern is _OFFICE_LINE_RE):
+            return m.start("label"), m.start("label") + len(m.group("label").strip())
     return None
+
+
+def _member_label(view: DocView, m: re.Match, *, office: bool) -> bool:
+    """Whether a parliamentary label's name part names someone: after an office, the holder's capitalised words
+    in brackets; else a member's name."""
+    label = m.group("label").strip()
+    words = label.split()
+    if any(w.casefold() in _NOT_SPEAKERS for w in words):
+        return False
+    if office:
+        return 2 <= len(words) <= _MAX_LABEL_WORDS and all(w[:1].isupper() for w in words)
+    return _name_like(view, words, m.start("label"), m.start("label") + len(label))
 
 
 def _name_like(view: DocView, words: list[str], start: int, end: int) -> bool:
