@@ -768,7 +768,13 @@ def _title_complement_name(subj: Token, right: int, hi: int) -> tuple[int, int] 
     end = pobj.i + 1
     if entity_goes_on(doc, end - 1):
         return None  # the name goes on past its head
-    start = entity_start(doc, pobj.i - 1 if untagged else pobj.i, prep.i + 1)
+    if untagged and doc[pobj.i - 1].ent_type_ == "ORG" and not _person_next(doc, pobj.i):
+        start = pobj.i - 1  # the given name NER took into the remit's body ("European Integration Taras" as ORG)
+    else:
+        start = entity_start(doc, pobj.i - 1 if untagged else pobj.i, prep.i + 1)
+        before = doc[start - 1]
+        if start - 1 > prep.i + 1 and before.pos_ == "PROPN" and before.ent_type_ == "" and is_given_name(before.text):
+            start -= 1  # "... Integration Taras Melnyk", NER tagging only the family name
     if end - start >= 3 and _title_country(doc, start):
         start += 1  # "... of the Democratic Republic of the Congo Therese Kayikwamba Wagner": NER took in the country
     if start <= prep.i + 1 or any(
@@ -781,6 +787,10 @@ def _title_complement_name(subj: Token, right: int, hi: int) -> tuple[int, int] 
 
 
 _REMIT_GLUE = frozenset(("and", "of", "the", "for", "-", "&"))
+
+
+def _person_next(doc, k: int) -> bool:
+    return k + 1 < len(doc) and doc[k + 1].ent_type_ in PERSON_LABELS
 
 
 def _name_closing_title(subj: Token, prep: Token, hi: int) -> tuple[int, int] | None:

@@ -111,3 +111,16 @@ def test_a_name_alone_on_a_line_before_a_caption_is_not_a_turn(extract):
         'Ruiz said the talks were "constructive".'
     )
     assert not any(q.text.startswith("Ministers met") for q in quotes)
+
+
+def test_a_given_name_the_tagger_took_into_the_remits_body_starts_the_name(extract):
+    quotes, _ = extract(
+        "Ukraine's Deputy Prime Minister for European Integration Taras Melnyk, who attended a working lunch with "
+        "ministers, said Kyiv had fulfilled every benchmark."
+    )
+    assert speakers_of(quotes)["Kyiv had fulfilled every benchmark"] == "Taras Melnyk"
+
+
+def test_a_name_the_tagger_found_after_the_remit_is_not_cut_short(extract):
+    quotes, _ = extract("Ruritania's Minister for Pacific Island Affairs Pat Marlow said Canberra would pay more.")
+    assert speakers_of(quotes)["Canberra would pay more"] == "Pat Marlow"
