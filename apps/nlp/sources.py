@@ -671,6 +671,9 @@ def _mention_span(view: DocView, subj: Token, lo: int, hi: int) -> tuple[int, in
         if doc[k].text == ")" and k - 2 >= left and doc[k - 2].text == "(" and doc[k - 1].is_upper:
             k -= 3  # "The Department of Foreign Affairs (DFA) chief": the body's acronym in brackets
             continue
+        if doc[k].text == "," and _serial_name_comma(doc, k, left, subj.i):
+            k -= 1  # "the Foreign, Commonwealth and Development Office": a comma inside the body's name
+            continue
         if doc[k].is_punct and doc[k].text not in ("'s", "’s", "'", ".", "-"):
             left = k + 1
             break
@@ -706,6 +709,16 @@ def _mention_span(view: DocView, subj: Token, lo: int, hi: int) -> tuple[int, in
         if named is not None:
             right = named[1]
     return _with_abbreviated_given_name(doc, left, right, lo, hi)
+
+
+def _serial_name_comma(doc, k: int, left: int, head: int) -> bool:
+    """Whether the comma at ``k`` separates capitalised words of one name listed "A, B and C" before ``head``."""
+    if k - 1 < left or not doc[k - 1].text[:1].isupper() or not doc[k + 1].text[:1].isupper():
+        return False
+    between = doc[k + 1 : head]
+    return any(t.lower_ == "and" for t in between) and all(
+        t.text[:1].isupper() or t.lower_ == "and" or t.text == "," for t in between
+    )
 
 
 def _compound_title_end(doc, head: Token, hi: int) -> int | None:

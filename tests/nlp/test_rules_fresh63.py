@@ -124,3 +124,12 @@ def test_a_given_name_the_tagger_took_into_the_remits_body_starts_the_name(extra
 def test_a_name_the_tagger_found_after_the_remit_is_not_cut_short(extract):
     quotes, _ = extract("Ruritania's Minister for Pacific Island Affairs Pat Marlow said Canberra would pay more.")
     assert speakers_of(quotes)["Canberra would pay more"] == "Pat Marlow"
+
+
+def test_a_comma_inside_a_bodys_listed_name_does_not_cut_it(extract):
+    quotes, _ = extract(
+        'A Foreign, Trade and Development Office spokesperson said the kingdom had "no doubt" about the islands.'
+    )
+    assert speakers_of(quotes)['the kingdom had "no doubt" about the islands'] == (
+        "Foreign, Trade and Development Office spokesperson"
+    )
