@@ -460,15 +460,29 @@ def _stranded_name(view: DocView, verb: Token, lo: int) -> Token | None:
         return None
     if closing:
         k -= 1
-    if k <= lo or doc[k].ent_type_ not in PERSON_LABELS or doc[k].pos_ != "PROPN":
+    if k <= lo or doc[k].pos_ != "PROPN" or doc[k].ent_type_ not in (*PERSON_LABELS, "ORG"):
         return None
     start = entity_start(doc, k, lo)
     if start <= lo or doc[start - 1].text != ",":
         return None
+    if doc[k].ent_type_ == "ORG" and not _family_name_of_someone(view, view.span_text(start, k + 1), doc[start].idx):
+        return None  # a body, unless the text named a person so before ("Nicole Ramjohn-Baptiste")
     name = doc[k]
     if closing and name.dep_ == "appos" and name.head.i < start and name.head.pos_ in ("NOUN", "PROPN"):
         return name.head
     return name
+
+
+def _family_name_of_someone(view: DocView, words: str, char: int) -> bool:
+    """Whether a PERSON entity before ``char`` ends in ``words`` after a given name ("Nicole Ramjohn-Baptiste" for
+    "Ramjohn-Baptiste", tagged as a body the second time)."""
+    doc = view.doc
+    for start, end, label in view.entities():
+        if label == "PERSON" and doc[start].idx < char and end - start >= 2:
+            text = view.span_text(start, end)
+            if text.endswith(" " + words):
+                return True
+    return False
 
 
 def _subject_the_parser_lost(view: DocView, verb: Token, own: bool, lo: int, hi: int) -> Token | None:

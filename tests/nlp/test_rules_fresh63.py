@@ -133,3 +133,14 @@ def test_a_comma_inside_a_bodys_listed_name_does_not_cut_it(extract):
     assert speakers_of(quotes)['the kingdom had "no doubt" about the islands'] == (
         "Foreign, Trade and Development Office spokesperson"
     )
+
+
+def test_a_family_name_the_tagger_took_for_a_body_after_a_comma_is_the_person_named_before(extract):
+    quotes, _ = extract(
+        "Ruritania will send more troops, its Permanent Representative to the UN, Ambassador Nicole "
+        "Ramjohn-Baptiste, told the Security Council on Wednesday.\n\n"
+        "Speaking during the council's quarterly briefing on Haiti, Ramjohn-Baptiste said the force was beginning "
+        'to "turn the tide" in parts of Port-au-Prince.'
+    )
+    found = speakers_of(quotes)
+    assert found['the force was beginning to "turn the tide" in parts of Port-au-Prince'] == "Nicole Ramjohn-Baptiste"
