@@ -18,6 +18,7 @@ from spacy.attrs import (
     ENT_TYPE,
     HEAD,
     IDX,
+    IS_ALPHA,
     IS_PUNCT,
     IS_SPACE,
     IS_TITLE,
@@ -72,7 +73,7 @@ def coordinated_title_start(doc: Doc, left: int, lo: int) -> int:
 
 
 _ATTRS = [IDX, SENT_START, ORTH, IS_TITLE, IS_UPPER, SPACY, POS, LEMMA, LOWER, ENT_TYPE, ENT_IOB, DEP, HEAD]
-_ATTRS += [IS_PUNCT, IS_SPACE, LENGTH]
+_ATTRS += [IS_PUNCT, IS_SPACE, LENGTH, IS_ALPHA]
 
 
 @functools.cache
@@ -154,7 +155,11 @@ class DocView:
             self.seg_start = self.seg_end = np.zeros(0, dtype=np.int64)
             return
         boundary[0] = True
-        boundary |= arr[:, 1] == 1
+        # spaCy's sentence starts, but not one right after a word or a comma ("..., Minister of Foreign Affairs
+        # Olivier Nduhungirehe said": the small model starts a sentence at the name)
+        starts = arr[:, 1] == 1
+        starts[1:] &= (arr[:-1, 16] == 0) & (arr[:-1, 2] != ids(",")[0])
+        boundary |= starts
         boundary[1:] |= self.tok_para[1:] != self.tok_para[:-1]
         stops = any_of(arr[:, 2], ids(".", "!", "?"))
         capital = (arr[:, 3] == 1) | (arr[:, 4] == 1)

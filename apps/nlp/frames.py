@@ -25,7 +25,7 @@ from spacy.tokens import Token
 
 from . import cues as lex
 from .docview import DocView, among, id_set, ids
-from .names import DOCUMENT_NOUNS, ORG_NOUNS, PERSON_NOUNS
+from .names import DOCUMENT_NOUNS, ORG_NOUNS, PERSON_NOUNS, TITLE_WORDS
 from .sources import (
     BODY_LABELS,
     PERSON_LABELS,
@@ -297,6 +297,8 @@ def _frame_backward(
     while k >= s_lo and doc[k].is_space:
         k -= 1
     closes = k > s_lo and doc[k].idx in view.region_closes
+    if k > s_lo and not (doc[k].text in (",", ":", "—", "–") or closes):
+        k = _comma_before_title(doc, k, s_lo, block_lo)
     if k <= s_lo or not (doc[k].text in (",", ":", "—", "–") or closes):
         return
     start = _after_dateline(view, s_lo)
@@ -314,6 +316,21 @@ def _frame_backward(
     else:
         cue.frame = "backward"
         cue.content = (start, k + 1 if closes else k)
+
+
+_TITLE_GLUE = frozenset(("of", "for", "and", "the", "-"))
+
+
+def _comma_before_title(doc, k: int, s_lo: int, block_lo: int) -> int:
+    """'..., Minister of Foreign Affairs Olivier Nduhungirehe said', the parser hanging the title on the clause
+    before and only the name on the verb: the comma before a capitalised title that ends at the name (at most
+    eight words, a title word first); else ``k`` unchanged."""
+    j = k
+    while j > s_lo and block_lo - j <= 8 and (doc[j].text[:1].isupper() or doc[j].lower_ in _TITLE_GLUE):
+        j -= 1
+    if j < k and doc[j].text == "," and doc[j + 1].lower_ in TITLE_WORDS and doc[j + 1].text[:1].isupper():
+        return j
+    return k
 
 
 def _after_relative_word(doc, comma: int, s_lo: int) -> bool:

@@ -144,3 +144,26 @@ def test_a_family_name_the_tagger_took_for_a_body_after_a_comma_is_the_person_na
     )
     found = speakers_of(quotes)
     assert found['the force was beginning to "turn the tide" in parts of Port-au-Prince'] == "Nicole Ramjohn-Baptiste"
+
+
+def test_a_sentence_the_tagger_starts_at_a_name_after_a_comma_is_one_sentence(extract):
+    quotes, _ = extract(
+        "The implementation of the peace agreement between Ruritania and the Democratic Republic of Congo will "
+        "only succeed if Kinshasa ends its collaboration with the FDLR genocidal militia, Minister of Foreign "
+        "Affairs Olivier Nduhungirehe said on Monday, March 16."
+    )
+    assert [(q.speaker, q.text[:40]) for q in quotes] == [
+        ("Olivier Nduhungirehe", "The implementation of the peace agreemen")
+    ]
+
+
+def test_a_dateline_that_ends_in_an_agency_tag_still_ends_its_sentence(extract):
+    quotes, _ = extract(
+        "MOSCOW, April 3. /TASS/. Russia remains open to a dialogue on strategic stability, but will not accept "
+        "any ultimatums, Russian Foreign Minister Sergey Lavrov said at a news conference."
+    )
+    assert speakers_of(quotes) == {
+        "Russia remains open to a dialogue on strategic stability, but will not accept any ultimatums": (
+            "Sergey Lavrov"
+        )
+    }
