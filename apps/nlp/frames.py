@@ -46,15 +46,17 @@ _CLAUSE_DEPS = frozenset({"ccomp", "advcl", "parataxis", "dep", "csubj"})
 _TRAILING_SUBORDINATORS = frozenset("after as while before amid".split())
 _SUBORDINATORS = frozenset("when after before if because since although though once until unless whereas".split())
 _ADJUNCT_DEPS = frozenset("prep pobj det amod compound acl npadvmod advmod nummod poss case agent quantmod".split())
+# a dateline's date: "May 8", "April 8/2026" (ENA), "21 May" (APS)
+_DATE = r"(?:[A-Z][a-z]{2,9}\.? \d{1,2}|\d{1,2} [A-Z][a-z]{2,9}\.?)(?:/\d{2,4})?"
 # "MOSCOW, May 8 (Reuters) -": a dateline is not part of a backward content
 _DATELINE_RE = re.compile(
     # "MANILA, Philippines —", "SEOUL, South Korea (AP) —": the place in capitals may name its country after it
     # "(ANSA) - ROME, NOV 26 -": the agency may come first
     r"^(?:\([A-Z][A-Za-z .]{1,30}\) ?[-–—]{1,2} )?"
-    r"(?:[A-Z][A-Z0-9 .,'’-]{2,40}(?:, [A-Z][a-z]+(?: [A-Z][a-z]+){0,2})?(?:,? [A-Z][a-z]{2,9}\.? \d{1,2})?"
+    r"(?:[A-Z][A-Z0-9 .,'’-]{2,40}(?:, [A-Z][a-z]+(?: [A-Z][a-z]+){0,2})?(?:,? " + _DATE + ")?"
     r"(?: \([^)]{1,40}\))?"
     # "Tehran (AFP) -", "Beijing, May 8 (Xinhua) --": a place in title case needs the agency in brackets
-    r"|[A-Z][A-Za-z.'’-]+(?: [A-Z][A-Za-z.'’-]+){0,3}(?:,? [A-Z][a-z]{2,9}\.? \d{1,2})? \([A-Z][A-Za-z .]{1,30}\))"
+    r"|[A-Z][A-Za-z.'’-]+(?: [A-Z][A-Za-z.'’-]+){0,3}(?:,? " + _DATE + r")? \([A-Z][A-Za-z .]{1,30}\))"
     r"(?: ?[-–—]{1,2} |: )"  # "KUALA LUMPUR: Malaysia has ...": a colon after a place in capitals
 )
 

@@ -167,3 +167,14 @@ def test_a_dateline_that_ends_in_an_agency_tag_still_ends_its_sentence(extract):
             "Sergey Lavrov"
         )
     }
+
+
+def test_a_dateline_whose_date_carries_the_year_or_puts_the_day_first_is_not_content(extract):
+    for dateline in ("Addis Ababa, April 8/2026 (ENA) - ", "Dakar, 21 May (APS) - "):
+        quotes, _ = extract(
+            dateline + "Ruritania and Borduria have agreed to raise their relations to a strategic level, Foreign "
+            "Minister Ana Ruiz said."
+        )
+        assert speakers_of(quotes) == {
+            "Ruritania and Borduria have agreed to raise their relations to a strategic level": "Ana Ruiz"
+        }, dateline
