@@ -178,3 +178,11 @@ def test_a_dateline_whose_date_carries_the_year_or_puts_the_day_first_is_not_con
         assert speakers_of(quotes) == {
             "Ruritania and Borduria have agreed to raise their relations to a strategic level": "Ana Ruiz"
         }, dateline
+
+
+def test_a_members_title_in_capitals_is_not_part_of_the_name(extract):
+    quotes, _ = extract(
+        "Ruritanian liberal MEP Malik Azmar, the lead negotiator on the file, defended the compromise.\n\n"
+        '"Parliament has secured judicial review," Azmar said.'
+    )
+    assert speakers_of(quotes)["Parliament has secured judicial review"] == "Malik Azmar"
