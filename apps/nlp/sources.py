@@ -1736,6 +1736,16 @@ def _named_after(name: str, body: str) -> bool:
     return len(words) >= 2 and " ".join(words[:-1]) == name and words[-1].casefold() in ORG_NOUNS
 
 
+def _person_start(doc, start: int) -> int:
+    """Where a PERSON entity's name starts: before given names NER left out ("Secretary Gilberto Teodoro Jr.",
+    "Bilal Mahmood Chaudhry") or an abbreviated one the sentence split after ("Ma. Theresa Lazaro")."""
+    if start >= 2 and _abbreviated_given_name(doc, start - 2):
+        return start - 2
+    while start >= 1 and _untagged_given_name(doc[start - 1]):
+        start -= 1
+    return start
+
+
 def _untagged_given_name(tok: Token) -> bool:
     """A capitalised given name (data: given_names.json) NER left out of the name it is a compound of, not a
     title word ("Enver" of "Solomon"; not "Africa" as the object of "Advisor for")."""
@@ -2891,8 +2901,8 @@ class SpeakerResolver:
             kind = "person" if label == "PERSON" else "organisation"
             if kind == "organisation" and len(text.split()) >= 3 and is_honorific(text.split()[0]):
                 kind = "person"  # "Ms Veronica Nduva", tagged ORG: an honorific opens a person's name
-            if kind == "person" and start >= 2 and _abbreviated_given_name(view.doc, start - 2):
-                text = view.span_text(start - 2, end)  # "Ma. Theresa Lazaro", the sentence split after "Ma."
+            if kind == "person":
+                text = view.span_text(_person_start(view.doc, start), end)
             name = strip_possessive(strip_determiner(text))
             if family_first:
                 name = f"{words[1]} {words[0].capitalize()}"

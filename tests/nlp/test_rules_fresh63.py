@@ -186,3 +186,12 @@ def test_a_members_title_in_capitals_is_not_part_of_the_name(extract):
         '"Parliament has secured judicial review," Azmar said.'
     )
     assert speakers_of(quotes)["Parliament has secured judicial review"] == "Malik Azmar"
+
+
+def test_given_names_the_tagger_left_out_of_a_persons_entity_belong_to_the_full_name(extract):
+    quotes, _ = extract(
+        "Defense Secretary Pete Hegseth and Ruritanian Defense Secretary Gilberto Teodoro Jr. confirmed the "
+        "extension after a meeting at the Pentagon.\n\n"
+        "Teodoro said Manila had made the decision on its own terms."
+    )
+    assert speakers_of(quotes)["Manila had made the decision on its own terms"] == "Gilberto Teodoro Jr."
