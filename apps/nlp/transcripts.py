@@ -23,8 +23,10 @@ from .docview import DocView
 from .names import HONORIFICS, NAME_PARTICLES, TITLE_WORDS, is_honorific, speaker_name_parts
 
 # a translation note may follow the label: "Mohamed bin Zayed Al Nahyan (retranslated): ..."
+# "Question (Reuters):" names the outlet that asks; NATO and others end the label's line with the colon
 _LABEL_RE = re.compile(
-    r"(?:(?P<label>[A-Z][^:\n,()\d]{0,80}?)(?:[ \t]+\([a-z][a-z ]{2,30}\))?:[ \t]+"
+    r"(?:(?P<label>[A-Z][^:\n,()\d]{0,80}?)(?:[ \t]+\([a-z][a-z ]{2,30}\))?"
+    r"(?:[ \t]+\((?P<outlet>[A-Z][^:\n()]{1,40})\))?:(?:[ \t]+|[ \t]*\n[ \t]*)"
     # the White House's question label: "Q" and a tab or a run of spaces, no colon
     r"|(?P<q>Q)(?:\t|[ ]{2,}))(?P<text>\S)"
 )
@@ -79,14 +81,81 @@ class LabelledParagraph:
 def labelled_paragraphs(view: DocView) -> list[LabelledParagraph]:
     """Transcript turns when the text is a transcript, else headline paraphrases."""
     read = [(_read_label(view, s, e) or _parliamentary_label(view, s, e), s, e) for s, e in view.paras]
+    for k in range(len(read) - 1):
+        # "NATO Secretary General Mark Rutte:" on a line of its own, the answer on the next
+        p, s, e = read[k]
+        if p is None and read[k + 1][0] is None and view.text[s:e].rstrip().endswith(":") and e - s <= 120:
+            turn = _read_label(view, s, read[k + 1][2])
+            if turn is not None and view.para_of(turn.start) == k + 1:
+                read[k + 1] = (turn, *read[k + 1][1:])
     if any(p is None and _first_line(view, s, e).endswith(")") for p, s, e in read):  # a bracketed label line
         read = _with_label_lines(view, read)
     found = [p for p, _, _ in read if p is not None]
     found = _with_repeated_capital_labels(view, found, [(s, e) for p, s, e in read if p is None])
     turns = transcript_turns(found, view)
     if turns:
-        return turns
+        return _with_briefer(view, turns)
     return [p for p in found if _is_headline(view, p)]
+
+
+def _with_briefer(view: DocView, turns: list[LabelledParagraph]) -> list[LabelledParagraph]:
+    """Briefer rule: a transcript's header often names who speaks ("Remarks by President Ana Ruiz at the press
+    conference", "Spokesperson Ana Ruiz" on a line of its own) and the page then opens with that person's remarks
+    with no label, and may label the answers only "A:" or "Answer:" or by a bare title ("Prime Minister:"). When
+    the header names one person: the unlabelled remarks before the first turn (speech: a first- or second-person
+    word in the first) are that person's, and so are the bare answer and bare title labels when no named label
+    answers."""
+    header = _header_person(view, turns)
+    if header is None:
+        return turns
+    h_start, h_end = header
+    named = [p for p in turns if not (p.question or p.answer or _bare_title(p.label))]
+    out = []
+    for p in turns:
+        if (p.answer or _bare_title(p.label)) and not any(q.label != p.label for q in named):
+            p = replace(p, label_start=h_start, label_end=h_end, label=view.text[h_start:h_end], answer=False)
+        out.append(p)
+    first = view.para_of(turns[0].label_start)
+    opening = []
+    for k in range(view.para_of(h_end) + 1, first):
+        s, e = view.paras[k]
+        text = view.text[s:e].rstrip()
+        if not text or text[-1] not in ".?!" or _QUOTE_MARKS & set(text):
+            continue  # a heading ("On Ukraine") or a quotation: not the remarks
+        toks = view.doc[view.char_to_token(s) : view.char_to_token(e)]
+        if not opening and not any(t.lower_ in _SPOKEN_WORDS for t in toks):
+            return out  # the page's prose, not remarks
+        end = s + len(text) - (1 if text[-1] == "." else 0)
+        opening.append(LabelledParagraph(h_start, h_end, s, end, view.text[h_start:h_end], "turn"))
+    return opening + out
+
+
+_HEADER_WORDS = 30
+
+
+def _header_person(view: DocView, turns: list[LabelledParagraph]) -> tuple[int, int] | None:
+    """The one person the transcript's header lines name (the lines before the first paragraph of sentences), as
+    characters: "Remarks by President António Costa ...", "Spokesperson ... Yoo Seung-hyun"."""
+    first = view.para_of(turns[0].label_start)
+    people = set()
+    where = None
+    for k in range(min(first, 6)):
+        s, e = view.paras[k]
+        line = view.text[s:e].rstrip()
+        if line and line[-1] in ".?!" and len(line.split()) > 8:
+            break  # the remarks begin
+        for start, end, label in view.entities():
+            text = view.span_text(start, end)
+            if label == "PERSON" and s <= view.idx[start] < e and len(text.split()) >= 2 and "\n" not in text:
+                people.add(view.span_text(start, end).casefold())
+                where = where or (int(view.idx[start]), int(view.idx[start]) + len(view.span_text(start, end)))
+    return where if len(people) == 1 else None
+
+
+def _bare_title(label: str) -> bool:
+    """A label of title words alone ("Prime Minister", "Spokesperson"): it names an office, not a person."""
+    words = label.casefold().replace("the ", "").split()
+    return bool(words) and all(w in TITLE_WORDS for w in words)
 
 
 def _with_repeated_capital_labels(
@@ -204,6 +273,11 @@ def _read_label(view: DocView, start: int, end: int, trusted: bool = False) -> L
     if label.isupper() and _all_place(view, start, start + len(label)):
         return None  # "KUALA LUMPUR: Malaysia has ...": a dateline, not a speaker's turn
     label_start, label_end = start, start + len((m.group("label") or m.group("q")).rstrip())
+    outlet = m.groupdict().get("outlet")
+    if question and outlet:  # "Question (Reuters):": the outlet's question
+        label, question, trusted = outlet.strip(), False, True
+        label_start = m.start("outlet")
+        label_end = label_start + len(label)
     if not (question or answer or trusted) and not _name_like(view, words, start, start + len(label)):
         titled = _titled_name(view, label, start)  # "President of Russia Vladimir Putin: ..."
         if titled is None:

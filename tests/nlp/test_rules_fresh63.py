@@ -195,3 +195,57 @@ def test_given_names_the_tagger_left_out_of_a_persons_entity_belong_to_the_full_
         "Teodoro said Manila had made the decision on its own terms."
     )
     assert speakers_of(quotes)["Manila had made the decision on its own terms"] == "Gilberto Teodoro Jr."
+
+
+def test_a_label_ending_its_line_labels_the_next_and_a_bracketed_outlet_asks(extract):
+    quotes, _ = extract(
+        "Press conference by Secretary General Ana Ruiz\n"
+        "Spokesperson Ben Ode:\n"
+        "Thank you. We will start with Radio Nord.\n"
+        "Question (Radio Nord):\n"
+        "Are you confident all members will meet the target?\n"
+        "Secretary General Ana Ruiz:\n"
+        "I am confident, yes. Every member has sent a plan.\n"
+        "Question (Tele Sud):\n"
+        "And the summit date?\n"
+        "Secretary General Ana Ruiz:\n"
+        "It will be in July."
+    )
+    found = speakers_of(quotes)
+    assert found["I am confident, yes. Every member has sent a plan"] == "Ana Ruiz"
+    assert found["It will be in July"] == "Ana Ruiz"
+    assert found["Are you confident all members will meet the target?"] == "Radio Nord"
+
+
+def test_the_briefer_the_header_names_speaks_the_unlabelled_opening_and_the_bare_answers(extract):
+    quotes, _ = extract(
+        "Spokesperson's Regular Press Briefing\n"
+        "Spokesperson and Deputy Minister for Public Relations Park Ji-won\n"
+        "March 10, 2026\n\n"
+        "Good afternoon, everyone. Let me start today's briefing with two announcements.\n\n"
+        "The foreign minister will visit Washington next week for talks on trade and security.\n\n"
+        "Q: Will the minister meet the secretary of state?\n\n"
+        "A: Yes. The two ministers will meet on Tuesday.\n\n"
+        "Q: And the detained nationals?\n\n"
+        "A: Our embassy is in close contact with the authorities."
+    )
+    found = speakers_of(quotes)
+    assert found["Good afternoon, everyone. Let me start today's briefing with two announcements"] == "Park Ji-won"
+    assert found["The foreign minister will visit Washington next week for talks on trade and security"] == (
+        "Park Ji-won"
+    )
+    assert found["Yes. The two ministers will meet on Tuesday"] == "Park Ji-won"
+    assert found["Will the minister meet the secretary of state?"] is None
+
+
+def test_an_article_that_quotes_a_briefing_keeps_its_own_opening_prose(extract):
+    quotes, _ = extract(
+        "Ruritania says talks will go on\n"
+        "By Ben Ode\n\n"
+        "The Ruritanian foreign ministry held its weekly briefing on Tuesday, its first since the talks stalled.\n\n"
+        "Q: Will the talks resume?\n\n"
+        "A: Yes, next week.\n\n"
+        "Q: Where?\n\n"
+        "A: In Geneva."
+    )
+    assert not any(q.text.startswith("The Ruritanian foreign ministry held") for q in quotes)
