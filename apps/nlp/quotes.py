@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from spacy.tokens import Doc, Token
@@ -88,6 +88,7 @@ def extract_quotes(doc: Doc) -> tuple[list[QuoteSpan], list[SpeakerInfo]]:
     candidates += _labelled_candidates(view)
     candidates += _fragment_candidates(view, candidates)
     candidates += _nominal_candidates(view)
+    candidates = _split_turns(view, candidates)
     accepted = _settle_overlaps(candidates)
     _add_continuations(view, accepted, unattributed)
     return _with_speakers(view, accepted)
@@ -244,6 +245,48 @@ def _fragment_cue(view: DocView, r: QuoteRegion) -> Token | None:
         if tok.pos_ in ("VERB", "AUX") and tok.i < a:
             return None  # another verb first: the fragment belongs to its clause
     return None
+
+
+_SPEAKER_PRONOUNS = frozenset({"i", "we", "you"})
+
+
+def _split_turns(view: DocView, candidates: list[_Candidate]) -> list[_Candidate]:
+    """Turn split rule: a turn that reports someone else ("Spain's defence minister said this week that Madrid
+    would not go beyond 2.1%") is that person's quote there: the sentences holding another source's report leave
+    the turn, which goes on in the pieces around them."""
+    turns = [c for c in candidates if c.frame == "turn" and not c.label.question]
+    if not turns:
+        return candidates
+    reports = [
+        c
+        for c in candidates
+        if c.frame not in ("turn", "headline", "fragment")
+        and c.source is not None
+        and c.source.lower_ not in _SPEAKER_PRONOUNS
+    ]
+    out = [c for c in candidates if c not in turns]
+    for t in turns:
+        cuts = sorted(
+            {_segment_chars(view, r.source.i) for r in reports if t.start <= r.start and r.end <= t.end}
+            | {_segment_chars(view, r.cue.token.i) for r in reports if t.start <= r.start and r.end <= t.end}
+        )
+        if not cuts:
+            out.append(t)
+            continue
+        pos = t.start
+        for a, b in [*cuts, (t.end, t.end)]:
+            piece = view.text[pos : max(pos, min(a, t.end))].rstrip(" \t\n.,;:")
+            if len(piece.split()) >= 2:
+                out.append(replace(t, start=pos, end=pos + len(piece)))
+            pos = max(pos, b)
+            while pos < t.end and view.text[pos] in " \t\n":
+                pos += 1
+    return out
+
+
+def _segment_chars(view: DocView, k: int) -> tuple[int, int]:
+    lo, hi = view.segment(k)
+    return int(view.idx[lo]), view.tok_end(hi - 1)
 
 
 def _settle_overlaps(candidates: list[_Candidate]) -> list[_Candidate]:

@@ -249,3 +249,21 @@ def test_an_article_that_quotes_a_briefing_keeps_its_own_opening_prose(extract):
         "A: In Geneva."
     )
     assert not any(q.text.startswith("The Ruritanian foreign ministry held") for q in quotes)
+
+
+def test_a_turn_that_reports_someone_else_leaves_that_report_to_its_source(extract):
+    quotes, _ = extract(
+        "Ana Ruiz: Good afternoon. I have one announcement today.\n\n"
+        "Question (Radio Nord): Thank you. Are all members on track? Borduria's defence minister said this week "
+        "that Borduria would not go beyond two per cent this year.\n\n"
+        "Ana Ruiz: I am confident. Borduria's foreign minister told me on Monday that the plan "
+        "would be ready in June. I have no doubt about that.\n\n"
+        "Question (Tele Sud): And the summit?\n\n"
+        "Ana Ruiz: It will be in July."
+    )
+    found = speakers_of(quotes)
+    assert found["Borduria would not go beyond two per cent this year"] == "Borduria's defence minister"
+    assert found["Thank you. Are all members on track?"] == "Radio Nord"
+    assert found["the plan would be ready in June"] == "Borduria's foreign minister"
+    assert found["I am confident"] == "Ana Ruiz"
+    assert found["I have no doubt about that"] == "Ana Ruiz"
