@@ -51,7 +51,7 @@ _MIN_TURNS = 3
 # parliamentary record turns: "1. Ana Ruiz (Northfield) (Lab): ..." (the member, then constituency and party in
 # brackets) and "The Minister of State, Home Office (Tom Reyes): ..." (an office, then the holder in brackets)
 _MEMBER_LABEL_RE = re.compile(
-    r"(?:\d{1,3}\.[ \t]+)?(?P<label>[A-Z][^:\n,()\d]{0,40}?)(?:[ \t]+\([^()\n:]{1,60}\)){1,2}:[ \t]+(?P<text>\S)"
+    r"(?:\d{1,3}\.[ \t]+)?(?P<label>[A-Z][^:\n,()\d]{0,40}?)(?:[ \t]+\([^()\n:]{1,200}\)){1,2}:[ \t]+(?P<text>\S)"
 )
 _OFFICE_LABEL_RE = re.compile(
     r"(?:\d{1,3}\.[ \t]+)?[A-Z][^:\n()]{2,120}?[ \t]+\((?P<label>[A-Z][^:\n,()\d]{2,40}?)\):[ \t]+(?P<text>\S)"
@@ -339,7 +339,7 @@ def _parliamentary_label(view: DocView, start: int, end: int) -> LabelledParagra
     """Parliamentary record rule: a member's turn labelled with the name and then constituency and party in
     brackets, or with an office and then the holder's name in brackets; the label is the name alone, so that the
     member's later turns under the bare name count as the same label."""
-    if view.text.find("):", start, min(end, start + 200)) < 0:
+    if view.text.find("):", start, min(end, start + 300)) < 0:
         return None  # no bracket closing a label: most paragraphs
     for pattern in (_MEMBER_LABEL_RE, _OFFICE_LABEL_RE):
         m = pattern.match(view.text, start, end)
@@ -355,7 +355,7 @@ def _parliamentary_label(view: DocView, start: int, end: int) -> LabelledParagra
 
 
 _MEMBER_LINE_RE = re.compile(
-    r"(?:\d{1,3}\.[ \t]+)?(?P<label>[A-Z][^:\n,()\d]{0,40}?)(?:[ \t]+\([^()\n:]{1,60}\)){1,2}[ \t]*"
+    r"(?:\d{1,3}\.[ \t]+)?(?P<label>[A-Z][^:\n,()\d]{0,40}?)(?:[ \t]+\([^()\n:]{1,200}\)){1,2}[ \t]*"
 )
 _OFFICE_LINE_RE = re.compile(
     r"(?:\d{1,3}\.[ \t]+)?(?:The )?[A-Z][^:\n()]{2,120}?[ \t]+\((?P<label>[A-Z][^:\n,()\d]{2,40}?)\)[ \t]*"

@@ -267,3 +267,18 @@ def test_a_turn_that_reports_someone_else_leaves_that_report_to_its_source(extra
     assert found["the plan would be ready in June"] == "Borduria's foreign minister"
     assert found["I am confident"] == "Ana Ruiz"
     assert found["I have no doubt about that"] == "Ana Ruiz"
+
+
+def test_a_members_office_in_brackets_may_be_long(extract):
+    quotes, _ = extract(
+        "ORAL QUESTIONS\n\n"
+        "Hon. Anna Rossi (Northfield, CPC): Mr. Speaker, when will the government get a deal on steel?\n\n"
+        "Hon. Paul Marchand (President of the King's Privy Council for Canada and Minister responsible for "
+        "Canada-U.S. Trade, Intergovernmental Affairs and One Canadian Economy, Lib.): Mr. Speaker, we will not "
+        "sign a bad deal.\n\n"
+        "Hon. Anna Rossi: Mr. Speaker, that is not an answer.\n\n"
+        "Hon. Paul Marchand: Mr. Speaker, it is the answer."
+    )
+    found = speakers_of(quotes)
+    assert found["Mr. Speaker, we will not sign a bad deal"] == "Paul Marchand"
+    assert found["Mr. Speaker, it is the answer"] == "Paul Marchand"
