@@ -264,7 +264,8 @@ def _split_turns(view: DocView, candidates: list[_Candidate]) -> list[_Candidate
         and c.source is not None
         and c.source.lower_ not in _SPEAKER_PRONOUNS
     ]
-    out = [c for c in candidates if c not in turns]
+    split = {id(t) for t in turns}
+    out = [c for c in candidates if id(c) not in split]
     for t in turns:
         cuts = sorted(
             {_segment_chars(view, r.source.i) for r in reports if t.start <= r.start and r.end <= t.end}
