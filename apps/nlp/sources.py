@@ -1397,7 +1397,24 @@ def describe_appositive_name(
         a_right = max(a_right, mention_span(view, named, lo, hi)[1])  # ", Rear Admiral Jay Tarriela,": the title's name
     surface = strip_possessive(view.span_text(a_left, a_right))
     name, _ = speaker_name_parts(surface)  # "..., presidential aide Vladimir Medinsky, told": the title is no name
+    if (not name or name == surface) and surface.split()[0].casefold() in TITLE_WORDS:
+        name = _name_ending_title(view, a_left, a_right) or name
     return Source(left, right, "person", name=name or surface, role=bare)
+
+
+def _name_ending_title(view: DocView, left: int, right: int) -> str | None:
+    """The name that ends a title phrase the name reader could not split ("Deputy Prime Minister for European
+    Integration Victor Ciobanu"): from the last known given name, or the start of the PERSON entity at its end, to
+    the end; None when neither is there."""
+    doc = view.doc
+    for k in range(max(left + 1, right - 3), right - 1):
+        if is_given_name(doc[k].text) and all(t.text[:1].isupper() and t.pos_ == "PROPN" for t in doc[k:right]):
+            return view.span_text(k, right)
+    if doc[right - 1].ent_type_ in PERSON_LABELS:
+        start = _person_start(doc, entity_start(doc, right - 1, left))
+        if start > left:
+            return view.span_text(start, right)
+    return None
 
 
 def _name_after_remit(view: DocView, subj: Token, left: int, right: int, bare: str) -> Source | None:

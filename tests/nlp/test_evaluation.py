@@ -184,7 +184,7 @@ SETS = {
     "fresh65": (169, (0.878, 0.855, 0.89)),  # its writer counts no question; issue 9 counts them
     "fresh66": (209, (0.976, 0.938, 0.902)),  # not tuned on
     "fresh67": (245, (0.928, 0.905, 0.822)),
-    # written blind in session 11, first run on 4a1cbea (data/FIGURES.md), not tuned on
+    # written blind in session 11, first run on 4a1cbea (data/FIGURES.md); fresh70 then prompted one rule
     "fresh68": (182, (0.967, 0.94, 0.926)),
     "fresh69": (215, (0.974, 0.942, 0.919)),
     "fresh70": (181, (0.978, 0.955, 0.897)),

@@ -282,3 +282,19 @@ def test_a_members_office_in_brackets_may_be_long(extract):
     found = speakers_of(quotes)
     assert found["Mr. Speaker, we will not sign a bad deal"] == "Paul Marchand"
     assert found["Mr. Speaker, it is the answer"] == "Paul Marchand"
+
+
+def test_a_title_in_apposition_that_the_name_reader_cannot_split_leaves_the_name(extract):
+    quotes, speakers = extract(
+        "Ruritania's chief negotiator, Deputy Prime Minister for European Integration Victor Ciobanu, said the "
+        "opening was the result of years of difficult reforms."
+    )
+    assert speakers_of(quotes)["the opening was the result of years of difficult reforms"] == "Victor Ciobanu"
+
+
+def test_members_of_parliament_are_a_description_not_a_corpus_speaker():
+    from apps.nlp.names import is_corpus_speaker
+
+    assert not is_corpus_speaker("MPs", "person")
+    assert not is_corpus_speaker("Some MPs", "person")
+    assert is_corpus_speaker("Victor Ciobanu", "person")
