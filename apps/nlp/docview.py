@@ -72,6 +72,26 @@ def coordinated_title_start(doc: Doc, left: int, lo: int) -> int:
     return k
 
 
+def entity_start(doc, k: int, lo: int = 0) -> int:
+    """The first token of the entity token ``k`` is inside, not before ``lo`` (``k`` itself outside any)."""
+    while k > lo and doc[k].ent_iob_ == "I":
+        k -= 1
+    return k
+
+
+def entity_end(doc, k: int) -> int:
+    """The token after the last one of the entity token ``k`` is inside."""
+    k += 1
+    while k < len(doc) and doc[k].ent_iob_ == "I":
+        k += 1
+    return k
+
+
+def entity_goes_on(doc, k: int) -> bool:
+    """Whether the entity of token ``k`` goes on past it."""
+    return k + 1 < len(doc) and doc[k + 1].ent_iob_ == "I"
+
+
 _ATTRS = [IDX, SENT_START, ORTH, IS_TITLE, IS_UPPER, SPACY, POS, LEMMA, LOWER, ENT_TYPE, ENT_IOB, DEP, HEAD]
 _ATTRS += [IS_PUNCT, IS_SPACE, LENGTH, IS_ALPHA]
 

@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from .docview import DocView
+from .docview import DocView, entity_start
 from .names import HONORIFICS, NAME_PARTICLES, TITLE_WORDS, is_honorific, speaker_name_parts
 
 # a translation note may follow the label: "Mohamed bin Zayed Al Nahyan (retranslated): ..."
@@ -119,37 +119,35 @@ def _with_briefer(view: DocView, turns: list[LabelledParagraph]) -> list[Labelle
     opening = []
     for k in range(view.para_of(h_end) + 1, first):
         s, e = view.paras[k]
-        text = view.text[s:e].rstrip()
-        if not text or text[-1] not in ".?!" or _QUOTE_MARKS & set(text):
+        end = _sentence_end(view, s, e)
+        if end is None or _QUOTE_MARKS & set(view.text[s:e]):
             continue  # a heading ("On Ukraine") or a quotation: not the remarks
         toks = view.doc[view.char_to_token(s) : view.char_to_token(e)]
         if not opening and not any(t.lower_ in _SPOKEN_WORDS for t in toks):
             return out  # the page's prose, not remarks
-        end = s + len(text) - (1 if text[-1] == "." else 0)
         opening.append(LabelledParagraph(h_start, h_end, s, end, view.text[h_start:h_end], "turn"))
     return opening + out
-
-
-_HEADER_WORDS = 30
 
 
 def _header_person(view: DocView, turns: list[LabelledParagraph]) -> tuple[int, int] | None:
     """The one person the transcript's header lines name (the lines before the first paragraph of sentences), as
     characters: "Remarks by President António Costa ...", "Spokesperson ... Yoo Seung-hyun"."""
-    first = view.para_of(turns[0].label_start)
-    people = set()
-    where = None
-    for k in range(min(first, 6)):
+    header_end = 0  # characters
+    for k in range(min(view.para_of(turns[0].label_start), 6)):
         s, e = view.paras[k]
         line = view.text[s:e].rstrip()
         if line and line[-1] in ".?!" and len(line.split()) > 8:
             break  # the remarks begin
-        for start, end, label in view.entities():
-            text = view.span_text(start, end)
-            if label == "PERSON" and s <= view.idx[start] < e and len(text.split()) >= 2 and "\n" not in text:
-                people.add(view.span_text(start, end).casefold())
-                where = where or (int(view.idx[start]), int(view.idx[start]) + len(view.span_text(start, end)))
-    return where if len(people) == 1 else None
+        header_end = e
+    people: dict[str, tuple[int, int]] = {}
+    for start, end, label in view.entities():
+        char = int(view.idx[start])
+        if char >= header_end:
+            break
+        text = view.span_text(start, end)
+        if label == "PERSON" and len(text.split()) >= 2 and "\n" not in text:
+            people.setdefault(text.casefold(), (char, char + len(text)))
+    return next(iter(people.values())) if len(people) == 1 else None
 
 
 def _bare_title(label: str) -> bool:
@@ -227,12 +225,12 @@ def _with_continued_turns(view: DocView, turns: list[LabelledParagraph]) -> list
             continue
         if current is None or k in labels:
             continue
-        text = view.text[s:e].rstrip()
-        if not text or text[-1] not in ".?!" or _QUOTE_MARKS & set(text):
+        end = _sentence_end(view, s, e)
+        if end is None or _QUOTE_MARKS & set(view.text[s:e]):
             current, pending = None, []
             continue
         toks = view.doc[view.char_to_token(s) : view.char_to_token(e)]
-        part = replace(current, start=s, end=len(text) + s - (1 if text[-1] == "." else 0))
+        part = replace(current, start=s, end=end)
         if any(t.lower_ in _SPOKEN_WORDS for t in toks) and not pending:
             out.append(part)
         elif len(toks) >= _MIN_ANNOUNCEMENT_TOKENS:
@@ -264,7 +262,8 @@ def _read_label(view: DocView, start: int, end: int, trusted: bool = False) -> L
         reporter = _reporter_after_outlet(view, m)
         if reporter is not None:  # "NHK, Sakamoto: ...": the outlet, then the reporter who asks
             return reporter
-    label = (m.group("label") or m.group("q")).strip()
+    raw = m.group("label") or m.group("q")
+    label = raw.strip()
     words = label.split()
     low = label.casefold()
     question, answer = low in _QUESTION_LABELS, low in _ANSWER_LABELS
@@ -272,7 +271,7 @@ def _read_label(view: DocView, start: int, end: int, trusted: bool = False) -> L
         return None
     if label.isupper() and _all_place(view, start, start + len(label)):
         return None  # "KUALA LUMPUR: Malaysia has ...": a dateline, not a speaker's turn
-    label_start, label_end = start, start + len((m.group("label") or m.group("q")).rstrip())
+    label_start, label_end = start, start + len(raw.rstrip())
     outlet = m.groupdict().get("outlet")
     if question and outlet:  # "Question (Reuters):": the outlet's question
         label, question, trusted = outlet.strip(), False, True
@@ -285,10 +284,24 @@ def _read_label(view: DocView, start: int, end: int, trusted: bool = False) -> L
         if speaker_name_parts(label)[0] != titled:  # a title the name reader cannot split: the label is the name
             label_start = label_end - len(titled)
         label = titled
-    content_end = end
-    while content_end > m.start("text") and view.text[content_end - 1] in " \t.,;:":
-        content_end -= 1
+    content_end = _content_end(view, m.start("text"), end)
     return LabelledParagraph(label_start, label_end, m.start("text"), content_end, label, "", question, answer)
+
+
+def _content_end(view: DocView, start: int, end: int) -> int:
+    """The end of a labelled turn's words ``[start, end)`` without the spaces and closing punctuation after them."""
+    while end > start and view.text[end - 1] in " \t.,;:":
+        end -= 1
+    return end
+
+
+def _sentence_end(view: DocView, start: int, end: int) -> int | None:
+    """The end of a paragraph's words without the spaces and a final full stop after them; None when the paragraph
+    does not end a sentence (a heading, a label line)."""
+    text = view.text[start:end].rstrip()
+    if not text or text[-1] not in ".?!":
+        return None
+    return start + len(text) - (1 if text[-1] == "." else 0)
 
 
 def _reporter_after_outlet(view: DocView, m: re.Match) -> LabelledParagraph | None:
@@ -302,9 +315,7 @@ def _reporter_after_outlet(view: DocView, m: re.Match) -> LabelledParagraph | No
     if not 1 <= len(words) <= 3 or any(w.casefold() in TITLE_WORDS or not w[:1].isupper() for w in words):
         return None
     end = m.start("role") + len(m.group("role").rstrip())
-    text_end = m.endpos
-    while text_end > m.start("text") and view.text[text_end - 1] in " \t.,;:":
-        text_end -= 1
+    text_end = _content_end(view, m.start("text"), m.endpos)
     return LabelledParagraph(m.start("role"), end, m.start("text"), text_end, m.group("role").strip(), "")
 
 
@@ -320,9 +331,7 @@ def _titled_name(view: DocView, label: str, start: int) -> str | None:
         person = [t for t in toks if t.ent_type_ == "PERSON"]
         if not person or person[-1].i != toks[-1].i or person[0].i == toks[0].i:
             return None
-        first = person[-1]
-        while first.i > toks[0].i and view.doc[first.i - 1].ent_type_ == "PERSON" and first.ent_iob_ != "B":
-            first = view.doc[first.i - 1]
+        first = view.doc[entity_start(view.doc, person[-1].i, toks[0].i)]
         name = label[first.idx - start :]
     name_start = start + len(label) - len(name)
     return name if _name_like(view, name.split(), name_start, name_start + len(name)) else None
@@ -346,9 +355,7 @@ def _parliamentary_label(view: DocView, start: int, end: int) -> LabelledParagra
         if m is None or not _member_label(view, m, office=pattern is _OFFICE_LABEL_RE):
             continue
         label = m.group("label").strip()
-        content_end = end
-        while content_end > m.start("text") and view.text[content_end - 1] in " \t.,;:":
-            content_end -= 1
+        content_end = _content_end(view, m.start("text"), end)
         label_start = m.start("label")
         return LabelledParagraph(label_start, label_start + len(label), m.start("text"), content_end, label, "")
     return None
@@ -387,10 +394,9 @@ def _with_label_lines(view: DocView, read: list) -> list:
             label = _label_on_line(view, s, line_end, named if bare else None)
             if label is None:
                 continue
-            text = view.text[next_start:next_end].rstrip()
-            if not text or text[-1] not in ".?!":
+            content_end = _sentence_end(view, next_start, next_end)
+            if content_end is None:
                 continue
-            content_end = next_start + len(text) - (1 if text[-1] == "." else 0)
             turn = LabelledParagraph(
                 label[0], label[1], next_start, content_end, view.text[label[0] : label[1]], "", own_line=True
             )
