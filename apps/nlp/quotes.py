@@ -267,10 +267,8 @@ def _split_turns(view: DocView, candidates: list[_Candidate]) -> list[_Candidate
     split = {id(t) for t in turns}
     out = [c for c in candidates if id(c) not in split]
     for t in turns:
-        cuts = sorted(
-            {_segment_chars(view, r.source.i) for r in reports if t.start <= r.start and r.end <= t.end}
-            | {_segment_chars(view, r.cue.token.i) for r in reports if t.start <= r.start and r.end <= t.end}
-        )
+        inside = [r for r in reports if t.start <= r.start and r.end <= t.end]
+        cuts = sorted({_segment_chars(view, k) for r in inside for k in (r.source.i, r.cue.token.i)})
         if not cuts:
             out.append(t)
             continue

@@ -17,7 +17,17 @@ import numpy as np
 from spacy.tokens import Token
 
 from .cues import FRAGMENT_CUES, SPEECH, STRONG
-from .docview import DocView, among, any_of, coordinated_title_start, id_set, ids
+from .docview import (
+    DocView,
+    among,
+    any_of,
+    coordinated_title_start,
+    entity_end,
+    entity_goes_on,
+    entity_start,
+    id_set,
+    ids,
+)
 from .names import (
     CAPITAL_HONORIFICS,
     COMPOUND_TITLES,
@@ -130,26 +140,6 @@ class Source:
     penalty: float = 0.0  # confidence lost to a shaky reading
     style: str = ""  # "His Majesty said": the style ("Majesty") of the person the text introduced with it
     joint: bool = False  # "China and Pakistan said", "the two sides said": several parties speaking as one
-
-
-def entity_start(doc, k: int, lo: int = 0) -> int:
-    """The first token of the entity token ``k`` is inside, not before ``lo`` (``k`` itself outside any)."""
-    while k > lo and doc[k].ent_iob_ == "I":
-        k -= 1
-    return k
-
-
-def entity_end(doc, k: int) -> int:
-    """The token after the last one of the entity token ``k`` is inside."""
-    k += 1
-    while k < len(doc) and doc[k].ent_iob_ == "I":
-        k += 1
-    return k
-
-
-def entity_goes_on(doc, k: int) -> bool:
-    """Whether the entity of token ``k`` goes on past it."""
-    return k + 1 < len(doc) and doc[k + 1].ent_iob_ == "I"
 
 
 # ---- the subject of a cue ----------------------------------------------------------------------------
@@ -1753,6 +1743,11 @@ def _named_after(name: str, body: str) -> bool:
     return len(words) >= 2 and " ".join(words[:-1]) == name and words[-1].casefold() in ORG_NOUNS
 
 
+def _states_nationality(words) -> bool:
+    """Whether a title's words name a country or a nationality ("Romanian", "Spain's"): it says whose official."""
+    return any(w in COUNTRY_OF or fold(w.rstrip("'s’")) in COUNTRIES for w in words)
+
+
 def _person_start(doc, start: int) -> int:
     """Where a PERSON entity's name starts: before given names NER left out ("Secretary Gilberto Teodoro Jr.",
     "Bilal Mahmood Chaudhry") or an abbreviated one the sentence split after ("Ma. Theresa Lazaro")."""
@@ -2617,21 +2612,18 @@ class SpeakerResolver:
                 break
             name = self.registry.name_of(mid)
             words = _role_words(self._roles_of(mid))
-            if any(w in COUNTRY_OF or fold(w.rstrip("'s’")) in COUNTRIES for w in words):
+            if _states_nationality(words):
                 continue  # a title that names a country or nationality says whose official this is
             if _role_fits(rest, words):
                 fits.setdefault(name, mid)
         # "Chancellor Friedrich Merz repeated his opposition ... , the German chancellor said": a titled person
         # named a few paragraphs before, not yet quoted, counts as such a source too
-        view, titled = self.view, None
-        for tok, name, role, surface in reversed(view.titled_persons()):
-            pos = int(view.idx[tok])
-            if pos >= char or self._in_content(pos) or any(same_speaker(name, n) for n in fits):
+        titled = None
+        for pos, name, role, surface in self._titled_before(char):
+            if any(same_speaker(name, n) for n in fits):
                 continue
-            if view.para_of(char) - view.para_of(pos) > _TITLED_WINDOW:
-                break
             words = _role_words([role])
-            if any(w in COUNTRY_OF or fold(w.rstrip("'s’")) in COUNTRIES for w in words):
+            if _states_nationality(words):
                 continue
             if _role_fits(rest, words):
                 fits.setdefault(name, -1)
@@ -2857,17 +2849,23 @@ class SpeakerResolver:
     def _described_titled(self, wanted: list[str], char: int) -> int | None:
         """'The top diplomat said' after 'Foreign Minister Ana Ruiz held talks': a titled person named a few
         paragraphs before, not yet quoted, whose title fits the description."""
+        for pos, name, role, surface in self._titled_before(char):
+            if _role_fits(wanted, _role_words([role])):
+                mention = SpeakerMention(surface=surface, name=name, role=role, kind="person", position=pos)
+                return self.registry.add(mention)
+        return None
+
+    def _titled_before(self, char: int):
+        """``(position, name, role, surface)`` of the titled persons named before ``char`` outside quotations and
+        within ``_TITLED_WINDOW`` paragraphs of it, latest first."""
         view = self.view
         for tok, name, role, surface in reversed(view.titled_persons()):
             pos = int(view.idx[tok])
             if pos >= char or self._in_content(pos):
                 continue
             if view.para_of(char) - view.para_of(pos) > _TITLED_WINDOW:
-                return None
-            if _role_fits(wanted, _role_words([role])):
-                mention = SpeakerMention(surface=surface, name=name, role=role, kind="person", position=pos)
-                return self.registry.add(mention)
-        return None
+                return
+            yield pos, name, role, surface
 
     def _headline(self, p: int) -> bool:
         """Whether paragraph ``p`` reads as a headline: a line of at most 25 words that does not end a sentence."""
