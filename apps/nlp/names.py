@@ -191,7 +191,8 @@ def speaker_name_parts(surface: str) -> tuple[str, str]:
             last_title = len(tokens) - len(rest) - 1
         if (
             rest
-            and _is_capitalised(rest[0])
+            # "President von der Leyen": a family name may open with its particles
+            and (_is_capitalised(rest[0]) or (rest[0].casefold() in NAME_PARTICLES and _is_capitalised(rest[-1])))
             and all(_is_name_part(t) for t in rest)
             and not _is_generic(_clean_token(t).casefold() for t in rest)
             # "Israel's Prime Minister's Office": a body named after a title is not a titled person

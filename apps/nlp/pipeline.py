@@ -41,6 +41,8 @@ def get_nlp(model: str | None = None) -> Language:
     nlp = spacy.load(name)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe(_register_line_breaks(), before="parser")
+    if "ner" in nlp.pipe_names:
+        nlp.add_pipe(_register_name_particles(), after="ner")
     nlp.max_length = max(nlp.max_length, 5_000_000)
     return nlp
 
@@ -64,6 +66,64 @@ def _register_line_breaks() -> str:
             return doc
 
     return name
+
+
+def _register_name_particles() -> str:
+    """A component after the entity recogniser that keeps a family name with particles inside its PERSON entity
+    (``join_name_particles``)."""
+    from spacy.language import Language
+
+    name = "readout_name_particles"
+    if not Language.has_factory(name):
+        Language.component(name, func=join_name_particles)
+    return name
+
+
+def join_name_particles(doc: Doc) -> Doc:
+    """The small English model ends a person's name at its particles and takes the capitalised word after them
+    for a place or a body ("Ursula von der" PERSON, "Leyen" GPE; "Von der Leyen" ORG): a PERSON entity followed
+    by lower-case particles and one capitalised word that no entity or a one-word entity holds takes them in, and
+    an entity that is exactly "Von der X" / "Van den X" becomes a PERSON. Nothing else changes."""
+    from spacy.tokens import Span
+
+    from .names import NAME_PARTICLES  # lower-case particles inside names ("von der", "bin"): world.json
+
+    ents, changed = list(doc.ents), False
+    n = len(doc)
+    for k, ent in enumerate(ents):
+        if ent is None:  # taken into the name before it
+            continue
+        if ent.label_ == "PERSON":
+            j = ent.end
+            while j < n and doc[j].lower_ in NAME_PARTICLES and doc[j].text.islower():
+                j += 1
+            # the entity may hold the particles already ("Ursula von der"); at least one must come before the word
+            if not (j < n and (j > ent.end or doc[ent.end - 1].lower_ in NAME_PARTICLES)):
+                continue
+            word = doc[j]
+            if not (word.is_alpha and word.is_title):
+                continue
+            nxt = ents[k + 1] if k + 1 < len(ents) else None
+            if nxt is not None and nxt.start < j:
+                continue  # a particle belongs to another entity
+            if nxt is not None and nxt.start == j:
+                if len(nxt) != 1:
+                    continue
+                ents[k + 1] = None
+            ents[k] = Span(doc, ent.start, j + 1, label="PERSON")
+            changed = True
+        elif (
+            len(ent) == 3
+            and ent[0].lower_ in ("von", "van")
+            and ent[1].lower_ in ("der", "den")
+            and ent[1].text.islower()
+            and ent[2].is_title
+        ):
+            ents[k] = Span(doc, ent.start, ent.end, label="PERSON")
+            changed = True
+    if changed:
+        doc.ents = [e for e in ents if e is not None]
+    return doc
 
 
 def doc_entities(doc: Doc) -> list[EntitySpan]:

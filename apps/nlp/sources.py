@@ -2217,17 +2217,18 @@ class SpeakerResolver:
             # "Libya's representative said" is the delegate meetings coverage calls "the representative of Libya"
             the = "the " if written[:4].casefold() == "the " and " " in delegate["owner"] else ""
             name = f"representative of {the}{delegate['owner']}"
-        if src.kind == "person" and " " not in name:
+        kind = src.kind or "person"
+        if kind == "person" and " " not in name:
             name = self._whole_entity(name, src) or name  # "Foreign Minister U Than Swe", "Than" parsed as "than"
-        if src.kind == "person" and " " not in name and name[:1].isupper():
+        if " " not in name and name[:1].isupper() and (kind == "person" or self._family_name_as_body(name, src)):
             fuller = self._named_before(name, src.start)
             if fuller is not None:  # "Lin said" after "Minister Lin Chia-lung met ...": that Lin, not a later one
-                name = fuller
+                name, kind = fuller, "person"
         mention = SpeakerMention(
             surface=surface,
             name=name,
             role=src.role,
-            kind=src.kind or "person",
+            kind=kind,
             position=position,
             extra_aliases=src.extra_aliases,
         )
@@ -2236,6 +2237,12 @@ class SpeakerResolver:
         if gender is not None and mention.kind == "person":
             self._gender.setdefault(self._gender_key(mid), gender)
         return mid
+
+    @staticmethod
+    def _family_name_as_body(word: str, src: Source) -> bool:
+        """A one-word source the tagger took for a body or a nationality that may be a family name ("Albanese said"
+        tagged NORP, "Quote from Hnatiuk:" tagged ORG): not an acronym, not a country."""
+        return src.kind == "organisation" and not word.isupper() and fold(word) not in COUNTRIES
 
     def _whole_entity(self, word: str, src: Source) -> str:
         """The PERSON entity of two words or more that a one-word name was cut from, at or right after the

@@ -56,6 +56,10 @@ _MEMBER_LABEL_RE = re.compile(
 _OFFICE_LABEL_RE = re.compile(
     r"(?:\d{1,3}\.[ \t]+)?[A-Z][^:\n()]{2,120}?[ \t]+\((?P<label>[A-Z][^:\n,()\d]{2,40}?)\):[ \t]+(?P<text>\S)"
 )
+# a quotation introduced by its source and a colon, in the house style of some outlets: 'Quote from Ana Ruiz: "..."'
+_QUOTE_FROM_RE = re.compile(
+    r"Quote (?:from|by) (?P<label>[A-Z][^:\n\d]{0,80}?|the [A-Z][^:\n\d]{0,80}?):[ \t]+(?=[\"“«‘'])"
+)
 _REPORTER_RE = re.compile(r"(?P<name>[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,3}), [A-Z][\w&'’ .-]{0,40}?\.[ \t]+(?=\S)")
 
 
@@ -95,7 +99,24 @@ def labelled_paragraphs(view: DocView) -> list[LabelledParagraph]:
     turns = transcript_turns(found, view)
     if turns:
         return _with_briefer(view, turns)
-    return [p for p in found if _is_headline(view, p)]
+    return [p for p in found if _is_headline(view, p)] + _quotes_from(view)
+
+
+def _quotes_from(view: DocView) -> list[LabelledParagraph]:
+    """'Quote from Ana Ruiz: "We are ready."' (the layout of some outlets, after a "Source:" line): the quotation
+    is a direct quote of the source the label names."""
+    out = []
+    for s, e in view.paras:
+        m = _QUOTE_FROM_RE.match(view.text, s, e)
+        if m is None:
+            continue
+        region = next((r for r in view.regions if r.open == m.end()), None)
+        if region is None:
+            continue
+        end = _content_end(view, region.inner_start, region.inner_end)
+        if end > region.inner_start:
+            out.append(LabelledParagraph(m.start("label"), m.end("label"), region.inner_start, end, m["label"], "turn"))
+    return out
 
 
 def _with_briefer(view: DocView, turns: list[LabelledParagraph]) -> list[LabelledParagraph]:

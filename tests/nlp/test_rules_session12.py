@@ -1,0 +1,50 @@
+"""Rules added in session 12 (issue 9), on crafted sentences (names and wording made up, or public figures in
+made-up sentences, none taken from an evaluation text)."""
+
+from __future__ import annotations
+
+from tests.nlp.helpers import speakers_of
+
+
+def test_a_family_name_after_particles_stays_inside_the_persons_entity(nlp):
+    doc = nlp("Commission President Ursula von der Leyen arrived in Vilnius. Ms von der Leyen met the mayor.")
+    people = [e.text for e in doc.ents if e.label_ == "PERSON"]
+    assert "Ursula von der Leyen" in people and "Ms von der Leyen" in people
+    assert not [e for e in doc.ents if e.text == "Leyen"]
+
+
+def test_particles_join_nothing_that_is_not_a_name(nlp):
+    doc = nlp("Maria Costa de Lisboa")  # whatever the tagger makes of it, no entity overlaps another
+    spans = sorted((e.start, e.end) for e in doc.ents)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+    doc = nlp("The ministers met in The Hague on Monday and the talks went on.")
+    assert [e.label_ for e in doc.ents if e.text == "The Hague"] in ([], ["GPE"])
+
+
+def test_she_after_a_name_with_particles_is_that_person(extract):
+    quotes, _ = extract(
+        'Ms von der Leyen praised the host as "a partner that delivers". "We came to listen and we will come '
+        'back to act," she said.\n\nThe talks resumed on Friday.'
+    )
+    assert speakers_of(quotes)["We came to listen and we will come back to act"] == "von der Leyen"
+
+
+def test_an_irish_head_of_governments_title_is_not_part_of_his_name(extract):
+    quotes, speakers = extract('"We will be an honest broker," Taoiseach Micheál Martin said on Friday.')
+    assert speakers_of(quotes)["We will be an honest broker"] == "Micheál Martin"
+    assert [s.role for s in speakers if s.name == "Micheál Martin"] == ["Taoiseach"]
+
+
+def test_a_quote_from_label_gives_the_quotation_to_the_source_it_names(extract):
+    quotes, _ = extract(
+        "Kyiv and Moscow swapped 90 prisoners each on Friday.\n\n"
+        "Source: Defence Minister Oksana Hnatiuk on Telegram\n\n"
+        "Details: Defence Minister Oksana Hnatiuk said the swap had taken weeks to prepare.\n\n"
+        'Quote from Hnatiuk: "Ninety of our defenders are home. We will bring back every one of them."\n\n'
+        'Quote from the Coordination Headquarters: "The next exchange is already being prepared."'
+    )
+    got = speakers_of(quotes)
+    assert got["Ninety of our defenders are home. We will bring back every one of them"] == "Oksana Hnatiuk"
+    assert got["The next exchange is already being prepared"] == "Coordination Headquarters"
+    direct = {q.text: q.kind for q in quotes}
+    assert direct["Ninety of our defenders are home. We will bring back every one of them"] == "direct"
