@@ -136,6 +136,24 @@ def _reads_as_name(tokens: list[str]) -> bool:
     )
 
 
+def _given_name_after_complement(rest: list[str]) -> int | None:
+    """In a title's complement and the name after it (``rest`` opens with "of", "for" or "to"), where the name
+    starts: the first known given name after at least one capitalised complement word that is no country and is
+    followed by capitalised name words only ("to the United Nations | Vasily Nebenzia"); None when there is none."""
+    k = 1
+    while k < len(rest) and rest[k].casefold() in ("the", "and"):
+        k += 1
+    for g in range(k + 1, len(rest) - 1):
+        word = rest[g]
+        if not _is_capitalised(rest[g - 1]) and rest[g - 1].casefold() not in NAME_PARTICLES:
+            continue  # "for Asia and the Pacific": the complement goes on
+        in_country = any(fold(" ".join(rest[a : a + 2])) in COUNTRIES for a in (g - 1, g))  # "Saudi Arabia"
+        if _is_capitalised(word) and is_given_name(word) and fold(word) not in COUNTRIES and not in_country:
+            if all(_is_name_part(t) for t in rest[g + 1 :]) and _reads_as_name(rest[g:]):
+                return g
+    return None
+
+
 _TITLE_NUMBERS = frozenset("II III IV".split())
 
 
@@ -185,6 +203,13 @@ def speaker_name_parts(surface: str) -> tuple[str, str]:
                 break
             rest = rest[j:]
             last_title = len(tokens) - len(rest) - 1
+        if len(rest) >= 4 and rest[0].casefold() in ("of", "for", "to"):
+            # "Permanent Representative to the United Nations Vasily Nebenzia", "Minister for the Environment Ana
+            # Ruiz": a complement no word list covers ends where a known given name opens the name
+            g = _given_name_after_complement(rest)
+            if g is not None:
+                rest = rest[g:]
+                last_title = len(tokens) - len(rest) - 1
         # "Secretary of the National Security and Defense Council Rustem Umerov": the body's last word is the role's
         if len(rest) >= 3 and rest[0].casefold() in ORG_NOUNS and _reads_as_name(rest[1:]):
             rest = rest[1:]

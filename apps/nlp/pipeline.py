@@ -69,7 +69,7 @@ def _register_line_breaks() -> str:
 
 
 def _register_name_particles() -> str:
-    """A component after the entity recogniser that keeps a family name with particles inside its PERSON entity
+    """A component after the entity recogniser that keeps a family name inside its PERSON entity
     (``join_name_particles``)."""
     from spacy.language import Language
 
@@ -80,8 +80,9 @@ def _register_name_particles() -> str:
 
 
 def join_name_particles(doc: Doc) -> Doc:
-    """The small English model ends a person's name at its particles and takes the capitalised word after them
-    for a place or a body ("Ursula von der" PERSON, "Leyen" GPE; "Von der Leyen" ORG): a PERSON entity followed
+    """The small English model sometimes ends a person's name before the family name ("Seyed Abbas" PERSON,
+    "Araghchi" no entity: ``_family_name_left_out``), and ends it at its particles and takes the capitalised word
+    after them for a place or a body ("Ursula von der" PERSON, "Leyen" GPE; "Von der Leyen" ORG): a PERSON entity followed
     by lower-case particles and one capitalised word that no entity or a one-word entity holds takes them in, and
     an entity that is exactly "Von der X" / "Van den X" becomes a PERSON. Nothing else changes."""
     from spacy.tokens import Span
@@ -93,6 +94,9 @@ def join_name_particles(doc: Doc) -> Doc:
     for k, ent in enumerate(ents):
         if ent is None:  # taken into the name before it
             continue
+        if ent.label_ == "PERSON" and _family_name_left_out(doc, ent):
+            ents[k] = ent = Span(doc, ent.start, ent.end + 1, label="PERSON")
+            changed = True
         if ent.label_ == "PERSON":
             j = ent.end
             while j < n and doc[j].lower_ in NAME_PARTICLES and doc[j].text.islower():
@@ -124,6 +128,36 @@ def join_name_particles(doc: Doc) -> Doc:
     if changed:
         doc.ents = [e for e in ents if e is not None]
     return doc
+
+
+def _family_name_left_out(doc: Doc, ent) -> bool:
+    """'Seyed Abbas' PERSON, 'Araghchi' no entity: the capitalised proper noun right after a person's name that the
+    parser makes the head of the name's last word (a compound), in running text (not a headline or a byline in
+    title case), and no title or body noun ("President", "Bureau")."""
+    from .names import ORG_NOUNS, PERSON_NOUNS, TITLE_WORDS
+
+    j = ent.end
+    if j >= len(doc):
+        return False
+    word, last = doc[j], doc[j - 1]
+    if not (
+        word.ent_iob_ == "O"
+        and word.pos_ == "PROPN"
+        and word.is_alpha
+        and word.is_title
+        and last.whitespace_
+        and last.dep_ == "compound"
+        and last.head.i == j
+        and word.lower_ not in TITLE_WORDS
+        and word.lower_ not in ORG_NOUNS
+        and word.lower_ not in PERSON_NOUNS
+    ):
+        return False
+    start = doc.text.rfind("\n", 0, word.idx) + 1
+    end = doc.text.find("\n", word.idx)
+    line = doc.text[start : end if end >= 0 else len(doc.text)].split()
+    lower = [w for w in line if w[:1].isalpha() and not w[:1].isupper() and len(w) > 3]
+    return bool(lower)  # a line with no lower-case word of four letters or more: a headline or a byline
 
 
 def doc_entities(doc: Doc) -> list[EntitySpan]:

@@ -1349,14 +1349,14 @@ def describe_appositive_name(
             ),
             None,
         )
-    if appos is None:
+    if appos is None:  # "the envoy to Chile, Ana Ruiz", "a lawmaker representing Jask, Ana Ruiz": on the object
         appos = next(
             (
                 g
                 for p in view.kids(subj)
-                if p.dep_ == "prep" and p.i > subj.i
+                if p.dep_ in ("prep", "acl") and p.i > subj.i
                 for o in view.kids(p)
-                if o.dep_ == "pobj"
+                if o.dep_ == ("pobj" if p.dep_ == "prep" else "dobj")
                 for g in view.kids(o)
                 if g.dep_ == "appos"
                 and g.ent_type_ in PERSON_LABELS
@@ -1933,12 +1933,13 @@ def _role_fits(wanted: list[str], role_words: set[str]) -> bool:
     head_ok = (
         head in role_words
         or not role_words.isdisjoint(family)
-        or any(" " in w and w in " ".join(sorted(role_words)) for w in family)
+        or any(" " in w and role_words.issuperset(w.split()) for w in family)  # "secretary of state"
         or (head == "official" and bool(role_words))
         # "the foreign minister" for "China's top diplomat": a title head, both of the diplomat family
         or (bool(shared) and (head in TITLE_WORDS or bool(families_of([head]))))
     )
-    return head_ok and all(_modifier_fits(m, role_words, shared) for m in wanted[:-1])
+    # "the Iranian top diplomat": "top" ranks the title, it names no word of it
+    return head_ok and all(_modifier_fits(m, role_words, shared) for m in wanted[:-1] if m != "top")
 
 
 def _modifier_fits(modifier: str, role_words: set[str], shared: set[str]) -> bool:

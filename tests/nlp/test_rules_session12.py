@@ -48,3 +48,45 @@ def test_a_quote_from_label_gives_the_quotation_to_the_source_it_names(extract):
     assert got["The next exchange is already being prepared"] == "Coordination Headquarters"
     direct = {q.text: q.kind for q in quotes}
     assert direct["Ninety of our defenders are home. We will bring back every one of them"] == "direct"
+
+
+def test_a_title_with_a_complement_no_word_list_covers_ends_where_a_given_name_opens_the_name():
+    from apps.nlp.names import speaker_name_parts
+
+    assert speaker_name_parts("Permanent Representative to the United Nations Ivan Petrov") == (
+        "Ivan Petrov",
+        "Permanent Representative to the United Nations",
+    )
+    assert speaker_name_parts("Minister for the Environment Ana Ruiz") == ("Ana Ruiz", "Minister for the Environment")
+    # a country of two words, one of them also a given name, stays in the title
+    assert speaker_name_parts("Ambassador to Saudi Arabia Tom Reyes") == ("Tom Reyes", "Ambassador to Saudi Arabia")
+    assert speaker_name_parts("Special Envoy for Africa Ana Maria Ruiz")[0] == "Ana Maria Ruiz"
+
+
+def test_the_countrys_diplomat_is_its_permanent_representative_named_before(extract):
+    quotes, _ = extract(
+        "UNITED NATIONS, May 4. Western countries bear responsibility for the escalation, Ruritania's Permanent "
+        "Representative to the United Nations Ivan Petrov said at a Security Council meeting.\n\n"
+        '"Every new delivery prolongs the conflict," the Ruritanian diplomat said.'
+    )
+    assert speakers_of(quotes)["Every new delivery prolongs the conflict"] == "Ivan Petrov"
+
+
+def test_a_top_diplomat_is_the_foreign_minister_named_before(extract):
+    quotes, _ = extract(
+        "Ruritanian Foreign Minister Ivan Petrov and his Freedonian counterpart held a phone call on Tuesday.\n\n"
+        "The Ruritanian top diplomat stressed that the safety of shipping is a shared responsibility."
+    )
+    assert speakers_of(quotes)["the safety of shipping is a shared responsibility"] == "Ivan Petrov"
+
+
+def test_a_family_name_the_tagger_left_out_of_the_persons_entity_joins_it(nlp):
+    doc = nlp("Iranian Foreign Minister Seyed Abbas Araghchi held talks with his counterpart on Tuesday.")
+    assert "Seyed Abbas Araghchi" in [e.text for e in doc.ents if e.label_ == "PERSON"]
+    doc = nlp("Moldovan President Maia Sandu said the talks went well.")  # a title word never joins a name
+    assert not [e for e in doc.ents if e.label_ == "PERSON" and "President" in e.text]
+
+
+def test_a_name_in_apposition_after_a_description_with_a_participle_is_the_source(extract):
+    quotes, _ = extract("A lawmaker representing Jask, Ahmad Jamali, told IRNA that the families expected answers.")
+    assert speakers_of(quotes)["the families expected answers"] == "Ahmad Jamali"
