@@ -472,6 +472,12 @@ def compatible_names(name: str, canonical: str, kind: str) -> bool:
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     if long[len(long) - len(short) :] == short:
         return True
+    if (  # "the Russian ministry" of "Russia's Foreign Ministry": the same country, the same head
+        2 <= len(short) < len(long)
+        and long[len(long) - len(short) + 1 :] == short[1:]
+        and (short[0] == long[0] or same_nationality(short[0], {long[0]}) or same_nationality(long[0], {short[0]}))
+    ):
+        return True
     # "the ministry" of "Ministry of Commerce and Industry": the head comes before "of"
     if "of" in long:
         head = long[: long.index("of")]

@@ -971,6 +971,14 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
         c.dep_ == "appos" and c.pos_ == "NOUN" and c.lemma_.lower() in ORG_NOUNS for c in view.kids(subj)
     ):  # "The Samyukt Kisan Morcha, an umbrella body of farmers' unions, said": a body, whatever NER says
         return _read_body(view, subj, left, right, bare, subj.lemma_.lower())
+    if subj.pos_ == "NOUN" and subj.lemma_.lower() in ORG_NOUNS:
+        # "Industry body UK Steel said", parsed with the name in apposition to the body noun: the body it names
+        named = next(
+            (c for c in view.kids(subj) if c.dep_ == "appos" and c.left_edge.i == subj.i + 1 and c.ent_type_ == "ORG"),
+            None,
+        )
+        if named is not None:
+            return describe(view, named, lo, hi)
     person = _read_person(view, subj, left, right, lo, hi, bare)
     if person is None:
         person = describe_titled_name(view, subj, left, right, hi)
@@ -1581,6 +1589,16 @@ def _describe_by_head(view: DocView, subj: Token, left: int, right: int, lo: int
 
 
 _WHICH_ONE_WORDS = frozenset(WORLD["anonymous_source_postmodifiers"])
+_GENERIC_BODY_NOUNS = frozenset(WORLD["generic_body_nouns"])
+
+
+def _untagged_body_name(name: str) -> bool:
+    """A source read as a person for want of an entity label whose name holds no known given name and no
+    honorific, of two capitalised words or more ("Human Rights Watch"): a body when "the group" stands for it."""
+    words = name.split()
+    return len(words) >= 2 and all(w[:1].isupper() and not is_given_name(w) for w in words)
+
+
 _COUNTERPART_NOUNS = frozenset(WORLD["counterpart_nouns"])
 # a single unnamed source is named without its "one" ("EU official close to the talks"); a group keeps its count
 # ("two people briefed on the talks"), which tells how many spoke
@@ -2073,11 +2091,7 @@ class SpeakerResolver:
                 # "Voronin said" after "analyst Alexei Voronin", NER taking this "Voronin" for a body: that person
                 mid = self._register(Source(src.start, src.end, "person", name=src.name), span[0])
             if mid is None and src.kind == "organisation":
-                mid = self._reporting_body(surface, span[0])
-            if mid is None and src.kind == "organisation":
-                mid = self._spokespersons_body(surface, span[0])
-            if mid is None and src.kind == "organisation":
-                mid = self._named_body(surface, span[0])
+                mid = self._body_by_context(surface, span[0])
             if mid is None and not bare_definite(surface, src):
                 mid, penalty = self._register(src, span[0]), src.penalty
         if mid is not None:
@@ -2433,6 +2447,35 @@ class SpeakerResolver:
                 continue
             if compatible_names(noun, registry.name_of(mid), "organisation"):
                 return mid
+        return None
+
+    def _body_by_context(self, surface: str, char: int) -> int | None:
+        """A body described, not named ("the group", "the ministry"): the body the text means, tried in order."""
+        for step in (self._generic_body, self._reporting_body, self._spokespersons_body, self._named_body):
+            mid = step(surface, char)
+            if mid is not None:
+                return mid
+        return None
+
+    def _generic_body(self, surface: str, char: int) -> int | None:
+        """'the group said' after 'Human Rights Watch said': a generic body noun (``generic_body_nouns`` in
+        data/world.json) stands for the latest body quoted at most two paragraphs back that is no country and whose
+        name does not end in another body noun ("the group" is not "the Foreign Ministry")."""
+        words = surface.casefold().split()
+        if len(words) != 2 or words[0] != "the" or words[1] not in _GENERIC_BODY_NOUNS:
+            return None
+        for pos, mid, _ in reversed(self._log):
+            if pos >= char:
+                continue
+            if self.view.para_of(char) - self.view.para_of(pos) > 2:
+                return None
+            name = self.registry.name_of(mid)
+            if self.registry.kind_of(mid) != "organisation" and not _untagged_body_name(name):
+                continue
+            head = fold(strip_possessive(name.split()[-1])) if name.split() else ""
+            if fold(name) in COUNTRIES or (head in ORG_NOUNS and head != words[1]):
+                continue
+            return mid
         return None
 
     def _named_body(self, surface: str, char: int) -> int | None:

@@ -90,3 +90,32 @@ def test_a_family_name_the_tagger_left_out_of_the_persons_entity_joins_it(nlp):
 def test_a_name_in_apposition_after_a_description_with_a_participle_is_the_source(extract):
     quotes, _ = extract("A lawmaker representing Jask, Ahmad Jamali, told IRNA that the families expected answers.")
     assert speakers_of(quotes)["the families expected answers"] == "Ahmad Jamali"
+
+
+def test_a_body_described_by_its_countrys_adjective_is_that_countrys_body_quoted_before(extract):
+    quotes, _ = extract(
+        "MOSCOW, March 12. The Ruritanian Foreign Ministry said the two ministers had discussed the ceasefire.\n\n"
+        "According to the Ruritanian ministry, both countries believe the dispute should be settled by dialogue."
+    )
+    assert speakers_of(quotes)["both countries believe the dispute should be settled by dialogue"] == (
+        "Ruritanian Foreign Ministry"
+    )
+
+
+def test_a_body_noun_with_the_bodys_name_in_apposition_is_that_body(extract):
+    quotes, _ = extract(
+        "Conservative leader Ana Ruiz said the deal was weak.\n\n"
+        "Industry body Steel Makers Europe said in a statement that the uncertainty was deeply frustrating."
+    )
+    assert speakers_of(quotes)["the uncertainty was deeply frustrating"] == "Steel Makers Europe"
+
+
+def test_the_group_is_the_body_just_quoted_whatever_its_name(extract):
+    quotes, _ = extract(
+        "Rights groups urged caution. Civic Freedom Watch said in a statement that the easing should be "
+        'conditional.\n\n"Relief without accountability sends the wrong message," the group said.\n\n'
+        'The Foreign Ministry said the talks would go on. "We remain open," the group added.'
+    )
+    got = speakers_of(quotes)
+    assert got["Relief without accountability sends the wrong message"] == "Civic Freedom Watch"
+    assert got["We remain open"] != "Foreign Ministry"  # a ministry is no group
