@@ -31,7 +31,7 @@ from .docview import DocView, id_set, ids
 from .frames import Cue, find_cues
 from .names import describes_people
 from .quotemarks import ALL_MARKS, QuoteRegion
-from .sources import Resolution, SpeakerResolver, can_speak, subject_of
+from .sources import Resolution, SpeakerResolver, can_speak, inverted_subject, subject_of
 from .transcripts import LabelledParagraph, labelled_paragraphs
 from .types import QuoteSpan, SpeakerInfo
 
@@ -463,6 +463,13 @@ def _attribute_region(view: DocView, r: QuoteRegion, by_token: dict[int, Cue]) -
                 return cue
             if _split_quote(view, cue, k):
                 return cue  # '"A," Landau said, "and B."': the parser took the second half for the complement
+            if seen == 0 and view.text[r.close - 1] == "," and cue.content[0] > k:
+                # '"...," said Ana Ruiz, whose son was freed': right after a quotation closed by a comma, the
+                # parser made the speaker's relative clause the cue's complement; the quotation is what was said
+                subject = cue.source if cue.source is not None else inverted_subject(view, k, hi)
+                if subject is not None:
+                    cue.content, cue.comp, cue.source = None, None, subject
+                    return cue
             break  # that cue reports something else
         if not (t.is_punct or t.is_space):
             seen += 1

@@ -652,7 +652,10 @@ def inverted_subject(view: DocView, last_cue_token: int, hi: int) -> Token | Non
     while stop < hi and doc[stop].text not in (".", "!", "?", ";"):
         stop += 1
     rest = [t for t in doc[k:stop] if not (t.is_punct or t.is_space)]
-    return head if len(rest) <= 4 else None
+    # '..., said Ana Ruiz, whose son was freed' / ', a nurse who ...': a relative or an appositive set off by a
+    # comma goes on about the speaker, however long
+    set_off = k + 1 < hi and doc[k].text == "," and doc[k + 1].lower_ in ("who", "whose", "whom", "a", "an", "the")
+    return head if len(rest) <= 4 or set_off else None
 
 
 def mention_span(view: DocView, subj: Token, lo: int, hi: int) -> tuple[int, int]:
@@ -946,6 +949,9 @@ def describe(view: DocView, subj: Token, lo: int, hi: int) -> Source:
         return Source(subj.i, subj.i + 1, "person", name=named_he)
     if subj.pos_ == "PRON" or low in PERSON_PRONOUNS or low in THING_PRONOUNS:
         return describe_pronoun(subj)
+    if low == "old" and {"the", "year"} <= {c.lower_ for c in view.kids(subj)}:
+        # '"...," the 61-year-old told the BBC': an age stands for the person just named, as "he" does
+        return Source(subj.left_edge.i, subj.i + 1, "person", pronoun="person")
     left, right = mention_span(view, subj, lo, hi)
     if subj.text in STYLES and right == subj.i + 1 and any(c.lower_ in ("his", "her") for c in view.kids(subj)):
         return Source(left, right, "person", style=subj.text)  # "His Royal Highness said", no name after it
@@ -1346,14 +1352,27 @@ def describe_appositive_name(
     if appos is None and subj.lower_ in TITLE_WORDS | PERSON_NOUNS:
         # "Ukraine's chief negotiator Rustem Umerov said", the name tagged ORG: a title noun with a name right
         # after it that looks like a person's (two or more title-case words, none a body or title word)
+        # "The force's spokesperson, Lt. Col. Amara Diallo, told", the name tagged ORG: set off by commas, a name
+        # after its titles
         appos = next(
             (
                 c
                 for c in view.kids(subj)
                 if c.dep_ == "appos"
                 and c.pos_ == "PROPN"
-                and c.left_edge.i == subj.i + 1
-                and _looks_like_person_name(view.span_text(c.left_edge.i, c.i + 1))
+                and (
+                    c.left_edge.i == subj.i + 1
+                    or (
+                        c.left_edge.i == subj.i + 2
+                        and view.doc[subj.i + 1].text == ","
+                        and c.i + 1 < len(view.doc)
+                        and view.doc[c.i + 1].text == ","
+                    )
+                )
+                and _looks_like_person_name(
+                    speaker_name_parts(view.span_text(c.left_edge.i, c.i + 1))[0]
+                    or view.span_text(c.left_edge.i, c.i + 1)
+                )
             ),
             None,
         )

@@ -119,3 +119,40 @@ def test_the_group_is_the_body_just_quoted_whatever_its_name(extract):
     got = speakers_of(quotes)
     assert got["Relief without accountability sends the wrong message"] == "Civic Freedom Watch"
     assert got["We remain open"] != "Foreign Ministry"  # a ministry is no group
+
+
+def test_an_age_stands_for_the_person_just_named(extract):
+    quotes, _ = extract(
+        "Tomas Varga met the army chief in Port Sudan on Sunday.\n\n"
+        '"The fighting must end before the rains come," the 61-year-old told the BBC.'
+    )
+    assert speakers_of(quotes)["The fighting must end before the rains come"] == "Tomas Varga"
+
+
+def test_a_name_after_its_ranks_set_off_by_commas_is_the_described_source(extract):
+    quotes, _ = extract(
+        "The force's spokesperson, Lt. Col. Amara Diallo, told The Associated Press that troops were expected."
+    )
+    assert speakers_of(quotes)["troops were expected"] == "Amara Diallo"
+
+
+def test_a_quotation_closed_by_a_comma_belongs_to_the_inverted_speaker_described_after_it(extract):
+    quotes, _ = extract(
+        '"I have not slept in four months," said Maria Elena Rojas, whose son, a 22-year-old soldier, was among '
+        "those freed. She said she would cook his favourite dish."
+    )
+    got = speakers_of(quotes)
+    assert got["I have not slept in four months"] == "Maria Elena Rojas"
+    assert not [q for q in quotes if q.text.startswith("Maria Elena Rojas")]  # her description is no report
+    assert got["she would cook his favourite dish"] == "Maria Elena Rojas"
+
+
+def test_a_clergy_title_is_a_title_and_a_conference_is_a_body(extract):
+    quotes, speakers = extract(
+        "The deal was reached after six weeks of talks, according to the Ruritanian Episcopal Conference.\n\n"
+        "Monsignor Tomas Varga, who led the church delegation, told reporters that the rebels had asked for "
+        "nothing. He said the talks had nearly collapsed twice."
+    )
+    got = speakers_of(quotes)
+    assert got["the talks had nearly collapsed twice"] == "Tomas Varga"
+    assert {s.name: s.kind for s in speakers}["Ruritanian Episcopal Conference"] == "organisation"
