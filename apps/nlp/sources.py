@@ -1133,6 +1133,9 @@ def describe_joint(subj: Token, left: int, right: int, hi: int) -> Source | None
     "the two sides said", "both leaders said" (to be read back to the parties the text named before)."""
     if any(c.dep_ == "conj" for c in subj.children) and _coordinated(subj):
         end = min(subj.right_edge.i + 1, hi)
+        one = _one_party_coordination(subj, left, end)
+        if one is not None:
+            return one
         return Source(left, end, None, plural=True, joint=True, name=joint_name(_conjuncts(subj)) or "")
     other = _subject_before_and(subj)
     if other is not None:  # "President Lee Jae-myung and Prime Minister Anthony Albanese said", parsed as two subjects
@@ -1146,6 +1149,31 @@ def describe_joint(subj: Token, left: int, right: int, hi: int) -> Source | None
             return Source(left, right, None, plural=True, joint=True)  # "both sides", "the three countries"
         if not words.isdisjoint(("two", "all")) and any(c.lower_ in ("two", "all") for c in subj.children):
             return Source(left, right, None)  # "two opposition parties": no one in particular
+    return None
+
+
+def _one_party_coordination(subj: Token, left: int, end: int) -> Source | None:
+    """A coordination that names one party: a body whose name holds "and" ("The Hostages and Missing Families
+    Forum said", every word capitalised, the last a body noun), or one person with two offices and the name after
+    them ("Turkey's environment minister and Cop31 president, Murat Kurum, said")."""
+    doc = subj.doc
+    conjuncts = _conjuncts(subj)
+    last = conjuncts[-1]
+    words = [t for t in doc[left:end] if t.is_alpha and t.lower_ not in ("and", "the", "of", "for")]
+    if (
+        len(conjuncts) == 2
+        and last.lemma_.lower() in ORG_NOUNS
+        and all(t.text[:1].isupper() for t in words)
+        and not any(t.ent_type_ in PERSON_LABELS | {"GPE"} for t in doc[left:end])
+    ):
+        return Source(left, end, "organisation", name=strip_determiner(doc[left:end].text))
+    if all(c.lower_ in TITLE_WORDS and c.pos_ == "NOUN" for c in conjuncts):
+        name = next((c for t in conjuncts for c in t.children if c.dep_ == "appos" and c.i > last.i), None)
+        if name is not None and doc[name.left_edge.i - 1].text == ",":
+            surface = doc[name.left_edge.i : name.i + 1].text
+            if _looks_like_person_name(surface) or name.ent_type_ in PERSON_LABELS:
+                role = doc[left : name.left_edge.i - 1].text
+                return Source(left, name.i + 1, "person", name=surface, role=role)
     return None
 
 

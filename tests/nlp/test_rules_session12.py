@@ -156,3 +156,15 @@ def test_a_clergy_title_is_a_title_and_a_conference_is_a_body(extract):
     got = speakers_of(quotes)
     assert got["the talks had nearly collapsed twice"] == "Tomas Varga"
     assert {s.name: s.kind for s in speakers}["Ruritanian Episcopal Conference"] == "organisation"
+
+
+def test_a_coordination_may_name_one_party(extract):
+    quotes, _ = extract(
+        "Ruritania's environment minister and summit president, Tomas Varga, said he hoped the pledge would hold.\n\n"
+        "The Hostages and Missing Families Forum said in a statement that the families were living in limbo.\n\n"
+        "China and Pakistan said the talks went well."
+    )
+    got = speakers_of(quotes)
+    assert got["he hoped the pledge would hold"] == "Tomas Varga"
+    assert got["the families were living in limbo"] == "Hostages and Missing Families Forum"
+    assert got["the talks went well"] == "China and Pakistan"  # two parties stay two
