@@ -168,3 +168,12 @@ def test_a_coordination_may_name_one_party(extract):
     assert got["he hoped the pledge would hold"] == "Tomas Varga"
     assert got["the families were living in limbo"] == "Hostages and Missing Families Forum"
     assert got["the talks went well"] == "China and Pakistan"  # two parties stay two
+
+
+def test_a_former_office_no_title_fits_tells_more_about_the_person_just_quoted(extract):
+    quotes, _ = extract(
+        "The United Nations special envoy for Ruritania, Anna Kowal, has warned that the rival camps are close to "
+        'fighting.\n\n"What we are witnessing is a contest for control," Kowal told the Security Council.\n\n'
+        'The former Freedonian foreign minister urged council members to "speak with one voice".'
+    )
+    assert speakers_of(quotes)['council members to "speak with one voice"'] == "Anna Kowal"
