@@ -138,6 +138,7 @@ class DocView:
         self.ent, self.ent_iob, self.dep, self.head = arr[:, 9], arr[:, 10], arr[:, 11], arr[:, 12]
         self.orth = arr[:, 2]
         self.word = (arr[:, 13] == 0) & (arr[:, 14] == 0)  # neither punctuation nor space
+        self.title_case = arr[:, 3] == 1
         spaced = arr[:, 5] == 1
         dash = any_of(self.orth, ids("-", "–", "—", "--", "―"))
         # dashes with a space on both sides: where a journalist's gloss may start

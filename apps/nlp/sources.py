@@ -1627,6 +1627,9 @@ def _describe_by_head(view: DocView, subj: Token, left: int, right: int, lo: int
         return _read_body(view, subj, left, right, bare, head)
     if subj.pos_ == "PROPN":
         return Source(left, right, "person", name=strip_possessive(name or bare), role=role, penalty=0.1)
+    if subj.pos_ == "ADJ" and subj.is_title and view.usual_label(subj) in PERSON_LABELS:
+        # "Bessent dismissed ...", the family name tagged as an adjective: the person NER names elsewhere
+        return Source(left, right, "person", name=strip_possessive(bare), penalty=0.1)
     if subj.pos_ == "NOUN":  # "Protesters said": the subject of a speech verb is, as a rule, someone
         # "Sobers told reporters", a family name the tagger took for a plural noun: one person when NER tags
         # that word a person elsewhere in the text
@@ -2066,7 +2069,11 @@ class SpeakerResolver:
         person = view.ent == self._person_id
         # "Takaichi has refused ...": a bare family name NER left untagged is a person when the text names that
         # person in full elsewhere ("Prime Minister Sanae Takaichi")
-        bare = np.flatnonzero((view.pos == ids("PROPN")[0]) & (view.ent == 0))
+        # (or a family name the tagger took for an adjective or a noun: "Bessent dismissed ...", title case)
+        bare = np.flatnonzero(
+            (any_of(view.pos, ids("PROPN")) | (any_of(view.pos, ids("ADJ", "NOUN")) & view.title_case))
+            & (view.ent == 0)
+        )
         person[bare] = among(
             view.lower[bare], set(view.lower[person].tolist())
         )  # only the few bare names are looked up

@@ -177,3 +177,13 @@ def test_a_former_office_no_title_fits_tells_more_about_the_person_just_quoted(e
         'The former Freedonian foreign minister urged council members to "speak with one voice".'
     )
     assert speakers_of(quotes)['council members to "speak with one voice"'] == "Anna Kowal"
+
+
+def test_a_family_name_tagged_as_an_adjective_is_the_person_named_in_full_before(extract):
+    quotes, _ = extract(
+        "U.S. Treasury Secretary Scott Bessent chaired the meeting.\n\n"
+        "IMF Managing Director Kristalina Georgieva told reporters that tensions had shaved growth.\n\n"
+        "Bessent dismissed suggestions that the G20 was in crisis.\n\n"
+        '"The group is not broken. It is being refocused," he said.'
+    )
+    assert speakers_of(quotes)["The group is not broken. It is being refocused"] == "Scott Bessent"
