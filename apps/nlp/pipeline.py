@@ -99,7 +99,12 @@ def join_name_particles(doc: Doc) -> Doc:
             changed = True
         if ent.label_ == "PERSON":
             j = ent.end
-            while j < n and doc[j].lower_ in NAME_PARTICLES and doc[j].text.islower():
+            # lower case ("von der"), or an Arabic particle written with a capital that NER left out ("Al Thani")
+            while (
+                j < n
+                and doc[j].lower_ in NAME_PARTICLES
+                and (doc[j].text.islower() or (doc[j].lower_ in _CAPITAL_PARTICLES and doc[j].ent_iob_ == "O"))
+            ):
                 j += 1
             # the entity may hold the particles already ("Ursula von der"); at least one must come before the word
             if not (j < n and (j > ent.end or doc[ent.end - 1].lower_ in NAME_PARTICLES)):
@@ -128,6 +133,9 @@ def join_name_particles(doc: Doc) -> Doc:
     if changed:
         doc.ents = [e for e in ents if e is not None]
     return doc
+
+
+_CAPITAL_PARTICLES = frozenset({"al", "el", "bin", "ibn", "bint", "abu"})
 
 
 def _family_name_left_out(doc: Doc, ent) -> bool:

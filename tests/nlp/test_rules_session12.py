@@ -11,6 +11,8 @@ def test_a_family_name_after_particles_stays_inside_the_persons_entity(nlp):
     people = [e.text for e in doc.ents if e.label_ == "PERSON"]
     assert "Ursula von der Leyen" in people and "Ms von der Leyen" in people
     assert not [e for e in doc.ents if e.text == "Leyen"]
+    doc = nlp("Qatari Prime Minister Sheikh Mohammed bin Abdulrahman Al Thani said the talks were serious.")
+    assert "Sheikh Mohammed bin Abdulrahman Al Thani" in [e.text for e in doc.ents if e.label_ == "PERSON"]
 
 
 def test_particles_join_nothing_that_is_not_a_name(nlp):
