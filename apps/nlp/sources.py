@@ -1642,6 +1642,23 @@ _WHICH_ONE_WORDS = frozenset(WORLD["anonymous_source_postmodifiers"])
 _GENERIC_BODY_NOUNS = frozenset(WORLD["generic_body_nouns"])
 
 
+def _office_words(role_words: set[str]) -> set[str]:
+    """The words of a title that name an office: without "counterpart" and nationalities ("his British
+    counterpart" names none)."""
+    return {w for w in role_words if w not in _COUNTERPART_NOUNS and w not in COUNTRY_OF and not _is_country_word(w)}
+
+
+_COUNTRY_WORDS = frozenset(w for forms in COUNTRY_OF.values() for w in forms)
+
+
+def _is_country_word(word: str) -> bool:
+    return word in _COUNTRY_WORDS
+
+
+# offices one family shares that are not one another: a foreign secretary is no foreign minister
+_OFFICES = frozenset({"minister", "secretary", "chancellor"})
+
+
 def _untagged_body_name(name: str) -> bool:
     """A source read as a person for want of an entity label whose name holds no known given name and no
     honorific, of two capitalised words or more ("Human Rights Watch"): a body when "the group" stands for it."""
@@ -1982,7 +1999,7 @@ def _role_fits(wanted: list[str], role_words: set[str]) -> bool:
     a word of the title, or of the title family it names (``role_families`` in data/names.json), and its
     modifiers are words of the title."""
     head = wanted[-1]
-    if head in TITLE_WORDS and not role_words.isdisjoint(_COUNTERPART_NOUNS):
+    if head in TITLE_WORDS and not role_words.isdisjoint(_COUNTERPART_NOUNS) and head not in role_words:
         # "the Polish foreign minister" for "his Polish counterpart Radosław Sikorski": a counterpart holds the
         # title of whoever they meet; the description must name the counterpart's nationality
         mods = wanted[:-1]
@@ -2003,8 +2020,13 @@ def _role_fits(wanted: list[str], role_words: set[str]) -> bool:
         or not role_words.isdisjoint(family)
         or any(" " in w and role_words.issuperset(w.split()) for w in family)  # "secretary of state"
         or (head == "official" and bool(role_words))
-        # "the foreign minister" for "China's top diplomat": a title head, both of the diplomat family
-        or (bool(shared) and (head in TITLE_WORDS or bool(families_of([head]))))
+        # "the foreign minister" for "China's top diplomat": a title head, both of the diplomat family; but not
+        # "the foreign secretary" for a "Foreign Minister": another office of the same family
+        or (
+            bool(shared)
+            and (head in TITLE_WORDS or bool(families_of([head])))
+            and not (head in _OFFICES and not role_words.isdisjoint(_OFFICES - {head}))
+        )
     )
     # "the Iranian top diplomat": "top" ranks the title, it names no word of it
     return head_ok and all(_modifier_fits(m, role_words, shared) for m in wanted[:-1] if m != "top")
@@ -2656,8 +2678,9 @@ class SpeakerResolver:
             if _role_fits(wanted, role_words) and name.casefold() != " ".join(wanted):
                 return mid
             if (  # "Keir Starmer has said. ... the prime minister said": the latest source, its title unstated
+                # (or only "his British counterpart", which names no office)
                 first
-                and not role_words
+                and not _office_words(role_words)
                 and distance <= 1
                 and wanted[-1] in TITLE_WORDS
                 and name.split()[0].casefold() not in PERSON_NOUNS

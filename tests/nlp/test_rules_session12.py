@@ -189,3 +189,15 @@ def test_a_family_name_tagged_as_an_adjective_is_the_person_named_in_full_before
         '"The group is not broken. It is being refocused," he said.'
     )
     assert speakers_of(quotes)["The group is not broken. It is being refocused"] == "Scott Bessent"
+
+
+def test_a_foreign_secretary_is_not_the_foreign_minister_of_the_other_side(extract):
+    quotes, _ = extract(
+        "Foreign Minister Pablo Quirno and UK Foreign Secretary Yvette Cooper in London.\n\n"
+        "Argentina and Britain agreed on Monday to resume talks, Foreign Minister Pablo Quirno said after meeting "
+        "his British counterpart Yvette Cooper in London.\n\n"
+        'Cooper said the UK welcomed Argentina\'s "constructive approach".\n\n'
+        '"The islanders\' right to determine their own future is not up for discussion," the foreign secretary said.'
+    )
+    got = speakers_of(quotes)
+    assert got["The islanders' right to determine their own future is not up for discussion"] == "Yvette Cooper"
