@@ -1576,7 +1576,15 @@ def _describe_by_head(view: DocView, subj: Token, left: int, right: int, lo: int
     if subj.pos_ == "NOUN" and subj.lemma_.lower() in NON_AGENTS:
         return Source(left, right, None)  # "the reader", "this interpretation": not someone who speaks
     name, role = speaker_name_parts(bare)
-    if role and name and subj.pos_ == "PROPN":  # a titled name NER missed
+    # "The Economic Freedom Fighters": one body's name, NER says, whose first word only looks like a title (no
+    # person's title: "Foreign Ministry Spokesperson Nebiat Getachew" tagged ORG is still a titled person)
+    one_body = (
+        subj.ent_type_ == "ORG"
+        and all(t.ent_type_ == "ORG" for t in doc[left:right] if t.is_alpha and t.lower_ != "the")
+        and bool(role)
+        and role.split()[-1].casefold() not in PERSON_NOUNS
+    )
+    if role and name and subj.pos_ == "PROPN" and not one_body:  # a titled name NER missed
         return Source(left, right, "person", name=name, role=role, penalty=0.05)
     head = subj.lemma_.lower()
     ents = {t.ent_type_ for t in doc[left:right]} - {""}

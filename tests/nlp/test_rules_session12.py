@@ -201,3 +201,14 @@ def test_a_foreign_secretary_is_not_the_foreign_minister_of_the_other_side(extra
     )
     got = speakers_of(quotes)
     assert got["The islanders' right to determine their own future is not up for discussion"] == "Yvette Cooper"
+
+
+def test_a_bodys_name_opening_with_a_title_like_word_stays_the_bodys(extract):
+    quotes, _ = extract(
+        "The Economic Freedom Fighters (EFF) said in a statement that the government should stop seeking approval."
+    )
+    assert speakers_of(quotes)["the government should stop seeking approval"] == "Economic Freedom Fighters"
+    quotes, _ = extract(
+        "Briefing journalists, Foreign Ministry Spokesperson Nebiat Getachew said the agreements gave new impetus."
+    )
+    assert speakers_of(quotes)["the agreements gave new impetus"] == "Nebiat Getachew"
