@@ -71,7 +71,7 @@ PERSON_LABELS = frozenset({"PERSON"})
 BODY_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC", "LOC"})
 _JOINT_HEADS = frozenset({"side", "sides", "leader", "leaders", "country", "countries", "party", "parties"})
 # top titles, any of which a description like "the Russian leader" may stand for
-_JOINT_WINDOW = 8  # paragraphs back to the parties "the two sides" stands for
+_JOINT_WINDOW = 15  # paragraphs back to the parties "the two sides" stands for
 _DOCUMENT_WINDOW = 2  # paragraphs back to the source that issued "the statement"
 _TITLED_WINDOW = 3  # paragraphs back to a titled person a description may name
 _LOOSE_MODIFIERS = frozenset({"top", "senior", "chief", "veteran", "country's", "nation's", "official"})

@@ -212,3 +212,13 @@ def test_a_bodys_name_opening_with_a_title_like_word_stays_the_bodys(extract):
         "Briefing journalists, Foreign Ministry Spokesperson Nebiat Getachew said the agreements gave new impetus."
     )
     assert speakers_of(quotes)["the agreements gave new impetus"] == "Nebiat Getachew"
+
+
+def test_the_two_sides_are_the_parties_of_the_lede_however_many_short_paragraphs_later(extract):
+    filler = "".join(f"The delegation visited a dam in district number {k} on Monday.\n" for k in range(12))
+    quotes, _ = extract(
+        "Bangladesh and India began formal talks on Tuesday on renewing a treaty on sharing river waters.\n"
+        + filler
+        + 'In a joint statement, the two sides said the discussions had been held in a "cordial" atmosphere.\n'
+    )
+    assert speakers_of(quotes)['the discussions had been held in a "cordial" atmosphere'] == "Bangladesh and India"
