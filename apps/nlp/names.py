@@ -549,6 +549,8 @@ def is_descriptive(name: str, kind: str) -> bool:
     newspaper", "two agencies", "Ukrainian military spokesperson", "Putin's spokesman". It names no one in
     particular, so it never becomes a corpus-wide speaker. A capitalised head is a name ("Martin Luther King")
     unless the description has a single word ("People")."""
+    if fold(name).startswith("one of "):
+        return True  # "one of the diplomats", "One of them": one unnamed member of a group
     folded, written = _description_head(name)
     if not folded:
         return True

@@ -239,6 +239,36 @@ def _one_of_group(view: DocView, one: Token) -> Source | None:
     return Source(one.i, one.i + 1, "person", name=" ".join([*words, group.lemma_.lower()]))
 
 
+def _partitive_source(view: DocView, subj: Token) -> Source | None:
+    """'one of the diplomats said', 'One of them told Reuters': one unnamed member of a group, named as the text
+    names it ("one of the diplomats"; a relative or an aside after a comma is left out), a source of its own."""
+    if subj.lower_ != "one":
+        return None
+    of = next((c for c in view.kids(subj) if c.dep_ == "prep" and c.lower_ == "of" and c.i == subj.i + 1), None)
+    group = next((c for c in view.kids(of) if c.dep_ == "pobj"), None) if of is not None else None
+    if group is None:
+        return None
+    if group.lower_ != "them" and not (
+        group.tag_ == "NNS" and any(c.dep_ == "det" and c.lower_ == "the" for c in view.kids(group))
+    ):
+        return None
+    end = group.i + 1
+    doc = view.doc
+    while (
+        end <= group.right_edge.i
+        and doc[end].text not in (",", "(", ";", "-", "—", "–")
+        and doc[end].lower_
+        not in (
+            "who",
+            "which",
+            "that",
+        )
+    ):
+        end += 1
+    name = doc[subj.i : end].text
+    return Source(subj.i, end, "person", name=name, penalty=0.1)
+
+
 def _group_named_by_partitive(subj: Token) -> str | None:
     """'one of the sources': the folded head of the definite plural group a partitive "one of" takes from."""
     if subj.lower_ != "one":
@@ -2140,6 +2170,12 @@ class SpeakerResolver:
         span = (view.doc[src.start].idx, view.tok_end(src.end - 1))
         surface = view.text[span[0] : span[1]]
         mid, penalty = None, 0.0
+        partitive = _partitive_source(view, subj)
+        if partitive is not None:  # "one of the diplomats said", "one of them said": that one, named as written
+            span = (view.doc[partitive.start].idx, view.tok_end(partitive.end - 1))
+            mid = self._register(partitive, span[0])
+            self._log.append((span[0], mid, partitive))
+            return Resolution(mid, view.text[span[0] : span[1]], span, 0.1)
         group = _group_named_by_partitive(subj)
         if group is not None:  # "one of the sources said": the group the text named before
             mid = self._same_group(group, span[0])

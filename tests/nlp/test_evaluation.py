@@ -191,6 +191,16 @@ SETS = {
     # written blind in session 11, first run on 140b97c (data/FIGURES.md), not tuned on
     "fresh71": (191, (0.855, 0.783, 0.816)),
     "fresh72": (160, (0.978, 0.946, 0.936)),
+    # written blind in session 12 (data/FIGURES.md has their first runs on 1c09fa5, aefb476, a9841e8 and 343a49d),
+    # then tuned on
+    "fresh73": (210, (0.975, 0.931, 0.96)),
+    "fresh74": (206, (0.972, 0.958, 0.94)),
+    "fresh75": (262, (0.98, 0.934, 0.896)),
+    "fresh76": (209, (0.97, 0.927, 0.94)),
+    "fresh77": (212, (0.984, 0.975, 0.912)),
+    "fresh78": (235, (0.979, 0.924, 0.942)),
+    "fresh79": (219, (0.976, 0.944, 0.91)),
+    "fresh80": (219, (0.976, 0.944, 0.924)),
 }
 
 

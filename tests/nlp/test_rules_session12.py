@@ -222,3 +222,19 @@ def test_the_two_sides_are_the_parties_of_the_lede_however_many_short_paragraphs
         + 'In a joint statement, the two sides said the discussions had been held in a "cordial" atmosphere.\n'
     )
     assert speakers_of(quotes)['the discussions had been held in a "cordial" atmosphere'] == "Bangladesh and India"
+
+
+def test_one_of_a_group_is_a_local_source_named_as_written(extract):
+    from apps.nlp.names import is_corpus_speaker
+
+    quotes, speakers = extract(
+        "Two Bangladeshi officials involved in the talks said India had proposed an extension.\n\n"
+        '"That would leave us negotiating in a drought," one of them said.\n\n'
+        "One of the diplomats, who asked not to be named, said the talks would resume."
+    )
+    got = speakers_of(quotes)
+    assert got["That would leave us negotiating in a drought"] == "one of them"
+    assert got["the talks would resume"] == "One of the diplomats"
+    assert not [
+        s.name for s in speakers if s.name.casefold().startswith("one of") and is_corpus_speaker(s.name, s.kind)
+    ]
