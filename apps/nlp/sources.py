@@ -2144,7 +2144,8 @@ class SpeakerResolver:
         for i in np.flatnonzero((view.dep == self._nsubj_id) & main & ~(person | body)):
             tok = view.doc[int(i)]
             named[i] = any(c.dep_ == "appos" and c.ent_type_ in PERSON_LABELS for c in view.kids(tok))
-            if not named[i] and tok.pos_ == "NOUN":  # "Chile's minister of trade, Ana Ruiz, welcomed it"
+            # "Chile's minister of trade, Ana Ruiz, welcomed it" (the title tagged a noun or a proper noun)
+            if not named[i] and (tok.pos_ == "NOUN" or tok.lower_ in TITLE_WORDS):
                 lo, hi = view.para_bounds(int(i))
                 named[i] = _name_inside_description(view, tok, lo, hi) is not None
             # "The EU's executive arm has frozen ... It said": an institution's stock epithet is a salient body

@@ -238,3 +238,12 @@ def test_one_of_a_group_is_a_local_source_named_as_written(extract):
     assert not [
         s.name for s in speakers if s.name.casefold().startswith("one of") and is_corpus_speaker(s.name, s.kind)
     ]
+
+
+def test_a_title_subject_with_its_name_in_apposition_is_the_antecedent_of_he(extract):
+    quotes, _ = extract(
+        "The Secretary-General welcomed the vote.\n\n"
+        "Before the vote, the Secretary-General's Personal Envoy for Ruritania, Tomas Varga, briefed Council "
+        'members by videoconference. He told them that the ceasefire remained "fragile and reversible".'
+    )
+    assert speakers_of(quotes)['the ceasefire remained "fragile and reversible"'] == "Tomas Varga"
