@@ -2049,9 +2049,9 @@ def _role_fits(wanted: list[str], role_words: set[str]) -> bool:
         # for "Foreign Affairs Secretary X": the head of the body the title names (its kind word and acronym aside)
         body = [m for m in wanted[:-1] if m not in ORG_NOUNS and m not in _REMIT_GLUE and not m.startswith("(")]
         return 2 * sum(_modifier_fits(m, role_words, set()) for m in body) >= len(body)
+    # "the Russian leader" fits a president or a prime minister (the leader family); "the president" neither a
+    # prime minister nor a minister: a title of the family is no stand-in for another
     family = ROLE_FAMILIES.get(head, frozenset())
-    if head in ROLE_FAMILIES["leader"]:
-        family |= ROLE_FAMILIES["leader"]
     shared = families_of(wanted) & families_of(role_words) - {"leader"}
     head_ok = (
         head in role_words

@@ -247,3 +247,13 @@ def test_a_title_subject_with_its_name_in_apposition_is_the_antecedent_of_he(ext
         'members by videoconference. He told them that the ceasefire remained "fragile and reversible".'
     )
     assert speakers_of(quotes)['the ceasefire remained "fragile and reversible"'] == "Tomas Varga"
+
+
+def test_the_president_is_no_prime_minister(extract):
+    quotes, _ = extract(
+        "JAKARTA: Prime Minister Anthony Albanese and President Prabowo Subianto agreed on Wednesday to hold joint "
+        'exercises every year.\n\n"This is a relationship between neighbours," the prime minister said.\n\n'
+        'Prabowo said the treaty was "not directed at any third country".\n\n'
+        "The Indonesian president also told reporters that he had asked for help with school meals."
+    )
+    assert speakers_of(quotes)["he had asked for help with school meals"] == "Prabowo Subianto"
