@@ -328,10 +328,14 @@ class DocView:
                     left = coordinated_title_start(self.doc, left, lo)
                 root = ent.root
                 if (  # "his Lithuanian counterpart Kestutis Budrys": the name hangs on the title as appos
+                    # (or on the first of two coordinated titles: "Qatar's Prime Minister and Foreign Minister X")
                     left == start
                     and start > lo
                     and root.dep_ == "appos"
-                    and root.head.i == start - 1
+                    and (
+                        root.head.i == start - 1
+                        or (self.doc[start - 1].dep_ == "conj" and self.doc[start - 1].head.i == root.head.i)
+                    )
                     and root.head.lower_ in TITLE_WORDS
                 ):
                     left = _title_phrase_start(self.doc, start - 1, lo)
@@ -349,7 +353,9 @@ class DocView:
                 n, role = speaker_name_parts(surface)
                 # "... of Armenia Ararat Mirzoyan", the country tagged with the name: the name is what follows it
                 bare, origin = speaker_name_parts(name)
-                if role and (n == name or (n == bare and fold(origin) in COUNTRIES)):
+                # ("Foreign Minister Sheikh Mohammed ...": NER took the title closest to the name into it)
+                titled = bool(origin) and all(w.casefold() in TITLE_WORDS for w in origin.split())
+                if role and (n == name or (n == bare and (fold(origin) in COUNTRIES or titled))):
                     self._titled.append((start, n, role, surface))
         return self._titled
 

@@ -257,3 +257,15 @@ def test_the_president_is_no_prime_minister(extract):
         "The Indonesian president also told reporters that he had asked for help with school meals."
     )
     assert speakers_of(quotes)["he had asked for help with school meals"] == "Prabowo Subianto"
+
+
+def test_a_titled_person_whose_entity_took_in_the_title_closest_to_the_name(nlp):
+    from apps.nlp.docview import DocView
+
+    doc = nlp(
+        "Egypt's foreign minister told a joint news conference with Foreign Minister Sheikh Mohammed bin "
+        "Abdulrahman Al Thani that the truce would hold."
+    )
+    titled = {name: role for _, name, role, _ in DocView(doc).titled_persons()}
+    assert "Mohammed bin Abdulrahman Al Thani" in titled
+    assert titled["Mohammed bin Abdulrahman Al Thani"].startswith("Foreign Minister")
