@@ -2749,12 +2749,28 @@ class SpeakerResolver:
             lambda: self._previous_subject(src, wanted, char),
             lambda: self._named_next(src, wanted, char),
             lambda: self._former_office(wanted, char),
+            lambda: self._national_title_further_back(wanted, char),
         )
         for step in steps:
             found = step()
             if found is not None:
                 return found
         return None
+
+    def _national_title_further_back(self, wanted: list[str], char: int) -> int | None:
+        """'the Chinese foreign minister' when the only person whose title fits, nationality included ("his Chinese
+        counterpart Wang Yi"), was quoted more than five paragraphs back: a description that names a nationality
+        says who it is however far back, when one person fits."""
+        if not any(w in COUNTRY_OF for w in wanted[:-1]) or wanted[-1] not in TITLE_WORDS:
+            return None
+        found: dict[str, int] = {}
+        for pos, mid, prev in reversed(self._log):
+            if pos >= char or prev.plural or self.registry.kind_of(mid) != "person":
+                continue
+            roles = self._roles_of(mid)
+            if _role_fits(wanted, _role_words(roles) | _title_initials(roles)):
+                found.setdefault(self.registry.name_of(mid), mid)
+        return next(iter(found.values())) if len(found) == 1 else None
 
     def _former_office(self, wanted: list[str], char: int) -> int | None:
         """'Hanna Tetteh told the Council ... The former Ghanaian foreign minister urged': a past office that no one's
@@ -2799,9 +2815,11 @@ class SpeakerResolver:
             if self.view.para_of(char) - self.view.para_of(pos) > 5:
                 break
             name = self.registry.name_of(mid)
-            words = _role_words(self._roles_of(mid))
+            roles = self._roles_of(mid)
+            words = _role_words(roles)
             if _states_nationality(words):
                 continue  # a title that names a country or nationality says whose official this is
+            words |= _title_initials(roles)  # "the Romanian PM" for "Prime Minister Ilie Bolojan"
             if _role_fits(rest, words):
                 fits.setdefault(name, mid)
         # "Chancellor Friedrich Merz repeated his opposition ... , the German chancellor said": a titled person
@@ -2840,7 +2858,7 @@ class SpeakerResolver:
             # the nationality of someone else: a word modifying another's title ("Spanish Minister of Foreign
             # Affairs, European Union and Cooperation José Manuel Albares") or another person named after it in its
             # sentence, not a country written on its own ("Germany, in particular, will not hear of it")
-            if tok.dep_ in ("amod", "compound", "poss") or any(
+            if (tok.dep_ in ("amod", "compound", "poss") and tok.head.lower_ not in ORG_NOUNS) or any(
                 t.ent_type_ == "PERSON" and t.lower_ not in last for t in doc[tok.i + 1 : tok.sent.end]
             ):
                 return True

@@ -269,3 +269,25 @@ def test_a_titled_person_whose_entity_took_in_the_title_closest_to_the_name(nlp)
     titled = {name: role for _, name, role, _ in DocView(doc).titled_persons()}
     assert "Mohammed bin Abdulrahman Al Thani" in titled
     assert titled["Mohammed bin Abdulrahman Al Thani"].startswith("Foreign Minister")
+
+
+def test_the_countrys_pm_is_the_prime_minister_whose_title_states_no_country(extract):
+    quotes, _ = extract(
+        "Prime Minister Ilie Bolojan met his counterpart in Chisinau on Tuesday.\n\n"
+        "The Romanian Government said the two cabinets would meet again in June.\n\n"
+        "Bolojan said Romania would provide 100 million euros in grants. The money will go mainly to schools, "
+        "the Romanian PM added."
+    )
+    assert speakers_of(quotes)["The money will go mainly to schools"] == "Ilie Bolojan"
+
+
+def test_a_description_that_names_a_nationality_reaches_its_one_holder_further_back(extract):
+    filler = "".join(f"Paragraph {k} is about trade figures and nothing else.\n\n" for k in range(6))
+    quotes, _ = extract(
+        "Foreign Minister Johann Wadephul met his Chinese counterpart Wang Yi in Beijing.\n\n"
+        'Wang said the two countries should "strengthen dialogue".\n\n'
+        + filler
+        + 'Wadephul said the talks were frank.\n\nChina is "neither the creator of nor a party to" the crisis, the '
+        "Chinese foreign minister said."
+    )
+    assert speakers_of(quotes)['China is "neither the creator of nor a party to" the crisis'] == "Wang Yi"
