@@ -2002,7 +2002,8 @@ def _other_office(head: str, titles: list[str]) -> bool:
 
 
 def _role_words(roles: list[str]) -> set[str]:
-    return {ROLE_SYNONYM.get(w, w) for role in roles for w in role.casefold().split()}
+    words = {ROLE_SYNONYM.get(w, w) for role in roles for w in role.casefold().split()}
+    return words | {strip_possessive(w) for w in words if w.endswith(("'s", "’s"))}  # "vanuatu" of "Vanuatu's"
 
 
 def _title_initials(roles: list[str]) -> set[str]:
@@ -2672,7 +2673,10 @@ class SpeakerResolver:
             and words[0].endswith(("'s", "’s"))
             and words[-1].casefold() in TITLE_WORDS
             and src.kind == "person"
-            and view.doc[src.start].ent_type_ in ("GPE", "NORP", "LOC")
+            and (
+                view.doc[src.start].ent_type_ in ("GPE", "NORP", "LOC")
+                or fold(strip_possessive(words[0])) in COUNTRIES  # "Vanuatu's", untagged
+            )
         )
         if (
             not (src.kind == "person" or party_member)
@@ -2730,6 +2734,7 @@ class SpeakerResolver:
                 and wanted[-1] in TITLE_WORDS
                 and name.split()[0].casefold() not in PERSON_NOUNS
                 and not name[:1].islower()  # a named person, not an unnamed source ("senior official privy to ...")
+                and not any(w.casefold() in TITLE_WORDS for w in name.split())  # nor "Chile's foreign minister"
             ):
                 return mid
             first = False
@@ -2984,6 +2989,8 @@ class SpeakerResolver:
             return self._register(person, int(view.idx[subj.i]))
         if person.kind != "person" or person.plural or not person.name[:1].isupper():
             return None  # a name: "A new round of talks ended ..." names no one, nor do "Haitian officials"
+        if any(w.casefold() in TITLE_WORDS for w in person.name.split()):
+            return None  # a description ("Chile's foreign minister"), not a name
         if not (
             _full_name(subj) or len(person.name.split()) >= 2 or self._named_in_full_before(person.name, wanted, char)
         ):

@@ -291,3 +291,12 @@ def test_a_description_that_names_a_nationality_reaches_its_one_holder_further_b
         "Chinese foreign minister said."
     )
     assert speakers_of(quotes)['China is "neither the creator of nor a party to" the crisis'] == "Wang Yi"
+
+
+def test_a_countrys_title_without_its_possessive_fits_the_titled_person(extract):
+    quotes, _ = extract(
+        "Vanuatu's Prime Minister Jotham Napat said in Canberra on Tuesday that the agreement was a milestone.\n\n"
+        "Ruritania's foreign minister welcomed it.\n\n"
+        "Vanuatu's prime minister said the agreement would not restrict his country's other partnerships."
+    )
+    assert speakers_of(quotes)["the agreement would not restrict his country's other partnerships"] == "Jotham Napat"
