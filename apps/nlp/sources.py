@@ -10,6 +10,7 @@ an earlier source, and names merge by token containment (``speakers.SpeakerRegis
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -2016,7 +2017,9 @@ def _title_initials(roles: list[str]) -> set[str]:
             for k in range(len(words) - size + 1):
                 window = words[k : k + size]
                 if all(w[:1].isupper() for w in window):
-                    out.add("".join(w[0] for w in window).casefold())
+                    initials = "".join(w[0] for w in window).casefold()
+                    # in any order: "MEA" (Ministry of External Affairs) for "External Affairs Ministry"
+                    out.update("".join(p) for p in itertools.permutations(initials))
     return out
 
 

@@ -300,3 +300,12 @@ def test_a_countrys_title_without_its_possessive_fits_the_titled_person(extract)
         "Vanuatu's prime minister said the agreement would not restrict his country's other partnerships."
     )
     assert speakers_of(quotes)["the agreement would not restrict his country's other partnerships"] == "Jotham Napat"
+
+
+def test_a_bodys_acronym_in_another_word_order_fits_its_spokesperson(extract):
+    quotes, _ = extract(
+        "External Affairs Ministry spokesperson Randhir Jaiswal said 27 nationals were still held.\n\n"
+        "The Health Ministry said it had sent doctors.\n\n"
+        "Responding to a question, the MEA spokesperson said the negotiations were making good progress."
+    )
+    assert speakers_of(quotes)["the negotiations were making good progress"] == "Randhir Jaiswal"
