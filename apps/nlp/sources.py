@@ -1698,6 +1698,12 @@ def _is_country_word(word: str) -> bool:
 _OFFICES = frozenset({"minister", "secretary", "chancellor"})
 
 
+def _named_person(name: str) -> bool:
+    """A person's name, not a description: two capitalised words or more, none a title word."""
+    words = name.split()
+    return len(words) >= 2 and all(w[:1].isupper() and w.casefold() not in TITLE_WORDS for w in words)
+
+
 def _untagged_body_name(name: str) -> bool:
     """A source read as a person for want of an entity label whose name holds no known given name and no
     honorific, of two capitalised words or more ("Human Rights Watch"): a body when "the group" stands for it."""
@@ -2758,11 +2764,34 @@ class SpeakerResolver:
             lambda: self._named_next(src, wanted, char),
             lambda: self._former_office(wanted, char),
             lambda: self._national_title_further_back(wanted, char),
+            lambda: self._latest_of_the_office(wanted, char),
         )
         for step in steps:
             found = step()
             if found is not None:
                 return found
+        return None
+
+    def _latest_of_the_office(self, wanted: list[str], char: int) -> int | None:
+        """'Kos said ... "...," the Slovenian commissioner said' after 'European Commissioner for Enlargement Marta
+        Kos': a nationality no title states tells more about the person just quoted (this paragraph or the one
+        before) when that person holds the office the description names."""
+        if (
+            len(wanted) < 2
+            or not any(w in COUNTRY_OF for w in wanted[:-1])
+            or wanted[-1] not in TITLE_WORDS
+            or wanted[-1] in _ANONYMOUS_NOUNS  # "the Israeli official" is not the Lebanese official just quoted
+        ):
+            return None
+        for pos, mid, prev in reversed(self._log):
+            if pos >= char:
+                continue
+            if self.view.para_of(char) - self.view.para_of(pos) > 1 or prev.plural:
+                return None
+            name = self.registry.name_of(mid)
+            if self.registry.kind_of(mid) != "person" or not _named_person(name):
+                return None
+            return mid if wanted[-1] in _role_words(self._roles_of(mid)) else None
         return None
 
     def _national_title_further_back(self, wanted: list[str], char: int) -> int | None:

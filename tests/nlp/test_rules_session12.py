@@ -309,3 +309,16 @@ def test_a_bodys_acronym_in_another_word_order_fits_its_spokesperson(extract):
         "Responding to a question, the MEA spokesperson said the negotiations were making good progress."
     )
     assert speakers_of(quotes)["the negotiations were making good progress"] == "Randhir Jaiswal"
+
+
+def test_a_nationality_no_title_states_tells_more_about_the_office_holder_just_quoted(extract):
+    quotes, _ = extract(
+        "The meeting brought together the region's foreign ministers and European Commissioner for Enlargement "
+        "Marta Kos.\n\n"
+        'Kos said the Commission was "working flat out" with the candidates.\n\n'
+        '"The door is open, but the reforms are real," the Slovenian commissioner said.\n\n'
+        "A Lebanese official said the talks were useful. The routes were reduced, the Israeli official said."
+    )
+    got = speakers_of(quotes)
+    assert got["The door is open, but the reforms are real"] == "Marta Kos"
+    assert got.get("The routes were reduced") != "Lebanese official"
