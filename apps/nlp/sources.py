@@ -2783,16 +2783,10 @@ class SpeakerResolver:
             or wanted[-1] in _ANONYMOUS_NOUNS  # "the Israeli official" is not the Lebanese official just quoted
         ):
             return None
-        for pos, mid, prev in reversed(self._log):
-            if pos >= char:
-                continue
-            if self.view.para_of(char) - self.view.para_of(pos) > 1 or prev.plural:
-                return None
-            name = self.registry.name_of(mid)
-            if self.registry.kind_of(mid) != "person" or not _named_person(name):
-                return None
-            return mid if wanted[-1] in _role_words(self._roles_of(mid)) else None
-        return None
+        mid = self._just_quoted_person(char)
+        if mid is None or not _named_person(self.registry.name_of(mid)):
+            return None
+        return mid if wanted[-1] in _role_words(self._roles_of(mid)) else None
 
     def _national_title_further_back(self, wanted: list[str], char: int) -> int | None:
         """'the Chinese foreign minister' when the only person whose title fits, nationality included ("his Chinese
@@ -2815,6 +2809,10 @@ class SpeakerResolver:
         one before), as journalists vary their references."""
         if "former" not in wanted or wanted[-1] not in TITLE_WORDS:
             return None
+        return self._just_quoted_person(char)
+
+    def _just_quoted_person(self, char: int) -> int | None:
+        """The latest source before ``char`` when it is one person quoted in this paragraph or the one before."""
         for pos, mid, prev in reversed(self._log):
             if pos >= char:
                 continue
