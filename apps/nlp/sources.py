@@ -2786,6 +2786,9 @@ class SpeakerResolver:
         mid = self._just_quoted_person(char)
         if mid is None or not _named_person(self.registry.name_of(mid)):
             return None
+        nationalities = [w for w in wanted if w in COUNTRY_OF]
+        if self._nationality_of_another(nationalities, self.registry.name_of(mid), char):
+            return None  # "Spanish Minister ... Albares" named before: "the Spanish minister" is his
         return mid if wanted[-1] in _role_words(self._roles_of(mid)) else None
 
     def _national_title_further_back(self, wanted: list[str], char: int) -> int | None:

@@ -136,7 +136,8 @@ def test_workspace_screenshots_at_1280_and_390_px(page, world, screenshot):
         page.wait_for_load_state("networkidle")
         screenshot(page, f"workspace-entities-{width}")
         page.get_by_role("tab", name="Codebook").click()
-        page.wait_for_selector("#panel-codebook .codebook-entry")
+        # the panel loads on first open; under CI load that has taken more than the default 10 s
+        page.wait_for_selector("#panel-codebook .codebook-entry", timeout=30_000)
         assert page.evaluate(OVERFLOW), width
         screenshot(page, f"workspace-codebook-{width}")
         page.get_by_role("tab", name="Spans").click()
