@@ -240,6 +240,10 @@ def _one_of_group(view: DocView, one: Token) -> Source | None:
     return Source(one.i, one.i + 1, "person", name=" ".join([*words, group.lemma_.lower()]))
 
 
+# what opens an aside or a relative after a source's words ("one of the diplomats, who asked not to be named")
+_ASIDE_OPENERS = frozenset({",", "(", ";", "-", "—", "–", "who", "which", "that"})
+
+
 def _partitive_source(view: DocView, subj: Token) -> Source | None:
     """'one of the diplomats said', 'One of them told Reuters': one unnamed member of a group, named as the text
     names it ("one of the diplomats"; a relative or an aside after a comma is left out), a source of its own."""
@@ -255,16 +259,7 @@ def _partitive_source(view: DocView, subj: Token) -> Source | None:
         return None
     end = group.i + 1
     doc = view.doc
-    while (
-        end <= group.right_edge.i
-        and doc[end].text not in (",", "(", ";", "-", "—", "–")
-        and doc[end].lower_
-        not in (
-            "who",
-            "which",
-            "that",
-        )
-    ):
+    while end <= group.right_edge.i and doc[end].lower_ not in _ASIDE_OPENERS:
         end += 1
     name = doc[subj.i : end].text
     return Source(subj.i, end, "person", name=name, penalty=0.1)
@@ -1684,24 +1679,27 @@ _GENERIC_BODY_NOUNS = frozenset(WORLD["generic_body_nouns"])
 def _office_words(role_words: set[str]) -> set[str]:
     """The words of a title that name an office: without "counterpart" and nationalities ("his British
     counterpart" names none)."""
-    return {w for w in role_words if w not in _COUNTERPART_NOUNS and w not in COUNTRY_OF and not _is_country_word(w)}
-
-
-_COUNTRY_WORDS = frozenset(w for forms in COUNTRY_OF.values() for w in forms)
-
-
-def _is_country_word(word: str) -> bool:
-    return word in _COUNTRY_WORDS
+    return {w for w in role_words if w not in _COUNTERPART_NOUNS and not _states_nationality([w])}
 
 
 # offices one family shares that are not one another: a foreign secretary is no foreign minister
 _OFFICES = frozenset({"minister", "secretary", "chancellor"})
 
 
+def _national_title(wanted: list[str]) -> bool:
+    """Whether a description's words are a title with a nationality before it ("the Slovenian commissioner")."""
+    return any(w in COUNTRY_OF for w in wanted[:-1]) and wanted[-1] in TITLE_WORDS
+
+
+def _holds_title_word(name: str) -> bool:
+    """Whether a source's name holds a title word: a description ("Chile's foreign minister"), not a name."""
+    return any(w.casefold() in TITLE_WORDS for w in name.split())
+
+
 def _named_person(name: str) -> bool:
     """A person's name, not a description: two capitalised words or more, none a title word."""
     words = name.split()
-    return len(words) >= 2 and all(w[:1].isupper() and w.casefold() not in TITLE_WORDS for w in words)
+    return len(words) >= 2 and all(w[:1].isupper() for w in words) and not _holds_title_word(name)
 
 
 def _untagged_body_name(name: str) -> bool:
@@ -2743,7 +2741,7 @@ class SpeakerResolver:
                 and wanted[-1] in TITLE_WORDS
                 and name.split()[0].casefold() not in PERSON_NOUNS
                 and not name[:1].islower()  # a named person, not an unnamed source ("senior official privy to ...")
-                and not any(w.casefold() in TITLE_WORDS for w in name.split())  # nor "Chile's foreign minister"
+                and not _holds_title_word(name)  # nor "Chile's foreign minister"
             ):
                 return mid
             first = False
@@ -2776,12 +2774,8 @@ class SpeakerResolver:
         """'Kos said ... "...," the Slovenian commissioner said' after 'European Commissioner for Enlargement Marta
         Kos': a nationality no title states tells more about the person just quoted (this paragraph or the one
         before) when that person holds the office the description names."""
-        if (
-            len(wanted) < 2
-            or not any(w in COUNTRY_OF for w in wanted[:-1])
-            or wanted[-1] not in TITLE_WORDS
-            or wanted[-1] in _ANONYMOUS_NOUNS  # "the Israeli official" is not the Lebanese official just quoted
-        ):
+        # "the Israeli official" is not the Lebanese official just quoted
+        if not _national_title(wanted) or wanted[-1] in _ANONYMOUS_NOUNS:
             return None
         mid = self._just_quoted_person(char)
         if mid is None or not _named_person(self.registry.name_of(mid)):
@@ -2795,7 +2789,7 @@ class SpeakerResolver:
         """'the Chinese foreign minister' when the only person whose title fits, nationality included ("his Chinese
         counterpart Wang Yi"), was quoted more than five paragraphs back: a description that names a nationality
         says who it is however far back, when one person fits."""
-        if not any(w in COUNTRY_OF for w in wanted[:-1]) or wanted[-1] not in TITLE_WORDS:
+        if not _national_title(wanted):
             return None
         found: dict[str, int] = {}
         for pos, mid, prev in reversed(self._log):
@@ -3022,7 +3016,7 @@ class SpeakerResolver:
             return self._register(person, int(view.idx[subj.i]))
         if person.kind != "person" or person.plural or not person.name[:1].isupper():
             return None  # a name: "A new round of talks ended ..." names no one, nor do "Haitian officials"
-        if any(w.casefold() in TITLE_WORDS for w in person.name.split()):
+        if _holds_title_word(person.name):
             return None  # a description ("Chile's foreign minister"), not a name
         if not (
             _full_name(subj) or len(person.name.split()) >= 2 or self._named_in_full_before(person.name, wanted, char)
